@@ -1,0 +1,51 @@
+/**
+ * One typed error family. `adapters/errors.ts` is the single place that turns these into n8n's
+ * NodeApiError / NodeOperationError.
+ */
+import type { Attempt, FailureKind } from './types';
+
+export type DispatcherErrorCode =
+	| 'CONFIG_INVALID'
+	| 'INPUT_INVALID'
+	| 'NO_CANDIDATE'
+	| 'ALL_CANDIDATES_FAILED'
+	| 'OLLAMA_UNREACHABLE'
+	| 'ABORTED';
+
+export class DispatcherError extends Error {
+	readonly code: DispatcherErrorCode;
+	/** Every model tried for the item, in order, when the code is ALL_CANDIDATES_FAILED. */
+	readonly attempts: Attempt[];
+	/** What the user can do about it. */
+	readonly hint?: string;
+
+	constructor(code: DispatcherErrorCode, message: string, options: { attempts?: Attempt[]; hint?: string } = {}) {
+		super(message);
+		this.name = 'DispatcherError';
+		this.code = code;
+		this.attempts = options.attempts ?? [];
+		this.hint = options.hint;
+	}
+}
+
+export function isDispatcherError(error: unknown): error is DispatcherError {
+	return error instanceof DispatcherError;
+}
+
+/** A failed exchange with Ollama or Prometheus, classified. */
+export class TransportError extends Error {
+	readonly kind: FailureKind;
+	/** HTTP status when one arrived. */
+	readonly status?: number;
+
+	constructor(kind: FailureKind, message: string, status?: number) {
+		super(message);
+		this.name = 'TransportError';
+		this.kind = kind;
+		this.status = status;
+	}
+}
+
+export function isTransportError(error: unknown): error is TransportError {
+	return error instanceof TransportError;
+}

@@ -1,0 +1,98 @@
+/**
+ * The engine's only ways out: HTTP, time, sleep, logging and cancellation reach it through these
+ * small interfaces. `adapters/` builds them from n8n's execution context; tests pass fakes.
+ */
+import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, Usage } from './types';
+
+export interface HttpRequest {
+	method: 'GET' | 'POST';
+	url: string;
+	/** JSON-serialisable body. */
+	body?: unknown;
+	/** Hard limit for the whole exchange, headers and body, in milliseconds. */
+	timeoutMs: number;
+	signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+	status: number;
+	/** The body as it arrives; consumers parse incrementally (NDJSON) or collect it. */
+	body: AsyncIterable<Uint8Array | string>;
+}
+
+/**
+ * Performs one HTTP exchange. Resolves for any HTTP status; rejects only when no response
+ * arrived (refused, reset, timed out, aborted), with an error whose `code` or message says why.
+ */
+export type HttpPort = (request: HttpRequest) => Promise<HttpResponse>;
+
+export interface Clock {
+	/** Milliseconds since the epoch (or any fixed origin: only differences are used). */
+	nowMs(): number;
+}
+
+/** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
+export type SleepPort = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+export interface LogPort {
+	debug(message: string, meta?: Record<string, unknown>): void;
+	warn(message: string, meta?: Record<string, unknown>): void;
+}
+
+/** One generation call to one Ollama model. */
+export interface GenerateCall {
+	baseUrl: string;
+	model: string;
+	prompt?: string;
+	messages?: ChatMessage[];
+	system?: string;
+	format: OutputFormat;
+	options: Omit<ModelOptions, 'timeoutMs' | 'keep_alive'>;
+	keepAlive?: string | number;
+	timeoutMs: number;
+	signal?: AbortSignal;
+}
+
+export interface GenerateOutcome {
+	text: string;
+	usage: Usage;
+}
+
+/** A model as Ollama lists it in /api/tags. */
+export interface OllamaTag {
+	name: string;
+	sizeBytes: number;
+	parameterSize: string;
+	parameterBillions: number | null;
+	family: string;
+	quantization: string;
+}
+
+/** A model loaded in memory, from /api/ps. */
+export interface OllamaLoaded {
+	name: string;
+	sizeBytes: number;
+	sizeVramBytes: number;
+	expiresAt: string;
+}
+
+/** Ollama as the engine sees it. Failures reject with a `TransportError`. */
+export interface OllamaPort {
+	generate(call: GenerateCall): Promise<GenerateOutcome>;
+	tags(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaTag[]>;
+	ps(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaLoaded[]>;
+	version(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<string>;
+}
+
+export interface EnginePorts {
+	ollama: OllamaPort;
+	clock: Clock;
+	sleep: SleepPort;
+	log: LogPort;
+	/** 0 <= x < 1; used for jitter. */
+	random: () => number;
+	/** The execution's cancel signal. */
+	signal?: AbortSignal;
+}
+
+export type { FailureKind };

@@ -1,0 +1,152 @@
+/**
+ * Shared vocabulary of the dispatcher engine. Nothing here imports n8n: the engine runs the same
+ * inside n8n, in tests and in benchmarks.
+ */
+
+/** Model capability tiers, weakest first. */
+export const TIERS = ['low', 'medium', 'high'] as const;
+export type Tier = (typeof TIERS)[number];
+
+/** Kinds of work a prompt asks for. */
+export const TASK_TYPES = [
+	'summarization',
+	'classification',
+	'extraction',
+	'analysis',
+	'code',
+	'reasoning',
+	'general',
+] as const;
+export type TaskType = (typeof TASK_TYPES)[number];
+
+/** Per-model generation options, passed to Ollama in its own naming. */
+export interface ModelOptions {
+	temperature?: number;
+	num_predict?: number;
+	num_ctx?: number;
+	/** Ollama duration string ("5m") or seconds. */
+	keep_alive?: string | number;
+	/** Overrides the tier's per-attempt timeout, in milliseconds. */
+	timeoutMs?: number;
+}
+
+/** A model the dispatcher may use. */
+export interface ModelSpec {
+	name: string;
+	tier: Tier;
+	/** Task types this model suits; empty means "any". */
+	tasks: TaskType[];
+	options: ModelOptions;
+	/** On-disk size from /api/tags, in bytes, when known. */
+	sizeBytes?: number;
+	/** Parameter count in billions, from /api/tags `details.parameter_size`, when known. */
+	parameterBillions?: number;
+}
+
+export interface ChatMessage {
+	role: 'system' | 'user' | 'assistant' | 'tool';
+	content: string;
+}
+
+export type OutputFormat =
+	| { type: 'text' }
+	| { type: 'json' }
+	| { type: 'jsonSchema'; schema: Record<string, unknown> };
+
+/** One item's request, after validation. */
+export interface DispatchRequest {
+	/** Either a prompt (sent to /api/generate) or messages (sent to /api/chat). */
+	prompt?: string;
+	messages?: ChatMessage[];
+	system?: string;
+	task: TaskType | 'auto';
+	complexity: Tier | 'auto';
+	format: OutputFormat;
+}
+
+/** One measured feature of a prompt and what it added to the complexity score. */
+export interface ComplexityFeature {
+	name: string;
+	/** The raw measurement (a count, a token estimate, 0/1 for presence). */
+	value: number;
+	/** Its contribution to the score, 0..1 before clamping. */
+	contribution: number;
+}
+
+export interface ComplexityResult {
+	/** 0 (trivial) .. 1 (hardest). */
+	score: number;
+	tier: Tier;
+	/** Detected task when the request said "auto". */
+	task: TaskType;
+	tokens: number;
+	features: ComplexityFeature[];
+	/** True when the tier was forced by configuration rather than measured. */
+	forced: boolean;
+}
+
+/** Wire usage figures from Ollama's final chunk, converted to friendlier units. */
+export interface Usage {
+	prompt_tokens: number;
+	completion_tokens: number;
+	total_ms: number;
+	load_ms: number;
+	tokens_per_s: number;
+}
+
+/** One try of one model. */
+export interface Attempt {
+	model: string;
+	ok: boolean;
+	/** Short failure text, or null on success. */
+	error: string | null;
+	/** Failure class, for retry decisions and breakers. */
+	kind?: FailureKind;
+	ms: number;
+}
+
+export type FailureKind =
+	| 'connection'
+	| 'timeout'
+	| 'http_5xx'
+	| 'busy'
+	| 'rate_limited'
+	| 'not_found'
+	| 'bad_request'
+	| 'stream_error'
+	| 'truncated'
+	| 'empty'
+	| 'invalid_json'
+	| 'garbage'
+	| 'aborted';
+
+/** A candidate as ranked by selection. */
+export interface RankedCandidate {
+	model: string;
+	tier: Tier;
+	/** Position in the try order, 0 first; -1 when excluded. */
+	rank: number;
+	reasons: string[];
+	/** Why this model will not be tried, when it won't. */
+	excluded?: string;
+}
+
+export interface Decision {
+	/** First model to try, or null when every candidate was excluded. */
+	model: string | null;
+	tier: Tier | null;
+	reason: string;
+	/** Models to try after the first, in order. */
+	alternatives: string[];
+	candidates: RankedCandidate[];
+}
+
+export interface DispatchResult {
+	response: unknown;
+	model: string;
+	tier: Tier;
+	complexity: ComplexityResult;
+	decision: Decision;
+	attempts: Attempt[];
+	usage: Usage;
+}
