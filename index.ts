@@ -1,0 +1,15 @@
+/**
+ * Programmatic entry: the dispatcher engine, usable (and benchmarked) outside n8n.
+ * n8n itself loads the node and credential from the paths in package.json's "n8n" field.
+ */
+export * from './nodes/AiDispatcher/engine/types';
+export * from './nodes/AiDispatcher/engine/errors';
+export type * from './nodes/AiDispatcher/engine/ports';
+export { analyseComplexity, tierForScore, DEFAULT_THRESHOLDS } from './nodes/AiDispatcher/engine/analysis/complexity';
+export type { TierThresholds, AnalyseOptions } from './nodes/AiDispatcher/engine/analysis/complexity';
+export { selectModel } from './nodes/AiDispatcher/engine/selection/select';
+export type { SelectionFacts } from './nodes/AiDispatcher/engine/selection/select';
+export { tierOrder, tierDiscoveredModels, parseParameterBillions } from './nodes/AiDispatcher/engine/selection/tiers';
+export { dispatch, decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/dispatch';
+export type { DispatchConfig, DecisionContext } from './nodes/AiDispatcher/engine/dispatch';
+export { createOllamaClient } from './nodes/AiDispatcher/transport/ollama';

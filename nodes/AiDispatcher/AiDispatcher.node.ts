@@ -1,0 +1,39 @@
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { router } from './actions/router';
+import { inputProperties } from './description/input';
+import { modelProperties } from './description/models';
+import { operationProperty } from './description/operation';
+import { optionProperties } from './description/options';
+import { getModels } from './methods/loadOptions';
+
+export class AiDispatcher implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AI Dispatcher',
+		name: 'aiDispatcher',
+		icon: { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["operation"] }}',
+		description:
+			'Answers each item with the Ollama model that fits it (prompt complexity, your rules, live load) and falls back when a model fails',
+		defaults: { name: 'AI Dispatcher' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'aiDispatcherApi', required: true }],
+		properties: [operationProperty, ...inputProperties, ...modelProperties, ...optionProperties],
+	};
+
+	methods = { loadOptions: { getModels } };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

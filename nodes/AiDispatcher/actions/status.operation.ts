@@ -1,0 +1,38 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { isTransportError } from '../engine/errors';
+import { settle } from '../engine/result';
+import { tierDiscoveredModels } from '../engine/selection/tiers';
+import { METADATA_TIMEOUT_MS, type Session } from './session';
+
+/** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
+export async function execute(session: Session): Promise<IDataObject> {
+	const hosts = await Promise.all(session.connection.baseUrls.map((baseUrl) => hostStatus(session, baseUrl)));
+	const first = hosts[0];
+	return { reachable: first.reachable, baseUrl: first.baseUrl, version: first.version, models: first.models, loaded: first.loaded, error: first.error, hosts };
+}
+
+async function hostStatus(session: Session, baseUrl: string): Promise<IDataObject> {
+	const { ollama, signal } = session.ports;
+	const fetched = await settle(
+		Promise.all([
+			ollama.version(baseUrl, METADATA_TIMEOUT_MS, signal),
+			ollama.tags(baseUrl, METADATA_TIMEOUT_MS, signal),
+			ollama.ps(baseUrl, METADATA_TIMEOUT_MS, signal),
+		]),
+	);
+	if (!fetched.ok) {
+		if (!isTransportError(fetched.error)) throw fetched.error;
+		return { baseUrl, reachable: false, version: null, models: [], loaded: [], error: fetched.error.message };
+	}
+	const [version, tags, loaded] = fetched.value;
+	const tiers = new Map(tierDiscoveredModels(tags).map((m) => [m.name, m.tier]));
+	return {
+		baseUrl,
+		reachable: true,
+		version,
+		models: tags.map((t) => ({ ...t, discoveredTier: tiers.get(t.name) ?? null })),
+		loaded: loaded.map((l) => ({ ...l })),
+		error: null,
+	};
+}

@@ -1,0 +1,56 @@
+/**
+ * The engine's HttpPort on top of n8n's `httpRequestWithAuthentication`, so n8n's proxy and TLS
+ * settings and the credential's auth apply to every request.
+ */
+import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+
+import type { HttpPort } from '../engine/ports';
+import { beforeDeadline, guardBody, startDeadline } from '../transport/deadline';
+
+export const CREDENTIAL_TYPE = 'aiDispatcherApi';
+
+interface FullResponse {
+	statusCode: number;
+	body: unknown;
+}
+
+type Destroyable = { destroy?: () => void };
+
+/** Builds an HttpPort that streams response bodies through n8n's HTTP helper. */
+export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions): HttpPort {
+	return async (request) => {
+		const deadline = startDeadline(request);
+		const options: IHttpRequestOptions = {
+			method: request.method,
+			url: request.url,
+			encoding: 'stream',
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+			abortSignal: deadline.signal,
+			timeout: request.timeoutMs,
+		};
+		if (request.body !== undefined) {
+			options.body = request.body as IHttpRequestOptions['body'];
+			options.headers = { 'content-type': 'application/json' };
+		}
+		const response = (await beforeDeadline(
+			deadline,
+			context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options) as Promise<FullResponse>,
+		)) as FullResponse;
+		const body = toChunks(response.body);
+		return {
+			status: response.statusCode,
+			body: guardBody(deadline, body, () => (response.body as Destroyable)?.destroy?.()),
+		};
+	};
+}
+
+function toChunks(body: unknown): AsyncIterable<Uint8Array | string> {
+	if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+		return body as AsyncIterable<Uint8Array | string>;
+	}
+	const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+	return (async function* () {
+		yield text;
+	})();
+}

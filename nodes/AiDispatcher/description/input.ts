@@ -1,0 +1,100 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+const promptOperations = { show: { operation: ['generate', 'selectModel'] } };
+
+export const inputProperties: INodeProperties[] = [
+	{
+		displayName: 'Input',
+		name: 'inputMode',
+		type: 'options',
+		options: [
+			{ name: 'Prompt', value: 'prompt', description: 'One text, sent to /api/generate' },
+			{ name: 'Chat Messages', value: 'messages', description: 'A conversation, sent to /api/chat' },
+		],
+		default: 'prompt',
+		displayOptions: promptOperations,
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 4 },
+		default: '',
+		required: true,
+		placeholder: "e.g. {{ 'Summarize this email:\\n' + $json.body }}",
+		description: 'The text to answer. Its complexity decides which model tier is used.',
+		displayOptions: { show: { operation: ['generate', 'selectModel'], inputMode: ['prompt'] } },
+	},
+	{
+		displayName: 'Messages',
+		name: 'messages',
+		type: 'json',
+		default: '[\n  { "role": "user", "content": "" }\n]',
+		required: true,
+		description:
+			'An array of {"role": "system" | "user" | "assistant", "content": "..."}. The user turns decide the tier.',
+		displayOptions: { show: { operation: ['generate', 'selectModel'], inputMode: ['messages'] } },
+	},
+	{
+		displayName: 'System Prompt',
+		name: 'systemPrompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description: 'Optional instructions for every model. Not counted in the complexity analysis.',
+		displayOptions: { show: { operation: ['generate'] } },
+	},
+	{
+		displayName: 'Task Type',
+		name: 'taskType',
+		type: 'options',
+		options: [
+			{ name: 'Analysis', value: 'analysis' },
+			{ name: 'Auto-Detect', value: 'auto' },
+			{ name: 'Classification', value: 'classification' },
+			{ name: 'Code', value: 'code' },
+			{ name: 'Extraction', value: 'extraction' },
+			{ name: 'General', value: 'general' },
+			{ name: 'Reasoning', value: 'reasoning' },
+			{ name: 'Summarization', value: 'summarization' },
+		],
+		default: 'auto',
+		description: 'What the prompt asks for. Models can be limited to task types in the model list.',
+		displayOptions: promptOperations,
+	},
+	{
+		displayName: 'Complexity',
+		name: 'complexity',
+		type: 'options',
+		options: [
+			{ name: 'Auto (Measure Each Prompt)', value: 'auto' },
+			{ name: 'Force High', value: 'high' },
+			{ name: 'Force Low', value: 'low' },
+			{ name: 'Force Medium', value: 'medium' },
+		],
+		default: 'auto',
+		description: 'Measure each prompt, or force the tier for every item',
+		displayOptions: promptOperations,
+	},
+	{
+		displayName: 'Output Format',
+		name: 'outputFormat',
+		type: 'options',
+		options: [
+			{ name: 'JSON', value: 'json', description: 'Ask Ollama for a JSON object and parse it' },
+			{ name: 'JSON Schema', value: 'jsonSchema', description: 'Constrain the reply to a JSON schema and parse it' },
+			{ name: 'Text', value: 'text' },
+		],
+		default: 'text',
+		description: 'A reply that is not valid JSON when JSON was asked counts as a failure, and the next model answers',
+		displayOptions: { show: { operation: ['generate'] } },
+	},
+	{
+		displayName: 'JSON Schema',
+		name: 'jsonSchema',
+		type: 'json',
+		default: '{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}',
+		description: "The schema passed as Ollama's format",
+		displayOptions: { show: { operation: ['generate'], outputFormat: ['jsonSchema'] } },
+	},
+];

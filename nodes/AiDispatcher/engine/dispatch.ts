@@ -1,0 +1,159 @@
+/**
+ * One item, end to end: analyse → select → call the ranked candidates until one answers.
+ */
+import { analyseComplexity, type TierThresholds } from './analysis/complexity';
+import { DispatcherError, TransportError } from './errors';
+import type { EnginePorts, GenerateOutcome } from './ports';
+import { parseJson, settle } from './result';
+import { selectModel } from './selection/select';
+import type {
+	Attempt,
+	ComplexityResult,
+	Decision,
+	DispatchRequest,
+	DispatchResult,
+	ModelSpec,
+	Tier,
+} from './types';
+
+/** Per-attempt timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
+export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = { low: 15_000, medium: 30_000, high: 60_000 };
+
+export interface DispatchConfig {
+	/** Ollama base URL. */
+	baseUrl: string;
+	/** The candidate models, already resolved (configured list or auto-discovered). */
+	models: ModelSpec[];
+	timeoutsMs: Record<Tier, number>;
+	thresholds?: TierThresholds;
+}
+
+/** Facts selection needs that the caller gathered (open breakers, loaded models). */
+export interface DecisionContext {
+	excluded?: ReadonlyMap<string, string>;
+	loaded?: ReadonlySet<string>;
+}
+
+export interface Choice {
+	complexity: ComplexityResult;
+	decision: Decision;
+}
+
+/** The text whose complexity decides the tier: the prompt, or the conversation's user turns. */
+export function analysedText(request: DispatchRequest): string {
+	if (request.messages && request.messages.length > 0) {
+		return request.messages
+			.filter((m) => m.role === 'user')
+			.map((m) => m.content)
+			.join('\n\n');
+	}
+	return request.prompt ?? '';
+}
+
+/** Analysis and selection only: what the Select Model operation returns. Pure. */
+export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: number, context: DecisionContext = {}): Choice {
+	const text = analysedText(request);
+	if (text.trim().length === 0) {
+		throw new DispatcherError('INPUT_INVALID', 'The prompt is empty', {
+			hint: 'Map a non-empty text into "Prompt" (or at least one user message into "Messages").',
+		});
+	}
+	const complexity = analyseComplexity(text, {
+		task: request.task,
+		complexity: request.complexity,
+		thresholds: config.thresholds,
+	});
+	const decision = selectModel(config.models, {
+		complexity,
+		task: complexity.task,
+		nowMs,
+		excluded: context.excluded,
+		loaded: context.loaded,
+	});
+	return { complexity, decision };
+}
+
+/**
+ * Answers one item: tries the decision's model, then each alternative, until one returns a usable
+ * reply. Throws `DispatcherError` ALL_CANDIDATES_FAILED (carrying every attempt) when none does.
+ */
+export async function dispatch(
+	request: DispatchRequest,
+	config: DispatchConfig,
+	ports: EnginePorts,
+	context: DecisionContext = {},
+): Promise<DispatchResult> {
+	const { complexity, decision } = decide(request, config, ports.clock.nowMs(), context);
+	if (!decision.model) {
+		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
+			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
+		});
+	}
+	const byName = new Map(config.models.map((m) => [m.name, m]));
+	const order = [decision.model, ...decision.alternatives];
+	const attempts: Attempt[] = [];
+
+	for (const name of order) {
+		const model = byName.get(name) as ModelSpec;
+		const started = ports.clock.nowMs();
+		const result = await attemptModel(model, request, config, ports);
+		const ms = Math.round(ports.clock.nowMs() - started);
+		if (result.ok) {
+			attempts.push({ model: name, ok: true, error: null, ms });
+			return { response: result.response, model: name, tier: model.tier, complexity, decision, attempts, usage: result.outcome.usage };
+		}
+		if (result.error.kind === 'aborted') {
+			throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
+		}
+		attempts.push({ model: name, ok: false, error: result.error.message, kind: result.error.kind, ms });
+		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name, error: result.error.message });
+	}
+	throw allFailed(attempts);
+}
+
+type AttemptResult =
+	| { ok: true; outcome: GenerateOutcome; response: unknown }
+	| { ok: false; error: TransportError };
+
+async function attemptModel(model: ModelSpec, request: DispatchRequest, config: DispatchConfig, ports: EnginePorts): Promise<AttemptResult> {
+	const { timeoutMs, keep_alive: keepAlive, ...options } = model.options;
+	const called = await settle(
+		ports.ollama.generate({
+			baseUrl: config.baseUrl,
+			model: model.name,
+			prompt: request.prompt,
+			messages: request.messages,
+			system: request.system,
+			format: request.format,
+			options,
+			keepAlive,
+			timeoutMs: timeoutMs ?? config.timeoutsMs[model.tier],
+			signal: ports.signal,
+		}),
+	);
+	if (!called.ok) {
+		if (called.error instanceof TransportError) return { ok: false, error: called.error };
+		throw called.error;
+	}
+	const outcome = called.value;
+	const checked = interpret(outcome.text, request);
+	return checked instanceof TransportError ? { ok: false, error: checked } : { ok: true, outcome, response: checked.value };
+}
+
+/** Checks a reply is usable: non-empty, and valid JSON when JSON was asked for. */
+function interpret(text: string, request: DispatchRequest): { value: unknown } | TransportError {
+	if (text.trim().length === 0) return new TransportError('empty', 'the model returned an empty reply');
+	if (request.format.type === 'text') return { value: text };
+	const parsed = parseJson(text);
+	if (parsed.ok) return { value: parsed.value };
+	const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
+}
+
+function allFailed(attempts: Attempt[]): DispatcherError {
+	const list = attempts.map((a) => `${a.model}: ${a.error}`).join('; ');
+	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${attempts.length} candidate models failed: ${list}`, {
+		attempts,
+		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure.',
+	});
+}
