@@ -1,15 +1,15 @@
 // Copies node and credential icons into dist (the n8n starter's convention).
 const path = require('path');
-const { task, src, dest } = require('gulp');
+const { task, src, dest, parallel } = require('gulp');
 
-task('build:icons', copyIcons);
-
-function copyIcons() {
-	const nodeSource = path.resolve('nodes', '**', '*.{png,svg}');
-	const nodeDestination = path.resolve('dist', 'nodes');
-	src(nodeSource, { encoding: false }).pipe(dest(nodeDestination));
-
-	const credSource = path.resolve('credentials', '**', '*.{png,svg}');
-	const credDestination = path.resolve('dist', 'credentials');
-	return src(credSource, { encoding: false }).pipe(dest(credDestination));
+function copyNodeIcons() {
+	return src(path.resolve('nodes', '**', '*.{png,svg}'), { encoding: false }).pipe(dest(path.resolve('dist', 'nodes')));
 }
+
+function copyCredentialIcons() {
+	return src(path.resolve('credentials', '**', '*.{png,svg}'), { encoding: false }).pipe(
+		dest(path.resolve('dist', 'credentials')),
+	);
+}
+
+task('build:icons', parallel(copyNodeIcons, copyCredentialIcons));
