@@ -1,0 +1,180 @@
+/**
+ * End to end: the shipped example `examples/gmail-digest.json` on a real n8n (2.x, Node 24) with the
+ * packed package installed as a community package, against the Ollama simulator.
+ *
+ *  1. healthy run: one answer per email, in order, simple emails on phi3:mini (low), complex ones on
+ *     qwen2.5:7b (high), and a digest of 20;
+ *  2. qwen2.5:7b answers HTTP 500: every email is still answered, complex ones by falling back.
+ *
+ * Needs `npm run build` first (the package is packed from dist).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
+import {
+	REPO_ROOT,
+	createN8nInstance,
+	ensureN8nRuntime,
+	nodeOutput,
+	packPackage,
+	pairedIndex,
+	runError,
+	type ExecuteResult,
+	type N8nCredential,
+	type N8nInstance,
+	type N8nItem,
+} from '../support/n8n-harness';
+
+// `testTimeout` inside a jest project entry is ignored (it is a global option), so set it here.
+jest.setTimeout(15 * 60 * 1000);
+
+const WORKFLOW_FILE = path.join(REPO_ROOT, 'examples', 'gmail-digest.json');
+const CREDENTIALS_FILE = path.join(REPO_ROOT, 'examples', 'credentials.example.json');
+
+/**
+ * The complex emails of the example (production incident with a Java stack trace, Python traceback,
+ * contract clauses, code review, capacity plan, EXPLAIN ANALYZE, Kubernetes CrashLoopBackOff, pricing
+ * model with figures). The other 12 are simple (meeting moved, thanks, receipt, newsletter, OOO, ...).
+ */
+const COMPLEX_IDS = new Set([
+	'197342a1c0d41a11', // [SEV-1] payments-api, Java stack trace + logs
+	'197342a1c0d41a44', // contract review, 5 numbered questions
+	'197342a1c0d41a77', // code review with a TypeScript block
+	'197342a1c0d41a99', // Python traceback, Celery export
+	'197342a1c0d41acc', // Black Friday capacity planning with figures
+	'197342a1c0d41aee', // Postgres EXPLAIN ANALYZE
+	'197342a1c0d41b10', // Kubernetes CrashLoopBackOff + Helm values
+	'197342a1c0d41b32', // pricing model with figures
+]);
+const EMAIL_COUNT = 20;
+
+const LOW = { tier: 'low', model: 'phi3:mini' };
+const HIGH = { tier: 'high', model: 'qwen2.5:7b' };
+
+interface Attempt {
+	model: string;
+	ok: boolean;
+	error?: string;
+	ms?: number;
+}
+
+describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () => {
+	let n8n: N8nInstance;
+	let sim: OllamaSimulator;
+	let n8nVersion = '';
+	const figures: string[] = [];
+
+	beforeAll(async () => {
+		const runtime = await ensureN8nRuntime();
+		const tgz = await packPackage();
+		n8n = await createN8nInstance({ runtime, tgz });
+		n8nVersion = await n8n.version();
+		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
+
+		const creds = JSON.parse(fs.readFileSync(CREDENTIALS_FILE, 'utf8')) as N8nCredential[];
+		expect(creds.map((c) => c.type)).toEqual(['aiDispatcherApi']);
+		creds[0].data.baseUrl = sim.url;
+		await n8n.importCredentials(creds);
+
+		const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'));
+		expect(workflow.id).toBe('gmailDigestExample');
+		await n8n.importWorkflow(workflow);
+	});
+
+	afterAll(async () => {
+		await sim?.close();
+		if (n8n) {
+			figures.push(`n8n ${n8nVersion}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`);
+			await n8n.cleanup();
+		}
+		console.log(`[gmail-digest e2e]\n  ${figures.join('\n  ')}`);
+	});
+
+	/** Runs the example and checks what holds in every scenario; returns emails and answers by index. */
+	async function runExample(label: string): Promise<{ emails: N8nItem[]; answers: N8nItem[]; res: ExecuteResult }> {
+		sim.resetStats();
+		const res = await n8n.execute('gmailDigestExample');
+		if (res.exitCode !== 0) {
+			throw new Error(`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+		}
+		const emails = nodeOutput(res.run, 'Fetch emails');
+		const answers = nodeOutput(res.run, 'AI Dispatcher');
+		expect(emails).toHaveLength(EMAIL_COUNT);
+		expect(emails.filter((e) => COMPLEX_IDS.has(e.json.id))).toHaveLength(COMPLEX_IDS.size);
+
+		// One item per email, each paired with its own input, in input order: none dropped or duplicated.
+		expect(answers).toHaveLength(EMAIL_COUNT);
+		expect(answers.map(pairedIndex)).toEqual(emails.map((_, i) => i));
+
+		for (const [i, item] of answers.entries()) {
+			const r = item.json;
+			const where = `${label}: item ${i} (${emails[i].json.subject})`;
+			expect({ where, error: r.error }).toEqual({ where, error: undefined });
+			expect(typeof r.response).toBe('string');
+			expect(r.response.trim().length).toBeGreaterThan(0);
+			// The simulator prefixes its replies with the model that produced them.
+			expect({ where, prefix: r.response.slice(0, r.model.length + 2) }).toEqual({ where, prefix: `[${r.model}]` });
+			const attempts = r.attempts as Attempt[];
+			expect(Array.isArray(attempts) && attempts.length > 0).toBe(true);
+			expect({ where, last: attempts[attempts.length - 1] }).toMatchObject({ where, last: { model: r.model, ok: true } });
+			expect(r.complexity).toEqual(expect.objectContaining({ score: expect.any(Number), tier: expect.any(String) }));
+			expect(r.decision).toEqual(expect.objectContaining({ reason: expect.any(String) }));
+		}
+
+		const digest = nodeOutput(res.run, 'Build digest');
+		expect(digest).toHaveLength(1);
+		expect(digest[0].json.count).toBe(EMAIL_COUNT);
+		expect(typeof digest[0].json.digest).toBe('string');
+		for (const e of emails) expect(digest[0].json.digest).toContain(e.json.subject);
+
+		const perTier: Record<string, number> = {};
+		const perModel: Record<string, number> = {};
+		for (const a of answers) {
+			perTier[a.json.tier] = (perTier[a.json.tier] ?? 0) + 1;
+			perModel[a.json.model] = (perModel[a.json.model] ?? 0) + 1;
+		}
+		const nodeMs = res.run?.data.resultData.runData['AI Dispatcher']?.[0]?.executionTime;
+		figures.push(
+			`${label}: n8n execute wall ${(res.ms / 1000).toFixed(1)}s (AI Dispatcher node ${nodeMs ?? '?'} ms); ` +
+				`items per tier ${JSON.stringify(perTier)}; per model ${JSON.stringify(perModel)}; ` +
+				`simulator generations ${JSON.stringify(sim.stats().generations)}`,
+		);
+		return { emails, answers, res };
+	}
+
+	test('healthy: simple emails on phi3:mini (low), complex ones on qwen2.5:7b (high)', async () => {
+		const { emails, answers } = await runExample('healthy run');
+		const got = answers.map((a, i) => ({ id: emails[i].json.id, tier: a.json.tier, model: a.json.model }));
+		const want = emails.map((e) => ({ id: e.json.id, ...(COMPLEX_IDS.has(e.json.id) ? HIGH : LOW) }));
+		expect(got).toEqual(want);
+		for (const a of answers) {
+			expect(a.json.attempts).toHaveLength(1);
+		}
+	});
+
+	test('qwen2.5:7b answers HTTP 500: every email still answered, complex ones by fallback', async () => {
+		sim.setFault('qwen2.5:7b', { kind: 'http500' });
+		try {
+			const { emails, answers } = await runExample('qwen2.5:7b http500 run');
+			for (const [i, a] of answers.entries()) {
+				const attempts = a.json.attempts as Attempt[];
+				const where = `item ${i} (${emails[i].json.subject})`;
+				if (COMPLEX_IDS.has(emails[i].json.id)) {
+					expect({ where, first: attempts[0] }).toMatchObject({ where, first: { model: 'qwen2.5:7b', ok: false } });
+					expect(attempts[0].error).toMatch(/500|model runner has unexpectedly stopped/i);
+					expect(attempts.length).toBeGreaterThan(1);
+					const ok = attempts.filter((t) => t.ok);
+					expect(ok).toHaveLength(1);
+					expect(ok[0].model).not.toBe('qwen2.5:7b');
+					expect(a.json.model).toBe(ok[0].model);
+				} else {
+					expect({ where, tier: a.json.tier, model: a.json.model }).toEqual({ where, ...LOW });
+					expect(attempts).toHaveLength(1);
+				}
+			}
+		} finally {
+			sim.clearFaults();
+		}
+	});
+});
