@@ -1,6 +1,7 @@
 /** Two projects: fast unit tests, and end-to-end tests against a real n8n and a real Prometheus. */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 module.exports = {
+	testTimeout: 60_000,
 	projects: [
 		{
 			displayName: 'unit',
@@ -13,7 +14,7 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
-			testTimeout: 15 * 60 * 1000,
+			setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
 		},
 	],
 };

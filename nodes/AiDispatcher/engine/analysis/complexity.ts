@@ -18,7 +18,7 @@ export interface TierThresholds {
 	high: number;
 }
 
-export const DEFAULT_THRESHOLDS: TierThresholds = { medium: 0.3, high: 0.55 };
+export const DEFAULT_THRESHOLDS: TierThresholds = { medium: 0.25, high: 0.5 };
 
 /** Cue words in English, German, French and Spanish (lowercase stems). */
 const ANALYSIS_CUES = [
@@ -78,7 +78,7 @@ export function analyseComplexity(text: string, options: AnalyseOptions = {}): C
 
 	const features: ComplexityFeature[] = [
 		feature('tokens', tokens, lengthContribution(tokens)),
-		feature('code_blocks', codeBlocks, codeBlocks > 0 ? 0.22 + Math.min(0.08, 0.04 * (codeBlocks - 1)) : 0),
+		feature('code_blocks', codeBlocks, codeBlocks > 0 ? 0.3 + Math.min(0.08, 0.04 * (codeBlocks - 1)) : 0),
 		feature('stack_trace_lines', stackFrames, stackFrames >= 2 ? 0.3 : stackFrames * 0.1),
 		feature('log_lines', logLines, Math.min(0.15, logLines * 0.03)),
 		feature('analysis_cues', analysisCues, Math.min(0.2, analysisCues * 0.07)),
@@ -109,9 +109,9 @@ const TASK_WEIGHT: Record<TaskType, number> = {
 	extraction: -0.02,
 	summarization: 0,
 	general: 0,
-	analysis: 0.08,
-	code: 0.1,
-	reasoning: 0.12,
+	analysis: 0.1,
+	code: 0.15,
+	reasoning: 0.15,
 };
 
 /** Up to 0.3: nothing below ~100 tokens, logarithmic up to ~3000 tokens. */

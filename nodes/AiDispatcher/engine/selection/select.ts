@@ -14,8 +14,8 @@ export interface SelectionFacts {
 
 /**
  * Ranks the candidates for one item: the complexity tier's models first, then the documented
- * fallback order (`tierOrder`); within a tier, models suited to the task, then loaded ones, then
- * configuration order. Pure and synchronous.
+ * fallback order (`tierOrder`); within a tier, models listing the task, then models for any task,
+ * then the rest; then loaded before cold; then configuration order. Pure and synchronous.
  */
 export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFacts): Decision {
 	const order = tierOrder(facts.complexity.tier);
@@ -42,10 +42,16 @@ export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFa
 	};
 }
 
-type SortKey = [tierDistance: number, unsuited: number, cold: number, index: number];
+type SortKey = [tierDistance: number, taskFit: number, cold: number, index: number];
 
 function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: string[]): SortKey {
-	return [order.indexOf(model.tier), suits(model, facts.task) ? 0 : 1, facts.loaded?.has(model.name) ? 0 : 1, index];
+	return [order.indexOf(model.tier), taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, index];
+}
+
+/** 0: lists the task explicitly · 1: suits any task · 2: lists other tasks only. */
+function taskFit(model: ModelSpec, task: TaskType): number {
+	if (model.tasks.length === 0) return 1;
+	return model.tasks.includes(task) ? 0 : 2;
 }
 
 function compareKeys(a: SortKey, b: SortKey): number {

@@ -1,0 +1,39 @@
+/** An HttpPort over Node's fetch, with the same deadline semantics as the n8n adapter. */
+import type { HttpPort } from '../../nodes/AiDispatcher/engine/ports';
+import { beforeDeadline, guardBody, startDeadline } from '../../nodes/AiDispatcher/transport/deadline';
+
+export function fetchHttpPort(headers: Record<string, string> = {}): HttpPort {
+	return async (request) => {
+		const deadline = startDeadline(request);
+		const response = await beforeDeadline(
+			deadline,
+			fetch(request.url, {
+				method: request.method,
+				headers: { 'content-type': 'application/json', ...headers },
+				body: request.body === undefined ? undefined : JSON.stringify(request.body),
+				signal: deadline.signal,
+			}),
+		);
+		const stream = response.body;
+		const body: AsyncIterable<Uint8Array> = stream
+			? (stream as unknown as AsyncIterable<Uint8Array>)
+			: (async function* () {})();
+		return {
+			status: response.status,
+			body: guardBody(deadline, body, () => void stream?.cancel().catch(() => undefined)),
+		};
+	};
+}
+
+/** A loopback port with nothing listening (found by binding port 0 and closing it). */
+export async function closedPort(): Promise<number> {
+	const net = await import('node:net');
+	return await new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = server.address() as { port: number };
+			server.close(() => resolve(port));
+		});
+	});
+}

@@ -1,0 +1,73 @@
+import type { OllamaTag } from '../../../../nodes/AiDispatcher/engine/ports';
+import {
+	parseParameterBillions,
+	tierDiscoveredModels,
+	tierOrder,
+} from '../../../../nodes/AiDispatcher/engine/selection/tiers';
+
+const tag = (name: string, parameterSize: string, sizeBytes = 1e9): OllamaTag => ({
+	name,
+	sizeBytes,
+	parameterSize,
+	parameterBillions: parseParameterBillions(parameterSize),
+	family: 'llama',
+	quantization: 'Q4_K_M',
+});
+
+describe('tierOrder (the documented fallback order)', () => {
+	it.each([
+		['low', ['low', 'medium', 'high']],
+		['medium', ['medium', 'high', 'low']],
+		['high', ['high', 'medium', 'low']],
+	] as const)('%s → %j', (tier, order) => {
+		expect(tierOrder(tier)).toEqual(order);
+	});
+});
+
+describe('parseParameterBillions', () => {
+	it.each([
+		['7.6B', 7.6],
+		['3.2B', 3.2],
+		['494M', 0.494],
+		['1.5T', 1500],
+		[' 8B ', 8],
+		['', null],
+		['big', null],
+		[undefined, null],
+	])('parses %j', (text, billions) => {
+		const parsed = parseParameterBillions(text);
+		if (billions === null) expect(parsed).toBeNull();
+		else expect(parsed).toBeCloseTo(billions, 6);
+	});
+});
+
+describe('tierDiscoveredModels', () => {
+	it('tiers our users\' three models by parameter count, not by list order', () => {
+		const models = tierDiscoveredModels([tag('qwen2.5:7b', '7.6B'), tag('phi3:mini', '3.8B'), tag('llama3.2:3b', '3.2B')]);
+		expect(models.map((m) => [m.name, m.tier])).toEqual([
+			['llama3.2:3b', 'low'],
+			['phi3:mini', 'medium'],
+			['qwen2.5:7b', 'high'],
+		]);
+	});
+
+	it.each([
+		[1, ['medium']],
+		[2, ['low', 'high']],
+		[4, ['low', 'low', 'medium', 'high']],
+		[6, ['low', 'low', 'medium', 'medium', 'high', 'high']],
+	])('splits %d models into tiers %j', (count, tiers) => {
+		const tags = Array.from({ length: count }, (_, i) => tag(`m${i}:latest`, `${i + 1}B`));
+		expect(tierDiscoveredModels(tags).map((m) => m.tier)).toEqual(tiers);
+	});
+
+	it('skips embedding models and falls back to disk size when parameter_size is missing', () => {
+		const models = tierDiscoveredModels([
+			tag('nomic-embed-text:latest', '137M'),
+			tag('big:latest', '', 9e9),
+			tag('small:latest', '', 1e9),
+		]);
+		expect(models.map((m) => m.name)).toEqual(['small:latest', 'big:latest']);
+		expect(models.map((m) => m.tier)).toEqual(['low', 'high']);
+	});
+});
