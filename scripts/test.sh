@@ -7,6 +7,7 @@
 #   3. lint           npm run lint
 #   4. typecheck      npm run typecheck
 #   5. build          npm run build
+#   5b. lint:dist     the compiled dist/**/*.js with n8n's community rules (what the scanner runs)
 #   6. unit tests     jest --selectProjects unit
 #   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator)
 # Stops at the first failing step and exits with its status.
@@ -15,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 T0=$SECONDS
 STEP=0
-STEPS=7
+STEPS=8
 
 step() {
 	local title="$1"
@@ -61,6 +62,7 @@ step "runtime: Node 24, n8n, Prometheus (scripts/ensure-runtime.sh --prometheus)
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "build" npm run --silent build
+step "lint dist like n8n's verification scanner" npm run --silent lint:dist
 step "unit tests" npx --no-install jest --selectProjects unit
 step "e2e tests (real n8n, real Prometheus, Ollama simulator)" npx --no-install jest --selectProjects e2e --runInBand
 
