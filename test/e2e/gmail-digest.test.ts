@@ -26,9 +26,6 @@ import {
 	type N8nItem,
 } from '../support/n8n-harness';
 
-// `testTimeout` inside a jest project entry is ignored (it is a global option), so set it here.
-jest.setTimeout(15 * 60 * 1000);
-
 const WORKFLOW_FILE = path.join(REPO_ROOT, 'examples', 'gmail-digest.json');
 const CREDENTIALS_FILE = path.join(REPO_ROOT, 'examples', 'credentials.example.json');
 

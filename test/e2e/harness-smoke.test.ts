@@ -21,9 +21,6 @@ import {
 	type N8nRuntime,
 } from '../support/n8n-harness';
 
-// `testTimeout` inside a jest project entry is ignored (it is a global option), so set it here.
-jest.setTimeout(15 * 60 * 1000);
-
 const NODE_TYPE = 'n8n-nodes-ai-dispatcher.aiDispatcher';
 
 function codeWorkflow(id: string, jsCode: string) {
