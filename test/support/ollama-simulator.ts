@@ -94,7 +94,7 @@ export interface SimulatorOptions {
 	seed?: number;
 	/** Faults per model name. */
 	faults?: Record<string, FaultSpec | FaultSpec[]>;
-	/** Produces the reply text; default: `"[<model>] "` + the first 12 words of the last user text. */
+	/** Produces the reply text; default: `"[<model>] "` + the subject (if any) and the first 12 words of the content (the last user text, past its first paragraph when it has several). */
 	respond?: (req: {
 		model: string;
 		prompt: string;
@@ -736,8 +736,17 @@ interface ReplyHints {
 
 /** `"[<model>] "` + the first {@link SUMMARY_WORDS} words of `text`. */
 function summarise(model: string, text: string): string {
-	const words = text.split(/\s+/).filter((w) => w.length > 0).slice(0, SUMMARY_WORDS);
-	return `[${model}] ${words.join(' ')}`.trimEnd();
+	// Multi-paragraph prompts usually open with the instruction: answer from the content instead,
+	// naming a "Subject:" line when there is one, so replies read like answers in a digest.
+	const paragraphs = text.split(/\n\s*\n/).filter((p) => p.trim().length > 0);
+	const subject = /^Subject:\s*(.+)$/m.exec(text)?.[1]?.trim();
+	const content = (paragraphs.length > 1 ? paragraphs.slice(1).join('\n') : text)
+		.split('\n')
+		.filter((line) => !/^(From|To|Cc|Date|Subject):/i.test(line.trim()))
+		.join(' ');
+	const words = content.split(/\s+/).filter((w) => w.length > 0).slice(0, SUMMARY_WORDS);
+	const lead = subject ? `Re "${subject}": ` : '';
+	return `[${model}] ${lead}${words.join(' ')}`.trimEnd();
 }
 
 function clamp(value: number, min: unknown, max: unknown): number {
