@@ -63,7 +63,16 @@ step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "build" npm run --silent build
 step "lint dist like n8n's verification scanner" npm run --silent lint:dist
-step "unit tests" npx --no-install jest --selectProjects unit
-step "e2e tests (real n8n, real Prometheus, Ollama simulator)" npx --no-install jest --selectProjects e2e --runInBand
+RESULTS="$(mktemp -d)"
+trap 'rm -rf "$RESULTS"' EXIT
+step "unit tests" npx --no-install jest --selectProjects unit --json --outputFile="$RESULTS/unit.json"
+step "e2e tests (real n8n, real Prometheus, Ollama simulator)" npx --no-install jest --selectProjects e2e --runInBand --json --outputFile="$RESULTS/e2e.json"
 
 printf '\n\033[1;32mAll %d steps passed in %ds.\033[0m\n' "$STEPS" $((SECONDS - T0))
+# One closing line over both jest projects, in the plain form CI reads.
+node -e '
+let passed = 0, failed = 0;
+for (const f of process.argv.slice(1)) { const r = require(f); passed += r.numPassedTests; failed += r.numFailedTests; }
+if (passed === 0) { console.error("no test ran"); process.exit(1); }
+console.log(`${passed} passed, ${failed} failed`);
+' "$RESULTS/unit.json" "$RESULTS/e2e.json"
