@@ -3,6 +3,7 @@
  * latency, tokens per second and success, and the requests in flight now. Updated after every
  * dispatch from its attempts and usage; read by selection to prefer the fastest healthy model.
  */
+import type { OllamaPort } from '../ports';
 import type { Attempt, Usage } from '../types';
 
 /** Weight of the newest observation in the moving averages (0..1). */
@@ -102,3 +103,18 @@ export class LearnedStats {
 
 /** The one store of this process. */
 export const learnedStats = new LearnedStats();
+
+/** Wraps an OllamaPort so every generation counts as in flight for its (URL, model) while it runs. */
+export function countInFlight(ollama: OllamaPort, stats: LearnedStats): OllamaPort {
+	return {
+		...ollama,
+		generate: async (call) => {
+			stats.started(call.baseUrl, call.model);
+			try {
+				return await ollama.generate(call);
+			} finally {
+				stats.finished(call.baseUrl, call.model);
+			}
+		},
+	};
+}
