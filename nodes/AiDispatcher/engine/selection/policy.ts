@@ -263,8 +263,13 @@ export function learnedKey(model: ModelSpec, stats: ReadonlyMap<string, LearnedM
 }
 
 /** Candidate-level reasons the policy adds (figures per model). */
-export function policyReasons(model: ModelSpec, input: PolicyInput): string[] {
+export function policyReasons(model: ModelSpec, input: PolicyInput, plan?: PolicyPlan): string[] {
 	const reasons: string[] = [];
+	if (plan?.mode === 'pressure') {
+		const disk = diskBytes(model, input.signals);
+		if (tierRank(model.tier) < tierRank(plan.floor)) reasons.push(`below the ${plan.floor} floor`);
+		else if (disk !== undefined) reasons.push(`${formatBytes(disk)} on disk`);
+	}
 	const s = input.stats?.get(model.name);
 	if (s && s.samples > 0) {
 		const parts = [

@@ -56,7 +56,10 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 	const tried: RankedCandidate[] = [];
 	const excluded: RankedCandidate[] = [];
 	for (const { model } of ranked) {
-		const reasons = [...reasonsFor(model, facts, order), ...(planned ? policyReasons(model, planned.input) : [])];
+		const reasons = [
+			...reasonsFor(model, facts, planned ? tierOrder(facts.complexity.tier) : order),
+			...(planned ? policyReasons(model, planned.input, planned.plan) : []),
+		];
 		const why = facts.excluded?.get(model.name) ?? planned?.plan.excluded.get(model.name);
 		if (why) excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
 		else tried.push({ model: model.name, tier: model.tier, rank: tried.length, reasons });

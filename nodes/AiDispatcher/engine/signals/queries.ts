@@ -79,14 +79,3 @@ export function buildQueries(settings: QuerySettings): SignalQuery[] {
 		.map((name) => ({ key: `custom.${name}`, promql: settings.custom[name], perModel: false }));
 	return [...builtIn, ...custom];
 }
-
-/** A stable text that changes whenever the query set does (part of the cache key). */
-export function queryFingerprint(settings: QuerySettings): string {
-	const text = `${settings.names.modelLabel}\n${buildQueries(settings).map((q) => `${q.key}=${q.promql}`).join('\n')}`;
-	let hash = 0x811c9dc5;
-	for (let i = 0; i < text.length; i++) {
-		hash ^= text.charCodeAt(i);
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return hash.toString(16).padStart(8, '0');
-}

@@ -6,7 +6,6 @@
  */
 import type { PrometheusBreakerState } from './breaker';
 import { breakerAllows, breakerFailed, breakerJson, breakerSucceeded, CLOSED } from './breaker';
-import { queryFingerprint } from './queries';
 import { runRound, type RoundPorts } from './round';
 import type { SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 
@@ -33,9 +32,12 @@ export class SignalsStore {
 	/** Rounds run since start (for tests and the Status output). */
 	rounds = 0;
 
-	/** Cache key: the credential's URLs and a fingerprint of the query set. */
+	/**
+	 * Cache key: the credential's URLs and the query settings (as JSON: the Map hashes it natively,
+	 * far cheaper per item than hashing it ourselves).
+	 */
 	static key(source: SignalsSource, config: SignalsConfig): string {
-		return `${source.ollamaUrl}|${source.prometheusUrl ?? ''}|${queryFingerprint(config.queries)}`;
+		return `${source.ollamaUrl}|${source.prometheusUrl ?? ''}|${JSON.stringify(config.queries)}`;
 	}
 
 	/** The current signals: cached while fresh, else one round shared by every concurrent caller. */
