@@ -87,6 +87,7 @@ interface Run {
 	params?: Record<string, unknown>;
 	signalOptions?: IDataObject;
 	signalQueries?: IDataObject;
+	credentials?: IDataObject;
 }
 
 const JOBS = new Map<OllamaSimulator, string>();
@@ -106,7 +107,7 @@ function scopedQueries(run: Run): IDataObject {
 
 async function runNode(run: Run): Promise<IDataObject[]> {
 	const ctx = createContext({
-		credentials: { baseUrl: run.sim.url, prometheusUrl: run.prometheusUrl ?? h.url, prometheusAuth: 'none' },
+		credentials: { baseUrl: run.sim.url, prometheusUrl: run.prometheusUrl ?? h.url, prometheusAuth: 'none', ...run.credentials },
 		items: run.prompts.map((prompt) => ({ json: { prompt } })) as INodeExecutionData[],
 		params: {
 			operation: run.operation ?? 'generate',
@@ -338,6 +339,23 @@ describe('fail open: Prometheus down, slow or answering errors', () => {
 		const extra = ms - baselineMs;
 		expect(extra).toBeLessThan(boundMs);
 		print(`Prometheus ${what}: 10 items in ${ms} ms vs ${baselineMs} ms without signals: +${extra} ms in total (one failed round, then the cache and breaker)`);
+	});
+
+	it.each([
+		['bearer', { prometheusAuth: 'bearer', prometheusToken: 'prom-token' }, 'Bearer prom-token'],
+		['basic', { prometheusAuth: 'basic', prometheusUser: 'u', prometheusPassword: 'p' }, `Basic ${Buffer.from('u:p').toString('base64')}`],
+	])('Prometheus %s auth from the credential reaches Prometheus; the Ollama API key does not', async (_kind, auth, expected) => {
+		const seen: Array<string | undefined> = [];
+		const url = await fakePrometheus((req, res) => {
+			seen.push(req.headers.authorization);
+			res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resultType":"vector","result":[]}}');
+		});
+		signalsStore.clear();
+		const [item] = await runNode({ sim: main, prometheusUrl: url, prompts: ['hi'], credentials: { apiKey: 'ollama-secret', ...auth } });
+		expect(seen).toHaveLength(10);
+		expect(new Set(seen)).toEqual(new Set([expected]));
+		expect((item.signals as any).prometheus).toBe('ok');
+		expect(JSON.stringify(item)).not.toMatch(/prom-token|ollama-secret/);
 	});
 
 	it('a bad user query on the real Prometheus is one unknown with the reason; the other signals still count', async () => {
