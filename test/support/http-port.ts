@@ -9,8 +9,8 @@ export function fetchHttpPort(headers: Record<string, string> = {}): HttpPort {
 			deadline,
 			fetch(request.url, {
 				method: request.method,
-				headers: { 'content-type': 'application/json', ...headers },
-				body: request.body === undefined ? undefined : JSON.stringify(request.body),
+				headers: { 'content-type': 'application/json', ...headers, ...request.headers },
+				body: request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
 				signal: deadline.signal,
 			}),
 		);

@@ -62,7 +62,7 @@ export function createContext(options: ContextOptions) {
 		const response = await fetch(authed.url, {
 			method: authed.method ?? 'GET',
 			headers,
-			body: authed.body === undefined ? undefined : JSON.stringify(authed.body),
+			body: authed.body === undefined || typeof authed.body === 'string' ? authed.body : JSON.stringify(authed.body),
 			signal: authed.abortSignal,
 		});
 		if (!authed.ignoreHttpStatusErrors && response.status >= 400) throw new Error(`Request failed with status code ${response.status}`);

@@ -2,8 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest, readTimeouts } from '../adapters/config';
 import { dispatch } from '../engine/dispatch';
+import { settle } from '../engine/result';
 import { resultJson } from './output';
 import type { Session } from './session';
+import { itemSignals, learnFrom, trackedPorts } from './signals';
 
 /** Generate: choose a model for the item and answer it, falling back through the candidates. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
@@ -13,5 +15,9 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
 	};
-	return resultJson(await dispatch(request, config, session.ports));
+	const signals = await itemSignals(session, itemIndex, config.baseUrl);
+	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), signals?.context));
+	learnFrom(config.baseUrl, outcome, session.ports.clock.nowMs());
+	if (!outcome.ok) throw outcome.error;
+	return signals ? { ...resultJson(outcome.value), signals: signals.json } : resultJson(outcome.value);
 }

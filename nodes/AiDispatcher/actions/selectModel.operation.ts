@@ -4,6 +4,7 @@ import { readRequest, readTimeouts } from '../adapters/config';
 import { decide } from '../engine/dispatch';
 import { complexityJson, decisionJson } from './output';
 import type { Session } from './session';
+import { itemSignals } from './signals';
 
 /** Select Model: the decision only, so another Ollama node can use {{ $json.model }}. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
@@ -13,12 +14,15 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
 	};
-	const { complexity, decision } = decide(request, config, session.ports.clock.nowMs());
-	return {
+	const signals = await itemSignals(session, itemIndex, config.baseUrl);
+	const { complexity, decision } = decide(request, config, session.ports.clock.nowMs(), signals?.context);
+	const json: IDataObject = {
 		model: decision.model,
 		tier: decision.tier,
 		baseUrl: config.baseUrl,
 		complexity: complexityJson(complexity),
 		decision: decisionJson(decision),
 	};
+	if (signals) json.signals = signals.json;
+	return json;
 }

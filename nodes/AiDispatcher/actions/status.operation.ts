@@ -4,12 +4,23 @@ import { isTransportError } from '../engine/errors';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import { METADATA_TIMEOUT_MS, type Session } from './session';
+import { signalsStatus, learnedStatus } from './signalsStatus';
 
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
 export async function execute(session: Session): Promise<IDataObject> {
 	const hosts = await Promise.all(session.connection.baseUrls.map((baseUrl) => hostStatus(session, baseUrl)));
 	const first = hosts[0];
-	return { reachable: first.reachable, baseUrl: first.baseUrl, version: first.version, models: first.models, loaded: first.loaded, error: first.error, hosts };
+	return {
+		reachable: first.reachable,
+		baseUrl: first.baseUrl,
+		version: first.version,
+		models: first.models,
+		loaded: first.loaded,
+		error: first.error,
+		hosts,
+		signals: await signalsStatus(session),
+		learned: learnedStatus(session),
+	};
 }
 
 async function hostStatus(session: Session, baseUrl: string): Promise<IDataObject> {

@@ -31,7 +31,9 @@ export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions):
 		};
 		if (request.body !== undefined) {
 			options.body = request.body as IHttpRequestOptions['body'];
-			options.headers = { 'content-type': 'application/json' };
+			options.headers = { 'content-type': 'application/json', ...request.headers };
+		} else if (request.headers) {
+			options.headers = { ...request.headers };
 		}
 		const response = (await beforeDeadline(
 			deadline,

@@ -3,12 +3,15 @@ import { sleepWithAbort, type IExecuteFunctions, type ILoadOptionsFunctions } fr
 
 import type { EnginePorts } from '../engine/ports';
 import { createOllamaClient } from '../transport/ollama';
+import { createPrometheusClient } from '../transport/prometheus';
 import { n8nHttpPort } from './http';
 
 export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): EnginePorts {
 	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const http = n8nHttpPort(ctx);
 	return {
-		ollama: createOllamaClient(n8nHttpPort(ctx)),
+		ollama: createOllamaClient(http),
+		prometheus: createPrometheusClient(http),
 		clock: { nowMs: () => Date.now() },
 		sleep: async (ms, abort) => await sleepWithAbort(ms, abort),
 		log: {

@@ -5,7 +5,7 @@ import { analyseComplexity, type TierThresholds } from './analysis/complexity';
 import { DispatcherError, TransportError } from './errors';
 import type { EnginePorts, GenerateOutcome } from './ports';
 import { parseJson, settle } from './result';
-import { selectModel } from './selection/select';
+import { selectModel, type SelectionFacts } from './selection/select';
 import type {
 	Attempt,
 	ComplexityResult,
@@ -28,10 +28,13 @@ export interface DispatchConfig {
 	thresholds?: TierThresholds;
 }
 
-/** Facts selection needs that the caller gathered (open breakers, loaded models). */
+/** Facts selection needs that the caller gathered (open breakers, loaded models, live signals). */
 export interface DecisionContext {
 	excluded?: ReadonlyMap<string, string>;
 	loaded?: ReadonlySet<string>;
+	signals?: SelectionFacts['signals'];
+	stats?: SelectionFacts['stats'];
+	policy?: SelectionFacts['policy'];
 }
 
 export interface Choice {
@@ -69,6 +72,9 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 		nowMs,
 		excluded: context.excluded,
 		loaded: context.loaded,
+		signals: context.signals,
+		stats: context.stats,
+		policy: context.policy,
 	});
 	return { complexity, decision };
 }

@@ -7,8 +7,10 @@ import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, Usage } from
 export interface HttpRequest {
 	method: 'GET' | 'POST';
 	url: string;
-	/** JSON-serialisable body. */
+	/** JSON-serialisable body; a string is sent as it is (set `headers['content-type']`). */
 	body?: unknown;
+	/** Extra request headers, e.g. the content type of a string body. */
+	headers?: Record<string, string>;
 	/** Hard limit for the whole exchange, headers and body, in milliseconds. */
 	timeoutMs: number;
 	signal?: AbortSignal;
@@ -84,8 +86,29 @@ export interface OllamaPort {
 	version(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<string>;
 }
 
+/** One sample of a Prometheus instant query. `value` is null for NaN/±Inf ("unknown", never 0). */
+export interface PromSample {
+	labels: Record<string, string>;
+	value: number | null;
+	/** The raw value string when it was not a finite number ("NaN", "+Inf", "-Inf"). */
+	raw?: string;
+}
+
+/** A parsed instant-query result: a scalar is one sample without labels. */
+export interface PromQueryResult {
+	resultType: 'vector' | 'scalar';
+	samples: PromSample[];
+}
+
+/** Prometheus as the engine sees it. Failures reject with a classified `TransportError`. */
+export interface PrometheusPort {
+	query(baseUrl: string, promql: string, timeoutMs: number, signal?: AbortSignal): Promise<PromQueryResult>;
+}
+
 export interface EnginePorts {
 	ollama: OllamaPort;
+	/** Present when the node can reach Prometheus through the credential (live signals). */
+	prometheus?: PrometheusPort;
 	clock: Clock;
 	sleep: SleepPort;
 	log: LogPort;

@@ -1,4 +1,7 @@
+import type { LearnedModelStats } from '../signals/learned';
+import type { SignalSnapshot } from '../signals/types';
 import type { ComplexityResult, Decision, ModelSpec, RankedCandidate, TaskType } from '../types';
+import { learnedKey, planKey, planPolicy, policyReasons, type PolicyConfig, type PolicyInput, type PolicyPlan } from './policy';
 import { tierOrder } from './tiers';
 
 /** What selection knows besides the candidates. Pure data: no I/O, the clock is `nowMs`. */
@@ -10,6 +13,12 @@ export interface SelectionFacts {
 	excluded?: ReadonlyMap<string, string>;
 	/** Models currently loaded in Ollama's memory (from /api/ps). */
 	loaded?: ReadonlySet<string>;
+	/** Live signals (Prometheus, /api/ps, /api/tags) of the current round; see `policy.ts`. */
+	signals?: SignalSnapshot;
+	/** What this process learned per model on this Ollama host. */
+	stats?: ReadonlyMap<string, LearnedModelStats>;
+	/** The load policy; without it selection ignores signals and stats. */
+	policy?: PolicyConfig;
 }
 
 /**
@@ -18,16 +27,40 @@ export interface SelectionFacts {
  * then the rest; then loaded before cold; then configuration order. Pure and synchronous.
  */
 export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFacts): Decision {
-	const order = tierOrder(facts.complexity.tier);
+	if (!facts.policy) return rank(candidates, facts);
+	const usual = rank(candidates, { ...facts, policy: undefined });
+	const input: PolicyInput = {
+		item: { tier: facts.complexity.tier, task: facts.task, forced: facts.complexity.forced },
+		signals: facts.signals,
+		stats: facts.stats,
+		policy: facts.policy,
+		usual: candidates.find((m) => m.name === usual.model),
+		loaded: facts.loaded,
+	};
+	return rank(candidates, facts, { plan: planPolicy(candidates, input), input, usual: usual.model });
+}
+
+interface Planned {
+	plan: PolicyPlan;
+	input: PolicyInput;
+	/** The model chosen without the policy. */
+	usual: string | null;
+}
+
+function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?: Planned): Decision {
+	const order = planned?.plan.order ?? tierOrder(facts.complexity.tier);
 	const ranked = candidates
-		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order) }))
+		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order, planned) }))
 		.sort((a, b) => compareKeys(a.key, b.key));
 
 	const tried: RankedCandidate[] = [];
 	const excluded: RankedCandidate[] = [];
 	for (const { model } of ranked) {
-		const reasons = reasonsFor(model, facts, order);
-		const why = facts.excluded?.get(model.name);
+		const reasons = [
+			...reasonsFor(model, facts, planned ? tierOrder(facts.complexity.tier) : order),
+			...(planned ? policyReasons(model, planned.input, planned.plan) : []),
+		];
+		const why = facts.excluded?.get(model.name) ?? planned?.plan.excluded.get(model.name);
 		if (why) excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
 		else tried.push({ model: model.name, tier: model.tier, rank: tried.length, reasons });
 	}
@@ -36,16 +69,19 @@ export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFa
 	return {
 		model: first?.model ?? null,
 		tier: first?.tier ?? null,
-		reason: first ? explain(first, facts) : explainNone(excluded, candidates.length),
+		reason: withPolicy(first ? explain(first, facts, planned) : explainNone(excluded, candidates.length), first, planned),
 		alternatives: tried.slice(1).map((c) => c.model),
 		candidates: [...tried, ...excluded],
 	};
 }
 
-type SortKey = [tierDistance: number, taskFit: number, cold: number, index: number];
+/** [tier distance (or the policy's key), task fit, cold, (learned speed), configuration order] */
+type SortKey = number[];
 
-function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: string[]): SortKey {
-	return [order.indexOf(model.tier), taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, index];
+function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: string[], planned?: Planned): SortKey {
+	const head = planned ? planKey(model, planned.plan, planned.input) : [order.indexOf(model.tier)];
+	const learned = planned ? learnedKey(model, facts.stats) : [];
+	return [...head, taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, ...learned, index];
 }
 
 /** 0: lists the task explicitly · 1: suits any task · 2: lists other tasks only. */
@@ -73,12 +109,13 @@ function reasonsFor(model: ModelSpec, facts: SelectionFacts, order: string[]): s
 	return reasons;
 }
 
-function explain(first: RankedCandidate, facts: SelectionFacts): string {
+function explain(first: RankedCandidate, facts: SelectionFacts, planned?: Planned): string {
 	const c = facts.complexity;
 	const basis = c.forced
 		? `complexity forced to ${c.tier}`
 		: `complexity ${c.score} → ${c.tier}${topFeatures(c)}`;
-	const fallback = first.tier !== c.tier ? `; no usable ${c.tier}-tier model, nearest tier is ${first.tier}` : '';
+	const policyMoved = planned !== undefined && planned.plan.mode !== 'normal';
+	const fallback = first.tier !== c.tier && !policyMoved ? `; no usable ${c.tier}-tier model, nearest tier is ${first.tier}` : '';
 	return `${basis}, task ${facts.task}: chose ${first.model} (${first.tier})${fallback}`;
 }
 
@@ -94,4 +131,20 @@ function topFeatures(c: ComplexityResult): string {
 function explainNone(excluded: RankedCandidate[], total: number): string {
 	if (total === 0) return 'no models configured or discovered';
 	return `every model is excluded: ${excluded.map((c) => `${c.model}: ${c.excluded}`).join('; ')}`;
+}
+
+/** Prefixes the policy's figures: "CPU 91 % > 85 %: chose phi3:mini instead of qwen2.5:7b; …". */
+function withPolicy(reason: string, first: RankedCandidate | undefined, planned?: Planned): string {
+	if (!planned) return reason;
+	const { plan, usual } = planned;
+	const changed = first !== undefined && usual !== null && first.model !== usual;
+	const parts: string[] = [];
+	if (plan.mode !== 'normal') {
+		parts.push(`${plan.notes.join('; ')}${changed ? `: chose ${first.model} instead of ${usual}` : ''}`);
+	} else {
+		parts.push(...plan.notes);
+		if (changed) parts.push(`chose ${first.model} instead of ${usual} (${plan.excluded.get(usual) ?? 'learned faster'})`);
+	}
+	if (plan.unavailable) parts.push(plan.unavailable);
+	return parts.length > 0 ? `${parts.join('; ')}; ${reason}` : reason;
 }
