@@ -5,6 +5,9 @@ import { analyseComplexity, type TierThresholds } from './analysis/complexity';
 import { DispatcherError, TransportError } from './errors';
 import type { EnginePorts, GenerateOutcome } from './ports';
 import { parseJson, settle } from './result';
+import { withRuleOverrides } from './rules/apply';
+import { evaluateRules } from './rules/evaluate';
+import type { Rule, RuleFacts, RuleOutcome } from './rules/types';
 import { selectModel } from './selection/select';
 import type {
 	Attempt,
@@ -26,17 +29,27 @@ export interface DispatchConfig {
 	models: ModelSpec[];
 	timeoutsMs: Record<Tier, number>;
 	thresholds?: TierThresholds;
+	/** The workflow's selection rules, already validated (engine/rules/validate.ts), in order. */
+	rules?: readonly Rule[];
+	/** IANA time zone for time-window rules (the workflow's); default UTC. */
+	timeZone?: string;
 }
 
 /** Facts selection needs that the caller gathered (open breakers, loaded models). */
 export interface DecisionContext {
 	excluded?: ReadonlyMap<string, string>;
 	loaded?: ReadonlySet<string>;
+	/** Live signals by name for rule conditions (cpu, memory, load, queue, gpuFree, custom). */
+	signals?: RuleFacts['signals'];
+	/** The input item's JSON, for rule conditions on item fields. */
+	item?: RuleFacts['item'];
 }
 
 export interface Choice {
 	complexity: ComplexityResult;
 	decision: Decision;
+	/** The rules' effect on this item, when rules are configured. */
+	rules?: RuleOutcome;
 }
 
 /** The text whose complexity decides the tier: the prompt, or the conversation's user turns. */
@@ -63,14 +76,33 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 		complexity: request.complexity,
 		thresholds: config.thresholds,
 	});
+	const rules = config.rules && config.rules.length > 0 ? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context)) : undefined;
 	const decision = selectModel(config.models, {
 		complexity,
 		task: complexity.task,
 		nowMs,
 		excluded: context.excluded,
 		loaded: context.loaded,
+		rules,
 	});
-	return { complexity, decision };
+	return { complexity, decision, rules };
+}
+
+function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchConfig, nowMs: number, context: DecisionContext): RuleFacts {
+	const count = (name: string) => complexity.features.find((f) => f.name === name)?.value ?? 0;
+	return {
+		text,
+		tokens: complexity.tokens,
+		score: complexity.score,
+		tier: complexity.tier,
+		task: complexity.task,
+		codeBlocks: count('code_blocks'),
+		stackFrames: count('stack_trace_lines'),
+		nowMs,
+		timeZone: config.timeZone ?? 'UTC',
+		signals: context.signals,
+		item: context.item,
+	};
 }
 
 /**
@@ -83,7 +115,9 @@ export async function dispatch(
 	ports: EnginePorts,
 	context: DecisionContext = {},
 ): Promise<DispatchResult> {
-	const { complexity, decision } = decide(request, config, ports.clock.nowMs(), context);
+	const { complexity, decision, rules } = decide(request, config, ports.clock.nowMs(), context);
+	// A rule's timeout and options apply to this item's calls only.
+	config = { ...config, models: withRuleOverrides(config.models, rules) };
 	if (!decision.model) {
 		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',

@@ -1,3 +1,5 @@
+import { ruledTier, ruleExclusion } from '../rules/apply';
+import type { RuleOutcome } from '../rules/types';
 import type { ComplexityResult, Decision, ModelSpec, RankedCandidate, TaskType } from '../types';
 import { tierOrder } from './tiers';
 
@@ -10,6 +12,8 @@ export interface SelectionFacts {
 	excluded?: ReadonlyMap<string, string>;
 	/** Models currently loaded in Ollama's memory (from /api/ps). */
 	loaded?: ReadonlySet<string>;
+	/** The workflow's rules as evaluated for this item: forced model/tier, exclusions, tier bounds. */
+	rules?: RuleOutcome;
 }
 
 /**
@@ -18,16 +22,17 @@ export interface SelectionFacts {
  * then the rest; then loaded before cold; then configuration order. Pure and synchronous.
  */
 export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFacts): Decision {
-	const order = tierOrder(facts.complexity.tier);
+	const order = tierOrder(ruledTier(facts.complexity.tier, facts.rules));
+	const forced = facts.rules?.forcedModel?.model;
 	const ranked = candidates
 		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order) }))
-		.sort((a, b) => compareKeys(a.key, b.key));
+		.sort((a, b) => Number(b.model.name === forced) - Number(a.model.name === forced) || compareKeys(a.key, b.key));
 
 	const tried: RankedCandidate[] = [];
 	const excluded: RankedCandidate[] = [];
 	for (const { model } of ranked) {
 		const reasons = reasonsFor(model, facts, order);
-		const why = facts.excluded?.get(model.name);
+		const why = facts.excluded?.get(model.name) ?? ruleExclusion(model, facts.rules);
 		if (why) excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
 		else tried.push({ model: model.name, tier: model.tier, rank: tried.length, reasons });
 	}
@@ -39,6 +44,7 @@ export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFa
 		reason: first ? explain(first, facts) : explainNone(excluded, candidates.length),
 		alternatives: tried.slice(1).map((c) => c.model),
 		candidates: [...tried, ...excluded],
+		...(facts.rules ? { rules: facts.rules.matched } : {}),
 	};
 }
 
@@ -65,7 +71,8 @@ function suits(model: ModelSpec, task: TaskType): boolean {
 
 function reasonsFor(model: ModelSpec, facts: SelectionFacts, order: string[]): string[] {
 	const reasons: string[] = [];
-	const target = facts.complexity.tier;
+	const target = ruledTier(facts.complexity.tier, facts.rules);
+	if (facts.rules?.forcedModel?.model === model.name) reasons.push(`forced by rule ${JSON.stringify(facts.rules.forcedModel.rule)}`);
 	const distance = order.indexOf(model.tier);
 	reasons.push(distance === 0 ? `tier ${model.tier} matches` : `fallback tier ${model.tier} (wanted ${target})`);
 	if (!suits(model, facts.task)) reasons.push(`not listed for task ${facts.task}`);
@@ -78,8 +85,19 @@ function explain(first: RankedCandidate, facts: SelectionFacts): string {
 	const basis = c.forced
 		? `complexity forced to ${c.tier}`
 		: `complexity ${c.score} → ${c.tier}${topFeatures(c)}`;
-	const fallback = first.tier !== c.tier ? `; no usable ${c.tier}-tier model, nearest tier is ${first.tier}` : '';
-	return `${basis}, task ${facts.task}: chose ${first.model} (${first.tier})${fallback}`;
+	const target = ruledTier(c.tier, facts.rules);
+	const ruled = ruleNote(facts.rules, c.tier, target);
+	const forced = facts.rules?.forcedModel?.model === first.model;
+	const fallback = !forced && first.tier !== target ? `; no usable ${target}-tier model, nearest tier is ${first.tier}` : '';
+	return `${basis}${ruled}, task ${facts.task}: chose ${first.model} (${first.tier})${fallback}`;
+}
+
+function ruleNote(rules: RuleOutcome | undefined, measured: string, target: string): string {
+	if (!rules || rules.matched.length === 0) return '';
+	const names = rules.matched.map((m) => JSON.stringify(m.name)).join(', ');
+	const forced = rules.forcedModel ? `, model ${rules.forcedModel.model} forced` : '';
+	const tier = target !== measured ? `, tier ${measured} → ${target}` : '';
+	return `; rules matched: ${names}${forced}${tier}`;
 }
 
 function topFeatures(c: ComplexityResult): string {
