@@ -11,6 +11,7 @@ import { inputProperties } from './description/input';
 import { modelProperties } from './description/models';
 import { operationProperty } from './description/operation';
 import { optionProperties } from './description/options';
+import { ruleProperties } from './description/rules';
 import { getModels } from './methods/loadOptions';
 
 export class AiDispatcher implements INodeType {
@@ -28,7 +29,7 @@ export class AiDispatcher implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aiDispatcherApi', required: true }],
-		properties: [operationProperty, ...inputProperties, ...modelProperties, ...optionProperties],
+		properties: [operationProperty, ...inputProperties, ...modelProperties, ...ruleProperties, ...optionProperties],
 	};
 
 	methods = { loadOptions: { getModels } };

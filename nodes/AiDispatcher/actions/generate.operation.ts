@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest, readTimeouts } from '../adapters/config';
+import { readItem, readRules, readTimeZone } from '../adapters/rules';
 import { dispatch } from '../engine/dispatch';
 import { resultJson } from './output';
 import type { Session } from './session';
@@ -12,6 +13,9 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		baseUrl: session.connection.baseUrls[0],
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
+		rules: readRules(session.ctx, itemIndex),
+		timeZone: readTimeZone(session.ctx),
 	};
-	return resultJson(await dispatch(request, config, session.ports));
+	const context = { item: readItem(session.ctx, itemIndex) };
+	return resultJson(await dispatch(request, config, session.ports, context));
 }
