@@ -39,11 +39,14 @@ function apply(outcome: RuleOutcome, rule: Rule): void {
 	if (action.useModel && !outcome.forcedModel) outcome.forcedModel = { model: action.useModel, rule: name };
 	if (action.useTier && !outcome.forcedTier) outcome.forcedTier = { tier: action.useTier, rule: name };
 	for (const model of action.excludeModels ?? []) if (!outcome.excluded.has(model)) outcome.excluded.set(model, reason);
-	if (action.maxTier && (!outcome.maxTier || rank(action.maxTier) < rank(outcome.maxTier.tier))) {
-		outcome.maxTier = { tier: action.maxTier, rule: name };
+	// Bounds tighten, but never cross: a bound that contradicts an earlier rule's is ignored.
+	const max = action.maxTier;
+	if (max && (!outcome.maxTier || rank(max) < rank(outcome.maxTier.tier)) && (!outcome.minTier || rank(max) >= rank(outcome.minTier.tier))) {
+		outcome.maxTier = { tier: max, rule: name };
 	}
-	if (action.minTier && (!outcome.minTier || rank(action.minTier) > rank(outcome.minTier.tier))) {
-		outcome.minTier = { tier: action.minTier, rule: name };
+	const min = action.minTier;
+	if (min && (!outcome.minTier || rank(min) > rank(outcome.minTier.tier)) && (!outcome.maxTier || rank(min) <= rank(outcome.maxTier.tier))) {
+		outcome.minTier = { tier: min, rule: name };
 	}
 	if (action.timeoutMs !== undefined && outcome.timeoutMs === undefined) outcome.timeoutMs = action.timeoutMs;
 	if (action.options) outcome.options = { ...action.options, ...outcome.options };

@@ -66,6 +66,17 @@ describe('evaluateRules', () => {
 		expect(outcome.matched.map((m) => m.name)).toEqual(['first', 'second']);
 	});
 
+	it('lets an earlier tier bound win over a later one that contradicts it, so some model stays usable', () => {
+		const r = rules([
+			{ name: 'P4 small', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { maxTier: 'low' } },
+			{ name: 'traces medium+', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { minTier: 'medium' } },
+		]);
+		const outcome = evaluateRules(r, facts());
+		expect(outcome.maxTier).toEqual({ tier: 'low', rule: 'P4 small' });
+		expect(outcome.minTier).toBeUndefined();
+		expect(outcome.matched).toHaveLength(2);
+	});
+
 	it('treats a missing or unknown signal as "not met" and says so', () => {
 		const r = rules([{ name: 'busy', condition: { fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 0.8 }, action: { maxTier: 'low' } }]);
 		const none = evaluateRules(r, facts());
