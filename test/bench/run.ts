@@ -121,14 +121,29 @@ function engineFigures(corpus: CorpusEntry[]): void {
 /** Reply length by the prompt's labeled tier, the same for every model (a fair comparison). */
 const REPLY_TOKENS: Record<Tier, number> = { low: 40, medium: 120, high: 280 };
 
-/** A digest-like mix: mostly routine mail and tickets, some medium, some hard ones (60/20/20). */
-function workload(corpus: CorpusEntry[]): CorpusEntry[] {
-	const pick = (tier: Tier, n: number) => corpus.filter((e) => e.tier === tier && e.source !== 'chat').filter((_, i) => i % 2 === 0).slice(0, n);
+interface Mix {
+	label: string;
+	/** Items per labeled tier. */
+	counts: Record<Tier, number>;
+}
+
+/** Digest-like mixes of mail and ticket prompts from the corpus, interleaved like an inbox. */
+const MIXES: Mix[] = [
+	{ label: 'digest mix (60/20/20)', counts: { low: 24, medium: 8, high: 8 } },
+	{ label: 'routine inbox (80/15/5)', counts: { low: 32, medium: 6, high: 2 } },
+];
+
+function workload(corpus: CorpusEntry[], mix: Mix): CorpusEntry[] {
 	const scale = QUICK ? 0.5 : 1;
-	const mix = [...pick('low', 24 * scale), ...pick('medium', 8 * scale), ...pick('high', 8 * scale)];
-	// Interleave deterministically, like an inbox: sort by a hash of the id.
+	const pick = (tier: Tier, offset: number) =>
+		corpus.filter((e) => e.tier === tier && e.source !== 'chat').filter((_, i) => i % 2 === offset);
+	const take = (tier: Tier) => {
+		const n = Math.round(mix.counts[tier] * scale);
+		return [...pick(tier, 0), ...pick(tier, 1)].slice(0, n);
+	};
+	const items = [...take('low'), ...take('medium'), ...take('high')];
 	const hash = (id: string) => [...id].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7);
-	return mix.sort((a, b) => hash(a.id) - hash(b.id));
+	return items.sort((a, b) => hash(a.id) - hash(b.id));
 }
 
 interface ReplayResult {
@@ -194,12 +209,12 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 	return result;
 }
 
-async function replayFigures(corpus: CorpusEntry[]): Promise<void> {
-	const items = workload(corpus);
+async function replayFigures(corpus: CorpusEntry[], mix: Mix): Promise<void> {
+	const items = workload(corpus, mix);
 	const counts = { low: 0, medium: 0, high: 0 } as Record<Tier, number>;
 	for (const e of items) counts[e.tier]++;
 	console.log(
-		`\n== Workload replay on the simulator: ${items.length} corpus prompts (labeled ${counts.low} low / ${counts.medium} medium / ${counts.high} high), ` +
+		`\n== Workload replay on the simulator, ${mix.label}: ${items.length} corpus prompts (labeled ${counts.low} low / ${counts.medium} medium / ${counts.high} high), ` +
 			`sequential, cold start, 2 models fit in memory, timeScale ${TIME_SCALE} ==`,
 	);
 	console.log(
@@ -236,7 +251,7 @@ async function main(): Promise<void> {
 	const corpus = loadCorpus();
 	console.log(`AI Dispatcher bench · node ${process.version} · ${new Date().toISOString()}`);
 	engineFigures(corpus);
-	await replayFigures(corpus);
+	for (const mix of MIXES) await replayFigures(corpus, mix);
 }
 
 void main();
