@@ -74,6 +74,27 @@ describe('AI Dispatcher node: rules', () => {
 		expect(out[0].decision.rules[0].conditions[0].actual).toMatch(/ UTC$/);
 	});
 
+	it('converts the builder fields: lists for "is one of", numbers, booleans, signals, time windows, negate, call options', async () => {
+		const base = { ...P1_UI.rule[0], model: '', timeoutMs: 0 };
+		const rules = {
+			rule: [
+				{ ...base, name: 'P3/P4 small', actionType: 'maxTier', tier: 'low', conditions: { condition: [{ fact: 'item', itemValue: 'P3', operator: 'in', value: 'P3, P4' }] } },
+				{ ...base, name: 'no code, long', actionType: 'none', timeoutMs: 5000, numPredict: 64, combine: 'all', negate: true, conditions: { condition: [{ fact: 'containsCode', operator: 'equal', value: 'true' }, { fact: 'promptTokens', operator: 'lessThan', value: '5' }] } },
+				{ ...base, name: 'hot cpu', actionType: 'excludeModels', model: 'qwen2.5:7b, llama3.2:3b', conditions: { condition: [{ fact: 'signal', signal: 'cpu', operator: 'greaterThan', value: '0.9' }] } },
+				{ ...base, name: 'weekend', actionType: 'useTier', tier: 'high', conditions: { condition: [{ fact: 'time', windowOperator: 'notWithin', days: ['sat', 'sun'], from: '00:00', to: '24:00', timeZone: '' }] } },
+			],
+		};
+		const [out] = await select({ rules }, [TICKETS[1]]);
+		const matched = Object.fromEntries((out.decision.rules as Array<{ name: string; conditions: unknown[] }>).map((m) => [m.name, m.conditions]));
+		expect(matched['P3/P4 small']).toEqual([{ fact: 'item', operator: 'in', expected: ['P3', 'P4'], actual: 'P3', result: true }]);
+		expect(matched['no code, long']).toEqual([
+			{ fact: 'containsCode', operator: 'equal', expected: true, actual: false, result: false },
+			{ fact: 'promptTokens', operator: 'lessThan', expected: 5, actual: expect.any(Number), result: false },
+		]);
+		expect(matched['hot cpu']).toBeUndefined(); // no signal snapshot here: unknown means not met
+		expect(out.model).toBe('phi3:mini');
+	});
+
 	it.each([
 		[{ rulesJson: '[{"condition": {"fact": "promptTokens", "operator": "greaterThan", "value": "high"}, "action": {"useTier": "high"}}]' }, 'rulesJson[0].condition.value should be a number, got "high"'],
 		[{ rulesJson: '[{"condition": ' }, 'rulesJson is not valid JSON'],
