@@ -11,6 +11,7 @@ import { inputProperties } from './description/input';
 import { modelProperties } from './description/models';
 import { operationProperty } from './description/operation';
 import { optionProperties } from './description/options';
+import { ruleProperties } from './description/rules';
 import { signalProperties } from './description/signals';
 import { getModels } from './methods/loadOptions';
 
@@ -29,7 +30,14 @@ export class AiDispatcher implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aiDispatcherApi', required: true }],
-		properties: [operationProperty, ...inputProperties, ...modelProperties, ...optionProperties, ...signalProperties],
+		properties: [
+			operationProperty,
+			...inputProperties,
+			...modelProperties,
+			...ruleProperties,
+			...optionProperties,
+			...signalProperties,
+		],
 	};
 
 	methods = { loadOptions: { getModels } };

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest, readTimeouts } from '../adapters/config';
+import { readItem, readRules, readTimeZone } from '../adapters/rules';
 import { dispatch } from '../engine/dispatch';
 import { settle } from '../engine/result';
 import { resultJson } from './output';
@@ -14,9 +15,12 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		baseUrl: session.connection.baseUrls[0],
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
+		rules: readRules(session.ctx, itemIndex),
+		timeZone: readTimeZone(session.ctx),
 	};
 	const signals = await itemSignals(session, itemIndex, config.baseUrl);
-	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), signals?.context));
+	const context = { ...signals?.context, item: readItem(session.ctx, itemIndex) };
+	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), context));
 	learnFrom(config.baseUrl, outcome, session.ports.clock.nowMs());
 	if (!outcome.ok) throw outcome.error;
 	return signals ? { ...resultJson(outcome.value), signals: signals.json } : resultJson(outcome.value);

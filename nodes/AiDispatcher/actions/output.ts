@@ -19,6 +19,7 @@ export function decisionJson(d: Decision): IDataObject {
 		reason: d.reason,
 		alternatives: [...d.alternatives],
 		candidates: d.candidates.map((c) => ({ ...c, reasons: [...c.reasons] })) as unknown as IDataObject[],
+		...(d.rules ? { rules: d.rules.map((r) => ({ ...r, conditions: r.conditions.map((c) => ({ ...c })) })) as unknown as IDataObject[] } : {}),
 	};
 }
 

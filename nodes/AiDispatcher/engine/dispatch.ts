@@ -5,7 +5,11 @@ import { analyseComplexity, type TierThresholds } from './analysis/complexity';
 import { DispatcherError, TransportError } from './errors';
 import type { EnginePorts, GenerateOutcome } from './ports';
 import { parseJson, settle } from './result';
+import { withRuleOverrides } from './rules/apply';
+import { evaluateRules } from './rules/evaluate';
+import type { Rule, RuleFacts, RuleOutcome } from './rules/types';
 import { selectModel, type SelectionFacts } from './selection/select';
+import { ruleSignals } from './signals/ruleSignals';
 import type {
 	Attempt,
 	ComplexityResult,
@@ -26,20 +30,29 @@ export interface DispatchConfig {
 	models: ModelSpec[];
 	timeoutsMs: Record<Tier, number>;
 	thresholds?: TierThresholds;
+	/** The workflow's selection rules, already validated (engine/rules/validate.ts), in order. */
+	rules?: readonly Rule[];
+	/** IANA time zone for time-window rules (the workflow's); default UTC. */
+	timeZone?: string;
 }
 
 /** Facts selection needs that the caller gathered (open breakers, loaded models, live signals). */
 export interface DecisionContext {
 	excluded?: ReadonlyMap<string, string>;
 	loaded?: ReadonlySet<string>;
+	/** The round of live signals; rule conditions read it by name (see `ruleSignals`). */
 	signals?: SelectionFacts['signals'];
 	stats?: SelectionFacts['stats'];
 	policy?: SelectionFacts['policy'];
+	/** The input item's JSON, for rule conditions on item fields. */
+	item?: RuleFacts['item'];
 }
 
 export interface Choice {
 	complexity: ComplexityResult;
 	decision: Decision;
+	/** The rules' effect on this item, when rules are configured. */
+	rules?: RuleOutcome;
 }
 
 /** The text whose complexity decides the tier: the prompt, or the conversation's user turns. */
@@ -66,6 +79,7 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 		complexity: request.complexity,
 		thresholds: config.thresholds,
 	});
+	const rules = config.rules && config.rules.length > 0 ? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context)) : undefined;
 	const decision = selectModel(config.models, {
 		complexity,
 		task: complexity.task,
@@ -75,8 +89,26 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 		signals: context.signals,
 		stats: context.stats,
 		policy: context.policy,
+		rules,
 	});
-	return { complexity, decision };
+	return { complexity, decision, rules };
+}
+
+function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchConfig, nowMs: number, context: DecisionContext): RuleFacts {
+	const count = (name: string) => complexity.features.find((f) => f.name === name)?.value ?? 0;
+	return {
+		text,
+		tokens: complexity.tokens,
+		score: complexity.score,
+		tier: complexity.tier,
+		task: complexity.task,
+		codeBlocks: count('code_blocks'),
+		stackFrames: count('stack_trace_lines'),
+		nowMs,
+		timeZone: config.timeZone ?? 'UTC',
+		signals: context.signals ? ruleSignals(context.signals) : undefined,
+		item: context.item,
+	};
 }
 
 /**
@@ -89,7 +121,9 @@ export async function dispatch(
 	ports: EnginePorts,
 	context: DecisionContext = {},
 ): Promise<DispatchResult> {
-	const { complexity, decision } = decide(request, config, ports.clock.nowMs(), context);
+	const { complexity, decision, rules } = decide(request, config, ports.clock.nowMs(), context);
+	// A rule's timeout and options apply to this item's calls only.
+	config = { ...config, models: withRuleOverrides(config.models, rules) };
 	if (!decision.model) {
 		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',

@@ -139,6 +139,15 @@ export interface Decision {
 	/** Models to try after the first, in order. */
 	alternatives: string[];
 	candidates: RankedCandidate[];
+	/** The workflow rules that matched, with what each condition saw (absent when no rules are set). */
+	rules?: RuleMatchRecord[];
+}
+
+/** A matched rule as recorded in a Decision (same shape as `RuleMatch` in engine/rules/types.ts). */
+export interface RuleMatchRecord {
+	index: number;
+	name: string;
+	conditions: Array<{ fact: string; operator: string; expected: unknown; actual: unknown; result: boolean; note?: string }>;
 }
 
 export interface DispatchResult {

@@ -1,9 +1,21 @@
 import type { ComplexityFeature, ComplexityResult, TaskType, Tier } from '../types';
 import {
+	ANALYSIS_CUES,
+	CLASSIFY_CUES,
+	CODE_CUES,
+	EXTRACT_CUES,
+	GENERATIVE_CUES,
+	OUTPUT_STRUCTURE_CUES,
+	REASONING_CUES,
+	SHORT_ANSWER_CUES,
+	SUMMARY_CUES,
+} from './cues';
+import {
 	boundedSample,
 	countCodeBlocks,
 	countCues,
 	countFigures,
+	countMath,
 	countListItems,
 	countLogLines,
 	countQuestions,
@@ -18,32 +30,7 @@ export interface TierThresholds {
 	high: number;
 }
 
-export const DEFAULT_THRESHOLDS: TierThresholds = { medium: 0.25, high: 0.5 };
-
-/** Cue words in English, German, French and Spanish (lowercase stems). */
-const ANALYSIS_CUES = [
-	'analy', 'root cause', 'diagnos', 'investigat', 'evaluat', 'assess', 'trade-off', 'tradeoff',
-	'compare', 'implication', 'risk', 'review', 'audit', 'why does', 'why is', 'explain why',
-	'ursache', 'bewert', 'vergleich', 'warum', 'risiko', 'prüf',
-	'cause racine', 'évalu', 'compar', 'pourquoi', 'risque',
-	'causa raíz', 'causa raiz', 'evalú', 'por qué', 'riesgo',
-] as const;
-
-const REASONING_CUES = [
-	'step by step', 'step-by-step', 'prove', 'derive', 'calculate', 'estimate', 'reason about',
-	'plan ', 'strategy', 'optimi', 'what if', 'therefore', 'justify', 'design a', 'architecture',
-	'schritt für schritt', 'berechne', 'schätz', 'begründ',
-	'étape par étape', 'calcul', 'démontr', 'justifi',
-	'paso a paso', 'calcula', 'demuestr', 'justific',
-] as const;
-
-const SUMMARY_CUES = ['summar', 'tl;dr', 'tldr', 'digest', 'recap', 'zusammenfass', 'résum', 'resum'] as const;
-const CLASSIFY_CUES = ['classif', 'categori', 'label', 'which category', 'triage', 'sentiment', 'klassifi', 'kategori'] as const;
-const EXTRACT_CUES = ['extract', 'pull out', 'list all', 'find the', 'parse', 'extrahier', 'extrai', 'extrae'] as const;
-const CODE_CUES = [
-	'write a function', 'write code', 'implement', 'refactor', 'fix this code', 'fix the bug', 'unit test',
-	'code review', 'regex', 'sql query', 'script', 'funktion', 'fonction', 'función',
-] as const;
+export const DEFAULT_THRESHOLDS: TierThresholds = { medium: 0.15, high: 0.4 };
 
 export interface AnalyseOptions {
 	task?: TaskType | 'auto';
@@ -69,20 +56,30 @@ export function analyseComplexity(text: string, options: AnalyseOptions = {}): C
 	const structured = structuredDataLevel(sample);
 	const analysisCues = countCues(lower, ANALYSIS_CUES);
 	const reasoningCues = countCues(lower, REASONING_CUES);
+	const generative = countCues(lower, GENERATIVE_CUES);
+	const outputStructure = countCues(lower, OUTPUT_STRUCTURE_CUES);
+	const shortAnswer = countCues(lower, SHORT_ANSWER_CUES);
+	const math = countMath(sample);
 	const figures = countFigures(sample);
 
 	const task =
 		options.task && options.task !== 'auto'
 			? options.task
 			: detectTask(lower, { codeBlocks, stackFrames, logLines, analysisCues, reasoningCues });
+	// Logs without a request to diagnose them (e.g. "when did the backup finish?") are long, not hard.
+	const diagnosing = analysisCues > 0 || reasoningCues > 0 || codeBlocks > 0;
 
 	const features: ComplexityFeature[] = [
 		feature('tokens', tokens, lengthContribution(tokens)),
 		feature('code_blocks', codeBlocks, codeBlocks > 0 ? 0.3 + Math.min(0.08, 0.04 * (codeBlocks - 1)) : 0),
 		feature('stack_trace_lines', stackFrames, stackFrames >= 2 ? 0.3 : stackFrames * 0.1),
-		feature('log_lines', logLines, Math.min(0.15, logLines * 0.03)),
-		feature('analysis_cues', analysisCues, Math.min(0.2, analysisCues * 0.07)),
-		feature('reasoning_cues', reasoningCues, Math.min(0.2, reasoningCues * 0.07)),
+		feature('log_lines', logLines, Math.min(diagnosing ? 0.15 : 0.05, logLines * 0.03)),
+		feature('analysis_cues', analysisCues, Math.min(0.24, analysisCues * 0.08)),
+		feature('reasoning_cues', reasoningCues, Math.min(0.24, reasoningCues * 0.08)),
+		feature('generative_instructions', generative, generative === 0 ? 0 : Math.min(0.2, 0.12 + 0.04 * (generative - 1))),
+		feature('output_structure', outputStructure, Math.min(0.12, outputStructure * 0.06)),
+		feature('short_answer', shortAnswer, shortAnswer > 0 ? -0.12 : 0),
+		feature('math', math, Math.min(0.15, math * 0.05)),
 		feature('questions', questions, questions <= 1 ? 0 : Math.min(0.12, (questions - 1) * 0.04)),
 		feature('list_items', listItems, listItems <= 2 ? 0 : Math.min(0.1, (listItems - 2) * 0.02)),
 		feature('structured_data', structured, structured * 0.05),

@@ -36,9 +36,15 @@ const FENCE = /```|~~~/g;
 const CODE_LINE =
 	/^\s*(?:(?:def|class|function|func|fn|public|private|protected|static|import|from|package|return|const|let|var|if|for|while|switch|try|catch|SELECT|INSERT|UPDATE|CREATE|#include)\b.*|.*(?:;|\{|\}|=>|\)\s*:|:=)\s*)$/;
 
-/** Number of fenced code blocks plus runs of code-looking lines (3+ in a row count as one block). */
+const DATA_FENCE = /(?:```|~~~)\s*(?:json|csv|ya?ml|xml|text|txt|log)?\s*\n\s*[[{"<]/gi;
+
+/**
+ * Number of fenced code blocks plus runs of code-looking lines (3+ in a row count as one block).
+ * Fences holding data (JSON, CSV, YAML, XML, plain logs) are not code: they count as structured data.
+ */
 export function countCodeBlocks(text: string): number {
-	const fences = Math.floor((text.match(FENCE) ?? []).length / 2);
+	const dataFences = (text.match(DATA_FENCE) ?? []).length;
+	const fences = Math.max(0, Math.floor((text.match(FENCE) ?? []).length / 2) - dataFences);
 	let runs = 0;
 	let run = 0;
 	for (const line of boundedLines(text)) {
@@ -111,11 +117,33 @@ export function structuredDataLevel(text: string): number {
 	return signal >= 3 ? 1 : 0;
 }
 
-/** Counts how many of `cues` occur in `lower` (a lowercased text), each cue at most once. */
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * Counts how many of `cues` occur in `lower` (a lowercased text) at the start of a word, each cue at
+ * most once.
+ */
 export function countCues(lower: string, cues: readonly string[]): number {
 	let hits = 0;
-	for (const cue of cues) if (lower.includes(cue)) hits++;
+	for (const cue of cues) if (hasCue(lower, cue)) hits++;
 	return hits;
+}
+
+function hasCue(lower: string, cue: string): boolean {
+	let from = 0;
+	for (;;) {
+		const at = lower.indexOf(cue, from);
+		if (at < 0) return false;
+		if (at === 0 || !WORD_CHAR.test(lower[at - 1])) return true;
+		from = at + 1;
+	}
+}
+
+const MATH = /[²³√∑∫≤≥≠±]|\bO\([^)]{1,12}\)|\b\d+\s*[*/^×÷]\s*\d+|\b[a-z]\s*[=<>]\s*\d|\bn\s*[+\-*^]\s*\d/gi;
+
+/** Math notation: powers, operators between numbers, big-O, inequalities. */
+export function countMath(text: string): number {
+	return (text.match(MATH) ?? []).length;
 }
 
 /** Counts figures with units or decimals (capacity plans, invoices, metrics to reason about). */

@@ -1,3 +1,5 @@
+import { ruledTier, ruleExclusion } from '../rules/apply';
+import type { RuleOutcome } from '../rules/types';
 import type { LearnedModelStats } from '../signals/learned';
 import type { SignalSnapshot } from '../signals/types';
 import type { ComplexityResult, Decision, ModelSpec, RankedCandidate, TaskType } from '../types';
@@ -19,18 +21,28 @@ export interface SelectionFacts {
 	stats?: ReadonlyMap<string, LearnedModelStats>;
 	/** The load policy; without it selection ignores signals and stats. */
 	policy?: PolicyConfig;
+	/** The workflow's rules as evaluated for this item: forced model/tier, exclusions, tier bounds. */
+	rules?: RuleOutcome;
+}
+
+/** The tier selection aims for: the measured (or forced) tier, bent by the rules. */
+function targetTier(facts: SelectionFacts) {
+	return ruledTier(facts.complexity.tier, facts.rules);
 }
 
 /**
- * Ranks the candidates for one item: the complexity tier's models first, then the documented
- * fallback order (`tierOrder`); within a tier, models listing the task, then models for any task,
- * then the rest; then loaded before cold; then configuration order. Pure and synchronous.
+ * Ranks the candidates for one item: a model forced by a rule first; then the target tier's models
+ * (the complexity tier, bent by the rules), then the documented fallback order (`tierOrder`) — or
+ * the load policy's order when signals are in play; within a tier, models listing the task, then
+ * models for any task, then the rest; then loaded before cold; then configuration order.
+ * Rules are applied before the policy: the policy starts from the rule-adjusted tier.
+ * Pure and synchronous.
  */
 export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFacts): Decision {
 	if (!facts.policy) return rank(candidates, facts);
 	const usual = rank(candidates, { ...facts, policy: undefined });
 	const input: PolicyInput = {
-		item: { tier: facts.complexity.tier, task: facts.task, forced: facts.complexity.forced },
+		item: { tier: targetTier(facts), task: facts.task, forced: facts.complexity.forced || facts.rules?.forcedTier !== undefined },
 		signals: facts.signals,
 		stats: facts.stats,
 		policy: facts.policy,
@@ -48,19 +60,20 @@ interface Planned {
 }
 
 function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?: Planned): Decision {
-	const order = planned?.plan.order ?? tierOrder(facts.complexity.tier);
+	const order = planned?.plan.order ?? tierOrder(targetTier(facts));
+	const forced = facts.rules?.forcedModel?.model;
 	const ranked = candidates
 		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order, planned) }))
-		.sort((a, b) => compareKeys(a.key, b.key));
+		.sort((a, b) => Number(b.model.name === forced) - Number(a.model.name === forced) || compareKeys(a.key, b.key));
 
 	const tried: RankedCandidate[] = [];
 	const excluded: RankedCandidate[] = [];
 	for (const { model } of ranked) {
 		const reasons = [
-			...reasonsFor(model, facts, planned ? tierOrder(facts.complexity.tier) : order),
+			...reasonsFor(model, facts, planned ? tierOrder(targetTier(facts)) : order),
 			...(planned ? policyReasons(model, planned.input, planned.plan) : []),
 		];
-		const why = facts.excluded?.get(model.name) ?? planned?.plan.excluded.get(model.name);
+		const why = facts.excluded?.get(model.name) ?? ruleExclusion(model, facts.rules) ?? planned?.plan.excluded.get(model.name);
 		if (why) excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
 		else tried.push({ model: model.name, tier: model.tier, rank: tried.length, reasons });
 	}
@@ -72,6 +85,7 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 		reason: withPolicy(first ? explain(first, facts, planned) : explainNone(excluded, candidates.length), first, planned),
 		alternatives: tried.slice(1).map((c) => c.model),
 		candidates: [...tried, ...excluded],
+		...(facts.rules ? { rules: facts.rules.matched } : {}),
 	};
 }
 
@@ -101,7 +115,8 @@ function suits(model: ModelSpec, task: TaskType): boolean {
 
 function reasonsFor(model: ModelSpec, facts: SelectionFacts, order: string[]): string[] {
 	const reasons: string[] = [];
-	const target = facts.complexity.tier;
+	const target = targetTier(facts);
+	if (facts.rules?.forcedModel?.model === model.name) reasons.push(`forced by rule ${JSON.stringify(facts.rules.forcedModel.rule)}`);
 	const distance = order.indexOf(model.tier);
 	reasons.push(distance === 0 ? `tier ${model.tier} matches` : `fallback tier ${model.tier} (wanted ${target})`);
 	if (!suits(model, facts.task)) reasons.push(`not listed for task ${facts.task}`);
@@ -114,9 +129,22 @@ function explain(first: RankedCandidate, facts: SelectionFacts, planned?: Planne
 	const basis = c.forced
 		? `complexity forced to ${c.tier}`
 		: `complexity ${c.score} → ${c.tier}${topFeatures(c)}`;
+	const target = targetTier(facts);
+	const ruled = ruleNote(facts.rules, c.tier, target);
+	const forced = facts.rules?.forcedModel?.model === first.model;
 	const policyMoved = planned !== undefined && planned.plan.mode !== 'normal';
-	const fallback = first.tier !== c.tier && !policyMoved ? `; no usable ${c.tier}-tier model, nearest tier is ${first.tier}` : '';
-	return `${basis}, task ${facts.task}: chose ${first.model} (${first.tier})${fallback}`;
+	const fallback =
+		!forced && !policyMoved && first.tier !== target ? `; no usable ${target}-tier model, nearest tier is ${first.tier}` : '';
+	return `${basis}${ruled}, task ${facts.task}: chose ${first.model} (${first.tier})${fallback}`;
+}
+
+
+function ruleNote(rules: RuleOutcome | undefined, measured: string, target: string): string {
+	if (!rules || rules.matched.length === 0) return '';
+	const names = rules.matched.map((m) => JSON.stringify(m.name)).join(', ');
+	const forced = rules.forcedModel ? `, model ${rules.forcedModel.model} forced` : '';
+	const tier = target !== measured ? `, tier ${measured} → ${target}` : '';
+	return `; rules matched: ${names}${forced}${tier}`;
 }
 
 function topFeatures(c: ComplexityResult): string {

@@ -98,10 +98,10 @@ describe('analyseComplexity', () => {
 describe('tierForScore', () => {
 	it.each([
 		[0, 'low'],
-		[0.249, 'low'],
-		[0.25, 'medium'],
-		[0.499, 'medium'],
-		[0.5, 'high'],
+		[0.149, 'low'],
+		[0.15, 'medium'],
+		[0.399, 'medium'],
+		[0.4, 'high'],
 		[1, 'high'],
 	] as const)('maps %s to %s', (score, tier) => {
 		expect(tierForScore(score)).toBe(tier);
