@@ -9,7 +9,7 @@ import type { Session } from './session';
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'selectModel');
 	const config = {
-		baseUrl: session.connection.baseUrls[0],
+		baseUrls: session.connection.baseUrls,
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
 	};
@@ -17,7 +17,7 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 	return {
 		model: decision.model,
 		tier: decision.tier,
-		baseUrl: config.baseUrl,
+		baseUrl: config.baseUrls[0],
 		complexity: complexityJson(complexity),
 		decision: decisionJson(decision),
 	};
