@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isTransportError } from '../engine/errors';
+import { openBreakers } from '../engine/resilience/registry';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import { METADATA_TIMEOUT_MS, type Session } from './session';
@@ -9,7 +10,7 @@ import { METADATA_TIMEOUT_MS, type Session } from './session';
 export async function execute(session: Session): Promise<IDataObject> {
 	const hosts = await Promise.all(session.connection.baseUrls.map((baseUrl) => hostStatus(session, baseUrl)));
 	const first = hosts[0];
-	return { reachable: first.reachable, baseUrl: first.baseUrl, version: first.version, models: first.models, loaded: first.loaded, error: first.error, hosts };
+	return { reachable: first.reachable, baseUrl: first.baseUrl, version: first.version, models: first.models, loaded: first.loaded, error: first.error, hosts, breakers: breakersJson() };
 }
 
 async function hostStatus(session: Session, baseUrl: string): Promise<IDataObject> {
@@ -35,4 +36,9 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 		loaded: loaded.map((l) => ({ ...l })),
 		error: null,
 	};
+}
+
+/** Circuit breakers that are open or half-open in this n8n process (shared by every workflow). */
+function breakersJson(): IDataObject[] {
+	return openBreakers().map((b) => ({ ...b }));
 }
