@@ -10,7 +10,9 @@ export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): Eng
 	return {
 		ollama: createOllamaClient(n8nHttpPort(ctx)),
 		clock: { nowMs: () => Date.now() },
-		sleep: async (ms, abort) => await sleepWithAbort(ms, abort),
+		// sleepWithAbort never removes its abort listener: give it a short-lived derived signal so
+		// backoffs do not pile listeners onto the execution's signal.
+		sleep: async (ms, abort) => await sleepWithAbort(ms, abort ? AbortSignal.any([abort]) : undefined),
 		log: {
 			debug: (message, meta) => ctx.logger.debug(message, meta),
 			warn: (message, meta) => ctx.logger.warn(message, meta),
