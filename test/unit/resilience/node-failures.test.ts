@@ -90,6 +90,20 @@ describe('several hosts', () => {
 		]);
 	});
 
+	it('Select Model skips open circuits and names the healthy host', async () => {
+		await sim.setServerDown(true);
+		const credentials = { baseUrl: `${sim.url},${other.url}` };
+		await runNode({ baseUrl: sim.url, credentials, prompts: prompts(4) }).result;
+		const [picked] = await runNode({ baseUrl: sim.url, credentials, prompts: ['hi'], params: { operation: 'selectModel' } }).result;
+		expect(picked[0].json).toMatchObject({ model: 'phi3:mini', baseUrl: other.url });
+
+		const single = { baseUrl: sim.url };
+		await runNode({ baseUrl: sim.url, credentials: single, prompts: prompts(3), continueOnFail: true }).result;
+		const [none] = await runNode({ baseUrl: sim.url, credentials: single, prompts: ['hi'], params: { operation: 'selectModel' } }).result;
+		expect(none[0].json.model).toBeNull();
+		expect((none[0].json.decision as { reason: string }).reason).toMatch(/^every model is excluded: .*phi3:mini: circuit open since /);
+	});
+
 	it('uses the host that has the model when the other reports it missing', async () => {
 		sim.setFault('qwen2.5:7b', { kind: 'notfound' });
 		const credentials = { baseUrl: `${sim.url},${other.url}` };

@@ -37,3 +37,13 @@ export function circuitExclusion(baseUrls: readonly string[], model: string, now
 	});
 	return baseUrls.length > 1 ? `circuit open on every host (${parts.join('; ')})` : `circuit open ${parts[0]}`;
 }
+
+/** Models whose circuit is open on every host at `nowMs`, with the reason (for Select Model's decision). */
+export function openCircuits(baseUrls: readonly string[], models: readonly string[], nowMs: number, options: BreakerOptions): Map<string, string> {
+	const open = new Map<string, string>();
+	for (const model of models) {
+		const why = circuitExclusion(baseUrls, model, nowMs, options);
+		if (why) open.set(model, why);
+	}
+	return open;
+}
