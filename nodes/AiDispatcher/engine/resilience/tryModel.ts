@@ -54,7 +54,9 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 			retries++;
 			retry = true;
 			const slept = await settle(ports.sleep(backoffDelayMs(retries, settings.backoff, ports.random), ports.signal));
-			if (!slept.ok || ports.signal?.aborted) return { ok: false, aborted: true, attempts };
+			if (ports.signal?.aborted) return { ok: false, aborted: true, attempts };
+			// A sleep that broke without a cancel must not lose the item: retry without the pause.
+			if (!slept.ok) ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', { error: String(slept.error) });
 			host = pickHost(baseUrls, model, ports.clock.nowMs(), settings.breaker);
 			if (host === null) break;
 		}
