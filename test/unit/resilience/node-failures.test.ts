@@ -104,6 +104,13 @@ describe('several hosts', () => {
 		expect((none[0].json.decision as { reason: string }).reason).toMatch(/^every model is excluded: .*phi3:mini: circuit open since /);
 	});
 
+	it('auto-discovers models from the next host when the first is down', async () => {
+		await sim.setServerDown(true);
+		const credentials = { baseUrl: `${sim.url},${other.url}` };
+		const [out] = await runNode({ baseUrl: sim.url, credentials, prompts: prompts(3), params: { modelSource: 'auto' } }).result;
+		expect(out.map((o) => o.json.host)).toEqual([other.url, other.url, other.url]);
+	});
+
 	it('uses the host that has the model when the other reports it missing', async () => {
 		sim.setFault('qwen2.5:7b', { kind: 'notfound' });
 		const credentials = { baseUrl: `${sim.url},${other.url}` };
