@@ -1,4 +1,4 @@
-import { runPool } from '../../../../nodes/AiDispatcher/engine/pool';
+import { runPool } from '../../../nodes/AiDispatcher/engine/pool';
 
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
