@@ -13,3 +13,7 @@ export { tierOrder, tierDiscoveredModels, parseParameterBillions } from './nodes
 export { dispatch, decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/dispatch';
 export type { DispatchConfig, DecisionContext } from './nodes/AiDispatcher/engine/dispatch';
 export { createOllamaClient } from './nodes/AiDispatcher/transport/ollama';
+export { resolveResilience } from './nodes/AiDispatcher/engine/resilience/settings';
+export type { ResilienceSettings, ResilienceOverrides } from './nodes/AiDispatcher/engine/resilience/settings';
+export { openBreakers, resetResilienceState, resilienceCounters } from './nodes/AiDispatcher/engine/resilience/registry';
+export type { BreakerState, BreakerOptions } from './nodes/AiDispatcher/engine/resilience/breaker';

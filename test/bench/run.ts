@@ -91,7 +91,7 @@ function heapAfterGc(): number | null {
 }
 
 function engineFigures(corpus: CorpusEntry[]): void {
-	const config: DispatchConfig = { baseUrl: 'http://bench', models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: benchRules(), timeZone: 'Europe/Berlin' };
+	const config: DispatchConfig = { baseUrls: ['http://bench'], models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: benchRules(), timeZone: 'Europe/Berlin' };
 	const plain: DispatchConfig = { ...config, rules: undefined };
 	overhead(corpus, 3000, config); // warm up the JIT, the Intl formatter cache and the regexes
 
@@ -185,7 +185,7 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 		random: Math.random,
 	};
 	const scaledTimeouts = { low: 600_000, medium: 600_000, high: 600_000 };
-	const config: DispatchConfig = { baseUrl: sim.url, models: MODELS, timeoutsMs: scaledTimeouts };
+	const config: DispatchConfig = { baseUrls: [sim.url], models: MODELS, timeoutsMs: scaledTimeouts };
 	const result: ReplayResult = {
 		label,
 		simulatedS: 0,

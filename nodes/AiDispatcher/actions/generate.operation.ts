@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest, readTimeouts } from '../adapters/config';
+import { readResilience } from '../adapters/resilienceConfig';
 import { readItem, readRules, readTimeZone } from '../adapters/rules';
 import { dispatch } from '../engine/dispatch';
 import { settle } from '../engine/result';
@@ -12,16 +13,18 @@ import { itemSignals, learnFrom, trackedPorts } from './signals';
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'generate');
 	const config = {
-		baseUrl: session.connection.baseUrls[0],
+		baseUrls: session.connection.baseUrls,
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
 		rules: readRules(session.ctx, itemIndex),
 		timeZone: readTimeZone(session.ctx),
+		resilience: readResilience(session.ctx, itemIndex),
 	};
-	const signals = await itemSignals(session, itemIndex, config.baseUrl);
+	// Live signals come from the first Ollama host (the one Prometheus is set up for).
+	const signals = await itemSignals(session, itemIndex, config.baseUrls[0]);
 	const context = { ...signals?.context, item: readItem(session.ctx, itemIndex) };
 	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), context));
-	learnFrom(config.baseUrl, outcome, session.ports.clock.nowMs());
+	learnFrom(config.baseUrls[0], outcome, session.ports.clock.nowMs());
 	if (!outcome.ok) throw outcome.error;
 	return signals ? { ...resultJson(outcome.value), signals: signals.json } : resultJson(outcome.value);
 }

@@ -28,6 +28,7 @@ export function resultJson(r: DispatchResult): IDataObject {
 		response: r.response as IDataObject,
 		model: r.model,
 		tier: r.tier,
+		host: r.host ?? null,
 		complexity: complexityJson(r.complexity),
 		decision: decisionJson(r.decision),
 		attempts: r.attempts.map((a) => ({ ...a })) as unknown as IDataObject[],

@@ -2,20 +2,29 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorItemJson, toNodeError } from '../adapters/errors';
 import type { Operation } from '../adapters/config';
+import { readConcurrency } from '../adapters/resilienceConfig';
+import { runPool } from '../engine/pool';
+import { settle } from '../engine/result';
 import * as generate from './generate.operation';
 import * as selectModel from './selectModel.operation';
-import { openSession } from './session';
+import { openSession, type Session } from './session';
 import * as status from './status.operation';
 
-/** Runs the chosen operation for every input item; one output item per input, paired, in order. */
+/**
+ * Runs the chosen operation for every input item, up to "Concurrency" items at once; one output
+ * item per input, paired, in input order. Without Continue On Fail, the first item to fail stops
+ * the others (their requests are aborted) and its error is thrown.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
 	const node = this.getNode();
 
-	let session;
+	let session: Session;
+	let concurrency = 1;
 	try {
 		session = await openSession(this);
+		if (operation !== 'status') concurrency = readConcurrency(this);
 	} catch (error) {
 		const nodeError = toNodeError(node, error, 0);
 		if (!this.continueOnFail()) throw nodeError;
@@ -28,15 +37,32 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	}
 
 	const run = operation === 'selectModel' ? selectModel.execute : generate.execute;
-	const returnData: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			returnData.push({ json: await run(session, i), pairedItem: { item: i } });
-		} catch (error) {
-			const nodeError = toNodeError(node, error, i);
-			if (!this.continueOnFail()) throw nodeError;
-			returnData.push({ json: errorItemJson(nodeError, error), pairedItem: { item: i } });
-		}
-	}
+	const stop = new AbortController();
+	const cancel = session.ports.signal;
+	const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
+	const itemSession: Session = { ...session, ports: { ...session.ports, signal } };
+	const continueOnFail = this.continueOnFail();
+	let fatal: { index: number; error: unknown } | undefined;
+
+	const outcomes = await runPool(
+		items.length,
+		concurrency,
+		async (i) => {
+			const settled = await settle(run(itemSession, i));
+			if (!settled.ok && !continueOnFail && !fatal) {
+				fatal = { index: i, error: settled.error };
+				stop.abort();
+			}
+			return settled;
+		},
+		() => stop.signal.aborted,
+	);
+	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
+
+	const returnData: INodeExecutionData[] = outcomes.map((settled, i) => {
+		if (settled?.ok) return { json: settled.value, pairedItem: { item: i } };
+		const cause = settled ? settled.error : new Error('not run');
+		return { json: errorItemJson(toNodeError(node, cause, i), cause), pairedItem: { item: i } };
+	});
 	return [returnData];
 }

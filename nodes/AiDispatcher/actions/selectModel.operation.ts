@@ -1,8 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest, readTimeouts } from '../adapters/config';
+import { readResilience } from '../adapters/resilienceConfig';
 import { readItem, readRules, readTimeZone } from '../adapters/rules';
 import { decide } from '../engine/dispatch';
+import { openCircuits, pickHost } from '../engine/resilience/hosts';
+import { resolveResilience } from '../engine/resilience/settings';
 import { complexityJson, decisionJson } from './output';
 import type { Session } from './session';
 import { itemSignals } from './signals';
@@ -11,19 +14,25 @@ import { itemSignals } from './signals';
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'selectModel');
 	const config = {
-		baseUrl: session.connection.baseUrls[0],
+		baseUrls: session.connection.baseUrls,
 		models: await session.models(itemIndex),
 		timeoutsMs: readTimeouts(session.ctx, itemIndex),
 		rules: readRules(session.ctx, itemIndex),
 		timeZone: readTimeZone(session.ctx),
 	};
-	const signals = await itemSignals(session, itemIndex, config.baseUrl);
-	const context = { ...signals?.context, item: readItem(session.ctx, itemIndex) };
-	const { complexity, decision } = decide(request, config, session.ports.clock.nowMs(), context);
+	const signals = await itemSignals(session, itemIndex, config.baseUrls[0]);
+	const nowMs = session.ports.clock.nowMs();
+	const { breaker } = resolveResilience(readResilience(session.ctx, itemIndex));
+	const circuits = openCircuits(config.baseUrls, config.models.map((m) => m.name), nowMs, breaker);
+	const excluded = new Map([...(signals?.context.excluded ?? []), ...circuits]);
+	const context = { ...signals?.context, excluded, item: readItem(session.ctx, itemIndex) };
+	const { complexity, decision } = decide(request, config, nowMs, context);
+	const host = decision.model ? pickHost(config.baseUrls, decision.model, nowMs, breaker) : null;
 	const json: IDataObject = {
 		model: decision.model,
 		tier: decision.tier,
-		baseUrl: config.baseUrl,
+		// The least busy host whose circuit for this model admits calls.
+		baseUrl: host ?? config.baseUrls[0],
 		complexity: complexityJson(complexity),
 		decision: decisionJson(decision),
 	};

@@ -30,16 +30,23 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 	const ports = enginePorts(ctx);
 	let discovered: Promise<ModelSpec[]> | undefined;
 
-	const discover = async (): Promise<ModelSpec[]> => {
-		const baseUrl = connection.baseUrls[0];
-		const listed = await settle(ports.ollama.tags(baseUrl, METADATA_TIMEOUT_MS, ports.signal));
-		if (!listed.ok) {
+	/** /api/tags of the first host that answers (a dead host must not stop Auto-Discover while another is up). */
+	const listTags = async () => {
+		const failures: string[] = [];
+		for (const baseUrl of connection.baseUrls) {
+			const listed = await settle(ports.ollama.tags(baseUrl, METADATA_TIMEOUT_MS, ports.signal));
+			if (listed.ok) return { baseUrl, tags: listed.value };
 			if (!(listed.error instanceof TransportError)) throw listed.error;
-			throw new DispatcherError('OLLAMA_UNREACHABLE', `Could not list models at ${baseUrl}/api/tags: ${listed.error.message}`, {
-				hint: "Auto-Discover needs Ollama to answer. Check the credential's Ollama Base URL, or use a Model List.",
-			});
+			failures.push(`${baseUrl}/api/tags: ${listed.error.message}`);
 		}
-		const models = tierDiscoveredModels(listed.value);
+		throw new DispatcherError('OLLAMA_UNREACHABLE', `Could not list models at ${failures.join('; ')}`, {
+			hint: "Auto-Discover needs Ollama to answer. Check the credential's Ollama Base URL, or use a Model List.",
+		});
+	};
+
+	const discover = async (): Promise<ModelSpec[]> => {
+		const { baseUrl, tags } = await listTags();
+		const models = tierDiscoveredModels(tags);
 		if (models.length === 0) {
 			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${baseUrl} has no text models installed`, {
 				hint: 'Pull one, e.g. "ollama pull llama3.2:3b", or switch Models to "Model List".',

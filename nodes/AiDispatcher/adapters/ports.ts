@@ -1,10 +1,11 @@
 /** n8n execution context → the engine's ports. */
-import { sleepWithAbort, type IExecuteFunctions, type ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { EnginePorts } from '../engine/ports';
 import { createOllamaClient } from '../transport/ollama';
 import { createPrometheusClient } from '../transport/prometheus';
 import { n8nHttpPort } from './http';
+import { abortableSleep } from './sleep';
 
 export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): EnginePorts {
 	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
@@ -13,7 +14,7 @@ export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): Eng
 		ollama: createOllamaClient(http),
 		prometheus: createPrometheusClient(http),
 		clock: { nowMs: () => Date.now() },
-		sleep: async (ms, abort) => await sleepWithAbort(ms, abort),
+		sleep: abortableSleep,
 		log: {
 			debug: (message, meta) => ctx.logger.debug(message, meta),
 			warn: (message, meta) => ctx.logger.warn(message, meta),

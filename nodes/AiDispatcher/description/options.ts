@@ -10,6 +10,66 @@ export const optionProperties: INodeProperties[] = [
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
 		options: [
 			{
+				displayName: 'Adaptive Timeout',
+				name: 'adaptiveTimeout',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to cut a model off sooner once its latency is known: after 20 successful calls, the limit becomes 3 × its p95 latency (at least 10 s, at most the tier's timeout)",
+			},
+			{
+				displayName: 'Circuit Breaker Cooldown (Ms)',
+				name: 'breakerCooldownMs',
+				type: 'number',
+				default: 30000,
+				typeOptions: { minValue: 1 },
+				description: 'How long a model whose circuit opened is skipped before one probe call is let through',
+			},
+			{
+				displayName: 'Circuit Breaker Failures',
+				name: 'breakerFailures',
+				type: 'number',
+				default: 3,
+				typeOptions: { minValue: 1, maxValue: 100 },
+				description:
+					'Consecutive failures of a model on a host that open its circuit, so later items skip it at once (it also opens when half of its last 20 calls failed)',
+			},
+			{
+				displayName: 'Concurrency',
+				name: 'concurrency',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 1, maxValue: 32 },
+				description:
+					"How many items are answered at once (1 to 32). Output order and pairing are kept. Match it to Ollama's OLLAMA_NUM_PARALLEL times the number of hosts.",
+			},
+			{
+				displayName: 'First Token Timeout (Ms)',
+				name: 'firstTokenTimeoutMs',
+				type: 'number',
+				default: 20000,
+				typeOptions: { minValue: 100 },
+				description:
+					'Per-attempt limit for the first streamed token, covering connection, queueing and model load. Unset: 10 s low, 20 s medium, 30 s high tier.',
+			},
+			{
+				displayName: 'Max Retries',
+				name: 'maxRetries',
+				type: 'number',
+				default: 1,
+				typeOptions: { minValue: 0, maxValue: 10 },
+				description:
+					'Extra tries of the same model after a transient failure (busy, 429, reset, 5xx, broken stream), with exponential backoff and jitter, before the next model',
+			},
+			{
+				displayName: 'Retry Delay (Ms)',
+				name: 'retryDelayMs',
+				type: 'number',
+				default: 250,
+				typeOptions: { minValue: 0 },
+				description: 'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
+			},
+			{
 				displayName: 'Timeout High Tier (Ms)',
 				name: 'timeoutHighMs',
 				type: 'number',

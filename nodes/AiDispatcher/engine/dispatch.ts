@@ -3,7 +3,10 @@
  */
 import { analyseComplexity, type TierThresholds } from './analysis/complexity';
 import { DispatcherError, TransportError } from './errors';
-import type { EnginePorts, GenerateOutcome } from './ports';
+import type { EnginePorts } from './ports';
+import { circuitExclusion } from './resilience/hosts';
+import { resolveResilience, type ResilienceOverrides, type ResilienceSettings } from './resilience/settings';
+import { tryModel, type CallResult, type TryLimits } from './resilience/tryModel';
 import { parseJson, settle } from './result';
 import { withRuleOverrides } from './rules/apply';
 import { evaluateRules } from './rules/evaluate';
@@ -20,12 +23,12 @@ import type {
 	Tier,
 } from './types';
 
-/** Per-attempt timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
+/** Per-attempt total timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
 export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = { low: 15_000, medium: 30_000, high: 60_000 };
 
 export interface DispatchConfig {
-	/** Ollama base URL. */
-	baseUrl: string;
+	/** Ollama base URLs; each is assumed to serve the same models (a pool). The first is the primary. */
+	baseUrls: string[];
 	/** The candidate models, already resolved (configured list or auto-discovered). */
 	models: ModelSpec[];
 	timeoutsMs: Record<Tier, number>;
@@ -34,6 +37,8 @@ export interface DispatchConfig {
 	rules?: readonly Rule[];
 	/** IANA time zone for time-window rules (the workflow's); default UTC. */
 	timeZone?: string;
+	/** Retries, backoff, breakers, first-token and adaptive timeouts; defaults where absent. */
+	resilience?: ResilienceOverrides;
 }
 
 /** Facts selection needs that the caller gathered (open breakers, loaded models, live signals). */
@@ -113,7 +118,10 @@ function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchC
 
 /**
  * Answers one item: tries the decision's model, then each alternative, until one returns a usable
- * reply. Throws `DispatcherError` ALL_CANDIDATES_FAILED (carrying every attempt) when none does.
+ * reply. Each model is tried on its least busy healthy host, on another host when one fails, and
+ * again after a backoff when the failure is transient; models whose circuit is open on every host
+ * are skipped (see `resilience/`). Throws `DispatcherError` ALL_CANDIDATES_FAILED (carrying every
+ * attempt) when none answers.
  */
 export async function dispatch(
 	request: DispatchRequest,
@@ -121,45 +129,67 @@ export async function dispatch(
 	ports: EnginePorts,
 	context: DecisionContext = {},
 ): Promise<DispatchResult> {
-	const { complexity, decision, rules } = decide(request, config, ports.clock.nowMs(), context);
+	const settings = resolveResilience(config.resilience);
+	const nowMs = ports.clock.nowMs();
+	const skipped = circuitSkips(config, settings, nowMs, context.excluded);
+	const excluded = new Map([...(context.excluded ?? []), ...skipped.map((a): [string, string] => [a.model, a.error ?? 'circuit open'])]);
+	const choice = decide(request, config, nowMs, { ...context, excluded });
+	const { complexity } = choice;
+	const decision = withSkips(choice.decision, skipped);
 	// A rule's timeout and options apply to this item's calls only.
-	config = { ...config, models: withRuleOverrides(config.models, rules) };
+	config = { ...config, models: withRuleOverrides(config.models, choice.rules) };
 	if (!decision.model) {
+		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls.length);
 		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});
 	}
 	const byName = new Map(config.models.map((m) => [m.name, m]));
-	const order = [decision.model, ...decision.alternatives];
 	const attempts: Attempt[] = [];
 
-	for (const name of order) {
+	for (const name of [decision.model, ...decision.alternatives]) {
 		const model = byName.get(name) as ModelSpec;
-		const started = ports.clock.nowMs();
-		const result = await attemptModel(model, request, config, ports);
-		const ms = Math.round(ports.clock.nowMs() - started);
-		if (result.ok) {
-			attempts.push({ model: name, ok: true, error: null, ms });
-			return { response: result.response, model: name, tier: model.tier, complexity, decision, attempts, usage: result.outcome.usage };
+		const limits = {
+			totalMs: model.options.timeoutMs ?? config.timeoutsMs[model.tier],
+			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
+		};
+		const tried = await tryModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports }, (host, l) =>
+			attemptModel(model, host, l, request, ports),
+		);
+		attempts.push(...tried.attempts);
+		if (tried.ok) {
+			const { outcome, response, host } = tried;
+			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage };
 		}
-		if (result.error.kind === 'aborted') {
-			throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
-		}
-		attempts.push({ model: name, ok: false, error: result.error.message, kind: result.error.kind, ms });
-		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name, error: result.error.message });
+		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
+		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
 	}
-	throw allFailed(attempts);
+	throw allFailed([...skipped, ...attempts], config.baseUrls.length);
 }
 
-type AttemptResult =
-	| { ok: true; outcome: GenerateOutcome; response: unknown }
-	| { ok: false; error: TransportError };
+/** Models whose circuit is open on every host, as skipped attempts (ms 0, kind circuit_open). */
+function circuitSkips(config: DispatchConfig, settings: ResilienceSettings, nowMs: number, excluded?: ReadonlyMap<string, string>): Attempt[] {
+	const skips: Attempt[] = [];
+	for (const { name } of config.models) {
+		if (excluded?.has(name)) continue;
+		const why = circuitExclusion(config.baseUrls, name, nowMs, settings.breaker);
+		if (why) skips.push({ model: name, ok: false, error: why, kind: 'circuit_open', ms: 0 });
+	}
+	return skips;
+}
 
-async function attemptModel(model: ModelSpec, request: DispatchRequest, config: DispatchConfig, ports: EnginePorts): Promise<AttemptResult> {
-	const { timeoutMs, keep_alive: keepAlive, ...options } = model.options;
+function withSkips(decision: Decision, skipped: Attempt[]): Decision {
+	if (skipped.length === 0 || !decision.model) return decision;
+	return { ...decision, reason: `${decision.reason}; skipped ${skipped.map((s) => `${s.model}: ${s.error}`).join('; ')}` };
+}
+
+async function attemptModel(model: ModelSpec, baseUrl: string, limits: TryLimits, request: DispatchRequest, ports: EnginePorts): Promise<CallResult> {
+	const { keep_alive: keepAlive, ...rest } = model.options;
+	const options = { ...rest };
+	delete options.timeoutMs; // ours, not Ollama's
 	const called = await settle(
 		ports.ollama.generate({
-			baseUrl: config.baseUrl,
+			baseUrl,
 			model: model.name,
 			prompt: request.prompt,
 			messages: request.messages,
@@ -167,7 +197,8 @@ async function attemptModel(model: ModelSpec, request: DispatchRequest, config: 
 			format: request.format,
 			options,
 			keepAlive,
-			timeoutMs: timeoutMs ?? config.timeoutsMs[model.tier],
+			timeoutMs: limits.totalMs,
+			firstTokenTimeoutMs: limits.firstTokenMs,
 			signal: ports.signal,
 		}),
 	);
@@ -190,10 +221,13 @@ function interpret(text: string, request: DispatchRequest): { value: unknown } |
 	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
 }
 
-function allFailed(attempts: Attempt[]): DispatcherError {
-	const list = attempts.map((a) => `${a.model}: ${a.error}`).join('; ');
-	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${attempts.length} candidate models failed: ${list}`, {
+function allFailed(attempts: Attempt[], hostCount: number): DispatcherError {
+	const models = new Set(attempts.map((a) => a.model)).size;
+	const list = attempts
+		.map((a) => `${a.model}${a.retry ? ` (retry ${a.retry})` : ''}${hostCount > 1 && a.host ? ` on ${a.host}` : ''}: ${a.error}`)
+		.join('; ');
+	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${models} candidate models failed: ${list}`, {
 		attempts,
-		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure.',
+		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure. Models whose circuit is open are retried after the cooldown.',
 	});
 }

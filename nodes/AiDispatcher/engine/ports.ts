@@ -52,6 +52,8 @@ export interface GenerateCall {
 	options: Omit<ModelOptions, 'timeoutMs' | 'keep_alive'>;
 	keepAlive?: string | number;
 	timeoutMs: number;
+	/** Fails the call with kind `timeout` when no streamed line arrived within this many milliseconds. */
+	firstTokenTimeoutMs?: number;
 	signal?: AbortSignal;
 }
 

@@ -103,6 +103,10 @@ export interface Attempt {
 	/** Failure class, for retry decisions and breakers. */
 	kind?: FailureKind;
 	ms: number;
+	/** The Ollama base URL called. */
+	host?: string;
+	/** Present on a retry of the same model after a transient failure: 1 for the first retry. */
+	retry?: number;
 }
 
 export type FailureKind =
@@ -118,7 +122,9 @@ export type FailureKind =
 	| 'empty'
 	| 'invalid_json'
 	| 'garbage'
-	| 'aborted';
+	| 'aborted'
+	/** Not called: its circuit breaker is open on every host. */
+	| 'circuit_open';
 
 /** A candidate as ranked by selection. */
 export interface RankedCandidate {
@@ -154,6 +160,8 @@ export interface DispatchResult {
 	response: unknown;
 	model: string;
 	tier: Tier;
+	/** The Ollama base URL that answered. */
+	host?: string;
 	complexity: ComplexityResult;
 	decision: Decision;
 	attempts: Attempt[];

@@ -9,6 +9,7 @@ import { parseJson, settle } from '../engine/result';
 import { parseParameterBillions } from '../engine/selection/tiers';
 import { excerpt, readLines, readText } from './body';
 import { networkError, statusError } from './errors';
+import { beforeFirstToken, startFirstTokenTimer } from './firstToken';
 
 /** The final NDJSON chunk's metrics (all durations in nanoseconds). */
 interface WireFinal {
@@ -46,13 +47,19 @@ export function joinUrl(baseUrl: string, path: string): string {
 /** Streams one generation (/api/generate for a prompt, /api/chat for messages). */
 export async function generate(http: HttpPort, call: GenerateCall): Promise<GenerateOutcome> {
 	const { path, body } = wireRequest(call);
+	const firstToken = startFirstTokenTimer(call.firstTokenTimeoutMs, call.signal);
 	const outcome = await settle(
-		(async () => {
-			const response = await http({ method: 'POST', url: joinUrl(call.baseUrl, path), body, timeoutMs: call.timeoutMs, signal: call.signal });
-			if (response.status >= 300) throw statusError(response.status, await readText(response.body, 64_000));
-			return await readStream(response.body);
-		})(),
+		beforeFirstToken(
+			firstToken,
+			(async () => {
+				const url = joinUrl(call.baseUrl, path);
+				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, signal: firstToken.signal });
+				if (response.status >= 300) throw statusError(response.status, await readText(response.body, 64_000));
+				return await readStream(response.body, firstToken.arrived);
+			})(),
+		),
 	);
+	firstToken.arrived();
 	if (!outcome.ok) throw networkError(outcome.error, call.signal?.aborted === true);
 	return outcome.value;
 }
@@ -73,9 +80,10 @@ function wireRequest(call: GenerateCall): { path: string; body: Record<string, u
 	return { path: '/api/generate', body };
 }
 
-async function readStream(body: AsyncIterable<Uint8Array | string>): Promise<GenerateOutcome> {
+async function readStream(body: AsyncIterable<Uint8Array | string>, onFirstLine: () => void): Promise<GenerateOutcome> {
 	let text = '';
 	for await (const line of readLines(body)) {
+		onFirstLine();
 		const chunk = parseChunk(line);
 		if (typeof chunk.error === 'string') throw new TransportError('stream_error', `error in stream: ${chunk.error}`);
 		text += chunk.response ?? chunk.message?.content ?? '';

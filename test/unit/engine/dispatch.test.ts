@@ -1,14 +1,20 @@
 import { DEFAULT_TIMEOUTS_MS, decide, dispatch, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
+import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
 import type { DispatchRequest, FailureKind, ModelSpec, Tier } from '../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../support/fakes';
 
 const model = (name: string, tier: Tier, options: ModelSpec['options'] = {}): ModelSpec => ({ name, tier, tasks: [], options });
 const config: DispatchConfig = {
-	baseUrl: 'http://ollama:11434',
+	baseUrls: ['http://ollama:11434'],
 	models: [model('phi3:mini', 'low'), model('llama3.2:3b', 'medium'), model('qwen2.5:7b', 'high', { temperature: 0.2, timeoutMs: 999 })],
 	timeoutsMs: DEFAULT_TIMEOUTS_MS,
+	// Fallback without retries here; retries and breakers are tested in test/unit/resilience.
+	resilience: { retry: { maxRetries: 0 } },
 };
+const HOST = 'http://ollama:11434';
+
+beforeEach(() => resetResilienceState());
 const request = (extra: Partial<DispatchRequest> = {}): DispatchRequest => ({
 	prompt: 'Summarize: lunch moved to 1pm',
 	task: 'auto',
@@ -22,7 +28,7 @@ describe('dispatch', () => {
 		const { ollama, calls } = scriptedOllama({ 'phi3:mini': ['Lunch is at 1pm.'] });
 		const result = await dispatch(request(), config, fakePorts(ollama));
 		expect(result).toMatchObject({ response: 'Lunch is at 1pm.', model: 'phi3:mini', tier: 'low' });
-		expect(result.attempts).toEqual([{ model: 'phi3:mini', ok: true, error: null, ms: expect.any(Number) }]);
+		expect(result.attempts).toEqual([{ model: 'phi3:mini', ok: true, error: null, ms: expect.any(Number), host: HOST }]);
 		expect(result.usage.tokens_per_s).toBe(400);
 		expect(calls[0]).toMatchObject({ baseUrl: 'http://ollama:11434', model: 'phi3:mini', timeoutMs: 15_000 });
 	});
@@ -41,8 +47,8 @@ describe('dispatch', () => {
 			const result = await dispatch(request({ complexity: 'high' }), config, fakePorts(ollama));
 			expect(result.model).toBe('llama3.2:3b');
 			expect(result.attempts).toEqual([
-				{ model: 'qwen2.5:7b', ok: false, error: `boom ${kind}`, kind, ms: expect.any(Number) },
-				{ model: 'llama3.2:3b', ok: true, error: null, ms: expect.any(Number) },
+				{ model: 'qwen2.5:7b', ok: false, error: `boom ${kind}`, kind, ms: expect.any(Number), host: HOST },
+				{ model: 'llama3.2:3b', ok: true, error: null, ms: expect.any(Number), host: HOST },
 			]);
 		},
 	);

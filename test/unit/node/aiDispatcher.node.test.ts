@@ -1,6 +1,7 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
 import { createContext, type ContextOptions } from '../../support/n8n-context';
 import { closedPort } from '../../support/http-port';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
@@ -14,7 +15,10 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sim.close();
 });
-afterEach(() => sim.clearFaults());
+afterEach(() => {
+	sim.clearFaults();
+	resetResilienceState();
+});
 
 const LIST = {
 	model: [
@@ -57,7 +61,8 @@ describe('AI Dispatcher node: Generate', () => {
 		expect(complex.complexity.features.length).toBeGreaterThan(5);
 		expect(complex.decision.reason).toContain('chose qwen2.5:7b');
 		expect(complex.decision.alternatives).toEqual(['llama3.2:3b', 'phi3:mini']);
-		expect(complex.attempts).toEqual([{ model: 'qwen2.5:7b', ok: true, error: null, ms: expect.any(Number) }]);
+		expect(complex.attempts).toEqual([{ model: 'qwen2.5:7b', ok: true, error: null, ms: expect.any(Number), host: sim.url }]);
+		expect(complex.host).toBe(sim.url);
 		expect(complex.usage.completion_tokens).toBeGreaterThan(0);
 	});
 

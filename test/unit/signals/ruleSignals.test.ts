@@ -42,7 +42,7 @@ describe('ruleSignals (live signals as rule conditions see them)', () => {
 		]);
 		if (!parsed.ok) throw new Error(parsed.issues.join('; '));
 		const rules = parsed.value;
-		const config = { baseUrls: ['http://o:1'], baseUrl: 'http://o:1', models, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules };
+		const config = { baseUrls: ['http://o:1'], models, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules };
 		const request = { prompt: 'x', task: 'general' as const, complexity: 'high' as const, format: { type: 'text' as const } };
 		const busy = decide(request, config as never, 0, { signals: snapshot() });
 		expect(busy.decision.model).toBe('phi3:mini');

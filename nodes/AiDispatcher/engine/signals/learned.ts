@@ -57,13 +57,14 @@ export class LearnedStats {
 	}
 
 	/**
-	 * Records one item's attempts. `usage` belongs to the successful (last) attempt. Cancelled
-	 * attempts say nothing about the model and are skipped.
+	 * Records one item's attempts, each under the host it went to (`baseUrl` when it names none).
+	 * `usage` belongs to the successful (last) attempt. Cancelled attempts and circuit skips say
+	 * nothing about the model and are skipped.
 	 */
 	record(baseUrl: string, attempts: readonly Attempt[], usage: Usage | undefined, nowMs: number): void {
 		for (const attempt of attempts) {
-			if (attempt.kind === 'aborted') continue;
-			const entry = this.entry(baseUrl, attempt.model);
+			if (attempt.kind === 'aborted' || attempt.kind === 'circuit_open') continue;
+			const entry = this.entry(attempt.host ?? baseUrl, attempt.model);
 			entry.samples++;
 			entry.updatedAtMs = nowMs;
 			entry.successRate = ewma(entry.successRate, attempt.ok ? 1 : 0);

@@ -57,7 +57,7 @@ describe('decide and dispatch with rules', () => {
 		{ name: 'no strong model otherwise', condition: { not: { fact: 'item', path: 'priority', operator: 'equal', value: 'P1' } }, action: { maxTier: 'medium' } },
 	]);
 	if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-	const config: DispatchConfig = { baseUrl: 'http://o', models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: parsed.value, timeZone: 'UTC' };
+	const config: DispatchConfig = { baseUrls: ['http://o'], models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: parsed.value, timeZone: 'UTC' };
 	const request: DispatchRequest = { prompt: 'Summarize: printer on floor 2 is out of toner', task: 'auto', complexity: 'auto', format: { type: 'text' } };
 
 	it('records which rules matched and what each condition saw', () => {

@@ -1,0 +1,43 @@
+/** Every resilience knob in one place, with defaults; callers override parts. */
+import type { Tier } from '../types';
+import { DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
+import { DEFAULT_BREAKER_OPTIONS, validateBreakerOptions, type BreakerOptions } from './breaker';
+import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
+import { DEFAULT_ADAPTIVE_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS, type AdaptiveTimeoutOptions } from './timeouts';
+
+export interface ResilienceSettings {
+	retry: RetryOptions;
+	backoff: BackoffOptions;
+	breaker: BreakerOptions;
+	adaptiveTimeout: AdaptiveTimeoutOptions;
+	/** Wait for the first streamed line, by tier, in milliseconds. */
+	firstTokenTimeoutsMs: Record<Tier, number>;
+}
+
+/** Overrides, any part optional. */
+export interface ResilienceOverrides {
+	retry?: Partial<RetryOptions>;
+	backoff?: Partial<BackoffOptions>;
+	breaker?: Partial<BreakerOptions>;
+	adaptiveTimeout?: Partial<AdaptiveTimeoutOptions>;
+	firstTokenTimeoutsMs?: Partial<Record<Tier, number>>;
+}
+
+/** Defaults merged with `overrides`; throws RangeError naming a bad value. */
+export function resolveResilience(overrides: ResilienceOverrides = {}): ResilienceSettings {
+	const retry = { ...DEFAULT_RETRY_OPTIONS, ...overrides.retry };
+	if (!Number.isInteger(retry.maxRetries) || retry.maxRetries < 0 || retry.maxRetries > 10) {
+		throw new RangeError(`maxRetries should be an integer 0..10, got ${retry.maxRetries}`);
+	}
+	const backoff = { ...DEFAULT_BACKOFF_OPTIONS, ...overrides.backoff };
+	if (!(backoff.baseDelayMs >= 0) || !(backoff.maxDelayMs >= backoff.baseDelayMs)) {
+		throw new RangeError(`backoff should have 0 ≤ baseDelayMs ≤ maxDelayMs, got ${backoff.baseDelayMs} and ${backoff.maxDelayMs}`);
+	}
+	return {
+		retry,
+		backoff,
+		breaker: validateBreakerOptions({ ...DEFAULT_BREAKER_OPTIONS, ...overrides.breaker }),
+		adaptiveTimeout: { ...DEFAULT_ADAPTIVE_TIMEOUT, ...overrides.adaptiveTimeout },
+		firstTokenTimeoutsMs: { ...DEFAULT_FIRST_TOKEN_TIMEOUTS_MS, ...overrides.firstTokenTimeoutsMs },
+	};
+}

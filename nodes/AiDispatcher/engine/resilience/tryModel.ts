@@ -1,0 +1,112 @@
+/**
+ * All the tries of one model for one item: across its hosts (least busy healthy first, each host
+ * once), then retries with backoff while the failure is transient and the breakers allow.
+ */
+import type { TransportError } from '../errors';
+import type { EnginePorts, GenerateOutcome } from '../ports';
+import { settle } from '../result';
+import type { Attempt } from '../types';
+import { backoffDelayMs } from './backoff';
+import { admit, onAbandon, onFailure, onSuccess } from './breaker';
+import { circuitExclusion, pickHost } from './hosts';
+import { acquireHost, getBreaker, latencies, recordLatency, setBreaker } from './registry';
+import { countsAgainstBreaker, isTransient, worthAnotherHost } from './retry';
+import type { ResilienceSettings } from './settings';
+import { adaptiveTotalMs, firstTokenMs } from './timeouts';
+
+/** Limits for one try, in milliseconds. */
+export interface TryLimits {
+	totalMs: number;
+	firstTokenMs: number;
+}
+
+export type CallResult = { ok: true; outcome: GenerateOutcome; response: unknown } | { ok: false; error: TransportError };
+
+/** Makes one call of the model on `baseUrl` within `limits`. */
+export type CallOnce = (baseUrl: string, limits: TryLimits) => Promise<CallResult>;
+
+export interface ModelTry {
+	model: string;
+	baseUrls: readonly string[];
+	/** Configured limits for the model's tier (the total one is the adaptive timeout's ceiling). */
+	limits: TryLimits;
+	settings: ResilienceSettings;
+	ports: EnginePorts;
+}
+
+export type ModelOutcome =
+	| { ok: true; host: string; outcome: GenerateOutcome; response: unknown; attempts: Attempt[] }
+	| { ok: false; aborted: boolean; attempts: Attempt[] };
+
+/** Tries one model until it answers, its hosts and retries are used up, or the execution stops. */
+export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOutcome> {
+	const { model, baseUrls, settings, ports } = spec;
+	const attempts: Attempt[] = [];
+	const tried = new Set<string>();
+	let retries = 0;
+
+	while (true) {
+		let host = pickHost(baseUrls, model, ports.clock.nowMs(), settings.breaker, tried);
+		let retry = false;
+		if (host === null) {
+			const last = attempts[attempts.length - 1];
+			if (!last?.kind || !isTransient(last.kind) || retries >= settings.retry.maxRetries) break;
+			retries++;
+			retry = true;
+			const slept = await settle(ports.sleep(backoffDelayMs(retries, settings.backoff, ports.random), ports.signal));
+			if (ports.signal?.aborted) return { ok: false, aborted: true, attempts };
+			// A sleep that broke without a cancel must not lose the item: retry without the pause.
+			if (!slept.ok) ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', { error: String(slept.error) });
+			host = pickHost(baseUrls, model, ports.clock.nowMs(), settings.breaker);
+			if (host === null) break;
+		}
+		const admission = admit(getBreaker(host, model), ports.clock.nowMs(), settings.breaker);
+		setBreaker(host, model, admission.next);
+		if (!admission.allowed) {
+			tried.add(host); // another item holds the half-open probe
+			continue;
+		}
+
+		const result = await callOnHost(spec, host, call);
+		const ms = result.ms;
+		const tag = { host, ...(retry ? { retry: retries } : {}) };
+		if (result.ok) {
+			setBreaker(host, model, onSuccess(getBreaker(host, model), settings.breaker));
+			recordLatency(host, model, ms);
+			attempts.push({ model, ok: true, error: null, ms, ...tag });
+			return { ok: true, host, outcome: result.outcome, response: result.response, attempts };
+		}
+		const { kind, message } = result.error;
+		if (kind === 'aborted') {
+			setBreaker(host, model, onAbandon(getBreaker(host, model), ports.clock.nowMs()));
+			return { ok: false, aborted: true, attempts };
+		}
+		const breaker = getBreaker(host, model);
+		setBreaker(
+			host,
+			model,
+			countsAgainstBreaker(kind) ? onFailure(breaker, ports.clock.nowMs(), settings.breaker) : onSuccess(breaker, settings.breaker),
+		);
+		attempts.push({ model, ok: false, error: message, kind, ms, ...tag });
+		tried.add(host);
+		ports.log.debug('AI Dispatcher: attempt failed', { model, host, kind, retry: retries });
+		if (!worthAnotherHost(kind)) break;
+	}
+	if (attempts.length === 0) {
+		// Opened by another item since the decision was made.
+		const why = circuitExclusion(baseUrls, model, ports.clock.nowMs(), settings.breaker) ?? 'circuit open (probe in flight)';
+		attempts.push({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 });
+	}
+	return { ok: false, aborted: false, attempts };
+}
+
+async function callOnHost(spec: ModelTry, host: string, call: CallOnce): Promise<CallResult & { ms: number }> {
+	const totalMs = adaptiveTotalMs(spec.limits.totalMs, latencies(host, spec.model), spec.settings.adaptiveTimeout);
+	const limits = { totalMs, firstTokenMs: firstTokenMs(spec.limits.firstTokenMs, totalMs) };
+	const release = acquireHost(host);
+	const started = spec.ports.clock.nowMs();
+	const settled = await settle(call(host, limits));
+	release();
+	if (!settled.ok) throw settled.error; // a bug, not a failed call: let it surface
+	return { ...settled.value, ms: Math.round(spec.ports.clock.nowMs() - started) };
+}

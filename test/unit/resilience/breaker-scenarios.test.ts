@@ -1,0 +1,128 @@
+/**
+ * Breakers against the simulator through `dispatch` with real ports: a dead model stops costing
+ * time once its circuit opens; a hung model costs the timeout only until then, and again only for
+ * its probe; an adaptive timeout cuts a model that turned slow.
+ */
+import { dispatch, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { getBreaker, resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import type { ResilienceOverrides } from '../../../nodes/AiDispatcher/engine/resilience/settings';
+import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { realPorts, sleepWithAbort } from '../../support/real-ports';
+
+const DEAD = 'qwen2.5:7b';
+let sim: OllamaSimulator;
+
+beforeAll(async () => {
+	sim = await startOllamaSimulator({ timeScale: 0.01, numParallel: 4, preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'] });
+});
+afterAll(async () => {
+	await sim.close();
+});
+beforeEach(() => {
+	sim.clearFaults();
+	resetResilienceState();
+});
+
+const models: ModelSpec[] = [
+	{ name: 'phi3:mini', tier: 'low', tasks: [], options: {} },
+	{ name: 'llama3.2:3b', tier: 'medium', tasks: [], options: {} },
+	{ name: DEAD, tier: 'high', tasks: [], options: {} },
+];
+const config = (resilience: ResilienceOverrides): DispatchConfig => ({ baseUrls: [sim.url], models, timeoutsMs: DEFAULT_TIMEOUTS_MS, resilience });
+const request = (i: number): DispatchRequest => ({ prompt: `#${i} explain the outage report`, task: 'auto', complexity: 'high', format: { type: 'text' } });
+
+interface ItemRun {
+	result: DispatchResult;
+	wallMs: number;
+	/** Wall time not spent on the answering attempt: what the failing model cost this item. */
+	extraMs: number;
+	triedDead: boolean;
+}
+
+async function item(i: number, resilience: ResilienceOverrides): Promise<ItemRun> {
+	const started = performance.now();
+	const result = await dispatch(request(i), config(resilience), realPorts({ seed: i }));
+	const wallMs = performance.now() - started;
+	const answering = result.attempts[result.attempts.length - 1];
+	return { result, wallMs, extraMs: Math.max(0, wallMs - answering.ms), triedDead: result.attempts.some((a) => a.model === DEAD) };
+}
+
+const avg = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+
+describe('a dead model', () => {
+	it('costs no extra time per item once its breaker has opened', async () => {
+		sim.setFault(DEAD, { kind: 'http500' });
+		const resilience = { backoff: { baseDelayMs: 200, maxDelayMs: 2_000 }, breaker: { cooldownMs: 60_000 } };
+		const runs: ItemRun[] = [];
+		for (let i = 0; i < 12; i++) runs.push(await item(i, resilience));
+
+		expect(runs.map((r) => r.result.model)).toEqual(Array(12).fill('llama3.2:3b'));
+		const openedAt = runs.findIndex((r) => !r.triedDead);
+		expect(openedAt).toBe(2); // item 0: try + retry, item 1: the third failure opens it
+		expect(getBreaker(sim.url, DEAD).state).toBe('open');
+		const before = runs.slice(0, openedAt);
+		const after = runs.slice(openedAt);
+		expect(after.every((r) => !r.triedDead)).toBe(true);
+		expect(after[0].result.decision.reason).toMatch(/skipped qwen2\.5:7b: circuit open since .*, retry after /);
+
+		const extraBefore = avg(before.map((r) => r.extraMs));
+		const extraAfter = avg(after.map((r) => r.extraMs));
+		console.log(
+			`[breaker] dead model ${DEAD}: extra ms per item before the breaker opened ${extraBefore.toFixed(1)} ` +
+				`(items 1-${openedAt}), after ${extraAfter.toFixed(1)} (items ${openedAt + 1}-12); ` +
+				`dead-model calls ${sim.stats().generations[DEAD]}`,
+		);
+		expect(extraAfter).toBeLessThan(25);
+		expect(extraAfter).toBeLessThan(extraBefore);
+	});
+});
+
+describe('a hung model', () => {
+	it('costs the first-token timeout only until its breaker opens, then only for its probe', async () => {
+		sim.setFault(DEAD, { kind: 'hang' });
+		const resilience = { firstTokenTimeoutsMs: { high: 300 }, breaker: { cooldownMs: 1_500 } };
+		const paid: boolean[] = [];
+		const wall: number[] = [];
+		const runItem = async (i: number) => {
+			const r = await item(i, resilience);
+			const hung = r.result.attempts.find((a) => a.model === DEAD);
+			paid.push(hung?.kind === 'timeout');
+			wall.push(Math.round(r.wallMs));
+			if (hung && !hung.ok) {
+				expect(hung.ms).toBeGreaterThanOrEqual(290);
+				expect(hung.ms).toBeLessThan(1_000);
+			}
+			return r;
+		};
+		for (let i = 0; i < 8; i++) await runItem(i);
+		await sleepWithAbort(1_600);
+		await runItem(8); // probe: pays the timeout, re-opens
+		await runItem(9);
+		sim.clearFaults();
+		await sleepWithAbort(1_600);
+		const recovered = await runItem(10); // probe succeeds: closed again
+		const next = await runItem(11);
+
+		console.log(`[breaker] hung model: paid the 300 ms timeout per item ${JSON.stringify(paid.map(Number))}; wall ms ${JSON.stringify(wall)}`);
+		expect(paid).toEqual([true, true, true, false, false, false, false, false, true, false, false, false]);
+		expect(wall.slice(3, 8).every((ms) => ms < 150)).toBe(true);
+		expect(recovered.result.model).toBe(DEAD);
+		expect(next.result.model).toBe(DEAD);
+		expect(getBreaker(sim.url, DEAD).state).toBe('closed');
+	});
+});
+
+describe('adaptive timeout', () => {
+	it('cuts a model that turned slow at a multiple of its learned p95, not the flat tier timeout', async () => {
+		const resilience = { adaptiveTimeout: { floorMs: 250, minSamples: 10, multiplier: 3 }, breaker: { failureThreshold: 100 } };
+		for (let i = 0; i < 10; i++) expect((await item(i, resilience)).result.model).toBe(DEAD);
+		sim.setFault(DEAD, { kind: 'slow', factor: 400 });
+		const r = await item(99, resilience);
+		const cut = r.result.attempts.find((a) => a.model === DEAD);
+		console.log(`[adaptive] slow model cut after ${cut?.ms} ms (tier timeout ${DEFAULT_TIMEOUTS_MS.high} ms)`);
+		expect(cut?.kind).toBe('timeout');
+		expect(cut?.ms).toBeLessThan(2_000);
+		expect(r.result.model).toBe('llama3.2:3b');
+	});
+});
