@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { readRequest, readTimeouts } from '../adapters/config';
-import { readResilience } from '../adapters/resilienceConfig';
-import { readItem, readRules, readTimeZone } from '../adapters/rules';
+import { readRequest } from '../adapters/config';
+import { readItem } from '../adapters/rules';
 import { dispatch } from '../engine/dispatch';
 import { settle } from '../engine/result';
+import { readDispatchConfig } from './itemConfig';
 import { resultJson } from './output';
 import type { Session } from './session';
 import { itemSignals, learnFrom, trackedPorts } from './signals';
@@ -12,14 +12,7 @@ import { itemSignals, learnFrom, trackedPorts } from './signals';
 /** Generate: choose a model for the item and answer it, falling back through the candidates. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'generate');
-	const config = {
-		baseUrls: session.connection.baseUrls,
-		models: await session.models(itemIndex),
-		timeoutsMs: readTimeouts(session.ctx, itemIndex),
-		rules: readRules(session.ctx, itemIndex),
-		timeZone: readTimeZone(session.ctx),
-		resilience: readResilience(session.ctx, itemIndex),
-	};
+	const config = await readDispatchConfig(session, itemIndex);
 	// Live signals come from the first Ollama host (the one Prometheus is set up for).
 	const signals = await itemSignals(session, itemIndex, config.baseUrls[0]);
 	const context = { ...signals?.context, item: readItem(session.ctx, itemIndex) };

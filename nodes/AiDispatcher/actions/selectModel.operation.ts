@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { readRequest, readTimeouts } from '../adapters/config';
-import { readResilience } from '../adapters/resilienceConfig';
-import { readItem, readRules, readTimeZone } from '../adapters/rules';
+import { readRequest } from '../adapters/config';
+import { readItem } from '../adapters/rules';
 import { decide } from '../engine/dispatch';
 import { openCircuits, pickHost } from '../engine/resilience/hosts';
 import { resolveResilience } from '../engine/resilience/settings';
+import { readDispatchConfig } from './itemConfig';
 import { complexityJson, decisionJson } from './output';
 import type { Session } from './session';
 import { itemSignals } from './signals';
@@ -13,16 +13,10 @@ import { itemSignals } from './signals';
 /** Select Model: the decision only, so another Ollama node can use {{ $json.model }}. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'selectModel');
-	const config = {
-		baseUrls: session.connection.baseUrls,
-		models: await session.models(itemIndex),
-		timeoutsMs: readTimeouts(session.ctx, itemIndex),
-		rules: readRules(session.ctx, itemIndex),
-		timeZone: readTimeZone(session.ctx),
-	};
+	const config = await readDispatchConfig(session, itemIndex);
 	const signals = await itemSignals(session, itemIndex, config.baseUrls[0]);
 	const nowMs = session.ports.clock.nowMs();
-	const { breaker } = resolveResilience(readResilience(session.ctx, itemIndex));
+	const { breaker } = resolveResilience(config.resilience);
 	const circuits = openCircuits(config.baseUrls, config.models.map((m) => m.name), nowMs, breaker);
 	const excluded = new Map([...(signals?.context.excluded ?? []), ...circuits]);
 	const context = { ...signals?.context, excluded, item: readItem(session.ctx, itemIndex) };

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { TASK_OPTIONS } from './choices';
+
 const promptOperations = { show: { operation: ['generate', 'selectModel'] } };
 
 export const inputProperties: INodeProperties[] = [
@@ -48,16 +50,7 @@ export const inputProperties: INodeProperties[] = [
 		displayName: 'Task Type',
 		name: 'taskType',
 		type: 'options',
-		options: [
-			{ name: 'Analysis', value: 'analysis' },
-			{ name: 'Auto-Detect', value: 'auto' },
-			{ name: 'Classification', value: 'classification' },
-			{ name: 'Code', value: 'code' },
-			{ name: 'Extraction', value: 'extraction' },
-			{ name: 'General', value: 'general' },
-			{ name: 'Reasoning', value: 'reasoning' },
-			{ name: 'Summarization', value: 'summarization' },
-		],
+		options: [{ name: 'Auto-Detect', value: 'auto' }, ...TASK_OPTIONS].sort((a, b) => a.name.localeCompare(b.name)),
 		default: 'auto',
 		description: 'What the prompt asks for. Models can be limited to task types in the model list.',
 		displayOptions: promptOperations,

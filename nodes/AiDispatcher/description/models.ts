@@ -1,20 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const TIER_OPTIONS = [
-	{ name: 'High', value: 'high', description: 'Strongest, slowest: code, stack traces, analysis' },
-	{ name: 'Low', value: 'low', description: 'Small and fast: short, routine prompts' },
-	{ name: 'Medium', value: 'medium' },
-];
-
-const TASK_OPTIONS = [
-	{ name: 'Analysis', value: 'analysis' },
-	{ name: 'Classification', value: 'classification' },
-	{ name: 'Code', value: 'code' },
-	{ name: 'Extraction', value: 'extraction' },
-	{ name: 'General', value: 'general' },
-	{ name: 'Reasoning', value: 'reasoning' },
-	{ name: 'Summarization', value: 'summarization' },
-];
+import { TASK_OPTIONS, TIER_OPTIONS } from './choices';
 
 export const modelProperties: INodeProperties[] = [
 	{

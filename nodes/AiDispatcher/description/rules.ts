@@ -1,12 +1,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const show = { show: { operation: ['generate', 'selectModel'] } };
+import { TIER_OPTIONS } from './choices';
 
-const TIER_OPTIONS = [
-	{ name: 'High', value: 'high' },
-	{ name: 'Low', value: 'low' },
-	{ name: 'Medium', value: 'medium' },
-];
+const show = { show: { operation: ['generate', 'selectModel'] } };
 
 const FACT_OPTIONS = [
 	{ name: 'Complexity Score', value: 'complexityScore', description: 'The measured score, 0 (trivial) to 1 (hardest)' },

@@ -1,0 +1,18 @@
+/** Option lists shared by several UI sections (n8n wants them sorted by name). */
+import type { INodePropertyOptions } from 'n8n-workflow';
+
+export const TIER_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'High', value: 'high', description: 'Strongest, slowest: code, stack traces, analysis' },
+	{ name: 'Low', value: 'low', description: 'Small and fast: short, routine prompts' },
+	{ name: 'Medium', value: 'medium' },
+];
+
+export const TASK_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Analysis', value: 'analysis' },
+	{ name: 'Classification', value: 'classification' },
+	{ name: 'Code', value: 'code' },
+	{ name: 'Extraction', value: 'extraction' },
+	{ name: 'General', value: 'general' },
+	{ name: 'Reasoning', value: 'reasoning' },
+	{ name: 'Summarization', value: 'summarization' },
+];
