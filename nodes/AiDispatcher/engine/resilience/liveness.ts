@@ -76,12 +76,18 @@ export type LiveCheck = { ok: true } | { ok: false; kind: 'connection' | 'timeou
 /**
  * Makes sure `baseUrl` answers before a call on it: returns at once when it answered lately, fails at
  * once when a check failed lately, else waits for the (shared) `GET /` check, at most
- * `connectTimeoutMs` (or until the execution is stopped: kind `aborted`).
+ * `connectTimeoutMs` (or until the execution is stopped: kind `aborted`). "Lately" is
+ * `livenessWindowMs`, by default `LIVENESS_WINDOW_MS`.
  */
-export async function checkHost(baseUrl: string, connectTimeoutMs: number, ports: EnginePorts): Promise<LiveCheck> {
+export async function checkHost(
+	baseUrl: string,
+	limits: { connectTimeoutMs: number; livenessWindowMs?: number },
+	ports: EnginePorts,
+): Promise<LiveCheck> {
+	const { connectTimeoutMs, livenessWindowMs = LIVENESS_WINDOW_MS } = limits;
 	if (ports.signal?.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
 	const nowMs = ports.clock.nowMs();
-	const need = livenessNeed(getLiveness(baseUrl), nowMs);
+	const need = livenessNeed(getLiveness(baseUrl), nowMs, livenessWindowMs);
 	if (need.need === 'none') return { ok: true };
 	if (need.need === 'down') {
 		const ago = Math.max(0, Math.round(nowMs - need.failure.atMs));
@@ -121,6 +127,7 @@ function classify(error: unknown, connectTimeoutMs: number): PingOutcome {
 /** Waits for `shared`, or returns `aborted` as soon as `signal` aborts (the check goes on for others). */
 async function untilAborted(shared: Promise<PingOutcome>, signal?: AbortSignal): Promise<LiveCheck> {
 	if (!signal) return await shared;
+	if (signal.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
 	let onAbort: () => void = () => undefined;
 	const aborted = new Promise<LiveCheck>((resolve) => {
 		onAbort = () => resolve({ ok: false, kind: 'aborted', error: 'request cancelled' });

@@ -72,7 +72,7 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 
 		const tag = { host, ...(retry ? { retry: retries } : {}) };
 		const checkStarted = ports.clock.nowMs();
-		const live = await checkHost(host, settings.connectTimeoutMs, ports);
+		const live = await checkHost(host, settings, ports);
 		const checkMs = Math.round(ports.clock.nowMs() - checkStarted);
 		if (!live.ok) {
 			if (live.kind === 'aborted') {
