@@ -23,6 +23,7 @@ export function scriptedOllama(script: Script) {
 		tags: async () => [],
 		ps: async () => [],
 		version: async () => '0.0.0',
+		ping: async () => undefined,
 	};
 	return { ollama, calls };
 }

@@ -44,13 +44,22 @@ export const optionProperties: INodeProperties[] = [
 					"How many items are answered at once (1 to 32). Output order and pairing are kept. Match it to Ollama's OLLAMA_NUM_PARALLEL times the number of hosts.",
 			},
 			{
+				displayName: 'Connect Timeout (Ms)',
+				name: 'connectTimeoutMs',
+				type: 'number',
+				default: 3000,
+				typeOptions: { minValue: 100 },
+				description:
+					'How long an Ollama host may take to answer its liveness check (GET /) before its models are skipped on it. The check is made only when the host has not answered anything for 10 s or its last call could not connect or timed out.',
+			},
+			{
 				displayName: 'First Token Timeout (Ms)',
 				name: 'firstTokenTimeoutMs',
 				type: 'number',
 				default: 20000,
 				typeOptions: { minValue: 100 },
 				description:
-					'Per-attempt limit for the first streamed token, covering connection, queueing and model load. Unset: 10 s low, 20 s medium, 30 s high tier.',
+					'Per-attempt limit for the first streamed token, covering queueing and model load. Unset: 10 s low, 20 s medium, 30 s high tier.',
 			},
 			{
 				displayName: 'Max Retries',

@@ -86,6 +86,11 @@ export interface OllamaPort {
 	tags(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaTag[]>;
 	ps(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaLoaded[]>;
 	version(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<string>;
+	/**
+	 * GET / ("Ollama is running"): answers at once, whatever the models are doing. Resolves on 200;
+	 * rejects with a `TransportError` (`connection`, `timeout`, or the HTTP status's kind) otherwise.
+	 */
+	ping(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** One sample of a Prometheus instant query. `value` is null for NaN/±Inf ("unknown", never 0). */

@@ -36,6 +36,7 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
 		tags: (baseUrl, timeoutMs, signal) => tags(http, baseUrl, timeoutMs, signal),
 		ps: (baseUrl, timeoutMs, signal) => ps(http, baseUrl, timeoutMs, signal),
 		version: (baseUrl, timeoutMs, signal) => version(http, baseUrl, timeoutMs, signal),
+		ping: (baseUrl, timeoutMs, signal) => ping(http, baseUrl, timeoutMs, signal),
 	};
 }
 
@@ -170,6 +171,19 @@ export async function version(http: HttpPort, baseUrl: string, timeoutMs: number
 	const reply = (await getJson(http, url, timeoutMs, signal)) as { version?: unknown } | null;
 	if (typeof reply?.version !== 'string') throw new TransportError('garbage', `${url} returned no "version"`);
 	return reply.version;
+}
+
+/** GET /: Ollama answers "Ollama is running" at once, independent of models. Resolves on 200. */
+export async function ping(http: HttpPort, baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+	const url = joinUrl(baseUrl, '/');
+	const fetched = await settle(
+		(async () => {
+			const response = await http({ method: 'GET', url, timeoutMs, signal });
+			return { status: response.status, text: await readText(response.body, 4_000) };
+		})(),
+	);
+	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);
+	if (fetched.value.status !== 200) throw statusError(fetched.value.status, fetched.value.text);
 }
 
 function num(value: unknown): number {

@@ -28,6 +28,7 @@ function hostScript(script: Record<string, Step[]>) {
 		tags: async () => [],
 		ps: async () => [],
 		version: async () => '0',
+		ping: async () => undefined,
 	};
 	return { ollama, calls };
 }

@@ -128,6 +128,16 @@ describe('tags / ps / version', () => {
 	});
 });
 
+describe('ping (GET /)', () => {
+	it('resolves when Ollama answers, and classifies refused and non-200 replies', async () => {
+		await expect(ollama.ping(sim.url, 2_000)).resolves.toBeUndefined();
+		const refused = await failure(ollama.ping(`http://127.0.0.1:${await closedPort()}`, 2_000));
+		expect(refused.kind).toBe('connection');
+		const missing = await failure(ollama.ping(`${sim.url}/not-ollama`, 2_000));
+		expect([missing.kind, missing.status]).toEqual(['not_found', 404]);
+	});
+});
+
 describe('usageFrom', () => {
 	it('converts nanoseconds and guards missing or bogus fields', () => {
 		expect(usageFrom({ total_duration: 2_500_000_000, load_duration: 1_000_000, prompt_eval_count: 26, eval_count: 100, eval_duration: 2e9 })).toEqual({

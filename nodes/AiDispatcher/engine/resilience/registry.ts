@@ -1,7 +1,8 @@
 /**
  * Process-wide resilience state, shared by every item and every execution in this n8n process:
- * one breaker and a small latency window per (Ollama URL, model), and the number of requests in
- * flight per Ollama URL. Bounded: the least recently used (URL, model) entries are dropped first.
+ * one breaker and a small latency window per (Ollama URL, model), and per Ollama URL the number of
+ * requests in flight and what is known of its liveness (see `liveness.ts`). Bounded: the least
+ * recently used entries are dropped first.
  */
 import { breakerJson, closedBreaker, type BreakerState } from './breaker';
 
@@ -15,9 +16,33 @@ interface Entry {
 	latenciesMs: number[];
 }
 
+/** A liveness check (GET /) that failed: the host is treated as down until it is older than the window. */
+export interface PingFailure {
+	atMs: number;
+	kind: 'connection' | 'timeout';
+	error: string;
+}
+
+/** What this process knows about one Ollama URL's liveness. */
+export interface HostLiveness {
+	/** When the host last answered anything (a ping, or a reply to a generation), epoch ms; null: never. */
+	answeredAtMs: number | null;
+	/** Its last call failed with `connection` or `timeout`: check it before the next one. */
+	suspect: boolean;
+	/** The last liveness check, when it failed. */
+	failed: PingFailure | null;
+}
+
+/** The outcome of one shared liveness check. */
+export type PingOutcome = { ok: true } | { ok: false; kind: 'connection' | 'timeout'; error: string };
+
 const entries = new Map<string, Entry>();
 const inFlightByHost = new Map<string, number>();
-const counters = { breakerOpens: 0, probes: 0 };
+const livenessByHost = new Map<string, HostLiveness>();
+const pingsInFlight = new Map<string, Promise<PingOutcome>>();
+const counters = { breakerOpens: 0, probes: 0, pings: 0, pingFailures: 0 };
+/** Bumped by `resetResilienceState`, so a check still in flight from before cannot write stale state. */
+let epoch = 0;
 
 /** The registry key of one (URL, model). */
 export function keyOf(baseUrl: string, model: string): string {
@@ -82,6 +107,43 @@ export function acquireHost(baseUrl: string): () => void {
 	};
 }
 
+const UNKNOWN_HOST: HostLiveness = { answeredAtMs: null, suspect: false, failed: null };
+
+/** What is known of `baseUrl`'s liveness; nothing when never seen. */
+export function getLiveness(baseUrl: string): HostLiveness {
+	return livenessByHost.get(baseUrl) ?? UNKNOWN_HOST;
+}
+
+/** Stores `baseUrl`'s liveness (most recently updated hosts are kept; at most MAX_ENTRIES). */
+export function setLiveness(baseUrl: string, next: HostLiveness): void {
+	livenessByHost.delete(baseUrl);
+	if (livenessByHost.size >= MAX_ENTRIES) livenessByHost.delete(livenessByHost.keys().next().value as string);
+	livenessByHost.set(baseUrl, next);
+}
+
+/** The liveness check of `baseUrl` in flight, shared by every item that needs it. */
+export function pingInFlight(baseUrl: string): Promise<PingOutcome> | undefined {
+	return pingsInFlight.get(baseUrl);
+}
+
+/**
+ * Registers `start()`'s check as the one in flight for `baseUrl` until it settles; `finish` applies
+ * its outcome unless the state was reset meanwhile. Counts pings and failed pings.
+ */
+export function sharePing(baseUrl: string, start: () => Promise<PingOutcome>, finish: (outcome: PingOutcome) => void): Promise<PingOutcome> {
+	const started = epoch;
+	counters.pings++;
+	const shared = start().then((outcome) => {
+		if (started !== epoch) return outcome;
+		if (!outcome.ok) counters.pingFailures++;
+		pingsInFlight.delete(baseUrl);
+		finish(outcome);
+		return outcome;
+	});
+	pingsInFlight.set(baseUrl, shared);
+	return shared;
+}
+
 /** A breaker that is not closed, for the Status operation. */
 export interface BreakerReport {
 	model: string;
@@ -109,8 +171,8 @@ export function openBreakers(): BreakerReport[] {
 	return reports;
 }
 
-/** Transitions counted since start or the last reset. */
-export function resilienceCounters(): { breakerOpens: number; probes: number } {
+/** Transitions and liveness checks (GET / pings, and those that failed) counted since start or the last reset. */
+export function resilienceCounters(): { breakerOpens: number; probes: number; pings: number; pingFailures: number } {
 	return { ...counters };
 }
 
@@ -118,6 +180,11 @@ export function resilienceCounters(): { breakerOpens: number; probes: number } {
 export function resetResilienceState(): void {
 	entries.clear();
 	inFlightByHost.clear();
+	livenessByHost.clear();
+	pingsInFlight.clear();
+	epoch++;
 	counters.breakerOpens = 0;
 	counters.probes = 0;
+	counters.pings = 0;
+	counters.pingFailures = 0;
 }

@@ -1,9 +1,9 @@
 /**
  * Per-attempt time limits. `totalMs` bounds a whole generation; `firstTokenMs` bounds the wait for
- * the first streamed line (it covers connecting, queueing and loading the model, since Ollama sends
- * its headers with the first token, so it doubles as the connect timeout). With enough history the
- * total limit adapts to the model's learned latency, so a slow model is cut off sooner than a flat
- * minute.
+ * the first streamed line (queueing and loading the model; Ollama sends its headers with the first
+ * token, so a host that never answers is caught earlier by the connect check in `liveness.ts`).
+ * With enough history the total limit adapts to the model's learned latency, so a slow model is cut
+ * off sooner than a flat minute.
  */
 import type { Tier } from '../types';
 

@@ -1,6 +1,8 @@
 /**
  * All the tries of one model for one item: across its hosts (least busy healthy first, each host
- * once), then retries with backoff while the failure is transient and the breakers allow.
+ * once), then retries with backoff while the failure is transient and the breakers allow. Before a
+ * call, the host's liveness is checked (see `liveness.ts`): a host that does not answer `GET /`
+ * within the connect timeout fails the try at once, as a refused connection would.
  */
 import type { TransportError } from '../errors';
 import type { EnginePorts, GenerateOutcome } from '../ports';
@@ -9,6 +11,7 @@ import type { Attempt } from '../types';
 import { backoffDelayMs } from './backoff';
 import { admit, onAbandon, onFailure, onSuccess } from './breaker';
 import { circuitExclusion, pickHost } from './hosts';
+import { afterCall, checkHost } from './liveness';
 import { acquireHost, getBreaker, latencies, recordLatency, setBreaker } from './registry';
 import { countsAgainstBreaker, isTransient, worthAnotherHost } from './retry';
 import type { ResilienceSettings } from './settings';
@@ -67,12 +70,29 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 			continue;
 		}
 
-		const result = await callOnHost(spec, host, call);
-		const ms = result.ms;
 		const tag = { host, ...(retry ? { retry: retries } : {}) };
+		const checkStarted = ports.clock.nowMs();
+		const live = await checkHost(host, settings, ports);
+		const checkMs = Math.round(ports.clock.nowMs() - checkStarted);
+		if (!live.ok) {
+			if (live.kind === 'aborted') {
+				setBreaker(host, model, onAbandon(getBreaker(host, model), ports.clock.nowMs()));
+				return { ok: false, aborted: true, attempts };
+			}
+			// Not called: the host did not answer. It counts against the breaker like a refused connection.
+			setBreaker(host, model, onFailure(getBreaker(host, model), ports.clock.nowMs(), settings.breaker));
+			attempts.push({ model, ok: false, error: live.error, kind: live.kind, ms: checkMs, ...tag });
+			tried.add(host);
+			ports.log.debug('AI Dispatcher: host failed its liveness check', { model, host, kind: live.kind, retry: retries });
+			continue;
+		}
+
+		const result = await callOnHost(spec, host, call);
+		afterCall(host, result.ok ? undefined : result.error.kind, ports.clock.nowMs());
+		const ms = result.ms + checkMs; // what this try cost the item, liveness check included
 		if (result.ok) {
 			setBreaker(host, model, onSuccess(getBreaker(host, model), settings.breaker));
-			recordLatency(host, model, ms);
+			recordLatency(host, model, result.ms);
 			attempts.push({ model, ok: true, error: null, ms, ...tag });
 			return { ok: true, host, outcome: result.outcome, response: result.response, attempts };
 		}

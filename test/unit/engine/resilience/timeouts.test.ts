@@ -38,17 +38,21 @@ describe('adaptive total timeout', () => {
 });
 
 describe('resolveResilience', () => {
-	it('fills defaults: 1 retry, 3 failures, 30 s cooldown, first token 10/20/30 s', () => {
+	it('fills defaults: 1 retry, 3 failures, 30 s cooldown, first token 10/20/30 s, connect 3 s', () => {
 		const s = resolveResilience();
 		expect(s.retry.maxRetries).toBe(1);
 		expect(s.breaker).toMatchObject({ failureThreshold: 3, cooldownMs: 30_000 });
 		expect(s.firstTokenTimeoutsMs).toEqual({ low: 10_000, medium: 20_000, high: 30_000 });
+		expect(s.connectTimeoutMs).toBe(3_000);
+		expect(resolveResilience({ connectTimeoutMs: 300 }).connectTimeoutMs).toBe(300);
 	});
 
 	it.each([
 		[{ retry: { maxRetries: -1 } }, /maxRetries should be an integer 0..10, got -1/],
 		[{ backoff: { baseDelayMs: 500, maxDelayMs: 100 } }, /0 ≤ baseDelayMs ≤ maxDelayMs/],
 		[{ breaker: { failureThreshold: 0 } }, /failureThreshold/],
+		[{ connectTimeoutMs: 0 }, /connectTimeoutMs should be a positive number of milliseconds, got 0/],
+		[{ connectTimeoutMs: Number.NaN }, /connectTimeoutMs should be a positive number of milliseconds, got NaN/],
 	])('rejects %j', (overrides, message) => {
 		expect(() => resolveResilience(overrides)).toThrow(message);
 	});

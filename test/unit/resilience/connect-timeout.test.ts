@@ -1,0 +1,216 @@
+/**
+ * The connect timeout against real sockets: host A accepts TCP and never writes a byte (a hung proxy,
+ * a wedged Ollama), host B is the simulator. With a 5000 ms first-token limit and a 300 ms connect
+ * timeout, items are answered by B and pay about the connect timeout at most once per liveness
+ * window; a healthy host makes no extra requests in steady state; a refused host still fails fast.
+ * Figures are printed.
+ */
+import * as net from 'node:net';
+
+import { dispatch, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import type { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
+import { getBreaker, resetResilienceState, resilienceCounters } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import type { ResilienceOverrides } from '../../../nodes/AiDispatcher/engine/resilience/settings';
+import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
+import { closedPort } from '../../support/http-port';
+import { runNode, timed } from '../../support/node-run';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { realPorts, sleepWithAbort } from '../../support/real-ports';
+
+const ALL = ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'];
+const CONNECT_MS = 300;
+const FIRST_TOKEN_MS = 5_000;
+const LIMITS: ResilienceOverrides = { connectTimeoutMs: CONNECT_MS, firstTokenTimeoutsMs: { low: FIRST_TOKEN_MS, medium: FIRST_TOKEN_MS, high: FIRST_TOKEN_MS } };
+
+let sim: OllamaSimulator;
+let hung: net.Server;
+let hungUrl: string;
+const hungSockets = new Set<net.Socket>();
+/** Requests the hung host received, by path (request lines read). Not TCP connections: fetch reopens one after an abort. */
+let hungPaths: Record<string, number> = {};
+
+beforeAll(async () => {
+	sim = await startOllamaSimulator({ timeScale: 0.005, numParallel: 4, preloaded: ALL });
+	hung = net.createServer((socket) => {
+		hungSockets.add(socket);
+		socket.on('data', (data) => {
+			for (const [, path] of data.toString('latin1').matchAll(/^(?:GET|POST|HEAD) (\S+) HTTP/gm)) hungPaths[path] = (hungPaths[path] ?? 0) + 1;
+		});
+		socket.on('close', () => hungSockets.delete(socket));
+		socket.on('error', () => undefined);
+		// Never writes: the request is read and left unanswered.
+	});
+	await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
+	hungUrl = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
+});
+afterAll(async () => {
+	for (const socket of hungSockets) socket.destroy();
+	await new Promise<void>((resolve) => hung.close(() => resolve()));
+	await sim.close();
+});
+beforeEach(() => {
+	resetResilienceState();
+	sim.resetStats();
+	hungPaths = {};
+});
+
+const models: ModelSpec[] = [
+	{ name: 'phi3:mini', tier: 'low', tasks: [], options: {} },
+	{ name: 'llama3.2:3b', tier: 'medium', tasks: [], options: {} },
+	{ name: 'qwen2.5:7b', tier: 'high', tasks: [], options: {} },
+];
+const config = (baseUrls: string[], resilience: ResilienceOverrides = {}): DispatchConfig => ({
+	baseUrls,
+	models,
+	timeoutsMs: DEFAULT_TIMEOUTS_MS,
+	resilience: { ...LIMITS, ...resilience },
+});
+const request = (i: number): DispatchRequest => ({ prompt: `#${i} summarize: lunch moved to 1pm`, task: 'auto', complexity: 'low', format: { type: 'text' } });
+
+interface ItemRun {
+	result: DispatchResult;
+	wallMs: number;
+	/** Wall time not spent on the answering attempt: what host A cost this item. */
+	extraMs: number;
+}
+
+async function item(i: number, cfg: DispatchConfig): Promise<ItemRun> {
+	const started = performance.now();
+	const result = await dispatch(request(i), cfg, realPorts({ seed: i }));
+	const wallMs = performance.now() - started;
+	const answering = result.attempts[result.attempts.length - 1];
+	return { result, wallMs, extraMs: Math.max(0, wallMs - answering.ms) };
+}
+
+const avg = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const fmt = (values: number[]) => JSON.stringify(values.map((v) => Math.round(v)));
+
+describe('a host that accepts TCP and never answers', () => {
+	it('costs about the connect timeout once, not the first-token timeout; then its breaker skips it', async () => {
+		const runs: ItemRun[] = [];
+		for (let i = 0; i < 12; i++) runs.push(await item(i, config([hungUrl, sim.url])));
+
+		expect(runs.map((r) => r.result.host)).toEqual(Array(12).fill(sim.url));
+		expect(runs.map((r) => r.result.model)).toEqual(Array(12).fill('phi3:mini'));
+		const first = runs[0].result.attempts[0];
+		expect(first).toMatchObject({
+			model: 'phi3:mini',
+			ok: false,
+			kind: 'timeout',
+			error: `host did not answer GET / within ${CONNECT_MS} ms (connect timeout)`,
+			host: hungUrl,
+		});
+		expect(first.ms).toBeGreaterThanOrEqual(CONNECT_MS - 10);
+		// Items 2-3 fail on A at once (the failed check is remembered); the third failure opens its breaker.
+		expect(runs.slice(1, 3).map((r) => r.result.attempts[0].error)).toEqual(
+			Array(2).fill(expect.stringMatching(/^host did not answer GET \/ within 300 ms \(connect timeout\) \(checked \d+ ms ago\)$/)),
+		);
+		expect(getBreaker(hungUrl, 'phi3:mini').state).toBe('open');
+		expect(runs.slice(3).every((r) => r.result.attempts.length === 1)).toBe(true);
+
+		const extra = runs.map((r) => r.extraMs);
+		console.log(
+			`[connect] hung host (accepts TCP, never answers), connect timeout ${CONNECT_MS} ms, first-token ${FIRST_TOKEN_MS} ms: ` +
+				`item 1 wall ${Math.round(runs[0].wallMs)} ms (extra ${Math.round(extra[0])} ms); extra ms items 2-3 ${fmt(extra.slice(1, 3))}; ` +
+				`items 4-12 avg extra ${avg(extra.slice(3)).toFixed(1)} ms (breaker open); requests received by the hung host ${JSON.stringify(hungPaths)}`,
+		);
+		expect(runs[0].wallMs).toBeLessThan(2_000); // a first-token wait would have taken 5000 ms
+		expect(avg(extra.slice(3))).toBeLessThan(100);
+		expect(hungPaths).toEqual({ '/': 1 }); // one GET /, no generation
+	});
+
+	it('with its breaker kept closed, costs the connect timeout at most once per liveness window', async () => {
+		const windowMs = 1_000;
+		const cfg = config([hungUrl, sim.url], { livenessWindowMs: windowMs, breaker: { failureThreshold: 100, minimumCalls: 1_000 } });
+		const runs: Array<ItemRun & { atMs: number }> = [];
+		const t0 = performance.now();
+		for (let i = 0; i < 24; i++) {
+			const atMs = performance.now() - t0;
+			runs.push({ ...(await item(i, cfg)), atMs });
+			await sleepWithAbort(100);
+		}
+		const elapsed = performance.now() - t0;
+		expect(runs.every((r) => r.result.host === sim.url)).toBe(true);
+		const paid = runs.filter((r) => r.result.attempts.some((a) => a.host === hungUrl && a.ms >= CONNECT_MS - 10));
+		const windows = Math.ceil(elapsed / windowMs);
+		console.log(
+			`[connect] liveness window ${windowMs} ms, breaker kept closed: ${runs.length} items over ${Math.round(elapsed)} ms; ` +
+				`items that paid the ${CONNECT_MS} ms connect timeout: ${paid.length} (at ${fmt(paid.map((r) => r.atMs))} ms); ` +
+				`extra ms per item ${fmt(runs.map((r) => r.extraMs))}`,
+		);
+		expect(paid.length).toBeGreaterThanOrEqual(2);
+		expect(paid.length).toBeLessThanOrEqual(windows);
+		const unpaid = runs.filter((r) => !paid.includes(r));
+		expect(avg(unpaid.map((r) => r.extraMs))).toBeLessThan(100);
+	});
+
+	it('shares one check among items in flight at once (concurrency 4, through the node)', async () => {
+		const credentials = { baseUrl: `${hungUrl}, ${sim.url}` };
+		const { value, ms } = await timed(
+			runNode({
+				baseUrl: sim.url,
+				credentials,
+				prompts: Array.from({ length: 16 }, (_, i) => `#${i} summarize: lunch moved to 1pm`),
+				options: { concurrency: 4, connectTimeoutMs: CONNECT_MS, firstTokenTimeoutMs: FIRST_TOKEN_MS },
+			}).result,
+		);
+		const out = value[0];
+		expect(out.map((o) => o.json.host)).toEqual(Array(16).fill(sim.url));
+		const failed = out.flatMap((o) => o.json.attempts as Array<{ ok: boolean; host: string; kind: string; ms: number }>).filter((a) => !a.ok);
+		console.log(
+			`[connect] through the node, concurrency 4: 16/16 answered by the healthy host in ${ms} ms; failed tries on the hung host ` +
+				`${failed.length} (ms ${fmt(failed.map((a) => a.ms))}); requests received by it ${JSON.stringify(hungPaths)} ` +
+				`(/api/ps and /api/tags: the live-signals round on the first URL, bounded by its own 1500 ms timeout); pings ${resilienceCounters().pings}`,
+		);
+		expect(failed.every((a) => a.host === hungUrl && a.kind === 'timeout')).toBe(true);
+		expect(failed.length).toBeLessThanOrEqual(4 + 2);
+		expect(hungPaths['/']).toBe(1); // the first items in flight shared one GET /
+		expect(hungPaths['/api/generate'] ?? 0).toBe(0);
+		expect(ms).toBeLessThan(1_500 + 2 * CONNECT_MS + 1_000); // signals round + connect checks + margin; 5000 ms first-token never paid
+	});
+});
+
+describe('a healthy host', () => {
+	it('gets no liveness requests in steady state: one GET / for the first item, none while it keeps answering', async () => {
+		for (let i = 0; i < 30; i++) await item(i, config([sim.url]));
+		const steady = sim.stats().requests['/'] ?? 0;
+		const windowMs = 500;
+		const cfg = config([sim.url], { livenessWindowMs: windowMs });
+		resetResilienceState();
+		sim.resetStats();
+		for (let i = 0; i < 5; i++) await item(i, cfg);
+		await sleepWithAbort(windowMs + 100); // idle longer than the window: the next item checks again
+		for (let i = 0; i < 5; i++) await item(i, cfg);
+		const afterIdle = sim.stats().requests['/'] ?? 0;
+		console.log(
+			`[connect] healthy host: 30 items → ${steady} GET / (the first item's check); with a ${windowMs} ms window and an idle pause: ` +
+				`10 items → ${afterIdle} GET /; generations ${sim.stats().requests['/api/generate']}`,
+		);
+		expect(steady).toBe(1);
+		expect(afterIdle).toBe(2);
+	});
+});
+
+describe('a refused host', () => {
+	it('still fails fast: items are answered by the other host, and a lone refused host fails every item at once', async () => {
+		const refused = `http://127.0.0.1:${await closedPort()}`;
+		const runs: ItemRun[] = [];
+		for (let i = 0; i < 6; i++) runs.push(await item(i, config([refused, sim.url])));
+		expect(runs.map((r) => r.result.host)).toEqual(Array(6).fill(sim.url));
+		expect(runs[0].result.attempts[0]).toMatchObject({ kind: 'connection', host: refused, error: expect.stringMatching(/^host did not answer GET \/ \(.*\)$/) });
+
+		resetResilienceState();
+		const started = performance.now();
+		const errors: DispatcherError[] = [];
+		for (let i = 0; i < 10; i++) errors.push((await dispatch(request(i), config([refused]), realPorts({ seed: i })).catch((e: unknown) => e)) as DispatcherError);
+		const aloneMs = performance.now() - started;
+		console.log(
+			`[connect] refused host: first item extra ${Math.round(runs[0].extraMs)} ms with a second host; ` +
+				`alone: 10 items failed in ${Math.round(aloneMs)} ms (kinds of item 1: ${errors[0].attempts.map((a) => a.kind).join(', ')})`,
+		);
+		expect(runs[0].extraMs).toBeLessThan(CONNECT_MS);
+		expect(errors.every((e) => e.code === 'ALL_CANDIDATES_FAILED')).toBe(true);
+		expect(errors[0].attempts.every((a) => a.kind === 'connection')).toBe(true);
+		expect(aloneMs).toBeLessThan(3_000);
+	});
+});
