@@ -19,7 +19,6 @@ import {
 	type N8nInstance,
 } from '../support/n8n-harness';
 
-jest.setTimeout(15 * 60 * 1000);
 
 const ITEMS = 120;
 const FAULTS: FaultSpec[] = (['reset', 'http500', 'busy', 'hang', 'midstream', 'truncated', 'garbage'] as const).map((kind) => ({ kind, rate: 0.05 }));

@@ -9,26 +9,18 @@
  *
  * Needs `npm run build` first (the package is packed from dist).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
+import type { OllamaSimulator } from '../support/ollama-simulator';
+import { startExample } from '../support/example-run';
 import {
-	REPO_ROOT,
-	createN8nInstance,
-	ensureN8nRuntime,
 	nodeOutput,
-	packPackage,
 	pairedIndex,
 	runError,
 	type ExecuteResult,
-	type N8nCredential,
 	type N8nInstance,
 	type N8nItem,
 } from '../support/n8n-harness';
 
-const WORKFLOW_FILE = path.join(REPO_ROOT, 'examples', 'gmail-digest.json');
-const CREDENTIALS_FILE = path.join(REPO_ROOT, 'examples', 'credentials.example.json');
 
 /**
  * The complex emails of the example (production incident with a Java stack trace, Python traceback,
@@ -64,20 +56,10 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		const runtime = await ensureN8nRuntime();
-		const tgz = await packPackage();
-		n8n = await createN8nInstance({ runtime, tgz });
+		const example = await startExample('gmail-digest.json');
+		({ n8n, sim } = example);
 		n8nVersion = await n8n.version();
-		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
-
-		const creds = JSON.parse(fs.readFileSync(CREDENTIALS_FILE, 'utf8')) as N8nCredential[];
-		expect(creds.map((c) => c.type)).toEqual(['aiDispatcherApi']);
-		creds[0].data.baseUrl = sim.url;
-		await n8n.importCredentials(creds);
-
-		const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'));
-		expect(workflow.id).toBe('gmailDigestExample');
-		await n8n.importWorkflow(workflow);
+		expect(example.workflow.id).toBe('gmailDigestExample');
 	});
 
 	afterAll(async () => {

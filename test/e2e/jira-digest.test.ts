@@ -12,26 +12,17 @@
  *
  * Needs `npm run build` first (the package is packed from dist).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
+import type { OllamaSimulator } from '../support/ollama-simulator';
+import { startExample } from '../support/example-run';
 import {
-	REPO_ROOT,
-	createN8nInstance,
-	ensureN8nRuntime,
 	nodeOutput,
-	packPackage,
 	pairedIndex,
 	runError,
-	type N8nCredential,
 	type N8nInstance,
 } from '../support/n8n-harness';
 
-jest.setTimeout(15 * 60 * 1000);
 
-const WORKFLOW_FILE = path.join(REPO_ROOT, 'examples', 'jira-digest.json');
-const CREDENTIALS_FILE = path.join(REPO_ROOT, 'examples', 'credentials.example.json');
 const TICKET_COUNT = 15;
 const P1_RULE = 'P1 tickets on the strong model';
 const P4_RULE = 'P4 stays on the small model';
@@ -48,18 +39,9 @@ describe('examples/jira-digest.json on n8n with the AI Dispatcher package', () =
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		const runtime = await ensureN8nRuntime();
-		const tgz = await packPackage();
-		n8n = await createN8nInstance({ runtime, tgz });
-		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
-
-		const creds = JSON.parse(fs.readFileSync(CREDENTIALS_FILE, 'utf8')) as N8nCredential[];
-		creds[0].data.baseUrl = sim.url;
-		await n8n.importCredentials(creds);
-
-		const workflow = JSON.parse(fs.readFileSync(WORKFLOW_FILE, 'utf8'));
-		expect(workflow.id).toBe('jiraDigestExample');
-		await n8n.importWorkflow(workflow);
+		const example = await startExample('jira-digest.json');
+		({ n8n, sim } = example);
+		expect(example.workflow.id).toBe('jiraDigestExample');
 	});
 
 	afterAll(async () => {
