@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { dispatch } from '../engine/dispatch';
+import { firstLiveHost } from '../engine/resilience/liveness';
 import { settle } from '../engine/result';
 import { readDispatchConfig } from './itemConfig';
 import { resultJson } from './output';
@@ -13,11 +14,12 @@ import { itemSignals, learnFrom, trackedPorts } from './signals';
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'generate');
 	const config = await readDispatchConfig(session, itemIndex);
-	// Live signals come from the first Ollama host (the one Prometheus is set up for).
-	const signals = await itemSignals(session, itemIndex, config.baseUrls[0]);
+	// Live signals come from the first Ollama host that is not known to be down.
+	const signalsHost = firstLiveHost(config.baseUrls, session.ports.clock.nowMs());
+	const signals = await itemSignals(session, itemIndex, signalsHost);
 	const context = { ...signals?.context, item: readItem(session.ctx, itemIndex) };
 	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), context));
-	learnFrom(config.baseUrls[0], outcome, session.ports.clock.nowMs());
+	learnFrom(signalsHost, outcome, session.ports.clock.nowMs());
 	if (!outcome.ok) throw outcome.error;
 	return signals ? { ...resultJson(outcome.value), signals: signals.json } : resultJson(outcome.value);
 }

@@ -4,6 +4,7 @@ import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { decide } from '../engine/dispatch';
 import { openCircuits, pickHost } from '../engine/resilience/hosts';
+import { firstLiveHost } from '../engine/resilience/liveness';
 import { resolveResilience } from '../engine/resilience/settings';
 import { readDispatchConfig } from './itemConfig';
 import { complexityJson, decisionJson } from './output';
@@ -14,8 +15,8 @@ import { itemSignals } from './signals';
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
 	const request = readRequest(session.ctx, itemIndex, 'selectModel');
 	const config = await readDispatchConfig(session, itemIndex);
-	const signals = await itemSignals(session, itemIndex, config.baseUrls[0]);
 	const nowMs = session.ports.clock.nowMs();
+	const signals = await itemSignals(session, itemIndex, firstLiveHost(config.baseUrls, nowMs));
 	const { breaker } = resolveResilience(config.resilience);
 	const circuits = openCircuits(config.baseUrls, config.models.map((m) => m.name), nowMs, breaker);
 	const excluded = new Map([...(signals?.context.excluded ?? []), ...circuits]);

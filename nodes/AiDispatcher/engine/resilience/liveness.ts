@@ -139,3 +139,12 @@ async function untilAborted(shared: Promise<PingOutcome>, signal?: AbortSignal):
 		signal.removeEventListener('abort', onAbort);
 	}
 }
+
+/**
+ * The host whose view the live signals should use: the first one not known to be down (a failed
+ * connect check within the window), else the first. Keeps a dead primary from stalling every
+ * signals refresh on its timeout.
+ */
+export function firstLiveHost(baseUrls: readonly string[], nowMs: number, windowMs = LIVENESS_WINDOW_MS): string {
+	return baseUrls.find((url) => livenessNeed(getLiveness(url), nowMs, windowMs).need !== 'down') ?? baseUrls[0];
+}

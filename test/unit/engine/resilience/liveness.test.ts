@@ -6,6 +6,7 @@ import {
 	afterCall,
 	answered,
 	checkHost,
+	firstLiveHost,
 	LIVENESS_WINDOW_MS,
 	livenessNeed,
 	pingFailed,
@@ -16,6 +17,7 @@ import {
 	getLiveness,
 	resetResilienceState,
 	resilienceCounters,
+	setLiveness,
 	type HostLiveness,
 } from '../../../../nodes/AiDispatcher/engine/resilience/registry';
 import type { FailureKind } from '../../../../nodes/AiDispatcher/engine/types';
@@ -48,6 +50,21 @@ describe('livenessNeed', () => {
 	it('uses the window it is given', () => {
 		expect(livenessNeed(answered(UNKNOWN, T), T + 500, 1_000).need).toBe('none');
 		expect(livenessNeed(answered(UNKNOWN, T), T + 1_000, 1_000).need).toBe('ping');
+	});
+});
+
+describe('firstLiveHost (whose view the live signals use)', () => {
+	it('skips a host that failed its connect check within the window, and comes back to it after', () => {
+		expect(firstLiveHost([A, B], T)).toBe(A);
+		setLiveness(A, pingFailed(UNKNOWN, FAILURE));
+		expect(firstLiveHost([A, B], T + 1)).toBe(B);
+		expect(firstLiveHost([A, B], T + W)).toBe(A);
+	});
+
+	it('falls back to the first host when every host is down', () => {
+		setLiveness(A, pingFailed(UNKNOWN, FAILURE));
+		setLiveness(B, pingFailed(UNKNOWN, FAILURE));
+		expect(firstLiveHost([A, B], T + 1)).toBe(A);
 	});
 });
 
