@@ -4,7 +4,7 @@
 import { analyseComplexity, type TierThresholds } from './analysis/complexity';
 import { DispatcherError, TransportError } from './errors';
 import type { EnginePorts } from './ports';
-import { circuitExclusion } from './resilience/hosts';
+import { openCircuits } from './resilience/hosts';
 import { resolveResilience, type ResilienceOverrides, type ResilienceSettings } from './resilience/settings';
 import { tryModel, type CallResult, type TryLimits } from './resilience/tryModel';
 import { parseJson, settle } from './result';
@@ -169,13 +169,10 @@ export async function dispatch(
 
 /** Models whose circuit is open on every host, as skipped attempts (ms 0, kind circuit_open). */
 function circuitSkips(config: DispatchConfig, settings: ResilienceSettings, nowMs: number, excluded?: ReadonlyMap<string, string>): Attempt[] {
-	const skips: Attempt[] = [];
-	for (const { name } of config.models) {
-		if (excluded?.has(name)) continue;
-		const why = circuitExclusion(config.baseUrls, name, nowMs, settings.breaker);
-		if (why) skips.push({ model: name, ok: false, error: why, kind: 'circuit_open', ms: 0 });
-	}
-	return skips;
+	const candidates = config.models.map((m) => m.name).filter((name) => !excluded?.has(name));
+	return [...openCircuits(config.baseUrls, candidates, nowMs, settings.breaker)].map(
+		([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }),
+	);
 }
 
 function withSkips(decision: Decision, skipped: Attempt[]): Decision {

@@ -5,6 +5,7 @@
  * `rules[2].condition.value should be a number, got "high"`.
  */
 import { TASK_TYPES, TIERS } from '../types';
+import { RULE_SIGNAL_ALIASES } from '../signals/ruleSignals';
 import { compilePattern } from './regex';
 import { isValidTimeZone, parseClock } from './timeWindow';
 import {
@@ -176,7 +177,7 @@ function parseLeaf(raw: Record<string, unknown>, path: string, issues: Issues): 
 	const leaf: LeafCondition = { fact, operator, value: raw.value };
 	if (fact === 'signal' || (fact === 'item' && !('input' in raw))) {
 		if (typeof raw.path !== 'string' || raw.path.trim() === '' || raw.path.length > 200) {
-			issues.expected(`${path}.path`, fact === 'signal' ? 'a signal name (cpu, memory, load, queue, gpuFree or a custom query name)' : 'a field path such as "priority" or "fields.priority"', raw.path);
+			issues.expected(`${path}.path`, fact === 'signal' ? `a signal name (${Object.keys(RULE_SIGNAL_ALIASES).join(', ')}, a built-in signal name or a custom query name)` : 'a field path such as "priority" or "fields.priority"', raw.path);
 			return null;
 		}
 		leaf.path = raw.path.trim();

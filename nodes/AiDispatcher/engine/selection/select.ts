@@ -110,7 +110,7 @@ function compareKeys(a: SortKey, b: SortKey): number {
 }
 
 function suits(model: ModelSpec, task: TaskType): boolean {
-	return model.tasks.length === 0 || model.tasks.includes(task);
+	return taskFit(model, task) < 2;
 }
 
 function reasonsFor(model: ModelSpec, facts: SelectionFacts, order: string[]): string[] {
