@@ -31,8 +31,37 @@ fi
 "$node_bin" --version >/dev/null
 node_home="$(cd "$(dirname "$node_bin")/.." && pwd)"
 
+# sqlite3 is n8n's database driver. `--ignore-scripts` skipped its install script, and a bare
+# `npm rebuild sqlite3` was seen to print success and build nothing; so compile it from source
+# against Node 24's own headers, explicitly, and let verify_n8n prove it loads.
+build_sqlite3() {
+  local dir="$1"
+  log "compiling sqlite3 against Node $NODE24_VERSION's headers (1-2 minutes)"
+  (cd "$dir/node_modules/sqlite3" &&
+    PATH="$node_home/bin:$PATH" npm_config_build_from_source=true npm_config_nodedir="$node_home" \
+      "$node_home/bin/npm" run install --ignore-scripts=false >&2)
+}
+
+# A runtime is complete only when Node 24 can load sqlite3 from n8n's folder and n8n answers --version.
+verify_n8n() {
+  local dir="$1"
+  (cd "$dir" && "$node_bin" -e "require('sqlite3')" >&2) || { log "sqlite3 does not load under Node $NODE24_VERSION in $dir"; return 1; }
+  local v
+  v="$("$node_bin" "$dir/node_modules/n8n/bin/n8n" --version 2>/dev/null | tail -n 1)" || true
+  [ "$v" = "$N8N_VERSION" ] || { log "n8n --version in $dir printed '$v', expected $N8N_VERSION"; return 1; }
+}
+
 n8n_dir="$CACHE/n8n-$N8N_VERSION"
 n8n_bin="$n8n_dir/node_modules/n8n/bin/n8n"
+if [ -f "$n8n_dir/.complete" ] && ! verify_n8n "$n8n_dir"; then
+  log "the cached n8n in $n8n_dir fails its check: repairing sqlite3"
+  if build_sqlite3 "$n8n_dir" && verify_n8n "$n8n_dir"; then
+    log "repaired"
+  else
+    log "repair failed: reinstalling n8n"
+    rm -f "$n8n_dir/.complete"
+  fi
+fi
 if [ ! -f "$n8n_dir/.complete" ]; then
   log "installing n8n $N8N_VERSION under Node $NODE24_VERSION into $n8n_dir (several minutes, once)"
   tmp="$(mktemp -d "$CACHE/.n8n-XXXXXX")"
@@ -46,7 +75,8 @@ if [ ! -f "$n8n_dir/.complete" ]; then
 JSON
   export PATH="$node_home/bin:$PATH"
   (cd "$tmp" && npm install --ignore-scripts --no-audit --no-fund >&2)
-  (cd "$tmp" && npm rebuild sqlite3 --nodedir="$node_home" >&2)
+  build_sqlite3 "$tmp"
+  verify_n8n "$tmp" || { log "the fresh n8n install failed its check; see above"; exit 1; }
   touch "$tmp/.complete"
   rm -rf "$n8n_dir" && mv "$tmp" "$n8n_dir"
 fi
