@@ -5,7 +5,8 @@
  * request counts.
  *
  * As a script (its own process, so its flooding does not share the client's event loop or memory):
- *   node --import tsx test/support/hostile-ollama.ts <misbehaviour>   → prints "HOSTILE_URL <url>"
+ *   node --import tsx test/support/hostile-ollama.ts all | <misbehaviour>,<misbehaviour>
+ * starts one server per misbehaviour and prints "HOSTILE_URL <misbehaviour> <url>" for each.
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -293,11 +294,18 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 	};
 }
 
+/** Every misbehaviour, in the order the suite runs them. */
+export const MISBEHAVIOURS: Misbehaviour[] = [
+	'trickle-endless', 'flood', 'huge-line', 'error-body-endless', 'absurd-usage', 'wrong-types', 'error-with-done',
+	'tags-huge', 'tags-hang', 'stall', 'no-headers', 'redirect-hang', 'reset-after-headers', 'utf8-split', 'big-replies',
+];
+
 if (require.main === module) {
-	startHostileOllama(process.argv[2] as Misbehaviour).then(
-		(server) => {
-			process.stdout.write(`HOSTILE_URL ${server.url}\n`);
-			const stop = () => void server.close().then(() => process.exit(0));
+	const wanted = process.argv[2] === 'all' || !process.argv[2] ? MISBEHAVIOURS : (process.argv[2].split(',') as Misbehaviour[]);
+	Promise.all(wanted.map((m) => startHostileOllama(m))).then(
+		(servers) => {
+			servers.forEach((server, i) => process.stdout.write(`HOSTILE_URL ${wanted[i]} ${server.url}\n`));
+			const stop = () => void Promise.all(servers.map((server) => server.close())).then(() => process.exit(0));
 			process.on('SIGTERM', stop);
 			process.on('SIGINT', stop);
 			process.stdin.on('end', stop); // the parent went away
