@@ -17,7 +17,7 @@ export const HOSTILE_MODEL = 'hostile:1b';
 /** One misbehaviour per scenario (see SCENARIOS in hostile-run.ts for what each proves). */
 export type Misbehaviour =
 	| 'trickle-endless' // a token every 200 ms, never done: only the total deadline ends it
-	| 'stall' // one token, then one every 2 s
+	| 'stall' // one token, then one every 4 s
 	| 'flood' // endless 4 KiB lines, never done
 	| 'huge-line' // one 40 MB line without a newline
 	| 'error-body-endless' // 503 whose body never ends
@@ -149,7 +149,7 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 			case 'stall': {
 				res.writeHead(200, { 'content-type': 'application/x-ndjson' });
 				res.write(token(model, 'slow '));
-				const t = every(2_000, () => (res.destroyed || state.closed ? stop(t) : res.write(token(model, 'slow '))));
+				const t = every(4_000, () => (res.destroyed || state.closed ? stop(t) : res.write(token(model, 'slow '))));
 				res.on('close', () => stop(t));
 				return;
 			}
