@@ -10,10 +10,14 @@ export type { TierThresholds, AnalyseOptions } from './nodes/AiDispatcher/engine
 export { selectModel } from './nodes/AiDispatcher/engine/selection/select';
 export type { SelectionFacts } from './nodes/AiDispatcher/engine/selection/select';
 export { tierOrder, tierDiscoveredModels, parseParameterBillions } from './nodes/AiDispatcher/engine/selection/tiers';
-export { dispatch, decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/dispatch';
-export type { DispatchConfig, DecisionContext } from './nodes/AiDispatcher/engine/dispatch';
+export { createDispatcherState } from './nodes/AiDispatcher/engine/state';
+export type { DispatcherState, DispatcherStateOptions, DispatchObserver } from './nodes/AiDispatcher/engine/state';
+export { planItem, runPlan, dispatch } from './nodes/AiDispatcher/engine/plan';
+export type { Plan } from './nodes/AiDispatcher/engine/plan';
+export { decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/dispatch';
+export type { DispatchConfig, DecisionContext, LiveSignalsConfig } from './nodes/AiDispatcher/engine/dispatch';
 export { createOllamaClient } from './nodes/AiDispatcher/transport/ollama';
 export { resolveResilience } from './nodes/AiDispatcher/engine/resilience/settings';
 export type { ResilienceSettings, ResilienceOverrides } from './nodes/AiDispatcher/engine/resilience/settings';
-export { openBreakers, resetResilienceState, resilienceCounters } from './nodes/AiDispatcher/engine/resilience/registry';
+export type { BreakerReport, ResilienceCounters } from './nodes/AiDispatcher/engine/resilience/registry';
 export type { BreakerState, BreakerOptions } from './nodes/AiDispatcher/engine/resilience/breaker';

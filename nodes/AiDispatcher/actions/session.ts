@@ -7,9 +7,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { readConnection, readModelList, type ConnectionSettings } from '../adapters/config';
 import { CREDENTIAL_TYPE } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
+import type { RulesCache } from '../adapters/rules';
 import { DispatcherError, TransportError } from '../engine/errors';
 import type { EnginePorts } from '../engine/ports';
 import { settle } from '../engine/result';
+import type { DispatcherState } from '../engine/state';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import type { ModelSpec } from '../engine/types';
 
@@ -19,12 +21,16 @@ export const METADATA_TIMEOUT_MS = 5_000;
 export interface Session {
 	ctx: IExecuteFunctions;
 	ports: EnginePorts;
+	/** What the process remembers across executions (breakers, signals, learned stats). */
+	state: DispatcherState;
+	/** Rules (JSON) parsed in this execution, by their text. */
+	rulesCache: RulesCache;
 	connection: ConnectionSettings;
 	/** The candidate models for item `itemIndex` (Model List, or discovered from /api/tags). */
 	models(itemIndex: number): Promise<ModelSpec[]>;
 }
 
-export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+export async function openSession(ctx: IExecuteFunctions, state: DispatcherState): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
 	const ports = enginePorts(ctx);
@@ -58,6 +64,8 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 	return {
 		ctx,
 		ports,
+		state,
+		rulesCache: new Map(),
 		connection,
 		async models(itemIndex) {
 			const source = ctx.getNodeParameter('modelSource', itemIndex, 'auto');
