@@ -5,7 +5,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChatMessage, DispatchRequest, ModelOptions, ModelSpec, OutputFormat, TaskType, Tier } from '../engine/types';
 import { TASK_TYPES, TIERS } from '../engine/types';
-import { configInvalid, fieldLabel, filledRows, inputInvalid as invalid, readChoice, readJsonOrValue, readKeepAlive, readNumber, show } from './fields';
+import { configInvalid, fieldLabel, filledRows, inputInvalid as invalid, readChoice, readJsonOrValue, readKeepAlive, readNumber, show, labelOf, type Field, type FieldPath } from './fields';
 
 export type Operation = 'generate' | 'selectModel' | 'status';
 
@@ -16,7 +16,7 @@ const ROLES = ['system', 'user', 'assistant', 'tool'] as const;
 
 /** The options of a node parameter's choice list, checked with its panel label. */
 function choice<T extends string>(name: string, value: unknown, allowed: readonly T[]): T {
-	return readChoice(fieldLabel([name]), value, allowed);
+	return readChoice([name], value, allowed);
 }
 
 /** Strips characters a model never needs (NUL and other C0 controls except tab/newline/CR). */
@@ -34,13 +34,14 @@ export function cleanText(text: string): string {
 	return start === 0 ? text : clean + text.slice(start);
 }
 
-function readText(field: string, value: unknown): string {
+function readText(field: Field, value: unknown): string {
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	if (typeof value !== 'string') {
-		throw invalid(`${field} should be text, got ${show(value)}`, `Map a text field into "${field}", e.g. {{ $json.body }}.`);
+		const label = labelOf(field);
+		throw invalid(`${label} should be text, got ${show(value)}`, `Map a text field into "${label}", e.g. {{ $json.body }}.`);
 	}
 	if (value.length > MAX_PROMPT_CHARS) {
-		throw invalid(`${field} is ${value.length} characters long; the limit is ${MAX_PROMPT_CHARS}`, 'Shorten or split the text before this node.');
+		throw invalid(`${labelOf(field)} is ${value.length} characters long; the limit is ${MAX_PROMPT_CHARS}`, 'Shorten or split the text before this node.');
 	}
 	return cleanText(value);
 }
@@ -80,14 +81,14 @@ export function readRequest(ctx: IExecuteFunctions, itemIndex: number, operation
 	if (operation === 'generate') {
 		const kind = choice('outputFormat', ctx.getNodeParameter('outputFormat', itemIndex, 'text'), ['text', 'json', 'jsonSchema']);
 		format = kind === 'jsonSchema' ? { type: 'jsonSchema', schema: parseSchema(ctx.getNodeParameter('jsonSchema', itemIndex)) } : { type: kind };
-		system = readText(fieldLabel(['systemPrompt']), ctx.getNodeParameter('systemPrompt', itemIndex, '')) || undefined;
+		system = readText(['systemPrompt'], ctx.getNodeParameter('systemPrompt', itemIndex, '')) || undefined;
 	}
 
 	if (inputMode === 'messages') {
 		return { messages: parseMessages(ctx.getNodeParameter('messages', itemIndex)), system, task, complexity, format };
 	}
 	// An empty prompt is refused by the engine (`requireText`), for every caller alike.
-	const prompt = readText(fieldLabel(['prompt']), ctx.getNodeParameter('prompt', itemIndex, ''));
+	const prompt = readText(['prompt'], ctx.getNodeParameter('prompt', itemIndex, ''));
 	return { prompt, system, task, complexity, format };
 }
 
@@ -96,13 +97,14 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(?::[A-Za-z0-9._-]+)?$/;
 /** Reads and checks the Model List parameter; rows left without a model name are ignored. */
 export function readModelList(ctx: IExecuteFunctions, itemIndex: number): ModelSpec[] {
 	const collection = ctx.getNodeParameter('models', itemIndex, {}) as { model?: unknown };
-	const rows = filledRows<IDataObject>(fieldLabel(['models', 'model']), collection.model, ['name']);
+	const rows = filledRows<IDataObject>(['models', 'model'], collection.model, ['name']);
 	if (rows.length === 0) {
 		throw configInvalid(`${fieldLabel(['models'])} is empty`, 'Add at least one model, or choose "Auto-Discover".');
 	}
 	const seen = new Set<string>();
 	return rows.map(({ row: entry, index }) => {
-		const at = (...path: Array<string | number>) => fieldLabel(['models', 'model', index, ...path]);
+		const path = (...rest: Array<string | number>): FieldPath => ['models', 'model', index, ...rest];
+		const at = (...rest: Array<string | number>) => fieldLabel(path(...rest));
 		const name = typeof entry.name === 'string' ? entry.name.trim() : entry.name;
 		if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
 			throw configInvalid(
@@ -112,15 +114,15 @@ export function readModelList(ctx: IExecuteFunctions, itemIndex: number): ModelS
 		}
 		if (seen.has(name)) throw configInvalid(`${at('name')} ${show(name)} is listed twice`);
 		seen.add(name);
-		const tier = readChoice<Tier>(at('tier'), entry.tier ?? 'medium', TIERS);
+		const tier = readChoice<Tier>(path('tier'), entry.tier ?? 'medium', TIERS);
 		const tasksValue = entry.tasks ?? [];
 		if (!Array.isArray(tasksValue)) throw configInvalid(`${at('tasks')} should be a list, got ${show(tasksValue)}`);
-		const tasks = tasksValue.map((t) => readChoice<TaskType>(at('tasks'), t, TASK_TYPES));
-		return { name, tier, tasks, options: readModelOptions((entry.modelOptions ?? {}) as IDataObject, (key) => at('modelOptions', key)) };
+		const tasks = tasksValue.map((t) => readChoice<TaskType>(path('tasks'), t, TASK_TYPES));
+		return { name, tier, tasks, options: readModelOptions((entry.modelOptions ?? {}) as IDataObject, (key) => path('modelOptions', key)) };
 	});
 }
 
-function readModelOptions(raw: IDataObject, at: (key: string) => string): ModelOptions {
+function readModelOptions(raw: IDataObject, at: (key: string) => FieldPath): ModelOptions {
 	const options: ModelOptions = {};
 	const numeric = (key: 'temperature' | 'num_predict' | 'num_ctx' | 'timeoutMs', min: number) => {
 		const value = readNumber(at(key), raw[key], { min });

@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { DEFAULT_TIMEOUTS_MS } from '../engine/dispatch';
 import type { ResilienceOverrides } from '../engine/resilience/settings';
 import type { Tier } from '../engine/types';
-import { configInvalid, fieldLabel, readBoolean, readNumber, type NumberRule } from './fields';
+import { configInvalid, readBoolean, readNumber, type NumberRule } from './fields';
 
 /** Items processed at once, at most. */
 export const MAX_CONCURRENCY = 32;
@@ -27,7 +27,7 @@ function rawOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
 /** Reads one option as a number within `rule`; undefined when unset. */
 function option(raw: IDataObject, name: string, rule: NumberRule): number | undefined {
 	try {
-		return readNumber(fieldLabel(['options', name]), raw[name], rule);
+		return readNumber(['options', name], raw[name], rule);
 	} catch (error) {
 		throw configInvalid((error as Error).message, HINT);
 	}
@@ -62,7 +62,7 @@ export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number): Item
 	if (connectTimeoutMs !== undefined) resilience.connectTimeoutMs = connectTimeoutMs;
 	let adaptive: boolean | undefined;
 	try {
-		adaptive = readBoolean(fieldLabel(['options', 'adaptiveTimeout']), raw.adaptiveTimeout);
+		adaptive = readBoolean(['options', 'adaptiveTimeout'], raw.adaptiveTimeout);
 	} catch (error) {
 		throw configInvalid((error as Error).message, HINT);
 	}

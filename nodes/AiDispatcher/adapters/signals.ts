@@ -8,7 +8,7 @@ import { DEFAULT_POLICY, GIB, type PolicyConfig } from '../engine/selection/poli
 import { DEFAULT_EXPORTER_NAMES, DEFAULT_SIGNALS_CONFIG } from '../engine/signals/queries';
 import type { BuiltInSignal, QuerySettings, SignalsConfig } from '../engine/signals/types';
 import { BUILT_IN_SIGNALS } from '../engine/signals/types';
-import { configInvalid, fieldLabel, filledRows, readBoolean, readNumber, readPattern, show } from './fields';
+import { configInvalid, fieldLabel, filledRows, labelOf, readBoolean, readNumber, readPattern, show, type Field, type FieldPath } from './fields';
 
 export interface SignalsSettings {
 	config: SignalsConfig;
@@ -22,17 +22,17 @@ const MATCHERS = new RegExp(`^(?:${MATCHER}(?:,${MATCHER})*)?$`);
 const DURATION = /^(?:\d+(?:ms|s|m|h|d|w|y))+$/;
 const CUSTOM_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-function numberAtLeast(label: string, value: unknown, fallback: number, min: number, max?: number): number {
-	return readNumber(label, value, { min, max }) ?? fallback;
+function numberAtLeast(field: Field, value: unknown, fallback: number, min: number, max?: number): number {
+	return readNumber(field, value, { min, max }) ?? fallback;
 }
 
-function matching(label: string, value: unknown, fallback: string, pattern: RegExp, example: string): string {
-	return readPattern(label, value, pattern, example) ?? fallback;
+function matching(field: Field, value: unknown, fallback: string, pattern: RegExp, example: string): string {
+	return readPattern(field, value, pattern, example) ?? fallback;
 }
 
 /** Reads the Signals section for one item; undefined when live signals are switched off. */
 export function readSignalsSettings(ctx: IExecuteFunctions, itemIndex: number): SignalsSettings | undefined {
-	const enabled = readBoolean(fieldLabel(['useSignals']), ctx.getNodeParameter('useSignals', itemIndex, true)) ?? true;
+	const enabled = readBoolean(['useSignals'], ctx.getNodeParameter('useSignals', itemIndex, true)) ?? true;
 	if (!enabled) return undefined;
 	const options = ctx.getNodeParameter('signalOptions', itemIndex, {}) as IDataObject;
 	const queries = ctx.getNodeParameter('signalQueries', itemIndex, {}) as IDataObject;
@@ -42,7 +42,7 @@ export function readSignalsSettings(ctx: IExecuteFunctions, itemIndex: number): 
 /** Validates the Signal Options collection and the Signal Queries fixed collection. */
 export function parseSignalsSettings(options: IDataObject, queries: IDataObject): SignalsSettings {
 	const o = (key: string) => options[key];
-	const f = (key: string) => fieldLabel(['signalOptions', key]);
+	const f = (key: string): Field => ['signalOptions', key];
 	const names = {
 		queued: matching(f('queuedMetric'), o('queuedMetric'), DEFAULT_EXPORTER_NAMES.queued, METRIC_NAME, 'a metric name, e.g. ollama_requests_queued'),
 		inFlight: matching(f('inFlightMetric'), o('inFlightMetric'), DEFAULT_EXPORTER_NAMES.inFlight, METRIC_NAME, 'a metric name'),
@@ -51,7 +51,7 @@ export function parseSignalsSettings(options: IDataObject, queries: IDataObject)
 		errorMatcher: matching(f('errorMatcher'), o('errorMatcher'), DEFAULT_EXPORTER_NAMES.errorMatcher, MATCHERS, 'status="error" or code=~"5.."'),
 		modelLabel: matching(f('modelLabel'), o('modelLabel'), DEFAULT_EXPORTER_NAMES.modelLabel, LABEL_NAME, 'a label name, e.g. model'),
 	};
-	if (names.errorMatcher === '') throw configInvalid(`${f('errorMatcher')} is empty`, 'Give the matcher that selects failed requests, e.g. status="error".');
+	if (names.errorMatcher === '') throw configInvalid(`${labelOf(f('errorMatcher'))} is empty`, 'Give the matcher that selects failed requests, e.g. status="error".');
 	const settings: QuerySettings = {
 		names,
 		nodeSelector: matching(f('nodeSelector'), o('nodeSelector'), '', MATCHERS, 'instance="host:9100" (comma-separated label matchers)'),
@@ -82,27 +82,28 @@ export function parseSignalsSettings(options: IDataObject, queries: IDataObject)
 function readQueries(raw: IDataObject): Pick<QuerySettings, 'overrides' | 'custom'> {
 	const overrides: Partial<Record<BuiltInSignal, string>> = {};
 	const custom: Record<string, string> = {};
-	const at = (...path: Array<string | number>) => fieldLabel(['signalQueries', ...path]);
+	const at = (...path: Array<string | number>): FieldPath => ['signalQueries', ...path];
+	const label = (...path: Array<string | number>) => fieldLabel(at(...path));
 	for (const { row, index } of filledRows<IDataObject>(at('override'), raw.override, ['promql'])) {
 		const signal = row.signal;
 		if (typeof signal !== 'string' || !(BUILT_IN_SIGNALS as readonly string[]).includes(signal)) {
-			throw configInvalid(`${at('override', index, 'signal')} should be one of ${BUILT_IN_SIGNALS.join(', ')}, got ${show(signal)}`);
+			throw configInvalid(`${label('override', index, 'signal')} should be one of ${BUILT_IN_SIGNALS.join(', ')}, got ${show(signal)}`);
 		}
-		if (signal in overrides) throw configInvalid(`${at('override', index, 'signal')} ${show(signal)} is overridden twice`);
+		if (signal in overrides) throw configInvalid(`${label('override', index, 'signal')} ${show(signal)} is overridden twice`);
 		overrides[signal as BuiltInSignal] = promql(at('override', index, 'promql'), row.promql);
 	}
 	for (const { row, index } of filledRows<IDataObject>(at('custom'), raw.custom, ['name', 'promql'])) {
 		const name = typeof row.name === 'string' ? row.name.trim() : row.name;
 		if (typeof name !== 'string' || !CUSTOM_NAME.test(name)) {
-			throw configInvalid(`${at('custom', index, 'name')} should be letters, digits and underscores, got ${show(row.name)}`);
+			throw configInvalid(`${label('custom', index, 'name')} should be letters, digits and underscores, got ${show(row.name)}`);
 		}
-		if (name in custom) throw configInvalid(`${at('custom', index, 'name')} ${show(name)} is used twice`);
+		if (name in custom) throw configInvalid(`${label('custom', index, 'name')} ${show(name)} is used twice`);
 		custom[name] = promql(at('custom', index, 'promql'), row.promql);
 	}
 	return { overrides, custom };
 }
 
-function promql(label: string, value: unknown): string {
-	if (typeof value !== 'string' || value.trim() === '') throw configInvalid(`${label} should be a PromQL expression, got ${show(value)}`);
+function promql(field: Field, value: unknown): string {
+	if (typeof value !== 'string' || value.trim() === '') throw configInvalid(`${labelOf(field)} should be a PromQL expression, got ${show(value)}`);
 	return value.trim();
 }
