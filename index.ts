@@ -9,7 +9,8 @@ export { analyseComplexity, tierForScore, DEFAULT_THRESHOLDS } from './nodes/AiD
 export type { TierThresholds, AnalyseOptions } from './nodes/AiDispatcher/engine/analysis/complexity';
 export { selectModel } from './nodes/AiDispatcher/engine/selection/select';
 export type { SelectionFacts } from './nodes/AiDispatcher/engine/selection/select';
-export { tierOrder, tierDiscoveredModels, parseParameterBillions } from './nodes/AiDispatcher/engine/selection/tiers';
+export { tierOrder, tierDiscoveredModels } from './nodes/AiDispatcher/engine/selection/tiers';
+export { parseParameterBillions } from './nodes/AiDispatcher/transport/parameterSize';
 export { createDispatcherState } from './nodes/AiDispatcher/engine/state';
 export type { DispatcherState, DispatcherStateOptions, DispatchObserver } from './nodes/AiDispatcher/engine/state';
 export { planItem, runPlan, dispatch } from './nodes/AiDispatcher/engine/plan';

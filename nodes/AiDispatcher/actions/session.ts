@@ -8,15 +8,12 @@ import { readConnection, readModelList, type ConnectionSettings } from '../adapt
 import { CREDENTIAL_TYPE } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
 import type { RulesCache } from '../adapters/rules';
-import { DispatcherError, TransportError } from '../engine/errors';
+import { DispatcherError } from '../engine/errors';
+import { listInstalled } from '../engine/installed';
 import type { EnginePorts } from '../engine/ports';
-import { settle } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import type { ModelSpec } from '../engine/types';
-
-/** Timeout for Ollama's metadata endpoints (/api/tags, /api/ps, /api/version), in milliseconds. */
-export const METADATA_TIMEOUT_MS = 5_000;
 
 export interface Session {
 	ctx: IExecuteFunctions;
@@ -36,22 +33,8 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 	const ports = enginePorts(ctx);
 	let discovered: Promise<ModelSpec[]> | undefined;
 
-	/** /api/tags of the first host that answers (a dead host must not stop Auto-Discover while another is up). */
-	const listTags = async () => {
-		const failures: string[] = [];
-		for (const baseUrl of connection.baseUrls) {
-			const listed = await settle(ports.ollama.tags(baseUrl, METADATA_TIMEOUT_MS, ports.signal));
-			if (listed.ok) return { baseUrl, tags: listed.value };
-			if (!(listed.error instanceof TransportError)) throw listed.error;
-			failures.push(`${baseUrl}/api/tags: ${listed.error.message}`);
-		}
-		throw new DispatcherError('OLLAMA_UNREACHABLE', `Could not list models at ${failures.join('; ')}`, {
-			hint: "Auto-Discover needs Ollama to answer. Check the credential's Ollama Base URL, or use a Model List.",
-		});
-	};
-
 	const discover = async (): Promise<ModelSpec[]> => {
-		const { baseUrl, tags } = await listTags();
+		const { baseUrl, tags } = await listInstalled(ports.ollama, connection.baseUrls, ports.signal);
 		const models = tierDiscoveredModels(tags);
 		if (models.length === 0) {
 			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${baseUrl} has no text models installed`, {

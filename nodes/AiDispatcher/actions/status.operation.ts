@@ -3,7 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { isTransportError } from '../engine/errors';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
-import { METADATA_TIMEOUT_MS, type Session } from './session';
+import { METADATA_TIMEOUT_MS } from '../engine/installed';
+import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
 
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */

@@ -8,7 +8,7 @@ import type { HttpPort, PromQueryResult, PromSample, PrometheusPort } from '../e
 import { parseJson, settle } from '../engine/result';
 import { excerpt, readText } from './body';
 import { kindForStatus, networkError } from './errors';
-import { joinUrl } from './ollama';
+import { joinUrl } from './url';
 
 /** Queries whose GET URL would be longer than this many characters are sent as a POST form. */
 export const MAX_GET_URL_CHARS = 2_000;

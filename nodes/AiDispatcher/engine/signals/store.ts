@@ -5,7 +5,7 @@
  * No timers: expiry is checked against the clock port when a caller asks.
  */
 import type { PrometheusBreakerState } from './breaker';
-import { breakerAllows, breakerFailed, breakerJson, breakerSucceeded, CLOSED } from './breaker';
+import { PROMETHEUS_CLOSED, prometheusAllows, prometheusBreakerJson, prometheusOpened, prometheusSucceeded } from './breaker';
 import { runRound, type RoundPorts } from './round';
 import type { SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 
@@ -68,16 +68,16 @@ export class SignalsStore {
 	}
 
 	breaker(prometheusUrl: string, nowMs: number): Record<string, unknown> {
-		return breakerJson(this.breakers.get(prometheusUrl) ?? CLOSED, nowMs);
+		return prometheusBreakerJson(this.breakers.get(prometheusUrl) ?? PROMETHEUS_CLOSED, nowMs);
 	}
 
 	private async refresh(source: SignalsSource, config: SignalsConfig, ports: RoundPorts, entry: Entry): Promise<SignalSnapshot> {
 		this.rounds++;
 		const url = source.prometheusUrl;
-		const breaker = url ? (this.breakers.get(url) ?? CLOSED) : CLOSED;
+		const breaker = url ? (this.breakers.get(url) ?? PROMETHEUS_CLOSED) : PROMETHEUS_CLOSED;
 		const now = ports.clock.nowMs();
 		const skip =
-			url && !breakerAllows(breaker, now) && breaker.state === 'open'
+			url && !prometheusAllows(breaker, now) && breaker.state === 'open'
 				? `breaker open after "${breaker.reason}" (retry in ${Math.ceil((breaker.untilMs - now) / 1000)} s)`
 				: undefined;
 		try {
@@ -85,7 +85,7 @@ export class SignalsStore {
 			if (url && skip === undefined) {
 				this.breakers.set(
 					url,
-					prometheusFailed ? breakerFailed(breaker, snapshot.takenAtMs, config.ttlMs, snapshot.unavailableReason ?? 'failed') : breakerSucceeded(),
+					prometheusFailed ? prometheusOpened(breaker, snapshot.takenAtMs, config.ttlMs, snapshot.unavailableReason ?? 'failed') : prometheusSucceeded(),
 				);
 			}
 			entry.snapshot = snapshot;
