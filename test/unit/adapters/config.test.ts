@@ -18,7 +18,7 @@ describe('readRequest', () => {
 		});
 	});
 
-	it.each([['', '  \n ']])('leaves the empty prompt %j to the engine, which refuses it once', (prompt) => {
+	it.each(['', '  \n '])('leaves the empty prompt %j to the engine, which refuses it once', (prompt) => {
 		const request = readRequest(ctx({ prompt }), 0, 'generate');
 		expect(() => requireText(request)).toThrow('The prompt is empty');
 	});
