@@ -101,7 +101,9 @@ export async function checkHost(
 function startPing(registry: ResilienceRegistry, baseUrl: string, connectTimeoutMs: number, ports: EnginePorts): Promise<PingOutcome> {
 	// No caller's signal: the check is shared by items of other executions; its own deadline bounds it.
 	const ping = async (): Promise<PingOutcome> => {
-		const settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
+		let settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
+		// A pooled keep-alive socket the host closed while idle fails at once with a reset: one more try, on a fresh socket.
+		if (!settled.ok && wasReset(settled.error)) settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
 		if (settled.ok) return { ok: true };
 		return classify(settled.error, connectTimeoutMs);
 	};
@@ -112,6 +114,11 @@ function startPing(registry: ResilienceRegistry, baseUrl: string, connectTimeout
 		else registry.setLiveness(baseUrl, pingFailed(state, { atMs, kind: outcome.kind, error: outcome.error }));
 		if (!outcome.ok) ports.log.debug('AI Dispatcher: host did not answer its liveness check', { host: baseUrl, error: outcome.error });
 	});
+}
+
+/** A connection reset (ECONNRESET), as a socket reused after the server closed it fails. */
+function wasReset(error: unknown): boolean {
+	return error instanceof TransportError && error.kind === 'connection' && /ECONNRESET|socket hang up/i.test(error.message);
 }
 
 /** A failed ping as a liveness outcome; an HTTP reply of any status means the host answers. */

@@ -191,6 +191,23 @@ describe('checkHost', () => {
 		expect(pings).toHaveLength(1);
 	});
 
+	it('asks once more on a fresh socket when the check fails with a reset (an idle keep-alive socket the host closed)', async () => {
+		const pinged: string[] = [];
+		const ollama = { ...scriptedOllama({}).ollama, ping: async (url: string) => {
+			pinged.push(url);
+			if (pinged.length === 1) throw new TransportError('connection', 'ECONNRESET: fetch failed');
+		} };
+		const { ports } = clockPorts(ollama);
+		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ok: true });
+		expect(pinged).toEqual([A, A]);
+		const refused = { ...ollama, ping: async (url: string) => {
+			pinged.push(url);
+			throw new TransportError('connection', 'ECONNREFUSED');
+		} };
+		expect(await checkHost(state.resilience, B, limits, clockPorts(refused).ports)).toMatchObject({ ok: false, kind: 'connection' });
+		expect(pinged).toEqual([A, A, B]); // a refused connection is not asked twice
+	});
+
 	it('keeps each state to itself: a ping in flight in one state is neither shared nor recorded by another', async () => {
 		const { ollama, pending } = manualPing();
 		const { ports } = clockPorts(ollama);
