@@ -7,12 +7,9 @@ import {
 } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { inputProperties } from './description/input';
-import { modelProperties } from './description/models';
-import { operationProperty } from './description/operation';
-import { optionProperties } from './description/options';
-import { ruleProperties } from './description/rules';
-import { signalProperties } from './description/signals';
+import { processState } from './adapters/state';
+import { nodeProperties } from './description/properties';
+import type { DispatcherState } from './engine/state';
 import { getModels } from './methods/loadOptions';
 
 export class AiDispatcher implements INodeType {
@@ -30,19 +27,18 @@ export class AiDispatcher implements INodeType {
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'aiDispatcherApi', required: true }],
-		properties: [
-			operationProperty,
-			...inputProperties,
-			...modelProperties,
-			...ruleProperties,
-			...optionProperties,
-			...signalProperties,
-		],
+		properties: nodeProperties,
 	};
 
 	methods = { loadOptions: { getModels } };
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+	/** n8n calls it with the execution context as `this`; the state comes from the constructor. */
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+	/** @param state what this node remembers across executions: n8n passes none (the process's); tests their own */
+	constructor(state: DispatcherState = processState) {
+		this.execute = async function (this: IExecuteFunctions) {
+			return await router.call(this, state);
+		};
 	}
 }

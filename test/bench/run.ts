@@ -12,7 +12,9 @@
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
-import { DEFAULT_TIMEOUTS_MS, decide, dispatch, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
+import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
 import type { Rule } from '../../nodes/AiDispatcher/engine/rules/types';
 import { parseRules } from '../../nodes/AiDispatcher/engine/rules/validate';
@@ -184,6 +186,7 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 		log: { debug: () => undefined, warn: () => undefined },
 		random: Math.random,
 	};
+	const state = createDispatcherState();
 	const scaledTimeouts = { low: 600_000, medium: 600_000, high: 600_000 };
 	const config: DispatchConfig = { baseUrls: [sim.url], models: MODELS, timeoutsMs: scaledTimeouts };
 	const result: ReplayResult = {
@@ -199,7 +202,7 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 	const started = Date.now();
 	// n8n's per-item loop: one item after the other.
 	for (const entry of items) {
-		const done = await dispatch(request(entry, complexity), config, ports).catch(() => null);
+		const done = await dispatch(request(entry, complexity), config, state, ports).catch(() => null);
 		if (!done) {
 			result.failures++;
 			continue;

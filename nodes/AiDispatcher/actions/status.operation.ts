@@ -1,10 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isTransportError } from '../engine/errors';
-import { openBreakers } from '../engine/resilience/registry';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
-import { METADATA_TIMEOUT_MS, type Session } from './session';
+import { METADATA_TIMEOUT_MS } from '../engine/installed';
+import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
 
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
@@ -19,7 +19,7 @@ export async function execute(session: Session): Promise<IDataObject> {
 		loaded: first.loaded,
 		error: first.error,
 		hosts,
-		breakers: breakersJson(),
+		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
 		signals: await signalsStatus(session),
 		learned: learnedStatus(session),
 	};
@@ -48,9 +48,4 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 		loaded: loaded.map((l) => ({ ...l })),
 		error: null,
 	};
-}
-
-/** Circuit breakers that are open or half-open in this n8n process (shared by every workflow). */
-function breakersJson(): IDataObject[] {
-	return openBreakers().map((b) => ({ ...b }));
 }

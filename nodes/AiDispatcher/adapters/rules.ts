@@ -13,47 +13,47 @@ import { parseRules } from '../engine/rules/validate';
 const NUMERIC_FACTS = ['promptTokens', 'complexityScore', 'signal'];
 const BOOLEAN_FACTS = ['containsCode', 'containsStackTrace'];
 const ORDERING = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
-/** Parsed JSON rules by their text: the field rarely changes between items. Bounded. */
-const jsonCache = new Map<string, Rule[]>();
+/** Parsed JSON rules by their text, for one execution: the field rarely changes between items. */
+export type RulesCache = Map<string, Rule[]>;
 const MAX_CACHED = 32;
 
-function configInvalid(issues: string[], hint: string): DispatcherError {
+function rulesInvalid(issues: string[], hint: string): DispatcherError {
 	const shown = issues.slice(0, 5).join('; ');
 	const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
 	return new DispatcherError('CONFIG_INVALID', `${shown}${more}`, { hint });
 }
 
 /** Reads the rules for item `itemIndex`: the UI rules first, then the JSON rules. */
-export function readRules(ctx: IExecuteFunctions, itemIndex: number): Rule[] {
+export function readRules(ctx: IExecuteFunctions, itemIndex: number, cache: RulesCache = new Map()): Rule[] {
 	const ui = ctx.getNodeParameter('rules', itemIndex, {}) as { rule?: IDataObject[] };
 	const fromUi = (ui.rule ?? []).map(uiRule);
 	const rules: Rule[] = [];
 	if (fromUi.length > 0) {
 		const parsed = parseRules(fromUi, 'rules');
-		if (!parsed.ok) throw configInvalid(parsed.issues, 'Fix the rule and condition named above in the Rules section.');
+		if (!parsed.ok) throw rulesInvalid(parsed.issues, 'Fix the rule and condition named above in the Rules section.');
 		rules.push(...parsed.value);
 	}
-	rules.push(...readJsonRules(ctx.getNodeParameter('rulesJson', itemIndex, '[]')));
+	rules.push(...readJsonRules(ctx.getNodeParameter('rulesJson', itemIndex, '[]'), cache));
 	return rules;
 }
 
-function readJsonRules(raw: unknown): Rule[] {
+function readJsonRules(raw: unknown, cache: RulesCache): Rule[] {
 	if (raw === undefined || raw === null || raw === '') return [];
 	const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-	const cached = jsonCache.get(text);
+	const cached = cache.get(text);
 	if (cached) return cached;
 	let value: unknown = raw;
 	if (typeof raw === 'string') {
 		const parsed = parseJson(raw.trim() === '' ? '[]' : raw);
 		if (!parsed.ok) {
-			throw configInvalid([`rulesJson is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
+			throw rulesInvalid([`rulesJson is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
 		}
 		value = parsed.value;
 	}
 	const rules = parseRules(value, 'rulesJson');
-	if (!rules.ok) throw configInvalid(rules.issues, 'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.');
-	if (jsonCache.size >= MAX_CACHED) jsonCache.clear();
-	jsonCache.set(text, rules.value);
+	if (!rules.ok) throw rulesInvalid(rules.issues, 'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.');
+	if (cache.size >= MAX_CACHED) cache.clear();
+	cache.set(text, rules.value);
 	return rules.value;
 }
 

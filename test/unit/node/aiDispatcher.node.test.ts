@@ -1,13 +1,13 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
-import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext, type ContextOptions } from '../../support/n8n-context';
 import { closedPort } from '../../support/http-port';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 
 let sim: OllamaSimulator;
-const node = new AiDispatcher();
+let node = new AiDispatcher(createDispatcherState());
 
 beforeAll(async () => {
 	sim = await startOllamaSimulator({ timeScale: 0.002, numParallel: 4 });
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 afterEach(() => {
 	sim.clearFaults();
-	resetResilienceState();
+	node = new AiDispatcher(createDispatcherState());
 });
 
 const LIST = {
@@ -98,8 +98,8 @@ describe('AI Dispatcher node: Generate', () => {
 	});
 
 	it.each([
-		['an empty prompt', '', /prompt is empty for item 1 \[item 1\]/],
-		['a non-string prompt', { a: 1 }, /prompt should be text, got an object \[item 1\]/],
+		['an empty prompt', '', /^The prompt is empty \[item 1\]$/],
+		['a non-string prompt', { a: 1 }, /Prompt should be text, got an object \[item 1\]/],
 	])('rejects %s with a NodeOperationError naming the item', async (_name, bad, message) => {
 		const error = await run({ prompts: ['fine', bad] }).result.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
@@ -119,7 +119,7 @@ describe('AI Dispatcher node: Generate', () => {
 		const error = await run({ prompts: ['x'], params: { models: { model: [{ name: 'llama 3', tier: 'low' }] } } }).result.catch(
 			(e: unknown) => e,
 		);
-		expect((error as Error).message).toBe('models[0].name "llama 3" is not a valid Ollama model name [item 0]');
+		expect((error as Error).message).toBe('Model List › Model #1 › Model Name or ID "llama 3" is not a valid Ollama model name [item 0]');
 	});
 
 	it('parses JSON output and falls back when a model returns invalid JSON', async () => {

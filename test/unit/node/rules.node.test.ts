@@ -2,9 +2,10 @@
 import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext } from '../../support/n8n-context';
 
-const node = new AiDispatcher();
+const node = new AiDispatcher(createDispatcherState());
 const LIST = { model: [{ name: 'phi3:mini', tier: 'low' }, { name: 'llama3.2:3b', tier: 'medium' }, { name: 'qwen2.5:7b', tier: 'high' }] };
 const TICKETS: INodeExecutionData[] = [
 	{ json: { key: 'OPS-1', priority: 'P1', summary: 'Checkout is down for every customer' } },

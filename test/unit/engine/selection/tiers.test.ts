@@ -1,9 +1,6 @@
 import type { OllamaTag } from '../../../../nodes/AiDispatcher/engine/ports';
-import {
-	parseParameterBillions,
-	tierDiscoveredModels,
-	tierOrder,
-} from '../../../../nodes/AiDispatcher/engine/selection/tiers';
+import { tierDiscoveredModels, tierOrder } from '../../../../nodes/AiDispatcher/engine/selection/tiers';
+import { parseParameterBillions } from '../../../../nodes/AiDispatcher/transport/parameterSize';
 
 const tag = (name: string, parameterSize: string, sizeBytes = 1e9): OllamaTag => ({
 	name,
