@@ -7,8 +7,9 @@ import type {
 } from 'n8n-workflow';
 
 /**
- * Where Ollama (one or more hosts) and, optionally, Prometheus live. Requests to the Prometheus URL
- * get Prometheus' auth; every other request gets the Ollama API key, when one is set.
+ * Where Ollama (one or more hosts) and, optionally, Prometheus and a Pushgateway live. Requests to
+ * the Prometheus or Pushgateway URL get that service's auth; every other request gets the Ollama
+ * API key, when one is set.
  */
 export class AiDispatcherApi implements ICredentialType {
 	name = 'aiDispatcherApi';
@@ -81,6 +82,49 @@ export class AiDispatcherApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { prometheusAuth: ['bearer'] } },
 		},
+		{
+			displayName: 'Pushgateway URL',
+			name: 'pushgatewayUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:9091',
+			description:
+				"Optional. A Prometheus Pushgateway that receives the dispatcher's metrics (models chosen, fallbacks, breakers, latency) after each execution.",
+		},
+		{
+			displayName: 'Pushgateway Authentication',
+			name: 'pushgatewayAuth',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none' },
+				{ name: 'Basic Auth', value: 'basic' },
+				{ name: 'Bearer Token', value: 'bearer' },
+			],
+			default: 'none',
+		},
+		{
+			displayName: 'Pushgateway User',
+			name: 'pushgatewayUser',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { pushgatewayAuth: ['basic'] } },
+		},
+		{
+			displayName: 'Pushgateway Password',
+			name: 'pushgatewayPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { pushgatewayAuth: ['basic'] } },
+		},
+		{
+			displayName: 'Pushgateway Token',
+			name: 'pushgatewayToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { pushgatewayAuth: ['bearer'] } },
+		},
 	];
 
 	authenticate = async (
@@ -88,21 +132,22 @@ export class AiDispatcherApi implements ICredentialType {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => {
 		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url ?? ''}`;
-		const prometheusUrl = String(credentials.prometheusUrl ?? '').trim().replace(/\/+$/, '');
 		const headers = { ...(requestOptions.headers ?? {}) };
-		if (prometheusUrl !== '' && target.startsWith(prometheusUrl)) {
-			if (credentials.prometheusAuth === 'basic') {
+		for (const service of ['prometheus', 'pushgateway'] as const) {
+			const url = String(credentials[`${service}Url`] ?? '').trim().replace(/\/+$/, '');
+			if (url === '' || !target.startsWith(url)) continue;
+			const auth = credentials[`${service}Auth`];
+			if (auth === 'basic') {
 				return {
 					...requestOptions,
 					auth: {
-						username: String(credentials.prometheusUser ?? ''),
-						password: String(credentials.prometheusPassword ?? ''),
+						username: String(credentials[`${service}User`] ?? ''),
+						password: String(credentials[`${service}Password`] ?? ''),
 					},
 				};
 			}
-			if (credentials.prometheusAuth === 'bearer' && credentials.prometheusToken) {
-				headers.Authorization = `Bearer ${String(credentials.prometheusToken)}`;
-			}
+			const token = credentials[`${service}Token`];
+			if (auth === 'bearer' && token) headers.Authorization = `Bearer ${String(token)}`;
 			return { ...requestOptions, headers };
 		}
 		if (credentials.apiKey) headers.Authorization = `Bearer ${String(credentials.apiKey)}`;

@@ -1,6 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorItemJson, toNodeError } from '../adapters/errors';
+import { pushAfterExecution } from '../adapters/metrics';
 import type { Operation } from '../adapters/config';
 import { readConcurrency } from '../adapters/options';
 import { runPool } from '../engine/pool';
@@ -58,6 +59,7 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 		},
 		() => stop.signal.aborted,
 	);
+	await pushAfterExecution(this, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 
 	const returnData: INodeExecutionData[] = outcomes.map((settled, i) => {

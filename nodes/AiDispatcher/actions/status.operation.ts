@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { metricsStatus } from '../adapters/metrics';
 import { isTransportError } from '../engine/errors';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
@@ -22,6 +23,7 @@ export async function execute(session: Session): Promise<IDataObject> {
 		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
 		signals: await signalsStatus(session),
 		learned: learnedStatus(session),
+		metrics: metricsStatus(session.connection, session.ports.clock.nowMs()),
 	};
 }
 

@@ -141,6 +141,8 @@ export interface ConnectionSettings {
 	/** Ollama base URLs, without trailing slashes; the first is the primary. */
 	baseUrls: string[];
 	prometheusUrl: string | null;
+	/** Where metrics are pushed, as typed (checked when pushing: a bad URL never fails an item). */
+	pushgatewayUrl: string | null;
 }
 
 /** Reads the credential's URLs (secrets stay in n8n: the HTTP helper applies them). */
@@ -157,5 +159,6 @@ export function readConnection(credentials: IDataObject): ConnectionSettings {
 		}
 	}
 	const prometheus = String(credentials.prometheusUrl ?? '').trim().replace(/\/+$/, '');
-	return { baseUrls, prometheusUrl: prometheus === '' ? null : prometheus };
+	const pushgateway = String(credentials.pushgatewayUrl ?? '').trim().replace(/\/+$/, '');
+	return { baseUrls, prometheusUrl: prometheus === '' ? null : prometheus, pushgatewayUrl: pushgateway === '' ? null : pushgateway };
 }

@@ -91,9 +91,10 @@ describe('readItemOptions / readConnection / helpers', () => {
 	});
 
 	it('splits several Ollama URLs and validates them', () => {
-		expect(readConnection({ baseUrl: 'http://a:11434/, http://b:11434\nhttp://c:1', prometheusUrl: ' http://p:9090/ ' })).toEqual({
+		expect(readConnection({ baseUrl: 'http://a:11434/, http://b:11434\nhttp://c:1', prometheusUrl: ' http://p:9090/ ', pushgatewayUrl: 'http://g:9091/' })).toEqual({
 			baseUrls: ['http://a:11434', 'http://b:11434', 'http://c:1'],
 			prometheusUrl: 'http://p:9090',
+			pushgatewayUrl: 'http://g:9091',
 		});
 		expect(() => readConnection({ baseUrl: '' })).toThrow('The credential has no Ollama Base URL');
 		expect(() => readConnection({ baseUrl: 'localhost:11434' })).toThrow('Ollama Base URL "localhost:11434" is not an http(s) URL');

@@ -31,6 +31,8 @@ export class SignalsStore {
 	private readonly breakers = new Map<string, PrometheusBreakerState>();
 	/** Rounds run since creation (for tests and the Status output). */
 	rounds = 0;
+	/** Rounds in which Prometheus was configured but gave nothing usable (failed, or its breaker was open). */
+	failedRounds = 0;
 
 	/** @param maxEntries most cache entries kept; the least recently used goes first */
 	constructor(private readonly maxEntries = MAX_ENTRIES) {}
@@ -82,6 +84,7 @@ export class SignalsStore {
 				: undefined;
 		try {
 			const { snapshot, prometheusFailed } = await runRound(source, config, ports, skip);
+			if (url && (prometheusFailed || skip !== undefined)) this.failedRounds++;
 			if (url && skip === undefined) {
 				this.breakers.set(
 					url,
