@@ -125,6 +125,15 @@ export class AiDispatcherApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { pushgatewayAuth: ['bearer'] } },
 		},
+		{
+			displayName: 'Metrics Instance',
+			name: 'metricsInstance',
+			type: 'string',
+			default: '',
+			placeholder: 'n8n-main',
+			description:
+				'Optional. The "instance" label of the pushed metrics. Leave empty for one label per n8n process (needed in queue mode, where workers share this credential).',
+		},
 	];
 
 	authenticate = async (

@@ -143,6 +143,8 @@ export interface ConnectionSettings {
 	prometheusUrl: string | null;
 	/** Where metrics are pushed, as typed (checked when pushing: a bad URL never fails an item). */
 	pushgatewayUrl: string | null;
+	/** The pushed metrics' instance label; null: one per process. */
+	metricsInstance: string | null;
 }
 
 /** Reads the credential's URLs (secrets stay in n8n: the HTTP helper applies them). */
@@ -160,5 +162,11 @@ export function readConnection(credentials: IDataObject): ConnectionSettings {
 	}
 	const prometheus = String(credentials.prometheusUrl ?? '').trim().replace(/\/+$/, '');
 	const pushgateway = String(credentials.pushgatewayUrl ?? '').trim().replace(/\/+$/, '');
-	return { baseUrls, prometheusUrl: prometheus === '' ? null : prometheus, pushgatewayUrl: pushgateway === '' ? null : pushgateway };
+	const instance = String(credentials.metricsInstance ?? '').trim();
+	return {
+		baseUrls,
+		prometheusUrl: prometheus === '' ? null : prometheus,
+		pushgatewayUrl: pushgateway === '' ? null : pushgateway,
+		metricsInstance: instance === '' ? null : instance,
+	};
 }

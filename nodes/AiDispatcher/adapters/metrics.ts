@@ -10,7 +10,7 @@ import { isTransportError } from '../engine/errors';
 import { METRIC_DEFS, METRICS } from '../engine/metrics/catalog';
 import { renderExposition } from '../engine/metrics/exposition';
 import { observeItem } from '../engine/metrics/observe';
-import { newPushState, pushStatus, requestPush, PUSH_INTERVAL_MS, PUSH_TIMEOUT_MS, type PushState } from '../engine/metrics/pusher';
+import { cancelPush, newPushState, pushStatus, requestPush, PUSH_INTERVAL_MS, PUSH_TIMEOUT_MS, type PushState } from '../engine/metrics/pusher';
 import { MetricsRegistry } from '../engine/metrics/registry';
 import { snapshotProcess } from '../engine/metrics/snapshot';
 import type { EnginePorts } from '../engine/ports';
@@ -47,6 +47,7 @@ export function processMetrics(): ProcessMetrics {
 
 /** Forgets every figure (tests). */
 export function resetProcessMetrics(): void {
+	if (current) cancelPush(current.push);
 	current = undefined;
 }
 
@@ -113,7 +114,7 @@ export async function pushAfterExecution(ctx: IExecuteFunctions, connection: Con
 		return;
 	}
 	metrics.instance ??= instanceLabel(ctx);
-	const url = pushGroupUrl(target.url, METRICS_JOB, metrics.instance);
+	const url = pushGroupUrl(target.url, METRICS_JOB, connection.metricsInstance ?? metrics.instance);
 	const http = n8nHttpPort(ctx);
 	await requestPush(
 		metrics.push,
@@ -144,7 +145,7 @@ export function metricsStatus(connection: ConnectionSettings, nowMs: number): ID
 	return {
 		pushgatewayUrl: connection.pushgatewayUrl,
 		job: METRICS_JOB,
-		instance: metrics.instance,
+		instance: connection.metricsInstance ?? metrics.instance,
 		pushing: target !== null && !('error' in target),
 		lastPushAt: at(status.lastPushAtMs),
 		lastPushAgeMs: status.lastPushAtMs === null ? null : Math.max(0, nowMs - status.lastPushAtMs),

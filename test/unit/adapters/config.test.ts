@@ -95,6 +95,7 @@ describe('readItemOptions / readConnection / helpers', () => {
 			baseUrls: ['http://a:11434', 'http://b:11434', 'http://c:1'],
 			prometheusUrl: 'http://p:9090',
 			pushgatewayUrl: 'http://g:9091',
+			metricsInstance: null,
 		});
 		expect(() => readConnection({ baseUrl: '' })).toThrow('The credential has no Ollama Base URL');
 		expect(() => readConnection({ baseUrl: 'localhost:11434' })).toThrow('Ollama Base URL "localhost:11434" is not an http(s) URL');

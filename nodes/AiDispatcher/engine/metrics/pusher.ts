@@ -28,6 +28,8 @@ export interface PushState extends PushStatus {
 	inFlight: Promise<void> | null;
 	/** A trailing push is waiting for the interval to pass. */
 	trailing: boolean;
+	/** Aborts a waiting trailing push (`cancelPush`). */
+	cancel: AbortController;
 }
 
 export interface PushPorts {
@@ -50,6 +52,7 @@ export function newPushState(): PushState {
 		deferred: 0,
 		inFlight: null,
 		trailing: false,
+		cancel: new AbortController(),
 	};
 }
 
@@ -67,7 +70,7 @@ export function requestPush(state: PushState, ports: PushPorts, intervalMs: numb
 		state.trailing = true;
 		const scheduledAtMs = nowMs;
 		void ports
-			.sleep(Math.max(0, waitMs))
+			.sleep(Math.max(0, waitMs), state.cancel.signal)
 			.then(async () => {
 				state.trailing = false;
 				if (state.inFlight) await state.inFlight;
@@ -103,6 +106,11 @@ function attempt(state: PushState, ports: PushPorts): Promise<void> {
 		});
 	state.inFlight = push;
 	return push;
+}
+
+/** Drops a waiting trailing push (when the state is discarded). */
+export function cancelPush(state: PushState): void {
+	state.cancel.abort();
 }
 
 /** The status fields, without the promise. */

@@ -1,4 +1,4 @@
-import { newPushState, pushStatus, requestPush, type PushPorts } from '../../../../nodes/AiDispatcher/engine/metrics/pusher';
+import { cancelPush, newPushState, pushStatus, requestPush, type PushPorts } from '../../../../nodes/AiDispatcher/engine/metrics/pusher';
 
 /** A manual clock and a sleep that resolves when the test advances time past it. */
 function harness(send: () => Promise<void>) {
@@ -64,5 +64,24 @@ describe('requestPush', () => {
 		await requestPush(state, h.ports, 5_000);
 		await h.advance(5_000);
 		expect(sent).toBe(3);
+	});
+});
+
+describe('cancelPush', () => {
+	it('drops a waiting trailing push', async () => {
+		let sent = 0;
+		const h = harness(async () => void sent++);
+		h.ports.sleep = (ms, signal) =>
+			new Promise<void>((resolve, reject) => {
+				h.sleepers.push({ until: 1_000_000 + ms, resolve });
+				signal?.addEventListener('abort', () => reject(new Error('aborted')));
+			});
+		const state = newPushState();
+		await requestPush(state, h.ports, 5_000);
+		await requestPush(state, h.ports, 5_000);
+		cancelPush(state);
+		await h.advance(10_000);
+		expect(sent).toBe(1);
+		expect(state.trailing).toBe(false);
 	});
 });
