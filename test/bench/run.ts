@@ -9,6 +9,8 @@
  *     loads in seconds, time scaled down): a digest-like mix of corpus prompts dispatched by the engine
  *     against static baselines (always the high-tier model, always the medium one).
  *
+ *  4. Metrics overhead per item (test/bench/metrics.ts): with and without observing the item.
+ *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
@@ -23,6 +25,7 @@ import { createOllamaClient } from '../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../support/http-port';
 import { DEFAULT_SIM_MODELS, startOllamaSimulator } from '../support/ollama-simulator';
 import { loadCorpus, type CorpusEntry } from './corpus-metrics';
+import { metricsFigures } from './metrics';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -262,6 +265,7 @@ async function main(): Promise<void> {
 	const corpus = loadCorpus();
 	console.log(`AI Dispatcher bench · node ${process.version} · ${new Date().toISOString()}`);
 	engineFigures(corpus);
+	await metricsFigures(MODELS, corpus.map((e) => request(e)));
 	for (const mix of MIXES) await replayFigures(corpus, mix);
 }
 
