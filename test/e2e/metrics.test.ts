@@ -35,9 +35,9 @@ import { startBlackhole, startPushgateway, type PushgatewayHarness } from '../su
 const RULES = path.join(REPO_ROOT, 'examples', 'prometheus', 'ai-dispatcher.rules.yml');
 const DASHBOARD = path.join(REPO_ROOT, 'examples', 'grafana', 'ai-dispatcher.json');
 const INSTANCE = 'e2e';
-const FULL = 'gmailDigestMetrics';
-const HALF = 'gmailDigestMetricsHalf';
-const DEAD = 'gmailDigestDeadPgw';
+const FULL = 'metricsDigest';
+const HALF = 'metricsDigestHalf';
+const DEAD = 'metricsDigestDead';
 
 interface Attempt {
 	model: string;
