@@ -3,13 +3,15 @@
  * Ollama fake + attempts) with and without `observeItem`, the observation alone, and rendering the
  * exposition text once per push. Medians in µs; printed, never asserted.
  */
-import { DEFAULT_TIMEOUTS_MS, dispatch, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
 import { METRIC_DEFS } from '../../nodes/AiDispatcher/engine/metrics/catalog';
 import { renderExposition } from '../../nodes/AiDispatcher/engine/metrics/exposition';
 import { observeItem } from '../../nodes/AiDispatcher/engine/metrics/observe';
 import { MetricsRegistry } from '../../nodes/AiDispatcher/engine/metrics/registry';
 import { snapshotProcess } from '../../nodes/AiDispatcher/engine/metrics/snapshot';
+import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
 import { settle } from '../../nodes/AiDispatcher/engine/result';
+import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import type { DispatchRequest, ModelSpec } from '../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../support/fakes';
 
@@ -20,18 +22,24 @@ function median(samples: number[]): number {
 	return sorted[Math.floor(sorted.length / 2)];
 }
 
-/** Items alternate with and without `observeItem`, so load and JIT drift hit both sides alike. */
+/**
+ * Items alternate between a state without metrics (a no-op observer) and one whose items are also
+ * observed into `metrics`, so load and JIT drift hit both sides alike.
+ */
 async function timeItems(n: number, config: DispatchConfig, requests: DispatchRequest[], metrics: MetricsRegistry): Promise<{ without: number[]; with: number[] }> {
 	// Every fourth call of phi3:mini fails (HTTP 500) and its item falls back, so fallbacks are measured too.
 	const { ollama } = scriptedOllama({ 'phi3:mini': ['ok', 'ok', 'ok', { fail: 'http_5xx' }], 'llama3.2:3b': ['ok'], 'qwen2.5:7b': ['ok'] });
 	const ports = fakePorts(ollama);
 	const rates = (model: string) => (model === 'qwen2.5:7b' ? 35 : 120);
 	const out = { without: [] as number[], with: [] as number[] };
+	const noMetrics = createDispatcherState({ metrics: {} });
+	const observed = createDispatcherState({
+		metrics: { finished: (plan, outcome) => observeItem(metrics, { outcome, models: plan.config.models, tokensPerS: rates, signals: { state: 'ok', ageMs: 1200 } }) },
+	});
 	for (let i = 0; i < 2 * n; i++) {
 		const observe = i % 2 === 1;
 		const t0 = process.hrtime.bigint();
-		const outcome = await settle(dispatch(requests[(i >> 1) % requests.length], config, ports));
-		if (observe) observeItem(metrics, { outcome, models: config.models, tokensPerS: rates, signals: { state: 'ok', ageMs: 1200 } });
+		await settle(dispatch(requests[(i >> 1) % requests.length], config, observe ? observed : noMetrics, ports));
 		(observe ? out.with : out.without).push(Number(process.hrtime.bigint() - t0) / 1000);
 	}
 	return out;
@@ -47,7 +55,7 @@ export async function metricsFigures(models: ModelSpec[], requests: DispatchRequ
 	const withMetrics = median(timed.with);
 
 	const { ollama } = scriptedOllama({ 'phi3:mini': ['ok'] });
-	const outcome = await settle(dispatch(requests[0], config, fakePorts(ollama)));
+	const outcome = await settle(dispatch(requests[0], config, createDispatcherState({ metrics: {} }), fakePorts(ollama)));
 	const observeOnly: number[] = [];
 	for (let i = 0; i < n; i++) {
 		const t0 = process.hrtime.bigint();

@@ -59,7 +59,7 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 		},
 		() => stop.signal.aborted,
 	);
-	await pushAfterExecution(this, session.connection, session.ports);
+	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 
 	const returnData: INodeExecutionData[] = outcomes.map((settled, i) => {

@@ -23,7 +23,7 @@ export async function execute(session: Session): Promise<IDataObject> {
 		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
 		signals: await signalsStatus(session),
 		learned: learnedStatus(session),
-		metrics: metricsStatus(session.connection, session.ports.clock.nowMs()),
+		metrics: metricsStatus(session.state, session.connection, session.ports.clock.nowMs()),
 	};
 }
 

@@ -1,25 +1,18 @@
 /**
- * n8n ⇄ metrics: one call per item (`recordItem`), one push per execution (`pushAfterExecution`),
- * the Status figures (`metricsStatus`). The registry and push state are process-wide (every
- * workflow of this n8n process adds to the same cumulative counters, as the Pushgateway expects).
+ * n8n ⇄ metrics: one push per execution (`pushAfterExecution`) and the Status figures
+ * (`metricsStatus`). Items are recorded by the engine itself (the `DispatcherState`'s
+ * `MetricsRecorder` observes every `runPlan`). Every workflow of this n8n process adds to the same
+ * cumulative counters, as the Pushgateway expects.
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { DispatchConfig } from '../engine/dispatch';
 import { isTransportError } from '../engine/errors';
-import { METRIC_DEFS, METRICS } from '../engine/metrics/catalog';
 import { renderExposition } from '../engine/metrics/exposition';
-import { observeItem } from '../engine/metrics/observe';
-import { cancelPush, newPushState, pushStatus, requestPush, PUSH_INTERVAL_MS, PUSH_TIMEOUT_MS, type PushState } from '../engine/metrics/pusher';
-import { MetricsRegistry } from '../engine/metrics/registry';
-import { snapshotProcess } from '../engine/metrics/snapshot';
+import { MetricsRecorder } from '../engine/metrics/recorder';
+import { pushStatus, requestPush, PUSH_TIMEOUT_MS } from '../engine/metrics/pusher';
+import type { MetricsRegistry } from '../engine/metrics/registry';
 import type { EnginePorts } from '../engine/ports';
-import { openBreakers, resilienceCounters } from '../engine/resilience/registry';
-import type { Settled } from '../engine/result';
-import { learnedStats } from '../engine/signals/learned';
-import { signalsStore } from '../engine/signals/store';
-import type { PrometheusState } from '../engine/signals/types';
-import type { DispatchResult } from '../engine/types';
+import type { DispatcherState } from '../engine/state';
 import { pushGroupUrl, pushMetrics } from '../transport/pushgateway';
 import type { ConnectionSettings } from './config';
 import { n8nHttpPort } from './http';
@@ -27,39 +20,9 @@ import { n8nHttpPort } from './http';
 /** The Pushgateway job every dispatcher process pushes under. */
 export const METRICS_JOB = 'ai_dispatcher';
 
-export interface ProcessMetrics {
-	registry: MetricsRegistry;
-	push: PushState;
-	/** The instance label of this process (set at the first push). */
-	instance: string | null;
-	/** Minimum time between push attempts, in ms (tests shorten it). */
-	intervalMs: number;
-}
-
-// Process-wide until the one DispatcherState holds it (DESIGN.md, "State is declared").
-let current: ProcessMetrics | undefined;
-
-/** This process's metrics (created on first use). */
-export function processMetrics(): ProcessMetrics {
-	current ??= { registry: new MetricsRegistry(METRIC_DEFS), push: newPushState(), instance: null, intervalMs: PUSH_INTERVAL_MS };
-	return current;
-}
-
-/** Forgets every figure (tests). */
-export function resetProcessMetrics(): void {
-	if (current) cancelPush(current.push);
-	current = undefined;
-}
-
-/** Records one dispatched item (answered or failed). Never throws. */
-export function recordItem(outcome: Settled<DispatchResult>, config: Pick<DispatchConfig, 'models' | 'thresholds'>, signals?: IDataObject): void {
-	observeItem(processMetrics().registry, {
-		outcome,
-		models: config.models,
-		thresholds: config.thresholds,
-		tokensPerS: (model, host) => (host ? (learnedStats.forHost(host).get(model)?.tokensPerS ?? null) : null),
-		signals: signals ? { state: signals.prometheus as PrometheusState, ageMs: Number(signals.ageMs) || 0 } : undefined,
-	});
+/** The state's recorder, unless the state was built with another observer. */
+function recorderOf(state: DispatcherState): MetricsRecorder | undefined {
+	return state.metrics instanceof MetricsRecorder ? state.metrics : undefined;
 }
 
 /** A Pushgateway URL the node can push to, or why not. */
@@ -77,58 +40,34 @@ function instanceLabel(ctx: IExecuteFunctions): string {
 	return `${id || 'n8n'}-${suffix}`;
 }
 
-/** The exposition text of this process's figures, with the gauges snapshotted now. */
-export function metricsText(): string {
-	return renderExposition(snapshotNow());
-}
-
-/** Takes the push-time gauges (breakers, learned speeds, signals rounds) into the registry. */
-function snapshotNow(): MetricsRegistry {
-	const { registry } = processMetrics();
-	snapshotProcess(registry, {
-		breakers: openBreakers(),
-		breakerOpenings: resilienceCounters().breakerOpens,
-		learnedTokensPerS: learnedRates(),
-		signals: { refreshes: signalsStore.rounds, failedRefreshes: signalsStore.failedRounds },
-	});
-	return registry;
-}
-
-/** Learned tokens/s by host, for the hosts this process has called. */
-function learnedRates(): Map<string, Map<string, number | null>> {
-	const hosts = new Set<string>();
-	for (const s of processMetrics().registry.read(METRICS.calls)) if (s.labels[1]) hosts.add(s.labels[1]);
-	return new Map([...hosts].map((host) => [host, new Map([...learnedStats.forHost(host)].map(([m, s]) => [m, s.tokensPerS]))]));
-}
-
 /**
  * After an execution's items are done: pushes the figures when the credential names a Pushgateway.
  * Waits at most one push timeout, at most once per push interval; never throws.
  */
-export async function pushAfterExecution(ctx: IExecuteFunctions, connection: ConnectionSettings, ports: EnginePorts): Promise<void> {
+export async function pushAfterExecution(ctx: IExecuteFunctions, state: DispatcherState, connection: ConnectionSettings, ports: EnginePorts): Promise<void> {
+	const recorder = recorderOf(state);
 	const target = pushTarget(connection);
-	if (target === null) return;
-	const metrics = processMetrics();
+	if (!recorder || target === null) return;
 	if ('error' in target) {
-		metrics.push.lastError = target.error;
+		recorder.push.lastError = target.error;
 		return;
 	}
-	metrics.instance ??= instanceLabel(ctx);
-	const url = pushGroupUrl(target.url, METRICS_JOB, connection.metricsInstance ?? metrics.instance);
+	recorder.instance ??= instanceLabel(ctx);
+	const url = pushGroupUrl(target.url, METRICS_JOB, connection.metricsInstance ?? recorder.instance);
 	const http = n8nHttpPort(ctx);
 	await requestPush(
-		metrics.push,
+		recorder.push,
 		{
 			clock: ports.clock,
 			sleep: ports.sleep,
-			send: () => pushMetrics(http, url, metricsText(), PUSH_TIMEOUT_MS),
+			send: () => pushMetrics(http, url, renderExposition(recorder.snapshot()), PUSH_TIMEOUT_MS),
 			describe: (error) => {
-				const text = isTransportError(error) ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error);
-				ports.log.warn('AI Dispatcher: pushing metrics failed', { error: withoutUserInfo(text) });
-				return withoutUserInfo(text);
+				const text = withoutUserInfo(isTransportError(error) ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error));
+				ports.log.warn('AI Dispatcher: pushing metrics failed', { error: text });
+				return text;
 			},
 		},
-		metrics.intervalMs,
+		recorder.intervalMs,
 	);
 }
 
@@ -137,15 +76,17 @@ function withoutUserInfo(text: string): string {
 }
 
 /** The Status operation's `metrics` field: where figures go, how the last push went, the figures. */
-export function metricsStatus(connection: ConnectionSettings, nowMs: number): IDataObject {
-	const metrics = processMetrics();
+export function metricsStatus(state: DispatcherState, connection: ConnectionSettings, nowMs: number): IDataObject {
+	const recorder = recorderOf(state);
+	if (!recorder) return { enabled: false };
 	const target = pushTarget(connection);
-	const status = pushStatus(metrics.push);
+	const status = pushStatus(recorder.push);
 	const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 	return {
+		enabled: true,
 		pushgatewayUrl: connection.pushgatewayUrl,
 		job: METRICS_JOB,
-		instance: connection.metricsInstance ?? metrics.instance,
+		instance: connection.metricsInstance ?? recorder.instance,
 		pushing: target !== null && !('error' in target),
 		lastPushAt: at(status.lastPushAtMs),
 		lastPushAgeMs: status.lastPushAtMs === null ? null : Math.max(0, nowMs - status.lastPushAtMs),
@@ -155,7 +96,7 @@ export function metricsStatus(connection: ConnectionSettings, nowMs: number): ID
 		pushes: status.pushes,
 		failures: status.failures,
 		deferred: status.deferred,
-		figures: figuresJson(snapshotNow()),
+		figures: figuresJson(recorder.snapshot()),
 	};
 }
 

@@ -4,6 +4,7 @@
  * passes it to `planItem`/`runPlan`; tests and benchmarks create their own. The engine keeps no
  * module-level state.
  */
+import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
@@ -29,7 +30,7 @@ export interface DispatcherState {
 	readonly signals: SignalsStore;
 	/** Moving averages of latency, speed and success per (Ollama URL, model). */
 	readonly learned: LearnedStats;
-	/** Metrics, when the package records them (see `DispatchObserver`); absent: none. */
+	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
 }
 
@@ -40,15 +41,14 @@ export interface DispatcherStateOptions {
 	maxSignalsEntries?: number;
 	/** Most (URL, model) pairs with learned stats (default 512). */
 	maxLearnedEntries?: number;
+	/** Replaces the default `MetricsRecorder`. */
 	metrics?: DispatchObserver;
 }
 
 /** A fresh, empty state. */
 export function createDispatcherState(options: DispatcherStateOptions = {}): DispatcherState {
-	return {
-		resilience: new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES),
-		signals: new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES),
-		learned: new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES),
-		...(options.metrics ? { metrics: options.metrics } : {}),
-	};
+	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
+	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
+	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
+	return { resilience, signals, learned, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
 }

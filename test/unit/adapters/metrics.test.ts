@@ -5,9 +5,10 @@
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-import { processMetrics, resetProcessMetrics } from '../../../nodes/AiDispatcher/adapters/metrics';
-import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { cancelPush } from '../../../nodes/AiDispatcher/engine/metrics/pusher';
+import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
+import { createDispatcherState, type DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext } from '../../support/n8n-context';
 import { runNode } from '../../support/node-run';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
@@ -42,11 +43,16 @@ afterAll(async () => {
 	await sim.close();
 	await new Promise<void>((resolve) => gateway.close(() => resolve()));
 });
+let state: DispatcherState;
+let recorder: MetricsRecorder;
+beforeEach(() => {
+	state = createDispatcherState();
+	recorder = state.metrics as MetricsRecorder;
+});
 afterEach(() => {
 	sim.clearFaults();
 	received.length = 0;
-	resetResilienceState();
-	resetProcessMetrics();
+	cancelPush(recorder.push);
 });
 
 const prompts = (n: number) => Array.from({ length: n }, (_, i) => `#${i} summarize: lunch moved to 1pm`);
@@ -60,7 +66,7 @@ describe('metrics through the node', () => {
 	it('pushes cumulative figures after the execution, with the Pushgateway auth and not the Ollama key', async () => {
 		sim.setFault('phi3:mini', { kind: 'http500' });
 		const credentials = { baseUrl: sim.url, apiKey: 'ollama-secret', pushgatewayUrl: gatewayUrl, pushgatewayAuth: 'bearer', pushgatewayToken: 'pgw-token', metricsInstance: 'unit' };
-		const out = (await runNode({ baseUrl: sim.url, prompts: prompts(4), credentials, options: { maxRetries: 0 } }).result)[0];
+		const out = (await runNode({ baseUrl: sim.url, prompts: prompts(4), credentials, options: { maxRetries: 0 }, state }).result)[0];
 		expect(out).toHaveLength(4);
 		expect(received).toHaveLength(1);
 		const [push] = received;
@@ -85,17 +91,17 @@ describe('metrics through the node', () => {
 		const hole = await startBlackhole();
 		try {
 			const credentials = { baseUrl: sim.url, pushgatewayUrl: hole.url };
-			processMetrics().intervalMs = 60_000; // the second execution falls inside the interval
-			const first = await runNode({ baseUrl: sim.url, prompts: prompts(3), credentials }).result;
-			const second = await runNode({ baseUrl: sim.url, prompts: prompts(3), credentials }).result;
+			recorder.intervalMs = 60_000; // the second execution falls inside the interval
+			const first = await runNode({ baseUrl: sim.url, prompts: prompts(3), credentials, state }).result;
+			const second = await runNode({ baseUrl: sim.url, prompts: prompts(3), credentials, state }).result;
 			expect([first[0].length, second[0].length]).toEqual([3, 3]);
 			expect([...first[0], ...second[0]].every((o) => typeof o.json.response === 'string')).toBe(true);
 			expect(hole.requests()).toBe(1);
-			const status = processMetrics().push;
+			const status = recorder.push;
 			expect(status).toMatchObject({ failures: 1, pushes: 0, deferred: 1 });
 			expect(status.lastError).toMatch(/^timeout: /);
 			const ctx = createContext({ credentials, params: { operation: 'status' } });
-			const [[statusItem]] = await new AiDispatcher().execute.call(ctx.execute);
+			const [[statusItem]] = await new AiDispatcher(state).execute.call(ctx.execute);
 			const metrics = statusItem.json.metrics as Record<string, unknown>;
 			expect(metrics).toMatchObject({ pushgatewayUrl: hole.url, job: 'ai_dispatcher', pushing: true, failures: 1, lastPushAt: null });
 			expect(String(metrics.lastError)).toMatch(/^timeout: /);
@@ -108,8 +114,8 @@ describe('metrics through the node', () => {
 
 	it('a Pushgateway URL that is not http(s) never fails an item and is shown in Status', async () => {
 		const credentials = { baseUrl: sim.url, pushgatewayUrl: 'pushgateway:9091' };
-		const out = await runNode({ baseUrl: sim.url, prompts: prompts(2), credentials }).result;
+		const out = await runNode({ baseUrl: sim.url, prompts: prompts(2), credentials, state }).result;
 		expect(out[0]).toHaveLength(2);
-		expect(processMetrics().push.lastError).toBe('Pushgateway URL "pushgateway:9091" is not an http(s) URL: metrics are not pushed');
+		expect(recorder.push.lastError).toBe('Pushgateway URL "pushgateway:9091" is not an http(s) URL: metrics are not pushed');
 	});
 });

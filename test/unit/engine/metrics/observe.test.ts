@@ -1,4 +1,4 @@
-import { DEFAULT_TIMEOUTS_MS, dispatch, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { METRIC_DEFS, METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import {
 	countFallbacks,
@@ -7,10 +7,12 @@ import {
 	selectionConfidence,
 	strongestModel,
 } from '../../../../nodes/AiDispatcher/engine/metrics/observe';
+import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';
 import { MetricsRegistry } from '../../../../nodes/AiDispatcher/engine/metrics/registry';
 import { snapshotProcess } from '../../../../nodes/AiDispatcher/engine/metrics/snapshot';
-import { resetResilienceState } from '../../../../nodes/AiDispatcher/engine/resilience/registry';
+import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { settle } from '../../../../nodes/AiDispatcher/engine/result';
+import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ComplexityResult, DispatchRequest, ModelSpec, Tier } from '../../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../../support/fakes';
 
@@ -27,12 +29,11 @@ const request = (extra: Partial<DispatchRequest> = {}): DispatchRequest => ({
 });
 const complexity = (score: number, tier: Tier, forced = false): ComplexityResult => ({ score, tier, task: 'general', tokens: 10, features: [], forced });
 
-beforeEach(() => resetResilienceState());
 
 async function observed(script: Parameters<typeof scriptedOllama>[0], req = request(), rates: Record<string, number> = {}) {
 	const metrics = new MetricsRegistry(METRIC_DEFS);
 	const { ollama } = scriptedOllama(script);
-	const outcome = await settle(dispatch(req, config, fakePorts(ollama), {}));
+	const outcome = await settle(dispatch(req, config, createDispatcherState(), fakePorts(ollama), {}));
 	observeItem(metrics, { outcome, models, tokensPerS: (m) => rates[m] ?? null, signals: { state: 'unavailable', ageMs: 2500 } });
 	return { metrics, outcome };
 }
@@ -78,7 +79,7 @@ describe('observeItem', () => {
 	it('counts retries of the same model apart from fallbacks', async () => {
 		const metrics = new MetricsRegistry(METRIC_DEFS);
 		const { ollama } = scriptedOllama({ 'phi3:mini': [{ fail: 'busy' }, 'ok'] });
-		const outcome = await settle(dispatch(request(), { ...config, resilience: { retry: { maxRetries: 1 } } }, fakePorts(ollama)));
+		const outcome = await settle(dispatch(request(), { ...config, resilience: { retry: { maxRetries: 1 } } }, createDispatcherState(), fakePorts(ollama)));
 		observeItem(metrics, { outcome, models, tokensPerS: () => null });
 		expect(metrics.valueOf(METRICS.retries, ['phi3:mini', HOST])).toBe(1);
 		expect(metrics.read(METRICS.fallbacks)).toEqual([]);
@@ -104,6 +105,28 @@ describe('observeItem', () => {
 		expect(decisionDriver({ ...base, candidates: [base.candidates[0], { model: 'b', tier: 'high', rank: -1, reasons: [], excluded: 'circuit open since …' }] }, complexity(0.1, 'low'))).toBe('open_circuit');
 		expect(decisionDriver({ ...base, reason: 'CPU 91 % > 85 %: chose a instead of b; complexity …' }, complexity(0.1, 'low'))).toBe('load_policy');
 		expect(decisionDriver({ ...base, candidates: [{ ...base.candidates[0], reasons: ['forced by rule "x"'] }] }, complexity(0.1, 'low'))).toBe('forced');
+	});
+});
+
+describe('MetricsRecorder (the DispatcherState\'s metrics)', () => {
+	it('records every item runPlan finishes, and snapshots breakers and learned speeds from its state', async () => {
+		const state = createDispatcherState();
+		const recorder = state.metrics as MetricsRecorder;
+		expect(recorder).toBeInstanceOf(MetricsRecorder);
+		const { ollama } = scriptedOllama({ 'phi3:mini': [{ fail: 'http_5xx' }], 'llama3.2:3b': ['ok'] });
+		const ports = fakePorts(ollama);
+		for (let i = 0; i < 4; i++) await settle(dispatch(request(), config, state, ports));
+		const registry = recorder.snapshot();
+		expect(METRIC_DEFS.length).toBeGreaterThan(0);
+		expect(registry.valueOf(METRICS.items, ['llama3.2:3b', 'medium'])).toBe(4);
+		// phi3:mini failed until its breaker opened; then it was skipped (no call, no fallback from it).
+		const phiCalls = registry.valueOf(METRICS.calls, ['phi3:mini', HOST, 'http_5xx']);
+		expect(phiCalls).toBeGreaterThan(0);
+		expect(registry.valueOf(METRICS.fallbacks, ['phi3:mini', 'llama3.2:3b'])).toBe(phiCalls);
+		expect(registry.valueOf(METRICS.breakerState, ['phi3:mini', HOST])).toBe(2);
+		expect(registry.valueOf(METRICS.breakerOpenings)).toBe(1);
+		expect(registry.valueOf(METRICS.learnedTokensPerSecond, ['llama3.2:3b', HOST])).toBe(400);
+		expect(registry.valueOf(METRICS.decisions, ['llama3.2:3b', 'medium', 'open_circuit'])).toBe(4 - phiCalls);
 	});
 });
 
