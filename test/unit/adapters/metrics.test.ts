@@ -6,6 +6,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { METRICS } from '../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { cancelPush } from '../../../nodes/AiDispatcher/engine/metrics/pusher';
 import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
 import { createDispatcherState, type DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
@@ -110,6 +111,14 @@ describe('metrics through the node', () => {
 		} finally {
 			await hole.stop();
 		}
+	});
+
+	it('Select Model counts decisions, not answered items', async () => {
+		const out = await runNode({ baseUrl: sim.url, prompts: prompts(3), state, params: { operation: 'selectModel' } }).result;
+		expect(out[0]).toHaveLength(3);
+		const registry = recorder.snapshot();
+		expect(registry.read(METRICS.decisions).reduce((n, s) => n + s.value, 0)).toBe(3);
+		expect(registry.read(METRICS.items)).toEqual([]);
 	});
 
 	it('a Pushgateway URL that is not http(s) never fails an item and is shown in Status', async () => {

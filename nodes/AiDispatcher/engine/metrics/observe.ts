@@ -26,7 +26,7 @@ export interface ItemObservation {
 	signals?: { state: PrometheusState; ageMs: number };
 }
 
-/** Records one item. */
+/** Records one item's outcome: answered (model, calls, tokens, latency, estimate) or failed. */
 export function observeItem(metrics: MetricsRegistry, item: ItemObservation): void {
 	const { outcome } = item;
 	if (item.signals) {
@@ -40,7 +40,6 @@ export function observeItem(metrics: MetricsRegistry, item: ItemObservation): vo
 		return;
 	}
 	const result = outcome.value;
-	observeDecision(metrics, result.decision, result.complexity, item.thresholds);
 	observeAttempts(metrics, result.attempts);
 	metrics.inc(METRICS.items, [result.model, result.tier]);
 	metrics.inc(METRICS.inputTokens, [result.model], result.usage.prompt_tokens);
@@ -56,7 +55,8 @@ export function observeItem(metrics: MetricsRegistry, item: ItemObservation): vo
 	observeTimeSaved(metrics, result, item);
 }
 
-function observeDecision(metrics: MetricsRegistry, decision: Decision, complexity: ComplexityResult, thresholds?: TierThresholds): void {
+/** Records one selection (Generate and Select Model alike): the first choice, what moved it, its confidence. */
+export function observeDecision(metrics: MetricsRegistry, decision: Decision, complexity: ComplexityResult, thresholds?: TierThresholds): void {
 	if (!decision.model || !decision.tier) return;
 	metrics.inc(METRICS.decisions, [decision.model, decision.tier, decisionDriver(decision, complexity)]);
 	metrics.observe(METRICS.confidence, [complexity.tier], selectionConfidence(complexity, thresholds));

@@ -11,7 +11,7 @@ import type { SignalsStore } from '../signals/store';
 import type { DispatchObserver } from '../state';
 import type { DispatchResult } from '../types';
 import { METRIC_DEFS, METRICS } from './catalog';
-import { observeItem } from './observe';
+import { observeDecision, observeItem } from './observe';
 import { newPushState, PUSH_INTERVAL_MS, type PushState } from './pusher';
 import { MetricsRegistry } from './registry';
 import { snapshotProcess } from './snapshot';
@@ -38,7 +38,12 @@ export class MetricsRecorder implements DispatchObserver {
 		this.registry = new MetricsRegistry(METRIC_DEFS, maxSeries);
 	}
 
-	/** One item ended (answered or failed): its decision, attempts, usage and signals. */
+	/** A selection was made (Generate, Select Model, the chat model): count it by choice and driver. */
+	planned(plan: Plan): void {
+		observeDecision(this.registry, plan.decision, plan.complexity, plan.config.thresholds);
+	}
+
+	/** One item ended (answered or failed): its attempts, usage and signals. */
 	finished(plan: Plan, outcome: Settled<DispatchResult>): void {
 		observeItem(this.registry, {
 			outcome,

@@ -3,6 +3,7 @@ import { METRIC_DEFS, METRICS } from '../../../../nodes/AiDispatcher/engine/metr
 import {
 	countFallbacks,
 	decisionDriver,
+	observeDecision,
 	observeItem,
 	selectionConfidence,
 	strongestModel,
@@ -33,7 +34,7 @@ const complexity = (score: number, tier: Tier, forced = false): ComplexityResult
 async function observed(script: Parameters<typeof scriptedOllama>[0], req = request(), rates: Record<string, number> = {}) {
 	const metrics = new MetricsRegistry(METRIC_DEFS);
 	const { ollama } = scriptedOllama(script);
-	const outcome = await settle(dispatch(req, config, createDispatcherState(), fakePorts(ollama), {}));
+	const outcome = await settle(dispatch(req, config, createDispatcherState({ metrics: { planned: (plan) => observeDecision(metrics, plan.decision, plan.complexity) } }), fakePorts(ollama), {}));
 	observeItem(metrics, { outcome, models, tokensPerS: (m) => rates[m] ?? null, signals: { state: 'unavailable', ageMs: 2500 } });
 	return { metrics, outcome };
 }
@@ -70,6 +71,7 @@ describe('observeItem', () => {
 		expect(outcome.ok).toBe(false);
 		expect(metrics.valueOf(METRICS.itemsFailed, ['ALL_CANDIDATES_FAILED'])).toBe(1);
 		expect(metrics.read(METRICS.items)).toEqual([]);
+		expect(metrics.valueOf(METRICS.decisions, ['phi3:mini', 'low', 'complexity'])).toBe(1);
 		expect(metrics.read(METRICS.fallbacks).map((s) => [...s.labels, s.value])).toEqual([
 			['phi3:mini', 'llama3.2:3b', 1],
 			['llama3.2:3b', 'qwen2.5:7b', 1],
