@@ -8,7 +8,7 @@ import type { HttpPort } from '../engine/ports';
 import { settle } from '../engine/result';
 import { excerpt, readText } from './body';
 import { kindForStatus, networkError } from './errors';
-import { joinUrl } from './ollama';
+import { joinUrl } from './url';
 
 /** The group URL: `<pushgateway>/metrics/job/<job>/instance/<instance>` (values URL-encoded). */
 export function pushGroupUrl(pushgatewayUrl: string, job: string, instance: string): string {
