@@ -1,6 +1,7 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
 import { readTimeouts } from '../adapters/config';
 import { readResilience } from '../adapters/resilienceConfig';
+import { readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
 import type { DispatchConfig } from '../engine/dispatch';
 import type { Session } from './session';
@@ -13,5 +14,6 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		rules: readRules(session.ctx, itemIndex),
 		timeZone: readTimeZone(session.ctx),
 		resilience: readResilience(session.ctx, itemIndex),
+		router: readRouterOptions(session.ctx, itemIndex),
 	};
 }

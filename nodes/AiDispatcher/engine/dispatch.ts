@@ -2,6 +2,9 @@
  * One item, end to end: analyse → select → call the ranked candidates until one answers.
  */
 import { analyseComplexity, type TierThresholds } from './analysis/complexity';
+import type { PreparedExample } from './analysis/router/examples';
+import type { OperatingPointName } from './analysis/router/model';
+import { routeComplexity } from './analysis/router/route';
 import { DispatcherError, TransportError } from './errors';
 import type { EnginePorts } from './ports';
 import { openCircuits } from './resilience/hosts';
@@ -32,13 +35,22 @@ export interface DispatchConfig {
 	/** The candidate models, already resolved (configured list or auto-discovered). */
 	models: ModelSpec[];
 	timeoutsMs: Record<Tier, number>;
+	/** Which analysis picks the tier: the trained router (default) or the heuristic score with `thresholds`. */
+	analyser?: 'router' | 'heuristic';
 	thresholds?: TierThresholds;
+	/** The trained router's Quality ↔ Speed point and the workflow's routing examples. */
+	router?: RouterSettings;
 	/** The workflow's selection rules, already validated (engine/rules/validate.ts), in order. */
 	rules?: readonly Rule[];
 	/** IANA time zone for time-window rules (the workflow's); default UTC. */
 	timeZone?: string;
 	/** Retries, backoff, breakers, first-token and adaptive timeouts; defaults where absent. */
 	resilience?: ResilienceOverrides;
+}
+
+export interface RouterSettings {
+	operatingPoint?: OperatingPointName;
+	examples?: readonly PreparedExample[];
 }
 
 /** Facts selection needs that the caller gathered (open breakers, loaded models, live signals). */
@@ -79,11 +91,10 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 			hint: 'Map a non-empty text into "Prompt" (or at least one user message into "Messages").',
 		});
 	}
-	const complexity = analyseComplexity(text, {
-		task: request.task,
-		complexity: request.complexity,
-		thresholds: config.thresholds,
-	});
+	const complexity =
+		config.analyser === 'heuristic'
+			? analyseComplexity(text, { task: request.task, complexity: request.complexity, thresholds: config.thresholds })
+			: routeComplexity(text, { task: request.task, complexity: request.complexity, ...config.router });
 	const rules = config.rules && config.rules.length > 0 ? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context)) : undefined;
 	const decision = selectModel(config.models, {
 		complexity,
@@ -105,6 +116,7 @@ function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchC
 		text,
 		tokens: complexity.tokens,
 		score: complexity.score,
+		confidence: complexity.router?.confidence,
 		tier: complexity.tier,
 		task: complexity.task,
 		codeBlocks: count('code_blocks'),

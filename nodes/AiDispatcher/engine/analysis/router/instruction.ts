@@ -1,0 +1,99 @@
+/**
+ * Finds the instruction in a prompt. A workflow's prompt is usually an instruction followed (or
+ * preceded) by the content it works on: an email, a ticket, a log, a table. The labelling rule
+ * judges what the instruction asks, so the router looks at the two separately instead of averaging
+ * the instruction into a long email.
+ */
+import { boundedSample } from '../features';
+
+export interface PromptParts {
+	/** What the prompt asks: its first and/or last paragraph when they do not look like content. */
+	instruction: string;
+	/** What it works on: everything else (may be empty for a bare question). */
+	content: string;
+}
+
+/** Longest paragraph still read as an instruction, in characters. */
+const MAX_INSTRUCTION_BLOCK_CHARS = 700;
+/** A trailing paragraph up to this long may be a second instruction ("Answer in one line."). */
+const MAX_TRAILING_INSTRUCTION_CHARS = 400;
+/** Sentences kept from each end of a single long paragraph. */
+const EDGE_SENTENCES = 2;
+
+const HEADER_LINE = /^\s*(?:from|to|cc|subject|date|sent|von|an|betreff|datum|de|à|objet|para|asunto|fecha|da|oggetto|body|ticket|title|titel|description|reporter|assignee|status|priority)\s*[:：]/i;
+const CONTENT_START = /^\s*(?:```|~~~|>|[{[<]|\||#\s|\d{4}-\d{2}-\d{2}|\[\d|at\s+\S+\(|traceback|exception|error[:\s]|warn|info\s|debug\s|select\s|insert\s|update\s|def\s|class\s|function\s|import\s|package\s|const\s|let\s|var\s|public\s|func\s|fn\s|#include)/i;
+const ROW_LINE = /^\s*(?:[-*•]\s+\S|\d+[.)]\s+\S|[\w.-]+\s*[,;\t|]\s*[\w."-]+\s*[,;\t|])/;
+
+/** True when a paragraph looks like material to work on rather than a request. */
+export function looksLikeContent(block: string): boolean {
+	const lines = block.split('\n').filter((line) => line.trim().length > 0);
+	if (lines.length === 0) return true;
+	if (HEADER_LINE.test(lines[0]) || CONTENT_START.test(lines[0])) return true;
+	if (lines.length >= 3) {
+		const rows = lines.filter((line) => ROW_LINE.test(line) || HEADER_LINE.test(line)).length;
+		if (rows / lines.length >= 0.6) return true;
+	}
+	return false;
+}
+
+/** Splits a prompt into its instruction and its content. Cost is linear in the bounded sample. */
+export function splitPrompt(text: string): PromptParts {
+	const blocks = boundedSample(text)
+		.split(/\n[ \t]*\n/)
+		.map((block) => block.trim())
+		.filter((block) => block.length > 0);
+	if (blocks.length === 0) return { instruction: '', content: '' };
+	if (blocks.length === 1) return splitSingle(blocks[0]);
+
+	const instruction: string[] = [];
+	const content: string[] = [];
+	const first = blocks[0];
+	const last = blocks[blocks.length - 1];
+	if (!looksLikeContent(first)) {
+		const lead = leadingInstruction(first);
+		instruction.push(lead.instruction);
+		if (lead.content) content.push(lead.content);
+	} else {
+		content.push(first);
+	}
+	content.push(...blocks.slice(1, -1));
+	if (last.length <= MAX_TRAILING_INSTRUCTION_CHARS && !looksLikeContent(last) && !isSignOff(last)) instruction.push(last);
+	else content.push(last);
+	if (instruction.length === 0) return splitSingle(blocks.join('\n\n'));
+	return { instruction: instruction.join('\n'), content: content.join('\n\n') };
+}
+
+/** The first paragraph's request lines; header, code or data lines after them are content. */
+function leadingInstruction(block: string): PromptParts {
+	const lines = block.split('\n');
+	let cut = lines.findIndex((line, i) => i > 0 && (HEADER_LINE.test(line) || CONTENT_START.test(line)));
+	if (cut < 0) cut = lines.length;
+	const head = lines.slice(0, cut).join('\n');
+	const rest = lines.slice(cut).join('\n');
+	if (head.length <= MAX_INSTRUCTION_BLOCK_CHARS) return { instruction: head, content: rest };
+	const edges = edgeSentences(head);
+	return { instruction: edges.instruction, content: [edges.content, rest].filter(Boolean).join('\n') };
+}
+
+/** One paragraph: short ones are all instruction; long ones keep their first and last sentences. */
+function splitSingle(block: string): PromptParts {
+	if (looksLikeContent(block)) return { instruction: '', content: block };
+	if (block.length <= MAX_INSTRUCTION_BLOCK_CHARS) return { instruction: block, content: '' };
+	return edgeSentences(block);
+}
+
+function edgeSentences(block: string): PromptParts {
+	const sentences = block.split(/(?<=[.?!？。])\s+/);
+	if (sentences.length <= EDGE_SENTENCES * 2) return { instruction: block, content: '' };
+	const head = sentences.slice(0, EDGE_SENTENCES);
+	const tail = sentences.slice(-EDGE_SENTENCES);
+	return { instruction: [...head, ...tail].join(' '), content: sentences.slice(EDGE_SENTENCES, -EDGE_SENTENCES).join(' ') };
+}
+
+const SIGN_OFF = /^(?:thanks|thank you|best|regards|cheers|kind regards|best regards|viele grüße|mit freundlichen grüßen|grüße|danke|merci|cordialement|bien à vous|saludos|un saludo|gracias|atentamente|cumprimentos|grazie|saluti)\b/i;
+
+function isSignOff(block: string): boolean {
+	const lastLine = block.split('\n').pop()?.trim() ?? '';
+	const nameOnly = /^[\p{Lu}][\p{L}'-]*(?:\s[\p{Lu}][\p{L}'-]*){0,3}$/u.test(lastLine);
+	return SIGN_OFF.test(block.trim()) || (block.length < 60 && nameOnly);
+}
