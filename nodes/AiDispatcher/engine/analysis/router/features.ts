@@ -2,7 +2,7 @@
  * The router's features: hashed word and character n-grams of the instruction, hashed words of the
  * content (kept apart, so "use the big model" inside an email is a content word, not a request),
  * the task families of the labelling rule found in the instruction, and the structural counts of the
- * heuristic analyser. Pure; cost is bounded by the analysed sample and `MAX_CONTENT_WORDS`.
+ * heuristic analyser (not its length-driven score). Pure; cost is bounded by the analysed sample and `MAX_CONTENT_WORDS`.
  */
 import { analyseComplexity } from '../complexity';
 import { ANALYSIS_CUES, GENERATIVE_CUES, OUTPUT_STRUCTURE_CUES, REASONING_CUES, SHORT_ANSWER_CUES } from '../cues';
@@ -60,7 +60,7 @@ export function routerFeatures(text: string): RouterFeatures {
 	addGroup(out, instructionGrams(instructionWords), 1);
 	addGroup(out, contentWords(parts.content), CONTENT_SCALE);
 	addDense(out, cueFeatures(parts.instruction.toLowerCase()));
-	addDense(out, structuralFeatures(heuristic, instructionWords.length, parts));
+	addDense(out, structuralFeatures(heuristic, parts));
 	return out;
 }
 
@@ -120,11 +120,14 @@ function cueFeatures(instruction: string): Array<[string, number]> {
 	];
 }
 
-function structuralFeatures(h: ComplexityResult, instructionWords: number, parts: PromptParts): Array<[string, number]> {
+/**
+ * What the content is (code, a stack trace, logs, data, figures) and how the request is shaped.
+ * Length is deliberately absent: by the labelling rule it decides nothing (a 1,300-word newsletter
+ * reduced to one line is low, a 13-word proof request is high).
+ */
+function structuralFeatures(h: ComplexityResult, parts: PromptParts): Array<[string, number]> {
 	const count = (name: string) => h.features.find((f) => f.name === name)?.value ?? 0;
 	return [
-		['s:tokens', Math.log10(1 + h.tokens) / 4],
-		['s:instruction_words', Math.log10(1 + instructionWords) / 3],
 		['s:no_content', parts.content.length === 0 ? 1 : 0],
 		['s:code', capped(count('code_blocks'), 3)],
 		['s:stack', count('stack_trace_lines') >= 2 ? 1 : 0],
@@ -134,7 +137,6 @@ function structuralFeatures(h: ComplexityResult, instructionWords: number, parts
 		['s:list_items', capped(count('list_items'), 20)],
 		['s:figures', capped(count('figures'), 20)],
 		['s:math', capped(count('math'), 10)],
-		['s:heuristic_score', h.score],
 		[`s:task_${h.task}`, 1],
 	];
 }

@@ -17,10 +17,13 @@ export interface PromptParts {
 const MAX_INSTRUCTION_BLOCK_CHARS = 700;
 /** A trailing paragraph up to this long may be a second instruction ("Answer in one line."). */
 const MAX_TRAILING_INSTRUCTION_CHARS = 400;
+/** …and up to this long when the first paragraph already was one. */
+const SHORT_TRAILING_INSTRUCTION_CHARS = 160;
+const GREETING = /^(?:hi|hello|hey|dear|hallo|liebe|lieber|sehr geehrte|guten|bonjour|salut|madame|monsieur|hola|estimad|buenos|ciao|buongiorno|gentile|hoi|beste|dzień dobry|olá|caro|cara)\b/i;
 /** Sentences kept from each end of a single long paragraph. */
 const EDGE_SENTENCES = 2;
 
-const HEADER_LINE = /^\s*(?:from|to|cc|subject|date|sent|von|an|betreff|datum|de|à|objet|para|asunto|fecha|da|oggetto|body|ticket|title|titel|description|reporter|assignee|status|priority)\s*[:：]/i;
+const HEADER_LINE = /^\s*(?:from|to|cc|subject|date|sent|von|an|betreff|datum|de|à|objet|para|asunto|fecha|da|oggetto|body|ticket|title|titel|description|reporter|assignee|status|priority|card|carte|karte|tarjeta|scheda|kaart|list|members|labels|due|comments?|customer|agent|kunde|client|cliente)\s*[:：]/i;
 const CONTENT_START = /^\s*(?:```|~~~|>|[{[<]|\||#\s|\d{4}-\d{2}-\d{2}|\[\d|at\s+\S+\(|traceback|exception|error[:\s]|warn|info\s|debug\s|select\s|insert\s|update\s|def\s|class\s|function\s|import\s|package\s|const\s|let\s|var\s|public\s|func\s|fn\s|#include)/i;
 const ROW_LINE = /^\s*(?:[-*•]\s+\S|\d+[.)]\s+\S|[\w.-]+\s*[,;\t|]\s*[\w."-]+\s*[,;\t|])/;
 
@@ -57,7 +60,9 @@ export function splitPrompt(text: string): PromptParts {
 		content.push(first);
 	}
 	content.push(...blocks.slice(1, -1));
-	if (last.length <= MAX_TRAILING_INSTRUCTION_CHARS && !looksLikeContent(last) && !isSignOff(last)) instruction.push(last);
+	// After an instruction, a last paragraph is usually the content's end; it is a second request only when short.
+	const trailingLimit = instruction.length > 0 ? SHORT_TRAILING_INSTRUCTION_CHARS : MAX_TRAILING_INSTRUCTION_CHARS;
+	if (last.length <= trailingLimit && !looksLikeContent(last) && !isSignOff(last) && !GREETING.test(last)) instruction.push(last);
 	else content.push(last);
 	if (instruction.length === 0) return splitSingle(blocks.join('\n\n'));
 	return { instruction: instruction.join('\n'), content: content.join('\n\n') };
@@ -67,7 +72,7 @@ export function splitPrompt(text: string): PromptParts {
 function leadingInstruction(block: string): PromptParts {
 	const lines = block.split('\n');
 	let cut = lines.findIndex((line, i) => i > 0 && (HEADER_LINE.test(line) || CONTENT_START.test(line)));
-	if (cut < 0) cut = lines.length;
+	if (cut < 0) cut = endsRequest(lines) ? 1 : lines.length;
 	const head = lines.slice(0, cut).join('\n');
 	const rest = lines.slice(cut).join('\n');
 	if (head.length <= MAX_INSTRUCTION_BLOCK_CHARS) return { instruction: head, content: rest };
@@ -75,11 +80,25 @@ function leadingInstruction(block: string): PromptParts {
 	return { instruction: edges.instruction, content: [edges.content, rest].filter(Boolean).join('\n') };
 }
 
-/** One paragraph: short ones are all instruction; long ones keep their first and last sentences. */
+/**
+ * One paragraph: a first line that ends a request ("…? Name only.", "…:") followed by more lines is
+ * the instruction and the rest content; short paragraphs are all instruction; long ones keep their
+ * first and last sentences.
+ */
 function splitSingle(block: string): PromptParts {
 	if (looksLikeContent(block)) return { instruction: '', content: block };
+	const lines = block.split('\n');
+	if (endsRequest(lines)) return { instruction: lines[0], content: lines.slice(1).join('\n') };
 	if (block.length <= MAX_INSTRUCTION_BLOCK_CHARS) return { instruction: block, content: '' };
 	return edgeSentences(block);
+}
+
+/** Material after a request line: a first line ending a sentence or a colon, then at least this much. */
+const MIN_CONTENT_AFTER_REQUEST_CHARS = 150;
+
+function endsRequest(lines: string[]): boolean {
+	if (lines.length < 2 || lines[0].length > MAX_INSTRUCTION_BLOCK_CHARS || !/[.?!:？。]\s*$/.test(lines[0])) return false;
+	return lines.slice(1).join('\n').length >= MIN_CONTENT_AFTER_REQUEST_CHARS;
 }
 
 function edgeSentences(block: string): PromptParts {
