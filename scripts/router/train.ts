@@ -22,7 +22,7 @@ export interface TrainOptions {
 }
 
 /** λ and iterations chosen by 5-fold cross-validation on the training part (log-loss), never the held-out split. */
-export const DEFAULT_TRAIN: TrainOptions = { lambda: 3e-3, iterations: 200, learningRate: 0.05 };
+export const DEFAULT_TRAIN: TrainOptions = { lambda: 3e-4, iterations: 200, learningRate: 0.05 };
 
 /** Bucket-major weights: `weights[bucket * 3 + tier]`, and one bias per tier. */
 export interface LinearModel {
