@@ -81,16 +81,13 @@ function leadingInstruction(block: string): PromptParts {
 }
 
 /**
- * One paragraph: a first line that ends a request ("…? Name only.", "…:") followed by more lines is
- * the instruction and the rest content; short paragraphs are all instruction; long ones keep their
- * first and last sentences.
+ * One paragraph: content when its first line is; otherwise read like a leading paragraph (request
+ * lines up to the first header, code or data line, or up to a request line followed by material).
  */
 function splitSingle(block: string): PromptParts {
-	if (looksLikeContent(block)) return { instruction: '', content: block };
-	const lines = block.split('\n');
-	if (endsRequest(lines)) return { instruction: lines[0], content: lines.slice(1).join('\n') };
-	if (block.length <= MAX_INSTRUCTION_BLOCK_CHARS) return { instruction: block, content: '' };
-	return edgeSentences(block);
+	const first = block.split('\n', 1)[0];
+	if (HEADER_LINE.test(first) || CONTENT_START.test(first) || ROW_LINE.test(first)) return { instruction: '', content: block };
+	return leadingInstruction(block);
 }
 
 /** Material after a request line: a first line ending a sentence or a colon, then at least this much. */

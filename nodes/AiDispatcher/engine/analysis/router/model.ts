@@ -8,9 +8,14 @@ import { TIERS } from '../../types';
 import { BUCKETS, type RouterFeatures } from './features';
 import { ROUTER_WEIGHTS } from './weights.generated';
 
-/** Thresholds of one operating point: high when P(high) ≥ `high`, else medium when P(medium) + P(high) ≥ `mediumPlus`. */
+/**
+ * Thresholds of one operating point: high when P(high) ≥ `high` and P(low) < `lowCap` (a prompt
+ * the model finds most likely trivial stays off the strong model), else medium when
+ * P(medium) + P(high) ≥ `mediumPlus`, else low.
+ */
 export interface OperatingPoint {
 	high: number;
+	lowCap: number;
 	mediumPlus: number;
 }
 
@@ -59,7 +64,7 @@ export function probabilitiesOf(features: Pick<RouterFeatures, 'indices' | 'valu
 
 /** The tier an operating point gives for P(low), P(medium), P(high). */
 export function tierForProbabilities(p: readonly number[], point: OperatingPoint): Tier {
-	if (p[2] >= point.high) return 'high';
+	if (p[2] >= point.high && p[0] < point.lowCap) return 'high';
 	if (p[1] + p[2] >= point.mediumPlus) return 'medium';
 	return 'low';
 }
