@@ -39,7 +39,7 @@ build_sqlite3() {
   log "compiling sqlite3 against Node $NODE24_VERSION's headers (1-2 minutes)"
   (cd "$dir/node_modules/sqlite3" &&
     PATH="$node_home/bin:$PATH" npm_config_build_from_source=true npm_config_nodedir="$node_home" \
-      "$node_home/bin/npm" run install --ignore-scripts=false >&2)
+      npm run install --ignore-scripts=false >&2)
 }
 
 # A runtime is complete only when Node 24 can load sqlite3 from n8n's folder and n8n answers --version.
