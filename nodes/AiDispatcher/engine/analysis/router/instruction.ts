@@ -20,6 +20,8 @@ const MAX_TRAILING_INSTRUCTION_CHARS = 400;
 /** …and up to this long when the first paragraph already was one. */
 const SHORT_TRAILING_INSTRUCTION_CHARS = 160;
 const GREETING = /^(?:hi|hello|hey|dear|hallo|liebe|lieber|sehr geehrte|guten|bonjour|salut|madame|monsieur|hola|estimad|buenos|ciao|buongiorno|gentile|hoi|beste|dzień dobry|olá|caro|cara)\b/i;
+/** How a second, trailing request starts ("Answer in one line.", "Return JSON only."). */
+const REQUEST_START = /^(?:answer|reply|respond|return|output|give|list|include|use|keep|format|only|write|make sure|do not|don't|be |please|remember|note:|antworte|gib|nenne|nur|bitte|schreibe|verwende|réponds|donne|utilise|seulement|merci de|responde|devuelve|usa|solo|por favor|rispondi|restituisci|antwoord|geef)/i;
 /** Sentences kept from each end of a single long paragraph. */
 const EDGE_SENTENCES = 2;
 
@@ -61,8 +63,10 @@ export function splitPrompt(text: string): PromptParts {
 	}
 	content.push(...blocks.slice(1, -1));
 	// After an instruction, a last paragraph is usually the content's end; it is a second request only when short.
-	const trailingLimit = instruction.length > 0 ? SHORT_TRAILING_INSTRUCTION_CHARS : MAX_TRAILING_INSTRUCTION_CHARS;
-	if (last.length <= trailingLimit && !looksLikeContent(last) && !isSignOff(last) && !GREETING.test(last)) instruction.push(last);
+	const second = instruction.length > 0;
+	const trailingLimit = second ? SHORT_TRAILING_INSTRUCTION_CHARS : MAX_TRAILING_INSTRUCTION_CHARS;
+	const asks = !second || REQUEST_START.test(last);
+	if (asks && last.length <= trailingLimit && !looksLikeContent(last) && !isSignOff(last) && !GREETING.test(last)) instruction.push(last);
 	else content.push(last);
 	if (instruction.length === 0) return splitSingle(blocks.join('\n\n'));
 	return { instruction: instruction.join('\n'), content: content.join('\n\n') };
