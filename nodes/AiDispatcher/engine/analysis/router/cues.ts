@@ -42,3 +42,49 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
 	{ name: 'statistics', tier: 'high', cues: ['confound', 'significan', 'a/b test', 'ab test', 'regression', 'correlation', 'causal', 'bias', 'sample size', 'p-value', 'simpson', 'signifikan', 'significati'] },
 	{ name: 'proof', tier: 'high', cues: ['prove', 'proof', 'derive', 'show that', 'demonstrate that', 'beweis', 'zeige, dass', 'zeige dass', 'démontr', 'montre que', 'prouve', 'demuestr', 'dimostra', 'bewijs'] },
 ] as const;
+
+/** Cue → the groups it belongs to, indexed by the cue's first three characters. */
+export interface CueIndex {
+	groups: readonly string[];
+	byPrefix: ReadonlyMap<string, ReadonlyArray<{ cue: string; group: number }>>;
+}
+
+const PREFIX = 3;
+
+/** Builds the index once for a set of named cue groups. */
+export function cueIndex(groups: ReadonlyArray<{ name: string; cues: readonly string[] }>): CueIndex {
+	const byPrefix = new Map<string, Array<{ cue: string; group: number }>>();
+	groups.forEach((g, group) => {
+		for (const cue of g.cues) {
+			const key = cue.slice(0, PREFIX);
+			const list = byPrefix.get(key) ?? [];
+			list.push({ cue, group });
+			byPrefix.set(key, list);
+		}
+	});
+	return { groups: groups.map((g) => g.name), byPrefix };
+}
+
+const WORD_CHAR = /[\p{L}\p{N}_]/u;
+
+/**
+ * Per group, how many of its distinct cues occur in `lower` at the start of a word: the same count
+ * as `countCues` for each group, in one pass over the text.
+ */
+export function countGroups(lower: string, index: CueIndex): number[] {
+	const counts = new Array<number>(index.groups.length).fill(0);
+	const seen = new Set<string>();
+	for (let i = 0; i < lower.length; i++) {
+		if (i > 0 && WORD_CHAR.test(lower[i - 1])) continue;
+		const candidates = index.byPrefix.get(lower.slice(i, i + PREFIX));
+		if (!candidates) continue;
+		for (const { cue, group } of candidates) {
+			const key = `${group}:${cue}`;
+			if (!seen.has(key) && lower.startsWith(cue, i)) {
+				seen.add(key);
+				counts[group]++;
+			}
+		}
+	}
+	return counts;
+}

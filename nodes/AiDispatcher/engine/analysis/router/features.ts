@@ -4,11 +4,22 @@
  * the task families of the labelling rule found in the instruction, and the structural counts of the
  * heuristic analyser (not its length-driven score). Pure; cost is bounded by the analysed sample and `MAX_CONTENT_WORDS`.
  */
-import { analyseComplexity } from '../complexity';
+import { detectTask } from '../complexity';
 import { ANALYSIS_CUES, GENERATIVE_CUES, OUTPUT_STRUCTURE_CUES, REASONING_CUES, SHORT_ANSWER_CUES } from '../cues';
-import { countCues } from '../features';
-import type { ComplexityResult } from '../../types';
-import { TASK_FAMILIES } from './cues';
+import {
+	boundedSample,
+	countCodeBlocks,
+	countFigures,
+	countListItems,
+	countLogLines,
+	countMath,
+	countQuestions,
+	countStackFrames,
+	estimateTokens,
+	structuredDataLevel,
+} from '../features';
+import type { ComplexityFeature, TaskType } from '../../types';
+import { countGroups, cueIndex, TASK_FAMILIES } from './cues';
 import { splitPrompt, type PromptParts } from './instruction';
 
 /** log2 of the number of hash buckets the sparse features fall into. */
@@ -29,9 +40,23 @@ export interface RouterFeatures {
 	indices: number[];
 	values: number[];
 	parts: PromptParts;
-	/** The heuristic analyser's view of the same text (task, tokens, counts). */
-	heuristic: ComplexityResult;
+	/** The task the instruction asks for (the heuristic's task detection, on the instruction). */
+	task: TaskType;
+	tokens: number;
+	/** The structural measurements, by the heuristic analyser's names (rules read some of them). */
+	counts: ComplexityFeature[];
 }
+
+/** The rule's task families, then the heuristic's cue groups, matched in one pass over the instruction. */
+const INSTRUCTION_CUES = cueIndex([
+	...TASK_FAMILIES,
+	{ name: 'analysis', cues: ANALYSIS_CUES },
+	{ name: 'reasoning', cues: REASONING_CUES },
+	{ name: 'generative', cues: GENERATIVE_CUES },
+	{ name: 'structure', cues: OUTPUT_STRUCTURE_CUES },
+	{ name: 'short_answer', cues: SHORT_ANSWER_CUES },
+]);
+const FAMILIES = TASK_FAMILIES.length;
 
 const WORD = /[\p{L}\p{N}]+/gu;
 
@@ -53,14 +78,32 @@ export function bucketOf(name: string): number {
 /** Computes the router's features for one prompt. */
 export function routerFeatures(text: string): RouterFeatures {
 	const parts = splitPrompt(text);
-	const heuristic = analyseComplexity(text);
-	const out: RouterFeatures = { names: [], indices: [], values: [], parts, heuristic };
+	const sample = boundedSample(text);
+	const lower = parts.instruction.toLowerCase();
+	const hits = countGroups(lower, INSTRUCTION_CUES);
+	const m = {
+		code_blocks: countCodeBlocks(sample),
+		stack_trace_lines: countStackFrames(sample),
+		log_lines: countLogLines(sample),
+		list_items: countListItems(sample),
+		structured_data: structuredDataLevel(sample),
+		figures: countFigures(sample),
+		math: countMath(sample),
+	};
+	const task = detectTask(lower, {
+		codeBlocks: m.code_blocks,
+		stackFrames: m.stack_trace_lines,
+		logLines: m.log_lines,
+		analysisCues: hits[FAMILIES],
+		reasoningCues: hits[FAMILIES + 1],
+	});
+	const counts = Object.entries(m).map(([name, value]) => ({ name, value, contribution: 0 }));
+	const out: RouterFeatures = { names: [], indices: [], values: [], parts, task, tokens: estimateTokens(text), counts };
 
-	const instructionWords = words(parts.instruction);
-	addGroup(out, instructionGrams(instructionWords), 1);
+	addGroup(out, instructionGrams(words(parts.instruction)), 1);
 	addGroup(out, contentWords(parts.content), CONTENT_SCALE);
-	addDense(out, cueFeatures(parts.instruction.toLowerCase()));
-	addDense(out, structuralFeatures(heuristic, parts));
+	addDense(out, cueFeatures(hits));
+	addDense(out, structuralFeatures(m, task, parts));
 	return out;
 }
 
@@ -104,19 +147,14 @@ function addDense(out: RouterFeatures, features: Array<[string, number]>): void 
 
 const capped = (count: number, cap: number) => Math.min(count, cap) / cap;
 
-function cueFeatures(instruction: string): Array<[string, number]> {
-	const hits = TASK_FAMILIES.map((family) => countCues(instruction, family.cues));
-	const byTier = (tier: string) => hits.reduce((sum, h, i) => sum + (TASK_FAMILIES[i].tier === tier ? h : 0), 0);
+function cueFeatures(hits: number[]): Array<[string, number]> {
+	const byTier = (tier: string) => TASK_FAMILIES.reduce((sum, family, i) => sum + (family.tier === tier ? hits[i] : 0), 0);
 	return [
 		...TASK_FAMILIES.map((family, i): [string, number] => [`t:${family.name}`, capped(hits[i], 2)]),
 		['t:low_tasks', capped(byTier('low'), 3)],
 		['t:medium_tasks', capped(byTier('medium'), 3)],
 		['t:high_tasks', capped(byTier('high'), 3)],
-		['q:analysis', capped(countCues(instruction, ANALYSIS_CUES), 3)],
-		['q:reasoning', capped(countCues(instruction, REASONING_CUES), 3)],
-		['q:generative', capped(countCues(instruction, GENERATIVE_CUES), 3)],
-		['q:structure', capped(countCues(instruction, OUTPUT_STRUCTURE_CUES), 3)],
-		['q:short_answer', capped(countCues(instruction, SHORT_ANSWER_CUES), 2)],
+		...INSTRUCTION_CUES.groups.slice(FAMILIES).map((name, i): [string, number] => [`q:${name}`, capped(hits[FAMILIES + i], name === 'short_answer' ? 2 : 3)]),
 	];
 }
 
@@ -125,18 +163,17 @@ function cueFeatures(instruction: string): Array<[string, number]> {
  * Length is deliberately absent: by the labelling rule it decides nothing (a 1,300-word newsletter
  * reduced to one line is low, a 13-word proof request is high).
  */
-function structuralFeatures(h: ComplexityResult, parts: PromptParts): Array<[string, number]> {
-	const count = (name: string) => h.features.find((f) => f.name === name)?.value ?? 0;
+function structuralFeatures(m: Record<string, number>, task: TaskType, parts: PromptParts): Array<[string, number]> {
 	return [
 		['s:no_content', parts.content.length === 0 ? 1 : 0],
-		['s:code', capped(count('code_blocks'), 3)],
-		['s:stack', count('stack_trace_lines') >= 2 ? 1 : 0],
-		['s:log', capped(count('log_lines'), 20)],
-		['s:data', count('structured_data') / 2],
-		['s:questions', capped((parts.instruction.match(/[?？]/g) ?? []).length, 4)],
-		['s:list_items', capped(count('list_items'), 20)],
-		['s:figures', capped(count('figures'), 20)],
-		['s:math', capped(count('math'), 10)],
-		[`s:task_${h.task}`, 1],
+		['s:code', capped(m.code_blocks, 3)],
+		['s:stack', m.stack_trace_lines >= 2 ? 1 : 0],
+		['s:log', capped(m.log_lines, 20)],
+		['s:data', m.structured_data / 2],
+		['s:questions', capped(countQuestions(parts.instruction), 4)],
+		['s:list_items', capped(m.list_items, 20)],
+		['s:figures', capped(m.figures, 20)],
+		['s:math', capped(m.math, 10)],
+		[`s:task_${task}`, 1],
 	];
 }

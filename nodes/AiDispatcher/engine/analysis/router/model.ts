@@ -75,7 +75,7 @@ export function confidenceOf(p: readonly number[]): number {
 	return first - second;
 }
 
-/** What each feature added to `tier`'s logit over the mean of the other two, largest first. */
+/** The `count` features that added most to `tier`'s logit over the mean of the other two (by size; negative ones pushed away). */
 export function contributionsOf(
 	features: Pick<RouterFeatures, 'names' | 'indices' | 'values'>,
 	tier: Tier,
@@ -83,11 +83,23 @@ export function contributionsOf(
 	model: Pick<RouterModel, 'weights'> = SHIPPED_MODEL,
 ): Array<{ name: string; value: number; contribution: number }> {
 	const k = TIERS.indexOf(tier);
-	const rows = features.names.map((name, i) => {
+	const n = features.indices.length;
+	const contribution = new Float64Array(n);
+	for (let i = 0; i < n; i++) {
 		const base = features.indices[i] * 3;
-		const w = [model.weights[base], model.weights[base + 1], model.weights[base + 2]];
-		const others = (w[0] + w[1] + w[2] - w[k]) / 2;
-		return { name, value: features.values[i], contribution: features.values[i] * (w[k] - others) };
-	});
-	return rows.sort((a, b) => Math.abs(b.contribution) - Math.abs(a.contribution)).slice(0, count);
+		const w0 = model.weights[base];
+		const w1 = model.weights[base + 1];
+		const w2 = model.weights[base + 2];
+		const own = k === 0 ? w0 : k === 1 ? w1 : w2;
+		contribution[i] = features.values[i] * (own - (w0 + w1 + w2 - own) / 2);
+	}
+	const top: Array<{ name: string; value: number; contribution: number }> = [];
+	const taken = new Uint8Array(n);
+	for (let pick = 0; pick < Math.min(count, n); pick++) {
+		let best = -1;
+		for (let i = 0; i < n; i++) if (!taken[i] && (best < 0 || Math.abs(contribution[i]) > Math.abs(contribution[best]))) best = i;
+		taken[best] = 1;
+		top.push({ name: features.names[best], value: features.values[best], contribution: contribution[best] });
+	}
+	return top;
 }

@@ -33,17 +33,16 @@ export function routeComplexity(text: string, options: RouteOptions = {}): Compl
 	const example = near && options.examples ? { index: near.index, tier: options.examples[near.index].tier, similarity: round3(near.similarity), prompt: excerpt(options.examples[near.index].prompt) } : undefined;
 	const forced = options.complexity !== undefined && options.complexity !== 'auto';
 	const tier = forced ? (options.complexity as Tier) : (example?.tier ?? modelTier);
-	const heuristic = features.heuristic;
 	const explained = contributionsOf(features, tier, EXPLAINED_FEATURES, model).map(
 		(c): ComplexityFeature => ({ name: readable(c.name), value: round3(c.value), contribution: round3(c.contribution) }),
 	);
 	return {
 		score: round3((p[1] + 2 * p[2]) / 2),
 		tier,
-		task: options.task && options.task !== 'auto' ? options.task : heuristic.task,
-		tokens: heuristic.tokens,
+		task: options.task && options.task !== 'auto' ? options.task : features.task,
+		tokens: features.tokens,
 		// The router's reasons first, then the measured counts (rules read code_blocks, stack_trace_lines).
-		features: [...explained, ...heuristic.features.map((f) => ({ ...f, contribution: 0 }))],
+		features: [...explained, ...features.counts.map((f) => ({ ...f }))],
 		forced,
 		router: {
 			probabilities: { low: round3(p[0]), medium: round3(p[1]), high: round3(p[2]) },
