@@ -10,7 +10,7 @@
  *     by the engine against an oracle that sends each prompt to its labelled tier and against static
  *     baselines (always the high-tier model, always the medium one).
  *
- * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04).
+ * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
 import { DEFAULT_TIMEOUTS_MS, decide, dispatch, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
@@ -27,6 +27,7 @@ import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
+const REPLAY_ONLY = argv.includes('--replay-only');
 const TIME_SCALE = Number(argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? 0.04);
 
 const MODELS: ModelSpec[] = [
@@ -284,7 +285,7 @@ async function replayFigures(corpus: Labelled[], mix: Mix): Promise<void> {
 async function main(): Promise<void> {
 	const corpus = loadCorpus();
 	console.log(`AI Dispatcher bench · node ${process.version} · ${new Date().toISOString()}`);
-	engineFigures(corpus);
+	if (!REPLAY_ONLY) engineFigures(corpus);
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
 	const heldout = loadRouterCorpus().heldout;
 	for (const mix of MIXES) await replayFigures(heldout, mix);
