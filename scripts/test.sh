@@ -9,7 +9,7 @@
 #   5. build          npm run build
 #   5b. lint:dist     the compiled dist/**/*.js with n8n's community rules (what the scanner runs)
 #   6. unit tests     jest --selectProjects unit
-#   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator)
+#   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator; the hostile-server suite under Node 20 and Node 24)
 # Stops at the first failing step and exits with its status.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,6 +1,7 @@
 /**
  * What every operation of one execution shares: the credential's URLs, the engine's ports and the
- * model list discovered from Ollama (fetched at most once per execution).
+ * model list discovered from Ollama (fetched at most once per execution; a failure is remembered
+ * for `DISCOVERY_FAILURE_MEMORY_MS`, then tried again).
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
@@ -16,6 +17,18 @@ import type { ModelSpec } from '../engine/types';
 /** Timeout for Ollama's metadata endpoints (/api/tags, /api/ps, /api/version), in milliseconds. */
 export const METADATA_TIMEOUT_MS = 5_000;
 
+/**
+ * How long a failed Auto-Discover is remembered, in milliseconds: items asking within this time get
+ * the same error at once instead of each paying for /api/tags again (a hanging host costs 5 s each).
+ */
+export const DISCOVERY_FAILURE_MEMORY_MS = 5_000;
+
+/** One Auto-Discover in flight or done; `failedAtMs` once it failed (clock time). */
+interface DiscoveryAttempt {
+	models: Promise<ModelSpec[]>;
+	failedAtMs?: number;
+}
+
 export interface Session {
 	ctx: IExecuteFunctions;
 	ports: EnginePorts;
@@ -28,7 +41,7 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
 	const ports = enginePorts(ctx);
-	let discovered: Promise<ModelSpec[]> | undefined;
+	let discovered: DiscoveryAttempt | undefined;
 
 	/** /api/tags of the first host that answers (a dead host must not stop Auto-Discover while another is up). */
 	const listTags = async () => {
@@ -65,9 +78,14 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 			if (source !== 'auto') {
 				throw new DispatcherError('CONFIG_INVALID', `modelSource should be auto or list, got ${JSON.stringify(source)}`);
 			}
-			discovered ??= discover();
-			discovered.catch(() => (discovered = undefined));
-			return await discovered;
+			const nowMs = ports.clock.nowMs();
+			if (discovered?.failedAtMs !== undefined && nowMs - discovered.failedAtMs >= DISCOVERY_FAILURE_MEMORY_MS) discovered = undefined;
+			if (!discovered) {
+				const attempt: DiscoveryAttempt = { models: discover() };
+				attempt.models.catch(() => (attempt.failedAtMs = ports.clock.nowMs()));
+				discovered = attempt;
+			}
+			return await discovered.models;
 		},
 	};
 }

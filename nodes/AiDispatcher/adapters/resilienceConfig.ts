@@ -53,6 +53,8 @@ export function readResilience(ctx: IExecuteFunctions, itemIndex: number): Resil
 	};
 	const firstTokenMs = numberOption(raw, 'firstTokenTimeoutMs', 1, 3_600_000, false, ' ms');
 	if (firstTokenMs !== undefined) overrides.firstTokenTimeoutsMs = { low: firstTokenMs, medium: firstTokenMs, high: firstTokenMs };
+	const stallMs = numberOption(raw, 'stallTimeoutMs', 1, 3_600_000, false, ' ms');
+	if (stallMs !== undefined) overrides.stallTimeoutsMs = { low: stallMs, medium: stallMs, high: stallMs };
 	const connectTimeoutMs = numberOption(raw, 'connectTimeoutMs', 100, 3_600_000, false, ' ms');
 	if (connectTimeoutMs !== undefined) overrides.connectTimeoutMs = connectTimeoutMs;
 	const adaptive = raw.adaptiveTimeout;

@@ -112,6 +112,15 @@ export const optionProperties: INodeProperties[] = [
 				],
 			},
 			{
+				displayName: 'Stall Timeout (Ms)',
+				name: 'stallTimeoutMs',
+				type: 'number',
+				default: 10000,
+				typeOptions: { minValue: 100 },
+				description:
+					'Per-attempt limit for the wait between two streamed tokens once the first has arrived: a model that trickles or stops sending is cut off and the next one answers. Unset: 5 s low, 10 s medium, 15 s high tier.',
+			},
+			{
 				displayName: 'Timeout High Tier (Ms)',
 				name: 'timeoutHighMs',
 				type: 'number',

@@ -164,6 +164,7 @@ export async function dispatch(
 		const limits = {
 			totalMs: model.options.timeoutMs ?? config.timeoutsMs[model.tier],
 			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
+			stallMs: settings.stallTimeoutsMs[model.tier],
 		};
 		const tried = await tryModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports }, (host, l) =>
 			attemptModel(model, host, l, request, ports),
@@ -208,6 +209,7 @@ async function attemptModel(model: ModelSpec, baseUrl: string, limits: TryLimits
 			keepAlive,
 			timeoutMs: limits.totalMs,
 			firstTokenTimeoutMs: limits.firstTokenMs,
+			stallTimeoutMs: limits.stallMs,
 			signal: ports.signal,
 		}),
 	);

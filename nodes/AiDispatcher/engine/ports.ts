@@ -54,6 +54,8 @@ export interface GenerateCall {
 	timeoutMs: number;
 	/** Fails the call with kind `timeout` when no streamed line arrived within this many milliseconds. */
 	firstTokenTimeoutMs?: number;
+	/** Fails the call with kind `timeout` when, after the first line, no next line arrived within this many milliseconds. */
+	stallTimeoutMs?: number;
 	signal?: AbortSignal;
 }
 

@@ -138,6 +138,8 @@ export type FailureKind =
 	| 'empty'
 	| 'invalid_json'
 	| 'garbage'
+	/** The reply broke a size cap (a reply or line too long): garbage from that model, not retried on it. */
+	| 'too_large'
 	| 'aborted'
 	/** Not called: its circuit breaker is open on every host. */
 	| 'circuit_open';

@@ -69,6 +69,8 @@ describe('options', () => {
 		[{ timeoutLowMs: 0 }, 'options.timeoutLowMs should be a positive number of milliseconds, got number 0 [item 0]'],
 		[{ timeoutHighMs: -5 }, 'options.timeoutHighMs should be a positive number of milliseconds, got number -5 [item 0]'],
 		[{ firstTokenTimeoutMs: 0 }, 'options.firstTokenTimeoutMs should be a number from 1 to 3600000 ms, got number 0 [item 0]'],
+		[{ stallTimeoutMs: 0 }, 'options.stallTimeoutMs should be a number from 1 to 3600000 ms, got number 0 [item 0]'],
+		[{ stallTimeoutMs: 'never' }, 'options.stallTimeoutMs should be a number from 1 to 3600000 ms, got "never" [item 0]'],
 		[{ connectTimeoutMs: 50 }, 'options.connectTimeoutMs should be a number from 100 to 3600000 ms, got number 50 [item 0]'],
 		[{ connectTimeoutMs: 'soon' }, 'options.connectTimeoutMs should be a number from 100 to 3600000 ms, got "soon" [item 0]'],
 		[{ maxRetries: -1 }, 'options.maxRetries should be an integer from 0 to 10, got number -1 [item 0]'],

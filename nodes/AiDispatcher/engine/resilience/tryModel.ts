@@ -21,6 +21,8 @@ import { adaptiveTotalMs, firstTokenMs } from './timeouts';
 export interface TryLimits {
 	totalMs: number;
 	firstTokenMs: number;
+	/** Longest wait between two streamed lines after the first. */
+	stallMs: number;
 }
 
 export type CallResult = { ok: true; outcome: GenerateOutcome; response: unknown } | { ok: false; error: TransportError };
@@ -122,7 +124,11 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 
 async function callOnHost(spec: ModelTry, host: string, call: CallOnce): Promise<CallResult & { ms: number }> {
 	const totalMs = adaptiveTotalMs(spec.limits.totalMs, latencies(host, spec.model), spec.settings.adaptiveTimeout);
-	const limits = { totalMs, firstTokenMs: firstTokenMs(spec.limits.firstTokenMs, totalMs) };
+	const limits = {
+		totalMs,
+		firstTokenMs: firstTokenMs(spec.limits.firstTokenMs, totalMs),
+		stallMs: firstTokenMs(spec.limits.stallMs, totalMs),
+	};
 	const release = acquireHost(host);
 	const started = spec.ports.clock.nowMs();
 	const settled = await settle(call(host, limits));

@@ -27,6 +27,9 @@ export interface LearnedModelStats {
 const ewma = (previous: number | null, value: number): number =>
 	previous === null ? value : previous + EWMA_ALPHA * (value - previous);
 
+/** Only finite, non-negative figures are learned: one NaN or Infinity would stay in the average for good. */
+const isMeasure = (value: number): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
 const round1 = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
 
 export class LearnedStats {
@@ -59,7 +62,8 @@ export class LearnedStats {
 	/**
 	 * Records one item's attempts, each under the host it went to (`baseUrl` when it names none).
 	 * `usage` belongs to the successful (last) attempt. Cancelled attempts and circuit skips say
-	 * nothing about the model and are skipped.
+	 * nothing about the model and are skipped; a latency or speed that is negative, NaN or infinite
+	 * is not learned (the attempt still counts for the success rate).
 	 */
 	record(baseUrl: string, attempts: readonly Attempt[], usage: Usage | undefined, nowMs: number): void {
 		for (const attempt of attempts) {
@@ -69,8 +73,8 @@ export class LearnedStats {
 			entry.updatedAtMs = nowMs;
 			entry.successRate = ewma(entry.successRate, attempt.ok ? 1 : 0);
 			if (!attempt.ok) continue;
-			entry.latencyMs = ewma(entry.latencyMs, attempt.ms);
-			if (usage && usage.tokens_per_s > 0) entry.tokensPerS = ewma(entry.tokensPerS, usage.tokens_per_s);
+			if (isMeasure(attempt.ms)) entry.latencyMs = ewma(entry.latencyMs, attempt.ms);
+			if (usage && isMeasure(usage.tokens_per_s) && usage.tokens_per_s > 0) entry.tokensPerS = ewma(entry.tokensPerS, usage.tokens_per_s);
 		}
 	}
 
