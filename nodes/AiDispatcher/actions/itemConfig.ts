@@ -1,5 +1,6 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
 import { readItemOptions } from '../adapters/options';
+import { readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
 import { readSignalsSettings } from '../adapters/signals';
 import type { DispatchConfig } from '../engine/dispatch';
@@ -16,5 +17,6 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		timeZone: readTimeZone(session.ctx),
 		resilience,
 		...(signals ? { signals: { ...signals, prometheusUrl: session.connection.prometheusUrl } } : {}),
+		router: readRouterOptions(session.ctx, itemIndex),
 	};
 }

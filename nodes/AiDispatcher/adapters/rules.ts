@@ -10,7 +10,7 @@ import { parseJson } from '../engine/result';
 import type { Rule } from '../engine/rules/types';
 import { parseRules } from '../engine/rules/validate';
 
-const NUMERIC_FACTS = ['promptTokens', 'complexityScore', 'signal'];
+const NUMERIC_FACTS = ['promptTokens', 'complexityScore', 'complexityConfidence', 'signal'];
 const BOOLEAN_FACTS = ['containsCode', 'containsStackTrace'];
 const ORDERING = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 /** Parsed JSON rules by their text, for one execution: the field rarely changes between items. */

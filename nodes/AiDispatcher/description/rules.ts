@@ -5,6 +5,7 @@ import { TIER_OPTIONS } from './choices';
 const show = { show: { operation: ['generate', 'selectModel'] } };
 
 const FACT_OPTIONS = [
+	{ name: 'Complexity Confidence', value: 'complexityConfidence', description: "The router's confidence in its tier, 0 (unsure) to 1 (certain): e.g. below 0.3, use at least medium" },
 	{ name: 'Complexity Score', value: 'complexityScore', description: 'The measured score, 0 (trivial) to 1 (hardest)' },
 	{ name: 'Complexity Tier', value: 'complexityTier', description: 'The measured tier: low, medium or high' },
 	{ name: 'Contains Code', value: 'containsCode', description: 'Value: true or false' },

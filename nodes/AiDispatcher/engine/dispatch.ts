@@ -3,6 +3,9 @@
  * per-item entry points `planItem`/`runPlan` are in `plan.ts`.
  */
 import { analyseComplexity, type TierThresholds } from './analysis/complexity';
+import type { PreparedExample } from './analysis/router/examples';
+import type { OperatingPointName } from './analysis/router/model';
+import { routeComplexity } from './analysis/router/route';
 import { DispatcherError } from './errors';
 import type { ResilienceOverrides } from './resilience/settings';
 import { evaluateRules } from './rules/evaluate';
@@ -22,7 +25,11 @@ export interface DispatchConfig {
 	/** The candidate models, already resolved (configured list or auto-discovered). */
 	models: ModelSpec[];
 	timeoutsMs: Record<Tier, number>;
+	/** Which analysis picks the tier: the trained router (default) or the heuristic score with `thresholds`. */
+	analyser?: 'router' | 'heuristic';
 	thresholds?: TierThresholds;
+	/** The trained router's Quality ↔ Speed point and the workflow's routing examples. */
+	router?: RouterSettings;
 	/** The workflow's selection rules, already validated (engine/rules/validate.ts), in order. */
 	rules?: readonly Rule[];
 	/** IANA time zone for time-window rules (the workflow's); default UTC. */
@@ -39,6 +46,11 @@ export interface LiveSignalsConfig {
 	policy: PolicyConfig;
 	/** The credential's Prometheus URL; null: Ollama's /api/ps only. */
 	prometheusUrl: string | null;
+}
+
+export interface RouterSettings {
+	operatingPoint?: OperatingPointName;
+	examples?: readonly PreparedExample[];
 }
 
 /** Facts selection needs that the caller gathered (open breakers, loaded models, live signals). */
@@ -85,11 +97,10 @@ export function requireText(request: DispatchRequest): string {
 /** Analysis and selection only: what the Select Model operation returns. Pure. */
 export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: number, context: DecisionContext = {}): Choice {
 	const text = requireText(request);
-	const complexity = analyseComplexity(text, {
-		task: request.task,
-		complexity: request.complexity,
-		thresholds: config.thresholds,
-	});
+	const complexity =
+		config.analyser === 'heuristic'
+			? analyseComplexity(text, { task: request.task, complexity: request.complexity, thresholds: config.thresholds })
+			: routeComplexity(text, { task: request.task, complexity: request.complexity, ...config.router });
 	const rules = config.rules && config.rules.length > 0 ? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context)) : undefined;
 	const decision = selectModel(config.models, {
 		complexity,
@@ -111,6 +122,7 @@ function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchC
 		text,
 		tokens: complexity.tokens,
 		score: complexity.score,
+		confidence: complexity.router?.confidence,
 		tier: complexity.tier,
 		task: complexity.task,
 		codeBlocks: count('code_blocks'),

@@ -131,7 +131,7 @@ describe('AI Dispatcher node: Generate', () => {
 	});
 
 	it('auto-discovers models from /api/tags and tiers them by size', async () => {
-		const [out] = await run({ prompts: [TRACE, 'ok thanks'], params: { modelSource: 'auto' } }).result;
+		const [out] = await run({ prompts: [TRACE, 'What is the capital of France?'], params: { modelSource: 'auto' } }).result;
 		expect(out.map((o) => [o.json.model, o.json.tier])).toEqual([
 			['qwen2.5:7b', 'high'],
 			['llama3.2:3b', 'low'],

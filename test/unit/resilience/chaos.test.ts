@@ -32,7 +32,7 @@ afterAll(async () => {
 });
 
 it(`answers all ${ITEMS} items exactly once, in order and paired, in bounded time`, async () => {
-	const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} please summarize the weekly status update for the team`);
+	const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} please summarize the weekly status update for the team in one sentence`);
 	const tiers = ['low', 'medium', 'high'];
 	const { value, ms } = await timed(
 		runNode({

@@ -68,7 +68,7 @@ const config = (baseUrls: string[], resilience: ResilienceOverrides = {}): Dispa
 	timeoutsMs: DEFAULT_TIMEOUTS_MS,
 	resilience: { ...LIMITS, ...resilience },
 });
-const request = (i: number): DispatchRequest => ({ prompt: `#${i} summarize: lunch moved to 1pm`, task: 'auto', complexity: 'low', format: { type: 'text' } });
+const request = (i: number): DispatchRequest => ({ prompt: `#${i} summarize in one line: lunch moved to 1pm`, task: 'auto', complexity: 'low', format: { type: 'text' } });
 
 interface ItemRun {
 	result: DispatchResult;
@@ -154,7 +154,7 @@ describe('a host that accepts TCP and never answers', () => {
 				state,
 				baseUrl: sim.url,
 				credentials,
-				prompts: Array.from({ length: 16 }, (_, i) => `#${i} summarize: lunch moved to 1pm`),
+				prompts: Array.from({ length: 16 }, (_, i) => `#${i} summarize in one line: lunch moved to 1pm`),
 				options: { concurrency: 4, connectTimeoutMs: CONNECT_MS, firstTokenTimeoutMs: FIRST_TOKEN_MS },
 			}).result,
 		);

@@ -25,7 +25,7 @@ afterEach(async () => {
 	state = createDispatcherState();
 });
 
-const prompts = (n: number) => Array.from({ length: n }, (_, i) => `#${i} summarize: lunch moved to 1pm`);
+const prompts = (n: number) => Array.from({ length: n }, (_, i) => `#${i} summarize in one line: lunch moved to 1pm`);
 
 describe('every model down', () => {
 	it('hung: each item fails within the configured limits with its attempts listed, one error item per input', async () => {

@@ -138,7 +138,7 @@ const num = (result: unknown): number => Number((result as Array<{ value: [numbe
 describe('live signals with a real Prometheus', () => {
 	it('reads real values: memory from node_exporter, exporter series from the simulator, /api/ps; unknowns say why', async () => {
 		await h.waitForSeries('count_over_time(node_cpu_seconds_total{mode="idle"}[1m]) >= 2');
-		const [item] = await runNode({ sim: main, prompts: ['hello there'], signalOptions: { exporterSelector: 'job="main"' } });
+		const [item] = await runNode({ sim: main, prompts: ['What is the capital of France?'], signalOptions: { exporterSelector: 'job="main"' } });
 		const signals = item.signals as Record<string, any>;
 		expect(signals.prometheus).toBe('ok');
 		expect(signals.queries).toBe(10);

@@ -127,6 +127,7 @@ function operatorsFor(fact: FactName): readonly Operator[] {
 	switch (fact) {
 		case 'promptTokens':
 		case 'complexityScore':
+		case 'complexityConfidence':
 		case 'signal':
 			return NUMERIC_OPERATORS;
 		case 'containsCode':
@@ -153,6 +154,7 @@ function valueKind(fact: FactName, operator: Operator): ValueKind {
 	switch (fact) {
 		case 'promptTokens':
 		case 'complexityScore':
+		case 'complexityConfidence':
 		case 'signal':
 			return 'number';
 		case 'containsCode':

@@ -62,7 +62,7 @@ describe('decide and dispatch with rules', () => {
 	]);
 	if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
 	const config: DispatchConfig = { baseUrls: ['http://o'], models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: parsed.value, timeZone: 'UTC' };
-	const request: DispatchRequest = { prompt: 'Summarize: printer on floor 2 is out of toner', task: 'auto', complexity: 'auto', format: { type: 'text' } };
+	const request: DispatchRequest = { prompt: 'Is this email spam? Answer yes or no. WIN A FREE IPHONE NOW', task: 'auto', complexity: 'auto', format: { type: 'text' } };
 
 	it('records which rules matched and what each condition saw', () => {
 		const choice = decide(request, config, 0, { item: { priority: 'P1' } });
