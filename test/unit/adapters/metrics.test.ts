@@ -67,7 +67,8 @@ describe('metrics through the node', () => {
 	it('pushes cumulative figures after the execution, with the Pushgateway auth and not the Ollama key', async () => {
 		sim.setFault('phi3:mini', { kind: 'http500' });
 		const credentials = { baseUrl: sim.url, apiKey: 'ollama-secret', pushgatewayUrl: gatewayUrl, pushgatewayAuth: 'bearer', pushgatewayToken: 'pgw-token', metricsInstance: 'unit' };
-		const out = (await runNode({ baseUrl: sim.url, prompts: prompts(4), credentials, options: { maxRetries: 0 }, state }).result)[0];
+		// Complexity forced low: the items must start on the failing phi3:mini to fall back.
+		const out = (await runNode({ baseUrl: sim.url, prompts: prompts(4), credentials, options: { maxRetries: 0 }, params: { complexity: 'low' }, state }).result)[0];
 		expect(out).toHaveLength(4);
 		expect(received).toHaveLength(1);
 		const [push] = received;
