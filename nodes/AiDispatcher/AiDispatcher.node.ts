@@ -13,6 +13,7 @@ import { operationProperty } from './description/operation';
 import { optionProperties } from './description/options';
 import { ruleProperties } from './description/rules';
 import { signalProperties } from './description/signals';
+import { aiDispatcherApiTest } from './methods/credentialTest';
 import { getModels } from './methods/loadOptions';
 
 export class AiDispatcher implements INodeType {
@@ -22,14 +23,16 @@ export class AiDispatcher implements INodeType {
 		icon: { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ {"generate": "Generate", "selectModel": "Select Model", "status": "Status"}[$parameter["operation"]] }}',
 		description:
 			'Answers each item with the Ollama model that fits it (prompt complexity, your rules, live load) and falls back when a model fails',
 		defaults: { name: 'AI Dispatcher' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aiDispatcherApi', required: true }],
+		// Tested by the node, not by the credential's `test` request: that could only check the status
+		// code, so n8n's own HTML page on every path passed.
+		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
 		properties: [
 			operationProperty,
 			...inputProperties,
@@ -40,7 +43,7 @@ export class AiDispatcher implements INodeType {
 		],
 	};
 
-	methods = { loadOptions: { getModels } };
+	methods = { loadOptions: { getModels }, credentialTest: { aiDispatcherApiTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -6,7 +6,7 @@ import { dispatch } from '../engine/dispatch';
 import { firstLiveHost } from '../engine/resilience/liveness';
 import { settle } from '../engine/result';
 import { readDispatchConfig } from './itemConfig';
-import { resultJson } from './output';
+import { generateJson, simplifyOutput } from './output';
 import type { Session } from './session';
 import { itemSignals, learnFrom, trackedPorts } from './signals';
 
@@ -21,5 +21,5 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), context));
 	learnFrom(signalsHost, outcome, session.ports.clock.nowMs());
 	if (!outcome.ok) throw outcome.error;
-	return signals ? { ...resultJson(outcome.value), signals: signals.json } : resultJson(outcome.value);
+	return generateJson(outcome.value, simplifyOutput(session.ctx, itemIndex), signals?.json);
 }

@@ -7,7 +7,7 @@ import { openCircuits, pickHost } from '../engine/resilience/hosts';
 import { firstLiveHost } from '../engine/resilience/liveness';
 import { resolveResilience } from '../engine/resilience/settings';
 import { readDispatchConfig } from './itemConfig';
-import { complexityJson, decisionJson } from './output';
+import { complexityJson, decisionJson, simplifyOutput } from './output';
 import type { Session } from './session';
 import { itemSignals } from './signals';
 
@@ -28,9 +28,11 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		tier: decision.tier,
 		// The least busy host whose circuit for this model admits calls.
 		baseUrl: host ?? config.baseUrls[0],
-		complexity: complexityJson(complexity),
-		decision: decisionJson(decision),
+		reason: decision.reason,
 	};
+	if (simplifyOutput(session.ctx, itemIndex)) return json;
+	json.complexity = complexityJson(complexity);
+	json.decision = decisionJson(decision);
 	if (signals) json.signals = signals.json;
 	return json;
 }

@@ -2,6 +2,15 @@ import type { INodeProperties } from 'n8n-workflow';
 
 export const optionProperties: INodeProperties[] = [
 	{
+		displayName: 'Simplify Output',
+		name: 'simplifyOutput',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return only the answer, model, tier, a one-line reason and a summary of the attempts, instead of the full decision (complexity features, candidates, rules, every attempt, token usage and live signals)',
+		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
