@@ -1,6 +1,5 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
@@ -16,9 +15,9 @@ export class AiDispatcherApi implements ICredentialType {
 
 	displayName = 'AI Dispatcher API';
 
-	icon = 'file:aiDispatcher.svg' as const;
+	icon = { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/ai-dispatcher/n8n-nodes-ai-dispatcher#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-ai-dispatcher#credential';
 
 	properties: INodeProperties[] = [
 		{
@@ -136,10 +135,13 @@ export class AiDispatcherApi implements ICredentialType {
 		},
 	];
 
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
+	/**
+	 * A method, not an arrow-function field: n8n lists "Custom API Call" in the Operation list of
+	 * nodes whose credential description carries `authenticate`, and a prototype method is not part
+	 * of that description, while n8n's request helper still applies it. This auth splits Ollama and
+	 * Prometheus by URL and is not meant for the HTTP Request node.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url ?? ''}`;
 		const headers = { ...(requestOptions.headers ?? {}) };
 		for (const service of ['prometheus', 'pushgateway'] as const) {
@@ -161,37 +163,5 @@ export class AiDispatcherApi implements ICredentialType {
 		}
 		if (credentials.apiKey) headers.Authorization = `Bearer ${String(credentials.apiKey)}`;
 		return { ...requestOptions, headers };
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ String($credentials.baseUrl).split(",")[0].trim().replace(/\\/+$/, "") }}',
-			url: '/api/tags',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Ollama (or the proxy in front of it) rejected the API key (HTTP 401)',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'Access denied (HTTP 403): a proxy refused the request, or Ollama rejected the Host header (set OLLAMA_ORIGINS / OLLAMA_HOST)',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'No Ollama API at this URL (HTTP 404 on /api/tags): check the Ollama Base URL',
-				},
-			},
-		],
-	};
+	}
 }

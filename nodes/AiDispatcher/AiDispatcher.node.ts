@@ -10,6 +10,7 @@ import { router } from './actions/router';
 import { processState } from './adapters/state';
 import { nodeProperties } from './description/properties';
 import type { DispatcherState } from './engine/state';
+import { aiDispatcherApiTest } from './methods/credentialTest';
 import { getModels } from './methods/loadOptions';
 
 export class AiDispatcher implements INodeType {
@@ -19,18 +20,20 @@ export class AiDispatcher implements INodeType {
 		icon: { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ {"generate": "Generate", "selectModel": "Select Model", "status": "Status"}[$parameter["operation"]] }}',
 		description:
 			'Answers each item with the Ollama model that fits it (prompt complexity, your rules, live load) and falls back when a model fails',
 		defaults: { name: 'AI Dispatcher' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aiDispatcherApi', required: true }],
+		// Tested by the node, not by the credential's `test` request: that could only check the status
+		// code, so n8n's own HTML page on every path passed.
+		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
 		properties: nodeProperties,
 	};
 
-	methods = { loadOptions: { getModels } };
+	methods = { loadOptions: { getModels }, credentialTest: { aiDispatcherApiTest } };
 
 	/** n8n calls it with the execution context as `this`; the state comes from the constructor. */
 	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;

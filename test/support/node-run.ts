@@ -35,6 +35,8 @@ export function runNode(run: NodeRun): { result: Promise<INodeExecutionData[][]>
 			modelSource: 'list',
 			models: MODEL_LIST,
 			options: run.options ?? {},
+			// Scenario tests read the full decision (every attempt, candidates, usage).
+			simplifyOutput: false,
 			...run.params,
 		},
 	});

@@ -4,7 +4,7 @@ import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { planItem, runPlan } from '../engine/plan';
 import { readDispatchConfig } from './itemConfig';
-import { resultJson, withSignalsJson } from './output';
+import { generateJson, simplifyOutput } from './output';
 import type { Session } from './session';
 
 /** Generate: choose a model for the item and answer it, falling back through the candidates. */
@@ -14,5 +14,5 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 	const config = await readDispatchConfig(session, itemIndex);
 	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex) });
 	const result = await runPlan(plan, ports, state);
-	return withSignalsJson(resultJson(result), plan);
+	return generateJson(result, simplifyOutput(ctx, itemIndex), plan);
 }

@@ -4,7 +4,7 @@ import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { planItem } from '../engine/plan';
 import { readDispatchConfig } from './itemConfig';
-import { complexityJson, decisionJson, withSignalsJson } from './output';
+import { complexityJson, decisionJson, simplifyOutput, withSignalsJson } from './output';
 import type { Session } from './session';
 
 /** Select Model: the plan only, so another Ollama node can use {{ $json.model }} and {{ $json.baseUrl }}. */
@@ -13,15 +13,13 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 	const request = readRequest(ctx, itemIndex, 'selectModel');
 	const config = await readDispatchConfig(session, itemIndex);
 	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex) });
-	return withSignalsJson(
-		{
-			model: plan.decision.model,
-			tier: plan.decision.tier,
-			// The least busy host whose circuit for this model admits calls.
-			baseUrl: plan.host ?? config.baseUrls[0],
-			complexity: complexityJson(plan.complexity),
-			decision: decisionJson(plan.decision),
-		},
-		plan,
-	);
+	const json: IDataObject = {
+		model: plan.decision.model,
+		tier: plan.decision.tier,
+		// The least busy host whose circuit for this model admits calls.
+		baseUrl: plan.host ?? config.baseUrls[0],
+		reason: plan.decision.reason,
+	};
+	if (simplifyOutput(ctx, itemIndex)) return json;
+	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);
 }

@@ -5,6 +5,7 @@ import { isTransportError } from '../engine/errors';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import { METADATA_TIMEOUT_MS } from '../engine/installed';
+import { TIERS } from '../engine/types';
 import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
 
@@ -18,6 +19,8 @@ export async function execute(session: Session): Promise<IDataObject> {
 		version: first.version,
 		models: first.models,
 		loaded: first.loaded,
+		// What "Models: Auto-Discover" would use, by tier (first host).
+		autoDiscoveredTiers: first.tiers,
 		error: first.error,
 		hosts,
 		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
@@ -38,16 +41,18 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 	);
 	if (!fetched.ok) {
 		if (!isTransportError(fetched.error)) throw fetched.error;
-		return { baseUrl, reachable: false, version: null, models: [], loaded: [], error: fetched.error.message };
+		return { baseUrl, reachable: false, version: null, models: [], loaded: [], tiers: null, error: fetched.error.message };
 	}
 	const [version, tags, loaded] = fetched.value;
-	const tiers = new Map(tierDiscoveredModels(tags).map((m) => [m.name, m.tier]));
+	const discovered = tierDiscoveredModels(tags);
+	const tiers = new Map(discovered.map((m) => [m.name, m.tier]));
 	return {
 		baseUrl,
 		reachable: true,
 		version,
 		models: tags.map((t) => ({ ...t, discoveredTier: tiers.get(t.name) ?? null })),
 		loaded: loaded.map((l) => ({ ...l })),
+		tiers: Object.fromEntries(TIERS.map((tier) => [tier, discovered.filter((m) => m.tier === tier).map((m) => m.name)])),
 		error: null,
 	};
 }

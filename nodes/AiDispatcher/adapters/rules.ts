@@ -103,15 +103,24 @@ function uiAction(raw: IDataObject): IDataObject {
 	const action: IDataObject = {};
 	const kind = String(raw.actionType ?? 'none');
 	if (kind === 'useModel') action.useModel = raw.model;
-	if (kind === 'excludeModels') action.excludeModels = String(raw.model ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+	if (kind === 'excludeModels') action.excludeModels = modelList(raw.excludeModels ?? raw.model);
 	if (kind === 'useTier' || kind === 'maxTier' || kind === 'minTier') action[kind] = raw.tier;
-	if (typeof raw.timeoutMs === 'number' && raw.timeoutMs > 0) action.timeoutMs = raw.timeoutMs;
+	// "Call Options" holds only what the user added; workflows saved before it kept the three
+	// fields flat on the rule, with -1 / 0 meaning "unchanged".
+	const call = (raw.callOptions as IDataObject | undefined) ?? raw;
+	if (typeof call.timeoutMs === 'number' && call.timeoutMs > 0) action.timeoutMs = call.timeoutMs;
 	const options: IDataObject = {};
-	if (typeof raw.temperature === 'number' && raw.temperature >= 0) options.temperature = raw.temperature;
-	if (typeof raw.numPredict === 'number' && raw.numPredict > 0) options.num_predict = raw.numPredict;
+	if (typeof call.temperature === 'number' && call.temperature >= 0) options.temperature = call.temperature;
+	if (typeof call.numPredict === 'number' && call.numPredict > 0) options.num_predict = call.numPredict;
 	if (Object.keys(options).length > 0) action.options = options;
 	if (raw.stop === true) action.stop = true;
 	return action;
+}
+
+/** "Never Use Model": the dropdown's list, or a comma-separated text (expressions, older workflows). */
+function modelList(raw: unknown): string[] {
+	const names = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
+	return names.map((m) => m.trim()).filter(Boolean);
 }
 
 /** The workflow's time zone (Settings → Timezone, else the instance default). */

@@ -4,6 +4,15 @@ import { TIER_OPTIONS } from './choices';
 
 export const optionProperties: INodeProperties[] = [
 	{
+		displayName: 'Simplify Output',
+		name: 'simplifyOutput',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return only the answer, model, tier, a one-line reason and a summary of the attempts, instead of the full decision (complexity features, candidates, rules, every attempt, token usage and live signals)',
+		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',

@@ -126,6 +126,7 @@ async function runNode(run: Run): Promise<IDataObject[]> {
 			taskType: 'general',
 			signalOptions: { ...CALM, ...run.signalOptions },
 			signalQueries: scopedQueries(run),
+			simplifyOutput: false,
 			...run.params,
 		},
 	});
