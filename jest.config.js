@@ -15,6 +15,10 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
+			// One runtime check before any test (stops the run with one message when n8n is broken),
+			// and a teardown that kills every process the run spawned and left alive.
+			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
 	],
 };

@@ -3,16 +3,30 @@
 # the checkout so that fresh clones reuse it:
 #   - Node 24 from the npm registry (n8n 2.36+ refuses older Node);
 #   - a pinned n8n under that Node;
-#   - Prometheus and prometheus-node-exporter from Debian's packages (only with --prometheus).
-# Prints `KEY=value` lines (NODE24, N8N_BIN, PROMETHEUS, NODE_EXPORTER) on stdout; progress on stderr.
+#   - with --prometheus: Prometheus (with promtool), prometheus-node-exporter and
+#     prometheus-pushgateway from Debian's packages;
+#   - with --browser: Chromium from Debian's packages and a pinned puppeteer-core in the cache.
+# Every binary is run once (`--version`) before it is reported; an n8n install is marked complete
+# only after Node 24 loads its sqlite3 and `n8n --version` answers, and a cached one that fails that
+# check is repaired. Exits non-zero with a message naming what is broken.
+# Prints `KEY=value` lines on stdout: NODE24, N8N_BIN; PROMETHEUS, PROMTOOL, NODE_EXPORTER,
+# PUSHGATEWAY (--prometheus); CHROMIUM, PUPPETEER_CORE (--browser). Progress goes to stderr.
 # Safe to run concurrently: installs are serialised with flock and land atomically.
 set -euo pipefail
 
 CACHE="${AI_DISPATCHER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ai-dispatcher}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
+PUPPETEER_CORE_VERSION="${PUPPETEER_CORE_VERSION:-24.43.1}" # 24.x still runs on Node 20
 WANT_PROMETHEUS=0
-[ "${1:-}" = "--prometheus" ] && WANT_PROMETHEUS=1
+WANT_BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+  --prometheus) WANT_PROMETHEUS=1 ;;
+  --browser) WANT_BROWSER=1 ;;
+  *) echo "ensure-runtime.sh: unknown option $arg (known: --prometheus, --browser)" >&2; exit 2 ;;
+  esac
+done
 
 mkdir -p "$CACHE"
 log() { printf '[ensure-runtime] %s\n' "$*" >&2; }
@@ -45,7 +59,7 @@ build_sqlite3() {
 # A runtime is complete only when Node 24 can load sqlite3 from n8n's folder and n8n answers --version.
 verify_n8n() {
   local dir="$1"
-  (cd "$dir" && "$node_bin" -e "require('sqlite3')" >&2) || { log "sqlite3 does not load under Node $NODE24_VERSION in $dir"; return 1; }
+  (cd "$dir" && "$node_bin" -e "const db = new (require('sqlite3').Database)(':memory:'); db.get('select 1 as one', (e, r) => { if (e || r.one !== 1) throw e || new Error('select 1 returned ' + JSON.stringify(r)); db.close(); })" >&2) || { log "sqlite3 does not load under Node $NODE24_VERSION in $dir"; return 1; }
   local v
   v="$("$node_bin" "$dir/node_modules/n8n/bin/n8n" --version 2>/dev/null | tail -n 1)" || true
   [ "$v" = "$N8N_VERSION" ] || { log "n8n --version in $dir printed '$v', expected $N8N_VERSION"; return 1; }
@@ -84,13 +98,49 @@ fi
 echo "NODE24=$node_bin"
 echo "N8N_BIN=$n8n_bin"
 
+# Installs Debian packages whose binaries are missing (one apt run for all of them).
+apt_ensure() {
+  local missing=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  log "installing ${missing[*]} from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >&2 || log "apt-get update failed; trying the install with the current package lists"
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+# Runs `<binary> --version` (with extra arguments if given) and reports it as KEY=path.
+report_bin() {
+  local key="$1" bin="$2"
+  shift 2
+  local path
+  path="$(command -v "$bin")" || { log "$bin is not installed"; exit 1; }
+  "$path" "$@" --version >/dev/null 2>&1 || { log "$path does not run ($path $* --version failed)"; exit 1; }
+  echo "$key=$path"
+}
+
 if [ "$WANT_PROMETHEUS" = 1 ]; then
-  if ! command -v prometheus >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1; then
-    log "installing prometheus and prometheus-node-exporter from Debian's packages"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update >&2
-    apt-get install -y --no-install-recommends prometheus prometheus-node-exporter >&2
+  apt_ensure prometheus:prometheus promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
+    prometheus-pushgateway:prometheus-pushgateway
+  report_bin PROMETHEUS prometheus
+  report_bin PROMTOOL promtool
+  report_bin NODE_EXPORTER prometheus-node-exporter
+  report_bin PUSHGATEWAY prometheus-pushgateway
+fi
+
+if [ "$WANT_BROWSER" = 1 ]; then
+  apt_ensure chromium:chromium
+  # As root Chromium needs --no-sandbox; --headless keeps it from looking for a display.
+  report_bin CHROMIUM chromium --headless --no-sandbox
+  pptr_dir="$CACHE/puppeteer-core-$PUPPETEER_CORE_VERSION"
+  pptr_mod="$pptr_dir/node_modules/puppeteer-core"
+  if [ ! -f "$pptr_dir/.complete" ]; then
+    log "installing puppeteer-core $PUPPETEER_CORE_VERSION into $pptr_dir (no browser download: it drives Debian's chromium)"
+    tmp="$(mktemp -d "$CACHE/.puppeteer-XXXXXX")"
+    (cd "$tmp" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
+      "puppeteer-core@$PUPPETEER_CORE_VERSION" >&2)
+    touch "$tmp/.complete"
+    rm -rf "$pptr_dir" && mv "$tmp" "$pptr_dir"
   fi
-  echo "PROMETHEUS=$(command -v prometheus)"
-  echo "NODE_EXPORTER=$(command -v prometheus-node-exporter)"
+  node -e "require(process.argv[1])" "$pptr_mod" >&2 || { log "puppeteer-core in $pptr_mod does not load under $(node --version)"; exit 1; }
+  echo "PUPPETEER_CORE=$pptr_mod"
 fi

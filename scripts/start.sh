@@ -41,13 +41,17 @@ log "building"
 npm run --silent build
 
 # --- 2. runtime: Node 24 + n8n ----------------------------------------------------------------------
+# ensure-runtime.sh installs (once) or repairs the runtime and fails unless sqlite3 loads under Node 24
+# and `n8n --version` answers: stop here with its message rather than let n8n fail on its database.
+runtime_env="$(bash scripts/ensure-runtime.sh)" ||
+	die "the n8n runtime is broken (scripts/ensure-runtime.sh failed, see its messages above); nothing was started. Deleting ${AI_DISPATCHER_CACHE:-~/.cache/n8n-nodes-ai-dispatcher} makes the next run install it from scratch."
 NODE24="" N8N_BIN=""
 while IFS='=' read -r key value; do
 	case "$key" in
 	NODE24) NODE24="$value" ;;
 	N8N_BIN) N8N_BIN="$value" ;;
 	esac
-done < <(bash scripts/ensure-runtime.sh)
+done <<<"$runtime_env"
 [ -x "$NODE24" ] && [ -f "$N8N_BIN" ] || die "scripts/ensure-runtime.sh did not provide Node 24 and n8n"
 
 # --- 3. Ollama, or the simulator --------------------------------------------------------------------
