@@ -101,7 +101,7 @@ START_PGID=$!
 healthz() { curl -fsS --max-time 5 "http://127.0.0.1:$PORT/healthz" 2>/dev/null; }
 phase_seen=""
 while ! body="$(healthz)"; do
-	kill -0 -- "-$START_PGID" 2>/dev/null || { tail -n 40 "$START_LOG"; fail "npm install && npm start exited before n8n answered /healthz (log above)"; }
+	kill -0 "$START_PGID" 2>/dev/null || { tail -n 40 "$START_LOG"; fail "npm install && npm start exited before n8n answered /healthz (log above)"; }
 	[ $((SECONDS - t)) -lt 3600 ] || { tail -n 40 "$START_LOG"; fail "n8n did not answer /healthz within 60 minutes"; }
 	# Report the phases of start.sh as they appear in its log.
 	for marker in "added [0-9]* packages" "\[start\] building" "installing Node" "installing n8n" "compiling sqlite3" "NO REAL OLLAMA FOUND" "imported workflow" "n8n with AI Dispatcher"; do
