@@ -104,8 +104,8 @@ while ! body="$(healthz)"; do
 	kill -0 "$START_PGID" 2>/dev/null || { tail -n 40 "$START_LOG"; fail "npm install && npm start exited before n8n answered /healthz (log above)"; }
 	[ $((SECONDS - t)) -lt 3600 ] || { tail -n 40 "$START_LOG"; fail "n8n did not answer /healthz within 60 minutes"; }
 	# Report the phases of start.sh as they appear in its log.
-	for marker in "added [0-9]* packages" "\[start\] building" "installing Node" "installing n8n" "compiling sqlite3" "NO REAL OLLAMA FOUND" "imported workflow" "n8n with AI Dispatcher"; do
-		if [[ "$phase_seen" != *"|$marker|"* ]] && grep -q -- "$marker" "$START_LOG"; then
+	for marker in "added [0-9]* packages" "building$" "installing Node" "installing n8n" "compiling sqlite3" "NO REAL OLLAMA FOUND" "imported workflow" "n8n with AI Dispatcher"; do
+		if [[ "$phase_seen" != *"|$marker|"* ]] && grep -q -- "$marker" "$START_LOG" 2>/dev/null; then
 			phase_seen="$phase_seen|$marker|"
 			log "  npm start log: '$(grep -m1 -o -- "$marker.*" "$START_LOG" | cut -c1-90)' after $((SECONDS - t))s"
 		fi

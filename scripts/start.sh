@@ -30,13 +30,8 @@ port_in_use() {
 }
 
 # --- 1. dependencies and build --------------------------------------------------------------------
-stamp=node_modules/.ai-dispatcher-deps.sha256
-want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x node_modules/.bin/tsc ]; then
-	log "installing dev dependencies"
-	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-	cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1 >"$stamp"
-fi
+log "dev dependencies"
+bash scripts/install-deps.sh
 log "building"
 npm run --silent build
 

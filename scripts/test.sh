@@ -34,30 +34,12 @@ step() {
 	printf '\033[1;32m<== [%d/%d] %s ok (%ds)\033[0m\n' "$STEP" "$STEPS" "$title" $((SECONDS - t))
 }
 
-# Installs dev dependencies unless node_modules was installed from exactly this package.json and lock.
-install_deps() {
-	local stamp=node_modules/.ai-dispatcher-deps.sha256
-	local want
-	want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x node_modules/.bin/jest ]; then
-		echo "node_modules is up to date with package.json and package-lock.json"
-		return 0
-	fi
-	if [ -f package-lock.json ]; then
-		npm ci --no-audit --no-fund || return
-	else
-		npm install --no-audit --no-fund || return
-	fi
-	want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-	echo "$want" >"$stamp"
-}
-
 ensure_runtime() {
 	bash scripts/ensure-runtime.sh --prometheus
 }
 
 echo "n8n-nodes-ai-dispatcher tests: system node $(node --version), npm $(npm --version)"
-step "dependencies (npm ci)" install_deps
+step "dependencies (npm ci)" bash scripts/install-deps.sh
 step "runtime: Node 24, n8n, Prometheus (scripts/ensure-runtime.sh --prometheus)" ensure_runtime
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
