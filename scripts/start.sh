@@ -29,13 +29,11 @@ port_in_use() {
 	node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen(Number(process.argv[1]),'127.0.0.1',()=>s.close(()=>process.exit(1)))" "$1"
 }
 
-# --- 1. dependencies and build --------------------------------------------------------------------
+# --- 1. dependencies --------------------------------------------------------------------------------
 log "dev dependencies"
 bash scripts/install-deps.sh
-log "building"
-npm run --silent build
 
-# --- 2. runtime: Node 24 + n8n ----------------------------------------------------------------------
+# --- 2. runtime: Node 24 + n8n (checked before anything else is built or started) ----------------------
 # ensure-runtime.sh installs (once) or repairs the runtime and fails unless sqlite3 loads under Node 24
 # and `n8n --version` answers: stop here with its message rather than let n8n fail on its database.
 runtime_env="$(bash scripts/ensure-runtime.sh)" ||
@@ -48,6 +46,9 @@ while IFS='=' read -r key value; do
 	esac
 done <<<"$runtime_env"
 [ -x "$NODE24" ] && [ -f "$N8N_BIN" ] || die "scripts/ensure-runtime.sh did not provide Node 24 and n8n"
+
+log "building"
+npm run --silent build
 
 # --- 3. Ollama, or the simulator --------------------------------------------------------------------
 normalize_ollama() {
