@@ -149,6 +149,20 @@ if [ "$WANT_BROWSER" = 1 ]; then
     TMP_DIRS+=("$tmp")
     (cd "$tmp" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
       "puppeteer-core@$PUPPETEER_CORE_VERSION" >&2)
+    # Complete only once it has driven this chromium: open a page, read its title.
+    node -e "
+      const puppeteer = require(process.argv[1]);
+      (async () => {
+        const browser = await puppeteer.launch({ executablePath: process.argv[2], headless: true, args: ['--no-sandbox'] });
+        try {
+          const page = await browser.newPage();
+          await page.setContent('<title>ai-dispatcher</title>');
+          if ((await page.title()) !== 'ai-dispatcher') throw new Error('chromium did not render a page');
+        } finally {
+          await browser.close();
+        }
+      })().catch((e) => { console.error(e.message); process.exit(1); });" "$tmp/node_modules/puppeteer-core" "$(command -v chromium)" >&2 ||
+      { log "puppeteer-core $PUPPETEER_CORE_VERSION could not drive $(command -v chromium)"; exit 1; }
     touch "$tmp/.complete"
     rm -rf "$pptr_dir" && mv "$tmp" "$pptr_dir"
   fi
