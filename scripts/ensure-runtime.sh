@@ -38,6 +38,26 @@ if [ "${AI_DISPATCHER_RUNTIME_LOCKED:-}" != "$CACHE" ]; then
   exec env AI_DISPATCHER_RUNTIME_LOCKED="$CACHE" flock --close "$CACHE/.lock" bash "$0" "$@"
 fi
 
+# Installs Debian packages whose binaries are missing (one apt run for all of them).
+apt_ensure() {
+  local missing=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  log "installing ${missing[*]} from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >&2 || log "apt-get update failed; trying the install with the current package lists"
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+# Runs `<binary> --version` (with extra arguments if given) and reports it as KEY=path.
+report_bin() {
+  local key="$1" bin="$2"
+  shift 2
+  local path
+  path="$(command -v "$bin")" || { log "$bin is not installed"; exit 1; }
+  "$path" "$@" --version >/dev/null 2>&1 || { log "$path does not run ($path $* --version failed)"; exit 1; }
+  echo "$key=$path"
+}
+
 # Temp dirs of installs that did not land (a failed or interrupted install) are removed on exit.
 TMP_DIRS=()
 trap 'rm -rf "${TMP_DIRS[@]}"' EXIT
@@ -59,6 +79,7 @@ node_home="$(cd "$(dirname "$node_bin")/.." && pwd)"
 # against Node 24's own headers, explicitly, and let verify_n8n prove it loads.
 build_sqlite3() {
   local dir="$1"
+  apt_ensure make:make g++:g++ python3:python3 # node-gyp's toolchain
   log "compiling sqlite3 against Node $NODE24_VERSION's headers (1-2 minutes)"
   (cd "$dir/node_modules/sqlite3" &&
     PATH="$node_home/bin:$PATH" npm_config_build_from_source=true npm_config_nodedir="$node_home" \
@@ -107,26 +128,6 @@ fi
 
 echo "NODE24=$node_bin"
 echo "N8N_BIN=$n8n_bin"
-
-# Installs Debian packages whose binaries are missing (one apt run for all of them).
-apt_ensure() {
-  local missing=() pair
-  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
-  [ "${#missing[@]}" -eq 0 ] && return 0
-  log "installing ${missing[*]} from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update >&2 || log "apt-get update failed; trying the install with the current package lists"
-  apt-get install -y --no-install-recommends "${missing[@]}" >&2
-}
-# Runs `<binary> --version` (with extra arguments if given) and reports it as KEY=path.
-report_bin() {
-  local key="$1" bin="$2"
-  shift 2
-  local path
-  path="$(command -v "$bin")" || { log "$bin is not installed"; exit 1; }
-  "$path" "$@" --version >/dev/null 2>&1 || { log "$path does not run ($path $* --version failed)"; exit 1; }
-  echo "$key=$path"
-}
 
 if [ "$WANT_PROMETHEUS" = 1 ]; then
   apt_ensure prometheus:prometheus promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
