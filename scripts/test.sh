@@ -1,15 +1,18 @@
 #!/usr/bin/env bash
 # THE test command (`npm test`, also run by `.ci/run`). From a fresh clone on a fresh machine:
-#   1. dependencies   npm ci (npm install when there is no lock file), skipped when node_modules
-#                     already matches package.json + package-lock.json
-#   2. runtime        scripts/ensure-runtime.sh --prometheus: Node 24 + n8n in ~/.cache (once),
-#                     Prometheus + node_exporter from Debian's packages (once)
+#   1. dependencies   scripts/install-deps.sh: npm ci (npm install when there is no lock file),
+#                     skipped when node_modules already matches package.json + package-lock.json
+#   2. runtime        scripts/ensure-runtime.sh --prometheus: Node 24 + n8n in ~/.cache (once,
+#                     checked every run), Prometheus, promtool, node_exporter, Pushgateway from
+#                     Debian's packages (once)
 #   3. lint           npm run lint
 #   4. typecheck      npm run typecheck
 #   5. build          npm run build
 #   5b. lint:dist     the compiled dist/**/*.js with n8n's community rules (what the scanner runs)
 #   6. unit tests     jest --selectProjects unit
-#   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator)
+#   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator);
+#                     its global setup stops the run at once when the runtime is broken, its global
+#                     teardown kills every process the run left alive
 # Stops at the first failing step and exits with its status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
