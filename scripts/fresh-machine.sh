@@ -2,7 +2,7 @@
 # The hard proof that a newcomer's two README commands work: each in a fresh `git clone` of this
 # repository's committed HEAD (or the ref given), with an EMPTY runtime cache and an EMPTY npm cache
 # (AI_DISPATCHER_CACHE and npm_config_cache pointing at new temp dirs):
-#   1. `npm install && npm start`: waits until n8n answers GET /healthz, creates the owner account and
+#   1. `npm install && npm start`: waits until n8n answers GET /healthz and /healthz/readiness, creates the owner account and
 #      checks that n8n lists the AI Dispatcher node and its credential (GET /types/nodes.json,
 #      /types/credentials.json: what the editor loads), then stops it (the whole process group) and
 #      checks the port is free;
@@ -115,6 +115,14 @@ done
 record "start: npm install && npm start until /healthz answers" $((SECONDS - t))
 log "/healthz: $body"
 grep -q '"status":"ok"' <<<"$body" || fail "/healthz answered '$body', expected status ok"
+# /healthz answers while n8n still starts ("n8n is starting up"); /healthz/readiness once it serves.
+t=$SECONDS
+until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$PORT/healthz/readiness")" = 200 ]; do
+	kill -0 "$START_PGID" 2>/dev/null || { tail -n 40 "$START_LOG"; fail "n8n exited before it was ready (log above)"; }
+	[ $((SECONDS - t)) -lt 600 ] || fail "n8n answered /healthz but not /healthz/readiness within 10 minutes"
+	sleep 2
+done
+record "start: until /healthz/readiness answers 200" $((SECONDS - t))
 
 t=$SECONDS
 nodes="$WORK/nodes.json"
