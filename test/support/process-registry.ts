@@ -30,9 +30,25 @@ export function registerProcess(pid: number | undefined, group: boolean): void {
 	fs.appendFileSync(file, `${pid} ${started} ${group ? 'group' : 'pid'}\n`);
 }
 
+/** Command names of the live processes in process group `pgid` (fields 2 and 5 of /proc/<pid>/stat). */
+function groupMembers(pgid: number): string[] {
+	const names: string[] = [];
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		try {
+			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+			const close = stat.lastIndexOf(')');
+			if (Number(stat.slice(close + 2).split(' ')[2]) === pgid) names.push(stat.slice(stat.indexOf('(') + 1, close));
+		} catch {
+			// gone meanwhile
+		}
+	}
+	return names;
+}
+
 /**
  * Kills (SIGKILL) every registered process that is still the one registered, its whole group when
- * it led one. Returns what it killed, as `pid (group)` strings.
+ * it led one. Returns what it killed, as `<pid> (<command>)` or `group <pgid> (<commands>)`.
  */
 export function killRegistered(file: string): string[] {
 	if (!fs.existsSync(file)) return [];
@@ -46,16 +62,19 @@ export function killRegistered(file: string): string[] {
 			// The leader may be gone while its group (n8n's task runner) lives on: kill the group anyway
 			// when the leader is gone, or when it is still the registered process.
 			if (alive !== undefined && alive !== started) continue;
+			const members = groupMembers(pid);
+			if (members.length === 0) continue;
 			try {
 				process.kill(-pid, 'SIGKILL');
-				killed.push(`${pid} (group)`);
+				killed.push(`group ${pid} (${members.join(', ')})`);
 			} catch {
 				// no such group any more
 			}
 		} else if (alive === started) {
 			try {
+				const name = fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
 				process.kill(pid, 'SIGKILL');
-				killed.push(String(pid));
+				killed.push(`${pid} (${name})`);
 			} catch {
 				// already gone
 			}
