@@ -107,7 +107,7 @@ while ! body="$(healthz)"; do
 	for marker in "added [0-9]* packages" "building$" "installing Node" "installing n8n" "compiling sqlite3" "NO REAL OLLAMA FOUND" "imported workflow" "n8n with AI Dispatcher"; do
 		if [[ "$phase_seen" != *"|$marker|"* ]] && grep -q -- "$marker" "$START_LOG" 2>/dev/null; then
 			phase_seen="$phase_seen|$marker|"
-			log "  npm start log: '$(grep -m1 -o -- "$marker.*" "$START_LOG" | cut -c1-90)' after $((SECONDS - t))s"
+			log "  npm start log: '$(grep -m1 -- "$marker" "$START_LOG" | sed 's/\x1b\[[0-9;]*m//g; s/^ *//' | cut -c1-90)' after $((SECONDS - t))s"
 		fi
 	done
 	sleep 3
