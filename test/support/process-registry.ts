@@ -30,7 +30,7 @@ export function registerProcess(pid: number | undefined, group: boolean): void {
 	fs.appendFileSync(file, `${pid} ${started} ${group ? 'group' : 'pid'}\n`);
 }
 
-/** Command names of the live processes in process group `pgid` (fields 2 and 5 of /proc/<pid>/stat). */
+/** Command names of the live processes in process group `pgid` (fields 2, 3 and 5 of /proc/<pid>/stat). */
 function groupMembers(pgid: number): string[] {
 	const names: string[] = [];
 	for (const entry of fs.readdirSync('/proc')) {
@@ -38,7 +38,9 @@ function groupMembers(pgid: number): string[] {
 		try {
 			const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
 			const close = stat.lastIndexOf(')');
-			if (Number(stat.slice(close + 2).split(' ')[2]) === pgid) names.push(stat.slice(stat.indexOf('(') + 1, close));
+			const [state, , group] = stat.slice(close + 2).split(' ');
+			// A zombie is already dead (its parent has not reaped it yet): nothing to kill.
+			if (Number(group) === pgid && state !== 'Z') names.push(stat.slice(stat.indexOf('(') + 1, close));
 		} catch {
 			// gone meanwhile
 		}
