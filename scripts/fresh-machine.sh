@@ -18,6 +18,9 @@
 # system-wide by an earlier run stay installed. Needs: git, system Node >= 20 with npm, network to
 # the npm registry. Takes 20-45 minutes on a loaded two-core machine.
 set -euo pipefail
+# The whole script is one block, which bash reads completely before running it: editing this file
+# while a run (20-45 minutes) is under way cannot change what that run executes.
+{
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 
 KEEP=0 SHARED=0 ONLY_START=0 REF=HEAD
@@ -177,3 +180,5 @@ if [ "$rc" -ne 0 ]; then
 	sed 's/\x1b\[[0-9;]*m//g' "$CI_LOG" | tail -n 60
 	fail ".ci/run exited $rc (log above)"
 fi
+exit 0
+}
