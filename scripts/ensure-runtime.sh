@@ -5,7 +5,8 @@
 #   - a pinned n8n under that Node;
 #   - with --prometheus: Prometheus (with promtool), prometheus-node-exporter and
 #     prometheus-pushgateway from Debian's packages;
-#   - with --browser: Chromium from Debian's packages and a pinned puppeteer-core in the cache.
+#   - with --browser: Chromium from Debian's packages, checked by driving it with the project's
+#     puppeteer-core (a dev dependency, so run scripts/install-deps.sh first).
 # Every binary is run once (`--version`) before it is reported; an n8n install is marked complete
 # only after Node 24 loads its sqlite3 and `n8n --version` answers, and a cached one that fails that
 # check is repaired. Exits non-zero with a message naming what is broken.
@@ -17,7 +18,6 @@ set -euo pipefail
 CACHE="${AI_DISPATCHER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ai-dispatcher}"
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
-PUPPETEER_CORE_VERSION="${PUPPETEER_CORE_VERSION:-24.43.1}" # 24.x still runs on Node 20
 WANT_PROMETHEUS=0
 WANT_BROWSER=0
 for arg in "$@"; do
@@ -142,31 +142,22 @@ if [ "$WANT_BROWSER" = 1 ]; then
   apt_ensure chromium:chromium
   # As root Chromium needs --no-sandbox; --headless keeps it from looking for a display.
   report_bin CHROMIUM chromium --headless --no-sandbox
-  pptr_dir="$CACHE/puppeteer-core-$PUPPETEER_CORE_VERSION"
-  pptr_mod="$pptr_dir/node_modules/puppeteer-core"
-  if [ ! -f "$pptr_dir/.complete" ]; then
-    log "installing puppeteer-core $PUPPETEER_CORE_VERSION into $pptr_dir (no browser download: it drives Debian's chromium)"
-    tmp="$(mktemp -d "$CACHE/.puppeteer-XXXXXX")"
-    TMP_DIRS+=("$tmp")
-    (cd "$tmp" && PUPPETEER_SKIP_DOWNLOAD=1 npm install --no-save --no-package-lock --ignore-scripts --no-audit --no-fund \
-      "puppeteer-core@$PUPPETEER_CORE_VERSION" >&2)
-    # Complete only once it has driven this chromium: open a page, read its title.
-    node -e "
-      const puppeteer = require(process.argv[1]);
-      (async () => {
-        const browser = await puppeteer.launch({ executablePath: process.argv[2], headless: true, args: ['--no-sandbox'] });
-        try {
-          const page = await browser.newPage();
-          await page.setContent('<title>ai-dispatcher</title>');
-          if ((await page.title()) !== 'ai-dispatcher') throw new Error('chromium did not render a page');
-        } finally {
-          await browser.close();
-        }
-      })().catch((e) => { console.error(e.message); process.exit(1); });" "$tmp/node_modules/puppeteer-core" "$(command -v chromium)" >&2 ||
-      { log "puppeteer-core $PUPPETEER_CORE_VERSION could not drive $(command -v chromium)"; exit 1; }
-    touch "$tmp/.complete"
-    rm -rf "$pptr_dir" && mv "$tmp" "$pptr_dir"
-  fi
-  node -e "require(process.argv[1])" "$pptr_mod" >&2 || { log "puppeteer-core in $pptr_mod does not load under $(node --version)"; exit 1; }
+  # puppeteer-core is a dev dependency (test/browser/editor.test.ts imports it); prove that it
+  # drives this Chromium: open a page, read its title.
+  pptr_mod="$(cd "$(dirname "$0")/.." && pwd)/node_modules/puppeteer-core"
+  [ -f "$pptr_mod/package.json" ] || { log "puppeteer-core is not installed in $pptr_mod: run scripts/install-deps.sh"; exit 1; }
+  node -e "
+    const puppeteer = require(process.argv[1]);
+    (async () => {
+      const browser = await puppeteer.launch({ executablePath: process.argv[2], headless: true, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage();
+        await page.setContent('<title>ai-dispatcher</title>');
+        if ((await page.title()) !== 'ai-dispatcher') throw new Error('chromium did not render a page');
+      } finally {
+        await browser.close();
+      }
+    })().catch((e) => { console.error(e.message); process.exit(1); });" "$pptr_mod" "$(command -v chromium)" >&2 ||
+    { log "puppeteer-core in $pptr_mod could not drive $(command -v chromium) under $(node --version)"; exit 1; }
   echo "PUPPETEER_CORE=$pptr_mod"
 fi

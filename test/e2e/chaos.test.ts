@@ -68,6 +68,7 @@ const workflow = {
 						{ name: 'qwen2.5:7b', tier: 'high' },
 					],
 				},
+				simplifyOutput: false,
 				// The 2 s first-token limit cuts the injected hangs, not a healthy answer on a busy machine.
 				options: { concurrency: 4, firstTokenTimeoutMs: 2_000, retryDelayMs: 20, breakerCooldownMs: 300 },
 			},

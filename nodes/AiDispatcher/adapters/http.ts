@@ -5,6 +5,7 @@
 import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import type { HttpPort } from '../engine/ports';
+import { settle } from '../engine/result';
 import { beforeDeadline, guardBody, startDeadline } from '../transport/deadline';
 
 export const CREDENTIAL_TYPE = 'aiDispatcherApi';
@@ -35,10 +36,14 @@ export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions):
 		} else if (request.headers) {
 			options.headers = { ...request.headers };
 		}
-		const response = (await beforeDeadline(
-			deadline,
-			context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options) as Promise<FullResponse>,
-		)) as FullResponse;
+		const sent = await settle(
+			beforeDeadline(deadline, context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options) as Promise<FullResponse>),
+		);
+		if (!sent.ok) {
+			deadline.clear();
+			throw sent.error;
+		}
+		const response = sent.value;
 		const body = toChunks(response.body);
 		return {
 			status: response.statusCode,

@@ -5,7 +5,7 @@
 import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, Usage } from './types';
 
 export interface HttpRequest {
-	method: 'GET' | 'POST';
+	method: 'GET' | 'POST' | 'PUT';
 	url: string;
 	/** JSON-serialisable body; a string is sent as it is (set `headers['content-type']`). */
 	body?: unknown;
@@ -54,6 +54,8 @@ export interface GenerateCall {
 	timeoutMs: number;
 	/** Fails the call with kind `timeout` when no streamed line arrived within this many milliseconds. */
 	firstTokenTimeoutMs?: number;
+	/** Fails the call with kind `timeout` when, after the first line, no next line arrived within this many milliseconds. */
+	stallTimeoutMs?: number;
 	signal?: AbortSignal;
 }
 

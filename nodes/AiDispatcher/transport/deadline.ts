@@ -1,9 +1,26 @@
 /**
  * Enforces an HttpPort's `timeoutMs` over the whole exchange, headers and body, whatever the HTTP
- * library does with abort signals: every wait is raced against the deadline.
+ * library does with abort signals.
+ *
+ * Timers: n8n's community-node rules forbid `setTimeout`, so a timer is an `AbortSignal.timeout`
+ * with an `abort` listener attached directly (`startTimer`). Node keeps such a signal alive until it
+ * fires or the listener is removed; one reached only through `AbortSignal.any` is held weakly, and
+ * Node 20 loses it in a major GC (the deadline then never fires). Every timer here is cancelled as
+ * soon as the exchange ends. Each wait listens for the abort only while it lasts (`untilAborted`):
+ * nothing is chained onto a promise that lives as long as the request, so chunks already read are
+ * never kept reachable until the deadline.
  */
 import type { HttpRequest, HttpResponse } from '../engine/ports';
-import { settle } from '../engine/result';
+
+/**
+ * Calls `onFire` once after `ms` milliseconds (at least 1) unless the returned cancel function is
+ * called first. Safe against garbage collection on Node 20 and later (see above).
+ */
+export function startTimer(ms: number, onFire: () => void): () => void {
+	const signal = AbortSignal.timeout(Math.max(1, Math.round(ms)));
+	signal.addEventListener('abort', onFire, { once: true });
+	return () => signal.removeEventListener('abort', onFire);
+}
 
 /** Error an HttpPort throws when its own deadline passed (`code: 'ETIMEDOUT'`). */
 export function timeoutError(timeoutMs: number): Error {
@@ -15,52 +32,100 @@ export function abortError(): Error {
 	return Object.assign(new Error('request aborted'), { code: 'ABORT_ERR', name: 'AbortError' });
 }
 
-export interface Deadline {
-	/** Aborts when the deadline passes or the caller's signal aborts; pass it to the HTTP library. */
+/** A clock that aborts a signal: on its own timer, or when a caller's signal aborts first. */
+export interface Watch {
+	/** Aborts when the watch fires or the caller's signal aborts; pass it to the HTTP library. */
 	signal: AbortSignal;
-	/** Rejects like the deadline would; never resolves. */
-	expired: Promise<never>;
+	/** Why `signal` aborted (the error to throw), or null while it has not. */
+	reason(): Error | null;
+	/** Stops the clock and the caller-signal listener. Idempotent; call when the exchange ends. */
+	clear(): void;
 }
 
-/** Starts the clock for one request. */
-export function startDeadline(request: HttpRequest): Deadline {
-	const timer = AbortSignal.timeout(Math.max(1, request.timeoutMs));
-	const signal = request.signal ? AbortSignal.any([request.signal, timer]) : timer;
-	const expired = new Promise<never>((_, reject) => {
-		const fail = () => reject(request.signal?.aborted ? abortError() : timeoutError(request.timeoutMs));
-		if (signal.aborted) fail();
-		else signal.addEventListener('abort', fail, { once: true });
+/**
+ * A controller that aborts with `reason` when `fire` is called or `caller` aborts, and the means to
+ * stop listening. Shared by the deadline and the first-token/stall watch (firstToken.ts).
+ */
+export function abortScope(caller?: AbortSignal): { signal: AbortSignal; abort: (reason: Error) => void; reason: () => Error | null; detach: () => void } {
+	const controller = new AbortController();
+	let why: Error | null = null;
+	const abort = (reason: Error) => {
+		if (why) return;
+		why = reason;
+		detach();
+		controller.abort(reason);
+	};
+	const onCallerAbort = () => abort(abortError());
+	const detach = () => caller?.removeEventListener('abort', onCallerAbort);
+	if (caller?.aborted) abort(abortError());
+	else caller?.addEventListener('abort', onCallerAbort, { once: true });
+	return { signal: controller.signal, abort, reason: () => why, detach };
+}
+
+/** Starts the clock for one request (`request.timeoutMs`, at least 1 ms). */
+export function startDeadline(request: HttpRequest): Watch {
+	const scope = abortScope(request.signal);
+	const cancel = startTimer(request.timeoutMs, () => scope.abort(timeoutError(request.timeoutMs)));
+	return {
+		signal: scope.signal,
+		reason: scope.reason,
+		clear: () => {
+			cancel();
+			scope.detach();
+		},
+	};
+}
+
+/**
+ * Settles like `promise`, or rejects with the watch's reason as soon as its signal aborts. The abort
+ * listener is removed when `promise` settles, so nothing outlives one wait.
+ */
+export function untilAborted<T>(watch: Pick<Watch, 'signal' | 'reason'>, promise: Promise<T>): Promise<T> {
+	const why = () => watch.reason() ?? abortError();
+	if (watch.signal.aborted) {
+		promise.catch(() => undefined);
+		return Promise.reject(why());
+	}
+	return new Promise<T>((resolve, reject) => {
+		const onAbort = () => reject(why());
+		watch.signal.addEventListener('abort', onAbort, { once: true });
+		promise.then(
+			(value) => {
+				watch.signal.removeEventListener('abort', onAbort);
+				resolve(value);
+			},
+			(error: unknown) => {
+				watch.signal.removeEventListener('abort', onAbort);
+				reject(watch.reason() ?? error);
+			},
+		);
 	});
-	expired.catch(() => undefined);
-	return { signal, expired };
 }
 
-/** Races `promise` against the deadline; maps a library's abort error to ours. */
-export async function beforeDeadline<T>(deadline: Deadline, promise: Promise<T>): Promise<T> {
-	const raced = await settle(Promise.race([promise, deadline.expired]));
-	if (raced.ok) return raced.value;
-	if (deadline.signal.aborted) return await deadline.expired;
-	throw raced.error;
-}
+/** Waits for `promise` within the deadline; the deadline's error wins once it has fired. */
+export const beforeDeadline = untilAborted;
 
-/** Wraps a body so each chunk must arrive before the deadline; releases the source when done. */
-export function guardBody(
-	deadline: Deadline,
-	body: AsyncIterable<Uint8Array | string>,
-	release: () => void,
-): HttpResponse['body'] {
+/**
+ * Wraps a body so each chunk must arrive before the deadline. When the body ends, fails, or its
+ * reader stops early, the source is released (`release`, e.g. destroy the socket) and the clock cleared.
+ */
+export function guardBody(deadline: Watch, body: AsyncIterable<Uint8Array | string>, release: () => void): HttpResponse['body'] {
 	return {
 		async *[Symbol.asyncIterator]() {
 			const iterator = body[Symbol.asyncIterator]();
 			try {
 				while (true) {
-					const next = await beforeDeadline(deadline, iterator.next());
+					const next = await untilAborted(deadline, iterator.next());
 					if (next.done) return;
 					yield next.value;
 				}
 			} finally {
+				deadline.clear();
 				release();
 			}
 		},
 	};
 }
+
+/** The deadline of one request (a `Watch` on `timeoutMs`). */
+export type Deadline = Watch;

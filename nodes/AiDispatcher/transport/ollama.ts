@@ -6,28 +6,39 @@ import { TransportError } from '../engine/errors';
 import type { GenerateCall, GenerateOutcome, HttpPort, OllamaLoaded, OllamaPort, OllamaTag } from '../engine/ports';
 import type { Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
-import { parseParameterBillions } from '../engine/selection/tiers';
-import { excerpt, readLines, readText } from './body';
+import { parseParameterBillions } from './parameterSize';
+import { joinUrl } from './url';
+import { excerpt, readAll, readLines, readText, sizeLabel } from './body';
 import { networkError, statusError } from './errors';
-import { beforeFirstToken, startFirstTokenTimer } from './firstToken';
+import { startProgressWatch, withinProgress } from './firstToken';
 
-/** The final NDJSON chunk's metrics (all durations in nanoseconds). */
+/** The final NDJSON chunk's metrics (all durations in nanoseconds), as sent: checked in `usageFrom`. */
 interface WireFinal {
-	done?: boolean;
-	done_reason?: string;
-	total_duration?: number;
-	load_duration?: number;
-	prompt_eval_count?: number;
-	prompt_eval_duration?: number;
-	eval_count?: number;
-	eval_duration?: number;
+	done?: unknown;
+	done_reason?: unknown;
+	total_duration?: unknown;
+	load_duration?: unknown;
+	prompt_eval_count?: unknown;
+	prompt_eval_duration?: unknown;
+	eval_count?: unknown;
+	eval_duration?: unknown;
 }
 
+/** One NDJSON line, as sent: `parseChunk` checks the types. */
 interface WireChunk extends WireFinal {
-	response?: string;
-	message?: { content?: string };
-	error?: string;
+	response?: unknown;
+	message?: unknown;
+	error?: unknown;
 }
+
+/** The longest reply text accepted from one generation, in characters (8 MiB; a 128k-token answer is ~0.5 MiB). */
+export const MAX_REPLY_CHARS = 8 * 1024 * 1024;
+
+/** The longest /api/tags, /api/ps or /api/version reply accepted, in characters (8 MiB; 100 models are ~50 KiB). */
+export const MAX_METADATA_CHARS = 8 * 1024 * 1024;
+
+/** How much of an HTTP error's body is read for its message, in characters; the rest is not read. */
+export const MAX_ERROR_BODY_CHARS = 64_000;
 
 /** Builds the OllamaPort the engine uses, on top of any HttpPort. */
 export function createOllamaClient(http: HttpPort): OllamaPort {
@@ -40,27 +51,25 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
 	};
 }
 
-/** Joins a base URL and a path without doubling or losing the slash. */
-export function joinUrl(baseUrl: string, path: string): string {
-	return `${baseUrl.replace(/\/+$/, '')}${path}`;
-}
-
-/** Streams one generation (/api/generate for a prompt, /api/chat for messages). */
+/**
+ * Streams one generation (/api/generate for a prompt, /api/chat for messages) within the call's
+ * limits: `timeoutMs` in all (the HttpPort's deadline), `firstTokenTimeoutMs` to the first line,
+ * `stallTimeoutMs` between lines, `MAX_REPLY_CHARS` of text and `MAX_LINE_CHARS` per line.
+ */
 export async function generate(http: HttpPort, call: GenerateCall): Promise<GenerateOutcome> {
 	const { path, body } = wireRequest(call);
-	const firstToken = startFirstTokenTimer(call.firstTokenTimeoutMs, call.signal);
+	const watch = startProgressWatch({ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs }, call.signal);
 	const outcome = await settle(
-		beforeFirstToken(
-			firstToken,
+		withinProgress(
+			watch,
 			(async () => {
 				const url = joinUrl(call.baseUrl, path);
-				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, signal: firstToken.signal });
-				if (response.status >= 300) throw statusError(response.status, await readText(response.body, 64_000));
-				return await readStream(response.body, firstToken.arrived);
+				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, signal: watch.signal });
+				if (response.status >= 300) throw statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS));
+				return await readStream(response.body, watch.progressed);
 			})(),
 		),
 	);
-	firstToken.arrived();
 	if (!outcome.ok) throw networkError(outcome.error, call.signal?.aborted === true);
 	return outcome.value;
 }
@@ -81,16 +90,24 @@ function wireRequest(call: GenerateCall): { path: string; body: Record<string, u
 	return { path: '/api/generate', body };
 }
 
-async function readStream(body: AsyncIterable<Uint8Array | string>, onFirstLine: () => void): Promise<GenerateOutcome> {
-	let text = '';
+async function readStream(body: AsyncIterable<Uint8Array | string>, onLine: (charsSoFar: number) => void): Promise<GenerateOutcome> {
+	const parts: string[] = [];
+	let chars = 0;
 	for await (const line of readLines(body)) {
-		onFirstLine();
 		const chunk = parseChunk(line);
-		if (typeof chunk.error === 'string') throw new TransportError('stream_error', `error in stream: ${chunk.error}`);
-		text += chunk.response ?? chunk.message?.content ?? '';
-		if (chunk.done === true) return { text, usage: usageFrom(chunk) };
+		if (chunk.error !== undefined && chunk.error !== null) {
+			throw new TransportError('stream_error', `error in stream: ${typeof chunk.error === 'string' ? chunk.error : excerpt(JSON.stringify(chunk.error), 160)}`);
+		}
+		const piece = chunkText(chunk, line);
+		chars += piece.length;
+		if (chars > MAX_REPLY_CHARS) {
+			throw new TransportError('too_large', `reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without done:true (reply too large)`);
+		}
+		if (piece.length > 0) parts.push(piece);
+		onLine(chars);
+		if (chunk.done === true) return { text: parts.join(''), usage: usageFrom(chunk) };
 	}
-	throw new TransportError('truncated', `stream ended without a done:true line after ${text.length} characters`);
+	throw new TransportError('truncated', `stream ended without a done:true line after ${chars} characters`);
 }
 
 function parseChunk(line: string): WireChunk {
@@ -103,24 +120,69 @@ function parseChunk(line: string): WireChunk {
 	return parsed as WireChunk;
 }
 
-/** Converts Ollama's final-chunk metrics (nanoseconds) into the node's usage figures. */
+/** The text a line adds: `response` (/api/generate) or `message.content` (/api/chat), which must be strings. */
+function chunkText(chunk: WireChunk, line: string): string {
+	const wrongType = (field: string, value: unknown) =>
+		new TransportError('garbage', `reply line's "${field}" is ${describeType(value)}, not a string: "${excerpt(line, 80)}"`);
+	if (chunk.response !== undefined && chunk.response !== null) {
+		if (typeof chunk.response !== 'string') throw wrongType('response', chunk.response);
+		return chunk.response;
+	}
+	if (chunk.message !== undefined && chunk.message !== null) {
+		if (typeof chunk.message !== 'object' || Array.isArray(chunk.message)) throw wrongType('message', chunk.message);
+		const content = (chunk.message as { content?: unknown }).content;
+		if (content === undefined || content === null) return '';
+		if (typeof content !== 'string') throw wrongType('message.content', content);
+		return content;
+	}
+	return '';
+}
+
+function describeType(value: unknown): string {
+	if (Array.isArray(value)) return 'an array';
+	if (value === null) return 'null';
+	return typeof value === 'object' ? 'an object' : `a ${typeof value}`;
+}
+
+/** Counts above this are not believed (no context window holds a billion tokens). */
+const MAX_TOKEN_COUNT = 1e9;
+/** Durations above this are not believed: 30 days, in nanoseconds. */
+const MAX_DURATION_NS = 30 * 24 * 3600 * 1e9;
+/** Decode speeds above this are not believed, in tokens per second. */
+export const MAX_TOKENS_PER_S = 100_000;
+
+/**
+ * Converts Ollama's final-chunk metrics (nanoseconds) into the node's usage figures. A figure that
+ * is missing, not a number, negative, not finite or absurd (a count over 1e9 or not whole, a
+ * duration over 30 days, a speed over 100 000 tokens/s) becomes 0, "unknown", as if not sent.
+ */
 export function usageFrom(final: WireFinal): Usage {
-	const evalCount = num(final.eval_count);
-	const evalNs = num(final.eval_duration);
+	const evalCount = count(final.eval_count);
+	const evalNs = duration(final.eval_duration);
+	const tokensPerS = evalNs > 0 ? evalCount / (evalNs / 1e9) : 0;
 	return {
-		prompt_tokens: num(final.prompt_eval_count),
+		prompt_tokens: count(final.prompt_eval_count),
 		completion_tokens: evalCount,
-		total_ms: round1(num(final.total_duration) / 1e6),
-		load_ms: round1(num(final.load_duration) / 1e6),
-		tokens_per_s: evalNs > 0 ? round1(evalCount / (evalNs / 1e9)) : 0,
+		total_ms: round1(duration(final.total_duration) / 1e6),
+		load_ms: round1(duration(final.load_duration) / 1e6),
+		tokens_per_s: tokensPerS <= MAX_TOKENS_PER_S ? round1(tokensPerS) : 0,
 	};
+}
+
+function count(value: unknown): number {
+	return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TOKEN_COUNT ? value : 0;
+}
+
+function duration(value: unknown): number {
+	return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_NS ? value : 0;
 }
 
 async function getJson(http: HttpPort, url: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
 	const fetched = await settle(
 		(async () => {
 			const response = await http({ method: 'GET', url, timeoutMs, signal });
-			return { status: response.status, text: await readText(response.body) };
+			if (response.status >= 300) return { status: response.status, text: await readText(response.body, MAX_ERROR_BODY_CHARS) };
+			return { status: response.status, text: await readAll(response.body, MAX_METADATA_CHARS, url) };
 		})(),
 	);
 	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);

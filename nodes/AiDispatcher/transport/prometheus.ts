@@ -6,9 +6,13 @@
 import { TransportError } from '../engine/errors';
 import type { HttpPort, PromQueryResult, PromSample, PrometheusPort } from '../engine/ports';
 import { parseJson, settle } from '../engine/result';
-import { excerpt, readText } from './body';
+import { excerpt, readAll, readText } from './body';
 import { kindForStatus, networkError } from './errors';
-import { joinUrl } from './ollama';
+import { MAX_ERROR_BODY_CHARS } from './ollama';
+import { joinUrl } from './url';
+
+/** The longest query reply accepted, in characters; a longer one fails as `too_large` (the signal is then unknown). */
+export const MAX_PROMETHEUS_REPLY_CHARS = 4_000_000;
 
 /** Queries whose GET URL would be longer than this many characters are sent as a POST form. */
 export const MAX_GET_URL_CHARS = 2_000;
@@ -53,7 +57,11 @@ export async function instantQuery(
 							timeoutMs,
 							signal,
 						});
-			return { status: response.status, text: await readText(response.body, 4_000_000) };
+			const text =
+				response.status >= 300
+					? await readText(response.body, MAX_ERROR_BODY_CHARS)
+					: await readAll(response.body, MAX_PROMETHEUS_REPLY_CHARS, 'Prometheus');
+			return { status: response.status, text };
 		})(),
 	);
 	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);

@@ -7,14 +7,17 @@
  * attempts that waited for a timeout), and cooldowns pass by moving the engine's clock, not by
  * sleeping: the checks hold however busy the machine is. Wall times are printed.
  */
-import { dispatch, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
-import { getBreaker, latencies, resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { resolveResilience } from '../../../nodes/AiDispatcher/engine/resilience/settings';
 import { adaptiveTotalMs, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../nodes/AiDispatcher/engine/resilience/settings';
 import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { countingSleep, realPorts, testClock, type TestClock } from '../../support/real-ports';
+
+let state = createDispatcherState();
 
 const DEAD = 'qwen2.5:7b';
 let sim: OllamaSimulator;
@@ -27,7 +30,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	sim.clearFaults();
-	resetResilienceState();
+	state = createDispatcherState();
 });
 
 const models: ModelSpec[] = [
@@ -54,7 +57,7 @@ async function item(i: number, resilience: ResilienceOverrides, clock?: TestCloc
 	const sleep = countingSleep();
 	const deadBefore = sim.stats().generations[DEAD] ?? 0;
 	const started = performance.now();
-	const result = await dispatch(request(i), config(resilience), realPorts({ seed: i, clock, sleep: sleep.sleep }));
+	const result = await dispatch(request(i), config(resilience), state, realPorts({ seed: i, clock, sleep: sleep.sleep }));
 	const wallMs = performance.now() - started;
 	const answering = result.attempts[result.attempts.length - 1];
 	return {
@@ -79,7 +82,7 @@ describe('a dead model', () => {
 		expect(runs.map((r) => r.result.model)).toEqual(Array(12).fill('llama3.2:3b'));
 		const openedAt = runs.findIndex((r) => !r.triedDead);
 		expect(openedAt).toBe(2); // item 0: try + retry, item 1: the third failure opens it
-		expect(getBreaker(sim.url, DEAD).state).toBe('open');
+		expect(state.resilience.getBreaker(sim.url, DEAD).state).toBe('open');
 		const before = runs.slice(0, openedAt);
 		const after = runs.slice(openedAt);
 		expect(after.every((r) => !r.triedDead)).toBe(true);
@@ -139,7 +142,7 @@ describe('a hung model', () => {
 		expect(paid).toEqual([true, true, true, false, false, false, false, false, true, false, false, false]);
 		expect(recovered.result.model).toBe(DEAD);
 		expect(next.result.model).toBe(DEAD);
-		expect(getBreaker(sim.url, DEAD).state).toBe('closed');
+		expect(state.resilience.getBreaker(sim.url, DEAD).state).toBe('closed');
 	});
 });
 
@@ -147,12 +150,12 @@ describe('adaptive timeout', () => {
 	it('cuts a model that turned slow at a multiple of its learned p95, not the flat tier timeout', async () => {
 		const resilience = { adaptiveTimeout: { floorMs: 250, minSamples: 10, multiplier: 3 }, breaker: { failureThreshold: 100 } };
 		for (let i = 0; i < 10; i++) expect((await item(i, resilience)).result.model).toBe(DEAD);
-		const learnedLimitMs = adaptiveTotalMs(DEFAULT_TIMEOUTS_MS.high, latencies(sim.url, DEAD), resolveResilience(resilience).adaptiveTimeout);
+		const learnedLimitMs = adaptiveTotalMs(DEFAULT_TIMEOUTS_MS.high, state.resilience.latencies(sim.url, DEAD), resolveResilience(resilience).adaptiveTimeout);
 		sim.setFault(DEAD, { kind: 'slow', factor: 400 });
 		const r = await item(99, resilience);
 		const cut = r.result.attempts.find((a) => a.model === DEAD);
 		console.log(
-			`[adaptive] slow model cut after ${cut?.ms} ms; learned limit ${learnedLimitMs} ms (3 × p95 of ${latencies(sim.url, DEAD).length} answers), ` +
+			`[adaptive] slow model cut after ${cut?.ms} ms; learned limit ${learnedLimitMs} ms (3 × p95 of ${state.resilience.latencies(sim.url, DEAD).length} answers), ` +
 				`tier timeout ${DEFAULT_TIMEOUTS_MS.high} ms`,
 		);
 		expect(learnedLimitMs).toBeLessThan(DEFAULT_TIMEOUTS_MS.high);

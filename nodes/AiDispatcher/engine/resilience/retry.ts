@@ -6,7 +6,9 @@
  *   `empty`. These come and go.
  * - Not retried on the same model (the next host or candidate answers instead): `timeout` (it has
  *   already cost a whole timeout; paying it twice is what users complain about), `not_found` (404),
- *   `bad_request` (400), `invalid_json` (the model's answer, not the wire, was wrong).
+ *   `bad_request` (400), `invalid_json` (the model's answer, not the wire, was wrong), `too_large` (a
+ *   reply or line over its size cap: asking again would stream the same flood; it counts against the
+ *   breaker and the next host or model answers).
  * - `aborted` (the workflow was stopped) ends the item at once.
  */
 import type { FailureKind } from '../types';

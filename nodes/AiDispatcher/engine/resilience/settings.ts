@@ -4,7 +4,7 @@ import { DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
 import { DEFAULT_BREAKER_OPTIONS, validateBreakerOptions, type BreakerOptions } from './breaker';
 import { DEFAULT_CONNECT_TIMEOUT_MS, LIVENESS_WINDOW_MS } from './liveness';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
-import { DEFAULT_ADAPTIVE_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS, type AdaptiveTimeoutOptions } from './timeouts';
+import { DEFAULT_ADAPTIVE_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS, DEFAULT_STALL_TIMEOUTS_MS, type AdaptiveTimeoutOptions } from './timeouts';
 
 export interface ResilienceSettings {
 	retry: RetryOptions;
@@ -13,6 +13,8 @@ export interface ResilienceSettings {
 	adaptiveTimeout: AdaptiveTimeoutOptions;
 	/** Wait for the first streamed line, by tier, in milliseconds. */
 	firstTokenTimeoutsMs: Record<Tier, number>;
+	/** Longest wait between two streamed lines after the first, by tier, in milliseconds. */
+	stallTimeoutsMs: Record<Tier, number>;
 	/** Wait for a host to answer its liveness check (GET /), in milliseconds (see liveness.ts). */
 	connectTimeoutMs: number;
 	/** How long a host's answer (or failed check) is trusted, in milliseconds; `LIVENESS_WINDOW_MS` (not a node option). */
@@ -26,6 +28,7 @@ export interface ResilienceOverrides {
 	breaker?: Partial<BreakerOptions>;
 	adaptiveTimeout?: Partial<AdaptiveTimeoutOptions>;
 	firstTokenTimeoutsMs?: Partial<Record<Tier, number>>;
+	stallTimeoutsMs?: Partial<Record<Tier, number>>;
 	connectTimeoutMs?: number;
 	livenessWindowMs?: number;
 }
@@ -54,6 +57,7 @@ export function resolveResilience(overrides: ResilienceOverrides = {}): Resilien
 		breaker: validateBreakerOptions({ ...DEFAULT_BREAKER_OPTIONS, ...overrides.breaker }),
 		adaptiveTimeout: { ...DEFAULT_ADAPTIVE_TIMEOUT, ...overrides.adaptiveTimeout },
 		firstTokenTimeoutsMs: { ...DEFAULT_FIRST_TOKEN_TIMEOUTS_MS, ...overrides.firstTokenTimeoutsMs },
+		stallTimeoutsMs: { ...DEFAULT_STALL_TIMEOUTS_MS, ...overrides.stallTimeoutsMs },
 		connectTimeoutMs,
 		livenessWindowMs,
 	};

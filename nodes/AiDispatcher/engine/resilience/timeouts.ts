@@ -10,6 +10,14 @@ import type { Tier } from '../types';
 /** First-token limits by tier, in milliseconds (10 s / 20 s / 30 s): room for a cold model load. */
 export const DEFAULT_FIRST_TOKEN_TIMEOUTS_MS: Record<Tier, number> = { low: 10_000, medium: 20_000, high: 30_000 };
 
+/**
+ * Stall limits by tier, in milliseconds (5 s / 10 s / 15 s): the longest quiet spell allowed between
+ * two streamed lines after the first. Ollama sends a line per token, so a healthy model is far
+ * below this even on a CPU; a server that trickles or stops without closing is cut off here instead
+ * of at the total limit.
+ */
+export const DEFAULT_STALL_TIMEOUTS_MS: Record<Tier, number> = { low: 5_000, medium: 10_000, high: 15_000 };
+
 export interface AdaptiveTimeoutOptions {
 	/** Off: always the configured total timeout. */
 	enabled: boolean;
@@ -41,7 +49,7 @@ export function adaptiveTotalMs(configuredMs: number, latenciesMs: readonly numb
 	return Math.round(Math.max(Math.min(options.floorMs, configuredMs), Math.min(configuredMs, learned)));
 }
 
-/** The first-token limit for an attempt: never longer than the total limit. */
+/** The first-token (or stall) limit for an attempt: never longer than the total limit. */
 export function firstTokenMs(configuredFirstTokenMs: number, totalMs: number): number {
 	return Math.min(configuredFirstTokenMs, totalMs);
 }

@@ -27,10 +27,18 @@ export interface LearnedModelStats {
 const ewma = (previous: number | null, value: number): number =>
 	previous === null ? value : previous + EWMA_ALPHA * (value - previous);
 
+/** Only finite, non-negative figures are learned: one NaN or Infinity would stay in the average for good. */
+const isMeasure = (value: number): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+
 const round1 = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+
+/** Most (URL, model) pairs remembered; the least recently updated goes first. */
+export const MAX_LEARNED_ENTRIES = 512;
 
 export class LearnedStats {
 	private readonly stats = new Map<string, LearnedModelStats>();
+
+	constructor(private readonly maxEntries = MAX_LEARNED_ENTRIES) {}
 
 	private static key(baseUrl: string, model: string): string {
 		return `${baseUrl}|${model}`;
@@ -39,10 +47,13 @@ export class LearnedStats {
 	private entry(baseUrl: string, model: string): LearnedModelStats {
 		const key = LearnedStats.key(baseUrl, model);
 		let entry = this.stats.get(key);
-		if (!entry) {
+		if (entry) {
+			this.stats.delete(key); // re-insert: Map order is the LRU order
+		} else {
 			entry = { latencyMs: null, tokensPerS: null, successRate: null, samples: 0, inFlight: 0, updatedAtMs: 0 };
-			this.stats.set(key, entry);
+			if (this.stats.size >= this.maxEntries) this.stats.delete(this.stats.keys().next().value as string);
 		}
+		this.stats.set(key, entry);
 		return entry;
 	}
 
@@ -59,7 +70,8 @@ export class LearnedStats {
 	/**
 	 * Records one item's attempts, each under the host it went to (`baseUrl` when it names none).
 	 * `usage` belongs to the successful (last) attempt. Cancelled attempts and circuit skips say
-	 * nothing about the model and are skipped.
+	 * nothing about the model and are skipped; a latency or speed that is negative, NaN or infinite
+	 * is not learned (the attempt still counts for the success rate).
 	 */
 	record(baseUrl: string, attempts: readonly Attempt[], usage: Usage | undefined, nowMs: number): void {
 		for (const attempt of attempts) {
@@ -69,8 +81,8 @@ export class LearnedStats {
 			entry.updatedAtMs = nowMs;
 			entry.successRate = ewma(entry.successRate, attempt.ok ? 1 : 0);
 			if (!attempt.ok) continue;
-			entry.latencyMs = ewma(entry.latencyMs, attempt.ms);
-			if (usage && usage.tokens_per_s > 0) entry.tokensPerS = ewma(entry.tokensPerS, usage.tokens_per_s);
+			if (isMeasure(attempt.ms)) entry.latencyMs = ewma(entry.latencyMs, attempt.ms);
+			if (usage && isMeasure(usage.tokens_per_s) && usage.tokens_per_s > 0) entry.tokensPerS = ewma(entry.tokensPerS, usage.tokens_per_s);
 		}
 	}
 
@@ -96,14 +108,7 @@ export class LearnedStats {
 		}
 		return out;
 	}
-
-	clear(): void {
-		this.stats.clear();
-	}
 }
-
-/** The one store of this process. */
-export const learnedStats = new LearnedStats();
 
 /** Wraps an OllamaPort so every generation counts as in flight for its (URL, model) while it runs. */
 export function countInFlight(ollama: OllamaPort, stats: LearnedStats): OllamaPort {
