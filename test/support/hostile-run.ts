@@ -34,7 +34,8 @@ function runNode(baseUrl: string, prompts: string[], params: Record<string, unkn
 		credentials: { baseUrl },
 		continueOnFail: true,
 		items: prompts.map((prompt) => ({ json: { prompt } })),
-		params: { operation: 'generate', inputMode: 'prompt', prompt: (i: number) => prompts[i], modelSource: 'list', simplifyOutput: false, ...params },
+		// Complexity forced low: every item starts on the hostile (low-tier) model, whatever the router thinks of the prompt.
+		params: { operation: 'generate', inputMode: 'prompt', prompt: (i: number) => prompts[i], modelSource: 'list', simplifyOutput: false, complexity: 'low', ...params },
 	});
 	return new AiDispatcher().execute.call(ctx.execute);
 }
