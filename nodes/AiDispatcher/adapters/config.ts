@@ -31,7 +31,7 @@ export function show(value: unknown): string {
 	return `${typeof value} ${String(value)}`;
 }
 
-function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
 	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
 	throw configInvalid(`${field} should be one of ${allowed.join(', ')}, got ${show(value)}`);
 }
@@ -174,7 +174,7 @@ export function readModelList(ctx: IExecuteFunctions, itemIndex: number): ModelS
 	});
 }
 
-function readModelOptions(field: string, raw: IDataObject): ModelOptions {
+export function readModelOptions(field: string, raw: IDataObject): ModelOptions {
 	const options: ModelOptions = {};
 	const numeric = (key: 'temperature' | 'num_predict' | 'num_ctx' | 'timeoutMs', min: number) => {
 		const value = raw[key];
