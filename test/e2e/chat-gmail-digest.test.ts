@@ -9,7 +9,7 @@
  *     comparison (figures printed; no timed assertion).
  *
  * The simulator keeps realistic relative speeds (qwen2.5:7b decodes at 12 tok/s, phi3:mini at 45)
- * at timeScale 0.05. Needs `npm run build` first.
+ * at timeScale 0.25, so that model time, not n8n start-up, dominates the comparison. Needs `npm run build` first.
  */
 import type { OllamaSimulator } from '../support/ollama-simulator';
 import { startExample, type ExampleRun } from '../support/example-run';
@@ -38,7 +38,7 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 	const chainMs: Record<string, number> = {};
 
 	beforeAll(async () => {
-		example = await startExample('gmail-digest-chain.json', { timeScale: 0.05, numParallel: 2 });
+		example = await startExample('gmail-digest-chain.json', { timeScale: 0.25, numParallel: 2 });
 		({ n8n, sim } = example);
 		expect(example.workflow.id).toBe('gmailChainExample');
 	});
