@@ -31,6 +31,7 @@ export function show(value: unknown): string {
 	return `${typeof value} ${String(value)}`;
 }
 
+/** `value` when it is one of `allowed`; else a CONFIG_INVALID error naming `field` and the value. */
 export function oneOf<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
 	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
 	throw configInvalid(`${field} should be one of ${allowed.join(', ')}, got ${show(value)}`);
@@ -174,6 +175,7 @@ export function readModelList(ctx: IExecuteFunctions, itemIndex: number): ModelS
 	});
 }
 
+/** Checks a model options collection (temperature, num_predict, num_ctx, timeoutMs, keep_alive); errors name `field`. */
 export function readModelOptions(field: string, raw: IDataObject): ModelOptions {
 	const options: ModelOptions = {};
 	const numeric = (key: 'temperature' | 'num_predict' | 'num_ctx' | 'timeoutMs', min: number) => {
