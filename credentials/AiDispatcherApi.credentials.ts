@@ -1,23 +1,23 @@
 import type {
 	ICredentialDataDecryptedObject,
-	ICredentialTestRequest,
 	ICredentialType,
 	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
 /**
- * Where Ollama (one or more hosts) and, optionally, Prometheus live. Requests to the Prometheus URL
- * get Prometheus' auth; every other request gets the Ollama API key, when one is set.
+ * Where Ollama (one or more hosts) and, optionally, Prometheus and a Pushgateway live. Requests to
+ * the Prometheus or Pushgateway URL get that service's auth; every other request gets the Ollama
+ * API key, when one is set.
  */
 export class AiDispatcherApi implements ICredentialType {
 	name = 'aiDispatcherApi';
 
 	displayName = 'AI Dispatcher API';
 
-	icon = 'file:aiDispatcher.svg' as const;
+	icon = { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' } as const;
 
-	documentationUrl = 'https://github.com/ai-dispatcher/n8n-nodes-ai-dispatcher#credentials';
+	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-ai-dispatcher#credential';
 
 	properties: INodeProperties[] = [
 		{
@@ -81,63 +81,87 @@ export class AiDispatcherApi implements ICredentialType {
 			default: '',
 			displayOptions: { show: { prometheusAuth: ['bearer'] } },
 		},
+		{
+			displayName: 'Pushgateway URL',
+			name: 'pushgatewayUrl',
+			type: 'string',
+			default: '',
+			placeholder: 'http://127.0.0.1:9091',
+			description:
+				"Optional. A Prometheus Pushgateway that receives the dispatcher's metrics (models chosen, fallbacks, breakers, latency) after each execution.",
+		},
+		{
+			displayName: 'Pushgateway Authentication',
+			name: 'pushgatewayAuth',
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none' },
+				{ name: 'Basic Auth', value: 'basic' },
+				{ name: 'Bearer Token', value: 'bearer' },
+			],
+			default: 'none',
+		},
+		{
+			displayName: 'Pushgateway User',
+			name: 'pushgatewayUser',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { pushgatewayAuth: ['basic'] } },
+		},
+		{
+			displayName: 'Pushgateway Password',
+			name: 'pushgatewayPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { pushgatewayAuth: ['basic'] } },
+		},
+		{
+			displayName: 'Pushgateway Token',
+			name: 'pushgatewayToken',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { pushgatewayAuth: ['bearer'] } },
+		},
+		{
+			displayName: 'Metrics Instance',
+			name: 'metricsInstance',
+			type: 'string',
+			default: '',
+			placeholder: 'n8n-main',
+			description:
+				'Optional. The "instance" label of the pushed metrics. Leave empty for one label per n8n process (needed in queue mode, where workers share this credential).',
+		},
 	];
 
-	authenticate = async (
-		credentials: ICredentialDataDecryptedObject,
-		requestOptions: IHttpRequestOptions,
-	): Promise<IHttpRequestOptions> => {
+	/**
+	 * A method, not an arrow-function field: n8n lists "Custom API Call" in the Operation list of
+	 * nodes whose credential description carries `authenticate`, and a prototype method is not part
+	 * of that description, while n8n's request helper still applies it. This auth splits Ollama and
+	 * Prometheus by URL and is not meant for the HTTP Request node.
+	 */
+	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url ?? ''}`;
-		const prometheusUrl = String(credentials.prometheusUrl ?? '').trim().replace(/\/+$/, '');
 		const headers = { ...(requestOptions.headers ?? {}) };
-		if (prometheusUrl !== '' && target.startsWith(prometheusUrl)) {
-			if (credentials.prometheusAuth === 'basic') {
+		for (const service of ['prometheus', 'pushgateway'] as const) {
+			const url = String(credentials[`${service}Url`] ?? '').trim().replace(/\/+$/, '');
+			if (url === '' || !target.startsWith(url)) continue;
+			const auth = credentials[`${service}Auth`];
+			if (auth === 'basic') {
 				return {
 					...requestOptions,
 					auth: {
-						username: String(credentials.prometheusUser ?? ''),
-						password: String(credentials.prometheusPassword ?? ''),
+						username: String(credentials[`${service}User`] ?? ''),
+						password: String(credentials[`${service}Password`] ?? ''),
 					},
 				};
 			}
-			if (credentials.prometheusAuth === 'bearer' && credentials.prometheusToken) {
-				headers.Authorization = `Bearer ${String(credentials.prometheusToken)}`;
-			}
+			const token = credentials[`${service}Token`];
+			if (auth === 'bearer' && token) headers.Authorization = `Bearer ${String(token)}`;
 			return { ...requestOptions, headers };
 		}
 		if (credentials.apiKey) headers.Authorization = `Bearer ${String(credentials.apiKey)}`;
 		return { ...requestOptions, headers };
-	};
-
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{ String($credentials.baseUrl).split(",")[0].trim().replace(/\\/+$/, "") }}',
-			url: '/api/tags',
-			method: 'GET',
-		},
-		rules: [
-			{
-				type: 'responseCode',
-				properties: {
-					value: 401,
-					message: 'Ollama (or the proxy in front of it) rejected the API key (HTTP 401)',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 403,
-					message:
-						'Access denied (HTTP 403): a proxy refused the request, or Ollama rejected the Host header (set OLLAMA_ORIGINS / OLLAMA_HOST)',
-				},
-			},
-			{
-				type: 'responseCode',
-				properties: {
-					value: 404,
-					message: 'No Ollama API at this URL (HTTP 404 on /api/tags): check the Ollama Base URL',
-				},
-			},
-		],
-	};
+	}
 }

@@ -85,12 +85,13 @@ echo "NODE24=$node_bin"
 echo "N8N_BIN=$n8n_bin"
 
 if [ "$WANT_PROMETHEUS" = 1 ]; then
-  if ! command -v prometheus >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1; then
+  if ! command -v prometheus >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1 || ! command -v prometheus-pushgateway >/dev/null 2>&1; then
     log "installing prometheus and prometheus-node-exporter from Debian's packages"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update >&2
-    apt-get install -y --no-install-recommends prometheus prometheus-node-exporter >&2
+    apt-get install -y --no-install-recommends prometheus prometheus-node-exporter prometheus-pushgateway >&2
   fi
   echo "PROMETHEUS=$(command -v prometheus)"
   echo "NODE_EXPORTER=$(command -v prometheus-node-exporter)"
+  echo "PUSHGATEWAY=$(command -v prometheus-pushgateway)"
 fi

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/.."
 
 T0=$SECONDS
 STEP=0
-STEPS=8
+STEPS=9
 
 step() {
 	local title="$1"
@@ -67,6 +67,7 @@ RESULTS="$(mktemp -d)"
 trap 'rm -rf "$RESULTS"' EXIT
 step "unit tests" npx --no-install jest --selectProjects unit --json --outputFile="$RESULTS/unit.json"
 step "e2e tests (real n8n, real Prometheus, Ollama simulator)" npx --no-install jest --selectProjects e2e --runInBand --json --outputFile="$RESULTS/e2e.json"
+step "browser test (headless Chromium on the n8n editor)" npx --no-install jest --selectProjects browser --runInBand --json --outputFile="$RESULTS/browser.json"
 
 printf '\n\033[1;32mAll %d steps passed in %ds.\033[0m\n' "$STEPS" $((SECONDS - T0))
 # One closing line over both jest projects, in the plain form CI reads.

@@ -7,12 +7,10 @@ import {
 } from 'n8n-workflow';
 
 import { router } from './actions/router';
-import { inputProperties } from './description/input';
-import { modelProperties } from './description/models';
-import { operationProperty } from './description/operation';
-import { optionProperties } from './description/options';
-import { ruleProperties } from './description/rules';
-import { signalProperties } from './description/signals';
+import { processState } from './adapters/state';
+import { nodeProperties } from './description/properties';
+import type { DispatcherState } from './engine/state';
+import { aiDispatcherApiTest } from './methods/credentialTest';
 import { getModels } from './methods/loadOptions';
 
 export class AiDispatcher implements INodeType {
@@ -22,27 +20,28 @@ export class AiDispatcher implements INodeType {
 		icon: { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] }}',
+		subtitle: '={{ {"generate": "Generate", "selectModel": "Select Model", "status": "Status"}[$parameter["operation"]] }}',
 		description:
 			'Answers each item with the Ollama model that fits it (prompt complexity, your rules, live load) and falls back when a model fails',
 		defaults: { name: 'AI Dispatcher' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'aiDispatcherApi', required: true }],
-		properties: [
-			operationProperty,
-			...inputProperties,
-			...modelProperties,
-			...ruleProperties,
-			...optionProperties,
-			...signalProperties,
-		],
+		// Tested by the node, not by the credential's `test` request: that could only check the status
+		// code, so n8n's own HTML page on every path passed.
+		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
+		properties: nodeProperties,
 	};
 
-	methods = { loadOptions: { getModels } };
+	methods = { loadOptions: { getModels }, credentialTest: { aiDispatcherApiTest } };
 
-	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+	/** n8n calls it with the execution context as `this`; the state comes from the constructor. */
+	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+	/** @param state what this node remembers across executions: n8n passes none (the process's); tests their own */
+	constructor(state: DispatcherState = processState) {
+		this.execute = async function (this: IExecuteFunctions) {
+			return await router.call(this, state);
+		};
 	}
 }

@@ -9,9 +9,13 @@ import {
 } from 'n8n-workflow';
 import { supplyModel } from '@n8n/ai-node-sdk';
 
-import { METADATA_TIMEOUT_MS, openSession } from '../AiDispatcher/actions/session';
+import { openSession } from '../AiDispatcher/actions/session';
+import { METADATA_TIMEOUT_MS } from '../AiDispatcher/engine/installed';
 import { toNodeError } from '../AiDispatcher/adapters/errors';
 import { n8nHttpPort } from '../AiDispatcher/adapters/http';
+import { processState } from '../AiDispatcher/adapters/state';
+import type { DispatcherState } from '../AiDispatcher/engine/state';
+import { aiDispatcherApiTest } from '../AiDispatcher/methods/credentialTest';
 import { getModels } from '../AiDispatcher/methods/loadOptions';
 import { callLog } from './call/callLog';
 import { readChatSettings } from './call/settings';
@@ -33,26 +37,40 @@ export class LmChatAiDispatcher implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.AiLanguageModel],
 		outputNames: ['Model'],
-		credentials: [{ name: 'aiDispatcherApi', required: true }],
+		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
 		properties: chatModelProperties,
 	};
 
-	methods = { loadOptions: { getModels } };
+	methods = { loadOptions: { getModels }, credentialTest: { aiDispatcherApiTest } };
 
-	async supplyData(this: ISupplyDataFunctions, itemIndex: number): Promise<SupplyData> {
-		try {
-			// The main node's readers take an execution context; a sub-node's context offers the same
-			// calls they use (parameters, credentials, HTTP helper, cancel signal, logger, input items).
-			const session = await openSession(this as unknown as IExecuteFunctions);
-			const settings = readChatSettings(this, itemIndex);
-			const http = n8nHttpPort(this as unknown as IExecuteFunctions);
-			const runtime = { session, itemIndex, settings, toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.signal) };
-			const prefix = randomUUID().slice(0, 8);
-			let calls = 0;
-			const model = new DispatcherChatModel(runtime, callLog(this, itemIndex), () => `call_${prefix}_${++calls}`);
-			return supplyModel(this, model);
-		} catch (error) {
-			throw toNodeError(this.getNode(), error, itemIndex);
-		}
+	/** n8n calls it with the sub-node's context as `this`; the state comes from the constructor. */
+	supplyData: (this: ISupplyDataFunctions, itemIndex: number) => Promise<SupplyData>;
+
+	/**
+	 * @param state what the model remembers across calls and executions: n8n passes none (the
+	 * process's, shared with the AI Dispatcher node: breakers, learned stats, signals, metrics); tests their own
+	 */
+	constructor(state: DispatcherState = processState) {
+		this.supplyData = async function (this: ISupplyDataFunctions, itemIndex: number) {
+			return await supplyDispatcherModel(this, itemIndex, state);
+		};
+	}
+}
+
+/** The model for item `itemIndex` of the root node, remembering into `state`. */
+async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: number, state: DispatcherState): Promise<SupplyData> {
+	try {
+		// The main node's readers take an execution context; a sub-node's context offers the same
+		// calls they use (parameters, credentials, HTTP helper, cancel signal, logger, input items).
+		const session = await openSession(self as unknown as IExecuteFunctions, state);
+		const settings = readChatSettings(self, itemIndex);
+		const http = n8nHttpPort(self as unknown as IExecuteFunctions);
+		const runtime = { session, itemIndex, settings, toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.signal) };
+		const prefix = randomUUID().slice(0, 8);
+		let calls = 0;
+		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);
+		return supplyModel(self, model);
+	} catch (error) {
+		throw toNodeError(self.getNode(), error, itemIndex);
 	}
 }

@@ -50,8 +50,18 @@ export function splitOf(corpus: CorpusEntry[], split: Split): CorpusEntry[] {
 	return corpus.filter((e) => isHoldout(e.id) === (split === 'holdout'));
 }
 
+/** What the figures need of a labelled prompt (the legacy corpus and the router corpus both fit). */
+export interface Labelled {
+	id: string;
+	source: string;
+	tier: Tier;
+	text: string;
+	/** Language code; absent for the legacy corpus, whose languages come from `languageOf`. */
+	lang?: string;
+}
+
 export interface Prediction {
-	entry: CorpusEntry;
+	entry: Labelled;
 	predicted: Tier;
 	score: number;
 }
@@ -87,7 +97,7 @@ function emptyConfusion(): Record<Tier, Record<Tier, number>> {
 	return { low: row(), medium: row(), high: row() };
 }
 
-function accuracyBy(predictions: Prediction[], key: (e: CorpusEntry) => string) {
+function accuracyBy(predictions: Prediction[], key: (e: Labelled) => string) {
 	const groups: Record<string, { count: number; accuracy: number }> = {};
 	const hits: Record<string, number> = {};
 	for (const p of predictions) {
@@ -116,7 +126,7 @@ export function figuresOf(predictions: Prediction[]): Figures {
 		highPrecision: predictedHigh === 0 ? 1 : confusion.high.high / predictedHigh,
 		belowHigh: (count - predictedHigh) / count,
 		lowToHigh: labeledLow === 0 ? 0 : confusion.low.high / labeledLow,
-		byLanguage: accuracyBy(predictions, (e) => languageOf(e.id)),
+		byLanguage: accuracyBy(predictions, (e) => e.lang ?? languageOf(e.id)),
 		bySource: accuracyBy(predictions, (e) => e.source),
 	};
 }

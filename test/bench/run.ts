@@ -6,13 +6,18 @@
  *  2. Cost as work grows: overhead per item at 10, 1 000 and 100 000 items, and the heap held after
  *     100 000 items (after GC; needs `--expose-gc`, which the npm script passes).
  *  3. Workload replay on the Ollama simulator (small models several times faster than the 7B, cold
- *     loads in seconds, time scaled down): a digest-like mix of corpus prompts dispatched by the engine
- *     against static baselines (always the high-tier model, always the medium one).
+ *     loads in seconds, time scaled down): a digest-like mix of held-out router-corpus prompts dispatched
+ *     by the engine against an oracle that sends each prompt to its labelled tier and against static
+ *     baselines (always the high-tier model, always the medium one).
  *
- * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04).
+ *  4. Metrics overhead per item (test/bench/metrics.ts): with and without observing the item.
+ *
+ * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
-import { DEFAULT_TIMEOUTS_MS, decide, dispatch, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
+import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
 import type { Rule } from '../../nodes/AiDispatcher/engine/rules/types';
 import { parseRules } from '../../nodes/AiDispatcher/engine/rules/validate';
@@ -20,10 +25,14 @@ import type { DispatchRequest, ModelSpec, Tier } from '../../nodes/AiDispatcher/
 import { createOllamaClient } from '../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../support/http-port';
 import { DEFAULT_SIM_MODELS, startOllamaSimulator } from '../support/ollama-simulator';
-import { loadCorpus, type CorpusEntry } from './corpus-metrics';
+import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router/route';
+import { loadRouterCorpus } from '../../scripts/router/corpus';
+import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
+import { metricsFigures } from './metrics';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
+const REPLAY_ONLY = argv.includes('--replay-only');
 const TIME_SCALE = Number(argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? 0.04);
 
 const MODELS: ModelSpec[] = [
@@ -53,7 +62,7 @@ const SIGNALS = (() => {
 	return snapshot;
 })();
 
-function request(entry: CorpusEntry, complexity: DispatchRequest['complexity'] = 'auto'): DispatchRequest {
+function request(entry: Labelled, complexity: DispatchRequest['complexity'] = 'auto'): DispatchRequest {
 	return { prompt: entry.text, task: 'auto', complexity, format: { type: 'text' } };
 }
 
@@ -105,6 +114,8 @@ function engineFigures(corpus: CorpusEntry[]): void {
 	const avgChars = Math.round(corpus.reduce((s, e) => s + e.text.length, 0) / corpus.length);
 	console.log(`(corpus prompts: ${corpus.length}, mean ${avgChars} characters)`);
 
+	routerFigures();
+
 	console.log('\n== Cost as work grows (same engine, items cycled through the corpus) ==');
 	const before = heapAfterGc();
 	const sizes = [10, 1_000, 100_000];
@@ -122,6 +133,23 @@ function engineFigures(corpus: CorpusEntry[]): void {
 	}
 }
 
+/** The trained router alone (features + inference + explanation) on every router-corpus prompt. */
+function routerFigures(): void {
+	const corpus = loadRouterCorpus();
+	const texts = [...corpus.train, ...corpus.heldout].map((p) => p.text);
+	for (let i = 0; i < 2000; i++) routeComplexity(texts[i % texts.length]); // warm up
+	const samples = new Float64Array(20_000);
+	for (let i = 0; i < samples.length; i++) {
+		const t0 = process.hrtime.bigint();
+		routeComplexity(texts[i % texts.length]);
+		samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
+	}
+	const sorted = Array.from(samples).sort((a, b) => a - b);
+	const avgChars = Math.round(texts.reduce((sum, t) => sum + t.length, 0) / texts.length);
+	console.log(`\n== Trained router inference per prompt (router corpus, ${texts.length} prompts, mean ${avgChars} characters) ==`);
+	console.log(`median ${fmt(percentile(sorted, 0.5))} µs · p99 ${fmt(percentile(sorted, 0.99))} µs · max ${fmt(sorted[sorted.length - 1])} µs`);
+}
+
 // ------------------------------------------------------------------------------------------------
 // 3: workload replay on the simulator
 // ------------------------------------------------------------------------------------------------
@@ -135,13 +163,13 @@ interface Mix {
 	counts: Record<Tier, number>;
 }
 
-/** Digest-like mixes of mail and ticket prompts from the corpus, interleaved like an inbox. */
+/** Digest-like mixes of held-out prompts (all sources but chat), interleaved like an inbox. */
 const MIXES: Mix[] = [
 	{ label: 'digest mix (60/20/20)', counts: { low: 24, medium: 8, high: 8 } },
 	{ label: 'routine inbox (80/15/5)', counts: { low: 32, medium: 6, high: 2 } },
 ];
 
-function workload(corpus: CorpusEntry[], mix: Mix): CorpusEntry[] {
+function workload(corpus: Labelled[], mix: Mix): Labelled[] {
 	const scale = QUICK ? 0.5 : 1;
 	const pick = (tier: Tier, offset: number) =>
 		corpus.filter((e) => e.tier === tier && e.source !== 'chat').filter((_, i) => i % 2 === offset);
@@ -165,7 +193,8 @@ interface ReplayResult {
 	failures: number;
 }
 
-async function replay(label: string, items: CorpusEntry[], complexity: DispatchRequest['complexity']): Promise<ReplayResult> {
+/** `'oracle'` forces each item to its labelled tier: the time a perfect router would take. */
+async function replay(label: string, items: Labelled[], complexity: DispatchRequest['complexity'] | 'oracle'): Promise<ReplayResult> {
 	const byPrompt = new Map(items.map((e) => [e.text, e]));
 	const sim = await startOllamaSimulator({
 		models: DEFAULT_SIM_MODELS,
@@ -184,6 +213,7 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 		log: { debug: () => undefined, warn: () => undefined },
 		random: Math.random,
 	};
+	const state = createDispatcherState();
 	const scaledTimeouts = { low: 600_000, medium: 600_000, high: 600_000 };
 	const config: DispatchConfig = { baseUrls: [sim.url], models: MODELS, timeoutsMs: scaledTimeouts };
 	const result: ReplayResult = {
@@ -199,7 +229,7 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 	const started = Date.now();
 	// n8n's per-item loop: one item after the other.
 	for (const entry of items) {
-		const done = await dispatch(request(entry, complexity), config, ports).catch(() => null);
+		const done = await dispatch(request(entry, complexity === 'oracle' ? entry.tier : complexity), config, state, ports).catch(() => null);
 		if (!done) {
 			result.failures++;
 			continue;
@@ -217,7 +247,7 @@ async function replay(label: string, items: CorpusEntry[], complexity: DispatchR
 	return result;
 }
 
-async function replayFigures(corpus: CorpusEntry[], mix: Mix): Promise<void> {
+async function replayFigures(corpus: Labelled[], mix: Mix): Promise<void> {
 	const items = workload(corpus, mix);
 	const counts = { low: 0, medium: 0, high: 0 } as Record<Tier, number>;
 	for (const e of items) counts[e.tier]++;
@@ -231,6 +261,7 @@ async function replayFigures(corpus: CorpusEntry[], mix: Mix): Promise<void> {
 	);
 	const runs = [
 		await replay('AI Dispatcher', items, 'auto'),
+		await replay('oracle (labelled tier)', items, 'oracle'),
 		await replay('always high (qwen2.5:7b)', items, 'high'),
 		await replay('always medium (llama3.2:3b)', items, 'medium'),
 	];
@@ -252,14 +283,21 @@ async function replayFigures(corpus: CorpusEntry[], mix: Mix): Promise<void> {
 			),
 		);
 	}
+	const oracle = runs[1].simulatedS;
+	console.log(`dispatcher vs oracle: ${fmt(base / oracle, 3)}× the oracle's time (${fmt(base - oracle, 0)} sim s ${base >= oracle ? 'more' : 'less'})`);
 	console.log(`(sim s = wall time ÷ timeScale, i.e. seconds on hardware with these model speeds; wall ${runs.map((r) => fmt(r.wallS)).join(' / ')} s)`);
 }
 
 async function main(): Promise<void> {
 	const corpus = loadCorpus();
 	console.log(`AI Dispatcher bench · node ${process.version} · ${new Date().toISOString()}`);
-	engineFigures(corpus);
-	for (const mix of MIXES) await replayFigures(corpus, mix);
+	if (!REPLAY_ONLY) {
+		engineFigures(corpus);
+		await metricsFigures(MODELS, corpus.map((e) => request(e)));
+	}
+	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
+	const heldout = loadRouterCorpus().heldout;
+	for (const mix of MIXES) await replayFigures(heldout, mix);
 }
 
 void main();

@@ -68,6 +68,7 @@ const workflow = {
 						{ name: 'qwen2.5:7b', tier: 'high' },
 					],
 				},
+				simplifyOutput: false,
 				options: { concurrency: 4, firstTokenTimeoutMs: 500, retryDelayMs: 20, breakerCooldownMs: 300 },
 			},
 		},

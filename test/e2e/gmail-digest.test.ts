@@ -56,7 +56,8 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		const example = await startExample('gmail-digest.json');
+		// The tests read the full decision (attempts, complexity, rules); the browser test runs the example as shipped.
+		const example = await startExample('gmail-digest.json', undefined, { simplifyOutput: false });
 		({ n8n, sim } = example);
 		n8nVersion = await n8n.version();
 		expect(example.workflow.id).toBe('gmailDigestExample');

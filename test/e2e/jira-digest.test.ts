@@ -39,7 +39,8 @@ describe('examples/jira-digest.json on n8n with the AI Dispatcher package', () =
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		const example = await startExample('jira-digest.json');
+		// The tests read the full decision (attempts, complexity, rules); the browser test runs the example as shipped.
+		const example = await startExample('jira-digest.json', undefined, { simplifyOutput: false });
 		({ n8n, sim } = example);
 		expect(example.workflow.id).toBe('jiraDigestExample');
 	});

@@ -61,6 +61,7 @@ describe('live signals from a real Prometheus inside a real n8n', () => {
 		const dispatcher = workflow.nodes.find((n: { name: string }) => n.name === 'AI Dispatcher');
 		dispatcher.credentials = { aiDispatcherApi: { id: CRED_ID, name: 'AI Dispatcher + Prometheus' } };
 		dispatcher.parameters.useSignals = true;
+		dispatcher.parameters.simplifyOutput = false;
 		dispatcher.parameters.signalOptions = { memAvailableMinGiB: thresholdGiB, exporterSelector: 'job="ollama"' };
 		await n8n.importWorkflow(workflow);
 	});

@@ -22,8 +22,15 @@ export interface ExampleRun {
 	workflow: { id: string; nodes: Array<{ name: string; parameters: Record<string, unknown> }> };
 }
 
-/** Starts n8n with the package and imports `examples/<file>` with the example credential. */
-export async function startExample(file: string, simulator: SimulatorOptions = { timeScale: 0.02, numParallel: 2 }): Promise<ExampleRun> {
+/**
+ * Starts n8n with the package and imports `examples/<file>` with the example credential;
+ * `dispatcher` parameters are set on its AI Dispatcher node (e.g. `simplifyOutput: false`).
+ */
+export async function startExample(
+	file: string,
+	simulator: SimulatorOptions = { timeScale: 0.02, numParallel: 2 },
+	dispatcher: Record<string, unknown> = {},
+): Promise<ExampleRun> {
 	const runtime = await ensureN8nRuntime();
 	const tgz = await packPackage();
 	const n8n = await createN8nInstance({ runtime, tgz });
@@ -35,6 +42,9 @@ export async function startExample(file: string, simulator: SimulatorOptions = {
 	await n8n.importCredentials(creds);
 
 	const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as ExampleRun['workflow'];
+	const node = workflow.nodes.find((n) => n.name === 'AI Dispatcher');
+	if (!node) throw new Error(`examples/${file} has no node named "AI Dispatcher"`);
+	Object.assign(node.parameters, dispatcher);
 	await n8n.importWorkflow(workflow);
 	return { n8n, sim, workflow };
 }

@@ -2,6 +2,7 @@
 import type { INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../nodes/AiDispatcher/AiDispatcher.node';
+import { createDispatcherState, type DispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import { createContext, type ContextOptions } from './n8n-context';
 
 export const MODEL_LIST = {
@@ -12,13 +13,13 @@ export const MODEL_LIST = {
 	],
 };
 
-const node = new AiDispatcher();
-
 export interface NodeRun extends Omit<ContextOptions, 'items'> {
 	baseUrl: string;
 	prompts: unknown[];
 	/** Node options (the "Options" collection). */
 	options?: Record<string, unknown>;
+	/** What the node remembers across runs; a fresh one when absent. */
+	state?: DispatcherState;
 }
 
 /** Executes the node for `prompts` (one item each) with the Generate operation and a Model List. */
@@ -34,9 +35,12 @@ export function runNode(run: NodeRun): { result: Promise<INodeExecutionData[][]>
 			modelSource: 'list',
 			models: MODEL_LIST,
 			options: run.options ?? {},
+			// Scenario tests read the full decision (every attempt, candidates, usage).
+			simplifyOutput: false,
 			...run.params,
 		},
 	});
+	const node = new AiDispatcher(run.state ?? createDispatcherState());
 	return { ctx, result: node.execute.call(ctx.execute) };
 }
 

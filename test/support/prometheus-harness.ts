@@ -33,12 +33,16 @@ export interface ScrapeTarget {
 	address: string;
 	/** default /metrics */
 	metricsPath?: string;
+	/** Keep the scraped `job`/`instance` labels (a Pushgateway target needs this). */
+	honorLabels?: boolean;
 }
 
 export interface PrometheusHarnessOptions {
 	targets?: ScrapeTarget[];
 	/** default true */
 	withNodeExporter?: boolean;
+	/** Absolute paths of rule files (recording and alerting rules) to load. */
+	ruleFiles?: string[];
 	/** default 1000 */
 	scrapeIntervalMs?: number;
 	/** How long to wait for `/-/ready` plus the first successful scrape of every target. Default 30000. */
@@ -135,7 +139,7 @@ const LOG_TAIL_BYTES = 64 * 1024;
 
 let binariesPromise: Promise<{ prometheus: string; nodeExporter: string }> | undefined;
 
-function which(name: string): string | undefined {
+export function which(name: string): string | undefined {
 	for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
 		if (!dir) continue;
 		const candidate = path.join(dir, name);
@@ -236,7 +240,7 @@ function installExitHook(): void {
 }
 
 /** Detached shell that kills `pids` and removes `dir` once this process no longer exists. */
-function startWatchdog(pids: number[], dir: string): ChildProcess {
+export function startWatchdog(pids: number[], dir: string): ChildProcess {
 	const script = [
 		'parent=$1; dir=$2; shift 2',
 		'while kill -0 "$parent" 2>/dev/null; do sleep 1; done',
@@ -255,7 +259,7 @@ function startWatchdog(pids: number[], dir: string): ChildProcess {
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-async function freePorts(n: number): Promise<number[]> {
+export async function freePorts(n: number): Promise<number[]> {
 	// Hold all servers open at once so the n ports are distinct.
 	const servers: net.Server[] = [];
 	try {
@@ -308,7 +312,7 @@ function isRunning(child: ChildProcess): boolean {
 	return child.exitCode === null && child.signalCode === null;
 }
 
-async function killChild(child: ChildProcess, graceMs = 5000): Promise<void> {
+export async function killChild(child: ChildProcess, graceMs = 5000): Promise<void> {
 	if (!isRunning(child)) return;
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	try {
@@ -397,15 +401,17 @@ export function sumQueryRequests(exposition: string): number {
 interface JobConfig {
 	job_name: string;
 	metrics_path?: string;
+	honor_labels?: boolean;
 	static_configs: Array<{ targets: string[] }>;
 }
 
-function buildConfig(scrapeIntervalMs: number, jobs: JobConfig[]): string {
+function buildConfig(scrapeIntervalMs: number, jobs: JobConfig[], ruleFiles: string[] = []): string {
 	const interval = durationString(scrapeIntervalMs);
 	const timeout = durationString(Math.min(scrapeIntervalMs, 10_000));
 	const cfg = {
 		global: { scrape_interval: interval, scrape_timeout: timeout, evaluation_interval: interval },
 		scrape_configs: jobs,
+		...(ruleFiles.length > 0 ? { rule_files: ruleFiles } : {}),
 	};
 	// JSON is valid YAML, and sidesteps any quoting issue.
 	return JSON.stringify(cfg, null, 2) + '\n';
@@ -425,7 +431,12 @@ function groupTargets(targets: ScrapeTarget[], reserved: string[]): JobConfig[] 
 			}
 			existing.static_configs[0].targets.push(t.address);
 		} else {
-			byJob.set(t.job, { job_name: t.job, metrics_path: metricsPath, static_configs: [{ targets: [t.address] }] });
+			byJob.set(t.job, {
+				job_name: t.job,
+				metrics_path: metricsPath,
+				...(t.honorLabels ? { honor_labels: true } : {}),
+				static_configs: [{ targets: [t.address] }],
+			});
 		}
 	}
 	return [...byJob.values()];
@@ -481,7 +492,7 @@ async function startOnce(options: PrometheusHarnessOptions): Promise<PrometheusH
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-prom-'));
 	const dataDir = path.join(dir, 'data');
 	fs.mkdirSync(dataDir);
-	const config = buildConfig(scrapeIntervalMs, jobs);
+	const config = buildConfig(scrapeIntervalMs, jobs, options.ruleFiles);
 	const configPath = path.join(dir, 'prometheus.yml');
 	fs.writeFileSync(configPath, config);
 

@@ -30,11 +30,17 @@ describe('AiDispatcherApi credential', () => {
 		expect(toOllama.auth).toBeUndefined();
 		expect(toOllama.headers?.Authorization).toBe('Bearer ollama-key');
 	});
+});
 
-	it('tests the connection against the first URL\'s /api/tags with clear messages for 401/403/404', () => {
-		expect(cred.test.request).toMatchObject({ url: '/api/tags', method: 'GET' });
-		expect(String(cred.test.request.baseURL)).toContain('split(",")[0]');
-		const codes = (cred.test.rules ?? []).map((r) => (r.properties as { value: number }).value);
-		expect(codes).toEqual([401, 403, 404]);
+describe('AiDispatcherApi credential description', () => {
+	it('keeps authenticate off the description n8n lists, so no "Custom API Call" is added, yet n8n can call it', () => {
+		// n8n adds "Custom API Call" to nodes whose credential description ({ ...credential }) has authenticate.
+		expect(Object.keys({ ...cred })).not.toContain('authenticate');
+		expect(typeof cred.authenticate).toBe('function');
+		expect(Object.keys({ ...cred })).not.toContain('test');
+	});
+
+	it('has a light and a dark icon', () => {
+		expect(cred.icon).toEqual({ light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' });
 	});
 });

@@ -2,24 +2,17 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
-import { dispatch } from '../engine/dispatch';
-import { firstLiveHost } from '../engine/resilience/liveness';
-import { settle } from '../engine/result';
+import { planItem, runPlan } from '../engine/plan';
 import { readDispatchConfig } from './itemConfig';
-import { resultJson } from './output';
+import { generateJson, simplifyOutput } from './output';
 import type { Session } from './session';
-import { itemSignals, learnFrom, trackedPorts } from './signals';
 
 /** Generate: choose a model for the item and answer it, falling back through the candidates. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
-	const request = readRequest(session.ctx, itemIndex, 'generate');
+	const { ctx, state, ports } = session;
+	const request = readRequest(ctx, itemIndex, 'generate');
 	const config = await readDispatchConfig(session, itemIndex);
-	// Live signals come from the first Ollama host that is not known to be down.
-	const signalsHost = firstLiveHost(config.baseUrls, session.ports.clock.nowMs());
-	const signals = await itemSignals(session, itemIndex, signalsHost);
-	const context = { ...signals?.context, item: readItem(session.ctx, itemIndex) };
-	const outcome = await settle(dispatch(request, config, trackedPorts(session.ports), context));
-	learnFrom(signalsHost, outcome, session.ports.clock.nowMs());
-	if (!outcome.ok) throw outcome.error;
-	return signals ? { ...resultJson(outcome.value), signals: signals.json } : resultJson(outcome.value);
+	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex) });
+	const result = await runPlan(plan, ports, state);
+	return generateJson(result, simplifyOutput(ctx, itemIndex), plan);
 }

@@ -1,17 +1,22 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
-import { readTimeouts } from '../adapters/config';
-import { readResilience } from '../adapters/resilienceConfig';
+import { readItemOptions } from '../adapters/options';
+import { readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
+import { readSignalsSettings } from '../adapters/signals';
 import type { DispatchConfig } from '../engine/dispatch';
 import type { Session } from './session';
 
 export async function readDispatchConfig(session: Session, itemIndex: number): Promise<DispatchConfig> {
+	const signals = readSignalsSettings(session.ctx, itemIndex);
+	const { timeoutsMs, resilience } = readItemOptions(session.ctx, itemIndex);
 	return {
 		baseUrls: session.connection.baseUrls,
 		models: await session.models(itemIndex),
-		timeoutsMs: readTimeouts(session.ctx, itemIndex),
-		rules: readRules(session.ctx, itemIndex),
+		timeoutsMs,
+		rules: readRules(session.ctx, itemIndex, session.rulesCache),
 		timeZone: readTimeZone(session.ctx),
-		resilience: readResilience(session.ctx, itemIndex),
+		resilience,
+		...(signals ? { signals: { ...signals, prometheusUrl: session.connection.prometheusUrl } } : {}),
+		router: readRouterOptions(session.ctx, itemIndex),
 	};
 }

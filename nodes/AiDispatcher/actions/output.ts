@@ -1,7 +1,44 @@
-/** Engine results → the item fields users map in later nodes. */
-import type { IDataObject } from 'n8n-workflow';
+/**
+ * Engine results → the item fields users map in later nodes. By default ("Simplify Output" on) an
+ * item carries what a person reads in the table: the answer, model, tier, a one-line reason and a
+ * summary of the attempts. The full decision (complexity features, candidates, rules, every
+ * attempt, usage, signals) is added when "Simplify Output" is off; the short fields stay, so a
+ * later node reads them the same way in both modes.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ComplexityResult, Decision, DispatchResult } from '../engine/types';
+import type { Plan } from '../engine/plan';
+import type { SignalsRead } from '../engine/signals/store';
+import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
+
+/** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
+export function simplifyOutput(ctx: IExecuteFunctions, itemIndex: number): boolean {
+	return ctx.getNodeParameter('simplifyOutput', itemIndex, true) !== false;
+}
+
+/** One line: which models were tried and how each ended, e.g. "phi3:mini timeout after 15.0 s → llama3.2:3b answered in 2.1 s". */
+export function attemptsSummary(attempts: Attempt[]): string {
+	return attempts
+		.map((a) => {
+			const seconds = `${(a.ms / 1000).toFixed(1)} s`;
+			const retry = a.retry ? ` (retry ${a.retry})` : '';
+			return a.ok ? `${a.model}${retry} answered in ${seconds}` : `${a.model}${retry} failed after ${seconds}: ${a.kind ?? a.error ?? 'error'}`;
+		})
+		.join(' → ');
+}
+
+/** Generate's item: the short fields, plus the full decision when `simplify` is false. */
+export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): IDataObject {
+	const short: IDataObject = {
+		response: r.response as IDataObject,
+		model: r.model,
+		tier: r.tier,
+		reason: r.decision.reason,
+		attemptsSummary: attemptsSummary(r.attempts),
+	};
+	if (simplify) return short;
+	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
+}
 
 export function complexityJson(c: ComplexityResult): IDataObject {
 	return {
@@ -33,5 +70,30 @@ export function resultJson(r: DispatchResult): IDataObject {
 		decision: decisionJson(r.decision),
 		attempts: r.attempts.map((a) => ({ ...a })) as unknown as IDataObject[],
 		usage: { ...r.usage },
+	};
+}
+
+/** Adds the `signals` field when the plan read live signals. */
+export function withSignalsJson(json: IDataObject, plan: Plan): IDataObject {
+	return plan.signals ? { ...json, signals: signalsJson(plan.signals) } : json;
+}
+
+/** What the item shows: the values used, their age, which were unknown and why. */
+export function signalsJson(read: Pick<SignalsRead, 'snapshot' | 'ageMs'>): IDataObject {
+	const s = read.snapshot;
+	const perModel = Object.fromEntries(
+		Object.entries(s.models).map(([name, v]) => [name, { total: v.total, byModel: { ...v.byModel } }]),
+	);
+	return {
+		prometheus: s.prometheus,
+		unavailableReason: s.unavailableReason ?? null,
+		ageMs: Math.round(read.ageMs),
+		roundMs: s.roundMs,
+		queries: s.queries,
+		values: { ...s.host, ...perModel },
+		custom: { ...s.custom },
+		unknown: { ...s.unknown },
+		loaded: s.loaded ? s.loaded.map((l) => l.name) : null,
+		loadedError: s.loadedError ?? null,
 	};
 }

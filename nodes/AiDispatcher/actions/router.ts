@@ -1,10 +1,12 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
 import { errorItemJson, toNodeError } from '../adapters/errors';
+import { pushAfterExecution } from '../adapters/metrics';
 import type { Operation } from '../adapters/config';
-import { readConcurrency } from '../adapters/resilienceConfig';
+import { readConcurrency } from '../adapters/options';
 import { runPool } from '../engine/pool';
 import { settle } from '../engine/result';
+import type { DispatcherState } from '../engine/state';
 import * as generate from './generate.operation';
 import * as selectModel from './selectModel.operation';
 import { openSession, type Session } from './session';
@@ -15,7 +17,7 @@ import * as status from './status.operation';
  * item per input, paired, in input order. Without Continue On Fail, the first item to fail stops
  * the others (their requests are aborted) and its error is thrown.
  */
-export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+export async function router(this: IExecuteFunctions, state: DispatcherState): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const operation = this.getNodeParameter('operation', 0) as Operation;
 	const node = this.getNode();
@@ -23,7 +25,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	let session: Session;
 	let concurrency = 1;
 	try {
-		session = await openSession(this);
+		session = await openSession(this, state);
 		if (operation !== 'status') concurrency = readConcurrency(this);
 	} catch (error) {
 		const nodeError = toNodeError(node, error, 0);
@@ -57,6 +59,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		},
 		() => stop.signal.aborted,
 	);
+	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 
 	const returnData: INodeExecutionData[] = outcomes.map((settled, i) => {

@@ -2,35 +2,24 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
-import { decide } from '../engine/dispatch';
-import { openCircuits, pickHost } from '../engine/resilience/hosts';
-import { firstLiveHost } from '../engine/resilience/liveness';
-import { resolveResilience } from '../engine/resilience/settings';
+import { planItem } from '../engine/plan';
 import { readDispatchConfig } from './itemConfig';
-import { complexityJson, decisionJson } from './output';
+import { complexityJson, decisionJson, simplifyOutput, withSignalsJson } from './output';
 import type { Session } from './session';
-import { itemSignals } from './signals';
 
-/** Select Model: the decision only, so another Ollama node can use {{ $json.model }}. */
+/** Select Model: the plan only, so another Ollama node can use {{ $json.model }} and {{ $json.baseUrl }}. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {
-	const request = readRequest(session.ctx, itemIndex, 'selectModel');
+	const { ctx, state, ports } = session;
+	const request = readRequest(ctx, itemIndex, 'selectModel');
 	const config = await readDispatchConfig(session, itemIndex);
-	const nowMs = session.ports.clock.nowMs();
-	const signals = await itemSignals(session, itemIndex, firstLiveHost(config.baseUrls, nowMs));
-	const { breaker } = resolveResilience(config.resilience);
-	const circuits = openCircuits(config.baseUrls, config.models.map((m) => m.name), nowMs, breaker);
-	const excluded = new Map([...(signals?.context.excluded ?? []), ...circuits]);
-	const context = { ...signals?.context, excluded, item: readItem(session.ctx, itemIndex) };
-	const { complexity, decision } = decide(request, config, nowMs, context);
-	const host = decision.model ? pickHost(config.baseUrls, decision.model, nowMs, breaker) : null;
+	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex) });
 	const json: IDataObject = {
-		model: decision.model,
-		tier: decision.tier,
+		model: plan.decision.model,
+		tier: plan.decision.tier,
 		// The least busy host whose circuit for this model admits calls.
-		baseUrl: host ?? config.baseUrls[0],
-		complexity: complexityJson(complexity),
-		decision: decisionJson(decision),
+		baseUrl: plan.host ?? config.baseUrls[0],
+		reason: plan.decision.reason,
 	};
-	if (signals) json.signals = signals.json;
-	return json;
+	if (simplifyOutput(ctx, itemIndex)) return json;
+	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);
 }

@@ -8,14 +8,13 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { readConnection, readModelList, type ConnectionSettings } from '../adapters/config';
 import { CREDENTIAL_TYPE } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
-import { DispatcherError, TransportError } from '../engine/errors';
+import type { RulesCache } from '../adapters/rules';
+import { DispatcherError } from '../engine/errors';
+import { listInstalled } from '../engine/installed';
 import type { EnginePorts } from '../engine/ports';
-import { settle } from '../engine/result';
+import type { DispatcherState } from '../engine/state';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import type { ModelSpec } from '../engine/types';
-
-/** Timeout for Ollama's metadata endpoints (/api/tags, /api/ps, /api/version), in milliseconds. */
-export const METADATA_TIMEOUT_MS = 5_000;
 
 /**
  * How long a failed Auto-Discover is remembered, in milliseconds: items asking within this time get
@@ -32,33 +31,23 @@ interface DiscoveryAttempt {
 export interface Session {
 	ctx: IExecuteFunctions;
 	ports: EnginePorts;
+	/** What the process remembers across executions (breakers, signals, learned stats). */
+	state: DispatcherState;
+	/** Rules (JSON) parsed in this execution, by their text. */
+	rulesCache: RulesCache;
 	connection: ConnectionSettings;
 	/** The candidate models for item `itemIndex` (Model List, or discovered from /api/tags). */
 	models(itemIndex: number): Promise<ModelSpec[]>;
 }
 
-export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
+export async function openSession(ctx: IExecuteFunctions, state: DispatcherState): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
 	const ports = enginePorts(ctx);
 	let discovered: DiscoveryAttempt | undefined;
 
-	/** /api/tags of the first host that answers (a dead host must not stop Auto-Discover while another is up). */
-	const listTags = async () => {
-		const failures: string[] = [];
-		for (const baseUrl of connection.baseUrls) {
-			const listed = await settle(ports.ollama.tags(baseUrl, METADATA_TIMEOUT_MS, ports.signal));
-			if (listed.ok) return { baseUrl, tags: listed.value };
-			if (!(listed.error instanceof TransportError)) throw listed.error;
-			failures.push(`${baseUrl}/api/tags: ${listed.error.message}`);
-		}
-		throw new DispatcherError('OLLAMA_UNREACHABLE', `Could not list models at ${failures.join('; ')}`, {
-			hint: "Auto-Discover needs Ollama to answer. Check the credential's Ollama Base URL, or use a Model List.",
-		});
-	};
-
 	const discover = async (): Promise<ModelSpec[]> => {
-		const { baseUrl, tags } = await listTags();
+		const { baseUrl, tags } = await listInstalled(ports.ollama, connection.baseUrls, ports.signal);
 		const models = tierDiscoveredModels(tags);
 		if (models.length === 0) {
 			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${baseUrl} has no text models installed`, {
@@ -71,6 +60,8 @@ export async function openSession(ctx: IExecuteFunctions): Promise<Session> {
 	return {
 		ctx,
 		ports,
+		state,
+		rulesCache: new Map(),
 		connection,
 		async models(itemIndex) {
 			const source = ctx.getNodeParameter('modelSource', itemIndex, 'auto');

@@ -1,10 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { metricsStatus } from '../adapters/metrics';
 import { isTransportError } from '../engine/errors';
-import { openBreakers } from '../engine/resilience/registry';
 import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
-import { METADATA_TIMEOUT_MS, type Session } from './session';
+import { METADATA_TIMEOUT_MS } from '../engine/installed';
+import { TIERS } from '../engine/types';
+import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
 
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
@@ -17,11 +19,14 @@ export async function execute(session: Session): Promise<IDataObject> {
 		version: first.version,
 		models: first.models,
 		loaded: first.loaded,
+		// What "Models: Auto-Discover" would use, by tier (first host).
+		autoDiscoveredTiers: first.tiers,
 		error: first.error,
 		hosts,
-		breakers: breakersJson(),
+		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
 		signals: await signalsStatus(session),
 		learned: learnedStatus(session),
+		metrics: metricsStatus(session.state, session.connection, session.ports.clock.nowMs()),
 	};
 }
 
@@ -36,21 +41,18 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 	);
 	if (!fetched.ok) {
 		if (!isTransportError(fetched.error)) throw fetched.error;
-		return { baseUrl, reachable: false, version: null, models: [], loaded: [], error: fetched.error.message };
+		return { baseUrl, reachable: false, version: null, models: [], loaded: [], tiers: null, error: fetched.error.message };
 	}
 	const [version, tags, loaded] = fetched.value;
-	const tiers = new Map(tierDiscoveredModels(tags).map((m) => [m.name, m.tier]));
+	const discovered = tierDiscoveredModels(tags);
+	const tiers = new Map(discovered.map((m) => [m.name, m.tier]));
 	return {
 		baseUrl,
 		reachable: true,
 		version,
 		models: tags.map((t) => ({ ...t, discoveredTier: tiers.get(t.name) ?? null })),
 		loaded: loaded.map((l) => ({ ...l })),
+		tiers: Object.fromEntries(TIERS.map((tier) => [tier, discovered.filter((m) => m.tier === tier).map((m) => m.name)])),
 		error: null,
 	};
-}
-
-/** Circuit breakers that are open or half-open in this n8n process (shared by every workflow). */
-function breakersJson(): IDataObject[] {
-	return openBreakers().map((b) => ({ ...b }));
 }

@@ -10,50 +10,50 @@ import { parseJson } from '../engine/result';
 import type { Rule } from '../engine/rules/types';
 import { parseRules } from '../engine/rules/validate';
 
-const NUMERIC_FACTS = ['promptTokens', 'complexityScore', 'signal'];
+const NUMERIC_FACTS = ['promptTokens', 'complexityScore', 'complexityConfidence', 'signal'];
 const BOOLEAN_FACTS = ['containsCode', 'containsStackTrace'];
 const ORDERING = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
-/** Parsed JSON rules by their text: the field rarely changes between items. Bounded. */
-const jsonCache = new Map<string, Rule[]>();
+/** Parsed JSON rules by their text, for one execution: the field rarely changes between items. */
+export type RulesCache = Map<string, Rule[]>;
 const MAX_CACHED = 32;
 
-function configInvalid(issues: string[], hint: string): DispatcherError {
+function rulesInvalid(issues: string[], hint: string): DispatcherError {
 	const shown = issues.slice(0, 5).join('; ');
 	const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
 	return new DispatcherError('CONFIG_INVALID', `${shown}${more}`, { hint });
 }
 
 /** Reads the rules for item `itemIndex`: the UI rules first, then the JSON rules. */
-export function readRules(ctx: IExecuteFunctions, itemIndex: number): Rule[] {
+export function readRules(ctx: IExecuteFunctions, itemIndex: number, cache: RulesCache = new Map()): Rule[] {
 	const ui = ctx.getNodeParameter('rules', itemIndex, {}) as { rule?: IDataObject[] };
 	const fromUi = (ui.rule ?? []).map(uiRule);
 	const rules: Rule[] = [];
 	if (fromUi.length > 0) {
 		const parsed = parseRules(fromUi, 'rules');
-		if (!parsed.ok) throw configInvalid(parsed.issues, 'Fix the rule and condition named above in the Rules section.');
+		if (!parsed.ok) throw rulesInvalid(parsed.issues, 'Fix the rule and condition named above in the Rules section.');
 		rules.push(...parsed.value);
 	}
-	rules.push(...readJsonRules(ctx.getNodeParameter('rulesJson', itemIndex, '[]')));
+	rules.push(...readJsonRules(ctx.getNodeParameter('rulesJson', itemIndex, '[]'), cache));
 	return rules;
 }
 
-function readJsonRules(raw: unknown): Rule[] {
+function readJsonRules(raw: unknown, cache: RulesCache): Rule[] {
 	if (raw === undefined || raw === null || raw === '') return [];
 	const text = typeof raw === 'string' ? raw : JSON.stringify(raw);
-	const cached = jsonCache.get(text);
+	const cached = cache.get(text);
 	if (cached) return cached;
 	let value: unknown = raw;
 	if (typeof raw === 'string') {
 		const parsed = parseJson(raw.trim() === '' ? '[]' : raw);
 		if (!parsed.ok) {
-			throw configInvalid([`rulesJson is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
+			throw rulesInvalid([`rulesJson is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
 		}
 		value = parsed.value;
 	}
 	const rules = parseRules(value, 'rulesJson');
-	if (!rules.ok) throw configInvalid(rules.issues, 'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.');
-	if (jsonCache.size >= MAX_CACHED) jsonCache.clear();
-	jsonCache.set(text, rules.value);
+	if (!rules.ok) throw rulesInvalid(rules.issues, 'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.');
+	if (cache.size >= MAX_CACHED) cache.clear();
+	cache.set(text, rules.value);
 	return rules.value;
 }
 
@@ -103,15 +103,24 @@ function uiAction(raw: IDataObject): IDataObject {
 	const action: IDataObject = {};
 	const kind = String(raw.actionType ?? 'none');
 	if (kind === 'useModel') action.useModel = raw.model;
-	if (kind === 'excludeModels') action.excludeModels = String(raw.model ?? '').split(',').map((m) => m.trim()).filter(Boolean);
+	if (kind === 'excludeModels') action.excludeModels = modelList(raw.excludeModels ?? raw.model);
 	if (kind === 'useTier' || kind === 'maxTier' || kind === 'minTier') action[kind] = raw.tier;
-	if (typeof raw.timeoutMs === 'number' && raw.timeoutMs > 0) action.timeoutMs = raw.timeoutMs;
+	// "Call Options" holds only what the user added; workflows saved before it kept the three
+	// fields flat on the rule, with -1 / 0 meaning "unchanged".
+	const call = (raw.callOptions as IDataObject | undefined) ?? raw;
+	if (typeof call.timeoutMs === 'number' && call.timeoutMs > 0) action.timeoutMs = call.timeoutMs;
 	const options: IDataObject = {};
-	if (typeof raw.temperature === 'number' && raw.temperature >= 0) options.temperature = raw.temperature;
-	if (typeof raw.numPredict === 'number' && raw.numPredict > 0) options.num_predict = raw.numPredict;
+	if (typeof call.temperature === 'number' && call.temperature >= 0) options.temperature = call.temperature;
+	if (typeof call.numPredict === 'number' && call.numPredict > 0) options.num_predict = call.numPredict;
 	if (Object.keys(options).length > 0) action.options = options;
 	if (raw.stop === true) action.stop = true;
 	return action;
+}
+
+/** "Never Use Model": the dropdown's list, or a comma-separated text (expressions, older workflows). */
+function modelList(raw: unknown): string[] {
+	const names = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
+	return names.map((m) => m.trim()).filter(Boolean);
 }
 
 /** The workflow's time zone (Settings → Timezone, else the instance default). */

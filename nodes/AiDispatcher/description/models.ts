@@ -11,7 +11,8 @@ export const modelProperties: INodeProperties[] = [
 			{
 				name: 'Auto-Discover',
 				value: 'auto',
-				description: "Use every model in Ollama's /api/tags, tiered by parameter size",
+				description:
+					"Use every model in Ollama's /api/tags, tiered by size and model family (run the Status operation to see the tiers)",
 			},
 			{ name: 'Model List', value: 'list', description: 'Use the models listed below, with their tiers' },
 		],

@@ -1,6 +1,17 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { TIER_OPTIONS } from './choices';
+
 export const optionProperties: INodeProperties[] = [
+	{
+		displayName: 'Simplify Output',
+		name: 'simplifyOutput',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to return only the answer, model, tier, a one-line reason and a summary of the attempts, instead of the full decision (complexity features, candidates, rules, every attempt, token usage and live signals)',
+		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
+	},
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -71,12 +82,43 @@ export const optionProperties: INodeProperties[] = [
 					'Extra tries of the same model after a transient failure (busy, 429, reset, 5xx, broken stream), with exponential backoff and jitter, before the next model',
 			},
 			{
+				displayName: 'Quality ↔ Speed',
+				name: 'qualitySpeed',
+				type: 'options',
+				default: 'balanced',
+				options: [
+					{ name: 'Balanced', value: 'balanced', description: 'Keeps about 90 % of complex prompts on the high tier while serving most prompts below it' },
+					{ name: 'Quality', value: 'quality', description: 'Sends a complex prompt to a weak model even less often, at the cost of more high-tier calls' },
+					{ name: 'Speed', value: 'speed', description: 'Serves more prompts on the fast models; more complex prompts may land below high' },
+				],
+				description: "How the trained router trades a complex prompt's risk of a weak model against serving prompts on the faster tiers",
+			},
+			{
 				displayName: 'Retry Delay (Ms)',
 				name: 'retryDelayMs',
 				type: 'number',
 				default: 250,
 				typeOptions: { minValue: 0 },
 				description: 'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
+			},
+			{
+				displayName: 'Routing Examples',
+				name: 'routingExamples',
+				type: 'fixedCollection',
+				typeOptions: { multipleValues: true },
+				default: {},
+				placeholder: 'Add Example',
+				description: 'Prompts of this workflow labelled with the tier you want: a prompt similar enough to an example takes its tier, and the decision names the example',
+				options: [
+					{
+						displayName: 'Example',
+						name: 'example',
+						values: [
+							{ displayName: 'Prompt', name: 'prompt', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'A typical prompt, instruction and content as the workflow sends it' },
+							{ displayName: 'Tier', name: 'tier', type: 'options', options: TIER_OPTIONS, default: 'medium', description: 'The tier prompts like this one should go to' },
+						],
+					},
+				],
 			},
 			{
 				displayName: 'Stall Timeout (Ms)',

@@ -5,6 +5,7 @@ import { TIER_OPTIONS } from './choices';
 const show = { show: { operation: ['generate', 'selectModel'] } };
 
 const FACT_OPTIONS = [
+	{ name: 'Complexity Confidence', value: 'complexityConfidence', description: "The router's confidence in its tier, 0 (unsure) to 1 (certain): e.g. below 0.3, use at least medium" },
 	{ name: 'Complexity Score', value: 'complexityScore', description: 'The measured score, 0 (trivial) to 1 (hardest)' },
 	{ name: 'Complexity Tier', value: 'complexityTier', description: 'The measured tier: low, medium or high' },
 	{ name: 'Contains Code', value: 'containsCode', description: 'Value: true or false' },
@@ -30,8 +31,6 @@ const OPERATOR_OPTIONS = [
 	{ name: 'Matches Regex', value: 'matches' },
 	{ name: 'Does Not Match Regex', value: 'notMatches' },
 	{ name: 'Not Equals', value: 'notEqual' },
-	{ name: 'Outside Window', value: 'notWithin' },
-	{ name: 'Within Window', value: 'within' },
 ];
 
 const conditionFields: INodeProperties[] = [
@@ -125,6 +124,125 @@ const conditionFields: INodeProperties[] = [
 	},
 ];
 
+/**
+ * One rule's fields in the order a person reads a rule: its name, when it matches, what it does,
+ * then the optional call options. Each field shows only for the action that uses it, and the call
+ * options are added on demand, so no field shows a stand-in value such as -1 or 0.
+ */
+const ruleFields: INodeProperties[] = [
+	{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. P1 tickets on the strong model' },
+	{
+		displayName: 'Conditions',
+		name: 'conditions',
+		type: 'fixedCollection',
+		typeOptions: { multipleValues: true },
+		placeholder: 'Add Condition',
+		default: {},
+		options: [{ name: 'condition', displayName: 'Condition', values: conditionFields }],
+	},
+	{
+		displayName: 'Combine Conditions',
+		name: 'combine',
+		type: 'options',
+		options: [
+			{ name: 'All Must Match', value: 'all' },
+			{ name: 'Any Can Match', value: 'any' },
+		],
+		default: 'all',
+	},
+	{
+		displayName: 'Negate',
+		name: 'negate',
+		type: 'boolean',
+		default: false,
+		description: 'Whether the rule applies when the combined conditions do NOT match',
+	},
+	{
+		displayName: 'Action',
+		name: 'actionType',
+		type: 'options',
+		options: [
+			{ name: 'At Least Tier', value: 'minTier', description: 'Raise the tier to at least the one chosen below' },
+			{ name: 'At Most Tier', value: 'maxTier', description: 'Cap the tier at the one chosen below' },
+			{ name: 'Never Use Model', value: 'excludeModels', description: 'Leave the models chosen below out for this item' },
+			{ name: 'Only Set Call Options', value: 'none', description: 'Keep the choice; apply only the call options below' },
+			{ name: 'Use Model', value: 'useModel', description: 'Answer with the model chosen below' },
+			{ name: 'Use Tier', value: 'useTier', description: 'Answer with a model of the tier chosen below' },
+		],
+		default: 'useModel',
+		description: 'What a match does. Call options apply with any action.',
+	},
+	{
+		displayName: 'Model Name or ID',
+		name: 'model',
+		type: 'options',
+		typeOptions: { loadOptionsMethod: 'getModels' },
+		default: '',
+		description:
+			'The model that answers matching items. Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { actionType: ['useModel'] } },
+	},
+	{
+		displayName: 'Model Names or IDs',
+		name: 'excludeModels',
+		type: 'multiOptions',
+		typeOptions: { loadOptionsMethod: 'getModels' },
+		default: [],
+		description:
+			'Models never used for matching items. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
+		displayOptions: { show: { actionType: ['excludeModels'] } },
+	},
+	{
+		displayName: 'Tier',
+		name: 'tier',
+		type: 'options',
+		options: TIER_OPTIONS,
+		default: 'high',
+		displayOptions: { show: { actionType: ['useTier', 'maxTier', 'minTier'] } },
+	},
+	{
+		displayName: 'Call Options',
+		name: 'callOptions',
+		type: 'collection',
+		placeholder: 'Add Call Option',
+		default: {},
+		description: "Settings for this item's calls when the rule matches; unset ones stay as they are",
+		options: [
+			{
+				displayName: 'Max Tokens (Num Predict)',
+				name: 'numPredict',
+				type: 'number',
+				default: 512,
+				typeOptions: { minValue: 1 },
+				description: 'Token cap for the answer',
+			},
+			{
+				displayName: 'Temperature',
+				name: 'temperature',
+				type: 'number',
+				default: 0.8,
+				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
+				description: 'Sampling temperature',
+			},
+			{
+				displayName: 'Timeout (Ms)',
+				name: 'timeoutMs',
+				type: 'number',
+				default: 30000,
+				typeOptions: { minValue: 100 },
+				description: 'Per-attempt limit for the calls',
+			},
+		],
+	},
+	{
+		displayName: 'Stop After This Rule',
+		name: 'stop',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to skip the remaining rules when this one matches',
+	},
+];
+
 export const ruleProperties: INodeProperties[] = [
 	{
 		displayName: 'Rules',
@@ -135,104 +253,7 @@ export const ruleProperties: INodeProperties[] = [
 		default: {},
 		description: 'Checked in order for every item, before the default choice by complexity. A matching rule applies its action.',
 		displayOptions: show,
-		options: [
-			{
-				name: 'rule',
-				displayName: 'Rule',
-				values: [
-					{
-						displayName: 'Action',
-						name: 'actionType',
-						type: 'options',
-						options: [
-							{ name: 'At Least Tier', value: 'minTier' },
-							{ name: 'At Most Tier', value: 'maxTier' },
-							{ name: 'Never Use Model', value: 'excludeModels' },
-							{ name: 'Only Set Call Options', value: 'none' },
-							{ name: 'Use Model', value: 'useModel' },
-							{ name: 'Use Tier', value: 'useTier' },
-						],
-						default: 'useModel',
-						description: 'What a match does. Timeout, temperature and max tokens apply with any action.',
-					},
-					{
-						displayName: 'Combine Conditions',
-						name: 'combine',
-						type: 'options',
-						options: [
-							{ name: 'All Must Match', value: 'all' },
-							{ name: 'Any Can Match', value: 'any' },
-						],
-						default: 'all',
-					},
-					{
-						displayName: 'Conditions',
-						name: 'conditions',
-						type: 'fixedCollection',
-						typeOptions: { multipleValues: true },
-						placeholder: 'Add Condition',
-						default: {},
-						options: [{ name: 'condition', displayName: 'Condition', values: conditionFields }],
-					},
-					{
-						displayName: 'Max Tokens (Num Predict)',
-						name: 'numPredict',
-						type: 'number',
-						default: 0,
-						typeOptions: { minValue: 0 },
-						description: 'Token cap for this call; 0 leaves it unchanged',
-					},
-					{
-						displayName: 'Model',
-						name: 'model',
-						type: 'string',
-						default: '',
-						placeholder: 'e.g. qwen2.5:7b',
-						description: 'For "Never Use Model", several names separated by commas',
-						displayOptions: { show: { actionType: ['useModel', 'excludeModels'] } },
-					},
-					{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. P1 tickets on the strong model' },
-					{
-						displayName: 'Negate',
-						name: 'negate',
-						type: 'boolean',
-						default: false,
-						description: 'Whether the rule applies when the combined conditions do NOT match',
-					},
-					{
-						displayName: 'Stop After This Rule',
-						name: 'stop',
-						type: 'boolean',
-						default: false,
-						description: 'Whether to skip the remaining rules when this one matches',
-					},
-					{
-						displayName: 'Temperature',
-						name: 'temperature',
-						type: 'number',
-						default: -1,
-						typeOptions: { minValue: -1, numberPrecision: 2 },
-						description: 'Sampling temperature for this call; -1 leaves it unchanged',
-					},
-					{
-						displayName: 'Tier',
-						name: 'tier',
-						type: 'options',
-						options: TIER_OPTIONS,
-						default: 'high',
-						displayOptions: { show: { actionType: ['useTier', 'maxTier', 'minTier'] } },
-					},
-					{
-						displayName: 'Timeout (Ms)',
-						name: 'timeoutMs',
-						type: 'number',
-						default: 0,
-						typeOptions: { minValue: 0 },
-						description: "Per-attempt limit for this item's calls; 0 leaves it unchanged",
-					},
-				],
-			},
-		],
+		options: [{ name: 'rule', displayName: 'Rule', values: ruleFields }],
 	},
 	{
 		displayName: 'Rules (JSON)',

@@ -1,27 +1,20 @@
 /**
- * One item, end to end: analyse → select → call the ranked candidates until one answers.
+ * The item's configuration and the pure decision: analysis, rules and selection (`decide`). The
+ * per-item entry points `planItem`/`runPlan` are in `plan.ts`.
  */
 import { analyseComplexity, type TierThresholds } from './analysis/complexity';
-import { DispatcherError, TransportError } from './errors';
-import type { EnginePorts } from './ports';
-import { openCircuits } from './resilience/hosts';
-import { resolveResilience, type ResilienceOverrides, type ResilienceSettings } from './resilience/settings';
-import { tryModel, type CallResult, type TryLimits } from './resilience/tryModel';
-import { parseJson, settle } from './result';
-import { withRuleOverrides } from './rules/apply';
+import type { PreparedExample } from './analysis/router/examples';
+import type { OperatingPointName } from './analysis/router/model';
+import { routeComplexity } from './analysis/router/route';
+import { DispatcherError } from './errors';
+import type { ResilienceOverrides } from './resilience/settings';
 import { evaluateRules } from './rules/evaluate';
 import type { Rule, RuleFacts, RuleOutcome } from './rules/types';
+import type { PolicyConfig } from './selection/policy';
 import { selectModel, type SelectionFacts } from './selection/select';
 import { ruleSignals } from './signals/ruleSignals';
-import type {
-	Attempt,
-	ComplexityResult,
-	Decision,
-	DispatchRequest,
-	DispatchResult,
-	ModelSpec,
-	Tier,
-} from './types';
+import type { SignalsConfig } from './signals/types';
+import type { ComplexityResult, Decision, DispatchRequest, ModelSpec, Tier } from './types';
 
 /** Per-attempt total timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
 export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = { low: 15_000, medium: 30_000, high: 60_000 };
@@ -32,13 +25,32 @@ export interface DispatchConfig {
 	/** The candidate models, already resolved (configured list or auto-discovered). */
 	models: ModelSpec[];
 	timeoutsMs: Record<Tier, number>;
+	/** Which analysis picks the tier: the trained router (default) or the heuristic score with `thresholds`. */
+	analyser?: 'router' | 'heuristic';
 	thresholds?: TierThresholds;
+	/** The trained router's Quality ↔ Speed point and the workflow's routing examples. */
+	router?: RouterSettings;
 	/** The workflow's selection rules, already validated (engine/rules/validate.ts), in order. */
 	rules?: readonly Rule[];
 	/** IANA time zone for time-window rules (the workflow's); default UTC. */
 	timeZone?: string;
 	/** Retries, backoff, breakers, first-token and adaptive timeouts; defaults where absent. */
 	resilience?: ResilienceOverrides;
+	/** Live signals (Prometheus, /api/ps) and learned stats for selection; absent: chosen without them. */
+	signals?: LiveSignalsConfig;
+}
+
+/** Where and how live signals are read, and the policy that uses them. */
+export interface LiveSignalsConfig {
+	config: SignalsConfig;
+	policy: PolicyConfig;
+	/** The credential's Prometheus URL; null: Ollama's /api/ps only. */
+	prometheusUrl: string | null;
+}
+
+export interface RouterSettings {
+	operatingPoint?: OperatingPointName;
+	examples?: readonly PreparedExample[];
 }
 
 /** Facts selection needs that the caller gathered (open breakers, loaded models, live signals). */
@@ -72,19 +84,24 @@ export function analysedText(request: DispatchRequest): string {
 	return request.prompt ?? '';
 }
 
-/** Analysis and selection only: what the Select Model operation returns. Pure. */
-export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: number, context: DecisionContext = {}): Choice {
+/** The analysed text; throws `DispatcherError` INPUT_INVALID when it is empty. */
+export function requireText(request: DispatchRequest): string {
 	const text = analysedText(request);
 	if (text.trim().length === 0) {
 		throw new DispatcherError('INPUT_INVALID', 'The prompt is empty', {
 			hint: 'Map a non-empty text into "Prompt" (or at least one user message into "Messages").',
 		});
 	}
-	const complexity = analyseComplexity(text, {
-		task: request.task,
-		complexity: request.complexity,
-		thresholds: config.thresholds,
-	});
+	return text;
+}
+
+/** Analysis and selection only: what the Select Model operation returns. Pure. */
+export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: number, context: DecisionContext = {}): Choice {
+	const text = requireText(request);
+	const complexity =
+		config.analyser === 'heuristic'
+			? analyseComplexity(text, { task: request.task, complexity: request.complexity, thresholds: config.thresholds })
+			: routeComplexity(text, { task: request.task, complexity: request.complexity, ...config.router });
 	const rules = config.rules && config.rules.length > 0 ? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context)) : undefined;
 	const decision = selectModel(config.models, {
 		complexity,
@@ -106,6 +123,7 @@ function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchC
 		text,
 		tokens: complexity.tokens,
 		score: complexity.score,
+		confidence: complexity.router?.confidence,
 		tier: complexity.tier,
 		task: complexity.task,
 		codeBlocks: count('code_blocks'),
@@ -115,119 +133,4 @@ function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchC
 		signals: context.signals ? ruleSignals(context.signals) : undefined,
 		item: context.item,
 	};
-}
-
-/**
- * Answers one item: tries the decision's model, then each alternative, until one returns a usable
- * reply. Each model is tried on its least busy healthy host, on another host when one fails, and
- * again after a backoff when the failure is transient; models whose circuit is open on every host
- * are skipped (see `resilience/`). Throws `DispatcherError` ALL_CANDIDATES_FAILED (carrying every
- * attempt) when none answers.
- */
-export async function dispatch(
-	request: DispatchRequest,
-	config: DispatchConfig,
-	ports: EnginePorts,
-	context: DecisionContext = {},
-): Promise<DispatchResult> {
-	const settings = resolveResilience(config.resilience);
-	const nowMs = ports.clock.nowMs();
-	const skipped = circuitSkips(config, settings, nowMs, context.excluded);
-	const excluded = new Map([...(context.excluded ?? []), ...skipped.map((a): [string, string] => [a.model, a.error ?? 'circuit open'])]);
-	const choice = decide(request, config, nowMs, { ...context, excluded });
-	const { complexity } = choice;
-	const decision = withSkips(choice.decision, skipped);
-	// A rule's timeout and options apply to this item's calls only.
-	config = { ...config, models: withRuleOverrides(config.models, choice.rules) };
-	if (!decision.model) {
-		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls.length);
-		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
-			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
-		});
-	}
-	const byName = new Map(config.models.map((m) => [m.name, m]));
-	const attempts: Attempt[] = [];
-
-	for (const name of [decision.model, ...decision.alternatives]) {
-		const model = byName.get(name) as ModelSpec;
-		const limits = {
-			totalMs: model.options.timeoutMs ?? config.timeoutsMs[model.tier],
-			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
-			stallMs: settings.stallTimeoutsMs[model.tier],
-		};
-		const tried = await tryModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports }, (host, l) =>
-			attemptModel(model, host, l, request, ports),
-		);
-		attempts.push(...tried.attempts);
-		if (tried.ok) {
-			const { outcome, response, host } = tried;
-			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage };
-		}
-		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
-		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
-	}
-	throw allFailed([...skipped, ...attempts], config.baseUrls.length);
-}
-
-/** Models whose circuit is open on every host, as skipped attempts (ms 0, kind circuit_open). */
-function circuitSkips(config: DispatchConfig, settings: ResilienceSettings, nowMs: number, excluded?: ReadonlyMap<string, string>): Attempt[] {
-	const candidates = config.models.map((m) => m.name).filter((name) => !excluded?.has(name));
-	return [...openCircuits(config.baseUrls, candidates, nowMs, settings.breaker)].map(
-		([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }),
-	);
-}
-
-function withSkips(decision: Decision, skipped: Attempt[]): Decision {
-	if (skipped.length === 0 || !decision.model) return decision;
-	return { ...decision, reason: `${decision.reason}; skipped ${skipped.map((s) => `${s.model}: ${s.error}`).join('; ')}` };
-}
-
-async function attemptModel(model: ModelSpec, baseUrl: string, limits: TryLimits, request: DispatchRequest, ports: EnginePorts): Promise<CallResult> {
-	const { keep_alive: keepAlive, ...rest } = model.options;
-	const options = { ...rest };
-	delete options.timeoutMs; // ours, not Ollama's
-	const called = await settle(
-		ports.ollama.generate({
-			baseUrl,
-			model: model.name,
-			prompt: request.prompt,
-			messages: request.messages,
-			system: request.system,
-			format: request.format,
-			options,
-			keepAlive,
-			timeoutMs: limits.totalMs,
-			firstTokenTimeoutMs: limits.firstTokenMs,
-			stallTimeoutMs: limits.stallMs,
-			signal: ports.signal,
-		}),
-	);
-	if (!called.ok) {
-		if (called.error instanceof TransportError) return { ok: false, error: called.error };
-		throw called.error;
-	}
-	const outcome = called.value;
-	const checked = interpret(outcome.text, request);
-	return checked instanceof TransportError ? { ok: false, error: checked } : { ok: true, outcome, response: checked.value };
-}
-
-/** Checks a reply is usable: non-empty, and valid JSON when JSON was asked for. */
-function interpret(text: string, request: DispatchRequest): { value: unknown } | TransportError {
-	if (text.trim().length === 0) return new TransportError('empty', 'the model returned an empty reply');
-	if (request.format.type === 'text') return { value: text };
-	const parsed = parseJson(text);
-	if (parsed.ok) return { value: parsed.value };
-	const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
-}
-
-function allFailed(attempts: Attempt[], hostCount: number): DispatcherError {
-	const models = new Set(attempts.map((a) => a.model)).size;
-	const list = attempts
-		.map((a) => `${a.model}${a.retry ? ` (retry ${a.retry})` : ''}${hostCount > 1 && a.host ? ` on ${a.host}` : ''}: ${a.error}`)
-		.join('; ');
-	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${models} candidate models failed: ${list}`, {
-		attempts,
-		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure. Models whose circuit is open are retried after the cooldown.',
-	});
 }

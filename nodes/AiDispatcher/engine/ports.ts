@@ -5,7 +5,7 @@
 import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, ToolCall, Usage } from './types';
 
 export interface HttpRequest {
-	method: 'GET' | 'POST';
+	method: 'GET' | 'POST' | 'PUT';
 	url: string;
 	/** JSON-serialisable body; a string is sent as it is (set `headers['content-type']`). */
 	body?: unknown;

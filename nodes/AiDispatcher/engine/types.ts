@@ -94,6 +94,22 @@ export interface ComplexityResult {
 	features: ComplexityFeature[];
 	/** True when the tier was forced by configuration rather than measured. */
 	forced: boolean;
+	/** The trained router's verdict (absent when the heuristic analyser alone chose the tier). */
+	router?: RouterVerdict;
+}
+
+/** How the trained router chose a tier (engine/analysis/router). */
+export interface RouterVerdict {
+	/** The model's probability of each tier, 0..1, summing to 1. */
+	probabilities: Record<Tier, number>;
+	/** Margin between the two most probable tiers, 0 (unsure) .. 1 (certain). */
+	confidence: number;
+	/** The Quality ↔ Speed setting whose thresholds turned the probabilities into a tier. */
+	operatingPoint: string;
+	/** The tier the probabilities gave at that operating point, before a routing example. */
+	modelTier: Tier;
+	/** The workflow's routing example that decided the tier, when one was similar enough. */
+	example?: { index: number; tier: Tier; similarity: number; prompt: string };
 }
 
 /** Wire usage figures from Ollama's final chunk, converted to friendlier units. */

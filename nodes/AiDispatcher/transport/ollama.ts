@@ -6,7 +6,8 @@ import { TransportError } from '../engine/errors';
 import type { GenerateCall, GenerateOutcome, HttpPort, OllamaLoaded, OllamaPort, OllamaTag } from '../engine/ports';
 import type { ToolCall, Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
-import { parseParameterBillions } from '../engine/selection/tiers';
+import { parseParameterBillions } from './parameterSize';
+import { joinUrl } from './url';
 import { excerpt, readAll, readLines, readText, sizeLabel } from './body';
 import { networkError, statusError } from './errors';
 import { startProgressWatch, withinProgress } from './firstToken';
@@ -48,11 +49,6 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
 		version: (baseUrl, timeoutMs, signal) => version(http, baseUrl, timeoutMs, signal),
 		ping: (baseUrl, timeoutMs, signal) => ping(http, baseUrl, timeoutMs, signal),
 	};
-}
-
-/** Joins a base URL and a path without doubling or losing the slash. */
-export function joinUrl(baseUrl: string, path: string): string {
-	return `${baseUrl.replace(/\/+$/, '')}${path}`;
 }
 
 /**

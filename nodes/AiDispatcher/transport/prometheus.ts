@@ -8,7 +8,8 @@ import type { HttpPort, PromQueryResult, PromSample, PrometheusPort } from '../e
 import { parseJson, settle } from '../engine/result';
 import { excerpt, readAll, readText } from './body';
 import { kindForStatus, networkError } from './errors';
-import { MAX_ERROR_BODY_CHARS, joinUrl } from './ollama';
+import { MAX_ERROR_BODY_CHARS } from './ollama';
+import { joinUrl } from './url';
 
 /** The longest query reply accepted, in characters; a longer one fails as `too_large` (the signal is then unknown). */
 export const MAX_PROMETHEUS_REPLY_CHARS = 4_000_000;

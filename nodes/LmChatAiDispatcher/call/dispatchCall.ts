@@ -1,18 +1,18 @@
 /**
- * One chat-model call through the engine: the same per-item path as the main node's Generate
- * (models, rules, live signals, breakers, learned stats, retries and fallback), with the call's
- * conversation instead of an item's prompt. THE single place where the chat model meets the engine.
+ * One chat-model call through the engine's one entry point, `planItem` then `runPlan` (the path
+ * Generate and Select Model take), with the call's conversation instead of an item's prompt. THE
+ * single place where the chat model meets the engine.
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { itemSignals, learnFrom, trackedPorts } from '../../AiDispatcher/actions/signals';
 import { readDispatchConfig } from '../../AiDispatcher/actions/itemConfig';
+import { signalsJson } from '../../AiDispatcher/actions/output';
 import type { Session } from '../../AiDispatcher/actions/session';
 import { readItem } from '../../AiDispatcher/adapters/rules';
-import { dispatch, type DispatchConfig } from '../../AiDispatcher/engine/dispatch';
+import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
+import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
 import type { GenerateOutcome } from '../../AiDispatcher/engine/ports';
 import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
-import { settle } from '../../AiDispatcher/engine/result';
 import type { DispatchRequest, DispatchResult } from '../../AiDispatcher/engine/types';
 import type { OllamaConversation } from '../convert/messages';
 import type { OllamaTool } from '../convert/tools';
@@ -51,6 +51,7 @@ export interface ChatCallResult {
 
 export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Promise<ChatCallResult> {
 	const { session, itemIndex, settings } = runtime;
+	const { ctx, state } = session;
 	const config = withModelDefaults(await readDispatchConfig(session, itemIndex), settings);
 	const request: DispatchRequest = {
 		messages: call.conversation.messages,
@@ -59,24 +60,18 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 		complexity: settings.complexity,
 		format: settings.format,
 	};
-	const nowMs = session.ports.clock.nowMs();
-	// Live signals come from the first Ollama host that is not known to be down.
-	const signalsHost = firstLiveHost(config.baseUrls, nowMs);
-	const signals = await itemSignals(session, itemIndex, signalsHost);
-	const noTools = call.tools.length > 0 ? await runtime.toolSupport.lacking(config.models.map((m) => m.name), signalsHost) : new Map<string, string>();
-	const excluded = new Map([...(signals?.context.excluded ?? []), ...noTools]);
-	const context = { ...signals?.context, excluded, item: readItem(session.ctx, itemIndex) };
+	const toolsHost = firstLiveHost(state.resilience, config.baseUrls, session.ports.clock.nowMs());
+	const noTools = call.tools.length > 0 ? await runtime.toolSupport.lacking(config.models.map((m) => m.name), toolsHost) : new Map<string, string>();
 
-	const tracked = trackedPorts(session.ports);
-	const chat = chatPort(tracked.ollama, { tools: call.tools, options: call.options, onDelta: call.onDelta });
-	const signal = call.signal && tracked.signal ? AbortSignal.any([call.signal, tracked.signal]) : (call.signal ?? tracked.signal);
-	const ports = { ...tracked, ollama: chat.port, signal };
+	const chat = chatPort(session.ports.ollama, { tools: call.tools, options: call.options, onDelta: call.onDelta });
+	const cancel = session.ports.signal;
+	const signal = call.signal && cancel ? AbortSignal.any([call.signal, cancel]) : (call.signal ?? cancel);
+	const ports = { ...session.ports, ollama: chat.port, signal };
 
-	const outcome = await settle(dispatch(request, config, ports, context));
-	learnFrom(signalsHost, outcome, session.ports.clock.nowMs());
-	if (!outcome.ok) throw outcome.error;
-	const reply = chat.outcomeOf(outcome.value.model) as GenerateOutcome;
-	return { result: outcome.value, outcome: reply, noTools: [...noTools.keys()], ...(signals ? { signals: signals.json } : {}) };
+	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	const result = await runPlan(plan, ports, state);
+	const reply = chat.outcomeOf(result.model) as GenerateOutcome;
+	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
 }
 
 /** The node's Options (temperature, max tokens, context, keep alive) under each model's own options. */

@@ -6,8 +6,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { oneOf, readModelOptions, show } from '../../AiDispatcher/adapters/config';
-import { DispatcherError } from '../../AiDispatcher/engine/errors';
+import { readChoice, readKeepAlive, readNumber } from '../../AiDispatcher/adapters/fields';
 import { TASK_TYPES, TIERS, type ModelOptions, type OutputFormat, type TaskType, type Tier } from '../../AiDispatcher/engine/types';
 
 /** The subset of n8n's context these readers need (ISupplyDataFunctions has it). */
@@ -26,34 +25,39 @@ export interface ChatSettings {
 }
 
 export function readChatSettings(ctx: ParameterSource, itemIndex: number): ChatSettings {
-	const task = oneOf<TaskType | 'auto'>('Task Type', ctx.getNodeParameter('taskType', itemIndex, 'auto'), ['auto', ...TASK_TYPES]);
-	const complexity = oneOf<Tier | 'auto'>('Complexity', ctx.getNodeParameter('complexity', itemIndex, 'auto'), ['auto', ...TIERS]);
+	const task = readChoice<TaskType | 'auto'>('Task Type', ctx.getNodeParameter('taskType', itemIndex, 'auto'), ['auto', ...TASK_TYPES]);
+	const complexity = readChoice<Tier | 'auto'>('Complexity', ctx.getNodeParameter('complexity', itemIndex, 'auto'), ['auto', ...TIERS]);
 	const options = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
-	const format = oneOf('Options › Output Format', options.format ?? 'default', ['default', 'json']);
+	const format = readChoice('Options › Output Format', options.format ?? 'default', ['default', 'json']);
 	return {
 		task,
 		complexity,
 		format: { type: format === 'json' ? 'json' : 'text' },
-		modelDefaults: readModelOptions('Options', {
-			temperature: options.temperature,
-			num_predict: options.num_predict,
-			num_ctx: options.num_ctx,
-			keep_alive: options.keep_alive,
-		} as IDataObject),
+		modelDefaults: readModelDefaults(options),
 		callOptions: {
-			...bounded('Options › Top K', 'top_k', options.topK, 1, Infinity),
-			...bounded('Options › Top P', 'top_p', options.topP, 0, 1),
+			...defined('top_k', readNumber('Options › Top K', options.topK, { min: 1 })),
+			...defined('top_p', readNumber('Options › Top P', options.topP, { min: 0, max: 1 })),
 		},
 	};
 }
 
-function bounded(label: string, key: string, value: unknown, min: number, max: number): Record<string, number> {
-	if (value === undefined || value === '' || value === null) return {};
-	if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max) {
-		const range = max === Infinity ? `≥ ${min}` : `between ${min} and ${max}`;
-		throw new DispatcherError('CONFIG_INVALID', `${label} should be a number ${range}, got ${show(value)}`);
-	}
-	return { [key]: value };
+/** The Options fields that default each model's own options, with the main node's rules. */
+function readModelDefaults(options: IDataObject): ModelOptions {
+	const defaults: ModelOptions = {};
+	const numeric = (key: 'temperature' | 'num_predict' | 'num_ctx', label: string, min: number) => {
+		const value = readNumber(`Options › ${label}`, options[key], { min });
+		if (value !== undefined) defaults[key] = value;
+	};
+	numeric('temperature', 'Sampling Temperature', 0);
+	numeric('num_predict', 'Max Tokens', -1);
+	numeric('num_ctx', 'Context Length', 1);
+	const keepAlive = readKeepAlive('Options › Keep Alive', options.keep_alive);
+	if (keepAlive !== undefined) defaults.keep_alive = keepAlive;
+	return defaults;
+}
+
+function defined(key: string, value: number | undefined): Record<string, number> {
+	return value === undefined ? {} : { [key]: value };
 }
 
 /**

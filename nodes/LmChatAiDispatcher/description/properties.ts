@@ -67,10 +67,12 @@ const chatOnlyOptions: INodeProperties[] = [
 	},
 ];
 
-const resilienceOptions = (optionProperties[0].options as INodeProperties[]).filter((o) => o.name !== 'concurrency');
+const mainOptions = byName(optionProperties, 'options');
+/** Timeouts, retries, breakers, stall and router options: the main node's Options, less Concurrency (n8n makes the calls). */
+const resilienceOptions = (mainOptions.options as INodeProperties[]).filter((o) => o.name !== 'concurrency');
 
 const optionsCollection: INodeProperties = {
-	...withoutOperation(optionProperties[0]),
+	...withoutOperation(mainOptions),
 	options: [...modelOptionFields, ...chatOnlyOptions, ...resilienceOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 };
 

@@ -1,6 +1,8 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { cleanText, parseMessages, readConnection, readModelList, readRequest, readTimeouts, show } from '../../../nodes/AiDispatcher/adapters/config';
+import { cleanText, parseMessages, readConnection, readModelList, readRequest } from '../../../nodes/AiDispatcher/adapters/config';
+import { readItemOptions } from '../../../nodes/AiDispatcher/adapters/options';
+import { requireText } from '../../../nodes/AiDispatcher/engine/dispatch';
 import { createContext } from '../../support/n8n-context';
 
 const ctx = (params: Record<string, unknown>): IExecuteFunctions => createContext({ params }).execute;
@@ -16,21 +18,24 @@ describe('readRequest', () => {
 		});
 	});
 
+	it.each(['', '  \n '])('leaves the empty prompt %j to the engine, which refuses it once', (prompt) => {
+		const request = readRequest(ctx({ prompt }), 0, 'generate');
+		expect(() => requireText(request)).toThrow('The prompt is empty');
+	});
+
 	it.each([
-		[{ prompt: '' }, 'prompt is empty for item 0'],
-		[{ prompt: '  \n ' }, 'prompt is empty for item 0'],
-		[{ prompt: ['a'] }, 'prompt should be text, got an array'],
-		[{ prompt: null }, 'prompt should be text, got null'],
-		[{ prompt: 'x'.repeat(1_000_001) }, 'prompt is 1000001 characters long; the limit is 1000000'],
-		[{ prompt: 'x', taskType: 'poetry' }, 'taskType should be one of auto, summarization, classification, extraction, analysis, code, reasoning, general, got "poetry"'],
-		[{ prompt: 'x', complexity: 3 }, 'complexity should be one of auto, low, medium, high, got number 3'],
-		[{ prompt: 'x', outputFormat: 'xml' }, 'outputFormat should be one of text, json, jsonSchema, got "xml"'],
-		[{ prompt: 'x', outputFormat: 'jsonSchema', jsonSchema: '{nope' }, 'jsonSchema is not valid JSON'],
-		[{ prompt: 'x', outputFormat: 'jsonSchema', jsonSchema: '[1]' }, 'jsonSchema should be a JSON object, got an array'],
-		[{ inputMode: 'messages', messages: '{' }, 'messages is not valid JSON'],
-		[{ inputMode: 'messages', messages: [] }, 'messages is empty'],
-		[{ inputMode: 'messages', messages: [{ role: 'bot', content: 'x' }] }, 'messages[0].role should be one of system, user, assistant, tool, got "bot"'],
-		[{ inputMode: 'messages', messages: [{ role: 'user', content: { t: 1 } }] }, 'messages[0].content should be text, got an object'],
+		[{ prompt: ['a'] }, 'Prompt should be text, got an array'],
+		[{ prompt: null }, 'Prompt should be text, got null'],
+		[{ prompt: 'x'.repeat(1_000_001) }, 'Prompt is 1000001 characters long; the limit is 1000000'],
+		[{ prompt: 'x', taskType: 'poetry' }, 'Task Type should be one of auto, summarization, classification, extraction, analysis, code, reasoning, general, got "poetry"'],
+		[{ prompt: 'x', complexity: 3 }, 'Complexity should be one of auto, low, medium, high, got number 3'],
+		[{ prompt: 'x', outputFormat: 'xml' }, 'Output Format should be one of text, json, jsonSchema, got "xml"'],
+		[{ prompt: 'x', outputFormat: 'jsonSchema', jsonSchema: '{nope' }, 'JSON Schema is not valid JSON'],
+		[{ prompt: 'x', outputFormat: 'jsonSchema', jsonSchema: '[1]' }, 'JSON Schema should be a JSON object, got an array'],
+		[{ inputMode: 'messages', messages: '{' }, 'Messages is not valid JSON'],
+		[{ inputMode: 'messages', messages: [] }, 'Messages is empty'],
+		[{ inputMode: 'messages', messages: [{ role: 'bot', content: 'x' }] }, 'Messages #1 › role should be one of system, user, assistant, tool, got "bot"'],
+		[{ inputMode: 'messages', messages: [{ role: 'user', content: { t: 1 } }] }, 'Messages #1 › content should be text, got an object'],
 	])('rejects %j with a message naming the field and value', (params, message) => {
 		expect(() => readRequest(ctx(params), 0, 'generate')).toThrow(message);
 	});
@@ -61,14 +66,14 @@ describe('readModelList', () => {
 	});
 
 	it.each([
-		[{}, 'The model list is empty'],
-		[{ model: [{ name: '' }] }, 'models[0].name is empty'],
-		[{ model: [{ name: 'my model' }] }, 'models[0].name "my model" is not a valid Ollama model name'],
-		[{ model: [{ name: 'a:1' }, { name: 'a:1' }] }, 'models[1].name "a:1" is listed twice'],
-		[{ model: [{ name: 'a:1', tier: 'huge' }] }, 'models[0].tier should be one of low, medium, high, got "huge"'],
-		[{ model: [{ name: 'a:1', tasks: ['dance'] }] }, 'models[0].tasks[0] should be one of'],
-		[{ model: [{ name: 'a:1', modelOptions: { temperature: -1 } }] }, 'models[0].modelOptions.temperature should be a number ≥ 0, got number -1'],
-		[{ model: [{ name: 'a:1', modelOptions: { keep_alive: 'forever' } }] }, 'models[0].modelOptions.keep_alive should be a duration like "5m" or seconds, got "forever"'],
+		[{}, 'Model List is empty'],
+		[{ model: [{ name: '' }] }, 'Model List is empty'],
+		[{ model: [{ name: 'my model' }] }, 'Model List › Model #1 › Model Name or ID "my model" is not a valid Ollama model name'],
+		[{ model: [{ name: 'a:1' }, { name: 'a:1' }] }, 'Model List › Model #2 › Model Name or ID "a:1" is listed twice'],
+		[{ model: [{ name: 'a:1', tier: 'huge' }] }, 'Model List › Model #1 › Tier should be one of low, medium, high, got "huge"'],
+		[{ model: [{ name: 'a:1', tasks: ['dance'] }] }, 'Model List › Model #1 › Suited Tasks should be one of'],
+		[{ model: [{ name: 'a:1', modelOptions: { temperature: -1 } }] }, 'Model List › Model #1 › Model Options › Temperature should be a number ≥ 0, got number -1'],
+		[{ model: [{ name: 'a:1', modelOptions: { keep_alive: 'forever' } }] }, 'Model List › Model #1 › Model Options › Keep Alive should be a duration like "5m" or a number of seconds, got "forever"'],
 	])('rejects %j', (models, message) => {
 		expect(() => readModelList(ctx({ models }), 0)).toThrow(message);
 	});
@@ -78,17 +83,19 @@ describe('readModelList', () => {
 	});
 });
 
-describe('readTimeouts / readConnection / helpers', () => {
-	it('uses defaults and rejects non-positive timeouts', () => {
-		expect(readTimeouts(ctx({ options: {} }), 0)).toEqual({ low: 15_000, medium: 30_000, high: 60_000 });
-		expect(readTimeouts(ctx({ options: { timeoutHighMs: 90_000 } }), 0).high).toBe(90_000);
-		expect(() => readTimeouts(ctx({ options: { timeoutLowMs: 0 } }), 0)).toThrow('options.timeoutLowMs should be a positive number of milliseconds, got number 0');
+describe('readItemOptions / readConnection / helpers', () => {
+	it('uses default timeouts and rejects non-positive ones', () => {
+		expect(readItemOptions(ctx({ options: {} }), 0).timeoutsMs).toEqual({ low: 15_000, medium: 30_000, high: 60_000 });
+		expect(readItemOptions(ctx({ options: { timeoutHighMs: 90_000 } }), 0).timeoutsMs.high).toBe(90_000);
+		expect(() => readItemOptions(ctx({ options: { timeoutLowMs: 0 } }), 0)).toThrow('Options › Timeout Low Tier (Ms) should be a number ≥ 1 ms, got number 0');
 	});
 
 	it('splits several Ollama URLs and validates them', () => {
-		expect(readConnection({ baseUrl: 'http://a:11434/, http://b:11434\nhttp://c:1', prometheusUrl: ' http://p:9090/ ' })).toEqual({
+		expect(readConnection({ baseUrl: 'http://a:11434/, http://b:11434\nhttp://c:1', prometheusUrl: ' http://p:9090/ ', pushgatewayUrl: 'http://g:9091/' })).toEqual({
 			baseUrls: ['http://a:11434', 'http://b:11434', 'http://c:1'],
 			prometheusUrl: 'http://p:9090',
+			pushgatewayUrl: 'http://g:9091',
+			metricsInstance: null,
 		});
 		expect(() => readConnection({ baseUrl: '' })).toThrow('The credential has no Ollama Base URL');
 		expect(() => readConnection({ baseUrl: 'localhost:11434' })).toThrow('Ollama Base URL "localhost:11434" is not an http(s) URL');
@@ -105,11 +112,5 @@ describe('readTimeouts / readConnection / helpers', () => {
 		['tab\tnew\nline\r', 'tab\tnew\nline\r'],
 	])('cleanText(%j) = %j', (input, output) => {
 		expect(cleanText(input)).toBe(output);
-	});
-
-	it('show() quotes strings, cuts them, and names types', () => {
-		expect(show('x'.repeat(70))).toBe(`"${'x'.repeat(60)}…"`);
-		expect(show(undefined)).toBe('undefined');
-		expect(show(true)).toBe('boolean true');
 	});
 });

@@ -6,6 +6,7 @@
 import type { ChatModel, Message } from '@n8n/ai-node-sdk';
 import type { INodeExecutionData, ISupplyDataFunctions } from 'n8n-workflow';
 
+import type { DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { LmChatAiDispatcher } from '../../../nodes/LmChatAiDispatcher/LmChatAiDispatcher.node';
 import { createContext } from '../../support/n8n-context';
 import { MODEL_LIST } from '../../support/node-run';
@@ -16,7 +17,8 @@ export interface LogEntry {
 	error?: Error;
 }
 
-export async function supplyChatModel(baseUrl: string, params: Record<string, unknown> = {}) {
+/** The sub-node's model for `baseUrl`, remembering into `state` (breakers, learned stats, metrics); undefined: as n8n builds it. */
+export async function supplyChatModel(state: DispatcherState | undefined, baseUrl: string, params: Record<string, unknown> = {}) {
 	const base = createContext({
 		credentials: { baseUrl },
 		params: { modelSource: 'list', models: MODEL_LIST, options: {}, useSignals: false, ...params },
@@ -33,7 +35,7 @@ export async function supplyChatModel(baseUrl: string, params: Record<string, un
 			else entries[index].output = data[0][0].json;
 		},
 	} as unknown as ISupplyDataFunctions;
-	const supplied = await new LmChatAiDispatcher().supplyData.call(ctx, 0);
+	const supplied = await (state ? new LmChatAiDispatcher(state) : new LmChatAiDispatcher()).supplyData.call(ctx, 0);
 	return { model: supplied.response as ChatModel, entries, requests: base.requests };
 }
 

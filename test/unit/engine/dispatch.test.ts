@@ -1,8 +1,11 @@
-import { DEFAULT_TIMEOUTS_MS, decide, dispatch, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
-import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { DispatchRequest, FailureKind, ModelSpec, Tier } from '../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../support/fakes';
+
+let state = createDispatcherState();
 
 const model = (name: string, tier: Tier, options: ModelSpec['options'] = {}): ModelSpec => ({ name, tier, tasks: [], options });
 const config: DispatchConfig = {
@@ -14,7 +17,9 @@ const config: DispatchConfig = {
 };
 const HOST = 'http://ollama:11434';
 
-beforeEach(() => resetResilienceState());
+beforeEach(() => {
+	state = createDispatcherState();
+});
 const request = (extra: Partial<DispatchRequest> = {}): DispatchRequest => ({
 	prompt: 'Summarize: lunch moved to 1pm',
 	task: 'auto',
@@ -26,7 +31,7 @@ const request = (extra: Partial<DispatchRequest> = {}): DispatchRequest => ({
 describe('dispatch', () => {
 	it('answers with the tier model on the first try and reports usage and one ok attempt', async () => {
 		const { ollama, calls } = scriptedOllama({ 'phi3:mini': ['Lunch is at 1pm.'] });
-		const result = await dispatch(request(), config, fakePorts(ollama));
+		const result = await dispatch(request(), config, state, fakePorts(ollama));
 		expect(result).toMatchObject({ response: 'Lunch is at 1pm.', model: 'phi3:mini', tier: 'low' });
 		expect(result.attempts).toEqual([{ model: 'phi3:mini', ok: true, error: null, ms: expect.any(Number), host: HOST }]);
 		expect(result.usage.tokens_per_s).toBe(400);
@@ -35,7 +40,7 @@ describe('dispatch', () => {
 
 	it('passes model options through and uses the model timeout over the tier timeout', async () => {
 		const { ollama, calls } = scriptedOllama({ 'qwen2.5:7b': ['ok'] });
-		await dispatch(request({ complexity: 'high' }), config, fakePorts(ollama));
+		await dispatch(request({ complexity: 'high' }), config, state, fakePorts(ollama));
 		expect(calls[0]).toMatchObject({ model: 'qwen2.5:7b', options: { temperature: 0.2 }, timeoutMs: 999 });
 		expect(calls[0].options).not.toHaveProperty('timeoutMs');
 	});
@@ -44,7 +49,7 @@ describe('dispatch', () => {
 		'falls back to the next candidate when the first fails with %s',
 		async (kind) => {
 			const { ollama } = scriptedOllama({ 'qwen2.5:7b': [{ fail: kind, message: `boom ${kind}` }], 'llama3.2:3b': ['fine'] });
-			const result = await dispatch(request({ complexity: 'high' }), config, fakePorts(ollama));
+			const result = await dispatch(request({ complexity: 'high' }), config, state, fakePorts(ollama));
 			expect(result.model).toBe('llama3.2:3b');
 			expect(result.attempts).toEqual([
 				{ model: 'qwen2.5:7b', ok: false, error: `boom ${kind}`, kind, ms: expect.any(Number), host: HOST },
@@ -55,7 +60,7 @@ describe('dispatch', () => {
 
 	it('treats an empty reply and invalid JSON (when JSON was asked) as failures', async () => {
 		const { ollama } = scriptedOllama({ 'qwen2.5:7b': ['  '], 'llama3.2:3b': ['not json {'], 'phi3:mini': ['{"summary":"ok"}'] });
-		const result = await dispatch(request({ complexity: 'high', format: { type: 'json' } }), config, fakePorts(ollama));
+		const result = await dispatch(request({ complexity: 'high', format: { type: 'json' } }), config, state, fakePorts(ollama));
 		expect(result.response).toEqual({ summary: 'ok' });
 		expect(result.attempts.map((a) => a.kind ?? 'ok')).toEqual(['empty', 'invalid_json', 'ok']);
 		expect(result.attempts[1].error).toContain('not valid JSON');
@@ -67,7 +72,7 @@ describe('dispatch', () => {
 			'llama3.2:3b': [{ fail: 'timeout', message: 'timed out' }],
 			'phi3:mini': [{ fail: 'connection', message: 'ECONNREFUSED' }],
 		});
-		const error = await dispatch(request({ complexity: 'high' }), config, fakePorts(ollama)).catch((e: unknown) => e);
+		const error = await dispatch(request({ complexity: 'high' }), config, state, fakePorts(ollama)).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DispatcherError);
 		const e = error as DispatcherError;
 		expect(e.code).toBe('ALL_CANDIDATES_FAILED');
@@ -77,14 +82,14 @@ describe('dispatch', () => {
 
 	it('stops at once when the execution is cancelled', async () => {
 		const { ollama, calls } = scriptedOllama({ 'qwen2.5:7b': [{ fail: 'aborted' }], 'llama3.2:3b': ['never'] });
-		const error = (await dispatch(request({ complexity: 'high' }), config, fakePorts(ollama)).catch((e: unknown) => e)) as DispatcherError;
+		const error = (await dispatch(request({ complexity: 'high' }), config, state, fakePorts(ollama)).catch((e: unknown) => e)) as DispatcherError;
 		expect(error.code).toBe('ABORTED');
 		expect(calls).toHaveLength(1);
 	});
 
 	it('does not try excluded models', async () => {
 		const { ollama, calls } = scriptedOllama({ 'llama3.2:3b': ['ok'] });
-		const result = await dispatch(request({ complexity: 'high' }), config, fakePorts(ollama), {
+		const result = await dispatch(request({ complexity: 'high' }), config, state, fakePorts(ollama), {
 			excluded: new Map([['qwen2.5:7b', 'circuit open']]),
 		});
 		expect(result.model).toBe('llama3.2:3b');
@@ -97,7 +102,7 @@ describe('dispatch', () => {
 			{ role: 'system' as const, content: 'x '.repeat(5000) },
 			{ role: 'user' as const, content: 'Hello!' },
 		];
-		const result = await dispatch(request({ prompt: undefined, messages }), config, fakePorts(ollama));
+		const result = await dispatch(request({ prompt: undefined, messages }), config, state, fakePorts(ollama));
 		expect(result.complexity.tier).toBe('low');
 		expect(calls[0].messages).toEqual(messages);
 	});
@@ -111,6 +116,6 @@ describe('decide', () => {
 	it('throws NO_CANDIDATE through dispatch when every model is excluded', async () => {
 		const { ollama } = scriptedOllama({});
 		const excluded = new Map(config.models.map((m) => [m.name, 'circuit open']));
-		await expect(dispatch(request(), config, fakePorts(ollama), { excluded })).rejects.toMatchObject({ code: 'NO_CANDIDATE' });
+		await expect(dispatch(request(), config, state, fakePorts(ollama), { excluded })).rejects.toMatchObject({ code: 'NO_CANDIDATE' });
 	});
 });

@@ -1,13 +1,13 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
-import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext, type ContextOptions } from '../../support/n8n-context';
 import { closedPort } from '../../support/http-port';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 
 let sim: OllamaSimulator;
-const node = new AiDispatcher();
+let node = new AiDispatcher(createDispatcherState());
 
 beforeAll(async () => {
 	sim = await startOllamaSimulator({ timeScale: 0.002, numParallel: 4 });
@@ -17,7 +17,7 @@ afterAll(async () => {
 });
 afterEach(() => {
 	sim.clearFaults();
-	resetResilienceState();
+	node = new AiDispatcher(createDispatcherState());
 });
 
 const LIST = {
@@ -42,6 +42,8 @@ function run(options: ContextOptions & { prompts?: unknown[] }) {
 			prompt: (i: number) => (options.prompts ?? [])[i],
 			modelSource: 'list',
 			models: LIST,
+			// These tests read the full decision; the default simplified item is tested on its own.
+			simplifyOutput: false,
 			...options.params,
 		},
 	});
@@ -64,6 +66,28 @@ describe('AI Dispatcher node: Generate', () => {
 		expect(complex.attempts).toEqual([{ model: 'qwen2.5:7b', ok: true, error: null, ms: expect.any(Number), host: sim.url }]);
 		expect(complex.host).toBe(sim.url);
 		expect(complex.usage.completion_tokens).toBeGreaterThan(0);
+	});
+
+	it('returns a simplified item by default: answer, model, tier, one-line reason, attempts summary', async () => {
+		sim.setFault('qwen2.5:7b', { kind: 'http500' });
+		const [out] = await run({ prompts: [TRACE, 'Thanks!'], params: { simplifyOutput: undefined, options: { maxRetries: 0 } } }).result;
+		const [fellBack, simple] = out.map((o) => o.json as Record<string, any>);
+		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'model', 'reason', 'response', 'tier']);
+		expect(simple).toMatchObject({ model: 'phi3:mini', tier: 'low', response: expect.stringMatching(/^\[phi3:mini\]/) });
+		expect(simple.reason).toContain('chose phi3:mini');
+		expect(simple.reason).not.toContain('\n');
+		expect(simple.attemptsSummary).toMatch(/^phi3:mini answered in \d+\.\d s$/);
+		expect(fellBack.model).toBe('llama3.2:3b');
+		expect(fellBack.attemptsSummary).toMatch(/^qwen2\.5:7b failed after \d+\.\d s: http_5xx → llama3\.2:3b answered in \d+\.\d s$/);
+		expect(JSON.stringify(simple).length).toBeLessThan(600);
+	});
+
+	it('keeps the short fields when Simplify Output is off, and adds the full decision', async () => {
+		const [[full]] = await run({ prompts: ['Thanks!'] }).result;
+		expect(full.json).toMatchObject({ model: 'phi3:mini', tier: 'low', reason: expect.stringContaining('chose phi3:mini'), attemptsSummary: expect.any(String) });
+		expect(full.json).toHaveProperty('decision.candidates');
+		expect(full.json).toHaveProperty('complexity.features');
+		expect(full.json).toHaveProperty('usage');
 	});
 
 	it('falls back when the high-tier model fails and records the failed attempt', async () => {
@@ -98,8 +122,8 @@ describe('AI Dispatcher node: Generate', () => {
 	});
 
 	it.each([
-		['an empty prompt', '', /prompt is empty for item 1 \[item 1\]/],
-		['a non-string prompt', { a: 1 }, /prompt should be text, got an object \[item 1\]/],
+		['an empty prompt', '', /^The prompt is empty \[item 1\]$/],
+		['a non-string prompt', { a: 1 }, /Prompt should be text, got an object \[item 1\]/],
 	])('rejects %s with a NodeOperationError naming the item', async (_name, bad, message) => {
 		const error = await run({ prompts: ['fine', bad] }).result.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeOperationError);
@@ -119,7 +143,7 @@ describe('AI Dispatcher node: Generate', () => {
 		const error = await run({ prompts: ['x'], params: { models: { model: [{ name: 'llama 3', tier: 'low' }] } } }).result.catch(
 			(e: unknown) => e,
 		);
-		expect((error as Error).message).toBe('models[0].name "llama 3" is not a valid Ollama model name [item 0]');
+		expect((error as Error).message).toBe('Model List › Model #1 › Model Name or ID "llama 3" is not a valid Ollama model name [item 0]');
 	});
 
 	it('parses JSON output and falls back when a model returns invalid JSON', async () => {
@@ -130,11 +154,11 @@ describe('AI Dispatcher node: Generate', () => {
 		expect(json.attempts[0]).toMatchObject({ model: 'phi3:mini', ok: false, kind: 'invalid_json' });
 	});
 
-	it('auto-discovers models from /api/tags and tiers them by size', async () => {
-		const [out] = await run({ prompts: [TRACE, 'ok thanks'], params: { modelSource: 'auto' } }).result;
+	it('auto-discovers models from /api/tags and tiers them by size and family', async () => {
+		const [out] = await run({ prompts: [TRACE, 'What is the capital of France?'], params: { modelSource: 'auto' } }).result;
 		expect(out.map((o) => [o.json.model, o.json.tier])).toEqual([
 			['qwen2.5:7b', 'high'],
-			['llama3.2:3b', 'low'],
+			['phi3:mini', 'low'],
 		]);
 	});
 
@@ -154,6 +178,11 @@ describe('AI Dispatcher node: Generate', () => {
 });
 
 describe('AI Dispatcher node: Select Model and Status', () => {
+	it('Select Model returns model, tier, host and reason by default', async () => {
+		const [out] = await run({ prompts: [TRACE], params: { operation: 'selectModel', simplifyOutput: undefined } }).result;
+		expect(out[0].json).toEqual({ model: 'qwen2.5:7b', tier: 'high', baseUrl: sim.url, reason: expect.stringContaining('chose qwen2.5:7b') });
+	});
+
 	it('Select Model returns the decision without generating', async () => {
 		const before = sim.stats().generations['qwen2.5:7b'] ?? 0;
 		const [out] = await run({ prompts: [TRACE], params: { operation: 'selectModel' } }).result;
@@ -167,6 +196,8 @@ describe('AI Dispatcher node: Select Model and Status', () => {
 		expect(ok[0].pairedItem).toEqual([{ item: 0 }, { item: 1 }]);
 		expect(ok[0].json).toMatchObject({ reachable: true, error: null });
 		expect((ok[0].json.models as unknown[]).length).toBe(3);
+		// What Auto-Discover would use: the documented default list.
+		expect(ok[0].json.autoDiscoveredTiers).toEqual({ low: ['phi3:mini'], medium: ['llama3.2:3b'], high: ['qwen2.5:7b'] });
 
 		const baseUrl = `http://127.0.0.1:${await closedPort()}`;
 		const [down] = await run({ prompts: ['a'], params: { operation: 'status' }, credentials: { baseUrl } }).result;

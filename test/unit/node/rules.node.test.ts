@@ -2,9 +2,10 @@
 import { NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext } from '../../support/n8n-context';
 
-const node = new AiDispatcher();
+const node = new AiDispatcher(createDispatcherState());
 const LIST = { model: [{ name: 'phi3:mini', tier: 'low' }, { name: 'llama3.2:3b', tier: 'medium' }, { name: 'qwen2.5:7b', tier: 'high' }] };
 const TICKETS: INodeExecutionData[] = [
 	{ json: { key: 'OPS-1', priority: 'P1', summary: 'Checkout is down for every customer' } },
@@ -20,6 +21,7 @@ async function select(params: Record<string, unknown>, items = TICKETS) {
 			prompt: (i: number) => `Summarize this ticket in one sentence: ${items[i].json.summary}`,
 			modelSource: 'list',
 			models: LIST,
+			simplifyOutput: false,
 			...params,
 		},
 	});
@@ -37,9 +39,6 @@ const P1_UI = {
 			conditions: { condition: [{ fact: 'item', itemValue: '', operator: 'equal', value: 'P1' }] },
 			actionType: 'useModel',
 			model: 'qwen2.5:7b',
-			timeoutMs: 0,
-			temperature: -1,
-			numPredict: 0,
 			stop: false,
 		},
 	],
@@ -75,12 +74,12 @@ describe('AI Dispatcher node: rules', () => {
 	});
 
 	it('converts the builder fields: lists for "is one of", numbers, booleans, signals, time windows, negate, call options', async () => {
-		const base = { ...P1_UI.rule[0], model: '', timeoutMs: 0 };
+		const base = { ...P1_UI.rule[0], model: '' };
 		const rules = {
 			rule: [
 				{ ...base, name: 'P3/P4 small', actionType: 'maxTier', tier: 'low', conditions: { condition: [{ fact: 'item', itemValue: 'P3', operator: 'in', value: 'P3, P4' }] } },
-				{ ...base, name: 'no code, long', actionType: 'none', timeoutMs: 5000, numPredict: 64, combine: 'all', negate: true, conditions: { condition: [{ fact: 'containsCode', operator: 'equal', value: 'true' }, { fact: 'promptTokens', operator: 'lessThan', value: '5' }] } },
-				{ ...base, name: 'hot cpu', actionType: 'excludeModels', model: 'qwen2.5:7b, llama3.2:3b', conditions: { condition: [{ fact: 'signal', signal: 'cpu', operator: 'greaterThan', value: '0.9' }] } },
+				{ ...base, name: 'no code, long', actionType: 'none', callOptions: { timeoutMs: 5000, numPredict: 64 }, combine: 'all', negate: true, conditions: { condition: [{ fact: 'containsCode', operator: 'equal', value: 'true' }, { fact: 'promptTokens', operator: 'lessThan', value: '5' }] } },
+				{ ...base, name: 'hot cpu', actionType: 'excludeModels', excludeModels: ['qwen2.5:7b', 'llama3.2:3b'], conditions: { condition: [{ fact: 'signal', signal: 'cpu', operator: 'greaterThan', value: '0.9' }] } },
 				{ ...base, name: 'weekend', actionType: 'useTier', tier: 'high', conditions: { condition: [{ fact: 'time', windowOperator: 'notWithin', days: ['sat', 'sun'], from: '00:00', to: '24:00', timeZone: '' }] } },
 			],
 		};

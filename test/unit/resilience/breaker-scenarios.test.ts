@@ -3,12 +3,15 @@
  * time once its circuit opens; a hung model costs the timeout only until then, and again only for
  * its probe; an adaptive timeout cuts a model that turned slow.
  */
-import { dispatch, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
-import { getBreaker, resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../nodes/AiDispatcher/engine/resilience/settings';
 import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { realPorts, sleepWithAbort } from '../../support/real-ports';
+
+let state = createDispatcherState();
 
 const DEAD = 'qwen2.5:7b';
 let sim: OllamaSimulator;
@@ -21,7 +24,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
 	sim.clearFaults();
-	resetResilienceState();
+	state = createDispatcherState();
 });
 
 const models: ModelSpec[] = [
@@ -42,7 +45,7 @@ interface ItemRun {
 
 async function item(i: number, resilience: ResilienceOverrides): Promise<ItemRun> {
 	const started = performance.now();
-	const result = await dispatch(request(i), config(resilience), realPorts({ seed: i }));
+	const result = await dispatch(request(i), config(resilience), state, realPorts({ seed: i }));
 	const wallMs = performance.now() - started;
 	const answering = result.attempts[result.attempts.length - 1];
 	return { result, wallMs, extraMs: Math.max(0, wallMs - answering.ms), triedDead: result.attempts.some((a) => a.model === DEAD) };
@@ -60,7 +63,7 @@ describe('a dead model', () => {
 		expect(runs.map((r) => r.result.model)).toEqual(Array(12).fill('llama3.2:3b'));
 		const openedAt = runs.findIndex((r) => !r.triedDead);
 		expect(openedAt).toBe(2); // item 0: try + retry, item 1: the third failure opens it
-		expect(getBreaker(sim.url, DEAD).state).toBe('open');
+		expect(state.resilience.getBreaker(sim.url, DEAD).state).toBe('open');
 		const before = runs.slice(0, openedAt);
 		const after = runs.slice(openedAt);
 		expect(after.every((r) => !r.triedDead)).toBe(true);
@@ -109,7 +112,7 @@ describe('a hung model', () => {
 		expect(wall.slice(3, 8).every((ms) => ms < 150)).toBe(true);
 		expect(recovered.result.model).toBe(DEAD);
 		expect(next.result.model).toBe(DEAD);
-		expect(getBreaker(sim.url, DEAD).state).toBe('closed');
+		expect(state.resilience.getBreaker(sim.url, DEAD).state).toBe('closed');
 	});
 });
 

@@ -2,9 +2,11 @@
  * Chaos through the real node: 500 items, 3 models, two of them failing ~30 % of calls with every
  * fault kind (fixed simulator seed). Every item must be answered exactly once, in order, paired.
  */
-import { resetResilienceState, resilienceCounters } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../../support/ollama-simulator';
 import { runNode, timed } from '../../support/node-run';
+
+let state = createDispatcherState();
 
 const ITEMS = 500;
 const CONCURRENCY = 4;
@@ -23,17 +25,18 @@ beforeAll(async () => {
 		preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'],
 		faults: { 'llama3.2:3b': FAULTS, 'qwen2.5:7b': FAULTS },
 	});
-	resetResilienceState();
+	state = createDispatcherState();
 });
 afterAll(async () => {
 	await sim.close();
 });
 
 it(`answers all ${ITEMS} items exactly once, in order and paired, in bounded time`, async () => {
-	const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} please summarize the weekly status update for the team`);
+	const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} please summarize the weekly status update for the team in one sentence`);
 	const tiers = ['low', 'medium', 'high'];
 	const { value, ms } = await timed(
 		runNode({
+			state,
 			baseUrl: sim.url,
 			prompts,
 			continueOnFail: true,
@@ -57,7 +60,7 @@ it(`answers all ${ITEMS} items exactly once, in order and paired, in bounded tim
 	const byModel: Record<string, number> = {};
 	for (const o of out) byModel[o.json.model as string] = (byModel[o.json.model as string] ?? 0) + 1;
 	const slowest = Math.max(...attempts.map((a) => a.ms));
-	const counters = resilienceCounters();
+	const counters = state.resilience.counters();
 	console.log(
 		`[chaos] ${ITEMS} items, concurrency ${CONCURRENCY}: answered ${ITEMS - errors.length}/${ITEMS}, lost 0, duplicated 0; ` +
 			`total ${ms} ms; attempts ${attempts.length} by kind ${JSON.stringify(byKind)}; retries ${retries}; ` +

@@ -7,15 +7,18 @@
  */
 import * as net from 'node:net';
 
-import { dispatch, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import type { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
-import { getBreaker, resetResilienceState, resilienceCounters } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../nodes/AiDispatcher/engine/resilience/settings';
 import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
 import { closedPort } from '../../support/http-port';
 import { runNode, timed } from '../../support/node-run';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { realPorts, sleepWithAbort } from '../../support/real-ports';
+
+let state = createDispatcherState();
 
 const ALL = ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'];
 const CONNECT_MS = 300;
@@ -49,7 +52,7 @@ afterAll(async () => {
 	await sim.close();
 });
 beforeEach(() => {
-	resetResilienceState();
+	state = createDispatcherState();
 	sim.resetStats();
 	hungPaths = {};
 });
@@ -65,7 +68,7 @@ const config = (baseUrls: string[], resilience: ResilienceOverrides = {}): Dispa
 	timeoutsMs: DEFAULT_TIMEOUTS_MS,
 	resilience: { ...LIMITS, ...resilience },
 });
-const request = (i: number): DispatchRequest => ({ prompt: `#${i} summarize: lunch moved to 1pm`, task: 'auto', complexity: 'low', format: { type: 'text' } });
+const request = (i: number): DispatchRequest => ({ prompt: `#${i} summarize in one line: lunch moved to 1pm`, task: 'auto', complexity: 'low', format: { type: 'text' } });
 
 interface ItemRun {
 	result: DispatchResult;
@@ -76,7 +79,7 @@ interface ItemRun {
 
 async function item(i: number, cfg: DispatchConfig): Promise<ItemRun> {
 	const started = performance.now();
-	const result = await dispatch(request(i), cfg, realPorts({ seed: i }));
+	const result = await dispatch(request(i), cfg, state, realPorts({ seed: i }));
 	const wallMs = performance.now() - started;
 	const answering = result.attempts[result.attempts.length - 1];
 	return { result, wallMs, extraMs: Math.max(0, wallMs - answering.ms) };
@@ -105,7 +108,7 @@ describe('a host that accepts TCP and never answers', () => {
 		expect(runs.slice(1, 3).map((r) => r.result.attempts[0].error)).toEqual(
 			Array(2).fill(expect.stringMatching(/^host did not answer GET \/ within 300 ms \(connect timeout\) \(checked \d+ ms ago\)$/)),
 		);
-		expect(getBreaker(hungUrl, 'phi3:mini').state).toBe('open');
+		expect(state.resilience.getBreaker(hungUrl, 'phi3:mini').state).toBe('open');
 		expect(runs.slice(3).every((r) => r.result.attempts.length === 1)).toBe(true);
 
 		const extra = runs.map((r) => r.extraMs);
@@ -148,9 +151,10 @@ describe('a host that accepts TCP and never answers', () => {
 		const credentials = { baseUrl: `${hungUrl}, ${sim.url}` };
 		const { value, ms } = await timed(
 			runNode({
+				state,
 				baseUrl: sim.url,
 				credentials,
-				prompts: Array.from({ length: 16 }, (_, i) => `#${i} summarize: lunch moved to 1pm`),
+				prompts: Array.from({ length: 16 }, (_, i) => `#${i} summarize in one line: lunch moved to 1pm`),
 				options: { concurrency: 4, connectTimeoutMs: CONNECT_MS, firstTokenTimeoutMs: FIRST_TOKEN_MS },
 			}).result,
 		);
@@ -160,7 +164,7 @@ describe('a host that accepts TCP and never answers', () => {
 		console.log(
 			`[connect] through the node, concurrency 4: 16/16 answered by the healthy host in ${ms} ms; failed tries on the hung host ` +
 				`${failed.length} (ms ${fmt(failed.map((a) => a.ms))}); requests received by it ${JSON.stringify(hungPaths)} ` +
-				`(/api/ps and /api/tags: the live-signals round on the first URL, bounded by its own 1500 ms timeout); pings ${resilienceCounters().pings}`,
+				`(/api/ps and /api/tags: the live-signals round on the first URL, bounded by its own 1500 ms timeout); pings ${state.resilience.counters().pings}`,
 		);
 		expect(failed.every((a) => a.host === hungUrl && a.kind === 'timeout')).toBe(true);
 		expect(failed.length).toBeLessThanOrEqual(4 + 2);
@@ -176,7 +180,7 @@ describe('a healthy host', () => {
 		const steady = sim.stats().requests['/'] ?? 0;
 		const windowMs = 500;
 		const cfg = config([sim.url], { livenessWindowMs: windowMs });
-		resetResilienceState();
+		state = createDispatcherState();
 		sim.resetStats();
 		for (let i = 0; i < 5; i++) await item(i, cfg);
 		await sleepWithAbort(windowMs + 100); // idle longer than the window: the next item checks again
@@ -199,10 +203,10 @@ describe('a refused host', () => {
 		expect(runs.map((r) => r.result.host)).toEqual(Array(6).fill(sim.url));
 		expect(runs[0].result.attempts[0]).toMatchObject({ kind: 'connection', host: refused, error: expect.stringMatching(/^host did not answer GET \/ \(.*\)$/) });
 
-		resetResilienceState();
+		state = createDispatcherState();
 		const started = performance.now();
 		const errors: DispatcherError[] = [];
-		for (let i = 0; i < 10; i++) errors.push((await dispatch(request(i), config([refused]), realPorts({ seed: i })).catch((e: unknown) => e)) as DispatcherError);
+		for (let i = 0; i < 10; i++) errors.push((await dispatch(request(i), config([refused]), state, realPorts({ seed: i })).catch((e: unknown) => e)) as DispatcherError);
 		const aloneMs = performance.now() - started;
 		console.log(
 			`[connect] refused host: first item extra ${Math.round(runs[0].extraMs)} ms with a second host; ` +

@@ -1,10 +1,13 @@
 /** The attempt loop with scripted hosts: retries, backoff, failover between hosts, breakers in decisions. */
-import { dispatch, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { DispatcherError, TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall, OllamaPort } from '../../../nodes/AiDispatcher/engine/ports';
-import { getBreaker, resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { DispatchRequest, FailureKind, ModelSpec, Tier } from '../../../nodes/AiDispatcher/engine/types';
 import { fakePorts } from '../../support/fakes';
+
+let state = createDispatcherState();
 
 const A = 'http://a:11434';
 const B = 'http://b:11434';
@@ -42,7 +45,9 @@ const config = (extra: Partial<DispatchConfig> = {}): DispatchConfig => ({
 });
 const request: DispatchRequest = { prompt: 'Explain this', task: 'auto', complexity: 'high', format: { type: 'text' } };
 
-beforeEach(() => resetResilienceState());
+beforeEach(() => {
+	state = createDispatcherState();
+});
 
 describe('retries', () => {
 	it.each<FailureKind>(['busy', 'rate_limited', 'connection', 'http_5xx', 'stream_error', 'truncated', 'garbage'])(
@@ -51,7 +56,7 @@ describe('retries', () => {
 			const { ollama, calls } = hostScript({ big: [kind, 'ok big'] });
 			const sleeps: number[] = [];
 			const ports = fakePorts(ollama, { sleep: async (ms) => void sleeps.push(ms), random: () => 0.999 });
-			const result = await dispatch(request, config({ resilience: { backoff: { baseDelayMs: 100, maxDelayMs: 1_000 } } }), ports);
+			const result = await dispatch(request, config({ resilience: { backoff: { baseDelayMs: 100, maxDelayMs: 1_000 } } }), state, ports);
 			expect(result.model).toBe('big');
 			expect(result.attempts.map((a) => [a.kind ?? 'ok', a.retry])).toEqual([[kind, undefined], ['ok', 1]]);
 			expect(sleeps).toEqual([99]);
@@ -61,7 +66,7 @@ describe('retries', () => {
 
 	it.each<FailureKind>(['not_found', 'bad_request', 'timeout', 'invalid_json'])('does not retry %s: the next model answers', async (kind) => {
 		const { ollama, calls } = hostScript({ big: [kind], small: ['ok small'] });
-		const result = await dispatch(request, config(), fakePorts(ollama));
+		const result = await dispatch(request, config(), state, fakePorts(ollama));
 		expect(result.model).toBe('small');
 		expect(calls.map((c) => c.model)).toEqual(['big', 'small']);
 	});
@@ -71,7 +76,7 @@ describe('retries', () => {
 		const sleeps: number[] = [];
 		const ports = fakePorts(ollama, { sleep: async (ms) => void sleeps.push(ms), random: () => 0.5 });
 		const resilience = { retry: { maxRetries: 3 }, backoff: { baseDelayMs: 100, maxDelayMs: 10_000 }, breaker: { failureThreshold: 10 } };
-		await dispatch(request, config({ resilience }), ports);
+		await dispatch(request, config({ resilience }), state, ports);
 		expect(calls.filter((c) => c.model === 'big')).toHaveLength(4);
 		expect(sleeps).toEqual([50, 100, 200]);
 	});
@@ -86,7 +91,7 @@ describe('retries', () => {
 				throw new Error('aborted');
 			},
 		});
-		const error = (await dispatch(request, config(), ports).catch((e: unknown) => e)) as DispatcherError;
+		const error = (await dispatch(request, config(), state, ports).catch((e: unknown) => e)) as DispatcherError;
 		expect(error.code).toBe('ABORTED');
 		expect(calls).toHaveLength(1);
 	});
@@ -96,11 +101,11 @@ describe('circuit breakers in the attempt loop', () => {
 	it('opens after 3 failures and then skips the model, saying so in the decision', async () => {
 		const { ollama, calls } = hostScript({ big: ['http_5xx'], small: ['ok small'] });
 		const ports = fakePorts(ollama);
-		await dispatch(request, config(), ports); // big: try + retry = 2 failures
-		await dispatch(request, config(), ports); // third failure opens it
-		expect(getBreaker(A, 'big').state).toBe('open');
+		await dispatch(request, config(), state, ports); // big: try + retry = 2 failures
+		await dispatch(request, config(), state, ports); // third failure opens it
+		expect(state.resilience.getBreaker(A, 'big').state).toBe('open');
 		const before = calls.length;
-		const result = await dispatch(request, config(), ports);
+		const result = await dispatch(request, config(), state, ports);
 		expect(calls.slice(before).map((c) => c.model)).toEqual(['small']);
 		expect(result.decision.reason).toMatch(/; skipped big: circuit open since \d{4}-\d\d-\d\dT.*, retry after /);
 		expect(result.decision.candidates.find((c) => c.model === 'big')?.excluded).toMatch(/^circuit open since /);
@@ -109,10 +114,10 @@ describe('circuit breakers in the attempt loop', () => {
 	it('fails fast with every skip listed when every circuit is open', async () => {
 		const { ollama, calls } = hostScript({ big: ['connection'], small: ['connection'] });
 		const ports = fakePorts(ollama);
-		await dispatch(request, config(), ports).catch(() => undefined);
-		await dispatch(request, config(), ports).catch(() => undefined);
+		await dispatch(request, config(), state, ports).catch(() => undefined);
+		await dispatch(request, config(), state, ports).catch(() => undefined);
 		const before = calls.length;
-		const error = (await dispatch(request, config(), ports).catch((e: unknown) => e)) as DispatcherError;
+		const error = (await dispatch(request, config(), state, ports).catch((e: unknown) => e)) as DispatcherError;
 		expect(calls.length).toBe(before);
 		expect(error.code).toBe('ALL_CANDIDATES_FAILED');
 		expect(error.attempts.map((a) => [a.model, a.kind, a.ms])).toEqual([
@@ -125,8 +130,8 @@ describe('circuit breakers in the attempt loop', () => {
 	it('does not count a bad request or invalid JSON against the breaker', async () => {
 		const { ollama } = hostScript({ big: ['invalid_json'], small: ['ok'] });
 		const ports = fakePorts(ollama);
-		for (let i = 0; i < 5; i++) await dispatch(request, config(), ports);
-		expect(getBreaker(A, 'big').state).toBe('closed');
+		for (let i = 0; i < 5; i++) await dispatch(request, config(), state, ports);
+		expect(state.resilience.getBreaker(A, 'big').state).toBe('closed');
 	});
 });
 
@@ -134,7 +139,7 @@ describe('several hosts', () => {
 	it('fails over to the other host at once (no backoff, no retry used) when one host is down', async () => {
 		const { ollama, calls } = hostScript({ [`${A}|big`]: ['connection'], [`${B}|big`]: ['ok from b'] });
 		const sleeps: number[] = [];
-		const result = await dispatch(request, config({ baseUrls: [A, B] }), fakePorts(ollama, { sleep: async (ms) => void sleeps.push(ms) }));
+		const result = await dispatch(request, config({ baseUrls: [A, B] }), state, fakePorts(ollama, { sleep: async (ms) => void sleeps.push(ms) }));
 		expect(result).toMatchObject({ model: 'big', host: B, response: 'ok from b' });
 		expect(result.attempts.map((a) => [a.host, a.kind ?? 'ok'])).toEqual([[A, 'connection'], [B, 'ok']]);
 		expect(sleeps).toEqual([]);
@@ -143,10 +148,10 @@ describe('several hosts', () => {
 	it('routes around a host whose circuit is open, so later items go straight to the healthy host', async () => {
 		const { ollama, calls } = hostScript({ [`${A}|big`]: ['connection'], [`${B}|big`]: ['ok'] });
 		const ports = fakePorts(ollama);
-		for (let i = 0; i < 3; i++) await dispatch(request, config({ baseUrls: [A, B] }), ports);
-		expect(getBreaker(A, 'big').state).toBe('open');
+		for (let i = 0; i < 3; i++) await dispatch(request, config({ baseUrls: [A, B] }), state, ports);
+		expect(state.resilience.getBreaker(A, 'big').state).toBe('open');
 		const before = calls.length;
-		const result = await dispatch(request, config({ baseUrls: [A, B] }), ports);
+		const result = await dispatch(request, config({ baseUrls: [A, B] }), state, ports);
 		expect(result.host).toBe(B);
 		expect(calls.slice(before).map((c) => c.baseUrl)).toEqual([B]);
 		expect(result.decision.reason).not.toContain('skipped');
@@ -154,7 +159,7 @@ describe('several hosts', () => {
 
 	it('names the host in the failure list when several hosts are configured', async () => {
 		const { ollama } = hostScript({ big: ['not_found'], small: ['not_found'] });
-		const error = (await dispatch(request, config({ baseUrls: [A, B] }), fakePorts(ollama)).catch((e: unknown) => e)) as DispatcherError;
+		const error = (await dispatch(request, config({ baseUrls: [A, B] }), state, fakePorts(ollama)).catch((e: unknown) => e)) as DispatcherError;
 		expect(error.message).toContain(`big on ${A}: boom not_found; big on ${B}: boom not_found`);
 	});
 });

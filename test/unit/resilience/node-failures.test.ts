@@ -4,9 +4,11 @@
  */
 import { NodeOperationError } from 'n8n-workflow';
 
-import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { runNode, timed } from '../../support/node-run';
+
+let state = createDispatcherState();
 
 const ALL = ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'];
 let sim: OllamaSimulator;
@@ -20,17 +22,17 @@ afterAll(async () => {
 afterEach(async () => {
 	sim.clearFaults();
 	await sim.setServerDown(false);
-	resetResilienceState();
+	state = createDispatcherState();
 });
 
-const prompts = (n: number) => Array.from({ length: n }, (_, i) => `#${i} summarize: lunch moved to 1pm`);
+const prompts = (n: number) => Array.from({ length: n }, (_, i) => `#${i} summarize in one line: lunch moved to 1pm`);
 
 describe('every model down', () => {
 	it('hung: each item fails within the configured limits with its attempts listed, one error item per input', async () => {
 		for (const m of ALL) sim.setFault(m, { kind: 'hang' });
 		const limitMs = 200;
 		const { value, ms } = await timed(
-			runNode({ baseUrl: sim.url, prompts: prompts(12), continueOnFail: true, options: { firstTokenTimeoutMs: limitMs } }).result,
+			runNode({ state, baseUrl: sim.url, prompts: prompts(12), continueOnFail: true, options: { firstTokenTimeoutMs: limitMs } }).result,
 		);
 		const out = value[0];
 		expect(out).toHaveLength(12);
@@ -49,14 +51,14 @@ describe('every model down', () => {
 
 	it('unreachable host: items fail fast, and without Continue On Fail the node throws naming the attempts', async () => {
 		await sim.setServerDown(true);
-		const { value, ms } = await timed(runNode({ baseUrl: sim.url, prompts: prompts(20), continueOnFail: true, options: { retryDelayMs: 50 } }).result);
+		const { value, ms } = await timed(runNode({ state, baseUrl: sim.url, prompts: prompts(20), continueOnFail: true, options: { retryDelayMs: 50 } }).result);
 		expect(value[0]).toHaveLength(20);
 		expect(value[0].every((o) => o.json.code === 'ALL_CANDIDATES_FAILED')).toBe(true);
 		expect((value[0][0].json.attempts as Array<{ kind: string }>).map((a) => a.kind)).toEqual(Array(6).fill('connection'));
 		console.log(`[all down] unreachable: 20 items failed in ${ms} ms total`);
 		expect(ms).toBeLessThan(3_000);
 
-		const error = await runNode({ baseUrl: sim.url, prompts: prompts(3) }).result.catch((e: unknown) => e);
+		const error = await runNode({ state, baseUrl: sim.url, prompts: prompts(3) }).result.catch((e: unknown) => e);
 		expect((error as Error).message).toMatch(/^All 3 candidate models failed: phi3:mini: circuit open since/);
 	});
 });
@@ -74,7 +76,7 @@ describe('several hosts', () => {
 		await sim.setServerDown(true);
 		const credentials = { baseUrl: `${sim.url}, ${other.url}` };
 		const { value, ms } = await timed(
-			runNode({ baseUrl: sim.url, credentials, prompts: prompts(30), options: { concurrency: 3 } }).result,
+			runNode({ state, baseUrl: sim.url, credentials, prompts: prompts(30), options: { concurrency: 3 } }).result,
 		);
 		const out = value[0];
 		expect(out.map((o) => o.json.error)).toEqual(Array(30).fill(undefined));
@@ -84,7 +86,7 @@ describe('several hosts', () => {
 		console.log(`[hosts] one of two hosts down: 30/30 answered by the other in ${ms} ms; failed tries on the dead host ${failedTries}`);
 		expect(failedTries).toBeLessThanOrEqual(3 + 2); // until its breaker opens (plus items already in flight)
 
-		const [status] = await runNode({ baseUrl: sim.url, credentials, prompts: ['x'], params: { operation: 'status' } }).result;
+		const [status] = await runNode({ state, baseUrl: sim.url, credentials, prompts: ['x'], params: { operation: 'status' } }).result;
 		expect(status[0].json.breakers).toEqual([
 			{ model: 'phi3:mini', host: sim.url, state: 'open', since: expect.any(String), retryAfter: expect.any(String) },
 		]);
@@ -93,13 +95,13 @@ describe('several hosts', () => {
 	it('Select Model skips open circuits and names the healthy host', async () => {
 		await sim.setServerDown(true);
 		const credentials = { baseUrl: `${sim.url},${other.url}` };
-		await runNode({ baseUrl: sim.url, credentials, prompts: prompts(4) }).result;
-		const [picked] = await runNode({ baseUrl: sim.url, credentials, prompts: ['hi'], params: { operation: 'selectModel' } }).result;
+		await runNode({ state, baseUrl: sim.url, credentials, prompts: prompts(4) }).result;
+		const [picked] = await runNode({ state, baseUrl: sim.url, credentials, prompts: ['hi'], params: { operation: 'selectModel' } }).result;
 		expect(picked[0].json).toMatchObject({ model: 'phi3:mini', baseUrl: other.url });
 
 		const single = { baseUrl: sim.url };
-		await runNode({ baseUrl: sim.url, credentials: single, prompts: prompts(3), continueOnFail: true }).result;
-		const [none] = await runNode({ baseUrl: sim.url, credentials: single, prompts: ['hi'], params: { operation: 'selectModel' } }).result;
+		await runNode({ state, baseUrl: sim.url, credentials: single, prompts: prompts(3), continueOnFail: true }).result;
+		const [none] = await runNode({ state, baseUrl: sim.url, credentials: single, prompts: ['hi'], params: { operation: 'selectModel' } }).result;
 		expect(none[0].json.model).toBeNull();
 		expect((none[0].json.decision as { reason: string }).reason).toMatch(/^every model is excluded: .*phi3:mini: circuit open since /);
 	});
@@ -107,14 +109,14 @@ describe('several hosts', () => {
 	it('auto-discovers models from the next host when the first is down', async () => {
 		await sim.setServerDown(true);
 		const credentials = { baseUrl: `${sim.url},${other.url}` };
-		const [out] = await runNode({ baseUrl: sim.url, credentials, prompts: prompts(3), params: { modelSource: 'auto' } }).result;
+		const [out] = await runNode({ state, baseUrl: sim.url, credentials, prompts: prompts(3), params: { modelSource: 'auto' } }).result;
 		expect(out.map((o) => o.json.host)).toEqual([other.url, other.url, other.url]);
 	});
 
 	it('uses the host that has the model when the other reports it missing', async () => {
 		sim.setFault('qwen2.5:7b', { kind: 'notfound' });
 		const credentials = { baseUrl: `${sim.url},${other.url}` };
-		const [out] = await runNode({ baseUrl: sim.url, credentials, prompts: prompts(6), params: { complexity: 'high' } }).result;
+		const [out] = await runNode({ state, baseUrl: sim.url, credentials, prompts: prompts(6), params: { complexity: 'high' } }).result;
 		expect(out.map((o) => [o.json.model, o.json.host])).toEqual(Array(6).fill(['qwen2.5:7b', other.url]));
 	});
 });
@@ -123,7 +125,7 @@ describe("the workflow's Stop", () => {
 	it('aborts in-flight requests at once, even with long timeouts and parallel items', async () => {
 		for (const m of ALL) sim.setFault(m, { kind: 'hang' });
 		const controller = new AbortController();
-		const run = runNode({ baseUrl: sim.url, prompts: prompts(8), cancelSignal: controller.signal, options: { concurrency: 4 } });
+		const run = runNode({ state, baseUrl: sim.url, prompts: prompts(8), cancelSignal: controller.signal, options: { concurrency: 4 } });
 		setTimeout(() => controller.abort(), 150);
 		const { value: error, ms } = await timed(run.result.catch((e: unknown) => e));
 		expect(error).toBeInstanceOf(NodeOperationError);

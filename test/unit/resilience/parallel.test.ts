@@ -1,7 +1,9 @@
 /** Parallel items: 4 at a time against a simulator with 4 slots, versus 1 at a time. */
-import { resetResilienceState } from '../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { runNode, timed } from '../../support/node-run';
+
+let state = createDispatcherState();
 
 const ITEMS = 100;
 let sim: OllamaSimulator;
@@ -12,13 +14,15 @@ beforeAll(async () => {
 afterAll(async () => {
 	await sim.close();
 });
-beforeEach(() => resetResilienceState());
+beforeEach(() => {
+	state = createDispatcherState();
+});
 
 const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} thanks, lunch moved to 1pm, see you there`);
 
 async function runWith(concurrency: number) {
 	sim.resetStats();
-	const { value, ms } = await timed(runNode({ baseUrl: sim.url, prompts, options: { concurrency } }).result);
+	const { value, ms } = await timed(runNode({ state, baseUrl: sim.url, prompts, options: { concurrency } }).result);
 	return { out: value[0], ms, peak: sim.stats().maxInFlight };
 }
 

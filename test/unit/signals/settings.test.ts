@@ -30,18 +30,18 @@ describe('parseSignalsSettings', () => {
 	});
 
 	it.each([
-		[{ cpuBusyMaxPercent: 'high' }, {}, 'signalOptions.cpuBusyMaxPercent should be a number from 0 to ∞, got "high"'],
-		[{ timeoutMs: 10 }, {}, 'signalOptions.timeoutMs should be a number from 50 to 60000, got number 10'],
-		[{ memAvailableMinPercent: 120 }, {}, 'signalOptions.memAvailableMinPercent should be a number from 0 to 100, got number 120'],
-		[{ modelLabel: 'model-name' }, {}, 'signalOptions.modelLabel should look like a label name, e.g. model, got "model-name"'],
-		[{ queuedMetric: 'ollama queue' }, {}, 'signalOptions.queuedMetric should look like a metric name, e.g. ollama_requests_queued, got "ollama queue"'],
-		[{ nodeSelector: '{instance="x"}' }, {}, 'signalOptions.nodeSelector should look like instance="host:9100" (comma-separated label matchers), got "{instance=\\"x\\"}"'],
-		[{ rateWindow: '1 minute' }, {}, 'signalOptions.rateWindow should look like a Prometheus duration such as 1m or 30s, got "1 minute"'],
-		[{ errorMatcher: '' }, {}, 'signalOptions.errorMatcher is empty'],
-		[{}, { override: [{ signal: 'cpu', promql: 'x' }] }, 'signalQueries.override[0].signal should be one of memAvailableBytes'],
-		[{}, { override: [{ signal: 'cpuBusyPercent', promql: ' ' }] }, 'signalQueries.override[0].promql should be a PromQL expression, got " "'],
-		[{}, { custom: [{ name: 'disk free', promql: 'x' }] }, 'signalQueries.custom[0].name should be letters, digits and underscores, got "disk free"'],
-		[{}, { custom: [{ name: 'a', promql: 'x' }, { name: 'a', promql: 'y' }] }, 'signalQueries.custom[1].name "a" is used twice'],
+		[{ cpuBusyMaxPercent: 'high' }, {}, 'Signal Options › CPU Busy Max (%) should be a number ≥ 0, got "high"'],
+		[{ timeoutMs: 10 }, {}, 'Signal Options › Query Timeout (Ms) should be a number from 50 to 60000, got number 10'],
+		[{ memAvailableMinPercent: 120 }, {}, 'Signal Options › Memory Available Min (%) should be a number from 0 to 100, got number 120'],
+		[{ modelLabel: 'model-name' }, {}, 'Signal Options › Exporter Model Label should look like a label name, e.g. model, got "model-name"'],
+		[{ queuedMetric: 'ollama queue' }, {}, 'Signal Options › Exporter Queued Metric should look like a metric name, e.g. ollama_requests_queued, got "ollama queue"'],
+		[{ nodeSelector: '{instance="x"}' }, {}, 'Signal Options › Node Selector should look like instance="host:9100" (comma-separated label matchers), got "{instance=\\"x\\"}"'],
+		[{ rateWindow: '1 minute' }, {}, 'Signal Options › Rate Window should look like a Prometheus duration such as 1m or 30s, got "1 minute"'],
+		[{ errorMatcher: '' }, {}, 'Signal Options › Exporter Error Matcher is empty'],
+		[{}, { override: [{ signal: 'cpu', promql: 'x' }] }, 'Signal Queries › Override Built-In Query #1 › Signal should be one of memAvailableBytes'],
+		[{}, { override: [{ signal: 'cpuBusyPercent', promql: 'a' }, { signal: 'cpuBusyPercent', promql: 'b' }] }, 'Signal Queries › Override Built-In Query #2 › Signal "cpuBusyPercent" is overridden twice'],
+		[{}, { custom: [{ name: 'disk free', promql: 'x' }] }, 'Signal Queries › Custom Query #1 › Name should be letters, digits and underscores, got "disk free"'],
+		[{}, { custom: [{ name: 'a', promql: 'x' }, { name: 'a', promql: 'y' }] }, 'Signal Queries › Custom Query #2 › Name "a" is used twice'],
 	])('%j %j → %s', (options, queries, message) => {
 		expect(() => parseSignalsSettings(options, queries)).toThrow(message);
 	});

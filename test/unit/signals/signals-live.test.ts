@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
-import { signalsStore } from '../../../nodes/AiDispatcher/engine/signals/store';
+import { SignalsStore } from '../../../nodes/AiDispatcher/engine/signals/store';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext } from '../../support/n8n-context';
 import { closedPort } from '../../support/http-port';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
@@ -17,7 +18,13 @@ import { startPrometheus, type PrometheusHarness } from '../../support/prometheu
 
 jest.setTimeout(120_000);
 
-const node = new AiDispatcher();
+let state = createDispatcherState();
+let node = new AiDispatcher(state);
+/** A node with an empty signals cache (no round, no Prometheus breaker); breakers and liveness are kept. */
+function freshNode(): void {
+	state = { ...state, signals: new SignalsStore() };
+	node = new AiDispatcher(state);
+}
 const LIST = {
 	model: [
 		{ name: 'phi3:mini', tier: 'low' },
@@ -77,7 +84,7 @@ afterAll(async () => {
 	console.log(`\nFIGURES\n${figures.join('\n')}`);
 });
 
-beforeEach(() => signalsStore.clear());
+beforeEach(freshNode);
 
 interface Run {
 	sim: OllamaSimulator;
@@ -119,6 +126,7 @@ async function runNode(run: Run): Promise<IDataObject[]> {
 			taskType: 'general',
 			signalOptions: { ...CALM, ...run.signalOptions },
 			signalQueries: scopedQueries(run),
+			simplifyOutput: false,
 			...run.params,
 		},
 	});
@@ -131,7 +139,7 @@ const num = (result: unknown): number => Number((result as Array<{ value: [numbe
 describe('live signals with a real Prometheus', () => {
 	it('reads real values: memory from node_exporter, exporter series from the simulator, /api/ps; unknowns say why', async () => {
 		await h.waitForSeries('count_over_time(node_cpu_seconds_total{mode="idle"}[1m]) >= 2');
-		const [item] = await runNode({ sim: main, prompts: ['hello there'], signalOptions: { exporterSelector: 'job="main"' } });
+		const [item] = await runNode({ sim: main, prompts: ['What is the capital of France?'], signalOptions: { exporterSelector: 'job="main"' } });
 		const signals = item.signals as Record<string, any>;
 		expect(signals.prometheus).toBe('ok');
 		expect(signals.queries).toBe(10);
@@ -241,7 +249,7 @@ describe('live signals with a real Prometheus', () => {
 
 	it('200 items within one TTL (4 concurrent executions of 50) trigger ONE round of queries', async () => {
 		const before = await h.queryCount();
-		const roundsBefore = signalsStore.rounds;
+		const roundsBefore = state.signals.rounds;
 		const started = Date.now();
 		const prompts = Array.from({ length: 50 }, (_, i) => `Item ${i}: thanks, see you tomorrow`);
 		const runs = await Promise.all(
@@ -252,7 +260,7 @@ describe('live signals with a real Prometheus', () => {
 		expect(runs.flat()).toHaveLength(200);
 		expect(runs.flat().every((j) => typeof j.response === 'string')).toBe(true);
 		expect(delta).toBe(11); // 10 built-in + 1 custom, once
-		expect(signalsStore.rounds - roundsBefore).toBe(1);
+		expect(state.signals.rounds - roundsBefore).toBe(1);
 		expect((runs[0][0].signals as any).custom).toEqual({ answer: 42 });
 		print(`200 items (4 executions × 50) in ${elapsed} ms: Prometheus served ${delta} queries (one round of 11)`);
 	});
@@ -260,7 +268,7 @@ describe('live signals with a real Prometheus', () => {
 	it('figures: refresh time against the real Prometheus, and extra time per item with a warm cache', async () => {
 		const rounds: number[] = [];
 		for (let i = 0; i < 10; i++) {
-			signalsStore.clear();
+			freshNode();
 			const [item] = await runNode({ sim: main, operation: 'selectModel', prompts: ['hi'] });
 			rounds.push((item.signals as any).roundMs);
 		}
@@ -306,7 +314,7 @@ describe('fail open: Prometheus down, slow or answering errors', () => {
 	const prompts = Array.from({ length: 10 }, (_, i) => `Item ${i}: lunch at noon?`);
 
 	async function timed(prometheusUrl: string, useSignals = true) {
-		signalsStore.clear();
+		freshNode();
 		const t0 = Date.now();
 		const items = await runNode({ sim: main, prometheusUrl, prompts, params: { useSignals } });
 		return { items, ms: Date.now() - t0 };
@@ -350,7 +358,7 @@ describe('fail open: Prometheus down, slow or answering errors', () => {
 			seen.push(req.headers.authorization);
 			res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"success","data":{"resultType":"vector","result":[]}}');
 		});
-		signalsStore.clear();
+		freshNode();
 		const [item] = await runNode({ sim: main, prometheusUrl: url, prompts: ['hi'], credentials: { apiKey: 'ollama-secret', ...auth } });
 		expect(seen).toHaveLength(10);
 		expect(new Set(seen)).toEqual(new Set([expected]));

@@ -117,7 +117,7 @@ function lengthContribution(tokens: number): number {
 	return Math.min(0.3, 0.3 * (Math.log10(tokens / 100) / Math.log10(30)));
 }
 
-interface TaskSignals {
+export interface TaskSignals {
 	codeBlocks: number;
 	stackFrames: number;
 	logLines: number;
@@ -125,7 +125,8 @@ interface TaskSignals {
 	reasoningCues: number;
 }
 
-function detectTask(lower: string, signals: TaskSignals): TaskType {
+/** The task a (lowercased) request asks for, from its cue words and the content's structure. */
+export function detectTask(lower: string, signals: TaskSignals): TaskType {
 	if (countCues(lower, CODE_CUES) > 0 || (signals.codeBlocks > 0 && signals.stackFrames < 2)) return 'code';
 	if (signals.stackFrames >= 2 || signals.logLines >= 3 || signals.analysisCues >= 2) return 'analysis';
 	if (signals.reasoningCues >= 2) return 'reasoning';

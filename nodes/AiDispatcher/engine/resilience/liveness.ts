@@ -15,14 +15,14 @@
  * - Any HTTP reply to the ping (even a 404 from a proxy that forwards only /api/*) counts as alive:
  *   the check is about answering, not about the endpoint.
  *
- * The state lives in the process-wide registry; the wait is bounded by the HttpPort's own deadline
+ * The state lives in the `ResilienceRegistry` passed in (one per `DispatcherState`); the wait is bounded by the HttpPort's own deadline
  * (`AbortSignal.timeout`), and each waiter leaves at once when its execution is stopped.
  */
 import { TransportError } from '../errors';
 import type { EnginePorts } from '../ports';
 import { settle } from '../result';
 import type { FailureKind } from '../types';
-import { getLiveness, pingInFlight, setLiveness, sharePing, type HostLiveness, type PingFailure, type PingOutcome } from './registry';
+import type { HostLiveness, PingFailure, PingOutcome, ResilienceRegistry } from './registry';
 
 /** How long an answer from a host (or a failed check of it) is trusted, in milliseconds. */
 export const LIVENESS_WINDOW_MS = 10_000;
@@ -63,11 +63,11 @@ const SILENT: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'circu
  * any failure that came with a reply (HTTP error, broken stream, bad JSON…) means it answers;
  * `connection` or `timeout` make it suspect; a stopped workflow says nothing.
  */
-export function afterCall(baseUrl: string, kind: FailureKind | undefined, nowMs: number): void {
+export function afterCall(registry: ResilienceRegistry, baseUrl: string, kind: FailureKind | undefined, nowMs: number): void {
 	if (kind !== undefined && SILENT.has(kind)) return;
-	const state = getLiveness(baseUrl);
-	if (kind === 'connection' || kind === 'timeout') setLiveness(baseUrl, suspected(state));
-	else setLiveness(baseUrl, answered(state, nowMs));
+	const state = registry.getLiveness(baseUrl);
+	if (kind === 'connection' || kind === 'timeout') registry.setLiveness(baseUrl, suspected(state));
+	else registry.setLiveness(baseUrl, answered(state, nowMs));
 }
 
 /** The outcome of `checkHost`: go ahead, or fail this try with `kind` and `error`. */
@@ -80,6 +80,7 @@ export type LiveCheck = { ok: true } | { ok: false; kind: 'connection' | 'timeou
  * `livenessWindowMs`, by default `LIVENESS_WINDOW_MS`.
  */
 export async function checkHost(
+	registry: ResilienceRegistry,
 	baseUrl: string,
 	limits: { connectTimeoutMs: number; livenessWindowMs?: number },
 	ports: EnginePorts,
@@ -87,30 +88,37 @@ export async function checkHost(
 	const { connectTimeoutMs, livenessWindowMs = LIVENESS_WINDOW_MS } = limits;
 	if (ports.signal?.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
 	const nowMs = ports.clock.nowMs();
-	const need = livenessNeed(getLiveness(baseUrl), nowMs, livenessWindowMs);
+	const need = livenessNeed(registry.getLiveness(baseUrl), nowMs, livenessWindowMs);
 	if (need.need === 'none') return { ok: true };
 	if (need.need === 'down') {
 		const ago = Math.max(0, Math.round(nowMs - need.failure.atMs));
 		return { ok: false, kind: need.failure.kind, error: `${need.failure.error} (checked ${ago} ms ago)` };
 	}
-	const shared = pingInFlight(baseUrl) ?? startPing(baseUrl, connectTimeoutMs, ports);
+	const shared = registry.pingInFlight(baseUrl) ?? startPing(registry, baseUrl, connectTimeoutMs, ports);
 	return await untilAborted(shared, ports.signal);
 }
 
-function startPing(baseUrl: string, connectTimeoutMs: number, ports: EnginePorts): Promise<PingOutcome> {
+function startPing(registry: ResilienceRegistry, baseUrl: string, connectTimeoutMs: number, ports: EnginePorts): Promise<PingOutcome> {
 	// No caller's signal: the check is shared by items of other executions; its own deadline bounds it.
 	const ping = async (): Promise<PingOutcome> => {
-		const settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
+		let settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
+		// A pooled keep-alive socket the host closed while idle fails at once with a reset: one more try, on a fresh socket.
+		if (!settled.ok && wasReset(settled.error)) settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
 		if (settled.ok) return { ok: true };
 		return classify(settled.error, connectTimeoutMs);
 	};
-	return sharePing(baseUrl, ping, (outcome) => {
-		const state = getLiveness(baseUrl);
+	return registry.sharePing(baseUrl, ping, (outcome) => {
+		const state = registry.getLiveness(baseUrl);
 		const atMs = ports.clock.nowMs();
-		if (outcome.ok) setLiveness(baseUrl, answered(state, atMs));
-		else setLiveness(baseUrl, pingFailed(state, { atMs, kind: outcome.kind, error: outcome.error }));
+		if (outcome.ok) registry.setLiveness(baseUrl, answered(state, atMs));
+		else registry.setLiveness(baseUrl, pingFailed(state, { atMs, kind: outcome.kind, error: outcome.error }));
 		if (!outcome.ok) ports.log.debug('AI Dispatcher: host did not answer its liveness check', { host: baseUrl, error: outcome.error });
 	});
+}
+
+/** A connection reset (ECONNRESET), as a socket reused after the server closed it fails. */
+function wasReset(error: unknown): boolean {
+	return error instanceof TransportError && error.kind === 'connection' && /ECONNRESET|socket hang up/i.test(error.message);
 }
 
 /** A failed ping as a liveness outcome; an HTTP reply of any status means the host answers. */
@@ -145,6 +153,6 @@ async function untilAborted(shared: Promise<PingOutcome>, signal?: AbortSignal):
  * connect check within the window), else the first. Keeps a dead primary from stalling every
  * signals refresh on its timeout.
  */
-export function firstLiveHost(baseUrls: readonly string[], nowMs: number, windowMs = LIVENESS_WINDOW_MS): string {
-	return baseUrls.find((url) => livenessNeed(getLiveness(url), nowMs, windowMs).need !== 'down') ?? baseUrls[0];
+export function firstLiveHost(registry: ResilienceRegistry, baseUrls: readonly string[], nowMs: number, windowMs = LIVENESS_WINDOW_MS): string {
+	return baseUrls.find((url) => livenessNeed(registry.getLiveness(url), nowMs, windowMs).need !== 'down') ?? baseUrls[0];
 }

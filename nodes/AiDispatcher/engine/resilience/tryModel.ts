@@ -12,7 +12,7 @@ import { backoffDelayMs } from './backoff';
 import { admit, onAbandon, onFailure, onSuccess } from './breaker';
 import { circuitExclusion, pickHost } from './hosts';
 import { afterCall, checkHost } from './liveness';
-import { acquireHost, getBreaker, latencies, recordLatency, setBreaker } from './registry';
+import type { ResilienceRegistry } from './registry';
 import { countsAgainstBreaker, isTransient, worthAnotherHost } from './retry';
 import type { ResilienceSettings } from './settings';
 import { adaptiveTotalMs, firstTokenMs } from './timeouts';
@@ -37,6 +37,8 @@ export interface ModelTry {
 	limits: TryLimits;
 	settings: ResilienceSettings;
 	ports: EnginePorts;
+	/** Breakers, latencies, host load and liveness (the `DispatcherState`'s). */
+	registry: ResilienceRegistry;
 }
 
 export type ModelOutcome =
@@ -45,13 +47,13 @@ export type ModelOutcome =
 
 /** Tries one model until it answers, its hosts and retries are used up, or the execution stops. */
 export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOutcome> {
-	const { model, baseUrls, settings, ports } = spec;
+	const { model, baseUrls, settings, ports, registry } = spec;
 	const attempts: Attempt[] = [];
 	const tried = new Set<string>();
 	let retries = 0;
 
 	while (true) {
-		let host = pickHost(baseUrls, model, ports.clock.nowMs(), settings.breaker, tried);
+		let host = pickHost(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker, tried);
 		let retry = false;
 		if (host === null) {
 			const last = attempts[attempts.length - 1];
@@ -62,11 +64,11 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 			if (ports.signal?.aborted) return { ok: false, aborted: true, attempts };
 			// A sleep that broke without a cancel must not lose the item: retry without the pause.
 			if (!slept.ok) ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', { error: String(slept.error) });
-			host = pickHost(baseUrls, model, ports.clock.nowMs(), settings.breaker);
+			host = pickHost(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker);
 			if (host === null) break;
 		}
-		const admission = admit(getBreaker(host, model), ports.clock.nowMs(), settings.breaker);
-		setBreaker(host, model, admission.next);
+		const admission = admit(registry.getBreaker(host, model), ports.clock.nowMs(), settings.breaker);
+		registry.setBreaker(host, model, admission.next);
 		if (!admission.allowed) {
 			tried.add(host); // another item holds the half-open probe
 			continue;
@@ -74,15 +76,15 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 
 		const tag = { host, ...(retry ? { retry: retries } : {}) };
 		const checkStarted = ports.clock.nowMs();
-		const live = await checkHost(host, settings, ports);
+		const live = await checkHost(registry, host, settings, ports);
 		const checkMs = Math.round(ports.clock.nowMs() - checkStarted);
 		if (!live.ok) {
 			if (live.kind === 'aborted') {
-				setBreaker(host, model, onAbandon(getBreaker(host, model), ports.clock.nowMs()));
+				registry.setBreaker(host, model, onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()));
 				return { ok: false, aborted: true, attempts };
 			}
 			// Not called: the host did not answer. It counts against the breaker like a refused connection.
-			setBreaker(host, model, onFailure(getBreaker(host, model), ports.clock.nowMs(), settings.breaker));
+			registry.setBreaker(host, model, onFailure(registry.getBreaker(host, model), ports.clock.nowMs(), settings.breaker));
 			attempts.push({ model, ok: false, error: live.error, kind: live.kind, ms: checkMs, ...tag });
 			tried.add(host);
 			ports.log.debug('AI Dispatcher: host failed its liveness check', { model, host, kind: live.kind, retry: retries });
@@ -90,21 +92,21 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 		}
 
 		const result = await callOnHost(spec, host, call);
-		afterCall(host, result.ok ? undefined : result.error.kind, ports.clock.nowMs());
+		afterCall(registry, host, result.ok ? undefined : result.error.kind, ports.clock.nowMs());
 		const ms = result.ms + checkMs; // what this try cost the item, liveness check included
 		if (result.ok) {
-			setBreaker(host, model, onSuccess(getBreaker(host, model), settings.breaker));
-			recordLatency(host, model, result.ms);
+			registry.setBreaker(host, model, onSuccess(registry.getBreaker(host, model), settings.breaker));
+			registry.recordLatency(host, model, result.ms);
 			attempts.push({ model, ok: true, error: null, ms, ...tag });
 			return { ok: true, host, outcome: result.outcome, response: result.response, attempts };
 		}
 		const { kind, message } = result.error;
 		if (kind === 'aborted') {
-			setBreaker(host, model, onAbandon(getBreaker(host, model), ports.clock.nowMs()));
+			registry.setBreaker(host, model, onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()));
 			return { ok: false, aborted: true, attempts };
 		}
-		const breaker = getBreaker(host, model);
-		setBreaker(
+		const breaker = registry.getBreaker(host, model);
+		registry.setBreaker(
 			host,
 			model,
 			countsAgainstBreaker(kind) ? onFailure(breaker, ports.clock.nowMs(), settings.breaker) : onSuccess(breaker, settings.breaker),
@@ -116,20 +118,20 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 	}
 	if (attempts.length === 0) {
 		// Opened by another item since the decision was made.
-		const why = circuitExclusion(baseUrls, model, ports.clock.nowMs(), settings.breaker) ?? 'circuit open (probe in flight)';
+		const why = circuitExclusion(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker) ?? 'circuit open (probe in flight)';
 		attempts.push({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 });
 	}
 	return { ok: false, aborted: false, attempts };
 }
 
 async function callOnHost(spec: ModelTry, host: string, call: CallOnce): Promise<CallResult & { ms: number }> {
-	const totalMs = adaptiveTotalMs(spec.limits.totalMs, latencies(host, spec.model), spec.settings.adaptiveTimeout);
+	const totalMs = adaptiveTotalMs(spec.limits.totalMs, spec.registry.latencies(host, spec.model), spec.settings.adaptiveTimeout);
 	const limits = {
 		totalMs,
 		firstTokenMs: firstTokenMs(spec.limits.firstTokenMs, totalMs),
 		stallMs: firstTokenMs(spec.limits.stallMs, totalMs),
 	};
-	const release = acquireHost(host);
+	const release = spec.registry.acquireHost(host);
 	const started = spec.ports.clock.nowMs();
 	const settled = await settle(call(host, limits));
 	release();

@@ -99,6 +99,8 @@ function factValue(leaf: LeafCondition, facts: RuleFacts, memo: Memo): Seen {
 			return { actual: facts.tier };
 		case 'complexityScore':
 			return { actual: facts.score };
+		case 'complexityConfidence':
+			return facts.confidence === undefined ? { actual: null, note: 'confidence is measured by the trained router only' } : { actual: facts.confidence };
 		case 'signal':
 			return signalValue(facts, leaf.path ?? '');
 		case 'time':

@@ -9,18 +9,9 @@ export interface LocalTime {
 	label: string;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-/** Bounded: a workflow uses a handful of zones; beyond this the cache starts over. */
-const MAX_FORMATTERS = 64;
-
+/** A formatter for `timeZone` (throws RangeError for an unknown zone). Callers memoize per item (see evaluate.ts). */
 function formatter(timeZone: string): Intl.DateTimeFormat {
-	let f = formatters.get(timeZone);
-	if (!f) {
-		if (formatters.size >= MAX_FORMATTERS) formatters.clear();
-		f = new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-		formatters.set(timeZone, f);
-	}
-	return f;
+	return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 }
 
 /** True when `timeZone` is a time zone this runtime knows (IANA names, "UTC", "Etc/GMT+2"). Never throws. */

@@ -27,6 +27,7 @@ export const FACTS = [
 	'taskType',
 	'complexityTier',
 	'complexityScore',
+	'complexityConfidence',
 	'signal',
 	'time',
 	'item',
@@ -102,6 +103,8 @@ export interface RuleFacts {
 	text: string;
 	tokens: number;
 	score: number;
+	/** The trained router's confidence, 0..1 (margin between its two likeliest tiers); absent for the heuristic analyser. */
+	confidence?: number;
 	tier: Tier;
 	task: TaskType;
 	codeBlocks: number;

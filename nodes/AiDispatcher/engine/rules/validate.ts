@@ -6,6 +6,7 @@
  */
 import { TASK_TYPES, TIERS } from '../types';
 import { RULE_SIGNAL_ALIASES } from '../signals/ruleSignals';
+import { isKeepAlive } from '../keepAlive';
 import { compilePattern } from './regex';
 import { isValidTimeZone, parseClock } from './timeWindow';
 import {
@@ -53,7 +54,10 @@ class Issues {
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const oneOf = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
-/** Accepts an array of rules or `{ "rules": [...] }`. `base` names the field in issues. */
+/**
+ * Accepts an array of rules or `{ "rules": [...] }`. `base` names the field in issues. A rule with
+ * `"enabled": false` is checked like the others but left out of the result.
+ */
 export function parseRules(raw: unknown, base = 'rules'): Parsed<Rule[]> {
 	const issues = new Issues();
 	const list = isObject(raw) && Array.isArray(raw.rules) ? raw.rules : raw;
@@ -63,12 +67,15 @@ export function parseRules(raw: unknown, base = 'rules'): Parsed<Rule[]> {
 	}
 	if (list.length > MAX_RULES) issues.add(base, `has ${list.length} rules; the limit is ${MAX_RULES}`);
 	const rules = list.slice(0, MAX_RULES).map((entry, i) => parseRule(entry, `${base}[${i}]`, i, issues));
-	return issues.list.length > 0 ? { ok: false, issues: issues.list } : { ok: true, value: rules as Rule[] };
+	if (issues.list.length > 0) return { ok: false, issues: issues.list };
+	return { ok: true, value: rules.filter((r): r is Rule => r !== DISABLED) as Rule[] };
 }
 
 const RULE_KEYS = ['name', 'condition', 'conditions', 'action', 'enabled'];
+/** A valid rule switched off with `"enabled": false`. */
+const DISABLED = Symbol('disabled rule');
 
-function parseRule(raw: unknown, path: string, index: number, issues: Issues): Rule | null {
+function parseRule(raw: unknown, path: string, index: number, issues: Issues): Rule | typeof DISABLED | null {
 	if (!isObject(raw)) {
 		issues.expected(path, 'an object with condition and action', raw);
 		return null;
@@ -81,7 +88,9 @@ function parseRule(raw: unknown, path: string, index: number, issues: Issues): R
 	const condition = parseCondition(raw[conditionKey], `${path}.${conditionKey}`, 0, issues, counter);
 	if (counter.leaves > MAX_LEAVES_PER_RULE) issues.add(`${path}.${conditionKey}`, `has ${counter.leaves} conditions; the limit is ${MAX_LEAVES_PER_RULE}`);
 	const action = parseAction(raw.action, `${path}.action`, issues);
-	return condition && action ? { name, condition, action } : null;
+	if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') issues.expected(`${path}.enabled`, 'true or false', raw.enabled);
+	if (!condition || !action) return null;
+	return raw.enabled === false ? DISABLED : { name, condition, action };
 }
 
 function parseCondition(raw: unknown, path: string, depth: number, issues: Issues, counter: { leaves: number }): Condition | null {
@@ -118,6 +127,7 @@ function operatorsFor(fact: FactName): readonly Operator[] {
 	switch (fact) {
 		case 'promptTokens':
 		case 'complexityScore':
+		case 'complexityConfidence':
 		case 'signal':
 			return NUMERIC_OPERATORS;
 		case 'containsCode':
@@ -144,6 +154,7 @@ function valueKind(fact: FactName, operator: Operator): ValueKind {
 	switch (fact) {
 		case 'promptTokens':
 		case 'complexityScore':
+		case 'complexityConfidence':
 		case 'signal':
 			return 'number';
 		case 'containsCode':
@@ -328,7 +339,7 @@ function parseOptions(raw: unknown, path: string, issues: Issues): RuleModelOpti
 	numeric('num_ctx', 1);
 	if (raw.keep_alive !== undefined) {
 		const k = raw.keep_alive;
-		if (typeof k === 'number' || (typeof k === 'string' && /^-?\d+(?:\.\d+)?(?:ms|s|m|h)?$/.test(k))) options.keep_alive = k;
+		if (isKeepAlive(k)) options.keep_alive = typeof k === 'string' ? k.trim() : k;
 		else issues.expected(`${path}.keep_alive`, 'a duration such as "5m" or a number of seconds', k);
 	}
 	return options;

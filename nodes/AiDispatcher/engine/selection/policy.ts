@@ -224,7 +224,7 @@ export function planPolicy(candidates: readonly ModelSpec[], input: PolicyInput)
 		}
 		return plan;
 	}
-	if (signals && signals.prometheus !== 'unavailable' && signals.prometheus !== 'not configured' && signals.prometheus !== 'disabled') {
+	if (signals && signals.prometheus !== 'unavailable' && signals.prometheus !== 'not configured') {
 		plan.notes.push(normalFigures(input, queue));
 	}
 	return plan;

@@ -21,29 +21,67 @@ export function tierRank(tier: Tier): number {
 	return TIERS.indexOf(tier);
 }
 
-/** Parses Ollama's `parameter_size` ("7.6B", "494M", "1.5T") into billions, or null. */
-export function parseParameterBillions(parameterSize: string | undefined): number | null {
-	const match = /^\s*([\d.]+)\s*([KMBT])\s*$/i.exec(parameterSize ?? '');
-	if (!match) return null;
-	const value = Number(match[1]);
-	if (!Number.isFinite(value)) return null;
-	const scale: Record<string, number> = { K: 1e-6, M: 1e-3, B: 1, T: 1e3 };
-	return value * scale[match[2].toUpperCase()];
-}
-
 /** Names of models that cannot generate text (embedding models), skipped by auto-discovery. */
 const EMBEDDING_NAME = /(?:^|[-_/:])(?:embed|embedding|bge|minilm|e5)(?:[-_:.]|$)/i;
 
 /**
- * Auto-discovery: tiers the installed models by size, relative to each other, so any set of models
- * works with zero configuration. Sorted by parameter count (then disk size): one model serves every
- * tier's first choice as `medium`; two split into low/high; three or more into thirds.
+ * How much answer quality a family gets out of each billion parameters, relative to current
+ * instruction-tuned models (1.0). Parameter count alone ranks phi3:mini (3.8B) above llama3.2:3b
+ * (3.2B), yet llama3.2 follows instructions, structure and tone better: it is the documented medium
+ * model. Keys are name prefixes (the part before ":"); the longest match wins; unknown families 0.9.
+ */
+const FAMILY_QUALITY: Readonly<Record<string, number>> = {
+	tinyllama: 0.4,
+	phi: 0.5,
+	phi3: 0.7,
+	'phi3.5': 0.75,
+	phi4: 1,
+	llama2: 0.55,
+	llama3: 0.85,
+	'llama3.1': 0.95,
+	'llama3.2': 1,
+	'llama3.3': 1,
+	gemma: 0.65,
+	gemma2: 0.9,
+	gemma3: 1,
+	mistral: 0.8,
+	'mistral-nemo': 0.9,
+	mixtral: 0.85,
+	qwen: 0.7,
+	qwen2: 0.9,
+	'qwen2.5': 1,
+	qwen3: 1.05,
+	'deepseek-r1': 1,
+	codellama: 0.7,
+};
+const UNKNOWN_FAMILY_QUALITY = 0.9;
+
+/** The family factor for a model name such as "qwen2.5:7b" or "hf.co/org/Qwen2.5-7B-Instruct". */
+export function familyQuality(name: string): number {
+	const base = (name.split(':')[0].split('/').pop() ?? '').toLowerCase();
+	let best = '';
+	for (const family of Object.keys(FAMILY_QUALITY)) {
+		if (base.startsWith(family) && family.length > best.length) best = family;
+	}
+	return best === '' ? UNKNOWN_FAMILY_QUALITY : FAMILY_QUALITY[best];
+}
+
+/** Billions of parameters, or an estimate from the disk size (about 0.6 GB per billion at Q4). */
+function billions(tag: OllamaTag): number {
+	return tag.parameterBillions ?? tag.sizeBytes / 6e8;
+}
+
+/**
+ * Auto-discovery: tiers the installed models relative to each other, so any set of models works
+ * with zero configuration. Ranked by capability (parameters × family quality, then parameters,
+ * then disk size): one model serves every tier's first choice as `medium`; two split into low/high;
+ * three or more into thirds. phi3:mini, llama3.2:3b, qwen2.5:7b → low, medium, high.
  */
 export function tierDiscoveredModels(tags: OllamaTag[]): ModelSpec[] {
 	const usable = tags.filter((tag) => !EMBEDDING_NAME.test(tag.name));
+	const capability = (tag: OllamaTag) => billions(tag) * familyQuality(tag.name);
 	const sorted = [...usable].sort(
-		(a, b) => (a.parameterBillions ?? a.sizeBytes / 6e8) - (b.parameterBillions ?? b.sizeBytes / 6e8) ||
-			a.sizeBytes - b.sizeBytes || a.name.localeCompare(b.name),
+		(a, b) => capability(a) - capability(b) || billions(a) - billions(b) || a.sizeBytes - b.sizeBytes || a.name.localeCompare(b.name),
 	);
 	return sorted.map((tag, index) => ({
 		name: tag.name,

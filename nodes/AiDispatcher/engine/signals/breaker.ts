@@ -7,15 +7,15 @@ export type PrometheusBreakerState =
 	| { state: 'closed' }
 	| { state: 'open'; sinceMs: number; untilMs: number; reason: string; failures: number };
 
-export const CLOSED: PrometheusBreakerState = { state: 'closed' };
+export const PROMETHEUS_CLOSED: PrometheusBreakerState = { state: 'closed' };
 
 /** True when a round may query Prometheus at `nowMs`. */
-export function breakerAllows(breaker: PrometheusBreakerState, nowMs: number): boolean {
+export function prometheusAllows(breaker: PrometheusBreakerState, nowMs: number): boolean {
 	return breaker.state === 'closed' || nowMs >= breaker.untilMs;
 }
 
 /** After a round in which every query failed: open (again), for `cooldownMs`. */
-export function breakerFailed(
+export function prometheusOpened(
 	breaker: PrometheusBreakerState,
 	nowMs: number,
 	cooldownMs: number,
@@ -26,15 +26,15 @@ export function breakerFailed(
 }
 
 /** After a round in which Prometheus answered: closed. */
-export function breakerSucceeded(): PrometheusBreakerState {
-	return CLOSED;
+export function prometheusSucceeded(): PrometheusBreakerState {
+	return PROMETHEUS_CLOSED;
 }
 
-/** For the Status output. */
-export function breakerJson(breaker: PrometheusBreakerState, nowMs: number): Record<string, unknown> {
+/** For the Status output; `halfOpen` once the cooldown is over (the next round probes), as for model breakers. */
+export function prometheusBreakerJson(breaker: PrometheusBreakerState, nowMs: number): Record<string, unknown> {
 	if (breaker.state === 'closed') return { state: 'closed' };
 	return {
-		state: nowMs >= breaker.untilMs ? 'half-open' : 'open',
+		state: nowMs >= breaker.untilMs ? 'halfOpen' : 'open',
 		reason: breaker.reason,
 		failures: breaker.failures,
 		openForMs: Math.max(0, nowMs - breaker.sinceMs),

@@ -32,8 +32,13 @@ const isMeasure = (value: number): boolean => typeof value === 'number' && Numbe
 
 const round1 = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
 
+/** Most (URL, model) pairs remembered; the least recently updated goes first. */
+export const MAX_LEARNED_ENTRIES = 512;
+
 export class LearnedStats {
 	private readonly stats = new Map<string, LearnedModelStats>();
+
+	constructor(private readonly maxEntries = MAX_LEARNED_ENTRIES) {}
 
 	private static key(baseUrl: string, model: string): string {
 		return `${baseUrl}|${model}`;
@@ -42,10 +47,13 @@ export class LearnedStats {
 	private entry(baseUrl: string, model: string): LearnedModelStats {
 		const key = LearnedStats.key(baseUrl, model);
 		let entry = this.stats.get(key);
-		if (!entry) {
+		if (entry) {
+			this.stats.delete(key); // re-insert: Map order is the LRU order
+		} else {
 			entry = { latencyMs: null, tokensPerS: null, successRate: null, samples: 0, inFlight: 0, updatedAtMs: 0 };
-			this.stats.set(key, entry);
+			if (this.stats.size >= this.maxEntries) this.stats.delete(this.stats.keys().next().value as string);
 		}
+		this.stats.set(key, entry);
 		return entry;
 	}
 
@@ -100,14 +108,7 @@ export class LearnedStats {
 		}
 		return out;
 	}
-
-	clear(): void {
-		this.stats.clear();
-	}
 }
-
-/** The one store of this process. */
-export const learnedStats = new LearnedStats();
 
 /** Wraps an OllamaPort so every generation counts as in flight for its (URL, model) while it runs. */
 export function countInFlight(ollama: OllamaPort, stats: LearnedStats): OllamaPort {

@@ -24,7 +24,6 @@ export const DEFAULT_QUERY_SETTINGS: QuerySettings = {
 };
 
 export const DEFAULT_SIGNALS_CONFIG: SignalsConfig = {
-	enabled: true,
 	ttlMs: 15_000,
 	timeoutMs: 1_500,
 	queries: DEFAULT_QUERY_SETTINGS,

@@ -1,11 +1,11 @@
 /**
- * The process-wide signals cache: one entry per (Ollama URL, Prometheus URL, query set), reused for
+ * The signals cache of one `DispatcherState` (see `../state.ts`): one entry per (Ollama URL, Prometheus URL, query set), reused for
  * its TTL by every item, execution and workflow that uses the same credential and queries. Single
  * flight: while a round runs, every caller awaits the same round. Prometheus has a breaker per URL.
  * No timers: expiry is checked against the clock port when a caller asks.
  */
 import type { PrometheusBreakerState } from './breaker';
-import { breakerAllows, breakerFailed, breakerJson, breakerSucceeded, CLOSED } from './breaker';
+import { PROMETHEUS_CLOSED, prometheusAllows, prometheusBreakerJson, prometheusOpened, prometheusSucceeded } from './breaker';
 import { runRound, type RoundPorts } from './round';
 import type { SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 
@@ -29,8 +29,13 @@ export interface SignalsRead {
 export class SignalsStore {
 	private readonly entries = new Map<string, Entry>();
 	private readonly breakers = new Map<string, PrometheusBreakerState>();
-	/** Rounds run since start (for tests and the Status output). */
+	/** Rounds run since creation (for tests and the Status output). */
 	rounds = 0;
+	/** Rounds in which Prometheus was configured but gave nothing usable (failed, or its breaker was open). */
+	failedRounds = 0;
+
+	/** @param maxEntries most cache entries kept; the least recently used goes first */
+	constructor(private readonly maxEntries = MAX_ENTRIES) {}
 
 	/**
 	 * Cache key: the credential's URLs and the query settings (as JSON: the Map hashes it natively,
@@ -64,37 +69,26 @@ export class SignalsStore {
 		return { snapshot, ageMs: Math.max(0, ports.clock.nowMs() - snapshot.takenAtMs), refreshed: true };
 	}
 
-	/** The freshest snapshot for a source, without querying (Status output). */
-	peek(source: SignalsSource, config: SignalsConfig): SignalSnapshot | undefined {
-		return this.entries.get(SignalsStore.key(source, config))?.snapshot;
-	}
-
 	breaker(prometheusUrl: string, nowMs: number): Record<string, unknown> {
-		return breakerJson(this.breakers.get(prometheusUrl) ?? CLOSED, nowMs);
-	}
-
-	/** Forgets every entry and breaker (tests). */
-	clear(): void {
-		this.entries.clear();
-		this.breakers.clear();
-		this.rounds = 0;
+		return prometheusBreakerJson(this.breakers.get(prometheusUrl) ?? PROMETHEUS_CLOSED, nowMs);
 	}
 
 	private async refresh(source: SignalsSource, config: SignalsConfig, ports: RoundPorts, entry: Entry): Promise<SignalSnapshot> {
 		this.rounds++;
 		const url = source.prometheusUrl;
-		const breaker = url ? (this.breakers.get(url) ?? CLOSED) : CLOSED;
+		const breaker = url ? (this.breakers.get(url) ?? PROMETHEUS_CLOSED) : PROMETHEUS_CLOSED;
 		const now = ports.clock.nowMs();
 		const skip =
-			url && !breakerAllows(breaker, now) && breaker.state === 'open'
+			url && !prometheusAllows(breaker, now) && breaker.state === 'open'
 				? `breaker open after "${breaker.reason}" (retry in ${Math.ceil((breaker.untilMs - now) / 1000)} s)`
 				: undefined;
 		try {
 			const { snapshot, prometheusFailed } = await runRound(source, config, ports, skip);
+			if (url && (prometheusFailed || skip !== undefined)) this.failedRounds++;
 			if (url && skip === undefined) {
 				this.breakers.set(
 					url,
-					prometheusFailed ? breakerFailed(breaker, snapshot.takenAtMs, config.ttlMs, snapshot.unavailableReason ?? 'failed') : breakerSucceeded(),
+					prometheusFailed ? prometheusOpened(breaker, snapshot.takenAtMs, config.ttlMs, snapshot.unavailableReason ?? 'failed') : prometheusSucceeded(),
 				);
 			}
 			entry.snapshot = snapshot;
@@ -107,12 +101,9 @@ export class SignalsStore {
 
 	private remember(key: string, entry: Entry): void {
 		this.entries.set(key, entry);
-		while (this.entries.size > MAX_ENTRIES) {
+		while (this.entries.size > this.maxEntries) {
 			const oldest = this.entries.keys().next().value as string;
 			this.entries.delete(oldest);
 		}
 	}
 }
-
-/** The one store of this process (n8n runs many executions in one process). */
-export const signalsStore = new SignalsStore();

@@ -30,7 +30,7 @@ export interface PerModelValue {
 }
 
 /** How Prometheus fared in the round that produced a snapshot. */
-export type PrometheusState = 'ok' | 'partial' | 'unavailable' | 'not configured' | 'disabled';
+export type PrometheusState = 'ok' | 'partial' | 'unavailable' | 'not configured';
 
 /** One refresh round's results. */
 export interface SignalSnapshot {
@@ -88,7 +88,6 @@ export interface QuerySettings {
 }
 
 export interface SignalsConfig {
-	enabled: boolean;
 	/** How long a round's results are reused, in ms (default 15 000). */
 	ttlMs: number;
 	/** Per-query (and /api/ps) timeout of one round, in ms (default 1 500). */

@@ -1,5 +1,6 @@
 /** The host liveness check behind the connect timeout: its state, the shared ping, and its place in the attempt loop. */
-import { dispatch, DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { EnginePorts, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
 import {
@@ -12,16 +13,12 @@ import {
 	pingFailed,
 	suspected,
 } from '../../../../nodes/AiDispatcher/engine/resilience/liveness';
-import {
-	getBreaker,
-	getLiveness,
-	resetResilienceState,
-	resilienceCounters,
-	setLiveness,
-	type HostLiveness,
-} from '../../../../nodes/AiDispatcher/engine/resilience/registry';
+import { type HostLiveness } from '../../../../nodes/AiDispatcher/engine/resilience/registry';
+import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { FailureKind } from '../../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../../support/fakes';
+
+let state = createDispatcherState();
 
 const A = 'http://a:11434';
 const B = 'http://b:11434';
@@ -30,7 +27,9 @@ const W = LIVENESS_WINDOW_MS;
 const UNKNOWN: HostLiveness = { answeredAtMs: null, suspect: false, failed: null };
 const FAILURE = { atMs: T, kind: 'timeout' as const, error: 'host did not answer GET / within 300 ms (connect timeout)' };
 
-beforeEach(() => resetResilienceState());
+beforeEach(() => {
+	state = createDispatcherState();
+});
 
 describe('livenessNeed', () => {
 	it.each<[string, HostLiveness, number, ReturnType<typeof livenessNeed>['need']]>([
@@ -55,16 +54,16 @@ describe('livenessNeed', () => {
 
 describe('firstLiveHost (whose view the live signals use)', () => {
 	it('skips a host that failed its connect check within the window, and comes back to it after', () => {
-		expect(firstLiveHost([A, B], T)).toBe(A);
-		setLiveness(A, pingFailed(UNKNOWN, FAILURE));
-		expect(firstLiveHost([A, B], T + 1)).toBe(B);
-		expect(firstLiveHost([A, B], T + W)).toBe(A);
+		expect(firstLiveHost(state.resilience, [A, B], T)).toBe(A);
+		state.resilience.setLiveness(A, pingFailed(UNKNOWN, FAILURE));
+		expect(firstLiveHost(state.resilience, [A, B], T + 1)).toBe(B);
+		expect(firstLiveHost(state.resilience, [A, B], T + W)).toBe(A);
 	});
 
 	it('falls back to the first host when every host is down', () => {
-		setLiveness(A, pingFailed(UNKNOWN, FAILURE));
-		setLiveness(B, pingFailed(UNKNOWN, FAILURE));
-		expect(firstLiveHost([A, B], T + 1)).toBe(A);
+		state.resilience.setLiveness(A, pingFailed(UNKNOWN, FAILURE));
+		state.resilience.setLiveness(B, pingFailed(UNKNOWN, FAILURE));
+		expect(firstLiveHost(state.resilience, [A, B], T + 1)).toBe(A);
 	});
 });
 
@@ -80,11 +79,11 @@ describe('afterCall', () => {
 		['first-token or total timeout', 'timeout', 'suspect'],
 		['stopped workflow', 'aborted', 'unchanged'],
 	])('%s → %s', (_, kind, expected) => {
-		afterCall(A, kind, T);
-		const state = getLiveness(A);
-		if (expected === 'answered') expect(state).toEqual({ answeredAtMs: T, suspect: false, failed: null });
-		if (expected === 'suspect') expect(state).toEqual({ answeredAtMs: null, suspect: true, failed: null });
-		if (expected === 'unchanged') expect(state).toEqual(UNKNOWN);
+		afterCall(state.resilience, A, kind, T);
+		const liveness = state.resilience.getLiveness(A);
+		if (expected === 'answered') expect(liveness).toEqual({ answeredAtMs: T, suspect: false, failed: null });
+		if (expected === 'suspect') expect(liveness).toEqual({ answeredAtMs: null, suspect: true, failed: null });
+		if (expected === 'unchanged') expect(liveness).toEqual(UNKNOWN);
 	});
 });
 
@@ -115,28 +114,28 @@ describe('checkHost', () => {
 	it('shares one ping among concurrent items (single flight), then trusts the answer for the window', async () => {
 		const { ollama, pings, pending } = manualPing();
 		const { clock, ports } = clockPorts(ollama);
-		const waiting = Array.from({ length: 5 }, () => checkHost(A, limits, ports));
+		const waiting = Array.from({ length: 5 }, () => checkHost(state.resilience, A, limits, ports));
 		await flush();
 		expect(pings).toEqual([A]);
 		pending[0].resolve();
 		expect(await Promise.all(waiting)).toEqual(Array(5).fill({ ok: true }));
 
 		clock.now += W - 1;
-		expect(await checkHost(A, limits, ports)).toEqual({ ok: true });
+		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ok: true });
 		expect(pings).toHaveLength(1);
 		clock.now += 1; // stale: checked again
-		const again = checkHost(A, limits, ports);
+		const again = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		expect(pings).toEqual([A, A]);
 		pending[1].resolve();
 		expect(await again).toEqual({ ok: true });
-		expect(resilienceCounters()).toMatchObject({ pings: 2, pingFailures: 0 });
+		expect(state.resilience.counters()).toMatchObject({ pings: 2, pingFailures: 0 });
 	});
 
 	it('a failed ping fails every waiter, then fails at once without pinging for the window', async () => {
 		const { ollama, pings, pending } = manualPing();
 		const { clock, ports } = clockPorts(ollama);
-		const waiting = [checkHost(A, limits, ports), checkHost(A, limits, ports)];
+		const waiting = [checkHost(state.resilience, A, limits, ports), checkHost(state.resilience, A, limits, ports)];
 		await flush();
 		clock.now += 300;
 		pending[0].reject(new TransportError('timeout', 'no complete reply within 300 ms (timed out)'));
@@ -144,34 +143,34 @@ describe('checkHost', () => {
 		expect(await Promise.all(waiting)).toEqual([expected, expected]);
 
 		clock.now += 1_200;
-		expect(await checkHost(A, limits, ports)).toEqual({ ...expected, error: `${expected.error} (checked 1200 ms ago)` });
+		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ...expected, error: `${expected.error} (checked 1200 ms ago)` });
 		expect(pings).toHaveLength(1);
 		clock.now += W;
-		const later = checkHost(A, limits, ports);
+		const later = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		expect(pings).toHaveLength(2);
 		pending[1].reject(new TransportError('connection', 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1'));
 		expect(await later).toEqual({ ok: false, kind: 'connection', error: 'host did not answer GET / (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1)' });
-		expect(resilienceCounters()).toMatchObject({ pings: 2, pingFailures: 2 });
+		expect(state.resilience.counters()).toMatchObject({ pings: 2, pingFailures: 2 });
 	});
 
 	it('counts any HTTP reply to the ping as alive (a proxy that serves only /api/* answers 404)', async () => {
 		const { ollama, pending } = manualPing();
 		const { ports } = clockPorts(ollama);
-		const waiting = checkHost(A, limits, ports);
+		const waiting = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		pending[0].reject(new TransportError('not_found', 'HTTP 404: 404 page not found', 404));
 		expect(await waiting).toEqual({ ok: true });
-		expect(getLiveness(A).failed).toBeNull();
+		expect(state.resilience.getLiveness(A).failed).toBeNull();
 	});
 
 	it('does not ping a host that answered a generation lately, and pings one whose last call timed out', async () => {
 		const { ollama, pings, pending } = manualPing();
 		const { ports } = clockPorts(ollama);
-		afterCall(A, undefined, T - 5);
-		expect(await checkHost(A, limits, ports)).toEqual({ ok: true });
-		afterCall(A, 'timeout', T);
-		const waiting = checkHost(A, limits, ports);
+		afterCall(state.resilience, A, undefined, T - 5);
+		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ok: true });
+		afterCall(state.resilience, A, 'timeout', T);
+		const waiting = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		expect(pings).toEqual([A]);
 		pending[0].resolve();
@@ -182,8 +181,8 @@ describe('checkHost', () => {
 		const { ollama, pings, pending } = manualPing();
 		const controller = new AbortController();
 		const { ports } = clockPorts(ollama);
-		const stopped = checkHost(A, limits, { ...ports, signal: controller.signal });
-		const other = checkHost(A, limits, ports);
+		const stopped = checkHost(state.resilience, A, limits, { ...ports, signal: controller.signal });
+		const other = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		controller.abort();
 		expect(await stopped).toEqual({ ok: false, kind: 'aborted', error: 'request cancelled' });
@@ -192,15 +191,34 @@ describe('checkHost', () => {
 		expect(pings).toHaveLength(1);
 	});
 
-	it('ignores a ping that settles after a reset', async () => {
+	it('asks once more on a fresh socket when the check fails with a reset (an idle keep-alive socket the host closed)', async () => {
+		const pinged: string[] = [];
+		const ollama = { ...scriptedOllama({}).ollama, ping: async (url: string) => {
+			pinged.push(url);
+			if (pinged.length === 1) throw new TransportError('connection', 'ECONNRESET: fetch failed');
+		} };
+		const { ports } = clockPorts(ollama);
+		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ok: true });
+		expect(pinged).toEqual([A, A]);
+		const refused = { ...ollama, ping: async (url: string) => {
+			pinged.push(url);
+			throw new TransportError('connection', 'ECONNREFUSED');
+		} };
+		expect(await checkHost(state.resilience, B, limits, clockPorts(refused).ports)).toMatchObject({ ok: false, kind: 'connection' });
+		expect(pinged).toEqual([A, A, B]); // a refused connection is not asked twice
+	});
+
+	it('keeps each state to itself: a ping in flight in one state is neither shared nor recorded by another', async () => {
 		const { ollama, pending } = manualPing();
 		const { ports } = clockPorts(ollama);
-		const waiting = checkHost(A, limits, ports);
+		const other = createDispatcherState();
+		const waiting = checkHost(state.resilience, A, limits, ports);
 		await flush();
-		resetResilienceState();
+		expect(other.resilience.pingInFlight(A)).toBeUndefined();
 		pending[0].reject(new TransportError('timeout', 'timed out'));
 		await waiting;
-		expect(getLiveness(A)).toEqual(UNKNOWN);
+		expect(state.resilience.getLiveness(A).failed).toMatchObject({ kind: 'timeout' });
+		expect(other.resilience.getLiveness(A)).toEqual(UNKNOWN);
 	});
 });
 
@@ -220,21 +238,21 @@ describe('in the attempt loop', () => {
 		};
 		const ports = fakePorts(ollama);
 		const resilience = { connectTimeoutMs: 300 };
-		const first = await dispatch(request, { ...config, resilience }, ports);
+		const first = await dispatch(request, { ...config, resilience }, state, ports);
 		expect(first.host).toBe(B);
 		expect(first.attempts).toEqual([
 			{ model: 'small', ok: false, kind: 'timeout', error: 'host did not answer GET / within 300 ms (connect timeout)', ms: expect.any(Number), host: A },
 			{ model: 'small', ok: true, error: null, ms: expect.any(Number), host: B },
 		]);
 		expect(calls.map((c) => c.baseUrl)).toEqual([B]);
-		expect(getBreaker(A, 'small')).toMatchObject({ state: 'closed', failures: 1 });
+		expect(state.resilience.getBreaker(A, 'small')).toMatchObject({ state: 'closed', failures: 1 });
 
 		// Within the window, A fails at once (no second ping); the third failure opens its breaker.
-		await dispatch(request, { ...config, resilience }, ports);
-		await dispatch(request, { ...config, resilience }, ports);
+		await dispatch(request, { ...config, resilience }, state, ports);
+		await dispatch(request, { ...config, resilience }, state, ports);
 		expect(pinged).toEqual([A, B]);
-		expect(getBreaker(A, 'small').state).toBe('open');
-		const later = await dispatch(request, { ...config, resilience }, ports);
+		expect(state.resilience.getBreaker(A, 'small').state).toBe('open');
+		const later = await dispatch(request, { ...config, resilience }, state, ports);
 		expect(later.attempts.map((a) => a.host)).toEqual([B]);
 		expect(calls.map((c) => c.baseUrl)).toEqual([B, B, B, B]);
 	});
@@ -243,7 +261,7 @@ describe('in the attempt loop', () => {
 		const controller = new AbortController();
 		const { ollama: scripted, calls } = scriptedOllama({ small: ['ok'] });
 		const ollama: OllamaPort = { ...scripted, ping: () => new Promise(() => controller.abort()) };
-		const error = (await dispatch(request, config, fakePorts(ollama, { signal: controller.signal })).catch((e: unknown) => e)) as { code: string };
+		const error = (await dispatch(request, config, state, fakePorts(ollama, { signal: controller.signal })).catch((e: unknown) => e)) as { code: string };
 		expect(error.code).toBe('ABORTED');
 		expect(calls).toHaveLength(0);
 	});

@@ -41,6 +41,19 @@ describe('parseRules', () => {
 		if (!parsed.ok) expect(parsed.issues.join('\n')).toContain(message);
 	});
 
+	it('honours "enabled": false: the rule is checked but never applied; a non-boolean is refused', () => {
+		const parsed = parseRules([{ ...rule(leaf({})), name: 'off', enabled: false }, { ...rule(leaf({})), name: 'on', enabled: true }, rule(leaf({}))]);
+		expect(parsed.ok && parsed.value.map((r) => r.name)).toEqual(['on', 'r']);
+		const invalid = parseRules([{ ...rule(leaf({ value: 'x' })), enabled: false }]);
+		expect(invalid.ok).toBe(false); // a disabled rule is still validated
+		const notBoolean = parseRules([{ ...rule(leaf({})), enabled: 'no' }]);
+		expect(notBoolean.ok ? [] : notBoolean.issues).toEqual(['rules[0].enabled should be true or false, got "no"']);
+	});
+
+	it('accepts the keep-alive syntax Ollama and the model options accept (1h30m)', () => {
+		expect(parseRules([rule(leaf({}), { options: { keep_alive: '1h30m' } })]).ok).toBe(true);
+	});
+
 	it('collects every issue, not just the first', () => {
 		const parsed = parseRules([rule(leaf({ value: 'x' }), { useTier: 'y' })]);
 		expect(parsed.ok).toBe(false);

@@ -1,10 +1,14 @@
 import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
-import { DEFAULT_TIMEOUTS_MS, decide, dispatch, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
+import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { RuleOutcome } from '../../../../nodes/AiDispatcher/engine/rules/types';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
 import { selectModel } from '../../../../nodes/AiDispatcher/engine/selection/select';
 import type { DispatchRequest, ModelSpec, Tier } from '../../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../../support/fakes';
+
+let state = createDispatcherState();
 
 const model = (name: string, tier: Tier): ModelSpec => ({ name, tier, tasks: [], options: {} });
 const MODELS = [model('phi3:mini', 'low'), model('llama3.2:3b', 'medium'), model('qwen2.5:7b', 'high')];
@@ -58,7 +62,7 @@ describe('decide and dispatch with rules', () => {
 	]);
 	if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
 	const config: DispatchConfig = { baseUrls: ['http://o'], models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: parsed.value, timeZone: 'UTC' };
-	const request: DispatchRequest = { prompt: 'Summarize: printer on floor 2 is out of toner', task: 'auto', complexity: 'auto', format: { type: 'text' } };
+	const request: DispatchRequest = { prompt: 'Is this email spam? Answer yes or no. WIN A FREE IPHONE NOW', task: 'auto', complexity: 'auto', format: { type: 'text' } };
 
 	it('records which rules matched and what each condition saw', () => {
 		const choice = decide(request, config, 0, { item: { priority: 'P1' } });
@@ -73,8 +77,8 @@ describe('decide and dispatch with rules', () => {
 
 	it("applies a rule's timeout and options to this item's calls only", async () => {
 		const { ollama, calls } = scriptedOllama({ 'qwen2.5:7b': ['ok'], 'phi3:mini': ['ok'] });
-		await dispatch(request, config, fakePorts(ollama), { item: { priority: 'P1' } });
-		await dispatch(request, config, fakePorts(ollama), { item: { priority: 'P4' } });
+		await dispatch(request, config, state, fakePorts(ollama), { item: { priority: 'P1' } });
+		await dispatch(request, config, state, fakePorts(ollama), { item: { priority: 'P4' } });
 		expect(calls[0]).toMatchObject({ model: 'qwen2.5:7b', timeoutMs: 120000, options: { temperature: 0.1 } });
 		expect(calls[1]).toMatchObject({ model: 'phi3:mini', timeoutMs: DEFAULT_TIMEOUTS_MS.low });
 		expect(calls[1].options).not.toHaveProperty('temperature');

@@ -1,0 +1,115 @@
+/**
+ * n8n ⇄ metrics: one push per execution (`pushAfterExecution`) and the Status figures
+ * (`metricsStatus`). Items are recorded by the engine itself (the `DispatcherState`'s
+ * `MetricsRecorder` observes every `runPlan`). Every workflow of this n8n process adds to the same
+ * cumulative counters, as the Pushgateway expects.
+ */
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+
+import { isTransportError } from '../engine/errors';
+import { renderExposition } from '../engine/metrics/exposition';
+import { MetricsRecorder } from '../engine/metrics/recorder';
+import { pushStatus, requestPush, PUSH_TIMEOUT_MS } from '../engine/metrics/pusher';
+import type { MetricsRegistry } from '../engine/metrics/registry';
+import type { EnginePorts } from '../engine/ports';
+import type { DispatcherState } from '../engine/state';
+import { pushGroupUrl, pushMetrics } from '../transport/pushgateway';
+import type { ConnectionSettings } from './config';
+import { n8nHttpPort } from './http';
+
+/** The Pushgateway job every dispatcher process pushes under. */
+export const METRICS_JOB = 'ai_dispatcher';
+
+/** The state's recorder, unless the state was built with another observer. */
+function recorderOf(state: DispatcherState): MetricsRecorder | undefined {
+	return state.metrics instanceof MetricsRecorder ? state.metrics : undefined;
+}
+
+/** A Pushgateway URL the node can push to, or why not. */
+function pushTarget(connection: ConnectionSettings): { url: string } | { error: string } | null {
+	const url = connection.pushgatewayUrl;
+	if (url === null) return null;
+	if (!/^https?:\/\/[^\s/]+/.test(url)) return { error: `Pushgateway URL ${JSON.stringify(url)} is not an http(s) URL: metrics are not pushed` };
+	return { url };
+}
+
+/** The instance label: this n8n instance's id and a random per-process suffix (queue-mode workers differ). */
+function instanceLabel(ctx: IExecuteFunctions): string {
+	const id = typeof ctx.getInstanceId === 'function' ? String(ctx.getInstanceId() ?? '').slice(0, 12) : '';
+	const suffix = Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
+	return `${id || 'n8n'}-${suffix}`;
+}
+
+/**
+ * After an execution's items are done: pushes the figures when the credential names a Pushgateway.
+ * Waits at most one push timeout, at most once per push interval; never throws.
+ */
+export async function pushAfterExecution(ctx: IExecuteFunctions, state: DispatcherState, connection: ConnectionSettings, ports: EnginePorts): Promise<void> {
+	const recorder = recorderOf(state);
+	const target = pushTarget(connection);
+	if (!recorder || target === null) return;
+	if ('error' in target) {
+		recorder.push.lastError = target.error;
+		return;
+	}
+	recorder.instance ??= instanceLabel(ctx);
+	const url = pushGroupUrl(target.url, METRICS_JOB, connection.metricsInstance ?? recorder.instance);
+	const http = n8nHttpPort(ctx);
+	await requestPush(
+		recorder.push,
+		{
+			clock: ports.clock,
+			sleep: ports.sleep,
+			send: () => pushMetrics(http, url, renderExposition(recorder.snapshot()), PUSH_TIMEOUT_MS),
+			describe: (error) => {
+				const text = withoutUserInfo(isTransportError(error) ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error));
+				ports.log.warn('AI Dispatcher: pushing metrics failed', { error: text });
+				return text;
+			},
+		},
+		recorder.intervalMs,
+	);
+}
+
+function withoutUserInfo(text: string): string {
+	return text.replace(/\/\/[^/@\s]+@/g, '//');
+}
+
+/** The Status operation's `metrics` field: where figures go, how the last push went, the figures. */
+export function metricsStatus(state: DispatcherState, connection: ConnectionSettings, nowMs: number): IDataObject {
+	const recorder = recorderOf(state);
+	if (!recorder) return { enabled: false };
+	const target = pushTarget(connection);
+	const status = pushStatus(recorder.push);
+	const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+	return {
+		enabled: true,
+		pushgatewayUrl: connection.pushgatewayUrl,
+		job: METRICS_JOB,
+		instance: connection.metricsInstance ?? recorder.instance,
+		pushing: target !== null && !('error' in target),
+		lastPushAt: at(status.lastPushAtMs),
+		lastPushAgeMs: status.lastPushAtMs === null ? null : Math.max(0, nowMs - status.lastPushAtMs),
+		lastAttemptAt: at(status.lastAttemptAtMs),
+		lastError: target && 'error' in target ? target.error : status.lastError,
+		lastErrorAt: at(status.lastErrorAtMs),
+		pushes: status.pushes,
+		failures: status.failures,
+		deferred: status.deferred,
+		figures: figuresJson(recorder.snapshot()),
+	};
+}
+
+/** Every series as { labels, value } (histograms: count and sum), by metric name. */
+function figuresJson(registry: MetricsRegistry): IDataObject {
+	const out: IDataObject = {};
+	for (const def of registry.definitions()) {
+		const series = registry.read(def);
+		if (series.length === 0) continue;
+		out[def.name] = series.map((s) => ({
+			...Object.fromEntries(def.labels.map((name, i) => [name, s.labels[i]])),
+			...(s.histogram ? { count: s.histogram.count, sum: s.histogram.sum } : { value: s.value }),
+		}));
+	}
+	return out;
+}

@@ -1,0 +1,24 @@
+/** What Ollama has installed, from the first host that answers /api/tags. */
+import { DispatcherError, TransportError } from './errors';
+import type { OllamaPort, OllamaTag } from './ports';
+import { settle } from './result';
+
+/** Timeout for Ollama's metadata endpoints (/api/tags, /api/ps, /api/version), in milliseconds. */
+export const METADATA_TIMEOUT_MS = 5_000;
+
+/**
+ * /api/tags of the first of `baseUrls` that answers: a dead host must not hide the models while
+ * another is up. Throws `DispatcherError` OLLAMA_UNREACHABLE naming every failure when none answers.
+ */
+export async function listInstalled(ollama: OllamaPort, baseUrls: readonly string[], signal?: AbortSignal): Promise<{ baseUrl: string; tags: OllamaTag[] }> {
+	const failures: string[] = [];
+	for (const baseUrl of baseUrls) {
+		const listed = await settle(ollama.tags(baseUrl, METADATA_TIMEOUT_MS, signal));
+		if (listed.ok) return { baseUrl, tags: listed.value };
+		if (!(listed.error instanceof TransportError)) throw listed.error;
+		failures.push(`${baseUrl}/api/tags: ${listed.error.message}`);
+	}
+	throw new DispatcherError('OLLAMA_UNREACHABLE', `Could not list models at ${failures.join('; ')}`, {
+		hint: "Auto-Discover needs Ollama to answer. Check the credential's Ollama Base URL, or use a Model List.",
+	});
+}

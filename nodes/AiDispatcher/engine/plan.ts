@@ -1,0 +1,164 @@
+/**
+ * The one path of an item through the engine, for every caller (Generate, Select Model, the chat
+ * model): `planItem` decides (analysis, rules, live signals, open circuits, host), `runPlan` answers
+ * (tries, retries, fallback). Callers differ only in what they do with the plan or the result.
+ */
+import { decide, requireText, type DecisionContext, type DispatchConfig } from './dispatch';
+import { DispatcherError } from './errors';
+import type { EnginePorts } from './ports';
+import { openCircuits, pickHost } from './resilience/hosts';
+import { firstLiveHost } from './resilience/liveness';
+import { resolveResilience, type ResilienceSettings } from './resilience/settings';
+import { settle, type Settled } from './result';
+import { withRuleOverrides } from './rules/apply';
+import type { RuleOutcome } from './rules/types';
+import { answer, allFailed } from './run';
+import { countInFlight } from './signals/learned';
+import type { SignalsRead } from './signals/store';
+import type { DispatcherState } from './state';
+import type { Attempt, ComplexityResult, Decision, DispatchRequest, DispatchResult } from './types';
+
+/** What `planItem` decided for one item; `runPlan` carries it out. */
+export interface Plan {
+	request: DispatchRequest;
+	/** The item's configuration, with its rules' model overrides (timeout, options) applied. */
+	config: DispatchConfig;
+	/** Resilience settings, resolved once for the item. */
+	settings: ResilienceSettings;
+	/** Clock time the plan was made, in ms. */
+	nowMs: number;
+	complexity: ComplexityResult;
+	/** The ranked decision; its reason names the models skipped for an open circuit. */
+	decision: Decision;
+	/** The rules' effect on this item, when rules are configured. */
+	rules?: RuleOutcome;
+	/** Models whose circuit is open on every host, as skipped attempts (kind `circuit_open`, ms 0). */
+	skipped: Attempt[];
+	/** The least busy host whose breaker admits the chosen model now; null without a model or host. */
+	host: string | null;
+	/** The Ollama host whose view the signals and learned stats use: the first not known to be down. */
+	signalsHost: string;
+	/** The live signals used, when `config.signals` is set. */
+	signals?: SignalsRead;
+}
+
+/**
+ * Plans one item at the clock's `nowMs`: reads live signals (cached per TTL, never failing the item)
+ * when `config.signals` is set, skips models whose circuit is open on every host, applies the rules
+ * and selection, and picks the host. Throws `DispatcherError` INPUT_INVALID for an empty prompt;
+ * never calls a model. `context` adds facts: the input item (rules on item fields), exclusions.
+ */
+export async function planItem(
+	request: DispatchRequest,
+	config: DispatchConfig,
+	state: DispatcherState,
+	ports: EnginePorts,
+	context: DecisionContext = {},
+): Promise<Plan> {
+	requireText(request); // before any signals round
+	const settings = resolveResilience(config.resilience);
+	let nowMs = ports.clock.nowMs();
+	const signalsHost = firstLiveHost(state.resilience, config.baseUrls, nowMs, settings.livenessWindowMs);
+	const signals = config.signals ? await readSignals(config, signalsHost, state, ports) : undefined;
+	if (signals) nowMs = ports.clock.nowMs();
+	const facts: DecisionContext = signals
+		? {
+				loaded: signals.snapshot.loaded ? new Set(signals.snapshot.loaded.map((l) => l.name)) : undefined,
+				signals: signals.snapshot,
+				stats: state.learned.forHost(signalsHost),
+				policy: config.signals?.policy,
+				...context,
+			}
+		: context;
+	const candidates = config.models.map((m) => m.name).filter((name) => !facts.excluded?.has(name));
+	const circuits = openCircuits(state.resilience, config.baseUrls, candidates, nowMs, settings.breaker);
+	const skipped = [...circuits].map(([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }));
+	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
+	const choice = decide(request, config, nowMs, { ...facts, excluded });
+	const decision = withSkips(choice.decision, skipped);
+	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
+	const plan: Plan = {
+		request,
+		// A rule's timeout and options apply to this item's calls only.
+		config: { ...config, models: withRuleOverrides(config.models, choice.rules) },
+		settings,
+		nowMs,
+		complexity: choice.complexity,
+		decision,
+		rules: choice.rules,
+		skipped,
+		host,
+		signalsHost,
+		signals,
+	};
+	observe(ports, () => state.metrics?.planned?.(plan));
+	return plan;
+}
+
+/**
+ * Answers a planned item: the chosen model, then each alternative, each on its least busy healthy
+ * host, with retries (see `run.ts`). Feeds the learned stats and the metrics observer with the
+ * outcome. Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or
+ * ABORTED.
+ */
+export async function runPlan(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
+	const startMs = ports.clock.nowMs();
+	const tracked: EnginePorts = { ...ports, ollama: countInFlight(ports.ollama, state.learned) };
+	const outcome = await settle(carryOut(plan, tracked, state));
+	const endMs = ports.clock.nowMs();
+	learnFrom(state, plan.signalsHost, outcome, endMs);
+	observe(ports, () => state.metrics?.finished?.(plan, outcome, endMs - startMs));
+	if (!outcome.ok) throw outcome.error;
+	return outcome.value;
+}
+
+/** `planItem` then `runPlan`: one item answered. */
+export async function dispatch(
+	request: DispatchRequest,
+	config: DispatchConfig,
+	state: DispatcherState,
+	ports: EnginePorts,
+	context: DecisionContext = {},
+): Promise<DispatchResult> {
+	return await runPlan(await planItem(request, config, state, ports, context), ports, state);
+}
+
+async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
+	const { decision, skipped, config } = plan;
+	if (!decision.model) {
+		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls.length);
+		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
+			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
+		});
+	}
+	return await answer(plan, ports, state.resilience);
+}
+
+async function readSignals(config: DispatchConfig, ollamaUrl: string, state: DispatcherState, ports: EnginePorts): Promise<SignalsRead> {
+	const signals = config.signals as NonNullable<DispatchConfig['signals']>;
+	// No cancel signal: the round is shared with other executions and bounded by its own timeout.
+	return await state.signals.read({ ollamaUrl, prometheusUrl: signals.prometheusUrl }, signals.config, {
+		ollama: ports.ollama,
+		prometheus: ports.prometheus,
+		clock: ports.clock,
+	});
+}
+
+function learnFrom(state: DispatcherState, baseUrl: string, outcome: Settled<DispatchResult>, nowMs: number): void {
+	if (outcome.ok) state.learned.record(baseUrl, outcome.value.attempts, outcome.value.usage, nowMs);
+	else if (outcome.error instanceof DispatcherError) state.learned.record(baseUrl, outcome.error.attempts, undefined, nowMs);
+}
+
+function withSkips(decision: Decision, skipped: Attempt[]): Decision {
+	if (skipped.length === 0 || !decision.model) return decision;
+	return { ...decision, reason: `${decision.reason}; skipped ${skipped.map((s) => `${s.model}: ${s.error}`).join('; ')}` };
+}
+
+/** Runs a metrics hook; an observer's bug must never fail an item. */
+function observe(ports: EnginePorts, hook: () => void): void {
+	try {
+		hook();
+	} catch (error) {
+		ports.log.warn('AI Dispatcher: a metrics observer failed', { error: String(error) });
+	}
+}

@@ -1,0 +1,91 @@
+/**
+ * Carrying out a plan: the decision's model, then each alternative, until one returns a usable
+ * reply. Each model is tried on its least busy healthy host, on another host when one fails, and
+ * again after a backoff when the failure is transient (see `resilience/tryModel.ts`).
+ */
+import { DispatcherError, TransportError } from './errors';
+import type { Plan } from './plan';
+import type { EnginePorts } from './ports';
+import type { ResilienceRegistry } from './resilience/registry';
+import { tryModel, type CallResult, type TryLimits } from './resilience/tryModel';
+import { parseJson, settle } from './result';
+import type { Attempt, DispatchRequest, DispatchResult, ModelSpec } from './types';
+
+/** Answers a plan whose decision has a model; throws ALL_CANDIDATES_FAILED or ABORTED. */
+export async function answer(plan: Plan, ports: EnginePorts, registry: ResilienceRegistry): Promise<DispatchResult> {
+	const { request, config, settings, complexity, decision } = plan;
+	const byName = new Map(config.models.map((m) => [m.name, m]));
+	const attempts: Attempt[] = [];
+
+	for (const name of [decision.model as string, ...decision.alternatives]) {
+		const model = byName.get(name) as ModelSpec;
+		const limits = {
+			totalMs: model.options.timeoutMs ?? config.timeoutsMs[model.tier],
+			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
+			stallMs: settings.stallTimeoutsMs[model.tier],
+		};
+		const tried = await tryModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports, registry }, (host, l) =>
+			callModel(model, host, l, request, ports),
+		);
+		attempts.push(...tried.attempts);
+		if (tried.ok) {
+			const { outcome, response, host } = tried;
+			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage };
+		}
+		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
+		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
+	}
+	throw allFailed([...plan.skipped, ...attempts], config.baseUrls.length);
+}
+
+/** One generation of `model` on `baseUrl`, its reply checked (non-empty, JSON when asked). */
+async function callModel(model: ModelSpec, baseUrl: string, limits: TryLimits, request: DispatchRequest, ports: EnginePorts): Promise<CallResult> {
+
+	const { keep_alive: keepAlive, ...rest } = model.options;
+	const options = { ...rest };
+	delete options.timeoutMs; // ours, not Ollama's
+	const called = await settle(
+		ports.ollama.generate({
+			baseUrl,
+			model: model.name,
+			prompt: request.prompt,
+			messages: request.messages,
+			system: request.system,
+			format: request.format,
+			options,
+			keepAlive,
+			timeoutMs: limits.totalMs,
+			firstTokenTimeoutMs: limits.firstTokenMs,
+			stallTimeoutMs: limits.stallMs,
+			signal: ports.signal,
+		}),
+	);
+	if (!called.ok) {
+		if (called.error instanceof TransportError) return { ok: false, error: called.error };
+		throw called.error;
+	}
+	const outcome = called.value;
+	const checked = interpret(outcome.text, request);
+	return checked instanceof TransportError ? { ok: false, error: checked } : { ok: true, outcome, response: checked.value };
+}
+
+/** Checks a reply is usable: non-empty, and valid JSON when JSON was asked for. */
+function interpret(text: string, request: DispatchRequest): { value: unknown } | TransportError {
+	if (text.trim().length === 0) return new TransportError('empty', 'the model returned an empty reply');
+	if (request.format.type === 'text') return { value: text };
+	const parsed = parseJson(text);
+	if (parsed.ok) return { value: parsed.value };
+	const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
+}
+
+export function allFailed(attempts: Attempt[], hostCount: number): DispatcherError {
+	const models = new Set(attempts.map((a) => a.model)).size;
+	const list = attempts
+		.map((a) => `${a.model}${a.retry ? ` (retry ${a.retry})` : ''}${hostCount > 1 && a.host ? ` on ${a.host}` : ''}: ${a.error}`)
+		.join('; ');
+	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${models} candidate models failed: ${list}`, {
+		attempts,
+		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure. Models whose circuit is open are retried after the cooldown.',
+	});
+}

@@ -1,0 +1,54 @@
+/**
+ * Everything the dispatcher learns and remembers across items, executions and workflows, in one
+ * declared, bounded object. The node package creates one per n8n process (`adapters/state.ts`) and
+ * passes it to `planItem`/`runPlan`; tests and benchmarks create their own. The engine keeps no
+ * module-level state.
+ */
+import { MetricsRecorder } from './metrics/recorder';
+import type { Settled } from './result';
+import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
+import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
+import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
+import type { Plan } from './plan';
+import type { DispatchResult } from './types';
+
+/**
+ * Observes each item's path: the slot for metrics (counters, histograms). Called synchronously;
+ * must not throw (a throwing observer is logged and ignored).
+ */
+export interface DispatchObserver {
+	/** A plan was made (model chosen or not), before any call. */
+	planned?(plan: Plan): void;
+	/** `runPlan` ended: the answer, or the error it throws (attempts on `DispatcherError`). */
+	finished?(plan: Plan, outcome: Settled<DispatchResult>, ms: number): void;
+}
+
+export interface DispatcherState {
+	/** Breakers and latencies per (Ollama URL, model); in-flight count and liveness per host. */
+	readonly resilience: ResilienceRegistry;
+	/** Live signals rounds, cached per (Ollama URL, Prometheus URL, queries); Prometheus breakers. */
+	readonly signals: SignalsStore;
+	/** Moving averages of latency, speed and success per (Ollama URL, model). */
+	readonly learned: LearnedStats;
+	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
+	readonly metrics?: DispatchObserver;
+}
+
+export interface DispatcherStateOptions {
+	/** Most (URL, model) pairs and hosts kept by the resilience registry (default 512). */
+	maxResilienceEntries?: number;
+	/** Most signals cache entries (default 64). */
+	maxSignalsEntries?: number;
+	/** Most (URL, model) pairs with learned stats (default 512). */
+	maxLearnedEntries?: number;
+	/** Replaces the default `MetricsRecorder`. */
+	metrics?: DispatchObserver;
+}
+
+/** A fresh, empty state. */
+export function createDispatcherState(options: DispatcherStateOptions = {}): DispatcherState {
+	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
+	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
+	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
+	return { resilience, signals, learned, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+}
