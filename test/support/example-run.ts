@@ -24,7 +24,7 @@ export interface ExampleRun {
 
 /**
  * Starts n8n with the package and imports `examples/<file>` with the example credential;
- * `dispatcher` parameters are set on its AI Dispatcher node (e.g. `simplifyOutput: false`).
+ * `dispatcher` parameters, when given, are set on its AI Dispatcher node (e.g. `simplifyOutput: false`).
  */
 export async function startExample(
 	file: string,
@@ -42,9 +42,12 @@ export async function startExample(
 	await n8n.importCredentials(creds);
 
 	const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as ExampleRun['workflow'];
-	const node = workflow.nodes.find((n) => n.name === 'AI Dispatcher');
-	if (!node) throw new Error(`examples/${file} has no node named "AI Dispatcher"`);
-	Object.assign(node.parameters, dispatcher);
+	// Only when asked: chain and agent examples have an AI Dispatcher Chat Model instead.
+	if (Object.keys(dispatcher).length > 0) {
+		const node = workflow.nodes.find((n) => n.name === 'AI Dispatcher');
+		if (!node) throw new Error(`examples/${file} has no node named "AI Dispatcher"`);
+		Object.assign(node.parameters, dispatcher);
+	}
 	await n8n.importWorkflow(workflow);
 	return { n8n, sim, workflow };
 }

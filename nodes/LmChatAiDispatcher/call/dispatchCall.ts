@@ -8,6 +8,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { readDispatchConfig } from '../../AiDispatcher/actions/itemConfig';
 import { signalsJson } from '../../AiDispatcher/actions/output';
 import type { Session } from '../../AiDispatcher/actions/session';
+import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
 import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
@@ -69,7 +70,9 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const ports = { ...session.ports, ollama: chat.port, signal };
 
 	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
-	const result = await runPlan(plan, ports, state);
+	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
+	// to one per push interval and never throws.
+	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
 	const reply = chat.outcomeOf(result.model) as GenerateOutcome;
 	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
 }

@@ -6,6 +6,8 @@
 jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('./sdk-stub'), { virtual: true });
 
 import { createDispatcherState } from '../../../index';
+import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
+import { renderExposition } from '../../../nodes/AiDispatcher/engine/metrics/exposition';
 import { processState } from '../../../nodes/AiDispatcher/adapters/state';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { runNode } from '../../support/node-run';
@@ -51,6 +53,9 @@ describe('one DispatcherState for both nodes', () => {
 		expect(meta.reason).toMatch(/skipped qwen2\.5:7b: /);
 		// Skipped without a call, although it is healthy again.
 		expect(sim.stats().generations['qwen2.5:7b'] ?? 0).toBe(0);
+		// The call is counted in the same metrics as the main node's three items.
+		const text = renderExposition((state.metrics as MetricsRecorder).snapshot());
+		expect(text).toMatch(/^ai_dispatcher_items_total\{model="llama3\.2:3b",tier="medium"\} 4$/m);
 	});
 
 	it('with another state the same call goes to qwen2.5:7b (the skip comes from the shared state)', async () => {
