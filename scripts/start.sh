@@ -29,26 +29,26 @@ port_in_use() {
 	node -e "const s=require('net').createServer();s.once('error',()=>process.exit(0));s.listen(Number(process.argv[1]),'127.0.0.1',()=>s.close(()=>process.exit(1)))" "$1"
 }
 
-# --- 1. dependencies and build --------------------------------------------------------------------
-stamp=node_modules/.ai-dispatcher-deps.sha256
-want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$want" ] || [ ! -x node_modules/.bin/tsc ]; then
-	log "installing dev dependencies"
-	if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
-	cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1 >"$stamp"
-fi
-log "building"
-npm run --silent build
+# --- 1. dependencies --------------------------------------------------------------------------------
+log "dev dependencies"
+bash scripts/install-deps.sh
 
-# --- 2. runtime: Node 24 + n8n ----------------------------------------------------------------------
+# --- 2. runtime: Node 24 + n8n (checked before anything else is built or started) ----------------------
+# ensure-runtime.sh installs (once) or repairs the runtime and fails unless sqlite3 loads under Node 24
+# and `n8n --version` answers: stop here with its message rather than let n8n fail on its database.
+runtime_env="$(bash scripts/ensure-runtime.sh)" ||
+	die "the n8n runtime is broken (scripts/ensure-runtime.sh failed, see its messages above); nothing was started. Deleting ${AI_DISPATCHER_CACHE:-~/.cache/n8n-nodes-ai-dispatcher} makes the next run install it from scratch."
 NODE24="" N8N_BIN=""
 while IFS='=' read -r key value; do
 	case "$key" in
 	NODE24) NODE24="$value" ;;
 	N8N_BIN) N8N_BIN="$value" ;;
 	esac
-done < <(bash scripts/ensure-runtime.sh)
+done <<<"$runtime_env"
 [ -x "$NODE24" ] && [ -f "$N8N_BIN" ] || die "scripts/ensure-runtime.sh did not provide Node 24 and n8n"
+
+log "building"
+npm run --silent build
 
 # --- 3. Ollama, or the simulator --------------------------------------------------------------------
 normalize_ollama() {

@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # THE test command (`npm test`, also run by `.ci/run`). From a fresh clone on a fresh machine:
-#   1. dependencies   npm ci (npm install when there is no lock file), skipped when node_modules
-#                     already matches package.json + package-lock.json
-#   2. runtime        scripts/ensure-runtime.sh --prometheus: Node 24 + n8n in ~/.cache (once),
-#                     Prometheus + node_exporter from Debian's packages (once)
+#   1. dependencies   scripts/install-deps.sh: npm ci (npm install when there is no lock file),
+#                     skipped when node_modules already matches package.json + package-lock.json
+#   2. runtime        scripts/ensure-runtime.sh --prometheus --browser: Node 24 + n8n in ~/.cache
+#                     (once, checked every run), Prometheus, promtool, node_exporter, Pushgateway and
+#                     Chromium from Debian's packages (once), puppeteer-core checked against Chromium
 #   3. lint           npm run lint
 #   4. typecheck      npm run typecheck
 #   5. build          npm run build
 #   5b. lint:dist     the compiled dist/**/*.js with n8n's community rules (what the scanner runs)
 #   6. unit tests     jest --selectProjects unit
-#   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator; the hostile-server suite under Node 20 and Node 24)
+#   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator;
+#                     the hostile-server suite under Node 20 and Node 24); its global setup stops the
+#                     run at once when the runtime is broken, its global teardown kills every process
+#                     the run left alive
+#   8. browser test   jest --selectProjects browser --runInBand (headless Chromium driven by
+#                     puppeteer-core on the n8n editor)
 # Stops at the first failing step and exits with its status.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,31 +40,13 @@ step() {
 	printf '\033[1;32m<== [%d/%d] %s ok (%ds)\033[0m\n' "$STEP" "$STEPS" "$title" $((SECONDS - t))
 }
 
-# Installs dev dependencies unless node_modules was installed from exactly this package.json and lock.
-install_deps() {
-	local stamp=node_modules/.ai-dispatcher-deps.sha256
-	local want
-	want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] && [ -x node_modules/.bin/jest ]; then
-		echo "node_modules is up to date with package.json and package-lock.json"
-		return 0
-	fi
-	if [ -f package-lock.json ]; then
-		npm ci --no-audit --no-fund || return
-	else
-		npm install --no-audit --no-fund || return
-	fi
-	want="$(cat package.json package-lock.json 2>/dev/null | sha256sum | cut -d' ' -f1)"
-	echo "$want" >"$stamp"
-}
-
 ensure_runtime() {
-	bash scripts/ensure-runtime.sh --prometheus
+	bash scripts/ensure-runtime.sh --prometheus --browser
 }
 
 echo "n8n-nodes-ai-dispatcher tests: system node $(node --version), npm $(npm --version)"
-step "dependencies (npm ci)" install_deps
-step "runtime: Node 24, n8n, Prometheus (scripts/ensure-runtime.sh --prometheus)" ensure_runtime
+step "dependencies (npm ci)" bash scripts/install-deps.sh
+step "runtime: Node 24, n8n, Prometheus, Chromium (scripts/ensure-runtime.sh --prometheus --browser)" ensure_runtime
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "build" npm run --silent build
@@ -70,10 +58,10 @@ step "e2e tests (real n8n, real Prometheus, Ollama simulator)" npx --no-install 
 step "browser test (headless Chromium on the n8n editor)" npx --no-install jest --selectProjects browser --runInBand --json --outputFile="$RESULTS/browser.json"
 
 printf '\n\033[1;32mAll %d steps passed in %ds.\033[0m\n' "$STEPS" $((SECONDS - T0))
-# One closing line over both jest projects, in the plain form CI reads.
+# One closing line over the three jest projects, in the plain form CI reads.
 node -e '
 let passed = 0, failed = 0;
 for (const f of process.argv.slice(1)) { const r = require(f); passed += r.numPassedTests; failed += r.numFailedTests; }
 if (passed === 0) { console.error("no test ran"); process.exit(1); }
 console.log(`${passed} passed, ${failed} failed`);
-' "$RESULTS/unit.json" "$RESULTS/e2e.json"
+' "$RESULTS/unit.json" "$RESULTS/e2e.json" "$RESULTS/browser.json"

@@ -19,6 +19,7 @@ import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppetee
 
 import { startExample, type ExampleRun } from '../support/example-run';
 import { REPO_ROOT } from '../support/n8n-harness';
+import { registerProcess } from '../support/process-registry';
 
 const CHROMIUM = process.env.CHROMIUM_BIN ?? '/usr/bin/chromium';
 const IMAGES = path.join(REPO_ROOT, 'docs', 'images');
@@ -53,6 +54,7 @@ async function startServer(run: ExampleRun): Promise<string> {
 	const { runtime, env, userFolder, ports } = run.n8n;
 	const log = fs.openSync(path.join(userFolder, 'n8n-start.log'), 'a');
 	server = spawn(runtime.node24, [runtime.n8nBin, 'start'], { cwd: userFolder, env, stdio: ['ignore', log, log], detached: true });
+	registerProcess(server.pid, true); // the global teardown kills it if afterAll could not
 	const url = `http://127.0.0.1:${ports.n8n}`;
 	const t0 = Date.now();
 	// /healthz answers before the editor's routes exist ("Cannot GET /setup"): wait for both.

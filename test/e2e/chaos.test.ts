@@ -69,7 +69,8 @@ const workflow = {
 					],
 				},
 				simplifyOutput: false,
-				options: { concurrency: 4, firstTokenTimeoutMs: 500, retryDelayMs: 20, breakerCooldownMs: 300 },
+				// The 2 s first-token limit cuts the injected hangs, not a healthy answer on a busy machine.
+				options: { concurrency: 4, firstTokenTimeoutMs: 2_000, retryDelayMs: 20, breakerCooldownMs: 300 },
 			},
 		},
 	],

@@ -82,6 +82,8 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 			wf.name = id;
 			const dispatcher = wf.nodes.find((n: { name: string }) => n.name === 'AI Dispatcher');
 			dispatcher.credentials = { aiDispatcherApi: credential };
+			// The full decision (attempts) is what the counts are checked against.
+			dispatcher.parameters.simplifyOutput = false;
 			if (emails !== undefined) {
 				const fetch = wf.nodes.find((n: { name: string }) => n.name === 'Fetch emails');
 				const code = String(fetch.parameters.jsCode);

@@ -34,8 +34,19 @@ export async function startExample(
 	const runtime = await ensureN8nRuntime();
 	const tgz = await packPackage();
 	const n8n = await createN8nInstance({ runtime, tgz });
-	const sim = await startOllamaSimulator(simulator);
+	let sim: OllamaSimulator | undefined;
+	try {
+		sim = await startOllamaSimulator(simulator);
+		return await importExample(n8n, sim, file, dispatcher);
+	} catch (error) {
+		// The caller gets nothing to clean up: stop what was started here before reporting the failure.
+		await sim?.close();
+		await n8n.cleanup();
+		throw error;
+	}
+}
 
+async function importExample(n8n: N8nInstance, sim: OllamaSimulator, file: string, dispatcher: Record<string, unknown>): Promise<ExampleRun> {
 	const creds = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'credentials.example.json'), 'utf8')) as N8nCredential[];
 	if (creds.length !== 1 || creds[0].type !== 'aiDispatcherApi') throw new Error('examples/credentials.example.json should hold one aiDispatcherApi credential');
 	creds[0].data.baseUrl = sim.url;

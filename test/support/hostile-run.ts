@@ -34,7 +34,7 @@ function runNode(baseUrl: string, prompts: string[], params: Record<string, unkn
 		credentials: { baseUrl },
 		continueOnFail: true,
 		items: prompts.map((prompt) => ({ json: { prompt } })),
-		params: { operation: 'generate', inputMode: 'prompt', prompt: (i: number) => prompts[i], modelSource: 'list', ...params },
+		params: { operation: 'generate', inputMode: 'prompt', prompt: (i: number) => prompts[i], modelSource: 'list', simplifyOutput: false, ...params },
 	});
 	return new AiDispatcher().execute.call(ctx.execute);
 }

@@ -23,6 +23,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { registerProcess } from './process-registry';
+
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 
 export interface N8nRuntime {
@@ -150,7 +152,12 @@ export function ensureN8nRuntime(opts: { prometheus?: boolean } = {}): Promise<N
 	return runtimePromise;
 }
 
+/** Set by the e2e globalSetup once it has checked the runtime, so test files do not run the script again. */
+export const CHECKED_RUNTIME_ENV = 'AI_DISPATCHER_E2E_RUNTIME';
+
 async function loadRuntime(prometheus: boolean): Promise<N8nRuntime> {
+	const checked = process.env[CHECKED_RUNTIME_ENV];
+	if (checked && !prometheus) return JSON.parse(checked) as N8nRuntime;
 	const script = path.join(REPO_ROOT, 'scripts', 'ensure-runtime.sh');
 	const res = await runProcess('bash', prometheus ? [script, '--prometheus'] : [script], {
 		cwd: REPO_ROOT,
@@ -452,6 +459,7 @@ export function runProcess(
 		let timedOut = false;
 		const pid = child.pid;
 		if (pid !== undefined) liveGroups.add(pid);
+		registerProcess(pid, true);
 		const timer = setTimeout(() => {
 			timedOut = true;
 			killGroup(pid, 'SIGKILL');

@@ -1350,6 +1350,10 @@ class Simulator implements OllamaSimulator {
 		else if (!down && !this.listening) await this.listen(this.port);
 	}
 
+	isClosed(): boolean {
+		return this.closed;
+	}
+
 	async close(): Promise<void> {
 		if (this.closed) return;
 		this.closed = true;
@@ -1897,6 +1901,22 @@ class Simulator implements OllamaSimulator {
  */
 export async function startOllamaSimulator(options: SimulatorOptions = {}): Promise<OllamaSimulator> {
 	const simulator = new Simulator(options);
+	openSimulators.add(simulator);
 	await simulator.listen(options.port ?? 0);
 	return simulator;
+}
+
+/** Simulators started by this module instance (one per jest test file) and not closed yet. */
+const openSimulators = new Set<Simulator>();
+
+/**
+ * Closes every simulator this test file started and did not close: the e2e setup calls it after
+ * each file, so a `beforeAll` that failed half-way cannot leave a server that keeps jest from exiting.
+ * Returns how many it closed.
+ */
+export async function closeOpenSimulators(): Promise<number> {
+	const open = [...openSimulators].filter((s) => !s.isClosed());
+	await Promise.all(open.map((s) => s.close()));
+	openSimulators.clear();
+	return open.length;
 }

@@ -27,6 +27,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { registerProcess } from './process-registry';
+
 export interface ScrapeTarget {
 	job: string;
 	/** "127.0.0.1:1234" */
@@ -253,6 +255,7 @@ export function startWatchdog(pids: number[], dir: string): ChildProcess {
 	});
 	wd.unref();
 	if (!wd.pid) throw new Error('could not start the watchdog shell');
+	registerProcess(wd.pid, true);
 	return wd;
 }
 
@@ -507,6 +510,7 @@ async function startOnce(options: PrometheusHarnessOptions): Promise<PrometheusH
 		child.stderr?.on('data', (d: Buffer) => logs.append(name, d));
 		child.on('error', (e) => logs.append(name, Buffer.from(`spawn error: ${e.message}\n`)));
 		rec.children.add(child);
+		registerProcess(child.pid, false);
 		return child;
 	};
 

@@ -31,11 +31,50 @@ export function sleepWithAbort(ms: number, signal?: AbortSignal): Promise<void> 
 	});
 }
 
-export function realPorts(options: { seed?: number; signal?: AbortSignal } = {}): EnginePorts {
+/**
+ * A clock the test moves: the wall clock plus an offset (`advance` adds to it), or, with `frozen`,
+ * a fixed instant that moves only by `advance`. Tests advance it instead of sleeping through a
+ * breaker cooldown or a liveness window, so what they check does not depend on how busy the machine is.
+ */
+export interface TestClock {
+	nowMs(): number;
+	advance(ms: number): void;
+}
+
+export function testClock(options: { frozen?: boolean } = {}): TestClock {
+	let offsetMs = 0;
+	const frozenAt = Date.now();
+	return {
+		nowMs: () => (options.frozen ? frozenAt : Date.now()) + offsetMs,
+		advance: (ms) => {
+			offsetMs += ms;
+		},
+	};
+}
+
+/** Counts and sums the backoff sleeps an item asked for (a sleep port that really sleeps). */
+export interface CountingSleep {
+	sleep: EnginePorts['sleep'];
+	/** Sleeps asked for, in milliseconds, in order. */
+	requested: number[];
+}
+
+export function countingSleep(): CountingSleep {
+	const requested: number[] = [];
+	return {
+		requested,
+		sleep: (ms, signal) => {
+			requested.push(ms);
+			return sleepWithAbort(ms, signal);
+		},
+	};
+}
+
+export function realPorts(options: { seed?: number; signal?: AbortSignal; clock?: TestClock; sleep?: EnginePorts['sleep'] } = {}): EnginePorts {
 	return {
 		ollama: createOllamaClient(fetchHttpPort()),
-		clock: { nowMs: () => Date.now() },
-		sleep: sleepWithAbort,
+		clock: options.clock ?? { nowMs: () => Date.now() },
+		sleep: options.sleep ?? sleepWithAbort,
 		log: { debug: () => undefined, warn: () => undefined },
 		random: seededRandom(options.seed ?? 7),
 		signal: options.signal,

@@ -1,7 +1,10 @@
 /**
  * Chaos through the real node: 500 items, 3 models, two of them failing ~30 % of calls with every
  * fault kind (fixed simulator seed). Every item must be answered exactly once, in order, paired.
+ * Time is checked against the limits that would apply if the configured ones did not (the default
+ * first-token limit), never against how fast this machine is: the run's figures are printed.
  */
+import { DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../../support/ollama-simulator';
 import { runNode, timed } from '../../support/node-run';
@@ -10,7 +13,9 @@ let state = createDispatcherState();
 
 const ITEMS = 500;
 const CONCURRENCY = 4;
-const FIRST_TOKEN_MS = 300;
+// Cuts the injected hangs; long enough that a healthy model's first token (a few ms of simulated
+// latency) is not cut on a machine so busy that the test process waits a second for the CPU.
+const FIRST_TOKEN_MS = 2_000;
 const FAULTS: FaultSpec[] = (['reset', 'http500', 'busy', 'hang', 'midstream', 'truncated', 'garbage'] as const).map((kind) => ({
 	kind,
 	rate: 0.05, // 7 kinds × 5 % ≈ 30 % of calls fail
@@ -31,7 +36,7 @@ afterAll(async () => {
 	await sim.close();
 });
 
-it(`answers all ${ITEMS} items exactly once, in order and paired, in bounded time`, async () => {
+it(`answers all ${ITEMS} items exactly once, in order and paired, every hang cut at the configured limit`, async () => {
 	const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} please summarize the weekly status update for the team in one sentence`);
 	const tiers = ['low', 'medium', 'high'];
 	const { value, ms } = await timed(
@@ -71,6 +76,9 @@ it(`answers all ${ITEMS} items exactly once, in order and paired, in bounded tim
 	for (const kind of ['connection', 'http_5xx', 'busy', 'timeout', 'stream_error', 'truncated', 'garbage']) {
 		expect(byKind[kind]).toBeGreaterThan(0);
 	}
-	expect(slowest).toBeLessThan(FIRST_TOKEN_MS + 700); // no attempt outlived its limit by much
-	expect(ms).toBeLessThan(60_000);
-});
+	// Every hang was cut by the configured first-token limit: never earlier, and never left to
+	// the default limit (10 s), which is what an attempt would take if the option were not applied.
+	const timeouts = attempts.filter((a) => a.kind === 'timeout').map((a) => a.ms);
+	expect(Math.min(...timeouts)).toBeGreaterThanOrEqual(FIRST_TOKEN_MS - 10);
+	expect(slowest).toBeLessThan(DEFAULT_FIRST_TOKEN_TIMEOUTS_MS.low);
+}, 300_000); // 500 items, ~30 hangs of 2 s at concurrency 4: minutes on a busy machine
