@@ -1,6 +1,6 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
 import { readItemOptions } from '../adapters/options';
-import { readRouterOptions } from '../adapters/router';
+import { readAnalyser, readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
 import { readSignalsSettings } from '../adapters/signals';
 import type { DispatchConfig } from '../engine/dispatch';
@@ -17,6 +17,7 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		timeZone: readTimeZone(session.ctx),
 		resilience,
 		...(signals ? { signals: { ...signals, prometheusUrl: session.connection.prometheusUrl } } : {}),
+		analyser: readAnalyser(session.ctx, itemIndex),
 		router: readRouterOptions(session.ctx, itemIndex),
 	};
 }

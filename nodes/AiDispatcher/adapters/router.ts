@@ -10,7 +10,7 @@ import type { RouterSettings } from '../engine/dispatch';
 import { DispatcherError } from '../engine/errors';
 import type { Tier } from '../engine/types';
 import { TIERS } from '../engine/types';
-import { show } from './fields';
+import { readChoice, show } from './fields';
 
 /** More examples than this would slow every item (each prompt is compared with each example). */
 export const MAX_ROUTING_EXAMPLES = 200;
@@ -45,4 +45,10 @@ export function parseRouterOptions(options: IDataObject): RouterSettings {
 /** Reads the router's settings for item `itemIndex`. */
 export function readRouterOptions(ctx: IExecuteFunctions, itemIndex: number): RouterSettings {
 	return parseRouterOptions(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject);
+}
+
+/** The Complexity Analyser option for item `itemIndex`: the trained router (default) or the heuristic score. */
+export function readAnalyser(ctx: IExecuteFunctions, itemIndex: number): 'router' | 'heuristic' {
+	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
+	return readChoice(['options', 'analyser'], options.analyser ?? 'router', ['router', 'heuristic'] as const);
 }

@@ -46,6 +46,17 @@ export const optionProperties: INodeProperties[] = [
 					'Consecutive failures of a model on a host that open its circuit, so later items skip it at once (it also opens when half of its last 20 calls failed)',
 			},
 			{
+				displayName: 'Complexity Analyser',
+				name: 'analyser',
+				type: 'options',
+				default: 'router',
+				options: [
+					{ name: 'Trained Router', value: 'router', description: 'A small model trained on labelled prompts judges what the instruction asks (see Quality ↔ Speed)' },
+					{ name: 'Heuristic Score', value: 'heuristic', description: 'The earlier weighted score of length, code, stack traces and task cues' },
+				],
+				description: 'How each prompt is given its tier when Complexity is Auto',
+			},
+			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
 				type: 'number',

@@ -1,4 +1,4 @@
-import { MAX_ROUTING_EXAMPLES, parseRouterOptions } from '../../../nodes/AiDispatcher/adapters/router';
+import { MAX_ROUTING_EXAMPLES, parseRouterOptions, readAnalyser } from '../../../nodes/AiDispatcher/adapters/router';
 import { decide, DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
 import { evaluateRules } from '../../../nodes/AiDispatcher/engine/rules/evaluate';
 import { parseRules } from '../../../nodes/AiDispatcher/engine/rules/validate';
@@ -63,5 +63,19 @@ describe('the router in decide()', () => {
 		if (!parsed.ok) throw new Error(parsed.issues.join('; '));
 		const outcome = evaluateRules(parsed.value, { text: 'x', tokens: 1, score: 0, tier: 'low', task: 'general', codeBlocks: 0, stackFrames: 0, nowMs: 0, timeZone: 'UTC' });
 		expect(outcome.evaluated[0]).toMatchObject({ result: false, conditions: [{ actual: null, note: 'confidence is measured by the trained router only' }] });
+	});
+});
+
+describe('readAnalyser (Options › Complexity Analyser)', () => {
+	const ctxWith = (options: Record<string, unknown>) =>
+		({ getNodeParameter: (name: string) => (name === 'options' ? options : undefined) }) as unknown as Parameters<typeof readAnalyser>[0];
+
+	it('defaults to the trained router and accepts the heuristic', () => {
+		expect(readAnalyser(ctxWith({}), 0)).toBe('router');
+		expect(readAnalyser(ctxWith({ analyser: 'heuristic' }), 0)).toBe('heuristic');
+	});
+
+	it('names the field as the panel shows it and the bad value', () => {
+		expect(() => readAnalyser(ctxWith({ analyser: 'magic' }), 0)).toThrow('Options › Complexity Analyser should be one of router, heuristic, got "magic"');
 	});
 });
