@@ -39,7 +39,9 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 	const chainMs: Record<string, number> = {};
 
 	beforeAll(async () => {
-		example = await startExample('gmail-digest-chain.json', { timeScale: 0.25, numParallel: 2 });
+		// These scenarios pin the heuristic analyser's known tiers for the example's emails (simple → low,
+		// complex → high), as the main node's gmail-digest e2e does; the trained router is the default.
+		example = await startExample('gmail-digest-chain.json', { timeScale: 0.25, numParallel: 2 }, { options: { analyser: 'heuristic' } }, 'AI Dispatcher Chat Model');
 		({ n8n, sim } = example);
 		expect(example.workflow.id).toBe('gmailChainExample');
 	});
