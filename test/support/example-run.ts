@@ -24,12 +24,13 @@ export interface ExampleRun {
 
 /**
  * Starts n8n with the package and imports `examples/<file>` with the example credential;
- * `dispatcher` parameters are set on its AI Dispatcher node (e.g. `simplifyOutput: false`).
+ * `dispatcher` parameters, when given, are set on its node named `nodeName` (e.g. `simplifyOutput: false`).
  */
 export async function startExample(
 	file: string,
 	simulator: SimulatorOptions = { timeScale: 0.02, numParallel: 2 },
 	dispatcher: Record<string, unknown> = {},
+	nodeName = 'AI Dispatcher',
 ): Promise<ExampleRun> {
 	const runtime = await ensureN8nRuntime();
 	const tgz = await packPackage();
@@ -37,7 +38,7 @@ export async function startExample(
 	let sim: OllamaSimulator | undefined;
 	try {
 		sim = await startOllamaSimulator(simulator);
-		return await importExample(n8n, sim, file, dispatcher);
+		return await importExample(n8n, sim, file, dispatcher, nodeName);
 	} catch (error) {
 		// The caller gets nothing to clean up: stop what was started here before reporting the failure.
 		await sim?.close();
@@ -46,16 +47,19 @@ export async function startExample(
 	}
 }
 
-async function importExample(n8n: N8nInstance, sim: OllamaSimulator, file: string, dispatcher: Record<string, unknown>): Promise<ExampleRun> {
+async function importExample(n8n: N8nInstance, sim: OllamaSimulator, file: string, dispatcher: Record<string, unknown>, nodeName: string): Promise<ExampleRun> {
 	const creds = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'credentials.example.json'), 'utf8')) as N8nCredential[];
 	if (creds.length !== 1 || creds[0].type !== 'aiDispatcherApi') throw new Error('examples/credentials.example.json should hold one aiDispatcherApi credential');
 	creds[0].data.baseUrl = sim.url;
 	await n8n.importCredentials(creds);
 
 	const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', file), 'utf8')) as ExampleRun['workflow'];
-	const node = workflow.nodes.find((n) => n.name === 'AI Dispatcher');
-	if (!node) throw new Error(`examples/${file} has no node named "AI Dispatcher"`);
-	Object.assign(node.parameters, dispatcher);
+	// Only when asked: chain and agent examples have an AI Dispatcher Chat Model instead.
+	if (Object.keys(dispatcher).length > 0) {
+		const node = workflow.nodes.find((n) => n.name === nodeName);
+		if (!node) throw new Error(`examples/${file} has no node named "${nodeName}"`);
+		Object.assign(node.parameters, dispatcher);
+	}
 	await n8n.importWorkflow(workflow);
 	return { n8n, sim, workflow };
 }

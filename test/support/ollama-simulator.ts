@@ -16,6 +16,8 @@ import { createHash } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
+import { simCapabilities, toolTurn, unsupportedToolsError } from './simulator-tools';
+
 // ---------------------------------------------------------------------------------------------
 // Public API
 // ---------------------------------------------------------------------------------------------
@@ -40,6 +42,8 @@ export interface SimModel {
 	tokensPerS: number;
 	/** Resident size when loaded (`/api/ps` `size`); default `sizeBytes * 1.15`. */
 	vramBytes?: number;
+	/** `/api/show` capabilities; default: see `simulator-tools.ts` (no `tools` for the phi3 family). */
+	capabilities?: string[];
 }
 
 /** The kinds of failure the simulator can inject. See {@link FaultSpec}. */
@@ -619,6 +623,8 @@ interface CompletionRequest {
 	system?: string;
 	messages?: ChatMessage[];
 	format?: unknown;
+	/** chat: the `tools` offered, if any (see `simulator-tools.ts`). */
+	tools?: unknown[];
 	options: JsonObject;
 	stream: boolean;
 	/** Milliseconds; Infinity = forever; undefined = server default. */
@@ -705,6 +711,7 @@ function parseChat(raw: string): CompletionRequest {
 		system: systems.length > 0 ? systems[systems.length - 1].content : undefined,
 		messages,
 		format: body.format,
+		tools: Array.isArray(body.tools) ? body.tools : undefined,
 		options: (body.options as JsonObject | undefined) ?? {},
 		stream: body.stream !== false,
 		keepAliveMs,
@@ -1517,7 +1524,7 @@ class Simulator implements OllamaSimulator {
 				'general.parameter_count': Math.round(parseFloat(model.parameterSize) * 1e9),
 				[`${model.family}.context_length`]: CONTEXT_LENGTH,
 			},
-			capabilities: ['completion'],
+			capabilities: simCapabilities(model),
 			modified_at: this.modifiedAt(runtime),
 		});
 	}
@@ -1636,6 +1643,8 @@ class Simulator implements OllamaSimulator {
 	): Promise<boolean> {
 		const formatError = validateFormat(request.format);
 		if (formatError) throw new HttpError(500, formatError);
+		const toolsError = unsupportedToolsError(request, runtime.model);
+		if (toolsError) throw new HttpError(400, toolsError);
 		const fault = this.drawFault(request, runtime.name);
 		if (await this.injectEarlyFault(fault.kind, req, res, request, signal)) return false;
 
@@ -1668,6 +1677,8 @@ class Simulator implements OllamaSimulator {
 	private replyText(request: CompletionRequest, model: string, fault: FaultKind | null): string {
 		if (fault === 'empty') return '';
 		if (fault === 'badjson') return brokenJsonReply(request, model);
+		const turn = toolTurn(request, model);
+		if (turn) return turn.text;
 		const { respond } = this.options;
 		if (!respond) return defaultReply(request, model);
 		return respond({
@@ -1705,10 +1716,13 @@ class Simulator implements OllamaSimulator {
 		const writer = new NdjsonWriter(res);
 		const emit = request.stream ? (token: string) => writer.line(this.chunk(request, token)) : () => undefined;
 		await emitTokens(tokens, (1000 / model.tokensPerS) * scale, signal, emit);
+		const toolCalls = toolTurn(request, model.name)?.toolCalls;
+		if (toolCalls && request.stream) writer.line({ ...this.chunk(request, ''), message: { role: 'assistant', content: '', tool_calls: toolCalls } });
 
 		if (fault.kind === 'midstream') return this.failMidstream(request, writer, res);
 		if (fault.kind === 'truncated') return this.truncate(request, tokens, writer, res);
 		const final = this.finalChunk(request, tokens, doneReason, promptTokens, timeline);
+		if (toolCalls && !request.stream) final.message = { role: 'assistant', content: '', tool_calls: toolCalls };
 		if (request.stream) {
 			writer.line(final);
 			writer.end();

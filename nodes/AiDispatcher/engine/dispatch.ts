@@ -74,6 +74,7 @@ export interface Choice {
 
 /** The text whose complexity decides the tier: the prompt, or the conversation's user turns. */
 export function analysedText(request: DispatchRequest): string {
+	if (request.analysedText !== undefined) return request.analysedText;
 	if (request.messages && request.messages.length > 0) {
 		return request.messages
 			.filter((m) => m.role === 'user')

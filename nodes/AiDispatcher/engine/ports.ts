@@ -2,7 +2,7 @@
  * The engine's only ways out: HTTP, time, sleep, logging and cancellation reach it through these
  * small interfaces. `adapters/` builds them from n8n's execution context; tests pass fakes.
  */
-import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, Usage } from './types';
+import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, ToolCall, Usage } from './types';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT';
@@ -57,11 +57,19 @@ export interface GenerateCall {
 	/** Fails the call with kind `timeout` when, after the first line, no next line arrived within this many milliseconds. */
 	stallTimeoutMs?: number;
 	signal?: AbortSignal;
+	/** Tools the model may call (Ollama's /api/chat `tools`, function definitions); chat only. */
+	tools?: ReadonlyArray<Record<string, unknown>>;
+	/** Called with each piece of reply text as it streams in. */
+	onDelta?: (text: string) => void;
 }
 
 export interface GenerateOutcome {
 	text: string;
 	usage: Usage;
+	/** The tool calls the reply asked for (chat with tools). */
+	toolCalls?: ToolCall[];
+	/** Ollama's done_reason ("stop", "length", ...), when it sent one. */
+	doneReason?: string;
 }
 
 /** A model as Ollama lists it in /api/tags. */

@@ -46,6 +46,15 @@ export interface ModelSpec {
 export interface ChatMessage {
 	role: 'system' | 'user' | 'assistant' | 'tool';
 	content: string;
+	/** An assistant turn's tool calls, in Ollama's wire form (chat model only). */
+	tool_calls?: ToolCall[];
+	/** A `tool` turn: the tool whose result `content` is (chat model only). */
+	tool_name?: string;
+}
+
+/** One tool call as Ollama's /api/chat sends and takes it. */
+export interface ToolCall {
+	function: { name: string; arguments: Record<string, unknown> };
 }
 
 export type OutputFormat =
@@ -59,6 +68,8 @@ export interface DispatchRequest {
 	prompt?: string;
 	messages?: ChatMessage[];
 	system?: string;
+	/** The text whose complexity decides the tier, when it is not the prompt or every user turn (the chat model passes the last user turn). */
+	analysedText?: string;
 	task: TaskType | 'auto';
 	complexity: Tier | 'auto';
 	format: OutputFormat;

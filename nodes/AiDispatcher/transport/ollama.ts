@@ -4,7 +4,7 @@
  */
 import { TransportError } from '../engine/errors';
 import type { GenerateCall, GenerateOutcome, HttpPort, OllamaLoaded, OllamaPort, OllamaTag } from '../engine/ports';
-import type { Usage } from '../engine/types';
+import type { ToolCall, Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
 import { parseParameterBillions } from './parameterSize';
 import { joinUrl } from './url';
@@ -66,7 +66,7 @@ export async function generate(http: HttpPort, call: GenerateCall): Promise<Gene
 				const url = joinUrl(call.baseUrl, path);
 				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, signal: watch.signal });
 				if (response.status >= 300) throw statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS));
-				return await readStream(response.body, watch.progressed);
+				return await readStream(response.body, watch.progressed, call.onDelta);
 			})(),
 		),
 	);
@@ -83,15 +83,21 @@ function wireRequest(call: GenerateCall): { path: string; body: Record<string, u
 
 	if (call.messages && call.messages.length > 0) {
 		const messages = call.system ? [{ role: 'system', content: call.system }, ...call.messages] : call.messages;
-		return { path: '/api/chat', body: { ...common, messages } };
+		const tools = call.tools && call.tools.length > 0 ? { tools: call.tools } : {};
+		return { path: '/api/chat', body: { ...common, messages, ...tools } };
 	}
 	const body: Record<string, unknown> = { ...common, prompt: call.prompt ?? '' };
 	if (call.system) body.system = call.system;
 	return { path: '/api/generate', body };
 }
 
-async function readStream(body: AsyncIterable<Uint8Array | string>, onLine: (charsSoFar: number) => void): Promise<GenerateOutcome> {
+async function readStream(
+	body: AsyncIterable<Uint8Array | string>,
+	onLine: (charsSoFar: number) => void,
+	onDelta?: (text: string) => void,
+): Promise<GenerateOutcome> {
 	const parts: string[] = [];
+	const toolCalls: ToolCall[] = [];
 	let chars = 0;
 	for await (const line of readLines(body)) {
 		const chunk = parseChunk(line);
@@ -104,10 +110,41 @@ async function readStream(body: AsyncIterable<Uint8Array | string>, onLine: (cha
 			throw new TransportError('too_large', `reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without done:true (reply too large)`);
 		}
 		if (piece.length > 0) parts.push(piece);
+		toolCalls.push(...chunkToolCalls(chunk));
 		onLine(chars);
-		if (chunk.done === true) return { text: parts.join(''), usage: usageFrom(chunk) };
+		if (piece.length > 0) onDelta?.(piece);
+		if (chunk.done === true) {
+			const doneReason = typeof chunk.done_reason === 'string' ? { doneReason: chunk.done_reason } : {};
+			return { text: parts.join(''), usage: usageFrom(chunk), ...(toolCalls.length > 0 ? { toolCalls } : {}), ...doneReason };
+		}
 	}
 	throw new TransportError('truncated', `stream ended without a done:true line after ${chars} characters`);
+}
+
+/** The tool calls a chat line carries (none for /api/generate). */
+function chunkToolCalls(chunk: WireChunk): ToolCall[] {
+	const message = chunk.message;
+	if (!message || typeof message !== 'object' || Array.isArray(message)) return [];
+	return parseToolCalls((message as { tool_calls?: unknown }).tool_calls);
+}
+
+/** `message.tool_calls` of a chat chunk, checked: `[{ function: { name, arguments: {...} } }]`. */
+export function parseToolCalls(wire: unknown): ToolCall[] {
+	if (wire === undefined || wire === null) return [];
+	if (!Array.isArray(wire)) throw new TransportError('garbage', `message.tool_calls is not an array: ${excerpt(JSON.stringify(wire), 80)}`);
+	return wire.map((entry, i) => {
+		const fn = (entry as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
+		if (!fn || typeof fn.name !== 'string' || fn.name === '') {
+			throw new TransportError('garbage', `message.tool_calls[${i}] has no function name: ${excerpt(JSON.stringify(entry), 80)}`);
+		}
+		let args: unknown = fn.arguments ?? {};
+		if (typeof args === 'string') {
+			const parsed = parseJson(args);
+			args = parsed.ok ? parsed.value : { input: args };
+		}
+		if (!args || typeof args !== 'object' || Array.isArray(args)) args = { input: args };
+		return { function: { name: fn.name, arguments: args as Record<string, unknown> } };
+	});
 }
 
 function parseChunk(line: string): WireChunk {
@@ -177,10 +214,12 @@ function duration(value: unknown): number {
 	return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_NS ? value : 0;
 }
 
-async function getJson(http: HttpPort, url: string, timeoutMs: number, signal?: AbortSignal): Promise<unknown> {
+/** GET `url` (POST `body` when given) and parse the JSON reply. */
+async function getJson(http: HttpPort, url: string, timeoutMs: number, signal?: AbortSignal, body?: unknown): Promise<unknown> {
 	const fetched = await settle(
 		(async () => {
-			const response = await http({ method: 'GET', url, timeoutMs, signal });
+			const method = body === undefined ? 'GET' : 'POST';
+			const response = await http({ method, url, timeoutMs, signal, ...(body === undefined ? {} : { body }) });
 			if (response.status >= 300) return { status: response.status, text: await readText(response.body, MAX_ERROR_BODY_CHARS) };
 			return { status: response.status, text: await readAll(response.body, MAX_METADATA_CHARS, url) };
 		})(),
@@ -233,6 +272,14 @@ export async function version(http: HttpPort, baseUrl: string, timeoutMs: number
 	const reply = (await getJson(http, url, timeoutMs, signal)) as { version?: unknown } | null;
 	if (typeof reply?.version !== 'string') throw new TransportError('garbage', `${url} returned no "version"`);
 	return reply.version;
+}
+
+/** POST /api/show: what the model can do (`completion`, `tools`, `vision`, `thinking`, ...). */
+export async function capabilities(http: HttpPort, baseUrl: string, model: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+	const url = joinUrl(baseUrl, '/api/show');
+	const list = ((await getJson(http, url, timeoutMs, signal, { model })) as { capabilities?: unknown } | null)?.capabilities;
+	if (!Array.isArray(list)) throw new TransportError('garbage', `${url} returned no "capabilities" for ${model}`);
+	return list.filter((c): c is string => typeof c === 'string');
 }
 
 /** GET /: Ollama answers "Ollama is running" at once, independent of models. Resolves on 200. */

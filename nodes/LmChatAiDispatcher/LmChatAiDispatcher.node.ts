@@ -1,0 +1,76 @@
+import { randomUUID } from 'crypto';
+import {
+	NodeConnectionTypes,
+	type IExecuteFunctions,
+	type INodeType,
+	type INodeTypeDescription,
+	type ISupplyDataFunctions,
+	type SupplyData,
+} from 'n8n-workflow';
+import { supplyModel } from '@n8n/ai-node-sdk';
+
+import { openSession } from '../AiDispatcher/actions/session';
+import { METADATA_TIMEOUT_MS } from '../AiDispatcher/engine/installed';
+import { toNodeError } from '../AiDispatcher/adapters/errors';
+import { n8nHttpPort } from '../AiDispatcher/adapters/http';
+import { processState } from '../AiDispatcher/adapters/state';
+import type { DispatcherState } from '../AiDispatcher/engine/state';
+import { aiDispatcherApiTest } from '../AiDispatcher/methods/credentialTest';
+import { getModels } from '../AiDispatcher/methods/loadOptions';
+import { callLog } from './call/callLog';
+import { readChatSettings } from './call/settings';
+import { toolSupport } from './call/toolSupport';
+import { DispatcherChatModel } from './chatModel';
+import { chatModelProperties } from './description/properties';
+
+export class LmChatAiDispatcher implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'AI Dispatcher Chat Model',
+		name: 'lmChatAiDispatcher',
+		icon: { light: 'file:../AiDispatcher/aiDispatcher.light.svg', dark: 'file:../AiDispatcher/aiDispatcher.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{ $parameter["modelSource"] === "list" ? "Model List" : "Auto-Discover" }}',
+		description:
+			'Chat model for AI Agents and chains that sends each call to the Ollama model that fits it (complexity, your rules, live load) and falls back when a model fails',
+		defaults: { name: 'AI Dispatcher Chat Model' },
+		inputs: [],
+		outputs: [NodeConnectionTypes.AiLanguageModel],
+		outputNames: ['Model'],
+		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
+		properties: chatModelProperties,
+	};
+
+	methods = { loadOptions: { getModels }, credentialTest: { aiDispatcherApiTest } };
+
+	/** n8n calls it with the sub-node's context as `this`; the state comes from the constructor. */
+	supplyData: (this: ISupplyDataFunctions, itemIndex: number) => Promise<SupplyData>;
+
+	/**
+	 * @param state what the model remembers across calls and executions: n8n passes none (the
+	 * process's, shared with the AI Dispatcher node: breakers, learned stats, signals, metrics); tests their own
+	 */
+	constructor(state: DispatcherState = processState) {
+		this.supplyData = async function (this: ISupplyDataFunctions, itemIndex: number) {
+			return await supplyDispatcherModel(this, itemIndex, state);
+		};
+	}
+}
+
+/** The model for item `itemIndex` of the root node, remembering into `state`. */
+async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: number, state: DispatcherState): Promise<SupplyData> {
+	try {
+		// The main node's readers take an execution context; a sub-node's context offers the same
+		// calls they use (parameters, credentials, HTTP helper, cancel signal, logger, input items).
+		const session = await openSession(self as unknown as IExecuteFunctions, state);
+		const settings = readChatSettings(self, itemIndex);
+		const http = n8nHttpPort(self as unknown as IExecuteFunctions);
+		const runtime = { session, itemIndex, settings, toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.signal) };
+		const prefix = randomUUID().slice(0, 8);
+		let calls = 0;
+		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);
+		return supplyModel(self, model);
+	} catch (error) {
+		throw toNodeError(self.getNode(), error, itemIndex);
+	}
+}

@@ -1,0 +1,84 @@
+/**
+ * One chat-model call through the engine's one entry point, `planItem` then `runPlan` (the path
+ * Generate and Select Model take), with the call's conversation instead of an item's prompt. THE
+ * single place where the chat model meets the engine.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { readDispatchConfig } from '../../AiDispatcher/actions/itemConfig';
+import { signalsJson } from '../../AiDispatcher/actions/output';
+import type { Session } from '../../AiDispatcher/actions/session';
+import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
+import { readItem } from '../../AiDispatcher/adapters/rules';
+import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
+import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
+import type { GenerateOutcome } from '../../AiDispatcher/engine/ports';
+import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
+import type { DispatchRequest, DispatchResult } from '../../AiDispatcher/engine/types';
+import type { OllamaConversation } from '../convert/messages';
+import type { OllamaTool } from '../convert/tools';
+import { chatPort } from './chatPort';
+import type { ChatSettings } from './settings';
+import type { ToolSupport } from './toolSupport';
+
+/** What one chat-model instance shares between its calls. */
+export interface ChatRuntime {
+	session: Session;
+	/** The root node's item this instance was supplied for. */
+	itemIndex: number;
+	settings: ChatSettings;
+	toolSupport: ToolSupport;
+}
+
+export interface ChatCall {
+	conversation: OllamaConversation;
+	tools: readonly OllamaTool[];
+	/** Ollama options the root node asked for in this call (over the node's and the model's). */
+	options: Record<string, unknown>;
+	onDelta?: (text: string) => void;
+	/** The call's own cancel signal (besides the execution's). */
+	signal?: AbortSignal;
+}
+
+export interface ChatCallResult {
+	result: DispatchResult;
+	/** The answering model's full reply (text, tool calls, done reason). */
+	outcome: GenerateOutcome;
+	/** Models left out because the call offers tools and they have no tool support. */
+	noTools: string[];
+	/** The live signals used, when Signals are on (the main node's `signals` field). */
+	signals?: IDataObject;
+}
+
+export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Promise<ChatCallResult> {
+	const { session, itemIndex, settings } = runtime;
+	const { ctx, state } = session;
+	const config = withModelDefaults(await readDispatchConfig(session, itemIndex), settings);
+	const request: DispatchRequest = {
+		messages: call.conversation.messages,
+		analysedText: call.conversation.analysedText,
+		task: settings.task,
+		complexity: settings.complexity,
+		format: settings.format,
+	};
+	const toolsHost = firstLiveHost(state.resilience, config.baseUrls, session.ports.clock.nowMs());
+	const noTools = call.tools.length > 0 ? await runtime.toolSupport.lacking(config.models.map((m) => m.name), toolsHost) : new Map<string, string>();
+
+	const chat = chatPort(session.ports.ollama, { tools: call.tools, options: call.options, onDelta: call.onDelta });
+	const cancel = session.ports.signal;
+	const signal = call.signal && cancel ? AbortSignal.any([call.signal, cancel]) : (call.signal ?? cancel);
+	const ports = { ...session.ports, ollama: chat.port, signal };
+
+	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
+	// to one per push interval and never throws.
+	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
+	const reply = chat.outcomeOf(result.model) as GenerateOutcome;
+	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
+}
+
+/** The node's Options (temperature, max tokens, context, keep alive) under each model's own options. */
+function withModelDefaults(config: DispatchConfig, settings: ChatSettings): DispatchConfig {
+	if (Object.keys(settings.modelDefaults).length === 0) return config;
+	return { ...config, models: config.models.map((m) => ({ ...m, options: { ...settings.modelDefaults, ...m.options } })) };
+}

@@ -1,0 +1,90 @@
+/**
+ * The chat model's own parameters (the ones the main node does not have, or reads from other
+ * fields), read once per `supplyData`: task, complexity forcing, reply format and the Ollama
+ * options of the Options collection. Models, rules, signals and resilience are read by the main
+ * node's readers (see `dispatchCall.ts`).
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { readChoice, readKeepAlive, readNumber } from '../../AiDispatcher/adapters/fields';
+import { TASK_TYPES, TIERS, type ModelOptions, type OutputFormat, type TaskType, type Tier } from '../../AiDispatcher/engine/types';
+
+/** The subset of n8n's context these readers need (ISupplyDataFunctions has it). */
+export interface ParameterSource {
+	getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown;
+}
+
+export interface ChatSettings {
+	task: TaskType | 'auto';
+	complexity: Tier | 'auto';
+	format: OutputFormat;
+	/** Defaults under each model's own options: temperature, num_predict, num_ctx, keep_alive. */
+	modelDefaults: ModelOptions;
+	/** Ollama options for every call: top_k, top_p. */
+	callOptions: Record<string, unknown>;
+}
+
+export function readChatSettings(ctx: ParameterSource, itemIndex: number): ChatSettings {
+	const task = readChoice<TaskType | 'auto'>('Task Type', ctx.getNodeParameter('taskType', itemIndex, 'auto'), ['auto', ...TASK_TYPES]);
+	const complexity = readChoice<Tier | 'auto'>('Complexity', ctx.getNodeParameter('complexity', itemIndex, 'auto'), ['auto', ...TIERS]);
+	const options = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	const format = readChoice('Options › Output Format', options.format ?? 'default', ['default', 'json']);
+	return {
+		task,
+		complexity,
+		format: { type: format === 'json' ? 'json' : 'text' },
+		modelDefaults: readModelDefaults(options),
+		callOptions: {
+			...defined('top_k', readNumber('Options › Top K', options.topK, { min: 1 })),
+			...defined('top_p', readNumber('Options › Top P', options.topP, { min: 0, max: 1 })),
+		},
+	};
+}
+
+/** The Options fields that default each model's own options, with the main node's rules. */
+function readModelDefaults(options: IDataObject): ModelOptions {
+	const defaults: ModelOptions = {};
+	const numeric = (key: 'temperature' | 'num_predict' | 'num_ctx', label: string, min: number) => {
+		const value = readNumber(`Options › ${label}`, options[key], { min });
+		if (value !== undefined) defaults[key] = value;
+	};
+	numeric('temperature', 'Sampling Temperature', 0);
+	numeric('num_predict', 'Max Tokens', -1);
+	numeric('num_ctx', 'Context Length', 1);
+	const keepAlive = readKeepAlive('Options › Keep Alive', options.keep_alive);
+	if (keepAlive !== undefined) defaults.keep_alive = keepAlive;
+	return defaults;
+}
+
+function defined(key: string, value: number | undefined): Record<string, number> {
+	return value === undefined ? {} : { [key]: value };
+}
+
+/**
+ * What the root node asks for this call (the SDK's ChatModelConfig, or LangChain's call options the
+ * SDK passes through), in Ollama's option names. Unknown or invalid values are left out.
+ */
+export function callConfigOptions(config: Record<string, unknown> | undefined): Record<string, unknown> {
+	if (!config) return {};
+	const out: Record<string, unknown> = {};
+	const num = (from: string, to: string) => {
+		const v = config[from];
+		if (typeof v === 'number' && Number.isFinite(v)) out[to] = v;
+	};
+	num('temperature', 'temperature');
+	num('maxTokens', 'num_predict');
+	num('topP', 'top_p');
+	num('topK', 'top_k');
+	num('seed', 'seed');
+	num('presencePenalty', 'presence_penalty');
+	num('frequencyPenalty', 'frequency_penalty');
+	const stop = config.stopSequences ?? config.stop;
+	if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) out.stop = stop;
+	return out;
+}
+
+/** The call's abort signal: the SDK's `abortSignal`, or LangChain's `signal`. */
+export function callSignal(config: Record<string, unknown> | undefined): AbortSignal | undefined {
+	const signal = config?.abortSignal ?? config?.signal;
+	return signal instanceof AbortSignal ? signal : undefined;
+}

@@ -1,0 +1,50 @@
+/**
+ * What a user sees about each call: which model answered and why. The same summary goes into the
+ * response metadata (`response_metadata.aiDispatcher` on the message LangChain gets) and into the
+ * sub-node's entry in n8n's logs panel.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { decisionJson } from '../../AiDispatcher/actions/output';
+import type { ChatCall, ChatCallResult } from './dispatchCall';
+
+/** The input side of a logged call: the conversation's shape, what was analysed, the tools offered. */
+export function callInputJson(call: ChatCall): IDataObject {
+	return {
+		messages: call.conversation.messages.map((m) => ({
+			role: m.role,
+			content: m.content,
+			...(m.tool_calls ? { tool_calls: m.tool_calls.map((c) => ({ ...c.function })) } : {}),
+			...(m.tool_name ? { tool_name: m.tool_name } : {}),
+		})) as IDataObject[],
+		analysedText: call.conversation.analysedText,
+		tools: call.tools.map((t) => t.function.name),
+		streaming: call.onDelta !== undefined,
+	};
+}
+
+/** The decision for one call, compact: model, tier, reason, complexity, attempts, exclusions. */
+export function callDecisionJson(answer: ChatCallResult): IDataObject {
+	const { result, outcome, noTools } = answer;
+	return {
+		model: result.model,
+		tier: result.tier,
+		host: result.host ?? null,
+		reason: result.decision.reason,
+		complexity: { score: result.complexity.score, tier: result.complexity.tier, task: result.complexity.task, forced: result.complexity.forced },
+		attempts: result.attempts.map((a) => ({ ...a })) as unknown as IDataObject[],
+		skippedForTools: noTools,
+		toolCalls: (outcome.toolCalls ?? []).map((c) => c.function.name),
+		usage: { ...result.usage },
+		...(answer.signals ? { signals: answer.signals } : {}),
+	};
+}
+
+/** The logs panel's output entry: the compact decision, the reply, and the full ranked candidates. */
+export function callOutputJson(answer: ChatCallResult): IDataObject {
+	return {
+		...callDecisionJson(answer),
+		response: answer.outcome.text,
+		decision: decisionJson(answer.result.decision),
+	};
+}
