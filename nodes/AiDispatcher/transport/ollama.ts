@@ -31,8 +31,8 @@ interface WireChunk extends WireFinal {
 	error?: unknown;
 }
 
-/** The longest reply text accepted from one generation, in characters (8 MiB; a 128k-token answer is ~0.5 MiB). */
-export const MAX_REPLY_CHARS = 8 * 1024 * 1024;
+/** The longest reply text accepted from one generation, in characters (2 MiB: a 128k-token answer is ~0.5 MiB; four concurrent floods stay well under 300 MB of RSS on Node 24). */
+export const MAX_REPLY_CHARS = 2 * 1024 * 1024;
 
 /** The longest /api/tags, /api/ps or /api/version reply accepted, in characters (8 MiB; 100 models are ~50 KiB). */
 export const MAX_METADATA_CHARS = 8 * 1024 * 1024;

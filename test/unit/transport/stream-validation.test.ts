@@ -70,7 +70,7 @@ describe('reply cap', () => {
 		const port = portWith(() => piece);
 		const error = await failure(port.http);
 		expect(error.kind).toBe('too_large');
-		expect(error.message).toBe('reply longer than 8 MiB without done:true (reply too large)');
+		expect(error.message).toBe('reply longer than 2 MiB without done:true (reply too large)');
 		expect(port.read()).toBe(MAX_REPLY_CHARS / 4096 + 1);
 	});
 });
