@@ -82,11 +82,28 @@ async function shot(name: string, element?: ElementHandle): Promise<void> {
 }
 
 /** The editor loads a large bundle: on a loaded machine it takes a minute or more. */
-async function openWorkflow(): Promise<void> {
-	await page.goto(`${baseUrl}/workflow/${WORKFLOW_ID}`, { waitUntil: 'domcontentloaded', timeout: 300_000 });
-	await page.waitForSelector('[data-test-id="canvas-node"][data-node-name="AI Dispatcher"]', { timeout: 300_000 });
+async function openWorkflow(id = WORKFLOW_ID, node = 'AI Dispatcher'): Promise<void> {
+	await page.goto(`${baseUrl}/workflow/${id}`, { waitUntil: 'domcontentloaded', timeout: 300_000 });
+	await page.waitForSelector(`[data-test-id="canvas-node"][data-node-name="${node}"]`, { timeout: 300_000 });
 	await sleep(1500);
 	await dismissTips();
+}
+
+/** Clicks Execute workflow; waits until `nodes` canvas nodes show success (fails at once on an error mark). */
+async function executeWorkflow(nodes: number): Promise<number> {
+	await page.click('[data-test-id="execute-workflow-button"]');
+	return await waitFor(
+		`${nodes} nodes to succeed`,
+		async () => {
+			const state = await page.evaluate(() => ({
+				ok: document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length,
+				failed: document.querySelectorAll('[data-test-id="canvas-node-status-mark-error"], [data-test-id="canvas-node-status-error"]').length,
+			}));
+			if (state.failed > 0) throw new Error('a node failed');
+			return state.ok >= nodes ? state.ok : undefined;
+		},
+		300_000,
+	);
 }
 
 /** Closes the editor's one-time tips ("Press N to browse nodes … Got it"). */
@@ -96,8 +113,8 @@ async function dismissTips(): Promise<void> {
 	});
 }
 
-async function openDispatcherNode(): Promise<void> {
-	const node = await page.waitForSelector('[data-test-id="canvas-node"][data-node-name="AI Dispatcher"]');
+async function openDispatcherNode(name = 'AI Dispatcher'): Promise<void> {
+	const node = await page.waitForSelector(`[data-test-id="canvas-node"][data-node-name="${name}"]`);
 	const box = await node!.boundingBox();
 	await page.mouse.click(box!.x + box!.width / 2, box!.y + box!.height / 2, { clickCount: 2 });
 	await page.waitForSelector('[data-test-id="ndv"]');
@@ -115,24 +132,46 @@ interface PanelEntry {
 
 /** The node panel's entries for `query`, on the open workflow's canvas. */
 async function searchNodePanel(query: string): Promise<PanelEntry[]> {
-	if (!(await page.$('[data-test-id="node-creator-search-bar"]'))) await page.click('[data-test-id="node-creator-plus-button"]');
-	const input = await page.waitForSelector('[data-test-id="node-creator-search-bar"]');
-	await input!.click({ clickCount: 3 });
+	const SEARCH = '[data-test-id="node-creator-search-bar"]';
+	if (!(await page.$(SEARCH))) await page.click('[data-test-id="node-creator-plus-button"]');
+	// The panel slides in: while it moves, the input has no clickable point ("Node is either not
+	// clickable"), so it is focused and cleared from the page, not clicked.
+	const input = await page.waitForSelector(SEARCH, { visible: true });
+	await input!.evaluate((el) => {
+		(el as HTMLInputElement).focus();
+		(el as HTMLInputElement).select();
+	});
 	await page.keyboard.press('Backspace');
 	await page.keyboard.type(query);
-	await sleep(2500);
-	return await page.evaluate(() =>
-		Array.from(document.querySelectorAll('[data-test-id="item-iterator-item"]')).map((e) => ({
-			navId: e.getAttribute('data-keyboard-nav-id') ?? '',
-			text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
-			subNode: e.querySelector('[class*="subNodeBackground"]') !== null,
-		})),
+	const read = () =>
+		page.evaluate(() =>
+			Array.from(document.querySelectorAll('[data-test-id="item-iterator-item"]')).map((e) => ({
+				navId: e.getAttribute('data-keyboard-nav-id') ?? '',
+				text: (e.textContent ?? '').replace(/\s+/g, ' ').trim(),
+				subNode: e.querySelector('[class*="subNodeBackground"]') !== null,
+			})),
+		);
+	// The list filters as one types: wait until it has entries and two reads 700 ms apart agree.
+	let last = '';
+	return await waitFor(
+		`the node panel's entries for "${query}"`,
+		async () => {
+			const entries = await read();
+			const key = JSON.stringify(entries);
+			const stable = entries.length > 0 && key === last;
+			last = key;
+			if (!stable) await sleep(200);
+			return stable ? entries : undefined;
+		},
+		30_000,
 	);
 }
 
 beforeAll(async () => {
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_BIN)`);
 	example = await startExample('gmail-digest.json', { timeScale: 0.02, numParallel: 2 });
+	// The AI Agent example too, with the same credential (the simulator): the chat sub-node's test.
+	await example.n8n.importWorkflow(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'jira-triage-agent.json'), 'utf8')) as Record<string, unknown>);
 	baseUrl = await startServer(example);
 	profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 	browser = await puppeteer.launch({
@@ -165,6 +204,13 @@ afterAll(async () => {
 	await example?.sim.close();
 	await example?.n8n.cleanup();
 	if (profileDir) fs.rmSync(profileDir, { recursive: true, force: true });
+});
+
+// Each step bounded (the default e2e limit is 15 min), and named as it starts, so a stuck step shows
+// where it stuck even when the run is killed before jest prints its report.
+jest.setTimeout(6 * 60 * 1000);
+beforeEach(() => {
+	process.stderr.write(`[browser] ${new Date().toISOString().slice(11, 19)} ${expect.getState().currentTestName ?? ''}\n`);
 });
 
 describe('the node in the n8n editor (headless Chromium)', () => {
@@ -231,20 +277,7 @@ describe('the node in the n8n editor (headless Chromium)', () => {
 	it('runs the Gmail example; the output table shows response, model, tier, reason, attempts', async () => {
 		await openWorkflow();
 		const t0 = Date.now();
-		await page.click('[data-test-id="execute-workflow-button"]');
-		const done = await waitFor(
-			'all four nodes to succeed',
-			async () => {
-				const state = await page.evaluate(() => ({
-					ok: document.querySelectorAll('[data-test-id="canvas-node-status-success"]').length,
-					failed: document.querySelectorAll('[data-test-id="canvas-node-status-mark-error"], [data-test-id="canvas-node-status-error"]').length,
-				}));
-				if (state.failed > 0) throw new Error('a node failed');
-				return state.ok >= 4 ? state.ok : undefined;
-			},
-			300_000,
-		);
-		expect(done).toBe(4);
+		expect(await executeWorkflow(4)).toBe(4);
 		figures.push(`Gmail example (20 emails, simulator time scale 0.02) ran in the editor in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		await openDispatcherNode();
 		const output = await page.$eval('[data-test-id="output-panel"]', (e) => (e.textContent ?? '').replace(/\s+/g, ' '));
@@ -300,5 +333,31 @@ describe('the node in the n8n editor (headless Chromium)', () => {
 		await page.evaluate(() => document.querySelector('[data-test-id="ndv"] [data-test-id="parameter-input-actionType"]')?.scrollIntoView({ block: 'center' }));
 		await sleep(500);
 		await shot('rules.png');
+	});
+
+	it('runs the Jira agent example: the AI Dispatcher Chat Model under an AI Agent, each call with its model and reason', async () => {
+		await openWorkflow('jiraAgentExample', 'AI Dispatcher Chat Model');
+		const canvas = await page.$$eval('[data-test-id="canvas-node"]', (es) => es.map((e) => e.getAttribute('data-node-name')));
+		expect(canvas).toEqual(expect.arrayContaining(['Triage agent', 'AI Dispatcher Chat Model', 'lookup_ticket']));
+		const t0 = Date.now();
+		// Trigger, Code, Agent, and the two sub-nodes (the chat model and the tool) get a success mark.
+		expect(await executeWorkflow(5)).toBeGreaterThanOrEqual(5);
+		figures.push(`Jira agent example ran in the editor in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		await sleep(1500);
+		await shot('chat-model-agent.png');
+		await openDispatcherNode('AI Dispatcher Chat Model');
+		const read = (selector: string) => page.$eval(selector, (e) => (e.textContent ?? '').replace(/\s+/g, ' '));
+		// Input side of the logged call: the conversation with the tool's result; output side: the
+		// model that answered this call and why (the parameters list every model, so only the output counts).
+		const input = await read('[data-test-id="ndv"]');
+		const output = await read('[data-test-id="output-panel"]');
+		const answered = ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'].filter((m) => output.includes(m));
+		figures.push(`chat model output panel: ${output.slice(0, 160)}`);
+		expect(answered).toHaveLength(1);
+		expect(output).toContain(`chose ${answered[0]}`);
+		for (const column of ['model', 'tier', 'reason', 'complexity']) expect(output).toContain(column);
+		expect(input).toContain('lookup_ticket');
+		await shot('chat-model-panel.png');
+		await page.keyboard.press('Escape');
 	});
 });
