@@ -351,10 +351,11 @@ describe('the node in the n8n editor (headless Chromium)', () => {
 		// model that answered this call and why (the parameters list every model, so only the output counts).
 		const input = await read('[data-test-id="ndv"]');
 		const output = await read('[data-test-id="output-panel"]');
-		const answered = ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'].filter((m) => output.includes(m));
-		figures.push(`chat model output panel: ${output.slice(0, 160)}`);
-		expect(answered).toHaveLength(1);
-		expect(output).toContain(`chose ${answered[0]}`);
+		const chose = /chose (phi3:mini|llama3\.2:3b|qwen2\.5:7b) \((low|medium|high)\)/.exec(output);
+		figures.push(`chat model output panel: ${chose?.[0] ?? output.slice(0, 160)}`);
+		expect(chose).not.toBeNull();
+		// The table's first two cells: the model that answered and its tier.
+		expect(output).toContain(`${chose![1]}${chose![2]}`);
 		for (const column of ['model', 'tier', 'reason', 'complexity']) expect(output).toContain(column);
 		expect(input).toContain('lookup_ticket');
 		await shot('chat-model-panel.png');
