@@ -24,7 +24,7 @@ export interface InstantQueryOptions {
 
 /** Builds the PrometheusPort the engine uses, on top of any HttpPort. */
 export function createPrometheusClient(http: HttpPort): PrometheusPort {
-	return { query: (baseUrl, promql, timeoutMs, signal) => instantQuery(http, baseUrl, promql, timeoutMs, signal) };
+	return { query: (baseUrl, promql, timeoutMs, cancel) => instantQuery(http, baseUrl, promql, timeoutMs, cancel) };
 }
 
 /** Prometheus' `timeout=` parameter: the server gives up a little before we do. */
@@ -38,7 +38,7 @@ export async function instantQuery(
 	baseUrl: string,
 	promql: string,
 	timeoutMs: number,
-	signal?: AbortSignal,
+	cancel?: AbortSignal,
 	options: InstantQueryOptions = {},
 ): Promise<PromQueryResult> {
 	const form = new URLSearchParams({ query: promql, timeout: serverTimeout(timeoutMs) }).toString();
@@ -48,14 +48,14 @@ export async function instantQuery(
 		(async () => {
 			const response =
 				method === 'GET'
-					? await http({ method, url: getUrl, timeoutMs, signal })
+					? await http({ method, url: getUrl, timeoutMs, abort: cancel })
 					: await http({
 							method,
 							url: joinUrl(baseUrl, '/api/v1/query'),
 							body: form,
 							headers: { 'content-type': 'application/x-www-form-urlencoded' },
 							timeoutMs,
-							signal,
+							abort: cancel,
 						});
 			const text =
 				response.status >= 300
@@ -64,7 +64,7 @@ export async function instantQuery(
 			return { status: response.status, text };
 		})(),
 	);
-	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);
+	if (!fetched.ok) throw networkError(fetched.error, cancel?.aborted === true);
 	return parseQueryReply(fetched.value.status, fetched.value.text);
 }
 
