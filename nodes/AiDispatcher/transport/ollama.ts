@@ -8,7 +8,7 @@ import type { ToolCall, Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
 import { parseParameterBillions } from './parameterSize';
 import { joinUrl } from './url';
-import { excerpt, readAll, readLines, readText, sizeLabel } from './body';
+import { excerpt, MAX_ERROR_BODY_CHARS, readAll, readLines, readText, sizeLabel } from './body';
 import { networkError, statusError } from './errors';
 import { startProgressWatch, withinProgress } from './firstToken';
 
@@ -36,9 +36,6 @@ export const MAX_REPLY_CHARS = 2 * 1024 * 1024;
 
 /** The longest /api/tags, /api/ps or /api/version reply accepted, in characters (8 MiB; 100 models are ~50 KiB). */
 export const MAX_METADATA_CHARS = 8 * 1024 * 1024;
-
-/** How much of an HTTP error's body is read for its message, in characters; the rest is not read. */
-export const MAX_ERROR_BODY_CHARS = 64_000;
 
 /** Builds the OllamaPort the engine uses, on top of any HttpPort. */
 export function createOllamaClient(http: HttpPort): OllamaPort {

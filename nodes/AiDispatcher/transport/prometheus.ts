@@ -6,9 +6,8 @@
 import { TransportError } from '../engine/errors';
 import type { HttpPort, PromQueryResult, PromSample, PrometheusPort } from '../engine/ports';
 import { parseJson, settle } from '../engine/result';
-import { excerpt, readAll, readText } from './body';
+import { excerpt, MAX_ERROR_BODY_CHARS, readAll, readText } from './body';
 import { kindForStatus, networkError } from './errors';
-import { MAX_ERROR_BODY_CHARS } from './ollama';
 import { joinUrl } from './url';
 
 /** The longest query reply accepted, in characters; a longer one fails as `too_large` (the signal is then unknown). */
