@@ -1,8 +1,11 @@
+import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
+
+import { ruleProperties } from '../../../../nodes/AiDispatcher/description/rules';
 import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
 import { routeComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/router/route';
 import { evaluateRules } from '../../../../nodes/AiDispatcher/engine/rules/evaluate';
 import { FACT_TABLE, measuredCount, valueFromText, valueKind, type ValueKind } from '../../../../nodes/AiDispatcher/engine/rules/facts';
-import { FACTS, type FactName, type RuleFacts } from '../../../../nodes/AiDispatcher/engine/rules/types';
+import { FACTS, WINDOW_OPERATORS, type FactName, type RuleFacts } from '../../../../nodes/AiDispatcher/engine/rules/types';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
 
 /** A valid value of each kind, and a text the Rules builder would hold for it. */
@@ -136,5 +139,16 @@ describe('the rules fact table', () => {
 		['signal', 'lessThan', '0.5', 0.5],
 	] as const)('the builder text of %s %s %j becomes %j', (fact, operator, text, value) => {
 		expect(valueFromText(fact, operator, text)).toEqual(value);
+	});
+
+	it('the Rules builder offers exactly the facts of the table, and every operator they accept', () => {
+		const conditionFields = ((ruleProperties[0].options as INodePropertyCollection[])[0].values.find((f) => f.name === 'conditions') as INodeProperties)
+			.options as INodePropertyCollection[];
+		const values = (name: string) => ((conditionFields[0].values.find((f) => f.name === name) as INodeProperties).options as INodePropertyOptions[]).map((o) => o.value);
+		expect(values('fact').sort()).toEqual([...FACTS].sort());
+		const offered = new Set([...values('operator'), ...values('windowOperator')]);
+		const accepted = new Set(FACTS.flatMap((f) => FACT_TABLE[f].operators));
+		expect([...offered].sort()).toEqual([...accepted].sort());
+		expect(values('windowOperator').sort()).toEqual([...WINDOW_OPERATORS].sort());
 	});
 });
