@@ -5,6 +5,44 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+type Service = 'prometheus' | 'pushgateway';
+
+/** A service's URL and its auth fields (none, basic, bearer): `<service>Url`, `<service>Auth`, `<service>User`, ... */
+function serviceProperties(service: Service, label: string, url: { placeholder: string; description: string }): INodeProperties[] {
+	const auth = `${service}Auth`;
+	return [
+		{ displayName: `${label} URL`, name: `${service}Url`, type: 'string', default: '', ...url },
+		{
+			displayName: `${label} Authentication`,
+			name: auth,
+			type: 'options',
+			options: [
+				{ name: 'None', value: 'none' },
+				{ name: 'Basic Auth', value: 'basic' },
+				{ name: 'Bearer Token', value: 'bearer' },
+			],
+			default: 'none',
+		},
+		{ displayName: `${label} User`, name: `${service}User`, type: 'string', default: '', displayOptions: { show: { [auth]: ['basic'] } } },
+		{
+			displayName: `${label} Password`,
+			name: `${service}Password`,
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { [auth]: ['basic'] } },
+		},
+		{
+			displayName: `${label} Token`,
+			name: `${service}Token`,
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { show: { [auth]: ['bearer'] } },
+		},
+	];
+}
+
 /**
  * Where Ollama (one or more hosts) and, optionally, Prometheus and a Pushgateway live. Requests to
  * the Prometheus or Pushgateway URL get that service's auth; every other request gets the Ollama
@@ -39,91 +77,15 @@ export class AiDispatcherApi implements ICredentialType {
 			description:
 				'Optional. Sent as "Authorization: Bearer" when Ollama sits behind Open WebUI or an authenticating proxy.',
 		},
-		{
-			displayName: 'Prometheus URL',
-			name: 'prometheusUrl',
-			type: 'string',
-			default: '',
+		...serviceProperties('prometheus', 'Prometheus', {
 			placeholder: 'http://127.0.0.1:9090',
 			description: 'Optional. Lets the node read live load (CPU, memory, queue, GPU) to choose models.',
-		},
-		{
-			displayName: 'Prometheus Authentication',
-			name: 'prometheusAuth',
-			type: 'options',
-			options: [
-				{ name: 'None', value: 'none' },
-				{ name: 'Basic Auth', value: 'basic' },
-				{ name: 'Bearer Token', value: 'bearer' },
-			],
-			default: 'none',
-		},
-		{
-			displayName: 'Prometheus User',
-			name: 'prometheusUser',
-			type: 'string',
-			default: '',
-			displayOptions: { show: { prometheusAuth: ['basic'] } },
-		},
-		{
-			displayName: 'Prometheus Password',
-			name: 'prometheusPassword',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { prometheusAuth: ['basic'] } },
-		},
-		{
-			displayName: 'Prometheus Token',
-			name: 'prometheusToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { prometheusAuth: ['bearer'] } },
-		},
-		{
-			displayName: 'Pushgateway URL',
-			name: 'pushgatewayUrl',
-			type: 'string',
-			default: '',
+		}),
+		...serviceProperties('pushgateway', 'Pushgateway', {
 			placeholder: 'http://127.0.0.1:9091',
 			description:
 				"Optional. A Prometheus Pushgateway that receives the dispatcher's metrics (models chosen, fallbacks, breakers, latency) after each execution.",
-		},
-		{
-			displayName: 'Pushgateway Authentication',
-			name: 'pushgatewayAuth',
-			type: 'options',
-			options: [
-				{ name: 'None', value: 'none' },
-				{ name: 'Basic Auth', value: 'basic' },
-				{ name: 'Bearer Token', value: 'bearer' },
-			],
-			default: 'none',
-		},
-		{
-			displayName: 'Pushgateway User',
-			name: 'pushgatewayUser',
-			type: 'string',
-			default: '',
-			displayOptions: { show: { pushgatewayAuth: ['basic'] } },
-		},
-		{
-			displayName: 'Pushgateway Password',
-			name: 'pushgatewayPassword',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { pushgatewayAuth: ['basic'] } },
-		},
-		{
-			displayName: 'Pushgateway Token',
-			name: 'pushgatewayToken',
-			type: 'string',
-			typeOptions: { password: true },
-			default: '',
-			displayOptions: { show: { pushgatewayAuth: ['bearer'] } },
-		},
+		}),
 		{
 			displayName: 'Metrics Instance',
 			name: 'metricsInstance',
@@ -144,7 +106,7 @@ export class AiDispatcherApi implements ICredentialType {
 	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
 		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url ?? ''}`;
 		const headers = { ...(requestOptions.headers ?? {}) };
-		for (const service of ['prometheus', 'pushgateway'] as const) {
+		for (const service of ['prometheus', 'pushgateway'] satisfies Service[]) {
 			const url = String(credentials[`${service}Url`] ?? '').trim().replace(/\/+$/, '');
 			if (url === '' || !target.startsWith(url)) continue;
 			const auth = credentials[`${service}Auth`];

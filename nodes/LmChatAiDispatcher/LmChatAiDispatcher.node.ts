@@ -61,11 +61,11 @@ export class LmChatAiDispatcher implements INodeType {
 async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: number, state: DispatcherState): Promise<SupplyData> {
 	try {
 		// The main node's readers take an execution context; a sub-node's context offers the same
-		// calls they use (parameters, credentials, HTTP helper, cancel signal, logger, input items).
+		// calls they use (parameters, credentials, HTTP helper, cancel cancel, logger, input items).
 		const session = await openSession(self as unknown as IExecuteFunctions, state);
 		const settings = readChatSettings(self, itemIndex);
 		const http = n8nHttpPort(self as unknown as IExecuteFunctions);
-		const runtime = { session, itemIndex, settings, toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.signal) };
+		const runtime = { session, itemIndex, settings, toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.cancel) };
 		const prefix = randomUUID().slice(0, 8);
 		let calls = 0;
 		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);

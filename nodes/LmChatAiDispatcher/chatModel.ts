@@ -13,7 +13,7 @@ import {
 
 import type { CallLog } from './call/callLog';
 import { dispatchChatCall, type ChatCall, type ChatCallResult, type ChatRuntime } from './call/dispatchCall';
-import { callConfigOptions, callSignal } from './call/settings';
+import { callConfigOptions, callCancel } from './call/settings';
 import { callDecisionJson } from './call/summary';
 import { toGenerateResult, toOllamaConversation } from './convert/messages';
 import { toOllamaTools } from './convert/tools';
@@ -42,10 +42,10 @@ export class DispatcherChatModel extends BaseChatModel {
 	async *stream(messages: Message[], config?: ChatModelConfig): AsyncIterable<StreamChunk> {
 		const channel = createChannel<StreamChunk>();
 		const stop = new AbortController();
-		const signal = callSignal(config as Record<string, unknown> | undefined);
+		const cancel = callCancel(config as Record<string, unknown> | undefined);
 		const running = this.call(messages, config, {
 			onDelta: (delta) => channel.push({ type: 'text-delta', delta }),
-			signal: signal ? AbortSignal.any([signal, stop.signal]) : stop.signal,
+			cancel: cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal,
 		}).then(
 			(answer) => {
 				const result = this.result(answer);
@@ -71,14 +71,14 @@ export class DispatcherChatModel extends BaseChatModel {
 	private async call(
 		messages: Message[],
 		config: ChatModelConfig | undefined,
-		streaming: { onDelta: (text: string) => void; signal: AbortSignal } | undefined = undefined,
+		streaming: Pick<ChatCall, 'onDelta' | 'cancel'> | undefined = undefined,
 	): Promise<ChatCallResult> {
 		const raw = config as Record<string, unknown> | undefined;
 		const call: ChatCall = {
 			conversation: toOllamaConversation(messages),
 			tools: toOllamaTools(this.tools, getParametersJsonSchema).tools,
 			options: callConfigOptions(raw),
-			...(streaming ? streaming : { signal: callSignal(raw) }),
+			...(streaming ?? { cancel: callCancel(raw) }),
 		};
 		const entry = this.log.start(call);
 		try {

@@ -77,6 +77,6 @@ export function realPorts(options: { seed?: number; signal?: AbortSignal; clock?
 		sleep: options.sleep ?? sleepWithAbort,
 		log: { debug: () => undefined, warn: () => undefined },
 		random: seededRandom(options.seed ?? 7),
-		signal: options.signal,
+		cancel: options.signal,
 	};
 }

@@ -40,9 +40,9 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 
 	const run = operation === 'selectModel' ? selectModel.execute : generate.execute;
 	const stop = new AbortController();
-	const cancel = session.ports.signal;
-	const signal = cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal;
-	const itemSession: Session = { ...session, ports: { ...session.ports, signal } };
+	const executionCancel = session.ports.cancel;
+	const cancel = executionCancel ? AbortSignal.any([executionCancel, stop.signal]) : stop.signal;
+	const itemSession: Session = { ...session, ports: { ...session.ports, cancel } };
 	const continueOnFail = this.continueOnFail();
 	let fatal: { index: number; error: unknown } | undefined;
 

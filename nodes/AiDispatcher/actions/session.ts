@@ -47,7 +47,7 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 	let discovered: DiscoveryAttempt | undefined;
 
 	const discover = async (): Promise<ModelSpec[]> => {
-		const { baseUrl, tags } = await listInstalled(ports.ollama, connection.baseUrls, ports.signal);
+		const { baseUrl, tags } = await listInstalled(ports.ollama, connection.baseUrls, ports.cancel);
 		const models = tierDiscoveredModels(tags);
 		if (models.length === 0) {
 			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${baseUrl} has no text models installed`, {

@@ -31,12 +31,12 @@ export async function execute(session: Session): Promise<IDataObject> {
 }
 
 async function hostStatus(session: Session, baseUrl: string): Promise<IDataObject> {
-	const { ollama, signal } = session.ports;
+	const { ollama, cancel } = session.ports;
 	const fetched = await settle(
 		Promise.all([
-			ollama.version(baseUrl, METADATA_TIMEOUT_MS, signal),
-			ollama.tags(baseUrl, METADATA_TIMEOUT_MS, signal),
-			ollama.ps(baseUrl, METADATA_TIMEOUT_MS, signal),
+			ollama.version(baseUrl, METADATA_TIMEOUT_MS, cancel),
+			ollama.tags(baseUrl, METADATA_TIMEOUT_MS, cancel),
+			ollama.ps(baseUrl, METADATA_TIMEOUT_MS, cancel),
 		]),
 	);
 	if (!fetched.ok) {

@@ -8,7 +8,7 @@ import { n8nHttpPort } from './http';
 import { abortableSleep } from './sleep';
 
 export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): EnginePorts {
-	const signal = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+	const cancel = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
 	const http = n8nHttpPort(ctx);
 	return {
 		ollama: createOllamaClient(http),
@@ -20,6 +20,6 @@ export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): Eng
 			warn: (message, meta) => ctx.logger.warn(message, meta),
 		},
 		random: Math.random,
-		signal,
+		cancel,
 	};
 }

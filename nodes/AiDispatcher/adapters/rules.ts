@@ -7,12 +7,11 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { DispatcherError } from '../engine/errors';
 import { parseJson } from '../engine/result';
-import type { Rule } from '../engine/rules/types';
-import { parseRules } from '../engine/rules/validate';
+import { valueFromText } from '../engine/rules/facts';
+import type { FactName, Operator, Rule } from '../engine/rules/types';
+import { parseRules, type IssueLabel } from '../engine/rules/validate';
+import { fieldLabel, type FieldPath } from './fields';
 
-const NUMERIC_FACTS = ['promptTokens', 'complexityScore', 'complexityConfidence', 'signal'];
-const BOOLEAN_FACTS = ['containsCode', 'containsStackTrace'];
-const ORDERING = ['lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'];
 /** Parsed JSON rules by their text, for one execution: the field rarely changes between items. */
 export type RulesCache = Map<string, Rule[]>;
 const MAX_CACHED = 32;
@@ -25,11 +24,10 @@ function rulesInvalid(issues: string[], hint: string): DispatcherError {
 
 /** Reads the rules for item `itemIndex`: the UI rules first, then the JSON rules. */
 export function readRules(ctx: IExecuteFunctions, itemIndex: number, cache: RulesCache = new Map()): Rule[] {
-	const ui = ctx.getNodeParameter('rules', itemIndex, {}) as { rule?: IDataObject[] };
-	const fromUi = (ui.rule ?? []).map(uiRule);
+	const ui = (ctx.getNodeParameter('rules', itemIndex, {}) as { rule?: IDataObject[] }).rule ?? [];
 	const rules: Rule[] = [];
-	if (fromUi.length > 0) {
-		const parsed = parseRules(fromUi, 'rules');
+	if (ui.length > 0) {
+		const parsed = parseRules(ui.map(uiRule), 'rules', builderLabel(ui));
 		if (!parsed.ok) throw rulesInvalid(parsed.issues, 'Fix the rule and condition named above in the Rules section.');
 		rules.push(...parsed.value);
 	}
@@ -46,11 +44,11 @@ function readJsonRules(raw: unknown, cache: RulesCache): Rule[] {
 	if (typeof raw === 'string') {
 		const parsed = parseJson(raw.trim() === '' ? '[]' : raw);
 		if (!parsed.ok) {
-			throw rulesInvalid([`rulesJson is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
+			throw rulesInvalid([`${JSON_FIELD} is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
 		}
 		value = parsed.value;
 	}
-	const rules = parseRules(value, 'rulesJson');
+	const rules = parseRules(value, 'rulesJson', jsonLabel(value));
 	if (!rules.ok) throw rulesInvalid(rules.issues, 'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.');
 	if (cache.size >= MAX_CACHED) cache.clear();
 	cache.set(text, rules.value);
@@ -77,26 +75,12 @@ function uiCondition(raw: IDataObject): IDataObject {
 		return { fact, operator: raw.windowOperator ?? 'within', value: window };
 	}
 	const operator = String(raw.operator ?? '');
-	const leaf: IDataObject = { fact, operator, value: uiValue(fact, operator, raw.value) as IDataObject[string] };
+	const value = typeof raw.value === 'string' ? valueFromText(fact as FactName, operator as Operator, raw.value) : raw.value;
+	const leaf: IDataObject = { fact, operator, value: value as IDataObject[string] };
 	if (fact === 'signal') leaf.path = raw.signal;
 	if (fact === 'item') leaf.input = raw.itemValue === undefined ? null : (raw.itemValue as IDataObject[string]);
 	if (operator === 'exists' && (raw.value === '' || raw.value === undefined)) delete leaf.value;
 	return leaf;
-}
-
-function uiValue(fact: string, operator: string, raw: unknown): unknown {
-	if (typeof raw !== 'string') return raw;
-	const text = raw.trim();
-	if (operator === 'in' || operator === 'notIn') return text === '' ? [] : text.split(',').map((v) => scalar(v.trim()));
-	if (operator === 'matches' || operator === 'notMatches') return raw;
-	if (BOOLEAN_FACTS.includes(fact) || operator === 'exists') return text === 'true' ? true : text === 'false' ? false : text;
-	if (NUMERIC_FACTS.includes(fact) || ORDERING.includes(operator)) return text !== '' && Number.isFinite(Number(text)) ? Number(text) : text;
-	return fact === 'item' ? scalar(text) : text;
-}
-
-function scalar(text: string): string | number | boolean {
-	if (text === 'true' || text === 'false') return text === 'true';
-	return text !== '' && Number.isFinite(Number(text)) && !/^0\d/.test(text) ? Number(text) : text;
 }
 
 function uiAction(raw: IDataObject): IDataObject {
@@ -121,6 +105,78 @@ function uiAction(raw: IDataObject): IDataObject {
 function modelList(raw: unknown): string[] {
 	const names = Array.isArray(raw) ? raw.map(String) : String(raw ?? '').split(',');
 	return names.map((m) => m.trim()).filter(Boolean);
+}
+
+const JSON_FIELD = 'Rules (JSON)';
+
+/** Issues in Rules (JSON): `Rules (JSON): rule 2 "P1" › condition.value …` (the JSON path inside the rule). */
+function jsonLabel(value: unknown): IssueLabel {
+	const list = Array.isArray(value) ? value : (value as { rules?: unknown } | null)?.rules;
+	return (rule, at) => {
+		if (rule === undefined) return JSON_FIELD;
+		const name = Array.isArray(list) ? (list[rule] as { name?: unknown } | undefined)?.name : undefined;
+		const head = `${JSON_FIELD}: rule ${rule + 1}${typeof name === 'string' && name.trim() !== '' ? ` ${JSON.stringify(name.trim())}` : ''}`;
+		return at === '' ? head : `${head} › ${at.slice(1)}`;
+	};
+}
+
+/**
+ * Issues in the Rules builder, named as in the panel: the JSON path `uiRule` produced
+ * (`.condition.all[1].value`) → `Rules › Rule #1 "P1 to strong" › Conditions › Condition #2 › Value`.
+ */
+function builderLabel(ui: readonly IDataObject[]): IssueLabel {
+	return (rule, at) => {
+		if (rule === undefined) return fieldLabel(['rules']);
+		const head = fieldLabel(['rules', 'rule', rule]);
+		const name = typeof ui[rule]?.name === 'string' ? (ui[rule].name as string).trim() : '';
+		const full = fieldLabel(['rules', 'rule', rule, ...builderPath(ui[rule] ?? {}, at)]);
+		return `${head}${name ? ` ${JSON.stringify(name)}` : ''}${full.slice(head.length)}`;
+	};
+}
+
+const ACTION_FIELDS: Record<string, FieldPath> = {
+	useModel: ['model'],
+	excludeModels: ['excludeModels'],
+	useTier: ['tier'],
+	maxTier: ['tier'],
+	minTier: ['tier'],
+	timeoutMs: ['callOptions', 'timeoutMs'],
+	temperature: ['callOptions', 'temperature'],
+	num_predict: ['callOptions', 'numPredict'],
+	stop: ['stop'],
+};
+const TIME_FIELDS: Record<string, string> = { days: 'days', from: 'from', to: 'to', timeZone: 'timeZone' };
+
+/** A JSON path inside one UI rule → the builder's parameter path. */
+function builderPath(rule: IDataObject, at: string): FieldPath {
+	const steps = at.split(/[.[\]]+/).filter((s) => s !== '' && s !== 'not');
+	if (steps[0] === 'name') return ['name'];
+	if (steps[0] === 'action') {
+		const key = steps[1] === 'options' ? steps[2] : steps[1];
+		return ACTION_FIELDS[key ?? ''] ?? ['actionType'];
+	}
+	if (steps[0] !== 'condition') return [];
+	const combined = steps[1] === 'all' || steps[1] === 'any';
+	if (combined && steps[2] === undefined) return ['conditions'];
+	const index = combined ? Number(steps[2]) : 0;
+	const field = combined ? steps.slice(3) : steps.slice(1);
+	const conditions = ((rule.conditions as IDataObject | undefined)?.condition as IDataObject[] | undefined) ?? [];
+	const time = conditions[index]?.fact === 'time';
+	const base: FieldPath = ['conditions', 'condition', index];
+	switch (field[0]) {
+		case undefined:
+			return base;
+		case 'operator':
+			return [...base, time ? 'windowOperator' : 'operator'];
+		case 'path':
+			return [...base, 'signal'];
+		case 'input':
+			return [...base, 'itemValue'];
+		case 'value':
+			return time ? [...base, TIME_FIELDS[field[1] ?? ''] ?? 'days'] : [...base, 'value'];
+		default:
+			return [...base, field[0]];
+	}
 }
 
 /** The workflow's time zone (Settings → Timezone, else the instance default). */

@@ -9,6 +9,7 @@ import { routeComplexity } from './analysis/router/route';
 import { DispatcherError } from './errors';
 import type { ResilienceOverrides } from './resilience/settings';
 import { evaluateRules } from './rules/evaluate';
+import { measuredCount } from './rules/facts';
 import type { Rule, RuleFacts, RuleOutcome } from './rules/types';
 import type { PolicyConfig } from './selection/policy';
 import { selectModel, type SelectionFacts } from './selection/select';
@@ -118,7 +119,6 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 }
 
 function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchConfig, nowMs: number, context: DecisionContext): RuleFacts {
-	const count = (name: string) => complexity.features.find((f) => f.name === name)?.value ?? 0;
 	return {
 		text,
 		tokens: complexity.tokens,
@@ -126,8 +126,8 @@ function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchC
 		confidence: complexity.router?.confidence,
 		tier: complexity.tier,
 		task: complexity.task,
-		codeBlocks: count('code_blocks'),
-		stackFrames: count('stack_trace_lines'),
+		codeBlocks: measuredCount(complexity, 'code_blocks'),
+		stackFrames: measuredCount(complexity, 'stack_trace_lines'),
 		nowMs,
 		timeZone: config.timeZone ?? 'UTC',
 		signals: context.signals ? ruleSignals(context.signals) : undefined,

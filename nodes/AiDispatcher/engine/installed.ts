@@ -10,10 +10,10 @@ export const METADATA_TIMEOUT_MS = 5_000;
  * /api/tags of the first of `baseUrls` that answers: a dead host must not hide the models while
  * another is up. Throws `DispatcherError` OLLAMA_UNREACHABLE naming every failure when none answers.
  */
-export async function listInstalled(ollama: OllamaPort, baseUrls: readonly string[], signal?: AbortSignal): Promise<{ baseUrl: string; tags: OllamaTag[] }> {
+export async function listInstalled(ollama: OllamaPort, baseUrls: readonly string[], cancel?: AbortSignal): Promise<{ baseUrl: string; tags: OllamaTag[] }> {
 	const failures: string[] = [];
 	for (const baseUrl of baseUrls) {
-		const listed = await settle(ollama.tags(baseUrl, METADATA_TIMEOUT_MS, signal));
+		const listed = await settle(ollama.tags(baseUrl, METADATA_TIMEOUT_MS, cancel));
 		if (listed.ok) return { baseUrl, tags: listed.value };
 		if (!(listed.error instanceof TransportError)) throw listed.error;
 		failures.push(`${baseUrl}/api/tags: ${listed.error.message}`);

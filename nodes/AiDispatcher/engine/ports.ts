@@ -13,7 +13,8 @@ export interface HttpRequest {
 	headers?: Record<string, string>;
 	/** Hard limit for the whole exchange, headers and body, in milliseconds. */
 	timeoutMs: number;
-	signal?: AbortSignal;
+	/** Aborts the exchange (the caller's cancel, or a deadline of the transport's). */
+	abort?: AbortSignal;
 }
 
 export interface HttpResponse {
@@ -33,8 +34,8 @@ export interface Clock {
 	nowMs(): number;
 }
 
-/** Resolves after `ms` milliseconds, or rejects early when `signal` aborts. */
-export type SleepPort = (ms: number, signal?: AbortSignal) => Promise<void>;
+/** Resolves after `ms` milliseconds, or rejects early when `cancel` aborts. */
+export type SleepPort = (ms: number, cancel?: AbortSignal) => Promise<void>;
 
 export interface LogPort {
 	debug(message: string, meta?: Record<string, unknown>): void;
@@ -56,7 +57,7 @@ export interface GenerateCall {
 	firstTokenTimeoutMs?: number;
 	/** Fails the call with kind `timeout` when, after the first line, no next line arrived within this many milliseconds. */
 	stallTimeoutMs?: number;
-	signal?: AbortSignal;
+	cancel?: AbortSignal;
 	/** Tools the model may call (Ollama's /api/chat `tools`, function definitions); chat only. */
 	tools?: ReadonlyArray<Record<string, unknown>>;
 	/** Called with each piece of reply text as it streams in. */
@@ -93,14 +94,14 @@ export interface OllamaLoaded {
 /** Ollama as the engine sees it. Failures reject with a `TransportError`. */
 export interface OllamaPort {
 	generate(call: GenerateCall): Promise<GenerateOutcome>;
-	tags(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaTag[]>;
-	ps(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaLoaded[]>;
-	version(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<string>;
+	tags(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaTag[]>;
+	ps(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaLoaded[]>;
+	version(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<string>;
 	/**
 	 * GET / ("Ollama is running"): answers at once, whatever the models are doing. Resolves on 200;
 	 * rejects with a `TransportError` (`connection`, `timeout`, or the HTTP status's kind) otherwise.
 	 */
-	ping(baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void>;
+	ping(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<void>;
 }
 
 /** One sample of a Prometheus instant query. `value` is null for NaN/±Inf ("unknown", never 0). */
@@ -119,7 +120,7 @@ export interface PromQueryResult {
 
 /** Prometheus as the engine sees it. Failures reject with a classified `TransportError`. */
 export interface PrometheusPort {
-	query(baseUrl: string, promql: string, timeoutMs: number, signal?: AbortSignal): Promise<PromQueryResult>;
+	query(baseUrl: string, promql: string, timeoutMs: number, cancel?: AbortSignal): Promise<PromQueryResult>;
 }
 
 export interface EnginePorts {
@@ -131,8 +132,8 @@ export interface EnginePorts {
 	log: LogPort;
 	/** 0 <= x < 1; used for jitter. */
 	random: () => number;
-	/** The execution's cancel signal. */
-	signal?: AbortSignal;
+	/** Fires when the execution is stopped. ("Signal" in this package means a live metric only.) */
+	cancel?: AbortSignal;
 }
 
 export type { FailureKind };

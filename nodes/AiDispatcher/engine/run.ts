@@ -1,13 +1,13 @@
 /**
  * Carrying out a plan: the decision's model, then each alternative, until one returns a usable
  * reply. Each model is tried on its least busy healthy host, on another host when one fails, and
- * again after a backoff when the failure is transient (see `resilience/tryModel.ts`).
+ * again after a backoff when the failure is transient (see `resilience/callModel.ts`).
  */
 import { DispatcherError, TransportError } from './errors';
 import type { Plan } from './plan';
 import type { EnginePorts } from './ports';
 import type { ResilienceRegistry } from './resilience/registry';
-import { tryModel, type CallResult, type TryLimits } from './resilience/tryModel';
+import { callModel, type CallLimits, type CallResult } from './resilience/callModel';
 import { parseJson, settle } from './result';
 import type { Attempt, DispatchRequest, DispatchResult, ModelSpec } from './types';
 
@@ -24,8 +24,8 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
 			stallMs: settings.stallTimeoutsMs[model.tier],
 		};
-		const tried = await tryModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports, registry }, (host, l) =>
-			callModel(model, host, l, request, ports),
+		const tried = await callModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports, registry }, (host, l) =>
+			callOnce(model, host, l, request, ports),
 		);
 		attempts.push(...tried.attempts);
 		if (tried.ok) {
@@ -39,8 +39,7 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 }
 
 /** One generation of `model` on `baseUrl`, its reply checked (non-empty, JSON when asked). */
-async function callModel(model: ModelSpec, baseUrl: string, limits: TryLimits, request: DispatchRequest, ports: EnginePorts): Promise<CallResult> {
-
+async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, request: DispatchRequest, ports: EnginePorts): Promise<CallResult> {
 	const { keep_alive: keepAlive, ...rest } = model.options;
 	const options = { ...rest };
 	delete options.timeoutMs; // ours, not Ollama's
@@ -57,7 +56,7 @@ async function callModel(model: ModelSpec, baseUrl: string, limits: TryLimits, r
 			timeoutMs: limits.totalMs,
 			firstTokenTimeoutMs: limits.firstTokenMs,
 			stallTimeoutMs: limits.stallMs,
-			signal: ports.signal,
+			cancel: ports.cancel,
 		}),
 	);
 	if (!called.ok) {

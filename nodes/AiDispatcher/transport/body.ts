@@ -10,6 +10,9 @@ const decoder = () => new TextDecoder('utf-8');
 /** The longest NDJSON line accepted, in characters (Ollama's last line carries the token `context`). */
 export const MAX_LINE_CHARS = 4 * 1024 * 1024;
 
+/** How much of an HTTP error's body is read for its message, in characters; the rest is not read. */
+export const MAX_ERROR_BODY_CHARS = 64_000;
+
 const decodeWith = (utf8: ReturnType<typeof decoder>) => (chunk: Uint8Array | string) =>
 	typeof chunk === 'string' ? chunk : utf8.decode(chunk, { stream: true });
 

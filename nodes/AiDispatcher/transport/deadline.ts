@@ -17,9 +17,9 @@ import type { HttpRequest, HttpResponse } from '../engine/ports';
  * called first. Safe against garbage collection on Node 20 and later (see above).
  */
 export function startTimer(ms: number, onFire: () => void): () => void {
-	const signal = AbortSignal.timeout(Math.max(1, Math.round(ms)));
-	signal.addEventListener('abort', onFire, { once: true });
-	return () => signal.removeEventListener('abort', onFire);
+	const timer = AbortSignal.timeout(Math.max(1, Math.round(ms)));
+	timer.addEventListener('abort', onFire, { once: true });
+	return () => timer.removeEventListener('abort', onFire);
 }
 
 /** Error an HttpPort throws when its own deadline passed (`code: 'ETIMEDOUT'`). */
@@ -64,7 +64,7 @@ export function abortScope(caller?: AbortSignal): { signal: AbortSignal; abort: 
 
 /** Starts the clock for one request (`request.timeoutMs`, at least 1 ms). */
 export function startDeadline(request: HttpRequest): Watch {
-	const scope = abortScope(request.signal);
+	const scope = abortScope(request.abort);
 	const cancel = startTimer(request.timeoutMs, () => scope.abort(timeoutError(request.timeoutMs)));
 	return {
 		signal: scope.signal,

@@ -36,7 +36,7 @@ const CONNECTION_CODES = new Set([
 
 /**
  * Turns what an HttpPort threw (no response, or a broken body) into a TransportError.
- * `aborted` is true when the caller's own signal fired (the user stopped the workflow).
+ * `aborted` is true when the caller's own cancel fired (the user stopped the workflow).
  */
 export function networkError(error: unknown, aborted: boolean): TransportError {
 	if (error instanceof TransportError) return error;
@@ -48,6 +48,6 @@ export function networkError(error: unknown, aborted: boolean): TransportError {
 		return new TransportError('timeout', message);
 	}
 	if (CONNECTION_CODES.has(code)) return new TransportError('connection', `${code}: ${excerpt(message, 160)}`);
-	if (/socket hang up|aborted|reset|refused/i.test(message)) return new TransportError('connection', excerpt(message, 160));
+	// Anything else without a response (socket hang up, reset, refused, aborted by the server) is a connection failure.
 	return new TransportError('connection', excerpt(message, 160));
 }

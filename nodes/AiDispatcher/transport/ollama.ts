@@ -8,7 +8,7 @@ import type { ToolCall, Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
 import { parseParameterBillions } from './parameterSize';
 import { joinUrl } from './url';
-import { excerpt, readAll, readLines, readText, sizeLabel } from './body';
+import { excerpt, MAX_ERROR_BODY_CHARS, readAll, readLines, readText, sizeLabel } from './body';
 import { networkError, statusError } from './errors';
 import { startProgressWatch, withinProgress } from './firstToken';
 
@@ -37,17 +37,14 @@ export const MAX_REPLY_CHARS = 2 * 1024 * 1024;
 /** The longest /api/tags, /api/ps or /api/version reply accepted, in characters (8 MiB; 100 models are ~50 KiB). */
 export const MAX_METADATA_CHARS = 8 * 1024 * 1024;
 
-/** How much of an HTTP error's body is read for its message, in characters; the rest is not read. */
-export const MAX_ERROR_BODY_CHARS = 64_000;
-
 /** Builds the OllamaPort the engine uses, on top of any HttpPort. */
 export function createOllamaClient(http: HttpPort): OllamaPort {
 	return {
 		generate: (call) => generate(http, call),
-		tags: (baseUrl, timeoutMs, signal) => tags(http, baseUrl, timeoutMs, signal),
-		ps: (baseUrl, timeoutMs, signal) => ps(http, baseUrl, timeoutMs, signal),
-		version: (baseUrl, timeoutMs, signal) => version(http, baseUrl, timeoutMs, signal),
-		ping: (baseUrl, timeoutMs, signal) => ping(http, baseUrl, timeoutMs, signal),
+		tags: (baseUrl, timeoutMs, cancel) => tags(http, baseUrl, timeoutMs, cancel),
+		ps: (baseUrl, timeoutMs, cancel) => ps(http, baseUrl, timeoutMs, cancel),
+		version: (baseUrl, timeoutMs, cancel) => version(http, baseUrl, timeoutMs, cancel),
+		ping: (baseUrl, timeoutMs, cancel) => ping(http, baseUrl, timeoutMs, cancel),
 	};
 }
 
@@ -58,19 +55,19 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
  */
 export async function generate(http: HttpPort, call: GenerateCall): Promise<GenerateOutcome> {
 	const { path, body } = wireRequest(call);
-	const watch = startProgressWatch({ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs }, call.signal);
+	const watch = startProgressWatch({ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs }, call.cancel);
 	const outcome = await settle(
 		withinProgress(
 			watch,
 			(async () => {
 				const url = joinUrl(call.baseUrl, path);
-				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, signal: watch.signal });
+				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, abort: watch.signal });
 				if (response.status >= 300) throw statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS));
 				return await readStream(response.body, watch.progressed, call.onDelta);
 			})(),
 		),
 	);
-	if (!outcome.ok) throw networkError(outcome.error, call.signal?.aborted === true);
+	if (!outcome.ok) throw networkError(outcome.error, call.cancel?.aborted === true);
 	return outcome.value;
 }
 
@@ -215,16 +212,16 @@ function duration(value: unknown): number {
 }
 
 /** GET `url` (POST `body` when given) and parse the JSON reply. */
-async function getJson(http: HttpPort, url: string, timeoutMs: number, signal?: AbortSignal, body?: unknown): Promise<unknown> {
+async function getJson(http: HttpPort, url: string, timeoutMs: number, cancel?: AbortSignal, body?: unknown): Promise<unknown> {
 	const fetched = await settle(
 		(async () => {
 			const method = body === undefined ? 'GET' : 'POST';
-			const response = await http({ method, url, timeoutMs, signal, ...(body === undefined ? {} : { body }) });
+			const response = await http({ method, url, timeoutMs, abort: cancel, ...(body === undefined ? {} : { body }) });
 			if (response.status >= 300) return { status: response.status, text: await readText(response.body, MAX_ERROR_BODY_CHARS) };
 			return { status: response.status, text: await readAll(response.body, MAX_METADATA_CHARS, url) };
 		})(),
 	);
-	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);
+	if (!fetched.ok) throw networkError(fetched.error, cancel?.aborted === true);
 	const { status, text } = fetched.value;
 	if (status >= 300) throw statusError(status, text);
 	const parsed = parseJson(text);
@@ -239,9 +236,9 @@ function modelList(reply: unknown, url: string): Array<Record<string, unknown>> 
 }
 
 /** GET /api/tags: the installed models. */
-export async function tags(http: HttpPort, baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaTag[]> {
+export async function tags(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaTag[]> {
 	const url = joinUrl(baseUrl, '/api/tags');
-	return modelList(await getJson(http, url, timeoutMs, signal), url).map((m) => {
+	return modelList(await getJson(http, url, timeoutMs, cancel), url).map((m) => {
 		const details = (m.details ?? {}) as Record<string, unknown>;
 		const parameterSize = typeof details.parameter_size === 'string' ? details.parameter_size : '';
 		return {
@@ -256,9 +253,9 @@ export async function tags(http: HttpPort, baseUrl: string, timeoutMs: number, s
 }
 
 /** GET /api/ps: the models loaded in memory now. */
-export async function ps(http: HttpPort, baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<OllamaLoaded[]> {
+export async function ps(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaLoaded[]> {
 	const url = joinUrl(baseUrl, '/api/ps');
-	return modelList(await getJson(http, url, timeoutMs, signal), url).map((m) => ({
+	return modelList(await getJson(http, url, timeoutMs, cancel), url).map((m) => ({
 		name: m.name as string,
 		sizeBytes: num(m.size),
 		sizeVramBytes: num(m.size_vram),
@@ -267,31 +264,31 @@ export async function ps(http: HttpPort, baseUrl: string, timeoutMs: number, sig
 }
 
 /** GET /api/version. */
-export async function version(http: HttpPort, baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<string> {
+export async function version(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
 	const url = joinUrl(baseUrl, '/api/version');
-	const reply = (await getJson(http, url, timeoutMs, signal)) as { version?: unknown } | null;
+	const reply = (await getJson(http, url, timeoutMs, cancel)) as { version?: unknown } | null;
 	if (typeof reply?.version !== 'string') throw new TransportError('garbage', `${url} returned no "version"`);
 	return reply.version;
 }
 
 /** POST /api/show: what the model can do (`completion`, `tools`, `vision`, `thinking`, ...). */
-export async function capabilities(http: HttpPort, baseUrl: string, model: string, timeoutMs: number, signal?: AbortSignal): Promise<string[]> {
+export async function capabilities(http: HttpPort, baseUrl: string, model: string, timeoutMs: number, cancel?: AbortSignal): Promise<string[]> {
 	const url = joinUrl(baseUrl, '/api/show');
-	const list = ((await getJson(http, url, timeoutMs, signal, { model })) as { capabilities?: unknown } | null)?.capabilities;
+	const list = ((await getJson(http, url, timeoutMs, cancel, { model })) as { capabilities?: unknown } | null)?.capabilities;
 	if (!Array.isArray(list)) throw new TransportError('garbage', `${url} returned no "capabilities" for ${model}`);
 	return list.filter((c): c is string => typeof c === 'string');
 }
 
 /** GET /: Ollama answers "Ollama is running" at once, independent of models. Resolves on 200. */
-export async function ping(http: HttpPort, baseUrl: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+export async function ping(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<void> {
 	const url = joinUrl(baseUrl, '/');
 	const fetched = await settle(
 		(async () => {
-			const response = await http({ method: 'GET', url, timeoutMs, signal });
+			const response = await http({ method: 'GET', url, timeoutMs, abort: cancel });
 			return { status: response.status, text: await readText(response.body, 4_000) };
 		})(),
 	);
-	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);
+	if (!fetched.ok) throw networkError(fetched.error, cancel?.aborted === true);
 	if (fetched.value.status !== 200) throw statusError(fetched.value.status, fetched.value.text);
 }
 

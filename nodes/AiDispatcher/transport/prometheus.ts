@@ -6,9 +6,8 @@
 import { TransportError } from '../engine/errors';
 import type { HttpPort, PromQueryResult, PromSample, PrometheusPort } from '../engine/ports';
 import { parseJson, settle } from '../engine/result';
-import { excerpt, readAll, readText } from './body';
+import { excerpt, MAX_ERROR_BODY_CHARS, readAll, readText } from './body';
 import { kindForStatus, networkError } from './errors';
-import { MAX_ERROR_BODY_CHARS } from './ollama';
 import { joinUrl } from './url';
 
 /** The longest query reply accepted, in characters; a longer one fails as `too_large` (the signal is then unknown). */
@@ -24,7 +23,7 @@ export interface InstantQueryOptions {
 
 /** Builds the PrometheusPort the engine uses, on top of any HttpPort. */
 export function createPrometheusClient(http: HttpPort): PrometheusPort {
-	return { query: (baseUrl, promql, timeoutMs, signal) => instantQuery(http, baseUrl, promql, timeoutMs, signal) };
+	return { query: (baseUrl, promql, timeoutMs, cancel) => instantQuery(http, baseUrl, promql, timeoutMs, cancel) };
 }
 
 /** Prometheus' `timeout=` parameter: the server gives up a little before we do. */
@@ -38,7 +37,7 @@ export async function instantQuery(
 	baseUrl: string,
 	promql: string,
 	timeoutMs: number,
-	signal?: AbortSignal,
+	cancel?: AbortSignal,
 	options: InstantQueryOptions = {},
 ): Promise<PromQueryResult> {
 	const form = new URLSearchParams({ query: promql, timeout: serverTimeout(timeoutMs) }).toString();
@@ -48,14 +47,14 @@ export async function instantQuery(
 		(async () => {
 			const response =
 				method === 'GET'
-					? await http({ method, url: getUrl, timeoutMs, signal })
+					? await http({ method, url: getUrl, timeoutMs, abort: cancel })
 					: await http({
 							method,
 							url: joinUrl(baseUrl, '/api/v1/query'),
 							body: form,
 							headers: { 'content-type': 'application/x-www-form-urlencoded' },
 							timeoutMs,
-							signal,
+							abort: cancel,
 						});
 			const text =
 				response.status >= 300
@@ -64,7 +63,7 @@ export async function instantQuery(
 			return { status: response.status, text };
 		})(),
 	);
-	if (!fetched.ok) throw networkError(fetched.error, signal?.aborted === true);
+	if (!fetched.ok) throw networkError(fetched.error, cancel?.aborted === true);
 	return parseQueryReply(fetched.value.status, fetched.value.text);
 }
 

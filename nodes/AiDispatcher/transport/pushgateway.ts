@@ -16,7 +16,7 @@ export function pushGroupUrl(pushgatewayUrl: string, job: string, instance: stri
 }
 
 /** PUTs `text` (exposition format 0.0.4) to `groupUrl`; rejects with a classified TransportError. */
-export async function pushMetrics(http: HttpPort, groupUrl: string, text: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+export async function pushMetrics(http: HttpPort, groupUrl: string, text: string, timeoutMs: number, cancel?: AbortSignal): Promise<void> {
 	const sent = await settle(
 		(async () => {
 			const response = await http({
@@ -25,12 +25,12 @@ export async function pushMetrics(http: HttpPort, groupUrl: string, text: string
 				body: text,
 				headers: { 'content-type': EXPOSITION_CONTENT_TYPE },
 				timeoutMs,
-				signal,
+				abort: cancel,
 			});
 			return { status: response.status, text: await readText(response.body, 10_000) };
 		})(),
 	);
-	if (!sent.ok) throw networkError(sent.error, signal?.aborted === true);
+	if (!sent.ok) throw networkError(sent.error, cancel?.aborted === true);
 	const { status } = sent.value;
 	if (status >= 300) {
 		throw new TransportError(kindForStatus(status), `Pushgateway answered HTTP ${status}: ${excerpt(sent.value.text, 160) || '(empty body)'}`, status);

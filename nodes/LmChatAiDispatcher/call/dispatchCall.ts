@@ -36,8 +36,8 @@ export interface ChatCall {
 	/** Ollama options the root node asked for in this call (over the node's and the model's). */
 	options: Record<string, unknown>;
 	onDelta?: (text: string) => void;
-	/** The call's own cancel signal (besides the execution's). */
-	signal?: AbortSignal;
+	/** The call's own cancel (besides the execution's). */
+	cancel?: AbortSignal;
 }
 
 export interface ChatCallResult {
@@ -65,9 +65,9 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const noTools = call.tools.length > 0 ? await runtime.toolSupport.lacking(config.models.map((m) => m.name), toolsHost) : new Map<string, string>();
 
 	const chat = chatPort(session.ports.ollama, { tools: call.tools, options: call.options, onDelta: call.onDelta });
-	const cancel = session.ports.signal;
-	const signal = call.signal && cancel ? AbortSignal.any([call.signal, cancel]) : (call.signal ?? cancel);
-	const ports = { ...session.ports, ollama: chat.port, signal };
+	const executionCancel = session.ports.cancel;
+	const cancel = call.cancel && executionCancel ? AbortSignal.any([call.cancel, executionCancel]) : (call.cancel ?? executionCancel);
+	const ports = { ...session.ports, ollama: chat.port, cancel };
 
 	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled

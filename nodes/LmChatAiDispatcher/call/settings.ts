@@ -83,8 +83,8 @@ export function callConfigOptions(config: Record<string, unknown> | undefined): 
 	return out;
 }
 
-/** The call's abort signal: the SDK's `abortSignal`, or LangChain's `signal`. */
-export function callSignal(config: Record<string, unknown> | undefined): AbortSignal | undefined {
-	const signal = config?.abortSignal ?? config?.signal;
-	return signal instanceof AbortSignal ? signal : undefined;
+/** The call's cancel: the SDK's `abortSignal`, or LangChain's `signal`. */
+export function callCancel(config: Record<string, unknown> | undefined): AbortSignal | undefined {
+	const cancel = config?.abortSignal ?? config?.signal;
+	return cancel instanceof AbortSignal ? cancel : undefined;
 }

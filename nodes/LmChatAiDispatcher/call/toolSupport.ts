@@ -16,13 +16,13 @@ export interface ToolSupport {
 	lacking(models: readonly string[], baseUrl: string): Promise<Map<string, string>>;
 }
 
-export function toolSupport(http: HttpPort, timeoutMs: number, signal?: AbortSignal): ToolSupport {
+export function toolSupport(http: HttpPort, timeoutMs: number, cancel?: AbortSignal): ToolSupport {
 	const known = new Map<string, Promise<string[] | null>>();
 	const capabilitiesOf = (model: string, baseUrl: string) => {
 		const key = `${baseUrl}\n${model}`;
 		let entry = known.get(key);
 		if (!entry) {
-			entry = settle(capabilities(http, baseUrl, model, timeoutMs, signal)).then((s) => (s.ok ? s.value : null));
+			entry = settle(capabilities(http, baseUrl, model, timeoutMs, cancel)).then((s) => (s.ok ? s.value : null));
 			known.set(key, entry);
 		}
 		return entry;

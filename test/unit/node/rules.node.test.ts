@@ -95,12 +95,44 @@ describe('AI Dispatcher node: rules', () => {
 	});
 
 	it.each([
-		[{ rulesJson: '[{"condition": {"fact": "promptTokens", "operator": "greaterThan", "value": "high"}, "action": {"useTier": "high"}}]' }, 'rulesJson[0].condition.value should be a number, got "high"'],
-		[{ rulesJson: '[{"condition": ' }, 'rulesJson is not valid JSON'],
+		[{ rulesJson: '[{"condition": {"fact": "promptTokens", "operator": "greaterThan", "value": "high"}, "action": {"useTier": "high"}}]' }, 'Rules (JSON): rule 1 › condition.value should be a number, got "high"'],
+		[
+			{ rulesJson: '[{"name": "P1", "condition": {"all": [{"fact": "containsCode", "operator": "equal", "value": true}, {"fact": "complexityTier", "operator": "equal", "value": "huge"}]}, "action": {"useTier": "high"}}]' },
+			'Rules (JSON): rule 1 "P1" › condition.all[1].value should be one of low, medium, high, got "huge"',
+		],
+		[{ rulesJson: '[{"condition": ' }, 'Rules (JSON) is not valid JSON'],
 		[{ rulesJson: '[{"condition": {"fact": "text", "operator": "matches", "value": "(a+)+"}, "action": {"useTier": "high"}}]' }, 'nested quantifier'],
 		[
 			{ rules: { rule: [{ ...P1_UI.rule[0], conditions: { condition: [{ fact: 'promptTokens', operator: 'greaterThan', value: 'many' }] } }] } },
-			'rules[0].condition.value should be a number, got "many"',
+			'Rules › Rule #1 "P1 on the strong model" › Conditions › Condition #1 › Value should be a number, got "many"',
+		],
+		[
+			{
+				rules: {
+					rule: [
+						{ ...P1_UI.rule[0], name: '' },
+						{
+							...P1_UI.rule[0],
+							name: 'P1 to strong',
+							negate: true,
+							conditions: { condition: [P1_UI.rule[0].conditions.condition[0], { fact: 'complexityScore', operator: 'greaterThan', value: 'high' }] },
+						},
+					],
+				},
+			},
+			/^Rules › Rule #2 "P1 to strong" › Conditions › Condition #2 › Value should be a number, got "high" \[item 0\]$/,
+		],
+		[
+			{ rules: { rule: [{ ...P1_UI.rule[0], conditions: { condition: [{ fact: 'time', windowOperator: 'within', days: ['mon'], from: '9am', to: '17:00' }] } }] } },
+			/^Rules › Rule #1 "P1 on the strong model" › Conditions › Condition #1 › From should be a time "HH:MM" \(24-hour\), got "9am" \[item 0\]$/,
+		],
+		[
+			{ rules: { rule: [{ ...P1_UI.rule[0], conditions: { condition: [{ fact: 'signal', signal: ' ', operator: 'greaterThan', value: '80' }] } }] } },
+			/^Rules › Rule #1 "P1 on the strong model" › Conditions › Condition #1 › Signal Name should be a signal name/,
+		],
+		[
+			{ rules: { rule: [{ ...P1_UI.rule[0], actionType: 'useTier', tier: 'huge' }] } },
+			/^Rules › Rule #1 "P1 on the strong model" › Tier should be one of low, medium, high, got "huge" \[item 0\]$/,
 		],
 	])('rejects bad rules with a NodeOperationError naming the field: %#', async (params, message) => {
 		const failure = select(params);

@@ -85,7 +85,7 @@ describe('retries', () => {
 		const { ollama, calls } = hostScript({ big: ['busy'], small: ['ok'] });
 		const controller = new AbortController();
 		const ports = fakePorts(ollama, {
-			signal: controller.signal,
+			cancel: controller.signal,
 			sleep: async () => {
 				controller.abort();
 				throw new Error('aborted');

@@ -38,13 +38,13 @@ describe('startDeadline / untilAborted / guardBody', () => {
 
 	it("rejects with ABORT_ERR when the caller's signal aborts, and stops listening to it once cleared", async () => {
 		const caller = new AbortController();
-		const deadline = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 10_000, signal: caller.signal });
+		const deadline = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 10_000, abort: caller.signal });
 		const pending = untilAborted(deadline, new Promise(() => undefined)).catch((e: { code?: string }) => e.code);
 		caller.abort();
 		expect(await pending).toBe('ABORT_ERR');
 		deadline.clear();
 
-		const later = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 30, signal: new AbortController().signal });
+		const later = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 30, abort: new AbortController().signal });
 		later.clear();
 		await wait(80);
 		expect(later.signal.aborted).toBe(false); // the cleared clock never fired
@@ -112,7 +112,7 @@ describe('generate with a stall limit', () => {
 				yield '{"response":"two "}\n';
 				await new Promise((resolve) => {
 					const t = setTimeout(resolve, 2_000);
-					request.signal?.addEventListener('abort', () => {
+					request.abort?.addEventListener('abort', () => {
 						clearTimeout(t);
 						resolve(undefined);
 					});

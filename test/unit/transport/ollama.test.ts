@@ -92,7 +92,7 @@ describe('generate (streamed NDJSON)', () => {
 	it('reports "aborted", not a timeout, when the caller cancels', async () => {
 		sim.setFault('llama3.2:3b', { kind: 'hang' });
 		const controller = new AbortController();
-		const pending = ollama.generate(call({ signal: controller.signal, timeoutMs: 10_000 }));
+		const pending = ollama.generate(call({ cancel: controller.signal, timeoutMs: 10_000 }));
 		setTimeout(() => controller.abort(), 50);
 		expect((await failure(pending)).kind).toBe('aborted');
 	});

@@ -112,9 +112,9 @@ export function structuredDataLevel(text: string): number {
 	const lines = boundedLines(text);
 	const csvLines = lines.filter((line) => (line.match(/[,;\t|]/g) ?? []).length >= 3).length;
 	const yamlLines = lines.filter((line) => /^\s{0,8}[\w-]{1,40}:\s+\S/.test(line)).length;
-	const signal = jsonish + (csvLines >= 3 ? csvLines : 0) + (yamlLines >= 5 ? yamlLines / 2 : 0);
-	if (signal >= 20) return 2;
-	return signal >= 3 ? 1 : 0;
+	const evidence = jsonish + (csvLines >= 3 ? csvLines : 0) + (yamlLines >= 5 ? yamlLines / 2 : 0);
+	if (evidence >= 20) return 2;
+	return evidence >= 3 ? 1 : 0;
 }
 
 const WORD_CHAR = /[\p{L}\p{N}_]/u;

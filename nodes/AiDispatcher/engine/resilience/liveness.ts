@@ -86,7 +86,7 @@ export async function checkHost(
 	ports: EnginePorts,
 ): Promise<LiveCheck> {
 	const { connectTimeoutMs, livenessWindowMs = LIVENESS_WINDOW_MS } = limits;
-	if (ports.signal?.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
+	if (ports.cancel?.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
 	const nowMs = ports.clock.nowMs();
 	const need = livenessNeed(registry.getLiveness(baseUrl), nowMs, livenessWindowMs);
 	if (need.need === 'none') return { ok: true };
@@ -95,11 +95,11 @@ export async function checkHost(
 		return { ok: false, kind: need.failure.kind, error: `${need.failure.error} (checked ${ago} ms ago)` };
 	}
 	const shared = registry.pingInFlight(baseUrl) ?? startPing(registry, baseUrl, connectTimeoutMs, ports);
-	return await untilAborted(shared, ports.signal);
+	return await untilAborted(shared, ports.cancel);
 }
 
 function startPing(registry: ResilienceRegistry, baseUrl: string, connectTimeoutMs: number, ports: EnginePorts): Promise<PingOutcome> {
-	// No caller's signal: the check is shared by items of other executions; its own deadline bounds it.
+	// No caller's cancel: the check is shared by items of other executions; its own deadline bounds it.
 	const ping = async (): Promise<PingOutcome> => {
 		let settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
 		// A pooled keep-alive socket the host closed while idle fails at once with a reset: one more try, on a fresh socket.
@@ -132,19 +132,19 @@ function classify(error: unknown, connectTimeoutMs: number): PingOutcome {
 	return { ok: false, kind: 'connection', error: `host did not answer GET / (${why})` };
 }
 
-/** Waits for `shared`, or returns `aborted` as soon as `signal` aborts (the check goes on for others). */
-async function untilAborted(shared: Promise<PingOutcome>, signal?: AbortSignal): Promise<LiveCheck> {
-	if (!signal) return await shared;
-	if (signal.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
+/** Waits for `shared`, or returns `aborted` as soon as `cancel` aborts (the check goes on for others). */
+async function untilAborted(shared: Promise<PingOutcome>, cancel?: AbortSignal): Promise<LiveCheck> {
+	if (!cancel) return await shared;
+	if (cancel.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
 	let onAbort: () => void = () => undefined;
 	const aborted = new Promise<LiveCheck>((resolve) => {
 		onAbort = () => resolve({ ok: false, kind: 'aborted', error: 'request cancelled' });
-		signal.addEventListener('abort', onAbort, { once: true });
+		cancel.addEventListener('abort', onAbort, { once: true });
 	});
 	try {
 		return await Promise.race([shared, aborted]);
 	} finally {
-		signal.removeEventListener('abort', onAbort);
+		cancel.removeEventListener('abort', onAbort);
 	}
 }
 

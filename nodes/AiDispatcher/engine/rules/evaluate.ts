@@ -3,6 +3,7 @@
  * leaf records the fact value it saw, like json-rules-engine's RuleResult.
  */
 import { TIERS, type Tier } from '../types';
+import { FACT_TABLE } from './facts';
 import { testBounded } from './regex';
 import { inWindow, localTime, type LocalTime } from './timeWindow';
 import type {
@@ -67,13 +68,8 @@ function evaluateCondition(condition: Condition, facts: RuleFacts, traces: Condi
 	return trace.result;
 }
 
-interface Seen {
-	actual: unknown;
-	note?: string;
-}
-
 function evaluateLeaf(leaf: LeafCondition, facts: RuleFacts, memo: Memo): ConditionTrace {
-	const seen = factValue(leaf, facts, memo);
+	const seen = FACT_TABLE[leaf.fact].read(leaf, { facts, localTime: (timeZone) => local(facts, timeZone, memo) });
 	const base = { fact: leaf.path ? `${leaf.fact}.${leaf.path}` : leaf.fact, operator: leaf.operator, expected: shownValue(leaf) };
 	if (seen.note) return { ...base, actual: seen.actual ?? null, result: false, note: seen.note };
 	return { ...base, actual: seen.actual, result: compare(leaf, seen.actual, facts, memo) };
@@ -81,54 +77,6 @@ function evaluateLeaf(leaf: LeafCondition, facts: RuleFacts, memo: Memo): Condit
 
 function shownValue(leaf: LeafCondition): unknown {
 	return leaf.pattern ? `/${leaf.pattern.source}/${leaf.pattern.flags}` : leaf.value;
-}
-
-function factValue(leaf: LeafCondition, facts: RuleFacts, memo: Memo): Seen {
-	switch (leaf.fact) {
-		case 'promptTokens':
-			return { actual: facts.tokens };
-		case 'containsCode':
-			return { actual: facts.codeBlocks > 0 };
-		case 'containsStackTrace':
-			return { actual: facts.stackFrames >= 2 };
-		case 'text':
-			return { actual: facts.text.length > 80 ? `${facts.text.slice(0, 80)}…` : facts.text };
-		case 'taskType':
-			return { actual: facts.task };
-		case 'complexityTier':
-			return { actual: facts.tier };
-		case 'complexityScore':
-			return { actual: facts.score };
-		case 'complexityConfidence':
-			return facts.confidence === undefined ? { actual: null, note: 'confidence is measured by the trained router only' } : { actual: facts.confidence };
-		case 'signal':
-			return signalValue(facts, leaf.path ?? '');
-		case 'time':
-			return { actual: local(facts, (leaf.value as TimeWindow).timeZone ?? facts.timeZone, memo).label };
-		case 'item':
-			return itemValue(leaf, facts);
-	}
-}
-
-function signalValue(facts: RuleFacts, name: string): Seen {
-	const value = facts.signals?.[name];
-	if (value === undefined) return { actual: null, note: `signal ${JSON.stringify(name)} is not available` };
-	if (value === null || !Number.isFinite(value)) return { actual: null, note: `signal ${JSON.stringify(name)} is unknown (no data)` };
-	return { actual: value };
-}
-
-function itemValue(leaf: LeafCondition, facts: RuleFacts): Seen {
-	if ('input' in leaf) return { actual: leaf.input };
-	let value: unknown = facts.item;
-	for (const key of (leaf.path ?? '').split('.')) {
-		if (value === null || typeof value !== 'object') {
-			value = undefined;
-			break;
-		}
-		value = (value as Record<string, unknown>)[key];
-	}
-	if (value === undefined && leaf.operator !== 'exists') return { actual: null, note: `item field ${JSON.stringify(leaf.path)} is missing` };
-	return { actual: value };
 }
 
 function local(facts: RuleFacts, timeZone: string, memo: Memo): LocalTime {

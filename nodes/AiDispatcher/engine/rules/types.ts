@@ -107,8 +107,9 @@ export interface RuleFacts {
 	confidence?: number;
 	tier: Tier;
 	task: TaskType;
-	codeBlocks: number;
-	stackFrames: number;
+	/** Counts the analysis measured; absent: not measured, and conditions on them are not met. */
+	codeBlocks?: number;
+	stackFrames?: number;
 	nowMs: number;
 	/** IANA time zone for `time` conditions without their own (the workflow's). */
 	timeZone: string;

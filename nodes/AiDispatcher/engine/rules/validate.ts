@@ -2,21 +2,18 @@
  * Reads rules from untrusted JSON (the "Rules (JSON)" field, or the UI builder's output) into
  * checked engine rules. Hand-written in zod's style, so the package keeps no runtime dependency:
  * it collects every issue, each naming the position and the field:
- * `rules[2].condition.value should be a number, got "high"`.
+ * `rules[2].condition.value should be a number, got "high"`. Facts and their operators and value
+ * kinds come from the fact table (facts.ts).
  */
 import { TASK_TYPES, TIERS } from '../types';
 import { RULE_SIGNAL_ALIASES } from '../signals/ruleSignals';
 import { isKeepAlive } from '../keepAlive';
+import { FACT_TABLE, valueKind, type ValueKind } from './facts';
 import { compilePattern } from './regex';
 import { isValidTimeZone, parseClock } from './timeWindow';
 import {
 	FACTS,
-	ITEM_OPERATORS,
-	NUMERIC_OPERATORS,
-	REGEX_OPERATORS,
-	SET_OPERATORS,
 	WEEKDAYS,
-	WINDOW_OPERATORS,
 	type Condition,
 	type FactName,
 	type LeafCondition,
@@ -41,10 +38,27 @@ export function showValue(value: unknown): string {
 	return `${typeof value} ${String(value)}`;
 }
 
+/** Names where an issue is: `rule` is the rule's position (absent: the list itself), `at` the JSON path inside it (".condition.value", "" for the rule). */
+export type IssueLabel = (rule: number | undefined, at: string) => string;
+
+/** The default label, a JSON path from `base`: `rules[2].condition.value`. */
+export const jsonPathLabel =
+	(base: string): IssueLabel =>
+	(rule, at) =>
+		`${base}${rule === undefined ? '' : `[${rule}]`}${at}`;
+
 class Issues {
-	readonly list: string[] = [];
+	constructor(
+		readonly list: string[],
+		private readonly label: IssueLabel,
+		private readonly rule?: number,
+	) {}
+	/** The issues of rule `index`, with paths relative to it. */
+	forRule(index: number): Issues {
+		return new Issues(this.list, this.label, index);
+	}
 	add(path: string, message: string): void {
-		this.list.push(`${path} ${message}`);
+		this.list.push(`${this.label(this.rule, path)} ${message}`);
 	}
 	expected(path: string, what: string, got: unknown): void {
 		this.add(path, `should be ${what}, got ${showValue(got)}`);
@@ -55,18 +69,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 const oneOf = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
 /**
- * Accepts an array of rules or `{ "rules": [...] }`. `base` names the field in issues. A rule with
- * `"enabled": false` is checked like the others but left out of the result.
+ * Accepts an array of rules or `{ "rules": [...] }`. `base` names the field in issues, or `label`
+ * names each place as the user sees it (the node's Rules builder). A rule with `"enabled": false`
+ * is checked like the others but left out of the result.
  */
-export function parseRules(raw: unknown, base = 'rules'): Parsed<Rule[]> {
-	const issues = new Issues();
+export function parseRules(raw: unknown, base = 'rules', label: IssueLabel = jsonPathLabel(base)): Parsed<Rule[]> {
+	const issues = new Issues([], label);
 	const list = isObject(raw) && Array.isArray(raw.rules) ? raw.rules : raw;
 	if (!Array.isArray(list)) {
-		issues.expected(base, 'an array of rules', raw);
+		issues.expected('', 'an array of rules', raw);
 		return { ok: false, issues: issues.list };
 	}
-	if (list.length > MAX_RULES) issues.add(base, `has ${list.length} rules; the limit is ${MAX_RULES}`);
-	const rules = list.slice(0, MAX_RULES).map((entry, i) => parseRule(entry, `${base}[${i}]`, i, issues));
+	if (list.length > MAX_RULES) issues.add('', `has ${list.length} rules; the limit is ${MAX_RULES}`);
+	const rules = list.slice(0, MAX_RULES).map((entry, i) => parseRule(entry, '', i, issues.forRule(i)));
 	if (issues.list.length > 0) return { ok: false, issues: issues.list };
 	return { ok: true, value: rules.filter((r): r is Rule => r !== DISABLED) as Rule[] };
 }
@@ -121,55 +136,6 @@ function parseCondition(raw: unknown, path: string, depth: number, issues: Issue
 	return parseLeaf(raw, path, issues);
 }
 
-type ValueKind = 'number' | 'boolean' | 'tier' | 'tiers' | 'task' | 'tasks' | 'regex' | 'window' | 'scalar' | 'list' | 'flag';
-
-function operatorsFor(fact: FactName): readonly Operator[] {
-	switch (fact) {
-		case 'promptTokens':
-		case 'complexityScore':
-		case 'complexityConfidence':
-		case 'signal':
-			return NUMERIC_OPERATORS;
-		case 'containsCode':
-		case 'containsStackTrace':
-			return ['equal', 'notEqual'];
-		case 'text':
-			return REGEX_OPERATORS;
-		case 'taskType':
-			return ['equal', 'notEqual', ...SET_OPERATORS];
-		case 'complexityTier':
-			return [...NUMERIC_OPERATORS, ...SET_OPERATORS];
-		case 'time':
-			return WINDOW_OPERATORS;
-		case 'item':
-			return ITEM_OPERATORS;
-	}
-}
-
-function valueKind(fact: FactName, operator: Operator): ValueKind {
-	const set = operator === 'in' || operator === 'notIn';
-	if (operator === 'matches' || operator === 'notMatches') return 'regex';
-	if (operator === 'within' || operator === 'notWithin') return 'window';
-	if (operator === 'exists') return 'flag';
-	switch (fact) {
-		case 'promptTokens':
-		case 'complexityScore':
-		case 'complexityConfidence':
-		case 'signal':
-			return 'number';
-		case 'containsCode':
-		case 'containsStackTrace':
-			return 'boolean';
-		case 'taskType':
-			return set ? 'tasks' : 'task';
-		case 'complexityTier':
-			return set ? 'tiers' : 'tier';
-		default:
-			if (set) return 'list';
-			return operator === 'equal' || operator === 'notEqual' || operator === 'contains' ? 'scalar' : 'number';
-	}
-}
-
 const LEAF_KEYS = ['fact', 'operator', 'value', 'path', 'flags', 'input'];
 
 function parseLeaf(raw: Record<string, unknown>, path: string, issues: Issues): LeafCondition | null {
@@ -179,7 +145,7 @@ function parseLeaf(raw: Record<string, unknown>, path: string, issues: Issues): 
 		return null;
 	}
 	const fact = raw.fact as FactName;
-	const allowed = operatorsFor(fact);
+	const allowed = FACT_TABLE[fact].operators;
 	if (!(allowed as readonly string[]).includes(raw.operator as string)) {
 		issues.expected(`${path}.operator`, `${oneOf(allowed)} for fact ${fact}`, raw.operator);
 		return null;
@@ -213,9 +179,6 @@ function checkValue(leaf: LeafCondition, kind: ValueKind, flags: string, path: s
 			if (typeof v === 'number' && Number.isFinite(v)) return true;
 			return fail('a number');
 		case 'boolean':
-			if (v === undefined) leaf.value = true;
-			else if (typeof v !== 'boolean') return fail('true or false');
-			return true;
 		case 'flag':
 			if (v === undefined) leaf.value = true;
 			else if (typeof v !== 'boolean') return fail('true or false');

@@ -14,7 +14,7 @@ export interface RoundPorts {
 	ollama: OllamaPort;
 	prometheus?: PrometheusPort;
 	clock: Clock;
-	signal?: AbortSignal;
+	cancel?: AbortSignal;
 }
 
 export interface RoundResult {
@@ -44,10 +44,10 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const usePrometheus = source.prometheusUrl !== null && ports.prometheus !== undefined && skip === undefined;
 
 	const [ps, tags, ...answers] = await Promise.all([
-		settle(ports.ollama.ps(source.ollamaUrl, timeoutMs, ports.signal)),
-		settle(ports.ollama.tags(source.ollamaUrl, timeoutMs, ports.signal)),
+		settle(ports.ollama.ps(source.ollamaUrl, timeoutMs, ports.cancel)),
+		settle(ports.ollama.tags(source.ollamaUrl, timeoutMs, ports.cancel)),
 		...(usePrometheus
-			? queries.map(async (q) => await settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, q.promql, timeoutMs, ports.signal)))
+			? queries.map(async (q) => await settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, q.promql, timeoutMs, ports.cancel)))
 			: []),
 	]);
 

@@ -181,7 +181,7 @@ describe('checkHost', () => {
 		const { ollama, pings, pending } = manualPing();
 		const controller = new AbortController();
 		const { ports } = clockPorts(ollama);
-		const stopped = checkHost(state.resilience, A, limits, { ...ports, signal: controller.signal });
+		const stopped = checkHost(state.resilience, A, limits, { ...ports, cancel: controller.signal });
 		const other = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		controller.abort();
@@ -261,7 +261,7 @@ describe('in the attempt loop', () => {
 		const controller = new AbortController();
 		const { ollama: scripted, calls } = scriptedOllama({ small: ['ok'] });
 		const ollama: OllamaPort = { ...scripted, ping: () => new Promise(() => controller.abort()) };
-		const error = (await dispatch(request, config, state, fakePorts(ollama, { signal: controller.signal })).catch((e: unknown) => e)) as { code: string };
+		const error = (await dispatch(request, config, state, fakePorts(ollama, { cancel: controller.signal })).catch((e: unknown) => e)) as { code: string };
 		expect(error.code).toBe('ABORTED');
 		expect(calls).toHaveLength(0);
 	});

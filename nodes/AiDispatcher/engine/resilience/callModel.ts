@@ -1,5 +1,9 @@
 /**
- * All the tries of one model for one item: across its hosts (least busy healthy first, each host
+ * The nested tries, named once: `callModel` (all tries of one model for one item) → `tryHost` (one
+ * try on one host: its adaptive limits and in-flight slot) → `callOnce` (the caller's one call, see
+ * `engine/run.ts`).
+ *
+ * `callModel` tries one model across its hosts (least busy healthy first, each host
  * once), then retries with backoff while the failure is transient and the breakers allow. Before a
  * call, the host's liveness is checked (see `liveness.ts`): a host that does not answer `GET /`
  * within the connect timeout fails the try at once, as a refused connection would.
@@ -17,8 +21,8 @@ import { countsAgainstBreaker, isTransient, worthAnotherHost } from './retry';
 import type { ResilienceSettings } from './settings';
 import { adaptiveTotalMs, firstTokenMs } from './timeouts';
 
-/** Limits for one try, in milliseconds. */
-export interface TryLimits {
+/** Limits for one call, in milliseconds. */
+export interface CallLimits {
 	totalMs: number;
 	firstTokenMs: number;
 	/** Longest wait between two streamed lines after the first. */
@@ -28,13 +32,13 @@ export interface TryLimits {
 export type CallResult = { ok: true; outcome: GenerateOutcome; response: unknown } | { ok: false; error: TransportError };
 
 /** Makes one call of the model on `baseUrl` within `limits`. */
-export type CallOnce = (baseUrl: string, limits: TryLimits) => Promise<CallResult>;
+export type CallOnce = (baseUrl: string, limits: CallLimits) => Promise<CallResult>;
 
-export interface ModelTry {
+export interface ModelCall {
 	model: string;
 	baseUrls: readonly string[];
 	/** Configured limits for the model's tier (the total one is the adaptive timeout's ceiling). */
-	limits: TryLimits;
+	limits: CallLimits;
 	settings: ResilienceSettings;
 	ports: EnginePorts;
 	/** Breakers, latencies, host load and liveness (the `DispatcherState`'s). */
@@ -46,7 +50,7 @@ export type ModelOutcome =
 	| { ok: false; aborted: boolean; attempts: Attempt[] };
 
 /** Tries one model until it answers, its hosts and retries are used up, or the execution stops. */
-export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOutcome> {
+export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<ModelOutcome> {
 	const { model, baseUrls, settings, ports, registry } = spec;
 	const attempts: Attempt[] = [];
 	const tried = new Set<string>();
@@ -60,8 +64,8 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 			if (!last?.kind || !isTransient(last.kind) || retries >= settings.retry.maxRetries) break;
 			retries++;
 			retry = true;
-			const slept = await settle(ports.sleep(backoffDelayMs(retries, settings.backoff, ports.random), ports.signal));
-			if (ports.signal?.aborted) return { ok: false, aborted: true, attempts };
+			const slept = await settle(ports.sleep(backoffDelayMs(retries, settings.backoff, ports.random), ports.cancel));
+			if (ports.cancel?.aborted) return { ok: false, aborted: true, attempts };
 			// A sleep that broke without a cancel must not lose the item: retry without the pause.
 			if (!slept.ok) ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', { error: String(slept.error) });
 			host = pickHost(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker);
@@ -91,7 +95,7 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 			continue;
 		}
 
-		const result = await callOnHost(spec, host, call);
+		const result = await tryHost(spec, host, callOnce);
 		afterCall(registry, host, result.ok ? undefined : result.error.kind, ports.clock.nowMs());
 		const ms = result.ms + checkMs; // what this try cost the item, liveness check included
 		if (result.ok) {
@@ -124,7 +128,8 @@ export async function tryModel(spec: ModelTry, call: CallOnce): Promise<ModelOut
 	return { ok: false, aborted: false, attempts };
 }
 
-async function callOnHost(spec: ModelTry, host: string, call: CallOnce): Promise<CallResult & { ms: number }> {
+/** One try of the model on `host`: adaptive limits, the host's in-flight slot held during the call. */
+async function tryHost(spec: ModelCall, host: string, callOnce: CallOnce): Promise<CallResult & { ms: number }> {
 	const totalMs = adaptiveTotalMs(spec.limits.totalMs, spec.registry.latencies(host, spec.model), spec.settings.adaptiveTimeout);
 	const limits = {
 		totalMs,
@@ -133,7 +138,7 @@ async function callOnHost(spec: ModelTry, host: string, call: CallOnce): Promise
 	};
 	const release = spec.registry.acquireHost(host);
 	const started = spec.ports.clock.nowMs();
-	const settled = await settle(call(host, limits));
+	const settled = await settle(callOnce(host, limits));
 	release();
 	if (!settled.ok) throw settled.error; // a bug, not a failed call: let it surface
 	return { ...settled.value, ms: Math.round(spec.ports.clock.nowMs() - started) };
