@@ -1,8 +1,8 @@
-import { decide, DEFAULT_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/dispatch';
-import { parseRules } from '../../../nodes/AiDispatcher/engine/rules/validate';
-import { emptySnapshot } from '../../../nodes/AiDispatcher/engine/signals/round';
-import { ruleSignals } from '../../../nodes/AiDispatcher/engine/signals/ruleSignals';
-import type { ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
+import { decide, DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
+import { emptySnapshot } from '../../../../nodes/AiDispatcher/engine/signals/round';
+import { ruleSignals } from '../../../../nodes/AiDispatcher/engine/signals/ruleSignals';
+import type { ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
 
 const GIB = 1024 ** 3;
 

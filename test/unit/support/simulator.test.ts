@@ -216,7 +216,7 @@ describe('plain endpoints', () => {
 	it('shows a model and 404s an unknown one', async () => {
 		const sim = await start();
 		const shown = await postJson(sim, '/api/show', { model: 'qwen2.5:7b' });
-		expect(shown.capabilities).toEqual(['completion', 'tools']); // qwen2.5 has tool support (phi3 has not: test/unit/chat/simulator-tools.test.ts)
+		expect(shown.capabilities).toEqual(['completion', 'tools']); // qwen2.5 has tool support (phi3 has not: test/unit/support/simulator/tools.test.ts)
 		expect(shown.details).toMatchObject({ family: 'qwen2', parameter_size: '7.6B', quantization_level: 'Q4_K_M' });
 		expect((shown.model_info as Json)['general.parameter_count']).toBe(7_600_000_000);
 		expect(await post(sim, '/api/show', { model: 'nope:1b' })).toMatchObject({

@@ -1,6 +1,6 @@
 import type { IHttpRequestOptions } from 'n8n-workflow';
 
-import { AiDispatcherApi } from '../../credentials/AiDispatcherApi.credentials';
+import { AiDispatcherApi } from '../../../credentials/AiDispatcherApi.credentials';
 
 const cred = new AiDispatcherApi();
 const request = (url: string): IHttpRequestOptions => ({ url, method: 'PUT', headers: { 'content-type': 'text/plain' } });

@@ -7,12 +7,12 @@ import type { AddressInfo } from 'node:net';
 
 import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 
-import { TransportError } from '../../nodes/AiDispatcher/engine/errors';
+import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 
-import { AiDispatcher } from '../../nodes/AiDispatcher/AiDispatcher.node';
-import { failureMessage, testOllamaHosts } from '../../nodes/AiDispatcher/methods/credentialTest';
-import { closedPort, fetchHttpPort } from '../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
+import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { failureMessage, testOllamaHosts } from '../../../nodes/AiDispatcher/methods/credentialTest';
+import { closedPort, fetchHttpPort } from '../../support/http-port';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 
 let sim: OllamaSimulator;
 let html: http.Server;

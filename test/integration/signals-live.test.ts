@@ -8,13 +8,13 @@ import type { AddressInfo } from 'node:net';
 
 import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
-import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
-import { SignalsStore } from '../../../nodes/AiDispatcher/engine/signals/store';
-import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { createContext } from '../../support/n8n-context';
-import { closedPort } from '../../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
-import { startPrometheus, type PrometheusHarness } from '../../support/prometheus-harness';
+import { AiDispatcher } from '../../nodes/AiDispatcher/AiDispatcher.node';
+import { SignalsStore } from '../../nodes/AiDispatcher/engine/signals/store';
+import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
+import { createContext } from '../support/n8n-context';
+import { closedPort } from '../support/http-port';
+import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
+import { startPrometheus, type PrometheusHarness } from '../support/prometheus-harness';
 
 jest.setTimeout(120_000);
 

@@ -3,7 +3,7 @@
  * process's `processState`): a model whose breaker opened under the main node is skipped by the
  * chat model without a call, and the chat model's calls are counted in the same metrics.
  */
-jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('./sdk-stub'), { virtual: true });
+jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
 
 import { createDispatcherState } from '../../../index';
 import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
@@ -11,7 +11,7 @@ import { renderExposition } from '../../../nodes/AiDispatcher/engine/metrics/exp
 import { processState } from '../../../nodes/AiDispatcher/adapters/state';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
 import { runNode } from '../../support/node-run';
-import { COMPLEX, supplyChatModel, user } from './chat-support';
+import { COMPLEX, supplyChatModel, user } from '../../support/chat-model';
 
 let sim: OllamaSimulator;
 beforeAll(async () => {

@@ -1,11 +1,11 @@
 /** The attempt loop with scripted hosts: retries, backoff, failover between hosts, breakers in decisions. */
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
-import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
-import { DispatcherError, TransportError } from '../../../nodes/AiDispatcher/engine/errors';
-import type { GenerateCall, OllamaPort } from '../../../nodes/AiDispatcher/engine/ports';
-import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import type { DispatchRequest, FailureKind, ModelSpec, Tier } from '../../../nodes/AiDispatcher/engine/types';
-import { fakePorts } from '../../support/fakes';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
+import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
+import type { GenerateCall, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
+import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
+import type { DispatchRequest, FailureKind, ModelSpec, Tier } from '../../../../nodes/AiDispatcher/engine/types';
+import { fakePorts } from '../../../support/fakes';
 
 let state = createDispatcherState();
 

@@ -1,6 +1,6 @@
 /** Learned stats keep only finite, non-negative figures (issue 9: one NaN stayed for the whole process). */
-import { LearnedStats } from '../../../nodes/AiDispatcher/engine/signals/learned';
-import type { Usage } from '../../../nodes/AiDispatcher/engine/types';
+import { LearnedStats } from '../../../../nodes/AiDispatcher/engine/signals/learned';
+import type { Usage } from '../../../../nodes/AiDispatcher/engine/types';
 
 const usage = (tokens_per_s: number): Usage => ({ prompt_tokens: 1, completion_tokens: 1, total_ms: 1, load_ms: 0, tokens_per_s });
 

@@ -1,10 +1,10 @@
 /** Signals cache, single flight, Prometheus breaker and learned stats, with scripted ports. */
-import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
-import type { OllamaPort, PrometheusPort, PromQueryResult } from '../../../nodes/AiDispatcher/engine/ports';
-import { LearnedStats } from '../../../nodes/AiDispatcher/engine/signals/learned';
-import { buildQueries, DEFAULT_SIGNALS_CONFIG, defaultQueries, DEFAULT_QUERY_SETTINGS } from '../../../nodes/AiDispatcher/engine/signals/queries';
-import { SignalsStore } from '../../../nodes/AiDispatcher/engine/signals/store';
-import type { SignalsConfig } from '../../../nodes/AiDispatcher/engine/signals/types';
+import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
+import type { OllamaPort, PrometheusPort, PromQueryResult } from '../../../../nodes/AiDispatcher/engine/ports';
+import { LearnedStats } from '../../../../nodes/AiDispatcher/engine/signals/learned';
+import { buildQueries, DEFAULT_SIGNALS_CONFIG, defaultQueries, DEFAULT_QUERY_SETTINGS } from '../../../../nodes/AiDispatcher/engine/signals/queries';
+import { SignalsStore } from '../../../../nodes/AiDispatcher/engine/signals/store';
+import type { SignalsConfig } from '../../../../nodes/AiDispatcher/engine/signals/types';
 
 const source = { ollamaUrl: 'http://ollama', prometheusUrl: 'http://prom' };
 

@@ -1,11 +1,11 @@
 /** The load policy through selectModel: pure, table-driven, no mocks. */
-import { analyseComplexity } from '../../../nodes/AiDispatcher/engine/analysis/complexity';
-import { DEFAULT_POLICY, GIB, markedHigh, taskFloor } from '../../../nodes/AiDispatcher/engine/selection/policy';
-import { selectModel, type SelectionFacts } from '../../../nodes/AiDispatcher/engine/selection/select';
-import type { LearnedModelStats } from '../../../nodes/AiDispatcher/engine/signals/learned';
-import { emptySnapshot } from '../../../nodes/AiDispatcher/engine/signals/round';
-import type { SignalSnapshot } from '../../../nodes/AiDispatcher/engine/signals/types';
-import type { ModelSpec, TaskType, Tier } from '../../../nodes/AiDispatcher/engine/types';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import { DEFAULT_POLICY, GIB, markedHigh, taskFloor } from '../../../../nodes/AiDispatcher/engine/selection/policy';
+import { selectModel, type SelectionFacts } from '../../../../nodes/AiDispatcher/engine/selection/select';
+import type { LearnedModelStats } from '../../../../nodes/AiDispatcher/engine/signals/learned';
+import { emptySnapshot } from '../../../../nodes/AiDispatcher/engine/signals/round';
+import type { SignalSnapshot } from '../../../../nodes/AiDispatcher/engine/signals/types';
+import type { ModelSpec, TaskType, Tier } from '../../../../nodes/AiDispatcher/engine/types';
 
 const model = (name: string, tier: Tier, sizeBytes?: number): ModelSpec => ({ name, tier, tasks: [], options: {}, sizeBytes });
 const MODELS = [model('phi3:mini', 'low', 2.2e9), model('llama3.2:3b', 'medium', 2.0e9), model('qwen2.5:7b', 'high', 4.7e9)];

@@ -10,16 +10,16 @@
  */
 import * as net from 'node:net';
 
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/dispatch';
-import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
-import type { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
-import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import type { ResilienceOverrides } from '../../../nodes/AiDispatcher/engine/resilience/settings';
-import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../nodes/AiDispatcher/engine/types';
-import { closedPort } from '../../support/http-port';
-import { runNode, timed } from '../../support/node-run';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
-import { countingSleep, realPorts, testClock, type TestClock } from '../../support/real-ports';
+import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
+import type { DispatcherError } from '../../../../nodes/AiDispatcher/engine/errors';
+import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
+import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
+import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
+import { closedPort } from '../../../support/http-port';
+import { runNode, timed } from '../../../support/node-run';
+import { startOllamaSimulator, type OllamaSimulator } from '../../../support/ollama-simulator';
+import { countingSleep, realPorts, testClock, type TestClock } from '../../../support/real-ports';
 
 let state = createDispatcherState();
 

@@ -1,10 +1,10 @@
 import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-workflow';
 
-import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
-import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { createContext, type ContextOptions } from '../../support/n8n-context';
-import { closedPort } from '../../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { AiDispatcher } from '../../nodes/AiDispatcher/AiDispatcher.node';
+import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
+import { createContext, type ContextOptions } from '../support/n8n-context';
+import { closedPort } from '../support/http-port';
+import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
 
 let sim: OllamaSimulator;
 let node = new AiDispatcher(createDispatcherState());

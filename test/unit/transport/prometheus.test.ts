@@ -1,4 +1,4 @@
-/** Prometheus reply parsing: table-driven, no network; the real server is used in signals-live.test.ts. */
+/** Prometheus reply parsing: table-driven, no network; the real server is used in test/integration/signals-live.test.ts. */
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 

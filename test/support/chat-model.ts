@@ -1,15 +1,15 @@
 /**
  * Builds the chat model the sub-node supplies, over a fake n8n sub-node context (parameters,
  * credential, HTTP through fetch, logs-panel recorder) and a real Ollama simulator.
- * Test files must first mock the SDK: jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('./sdk-stub'), { virtual: true });
+ * Test files must first mock the SDK: jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
  */
 import type { ChatModel, Message } from '@n8n/ai-node-sdk';
 import type { INodeExecutionData, ISupplyDataFunctions } from 'n8n-workflow';
 
-import type { DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { LmChatAiDispatcher } from '../../../nodes/LmChatAiDispatcher/LmChatAiDispatcher.node';
-import { createContext } from '../../support/n8n-context';
-import { MODEL_LIST } from '../../support/node-run';
+import type { DispatcherState } from '../../nodes/AiDispatcher/engine/state';
+import { LmChatAiDispatcher } from '../../nodes/LmChatAiDispatcher/LmChatAiDispatcher.node';
+import { createContext } from './n8n-context';
+import { MODEL_LIST } from './node-run';
 
 export interface LogEntry {
 	input: unknown;

@@ -3,14 +3,14 @@
  * the logs panel, tool calling with tool-capable filtering, and streaming with fallback only before
  * the first token.
  */
-jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('./sdk-stub'), { virtual: true });
+jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
 
 import type { FunctionTool, StreamChunk } from '@n8n/ai-node-sdk';
 
 import { createDispatcherState, type DispatcherState } from '../../../index';
 import { NO_TOOL_SUPPORT } from '../../../nodes/LmChatAiDispatcher/call/toolSupport';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
-import { COMPLEX, SIMPLE, drain, supplyChatModel, user } from './chat-support';
+import { COMPLEX, SIMPLE, drain, supplyChatModel, user } from '../../support/chat-model';
 
 let sim: OllamaSimulator;
 beforeAll(async () => {

@@ -3,7 +3,7 @@
  * dev dependency; see nodes/LmChatAiDispatcher/sdk/ai-node-sdk.d.ts). BaseChatModel behaves like
  * `@n8n/ai-utilities@0.33.1` `dist/cjs/chat-model/base.js`; supplyModel returns the model itself
  * instead of wrapping it in the LangChain adapter. The e2e tests run the real SDK inside n8n.
- * Use: jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('./sdk-stub'), { virtual: true });
+ * Use: jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
  */
 import type { ChatModelConfig, Tool } from '@n8n/ai-node-sdk';
 
