@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../support/ollama-simulator';
+import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../support/simulator';
 import {
 	REPO_ROOT,
 	createN8nInstance,

@@ -10,7 +10,7 @@
  *
  * Needs `npm run build` first.
  */
-import type { OllamaSimulator } from '../support/ollama-simulator';
+import type { OllamaSimulator } from '../support/simulator';
 import { startExample } from '../support/example-run';
 import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance } from '../support/n8n-harness';
 import { NO_TOOL_SUPPORT } from '../../nodes/LmChatAiDispatcher/call/toolSupport';

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startOllamaSimulator } from '../support/ollama-simulator';
+import { startOllamaSimulator } from '../support/simulator';
 import {
 	createN8nInstance,
 	ensureN8nRuntime,

@@ -13,7 +13,7 @@
  * Needs `npm run build` first (the package is packed from dist).
  */
 
-import type { OllamaSimulator } from '../support/ollama-simulator';
+import type { OllamaSimulator } from '../support/simulator';
 import { startExample } from '../support/example-run';
 import {
 	nodeOutput,

@@ -28,9 +28,10 @@ import {
 	type N8nInstance,
 	type N8nItem,
 } from '../support/n8n-harness';
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
-import { startPrometheus, type PrometheusHarness } from '../support/prometheus-harness';
-import { startBlackhole, startPushgateway, type PushgatewayHarness } from '../support/pushgateway';
+import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
+import { startPrometheus, type PrometheusHarness } from '../support/prometheus';
+import { startBlackhole } from '../support/loopback';
+import { startPushgateway, type PushgatewayHarness } from '../support/prometheus';
 
 const RULES = path.join(REPO_ROOT, 'examples', 'prometheus', 'ai-dispatcher.rules.yml');
 const DASHBOARD = path.join(REPO_ROOT, 'examples', 'grafana', 'ai-dispatcher.json');

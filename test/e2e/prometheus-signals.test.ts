@@ -13,8 +13,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
-import { startPrometheus, type PrometheusHarness } from '../support/prometheus-harness';
+import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
+import { startPrometheus, type PrometheusHarness } from '../support/prometheus';
 import {
 	REPO_ROOT,
 	createN8nInstance,

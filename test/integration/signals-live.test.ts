@@ -12,9 +12,9 @@ import { AiDispatcher } from '../../nodes/AiDispatcher/AiDispatcher.node';
 import { SignalsStore } from '../../nodes/AiDispatcher/engine/signals/store';
 import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import { createContext } from '../support/n8n-context';
-import { closedPort } from '../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
-import { startPrometheus, type PrometheusHarness } from '../support/prometheus-harness';
+import { closedPort } from '../support/loopback';
+import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
+import { startPrometheus, type PrometheusHarness } from '../support/prometheus';
 
 jest.setTimeout(120_000);
 

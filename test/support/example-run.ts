@@ -13,7 +13,7 @@ import {
 	type N8nCredential,
 	type N8nInstance,
 } from './n8n-harness';
-import { startOllamaSimulator, type OllamaSimulator, type SimulatorOptions } from './ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator, type SimulatorOptions } from './simulator';
 
 export interface ExampleRun {
 	n8n: N8nInstance;

@@ -3,8 +3,8 @@ import { NodeApiError, NodeOperationError, type INodeExecutionData } from 'n8n-w
 import { AiDispatcher } from '../../nodes/AiDispatcher/AiDispatcher.node';
 import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import { createContext, type ContextOptions } from '../support/n8n-context';
-import { closedPort } from '../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
+import { closedPort } from '../support/loopback';
+import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
 
 let sim: OllamaSimulator;
 let node = new AiDispatcher(createDispatcherState());

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { METRIC_DEFS } from '../../../nodes/AiDispatcher/engine/metrics/catalog';
-import { ensurePrometheusBinaries, which } from '../../support/prometheus-harness';
+import { ensurePrometheusBinaries, which } from '../../support/prometheus';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RULES_DIR = path.join(ROOT, 'examples', 'prometheus');

@@ -20,7 +20,7 @@ import {
 	pidAlive,
 	startPrometheus,
 	type PrometheusHarness,
-} from '../../support/prometheus-harness';
+} from '../../support/prometheus';
 
 jest.setTimeout(60_000);
 

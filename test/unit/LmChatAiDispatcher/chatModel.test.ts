@@ -9,7 +9,7 @@ import type { FunctionTool, StreamChunk } from '@n8n/ai-node-sdk';
 
 import { createDispatcherState, type DispatcherState } from '../../../index';
 import { NO_TOOL_SUPPORT } from '../../../nodes/LmChatAiDispatcher/call/toolSupport';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 import { COMPLEX, SIMPLE, drain, supplyChatModel, user } from '../../support/chat-model';
 
 let sim: OllamaSimulator;

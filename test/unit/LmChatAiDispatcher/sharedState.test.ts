@@ -9,7 +9,7 @@ import { createDispatcherState } from '../../../index';
 import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
 import { renderExposition } from '../../../nodes/AiDispatcher/engine/metrics/exposition';
 import { processState } from '../../../nodes/AiDispatcher/adapters/state';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 import { runNode } from '../../support/node-run';
 import { COMPLEX, supplyChatModel, user } from '../../support/chat-model';
 

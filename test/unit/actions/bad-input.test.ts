@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { MAX_PROMPT_CHARS } from '../../../nodes/AiDispatcher/adapters/config';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 import { runNode } from '../../support/node-run';
 
 let state = createDispatcherState();

@@ -6,7 +6,7 @@
  */
 import { DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../../support/simulator';
 import { runNode, timed } from '../../support/node-run';
 
 let state = createDispatcherState();

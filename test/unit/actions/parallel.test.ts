@@ -1,6 +1,6 @@
 /** Parallel items: 4 at a time against a simulator with 4 slots, versus 1 at a time. */
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 import { runNode, timed } from '../../support/node-run';
 
 let state = createDispatcherState();

@@ -11,8 +11,9 @@ import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
 import { failureMessage, testOllamaHosts } from '../../../nodes/AiDispatcher/methods/credentialTest';
-import { closedPort, fetchHttpPort } from '../../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { fetchHttpPort } from '../../support/http-port';
+import { closedPort } from '../../support/loopback';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 
 let sim: OllamaSimulator;
 let html: http.Server;

@@ -3,7 +3,7 @@ import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
 import { createOllamaClient } from '../../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 
 let sim: OllamaSimulator;
 const ollama = createOllamaClient(fetchHttpPort());

@@ -2,7 +2,7 @@
 import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import { capabilities, createOllamaClient, parseToolCalls } from '../../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../../support/http-port';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 
 const lookup = {
 	type: 'function',

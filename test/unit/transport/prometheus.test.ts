@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 import { isTransportError, TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import { instantQuery, parseQueryReply, parseSampleValue } from '../../../nodes/AiDispatcher/transport/prometheus';
-import { closedPort, fetchHttpPort } from '../../support/http-port';
+import { fetchHttpPort } from '../../support/http-port';
+import { closedPort } from '../../support/loopback';
 
 const vector = (...values: string[]) =>
 	JSON.stringify({ status: 'success', data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { model: `m${i}` }, value: [1.5, v] })) } });

@@ -14,7 +14,7 @@ import { adaptiveTotalMs, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../../no
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
 import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
-import { startOllamaSimulator, type OllamaSimulator } from '../../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../../support/simulator';
 import { countingSleep, realPorts, testClock, type TestClock } from '../../../support/real-ports';
 
 let state = createDispatcherState();

@@ -16,9 +16,9 @@ import type { DispatcherError } from '../../../../nodes/AiDispatcher/engine/erro
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
 import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
-import { closedPort } from '../../../support/http-port';
+import { closedPort } from '../../../support/loopback';
 import { runNode, timed } from '../../../support/node-run';
-import { startOllamaSimulator, type OllamaSimulator } from '../../../support/ollama-simulator';
+import { startOllamaSimulator, type OllamaSimulator } from '../../../support/simulator';
 import { countingSleep, realPorts, testClock, type TestClock } from '../../../support/real-ports';
 
 let state = createDispatcherState();

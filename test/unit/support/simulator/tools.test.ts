@@ -1,5 +1,5 @@
 /** The simulator's tool calling rules (test/support/simulator-tools.ts). */
-import { simCapabilities, toolTurn, unsupportedToolsError } from '../../../support/simulator-tools';
+import { simCapabilities, toolTurn, unsupportedToolsError } from '../../../support/simulator/tools';
 
 const lookup = {
 	type: 'function',

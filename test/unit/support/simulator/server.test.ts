@@ -8,8 +8,8 @@ import {
 	type OllamaSimulator,
 	type SimModel,
 	type SimulatorOptions,
-} from '../../support/ollama-simulator';
-import { parseArgs } from '../../support/simulator-cli';
+} from '../../../support/simulator';
+import { parseArgs } from '../../../support/simulator-cli';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -912,7 +912,7 @@ describe('simulator-cli', () => {
 	});
 
 	it('announces its URL, serves, and stops on SIGTERM', async () => {
-		const root = path.resolve(__dirname, '../../..');
+		const root = path.resolve(__dirname, '../../../..');
 		const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'test/support/simulator-cli.ts', '--port', '0'], {
 			cwd: root,
 			stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,16 +1,17 @@
 /**
  * A REAL Prometheus Pushgateway (Debian's `prometheus-pushgateway`, installed by
- * `scripts/ensure-runtime.sh --prometheus`) on a random loopback port, and a "black hole" TCP server
- * that accepts connections and never answers (a hung Pushgateway). `stop()` kills what it started;
+ * `scripts/ensure-runtime.sh --prometheus`) on a random loopback port (a hung one: `startBlackhole`
+ * in ../loopback.ts). `stop()` kills what it started;
  * a watchdog shell does it if the test process dies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
-import { ensurePrometheusBinaries, freePorts, killChild, startWatchdog, which } from './prometheus-harness';
+import { freePorts } from '../loopback';
+import { ensurePrometheusBinaries, which } from './binaries';
+import { killChild, startWatchdog } from './processes';
 
 export interface PushgatewayHarness {
 	/** http://127.0.0.1:PORT */
@@ -77,30 +78,5 @@ export async function startPushgateway(timeoutMs = 15_000): Promise<PushgatewayH
 		address,
 		metrics: async () => (await fetch(`${url}/metrics`)).text(),
 		stop,
-	};
-}
-
-/**
- * A TCP server that accepts connections and never answers: requests to it hang until their timeout.
- * `requests()` counts connections that sent a request (HTTP clients may open spare connections).
- */
-export async function startBlackhole(): Promise<{ url: string; requests: () => number; stop: () => Promise<void> }> {
-	const sockets = new Set<net.Socket>();
-	let requests = 0;
-	const server = net.createServer((socket) => {
-		sockets.add(socket);
-		socket.once('data', () => requests++);
-		socket.on('close', () => sockets.delete(socket));
-		socket.on('error', () => undefined);
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const { port } = server.address() as net.AddressInfo;
-	return {
-		url: `http://127.0.0.1:${port}`,
-		requests: () => requests,
-		stop: async () => {
-			for (const s of sockets) s.destroy();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
 	};
 }
