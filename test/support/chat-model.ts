@@ -1,7 +1,9 @@
 /**
- * Builds the chat model the sub-node supplies, over a fake n8n sub-node context (parameters,
- * credential, HTTP through fetch, logs-panel recorder) and a real Ollama simulator.
- * Test files must first mock the SDK: jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
+ * What the chat-model unit tests share: the simulator of the file ({@link useChatSimulator}), the chat
+ * model the sub-node supplies over a fake n8n sub-node context (parameters, credential, HTTP through
+ * fetch, logs-panel recorder), prompts and a stream reader.
+ * Test files must first mock the SDK (jest hoists the call only in the test file itself):
+ * jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
  */
 import type { ChatModel, Message } from '@n8n/ai-node-sdk';
 import type { INodeExecutionData, ISupplyDataFunctions } from 'n8n-workflow';
@@ -10,6 +12,26 @@ import type { DispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import { LmChatAiDispatcher } from '../../nodes/LmChatAiDispatcher/LmChatAiDispatcher.node';
 import { createContext } from './n8n-context';
 import { MODEL_LIST } from './node-run';
+import { startOllamaSimulator, type OllamaSimulator } from './simulator';
+
+/**
+ * One simulator for the test file (4 slots, fast), closed after it; faults and stats cleared before
+ * each test. `onStart` receives it (the file keeps it in its own `sim`).
+ */
+export function useChatSimulator(onStart: (sim: OllamaSimulator) => void): void {
+	let sim: OllamaSimulator | undefined;
+	beforeAll(async () => {
+		sim = await startOllamaSimulator({ timeScale: 0.002, numParallel: 4 });
+		onStart(sim);
+	});
+	afterAll(async () => {
+		await sim?.close();
+	});
+	beforeEach(() => {
+		sim?.clearFaults();
+		sim?.resetStats();
+	});
+}
 
 export interface LogEntry {
 	input: unknown;

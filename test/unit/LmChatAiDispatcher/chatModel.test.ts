@@ -9,21 +9,14 @@ import type { FunctionTool, StreamChunk } from '@n8n/ai-node-sdk';
 
 import { createDispatcherState, type DispatcherState } from '../../../index';
 import { NO_TOOL_SUPPORT } from '../../../nodes/LmChatAiDispatcher/call/toolSupport';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
-import { COMPLEX, SIMPLE, drain, supplyChatModel, user } from '../../support/chat-model';
+import { COMPLEX, SIMPLE, drain, supplyChatModel, useChatSimulator, user } from '../../support/chat-model';
+import type { OllamaSimulator } from '../../support/simulator';
 
 let sim: OllamaSimulator;
-beforeAll(async () => {
-	sim = await startOllamaSimulator({ timeScale: 0.002, numParallel: 4 });
-});
-afterAll(async () => {
-	await sim.close();
-});
+useChatSimulator((started) => (sim = started));
 let state: DispatcherState;
 beforeEach(() => {
 	state = createDispatcherState();
-	sim.clearFaults();
-	sim.resetStats();
 });
 
 const lookup: FunctionTool = {

@@ -9,21 +9,12 @@ import { createDispatcherState } from '../../../index';
 import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
 import { renderExposition } from '../../../nodes/AiDispatcher/engine/metrics/exposition';
 import { processState } from '../../../nodes/AiDispatcher/adapters/state';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
+import { COMPLEX, supplyChatModel, useChatSimulator, user } from '../../support/chat-model';
 import { runNode } from '../../support/node-run';
-import { COMPLEX, supplyChatModel, user } from '../../support/chat-model';
+import type { OllamaSimulator } from '../../support/simulator';
 
 let sim: OllamaSimulator;
-beforeAll(async () => {
-	sim = await startOllamaSimulator({ timeScale: 0.002, numParallel: 4 });
-});
-afterAll(async () => {
-	await sim.close();
-});
-beforeEach(() => {
-	sim.clearFaults();
-	sim.resetStats();
-});
+useChatSimulator((started) => (sim = started));
 
 type Meta = { aiDispatcher: { model: string; reason: string; attempts: Array<{ model: string; ok: boolean }> } };
 
