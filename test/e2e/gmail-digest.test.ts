@@ -11,7 +11,7 @@
  */
 
 import type { OllamaSimulator } from '../support/simulator';
-import { startExample } from '../support/example-run';
+import { startExample } from '../support/e2e-run';
 import {
 	nodeOutput,
 	pairedIndex,

@@ -2,7 +2,7 @@
  * Helpers for the chat-model e2e tests: the sub-node's per-call entries (the decisions it logs for
  * n8n's logs panel) out of a run, and per-model counts.
  */
-import type { N8nRun } from '../support/n8n-harness';
+import type { N8nRun } from './n8n-harness';
 
 /** One call as the AI Dispatcher Chat Model logged it (input: conversation; output: decision). */
 export interface ChatCallEntry {
