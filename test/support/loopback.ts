@@ -31,14 +31,21 @@ export async function closedPort(): Promise<number> {
 
 /**
  * A TCP server that accepts connections and never answers: requests to it hang until their timeout.
- * `requests()` counts connections that sent a request (HTTP clients may open spare connections).
+ * `requests()` counts connections that sent a request (HTTP clients may open spare connections);
+ * `onRequest` is called with the path of every HTTP request line read.
  */
-export async function startBlackhole(): Promise<{ url: string; requests: () => number; stop: () => Promise<void> }> {
+export async function startBlackhole(
+	onRequest?: (path: string) => void,
+): Promise<{ url: string; requests: () => number; stop: () => Promise<void> }> {
 	const sockets = new Set<net.Socket>();
 	let requests = 0;
 	const server = net.createServer((socket) => {
 		sockets.add(socket);
 		socket.once('data', () => requests++);
+		socket.on('data', (data) => {
+			if (!onRequest) return;
+			for (const [, path] of data.toString('latin1').matchAll(/^(?:GET|POST|HEAD) (\S+) HTTP/gm)) onRequest(path);
+		});
 		socket.on('close', () => sockets.delete(socket));
 		socket.on('error', () => undefined);
 	});

@@ -19,7 +19,7 @@ export interface SimModel {
 	tokensPerS: number;
 	/** Resident size when loaded (`/api/ps` `size`); default `sizeBytes * 1.15`. */
 	vramBytes?: number;
-	/** `/api/show` capabilities; default: see `simulator-tools.ts` (no `tools` for the phi3 family). */
+	/** `/api/show` capabilities; default: see `tools.ts` (no `tools` for the phi3 family). */
 	capabilities?: string[];
 }
 

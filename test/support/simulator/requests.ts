@@ -19,7 +19,7 @@ export interface CompletionRequest {
 	system?: string;
 	messages?: ChatMessage[];
 	format?: unknown;
-	/** chat: the `tools` offered, if any (see `simulator-tools.ts`). */
+	/** chat: the `tools` offered, if any (see `tools.ts`). */
 	tools?: unknown[];
 	options: JsonObject;
 	stream: boolean;

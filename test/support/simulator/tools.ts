@@ -1,5 +1,5 @@
 /**
- * Tool calling for the Ollama simulator (`ollama-simulator.ts` calls these in a few places):
+ * Tool calling for the Ollama simulator (completion.ts and listing.ts call these):
  *
  * - capabilities per model, as `/api/show` reports them: `tools` for every family but `phi3`
  *   (Phi-3's template has no tool support, as in the real library), unless the model lists its own;

@@ -8,7 +8,6 @@
  * each failed try), and liveness windows pass by moving the engine's clock, not by sleeping: the
  * checks hold however busy the machine is. Wall times are printed.
  */
-import * as net from 'node:net';
 
 import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
@@ -16,7 +15,7 @@ import type { DispatcherError } from '../../../../nodes/AiDispatcher/engine/erro
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
 import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
-import { closedPort } from '../../../support/loopback';
+import { closedPort, startBlackhole } from '../../../support/loopback';
 import { runNode, timed } from '../../../support/node-run';
 import { startOllamaSimulator, type OllamaSimulator } from '../../../support/simulator';
 import { countingSleep, realPorts, testClock, type TestClock } from '../../../support/real-ports';
@@ -29,29 +28,19 @@ const FIRST_TOKEN_MS = 5_000;
 const LIMITS: ResilienceOverrides = { connectTimeoutMs: CONNECT_MS, firstTokenTimeoutsMs: { low: FIRST_TOKEN_MS, medium: FIRST_TOKEN_MS, high: FIRST_TOKEN_MS } };
 
 let sim: OllamaSimulator;
-let hung: net.Server;
+let hung: Awaited<ReturnType<typeof startBlackhole>>;
 let hungUrl: string;
-const hungSockets = new Set<net.Socket>();
 /** Requests the hung host received, by path (request lines read). Not TCP connections: fetch reopens one after an abort. */
 let hungPaths: Record<string, number> = {};
 
 beforeAll(async () => {
 	sim = await startOllamaSimulator({ timeScale: 0.005, numParallel: 4, preloaded: ALL });
-	hung = net.createServer((socket) => {
-		hungSockets.add(socket);
-		socket.on('data', (data) => {
-			for (const [, path] of data.toString('latin1').matchAll(/^(?:GET|POST|HEAD) (\S+) HTTP/gm)) hungPaths[path] = (hungPaths[path] ?? 0) + 1;
-		});
-		socket.on('close', () => hungSockets.delete(socket));
-		socket.on('error', () => undefined);
-		// Never writes: the request is read and left unanswered.
-	});
-	await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
-	hungUrl = `http://127.0.0.1:${(hung.address() as net.AddressInfo).port}`;
+	// Never writes: the request is read and left unanswered.
+	hung = await startBlackhole((path) => (hungPaths[path] = (hungPaths[path] ?? 0) + 1));
+	hungUrl = hung.url;
 });
 afterAll(async () => {
-	for (const socket of hungSockets) socket.destroy();
-	await new Promise<void>((resolve) => hung.close(() => resolve()));
+	await hung.stop();
 	await sim.close();
 });
 beforeEach(() => {

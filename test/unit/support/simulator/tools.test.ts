@@ -1,4 +1,4 @@
-/** The simulator's tool calling rules (test/support/simulator-tools.ts). */
+/** The simulator's tool calling rules (test/support/simulator/tools.ts). */
 import { simCapabilities, toolTurn, unsupportedToolsError } from '../../../support/simulator/tools';
 
 const lookup = {
