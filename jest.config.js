@@ -1,6 +1,8 @@
 /**
- * Three projects: fast unit tests, end-to-end tests against a real n8n and a real Prometheus, and
- * the editor in a real browser (headless Chromium from Debian).
+ * Four projects: fast unit tests (no external binary: only in-process servers such as the Ollama
+ * simulator), integration tests against real Prometheus binaries (prometheus, node_exporter,
+ * promtool), end-to-end tests against a real n8n and a real Prometheus, and the editor in a real
+ * browser (headless Chromium from Debian).
  */
 const tsJest = ['ts-jest', { tsconfig: 'tsconfig.test.json', diagnostics: { warnOnly: false } }];
 module.exports = {
@@ -11,6 +13,15 @@ module.exports = {
 			testEnvironment: 'node',
 			transform: { '^.+\\.ts$': tsJest },
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+		},
+		{
+			displayName: 'integration',
+			testEnvironment: 'node',
+			transform: { '^.+\\.ts$': tsJest },
+			testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+			// A pid file for the processes the tests spawn, and the e2e teardown that kills any left alive.
+			globalSetup: '<rootDir>/test/integration/global-setup.ts',
+			globalTeardown: '<rootDir>/test/e2e/global-teardown.ts',
 		},
 		{
 			displayName: 'e2e',

@@ -9,7 +9,9 @@
 #   4. typecheck      npm run typecheck
 #   5. build          npm run build
 #   5b. lint:dist     the compiled dist/**/*.js with n8n's community rules (what the scanner runs)
-#   6. unit tests     jest --selectProjects unit
+#   6. unit tests     jest --selectProjects unit (no external binary)
+#   6b. integration   jest --selectProjects integration: real Prometheus, node_exporter and promtool
+#                     (the live-signals scenarios, the Prometheus harness, the shipped alert rules)
 #   7. e2e tests      jest --selectProjects e2e --runInBand (real n8n, real Prometheus, Ollama simulator;
 #                     the hostile-server suite under Node 20 and Node 24); its global setup stops the
 #                     run at once when the runtime is broken, its global teardown kills every process
@@ -22,7 +24,7 @@ cd "$(dirname "$0")/.."
 
 T0=$SECONDS
 STEP=0
-STEPS=9
+STEPS=10
 
 step() {
 	local title="$1"
@@ -54,14 +56,15 @@ step "lint dist like n8n's verification scanner" npm run --silent lint:dist
 RESULTS="$(mktemp -d)"
 trap 'rm -rf "$RESULTS"' EXIT
 step "unit tests" npx --no-install jest --selectProjects unit --json --outputFile="$RESULTS/unit.json"
+step "integration tests (real Prometheus, node_exporter, promtool)" npx --no-install jest --selectProjects integration --json --outputFile="$RESULTS/integration.json"
 step "e2e tests (real n8n, real Prometheus, Ollama simulator)" npx --no-install jest --selectProjects e2e --runInBand --json --outputFile="$RESULTS/e2e.json"
 step "browser test (headless Chromium on the n8n editor)" npx --no-install jest --selectProjects browser --runInBand --json --outputFile="$RESULTS/browser.json"
 
 printf '\n\033[1;32mAll %d steps passed in %ds.\033[0m\n' "$STEPS" $((SECONDS - T0))
-# One closing line over the three jest projects, in the plain form CI reads.
+# One closing line over the four jest projects, in the plain form CI reads.
 node -e '
 let passed = 0, failed = 0;
 for (const f of process.argv.slice(1)) { const r = require(f); passed += r.numPassedTests; failed += r.numFailedTests; }
 if (passed === 0) { console.error("no test ran"); process.exit(1); }
 console.log(`${passed} passed, ${failed} failed`);
-' "$RESULTS/unit.json" "$RESULTS/e2e.json" "$RESULTS/browser.json"
+' "$RESULTS/unit.json" "$RESULTS/integration.json" "$RESULTS/e2e.json" "$RESULTS/browser.json"

@@ -1,7 +1,7 @@
 /**
  * Figures of the complexity analyser on the labeled corpus (`test/fixtures/complexity-corpus.json`):
  * confusion matrix, accuracy, high-tier recall, share served below high, per language and per source.
- * Shared by `npm run complexity-report` and the regression test `test/unit/engine/analysis/corpus.test.ts`.
+ * Shared by `npm run complexity-report` and the regression test `test/unit/engine/analysis/complexity-corpus.test.ts`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';

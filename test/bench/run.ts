@@ -24,7 +24,7 @@ import { parseRules } from '../../nodes/AiDispatcher/engine/rules/validate';
 import type { DispatchRequest, ModelSpec, Tier } from '../../nodes/AiDispatcher/engine/types';
 import { createOllamaClient } from '../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../support/http-port';
-import { DEFAULT_SIM_MODELS, startOllamaSimulator } from '../support/ollama-simulator';
+import { DEFAULT_SIM_MODELS, startOllamaSimulator } from '../support/simulator';
 import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router/route';
 import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';

@@ -17,7 +17,7 @@ import * as path from 'node:path';
 
 import puppeteer, { type Browser, type ElementHandle, type Page } from 'puppeteer-core';
 
-import { startExample, type ExampleRun } from '../support/example-run';
+import { startExample, type ExampleRun } from '../support/e2e-run';
 import { REPO_ROOT } from '../support/n8n-harness';
 import { registerProcess } from '../support/process-registry';
 

@@ -3,21 +3,9 @@
  * two of them failing ~30 % of calls with every fault kind, 4 items at a time. Every item must be
  * answered exactly once, in order and paired. Needs `npm run build` first.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../support/ollama-simulator';
-import {
-	REPO_ROOT,
-	createN8nInstance,
-	ensureN8nRuntime,
-	nodeOutput,
-	packPackage,
-	pairedIndex,
-	runError,
-	type N8nCredential,
-	type N8nInstance,
-} from '../support/n8n-harness';
+import { exampleCredentials, startN8nWithSimulator } from '../support/e2e-run';
+import { nodeOutput, pairedIndex, runError, type N8nInstance } from '../support/n8n-harness';
+import type { FaultSpec, OllamaSimulator } from '../support/simulator';
 
 
 const ITEMS = 120;
@@ -81,18 +69,14 @@ describe('chaos on a real n8n', () => {
 	let sim: OllamaSimulator;
 
 	beforeAll(async () => {
-		const runtime = await ensureN8nRuntime();
-		n8n = await createN8nInstance({ runtime, tgz: await packPackage() });
-		sim = await startOllamaSimulator({
+		({ n8n, sim } = await startN8nWithSimulator({
 			timeScale: 0.002,
 			numParallel: 4,
 			seed: 20261122,
 			preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'],
 			faults: { 'llama3.2:3b': FAULTS, 'qwen2.5:7b': FAULTS },
-		});
-		const creds = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'credentials.example.json'), 'utf8')) as N8nCredential[];
-		creds[0].data.baseUrl = sim.url;
-		await n8n.importCredentials(creds);
+		}));
+		await n8n.importCredentials(exampleCredentials(sim.url));
 		await n8n.importWorkflow(workflow);
 	});
 

@@ -10,11 +10,11 @@
  *
  * Needs `npm run build` first.
  */
-import type { OllamaSimulator } from '../support/ollama-simulator';
-import { startExample } from '../support/example-run';
+import type { OllamaSimulator } from '../support/simulator';
+import { startExample } from '../support/e2e-run';
 import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance } from '../support/n8n-harness';
 import { NO_TOOL_SUPPORT } from '../../nodes/LmChatAiDispatcher/call/toolSupport';
-import { chatCalls, perModel } from './chat-support';
+import { chatCalls, perModel } from '../support/chat-calls';
 
 const SUB_NODE = 'AI Dispatcher Chat Model';
 const TICKETS: Record<string, string> = { 'OPS-4101': 'Open', 'OPS-4107': 'Blocked', 'OPS-4112': 'In Progress' };

@@ -12,10 +12,10 @@
  * The simulator keeps realistic relative speeds (qwen2.5:7b decodes at 12 tok/s, phi3:mini at 45)
  * at timeScale 0.25, so that model time, not n8n start-up, dominates the comparison. Needs `npm run build` first.
  */
-import type { OllamaSimulator } from '../support/ollama-simulator';
-import { startExample, type ExampleRun } from '../support/example-run';
+import type { OllamaSimulator } from '../support/simulator';
+import { startExample, type ExampleRun } from '../support/e2e-run';
 import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance } from '../support/n8n-harness';
-import { chatCalls, perModel, type ChatCallEntry } from './chat-support';
+import { chatCalls, perModel, type ChatCallEntry } from '../support/chat-calls';
 
 const COMPLEX_IDS = new Set([
 	'197342a1c0d41a11',

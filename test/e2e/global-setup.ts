@@ -4,18 +4,11 @@
  * fails unless sqlite3 loads under Node 24 and `n8n --version` answers. When it fails, the run stops
  * here with one message instead of every test failing on the same cause.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-
 import { CHECKED_RUNTIME_ENV, ensureN8nRuntime } from '../support/n8n-harness';
-import { PID_FILE_ENV } from '../support/process-registry';
+import { createPidFile } from '../support/process-registry';
 
 export default async function globalSetup(): Promise<void> {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-e2e-'));
-	const file = path.join(dir, 'pids');
-	fs.writeFileSync(file, '');
-	process.env[PID_FILE_ENV] = file;
+	createPidFile();
 
 	const started = Date.now();
 	try {

@@ -10,8 +10,8 @@
  * Needs `npm run build` first (the package is packed from dist).
  */
 
-import type { OllamaSimulator } from '../support/ollama-simulator';
-import { startExample } from '../support/example-run';
+import type { OllamaSimulator } from '../support/simulator';
+import { startExample } from '../support/e2e-run';
 import {
 	nodeOutput,
 	pairedIndex,

@@ -9,17 +9,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { startOllamaSimulator } from '../support/ollama-simulator';
-import {
-	createN8nInstance,
-	ensureN8nRuntime,
-	nodeOutput,
-	packPackage,
-	pairedIndex,
-	runError,
-	type N8nInstance,
-	type N8nRuntime,
-} from '../support/n8n-harness';
+import { startN8n, startN8nWithSimulator } from '../support/e2e-run';
+import { nodeOutput, pairedIndex, runError, type N8nInstance } from '../support/n8n-harness';
+import type { OllamaSimulator } from '../support/simulator';
 
 const NODE_TYPE = 'n8n-nodes-ai-dispatcher.aiDispatcher';
 
@@ -39,12 +31,10 @@ function codeWorkflow(id: string, jsCode: string) {
 }
 
 describe('n8n harness (no custom node)', () => {
-	let runtime: N8nRuntime;
 	let n8n: N8nInstance;
 
 	beforeAll(async () => {
-		runtime = await ensureN8nRuntime();
-		n8n = await createN8nInstance({ runtime });
+		n8n = await startN8n({ withPackage: false });
 	});
 	afterAll(async () => {
 		if (n8n) {
@@ -54,10 +44,10 @@ describe('n8n harness (no custom node)', () => {
 	});
 
 	test('runs n8n under the cached Node 24', async () => {
-		expect(fs.existsSync(runtime.node24)).toBe(true);
+		expect(fs.existsSync(n8n.runtime.node24)).toBe(true);
 		const version = await n8n.version();
 		expect(version).toMatch(/^2\.\d+\.\d+$/);
-		console.log(`[harness-smoke] n8n ${version}, node ${runtime.node24}`);
+		console.log(`[harness-smoke] n8n ${version}, node ${n8n.runtime.node24}`);
 	});
 
 	test('Manual Trigger → Code node returning 3 items', async () => {
@@ -87,12 +77,10 @@ describe('n8n harness (no custom node)', () => {
 
 describe('packed package in n8n', () => {
 	let n8n: N8nInstance;
-	let sim: Awaited<ReturnType<typeof startOllamaSimulator>> | undefined;
+	let sim: OllamaSimulator | undefined;
 
 	beforeAll(async () => {
-		const runtime = await ensureN8nRuntime();
-		const tgz = await packPackage();
-		n8n = await createN8nInstance({ runtime, tgz });
+		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.05 }));
 	});
 	afterAll(async () => {
 		await sim?.close();
@@ -119,7 +107,7 @@ describe('packed package in n8n', () => {
 	});
 
 	test('Status operation answers {reachable, models, loaded} from the simulator', async () => {
-		sim = await startOllamaSimulator({ timeScale: 0.05 });
+		if (!sim) throw new Error('no simulator');
 		await n8n.importCredentials([
 			{
 				id: 'smokeCred1',

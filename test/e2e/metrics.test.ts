@@ -17,20 +17,12 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 import { countFallbacks } from '../../nodes/AiDispatcher/engine/metrics/observe';
-import {
-	REPO_ROOT,
-	createN8nInstance,
-	ensureN8nRuntime,
-	nodeOutput,
-	packPackage,
-	runError,
-	type ExecuteResult,
-	type N8nInstance,
-	type N8nItem,
-} from '../support/n8n-harness';
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
-import { startPrometheus, type PrometheusHarness } from '../support/prometheus-harness';
-import { startBlackhole, startPushgateway, type PushgatewayHarness } from '../support/pushgateway';
+import { readExample, startN8nWithSimulator } from '../support/e2e-run';
+import { REPO_ROOT, nodeOutput, runError, type ExecuteResult, type N8nInstance, type N8nItem } from '../support/n8n-harness';
+import type { OllamaSimulator } from '../support/simulator';
+import { startPrometheus, type PrometheusHarness } from '../support/prometheus';
+import { startBlackhole } from '../support/loopback';
+import { startPushgateway, type PushgatewayHarness } from '../support/prometheus';
 
 const RULES = path.join(REPO_ROOT, 'examples', 'prometheus', 'ai-dispatcher.rules.yml');
 const DASHBOARD = path.join(REPO_ROOT, 'examples', 'grafana', 'ai-dispatcher.json');
@@ -59,9 +51,7 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 	const nodeMs: Record<string, number> = {};
 
 	beforeAll(async () => {
-		const runtime = await ensureN8nRuntime({ prometheus: true });
-		const tgz = await packPackage();
-		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
+		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.02, numParallel: 2 }, { prometheus: true }));
 		pgw = await startPushgateway();
 		hole = await startBlackhole();
 		prom = await startPrometheus({
@@ -69,15 +59,13 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 			targets: [{ job: 'pushgateway', address: pgw.address, honorLabels: true }],
 			ruleFiles: [RULES],
 		});
-		n8n = await createN8nInstance({ runtime, tgz });
 		const data = { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none', metricsInstance: INSTANCE };
 		await n8n.importCredentials([
 			{ id: 'aiDispatcherCredMetric', name: 'AI Dispatcher + Pushgateway', type: 'aiDispatcherApi', data: { ...data, pushgatewayUrl: pgw.url } },
 			{ id: 'aiDispatcherCredDead', name: 'AI Dispatcher + dead Pushgateway', type: 'aiDispatcherApi', data: { ...data, pushgatewayUrl: hole.url } },
 		]);
-		const example = fs.readFileSync(path.join(REPO_ROOT, 'examples', 'gmail-digest.json'), 'utf8');
 		const workflow = (id: string, credential: { id: string; name: string }, emails?: number) => {
-			const wf = JSON.parse(example);
+			const wf = readExample<Record<string, any>>('gmail-digest.json');
 			wf.id = id;
 			wf.name = id;
 			const dispatcher = wf.nodes.find((n: { name: string }) => n.name === 'AI Dispatcher');

@@ -10,21 +10,10 @@
  *
  * Needs `npm run build` first (the package is packed from dist).
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
-import { startOllamaSimulator, type OllamaSimulator } from '../support/ollama-simulator';
-import { startPrometheus, type PrometheusHarness } from '../support/prometheus-harness';
-import {
-	REPO_ROOT,
-	createN8nInstance,
-	ensureN8nRuntime,
-	nodeOutput,
-	packPackage,
-	pairedIndex,
-	type N8nInstance,
-	type N8nItem,
-} from '../support/n8n-harness';
+import { readExample, startN8nWithSimulator } from '../support/e2e-run';
+import { nodeOutput, pairedIndex, type N8nInstance, type N8nItem } from '../support/n8n-harness';
+import { startPrometheus, type PrometheusHarness } from '../support/prometheus';
+import type { OllamaSimulator } from '../support/simulator';
 
 const EMAIL_COUNT = 20;
 const CRED_ID = 'aiDispatcherCredProm';
@@ -41,12 +30,9 @@ describe('live signals from a real Prometheus inside a real n8n', () => {
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		const runtime = await ensureN8nRuntime({ prometheus: true });
-		const tgz = await packPackage();
-		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
+		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.02, numParallel: 2 }, { prometheus: true }));
 		prom = await startPrometheus({ targets: [{ job: 'ollama', address: new URL(sim.url).host }] });
 		await prom.waitForSeries('count_over_time(node_cpu_seconds_total{mode="idle"}[1m]) >= 2');
-		n8n = await createN8nInstance({ runtime, tgz });
 
 		const realFree = Number((await prom.query('min(node_memory_MemAvailable_bytes)') as Array<{ value: [number, string] }>)[0].value[1]);
 		thresholdGiB = Math.ceil((realFree * 4) / 1024 ** 3);
@@ -55,7 +41,7 @@ describe('live signals from a real Prometheus inside a real n8n', () => {
 		await n8n.importCredentials([
 			{ id: CRED_ID, name: 'AI Dispatcher + Prometheus', type: 'aiDispatcherApi', data: { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none' } },
 		]);
-		const workflow = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'gmail-digest.json'), 'utf8'));
+		const workflow = readExample<Record<string, any>>('gmail-digest.json');
 		workflow.id = 'gmailDigestSignals';
 		workflow.name = 'Gmail digest with live signals';
 		const dispatcher = workflow.nodes.find((n: { name: string }) => n.name === 'AI Dispatcher');

@@ -11,6 +11,8 @@
 import http from 'node:http';
 import net from 'node:net';
 
+import { startBlackhole } from './loopback';
+
 export const HEALTHY_MODEL = 'healthy:3b';
 export const HOSTILE_MODEL = 'hostile:1b';
 
@@ -103,13 +105,7 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 	};
 
 	// The port a redirect points at: it accepts connections and never answers.
-	const hanging = net.createServer((socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-		socket.on('error', () => undefined);
-	});
-	await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
-	const hangingPort = (hanging.address() as net.AddressInfo).port;
+	const hanging = await startBlackhole();
 
 	const bigTags = misbehaviour === 'tags-huge' ? tagsBody(20 * 1024 * 1024) : '';
 
@@ -201,7 +197,7 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 			case 'no-headers':
 				return; // never answers; the client gives up
 			case 'redirect-hang':
-				res.writeHead(307, { location: `http://127.0.0.1:${hangingPort}${req.url ?? '/api/generate'}` });
+				res.writeHead(307, { location: `${hanging.url}${req.url ?? '/api/generate'}` });
 				res.end();
 				return;
 			case 'reset-after-headers': {
@@ -289,7 +285,7 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 			state.closed = true;
 			for (const t of timers) clearInterval(t);
 			for (const socket of sockets) socket.destroy();
-			await Promise.all([new Promise((resolve) => server.close(resolve)), new Promise((resolve) => hanging.close(resolve))]);
+			await Promise.all([new Promise((resolve) => server.close(resolve)), hanging.stop()]);
 		},
 	};
 }

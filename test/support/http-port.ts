@@ -32,16 +32,3 @@ export function fetchHttpPort(headers: Record<string, string> = {}): HttpPort {
 		};
 	};
 }
-
-/** A loopback port with nothing listening (found by binding port 0 and closing it). */
-export async function closedPort(): Promise<number> {
-	const net = await import('node:net');
-	return await new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = server.address() as { port: number };
-			server.close(() => resolve(port));
-		});
-	});
-}

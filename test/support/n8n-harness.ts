@@ -19,10 +19,10 @@
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
+import { freePorts } from './loopback';
 import { registerProcess } from './process-registry';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -418,26 +418,6 @@ export function pairedIndex(item: N8nItem): number | undefined {
 }
 
 /* ------------------------------------------------------------------------------------------------ */
-
-/** Distinct free TCP ports on 127.0.0.1 (held open together so they differ, then released). */
-export async function freePorts(count: number): Promise<number[]> {
-	const servers: net.Server[] = [];
-	try {
-		const ports: number[] = [];
-		for (let i = 0; i < count; i++) {
-			const srv = net.createServer();
-			servers.push(srv);
-			await new Promise<void>((resolve, reject) => {
-				srv.once('error', reject);
-				srv.listen(0, '127.0.0.1', () => resolve());
-			});
-			ports.push((srv.address() as net.AddressInfo).port);
-		}
-		return ports;
-	} finally {
-		await Promise.all(servers.map((s) => new Promise<void>((r) => s.close(() => r()))));
-	}
-}
 
 /**
  * Spawns a process in its own process group and collects its output. On timeout the whole group is

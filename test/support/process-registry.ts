@@ -1,14 +1,25 @@
 /**
  * The processes an e2e run spawned (n8n commands, Prometheus, node_exporter, watchdogs), written to
- * the file named by AI_DISPATCHER_E2E_PIDS (created by the e2e globalSetup), so that the
+ * the file named by AI_DISPATCHER_E2E_PIDS (created by the e2e and integration globalSetup), so that the
  * globalTeardown can kill whatever a failed or interrupted test left running, even when the test
  * process lost track of it. One line per process: `<pid> <start time> <group|pid>`. The start time
  * (field 22 of /proc/<pid>/stat) guards against killing an unrelated process that reused the PID.
  * Outside an e2e run (no AI_DISPATCHER_E2E_PIDS) registering does nothing.
  */
 import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 
 export const PID_FILE_ENV = 'AI_DISPATCHER_E2E_PIDS';
+
+/** Creates an empty pid file in a fresh temp dir and names it in AI_DISPATCHER_E2E_PIDS (a jest globalSetup's job). */
+export function createPidFile(): string {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-e2e-'));
+	const file = path.join(dir, 'pids');
+	fs.writeFileSync(file, '');
+	process.env[PID_FILE_ENV] = file;
+	return file;
+}
 
 /** Field 22 of /proc/<pid>/stat (start time in clock ticks since boot), or undefined when gone. */
 function startTime(pid: number): string | undefined {

@@ -8,7 +8,7 @@
  * Prints `Ollama simulator listening on http://127.0.0.1:PORT` once ready and stops on SIGINT/SIGTERM.
  * Faults can be set at runtime through `POST /__sim/faults`.
  */
-import { startOllamaSimulator, type SimulatorOptions } from './ollama-simulator';
+import { startOllamaSimulator, type SimulatorOptions } from './simulator';
 
 const NUMERIC_FLAGS: Record<string, keyof SimulatorOptions> = {
 	'--port': 'port',

@@ -12,8 +12,8 @@ import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/reco
 import { createDispatcherState, type DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { createContext } from '../../support/n8n-context';
 import { runNode } from '../../support/node-run';
-import { startOllamaSimulator, type OllamaSimulator } from '../../support/ollama-simulator';
-import { startBlackhole } from '../../support/pushgateway';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
+import { startBlackhole } from '../../support/loopback';
 
 interface Received {
 	method: string;

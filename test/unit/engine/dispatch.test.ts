@@ -12,7 +12,7 @@ const config: DispatchConfig = {
 	baseUrls: ['http://ollama:11434'],
 	models: [model('phi3:mini', 'low'), model('llama3.2:3b', 'medium'), model('qwen2.5:7b', 'high', { temperature: 0.2, timeoutMs: 999 })],
 	timeoutsMs: DEFAULT_TIMEOUTS_MS,
-	// Fallback without retries here; retries and breakers are tested in test/unit/resilience.
+	// Fallback without retries here; retries and breakers are tested in test/unit/engine/resilience.
 	resilience: { retry: { maxRetries: 0 } },
 };
 const HOST = 'http://ollama:11434';

@@ -1,8 +1,9 @@
 import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
 import { createOllamaClient, usageFrom } from '../../../nodes/AiDispatcher/transport/ollama';
-import { closedPort, fetchHttpPort } from '../../support/http-port';
-import { startOllamaSimulator, type FaultKind, type OllamaSimulator } from '../../support/ollama-simulator';
+import { fetchHttpPort } from '../../support/http-port';
+import { closedPort } from '../../support/loopback';
+import { startOllamaSimulator, type FaultKind, type OllamaSimulator } from '../../support/simulator';
 
 let sim: OllamaSimulator;
 const ollama = createOllamaClient(fetchHttpPort());

@@ -1,0 +1,69 @@
+/** The first-token timeout in the Ollama transport, against the simulator. */
+import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
+import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
+import { createOllamaClient } from '../../../nodes/AiDispatcher/transport/ollama';
+import { fetchHttpPort } from '../../support/http-port';
+import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
+
+let sim: OllamaSimulator;
+const ollama = createOllamaClient(fetchHttpPort());
+
+beforeAll(async () => {
+	sim = await startOllamaSimulator({ timeScale: 0.01, numParallel: 4, preloaded: ['llama3.2:3b'] });
+});
+afterAll(async () => {
+	await sim.close();
+});
+afterEach(() => sim.clearFaults());
+
+const call = (extra: Partial<GenerateCall> = {}): GenerateCall => ({
+	baseUrl: sim.url,
+	model: 'llama3.2:3b',
+	prompt: 'Summarize: the quarterly numbers look good and the launch is on track for the spring',
+	format: { type: 'text' },
+	options: { num_predict: 40 },
+	timeoutMs: 10_000,
+	...extra,
+});
+
+async function failure(promise: Promise<unknown>): Promise<TransportError> {
+	const error = await promise.then(() => undefined, (e: unknown) => e);
+	expect(error).toBeInstanceOf(TransportError);
+	return error as TransportError;
+}
+
+describe('first-token timeout', () => {
+	it('fails a hung model with kind timeout after the first-token limit, not the total limit', async () => {
+		sim.setFault('llama3.2:3b', { kind: 'hang' });
+		const started = Date.now();
+		const error = await failure(ollama.generate(call({ firstTokenTimeoutMs: 200 })));
+		const ms = Date.now() - started;
+		expect(error.kind).toBe('timeout');
+		expect(error.message).toBe('no first token within 200 ms (timed out)');
+		expect(ms).toBeGreaterThanOrEqual(190);
+		expect(ms).toBeLessThan(2_000);
+	});
+
+	it('does not cut a reply that started in time, even when the whole reply takes longer than the limit', async () => {
+		sim.setFault('llama3.2:3b', { kind: 'slow', factor: 200 });
+		const started = Date.now();
+		const outcome = await ollama.generate(call({ firstTokenTimeoutMs: 400 }));
+		expect(outcome.text.length).toBeGreaterThan(0);
+		expect(Date.now() - started).toBeGreaterThan(400);
+	});
+
+	it('still reports the caller cancelling as aborted', async () => {
+		sim.setFault('llama3.2:3b', { kind: 'hang' });
+		const controller = new AbortController();
+		const pending = ollama.generate(call({ firstTokenTimeoutMs: 5_000, cancel: controller.signal }));
+		setTimeout(() => controller.abort(), 50);
+		expect((await failure(pending)).kind).toBe('aborted');
+	});
+
+	it('works without a first-token limit (total limit only)', async () => {
+		sim.setFault('llama3.2:3b', { kind: 'hang' });
+		const error = await failure(ollama.generate(call({ timeoutMs: 250 })));
+		expect(error.kind).toBe('timeout');
+		expect(error.message).not.toContain('first token');
+	});
+});
