@@ -5,6 +5,7 @@
  * the tier, and only when it occurs in the instruction (see `features.ts`). Written from the rule's
  * text, never tuned on the held-out prompts.
  */
+import { isLetterOrDigitUnit } from './chars';
 
 export interface TaskFamily {
 	name: string;
@@ -46,26 +47,29 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
 /** Cue → the groups it belongs to, indexed by the cue's first three characters. */
 export interface CueIndex {
 	groups: readonly string[];
-	byPrefix: ReadonlyMap<string, ReadonlyArray<{ cue: string; group: number }>>;
+	/** Each (cue, group) pair once, numbered by `id`. */
+	byPrefix: ReadonlyMap<string, ReadonlyArray<{ cue: string; group: number; id: number }>>;
+	entries: number;
 }
 
 const PREFIX = 3;
 
 /** Builds the index once for a set of named cue groups. */
 export function cueIndex(groups: ReadonlyArray<{ name: string; cues: readonly string[] }>): CueIndex {
-	const byPrefix = new Map<string, Array<{ cue: string; group: number }>>();
+	const byPrefix = new Map<string, Array<{ cue: string; group: number; id: number }>>();
+	let entries = 0;
 	groups.forEach((g, group) => {
-		for (const cue of g.cues) {
+		for (const cue of new Set(g.cues)) {
 			const key = cue.slice(0, PREFIX);
 			const list = byPrefix.get(key) ?? [];
-			list.push({ cue, group });
+			list.push({ cue, group, id: entries++ });
 			byPrefix.set(key, list);
 		}
 	});
-	return { groups: groups.map((g) => g.name), byPrefix };
+	return { groups: groups.map((g) => g.name), byPrefix, entries };
 }
 
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
+const UNDERSCORE = 0x5f;
 
 /**
  * Per group, how many of its distinct cues occur in `lower` at the start of a word: the same count
@@ -73,15 +77,14 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
  */
 export function countGroups(lower: string, index: CueIndex): number[] {
 	const counts = new Array<number>(index.groups.length).fill(0);
-	const seen = new Set<string>();
+	const seen = new Uint8Array(index.entries);
 	for (let i = 0; i < lower.length; i++) {
-		if (i > 0 && WORD_CHAR.test(lower[i - 1])) continue;
+		if (i > 0 && (isLetterOrDigitUnit(lower, i - 1) || lower.charCodeAt(i - 1) === UNDERSCORE)) continue;
 		const candidates = index.byPrefix.get(lower.slice(i, i + PREFIX));
 		if (!candidates) continue;
-		for (const { cue, group } of candidates) {
-			const key = `${group}:${cue}`;
-			if (!seen.has(key) && lower.startsWith(cue, i)) {
-				seen.add(key);
+		for (const { cue, group, id } of candidates) {
+			if (seen[id] === 0 && lower.startsWith(cue, i)) {
+				seen[id] = 1;
 				counts[group]++;
 			}
 		}

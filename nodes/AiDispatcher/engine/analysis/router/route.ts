@@ -66,8 +66,9 @@ const NAMESPACES: Record<string, string> = {
 
 /** "b:root cause" → `instruction words "root cause"`; "t:root_cause" → "task root_cause". */
 function readable(name: string): string {
-	const [space, ...rest] = name.split(':');
-	const body = rest.join(':');
+	const colon = name.indexOf(':');
+	const space = colon < 0 ? name : name.slice(0, colon);
+	const body = colon < 0 ? '' : name.slice(colon + 1);
 	const label = NAMESPACES[space] ?? space;
 	return space === 't' || space === 's' || space === 'q' ? `${label} ${body}` : `${label} "${body}"`;
 }
