@@ -40,7 +40,7 @@ export interface RouterFeatures {
 	indices: Int32Array;
 	values: Float64Array;
 	/** Where the names come from: the two gram groups, then the dense features' names. */
-	sources: { instruction: Grams; content: Grams; dense: readonly string[] };
+	sources: { instruction: Grams; content: Grams; dense: ReadonlyArray<{ name: string }> };
 	parts: PromptParts;
 	/** The task the instruction asks for (the heuristic's task detection, on the instruction). */
 	task: TaskType;
@@ -59,7 +59,7 @@ export function featureName(f: Pick<RouterFeatures, 'sources'>, i: number): stri
 	const { instruction, content, dense } = f.sources;
 	if (i < instruction.count) return gramName(instruction, i);
 	if (i < instruction.count + content.count) return gramName(content, i - instruction.count);
-	return dense[i - instruction.count - content.count];
+	return dense[i - instruction.count - content.count].name;
 }
 
 /** The rule's task families, then the heuristic's cue groups, matched in one pass over the instruction. */
@@ -98,29 +98,24 @@ export function routerFeatures(text: string): RouterFeatures {
 	const counts = Object.entries(m).map(([name, value]) => ({ name, value, contribution: 0 }));
 	const instruction = instructionGrams(lower);
 	const content = contentGrams(parts.content.toLowerCase(), MAX_CONTENT_WORDS, CONTENT_TAIL_WORDS);
+	// The dense features in a fixed order (cues, structure, the task); only the non-zero ones are kept.
+	const denseValues = [...cueValues(hits), ...structuralValues(m, parts), 1];
 	const dense: Dense[] = [];
-	const denseValues: number[] = [];
-	const keep = (features: readonly Dense[], values: number[]) =>
-		values.forEach((value, i) => {
-			if (value !== 0) {
-				dense.push(features[i]);
-				denseValues.push(value);
-			}
-		});
-	keep(CUE_FEATURES, cueValues(hits));
-	keep(STRUCTURAL_FEATURES, structuralValues(m, parts));
-	keep([TASK_FEATURES.get(task) ?? denseFeature(`s:task_${task}`)], [1]);
+	for (let i = 0; i < denseValues.length; i++) {
+		if (denseValues[i] !== 0) dense.push(i < DENSE_FEATURES.length ? DENSE_FEATURES[i] : (TASK_FEATURES.get(task) ?? denseFeature(`s:task_${task}`)));
+	}
 
 	const size = instruction.count + content.count + dense.length;
 	const indices = new Int32Array(size);
 	const values = new Float64Array(size);
 	let at = addGroup(indices, values, 0, instruction, 1);
 	at = addGroup(indices, values, at, content, CONTENT_SCALE);
-	dense.forEach((feature, i) => {
-		indices[at] = feature.bucket;
+	for (let i = 0; i < denseValues.length; i++) {
+		if (denseValues[i] === 0) continue;
+		indices[at] = dense[at - instruction.count - content.count].bucket;
 		values[at++] = denseValues[i];
-	});
-	return { indices, values, sources: { instruction, content, dense: dense.map((feature) => feature.name) }, parts, task, tokens: estimateTokens(text), counts };
+	}
+	return { indices, values, sources: { instruction, content, dense }, parts, task, tokens: estimateTokens(text), counts };
 }
 
 /** A group's grams as binary features, L2-normalised as a group and scaled; returns the next free position. */
@@ -184,3 +179,6 @@ function structuralValues(m: Record<string, number>, parts: PromptParts): number
 
 /** The task the heuristic detects on the instruction, one feature each (value 1). */
 const TASK_FEATURES: ReadonlyMap<TaskType, Dense> = new Map(TASK_TYPES.map((task) => [task, denseFeature(`s:task_${task}`)]));
+
+/** The cue and structural features, in the order of `cueValues` then `structuralValues`. */
+const DENSE_FEATURES: readonly Dense[] = [...CUE_FEATURES, ...STRUCTURAL_FEATURES];

@@ -71,7 +71,14 @@ export function tierForProbabilities(p: readonly number[], point: OperatingPoint
 
 /** Margin between the two most probable tiers, 0 (a coin toss) .. 1 (certain). */
 export function confidenceOf(p: readonly number[]): number {
-	const [first, second] = [...p].sort((a, b) => b - a);
+	let first = -Infinity;
+	let second = -Infinity;
+	for (const x of p) {
+		if (x > first) {
+			second = first;
+			first = x;
+		} else if (x > second) second = x;
+	}
 	return first - second;
 }
 
