@@ -37,7 +37,7 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
 /** Per group, how many of its distinct cues start a word in `lower`. */
 export function referenceCountGroups(lower: string, index: CueIndex): number[] {
 	const cues = index.groups.map(() => new Set<string>());
-	index.byPrefix.forEach((entries) => entries.forEach(({ cue, group }) => cues[group].add(cue)));
+	index.entries.forEach(({ cue, group }) => cues[group].add(cue));
 	return cues.map((set) => {
 		let count = 0;
 		for (const cue of set) {
