@@ -35,8 +35,8 @@ function beyondTable(text: string, i: number, code: number): number {
 	return LETTER_OR_DIGIT.test(text[i]) ? 1 : 0;
 }
 
-/** Start and end offsets of the words of `text`, as pairs: `[start0, end0, start1, end1, …]`. */
-export function wordSpans(text: string): Int32Array {
+/** The words of `text`: `spans` holds start and end offsets as pairs `[start0, end0, start1, end1, …]`. */
+export function wordSpans(text: string): { spans: Int32Array; words: number } {
 	// Words are separated, so there are at most (length + 1) / 2 of them.
 	const spans = new Int32Array(text.length + 1);
 	let n = 0;
@@ -54,5 +54,5 @@ export function wordSpans(text: string): Int32Array {
 		}
 		spans[n++] = i;
 	}
-	return spans.subarray(0, n);
+	return { spans, words: n / 2 };
 }

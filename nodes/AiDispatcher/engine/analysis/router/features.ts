@@ -22,7 +22,7 @@ import {
 } from '../features';
 import { TASK_TYPES, type ComplexityFeature, type TaskType } from '../../types';
 import { countGroups, cueIndex, TASK_FAMILIES } from './cues';
-import { contentGrams, fnv1a, gramName, instructionGrams, type Grams } from './grams';
+import { contentGrams, fnv1a, gramName, hashOf, instructionGrams, type Grams } from './grams';
 import { splitPrompt, type PromptParts } from './instruction';
 
 /** log2 of the number of hash buckets the sparse features fall into. */
@@ -123,7 +123,7 @@ function addGroup(indices: Int32Array, values: Float64Array, at: number, grams: 
 	if (grams.count === 0) return at;
 	const value = scale / Math.sqrt(grams.count);
 	for (let i = 0; i < grams.count; i++) {
-		indices[at] = grams.hashes[i] & (BUCKETS - 1);
+		indices[at] = hashOf(grams, i) & (BUCKETS - 1);
 		values[at++] = value;
 	}
 	return at;

@@ -38,17 +38,27 @@ const PREFIX_HASH = NAMESPACE_LETTERS.map((letter) => step(step(FNV_OFFSET, lett
 /** Distinct grams of one text, in first-occurrence order. */
 export interface Grams {
 	count: number;
-	/** FNV-1a hash of each gram's name (int32; `>>> 0` for the unsigned value). */
-	hashes: Int32Array;
-	namespaces: Int32Array;
-	/** The word each gram belongs to (a pair: its second word). */
-	words: Int32Array;
-	/** A character gram's start within its padded word. */
-	offsets: Int32Array;
+	/**
+	 * Four numbers per gram, at `4 * i`: the FNV-1a hash of its name (int32; `>>> 0` for the unsigned
+	 * value), its namespace, its word (a pair: the second word), a character gram's start within its
+	 * padded word.
+	 */
+	entries: Int32Array;
 	/** The lowercased text and its word spans, for comparing and naming grams. */
 	text: string;
 	spans: Int32Array;
 }
+
+const HASH = 0;
+const NAMESPACE = 1;
+const OF_WORD = 2;
+const OFFSET = 3;
+
+/** Gram `i`'s hash (int32). */
+export const hashOf = (g: Grams, i: number) => g.entries[4 * i + HASH];
+const namespaceOf = (g: Grams, i: number) => g.entries[4 * i + NAMESPACE];
+const wordOf = (g: Grams, i: number) => g.entries[4 * i + OF_WORD];
+const offsetOf = (g: Grams, i: number) => g.entries[4 * i + OFFSET];
 
 /** Word `w`'s code unit `k`, digits folded. */
 function unit(g: Grams, w: number, k: number): number {
@@ -73,16 +83,16 @@ function sameWord(g: Grams, a: number, b: number): boolean {
 
 /** True when grams `a` and `b` have the same name (their hashes are known to be equal). */
 function sameGram(g: Grams, a: number, b: number): boolean {
-	if (g.namespaces[a] !== g.namespaces[b]) return false;
-	const wa = g.words[a];
-	const wb = g.words[b];
-	switch (g.namespaces[a]) {
+	if (namespaceOf(g, a) !== namespaceOf(g, b)) return false;
+	const wa = wordOf(g, a);
+	const wb = wordOf(g, b);
+	switch (namespaceOf(g, a)) {
 		case PAIR:
 			return sameWord(g, wa - 1, wb - 1) && sameWord(g, wa, wb);
 		case LETTERS: {
 			const n = letterGramLength(g, wa);
 			if (n !== letterGramLength(g, wb)) return false;
-			for (let k = 0; k < n; k++) if (paddedUnit(g, wa, g.offsets[a] + k) !== paddedUnit(g, wb, g.offsets[b] + k)) return false;
+			for (let k = 0; k < n; k++) if (paddedUnit(g, wa, offsetOf(g, a) + k) !== paddedUnit(g, wb, offsetOf(g, b) + k)) return false;
 			return true;
 		}
 		default:
@@ -99,30 +109,25 @@ class GramSet {
 	constructor(text: string, spans: Int32Array, capacity: number) {
 		let size = 16;
 		while (size < capacity * 2) size <<= 1;
-		// One allocation for the table and the four per-gram columns.
-		const buffer = new Int32Array(size + 4 * capacity);
-		this.slots = buffer.subarray(0, size);
+		this.slots = new Int32Array(size);
 		this.mask = size - 1;
-		const hashes = buffer.subarray(size, size + capacity);
-		const namespaces = buffer.subarray(size + capacity, size + 2 * capacity);
-		const words = buffer.subarray(size + 2 * capacity, size + 3 * capacity);
-		const offsets = buffer.subarray(size + 3 * capacity);
-		this.g = { count: 0, hashes, namespaces, words, offsets, text, spans };
+		this.g = { count: 0, entries: new Int32Array(4 * capacity), text, spans };
 	}
 
 	/** Adds the gram unless one with the same name is already in. */
 	add(hash: number, namespace: number, word: number, offset: number): void {
 		const g = this.g;
 		const candidate = g.count;
-		g.hashes[candidate] = hash;
-		g.namespaces[candidate] = namespace;
-		g.words[candidate] = word;
-		g.offsets[candidate] = offset;
+		const at = 4 * candidate;
+		g.entries[at + HASH] = hash;
+		g.entries[at + NAMESPACE] = namespace;
+		g.entries[at + OF_WORD] = word;
+		g.entries[at + OFFSET] = offset;
 		let slot = (Math.imul(hash, 0x9e3779b1) >>> 16) & this.mask;
 		for (;;) {
 			const taken = this.slots[slot];
 			if (taken === 0) break;
-			if (g.hashes[taken - 1] === hash && sameGram(g, taken - 1, candidate)) return;
+			if (hashOf(g, taken - 1) === hash && sameGram(g, taken - 1, candidate)) return;
 			slot = (slot + 1) & this.mask;
 		}
 		this.slots[slot] = candidate + 1;
@@ -138,8 +143,7 @@ function hashWord(g: Grams, hash: number, w: number): number {
 
 /** The instruction's grams: each word, each pair of neighbouring words, each word's character 4-grams. */
 export function instructionGrams(lower: string): Grams {
-	const spans = wordSpans(lower);
-	const words = spans.length / 2;
+	const { spans, words } = wordSpans(lower);
 	const set = new GramSet(lower, spans, 2 * words + lower.length);
 	const g = set.g;
 	for (let w = 0; w < words; w++) {
@@ -159,8 +163,7 @@ export function instructionGrams(lower: string): Grams {
 
 /** The content's distinct words: all of them up to `max`, else the first `max - tail` and the last `tail`. */
 export function contentGrams(lower: string, max: number, tail: number): Grams {
-	const spans = wordSpans(lower);
-	const words = spans.length / 2;
+	const { spans, words } = wordSpans(lower);
 	const set = new GramSet(lower, spans, Math.min(words, max));
 	const head = words <= max ? words : max - tail;
 	for (let w = 0; w < words; w++) {
@@ -176,13 +179,13 @@ function wordText(g: Grams, w: number): string {
 
 /** Gram `i`'s name, e.g. "b:root cause". */
 export function gramName(g: Grams, i: number): string {
-	const w = g.words[i];
-	const prefix = `${NAMESPACE_LETTERS[g.namespaces[i]]}:`;
-	switch (g.namespaces[i]) {
+	const w = wordOf(g, i);
+	const prefix = `${NAMESPACE_LETTERS[namespaceOf(g, i)]}:`;
+	switch (namespaceOf(g, i)) {
 		case PAIR:
 			return `${prefix}${wordText(g, w - 1)} ${wordText(g, w)}`;
 		case LETTERS:
-			return `${prefix}${`_${wordText(g, w)}_`.slice(g.offsets[i], g.offsets[i] + CHAR_GRAM)}`;
+			return `${prefix}${`_${wordText(g, w)}_`.slice(offsetOf(g, i), offsetOf(g, i) + CHAR_GRAM)}`;
 		default:
 			return `${prefix}${wordText(g, w)}`;
 	}
