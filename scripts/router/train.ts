@@ -19,10 +19,12 @@ export interface TrainOptions {
 	lambda: number;
 	iterations: number;
 	learningRate: number;
+	/** Weight of each tier's prompts in the loss (low, medium, high); 1 each when absent. */
+	classWeights?: readonly number[];
 }
 
 /** λ and iterations chosen by 5-fold cross-validation on the training part (log-loss), never the held-out split. */
-export const DEFAULT_TRAIN: TrainOptions = { lambda: 3e-4, iterations: 200, learningRate: 0.05 };
+export const DEFAULT_TRAIN: TrainOptions = { lambda: 5e-6, iterations: 200, learningRate: 0.05 };
 
 /** Bucket-major weights: `weights[bucket * 3 + tier]`, and one bias per tier. */
 export interface LinearModel {
@@ -65,6 +67,7 @@ export function train(samples: Sample[], options: TrainOptions = DEFAULT_TRAIN):
 	const b2 = 0.999;
 	const { lambda } = options;
 	const n = samples.length;
+	const cw = options.classWeights ?? [1, 1, 1];
 	for (let t = 1; t <= options.iterations; t++) {
 		for (let i = 0; i < touched.length; i++) grad[touched[i]] = lambda * weights[touched[i]];
 		gb[0] = gb[1] = gb[2] = 0;
@@ -85,9 +88,10 @@ export function train(samples: Sample[], options: TrainOptions = DEFAULT_TRAIN):
 			const e1 = Math.exp(z1 - max);
 			const e2 = Math.exp(z2 - max);
 			const sum = e0 + e1 + e2;
-			const g0 = (e0 / sum - (s.label === 0 ? 1 : 0)) / n;
-			const g1 = (e1 / sum - (s.label === 1 ? 1 : 0)) / n;
-			const g2 = (e2 / sum - (s.label === 2 ? 1 : 0)) / n;
+			const weight = cw[s.label] / n;
+			const g0 = (e0 / sum - (s.label === 0 ? 1 : 0)) * weight;
+			const g1 = (e1 / sum - (s.label === 1 ? 1 : 0)) * weight;
+			const g2 = (e2 / sum - (s.label === 2 ? 1 : 0)) * weight;
 			gb[0] += g0;
 			gb[1] += g1;
 			gb[2] += g2;

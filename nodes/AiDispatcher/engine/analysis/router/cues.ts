@@ -5,6 +5,7 @@
  * the tier, and only when it occurs in the instruction (see `features.ts`). Written from the rule's
  * text, never tuned on the held-out prompts.
  */
+import { isLetterOrDigitUnit } from './chars';
 
 export interface TaskFamily {
 	name: string;
@@ -43,29 +44,45 @@ export const TASK_FAMILIES: readonly TaskFamily[] = [
 	{ name: 'proof', tier: 'high', cues: ['prove', 'proof', 'derive', 'show that', 'demonstrate that', 'beweis', 'zeige, dass', 'zeige dass', 'démontr', 'montre que', 'prouve', 'demuestr', 'dimostra', 'bewijs'] },
 ] as const;
 
-/** Cue → the groups it belongs to, indexed by the cue's first three characters. */
+/** One cue of one group, numbered. */
+export interface CueEntry {
+	cue: string;
+	group: number;
+	id: number;
+}
+
+/** Cues by a hash of their first three code units (every cue has at least three). */
 export interface CueIndex {
 	groups: readonly string[];
-	byPrefix: ReadonlyMap<string, ReadonlyArray<{ cue: string; group: number }>>;
+	/** Each (cue, group) pair once. */
+	entries: readonly CueEntry[];
+	byPrefix: ReadonlyArray<readonly CueEntry[]>;
 }
 
 const PREFIX = 3;
+const PREFIX_BUCKETS = 1024;
+
+function prefixBucket(text: string, i: number): number {
+	const key = (text.charCodeAt(i) * 31 + text.charCodeAt(i + 1)) * 31 + text.charCodeAt(i + 2);
+	return (Math.imul(key, 0x9e3779b1) >>> 22) & (PREFIX_BUCKETS - 1);
+}
 
 /** Builds the index once for a set of named cue groups. */
 export function cueIndex(groups: ReadonlyArray<{ name: string; cues: readonly string[] }>): CueIndex {
-	const byPrefix = new Map<string, Array<{ cue: string; group: number }>>();
+	const entries: CueEntry[] = [];
+	const byPrefix = Array.from({ length: PREFIX_BUCKETS }, (): CueEntry[] => []);
 	groups.forEach((g, group) => {
-		for (const cue of g.cues) {
-			const key = cue.slice(0, PREFIX);
-			const list = byPrefix.get(key) ?? [];
-			list.push({ cue, group });
-			byPrefix.set(key, list);
+		for (const cue of new Set(g.cues)) {
+			if (cue.length < PREFIX) throw new Error(`cue "${cue}" of ${g.name} is shorter than ${PREFIX} characters`);
+			const entry = { cue, group, id: entries.length };
+			entries.push(entry);
+			byPrefix[prefixBucket(cue, 0)].push(entry);
 		}
 	});
-	return { groups: groups.map((g) => g.name), byPrefix };
+	return { groups: groups.map((g) => g.name), entries, byPrefix };
 }
 
-const WORD_CHAR = /[\p{L}\p{N}_]/u;
+const UNDERSCORE = 0x5f;
 
 /**
  * Per group, how many of its distinct cues occur in `lower` at the start of a word: the same count
@@ -73,15 +90,12 @@ const WORD_CHAR = /[\p{L}\p{N}_]/u;
  */
 export function countGroups(lower: string, index: CueIndex): number[] {
 	const counts = new Array<number>(index.groups.length).fill(0);
-	const seen = new Set<string>();
-	for (let i = 0; i < lower.length; i++) {
-		if (i > 0 && WORD_CHAR.test(lower[i - 1])) continue;
-		const candidates = index.byPrefix.get(lower.slice(i, i + PREFIX));
-		if (!candidates) continue;
-		for (const { cue, group } of candidates) {
-			const key = `${group}:${cue}`;
-			if (!seen.has(key) && lower.startsWith(cue, i)) {
-				seen.add(key);
+	const seen = new Uint8Array(index.entries.length);
+	for (let i = 0; i + PREFIX <= lower.length; i++) {
+		if (i > 0 && (isLetterOrDigitUnit(lower, i - 1) || lower.charCodeAt(i - 1) === UNDERSCORE)) continue;
+		for (const { cue, group, id } of index.byPrefix[prefixBucket(lower, i)]) {
+			if (seen[id] === 0 && lower.startsWith(cue, i)) {
+				seen[id] = 1;
 				counts[group]++;
 			}
 		}

@@ -5,7 +5,7 @@
  */
 import type { Tier } from '../../types';
 import { TIERS } from '../../types';
-import { BUCKETS, type RouterFeatures } from './features';
+import { BUCKETS, featureName, type RouterFeatures } from './features';
 import { ROUTER_WEIGHTS } from './weights.generated';
 
 /**
@@ -46,7 +46,7 @@ export function probabilitiesOf(features: Pick<RouterFeatures, 'indices' | 'valu
 	let z0 = model.bias[0];
 	let z1 = model.bias[1];
 	let z2 = model.bias[2];
-	const { indices, values, } = features;
+	const { indices, values } = features;
 	for (let i = 0; i < indices.length; i++) {
 		const base = indices[i] * 3;
 		const x = values[i];
@@ -71,35 +71,41 @@ export function tierForProbabilities(p: readonly number[], point: OperatingPoint
 
 /** Margin between the two most probable tiers, 0 (a coin toss) .. 1 (certain). */
 export function confidenceOf(p: readonly number[]): number {
-	const [first, second] = [...p].sort((a, b) => b - a);
+	let first = -Infinity;
+	let second = -Infinity;
+	for (const x of p) {
+		if (x > first) {
+			second = first;
+			first = x;
+		} else if (x > second) second = x;
+	}
 	return first - second;
 }
 
 /** The `count` features that added most to `tier`'s logit over the mean of the other two (by size; negative ones pushed away). */
 export function contributionsOf(
-	features: Pick<RouterFeatures, 'names' | 'indices' | 'values'>,
+	features: Pick<RouterFeatures, 'sources' | 'indices' | 'values'>,
 	tier: Tier,
 	count: number,
 	model: Pick<RouterModel, 'weights'> = SHIPPED_MODEL,
 ): Array<{ name: string; value: number; contribution: number }> {
 	const k = TIERS.indexOf(tier);
-	const n = features.indices.length;
-	const contribution = new Float64Array(n);
-	for (let i = 0; i < n; i++) {
+	// The `count` largest by size in one pass, kept sorted; equal sizes keep the earlier feature first.
+	const top: Array<{ index: number; contribution: number }> = [];
+	if (count <= 0) return [];
+	for (let i = 0; i < features.indices.length; i++) {
 		const base = features.indices[i] * 3;
 		const w0 = model.weights[base];
 		const w1 = model.weights[base + 1];
 		const w2 = model.weights[base + 2];
 		const own = k === 0 ? w0 : k === 1 ? w1 : w2;
-		contribution[i] = features.values[i] * (own - (w0 + w1 + w2 - own) / 2);
+		const contribution = features.values[i] * (own - (w0 + w1 + w2 - own) / 2);
+		const size = Math.abs(contribution);
+		if (top.length === count && size <= Math.abs(top[count - 1].contribution)) continue;
+		let at = top.length;
+		while (at > 0 && Math.abs(top[at - 1].contribution) < size) at--;
+		top.splice(at, 0, { index: i, contribution });
+		if (top.length > count) top.pop();
 	}
-	const top: Array<{ name: string; value: number; contribution: number }> = [];
-	const taken = new Uint8Array(n);
-	for (let pick = 0; pick < Math.min(count, n); pick++) {
-		let best = -1;
-		for (let i = 0; i < n; i++) if (!taken[i] && (best < 0 || Math.abs(contribution[i]) > Math.abs(contribution[best]))) best = i;
-		taken[best] = 1;
-		top.push({ name: features.names[best], value: features.values[best], contribution: contribution[best] });
-	}
-	return top;
+	return top.map(({ index, contribution }) => ({ name: featureName(features, index), value: features.values[index], contribution }));
 }

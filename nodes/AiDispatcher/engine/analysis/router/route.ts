@@ -36,21 +36,22 @@ export function routeComplexity(text: string, options: RouteOptions = {}): Compl
 	const explained = contributionsOf(features, tier, EXPLAINED_FEATURES, model).map(
 		(c): ComplexityFeature => ({ name: readable(c.name), value: round3(c.value), contribution: round3(c.contribution) }),
 	);
+	const router: NonNullable<ComplexityResult['router']> = {
+		probabilities: { low: round3(p[0]), medium: round3(p[1]), high: round3(p[2]) },
+		confidence: round3(confidenceOf(p)),
+		operatingPoint,
+		modelTier,
+	};
+	if (example) router.example = example;
 	return {
 		score: round3((p[1] + 2 * p[2]) / 2),
 		tier,
 		task: options.task && options.task !== 'auto' ? options.task : features.task,
 		tokens: features.tokens,
-		// The router's reasons first, then the measured counts (rules read code_blocks, stack_trace_lines).
-		features: [...explained, ...features.counts.map((f) => ({ ...f }))],
+		// The router's reasons first, then the measured counts (rules read code_blocks, stack_trace_lines; made for this call).
+		features: [...explained, ...features.counts],
 		forced,
-		router: {
-			probabilities: { low: round3(p[0]), medium: round3(p[1]), high: round3(p[2]) },
-			confidence: round3(confidenceOf(p)),
-			operatingPoint,
-			modelTier,
-			...(example ? { example } : {}),
-		},
+		router,
 	};
 }
 
@@ -66,8 +67,9 @@ const NAMESPACES: Record<string, string> = {
 
 /** "b:root cause" → `instruction words "root cause"`; "t:root_cause" → "task root_cause". */
 function readable(name: string): string {
-	const [space, ...rest] = name.split(':');
-	const body = rest.join(':');
+	const colon = name.indexOf(':');
+	const space = colon < 0 ? name : name.slice(0, colon);
+	const body = colon < 0 ? '' : name.slice(colon + 1);
 	const label = NAMESPACES[space] ?? space;
 	return space === 't' || space === 's' || space === 'q' ? `${label} ${body}` : `${label} "${body}"`;
 }

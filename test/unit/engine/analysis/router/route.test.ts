@@ -1,5 +1,5 @@
 import { prepareExamples } from '../../../../../nodes/AiDispatcher/engine/analysis/router/examples';
-import { bucketOf, BUCKETS, routerFeatures } from '../../../../../nodes/AiDispatcher/engine/analysis/router/features';
+import { bucketOf, BUCKETS, featureName, routerFeatures } from '../../../../../nodes/AiDispatcher/engine/analysis/router/features';
 import { confidenceOf, OPERATING_POINTS, SHIPPED_MODEL, tierForProbabilities } from '../../../../../nodes/AiDispatcher/engine/analysis/router/model';
 import { routeComplexity } from '../../../../../nodes/AiDispatcher/engine/analysis/router/route';
 import { TIERS } from '../../../../../nodes/AiDispatcher/engine/types';
@@ -90,9 +90,10 @@ describe('features and model', () => {
 
 	it('keeps instruction and content apart', () => {
 		const f = routerFeatures(LOW);
-		expect(f.names).toContain('w:spam');
-		expect(f.names).toContain('c:iphone');
-		expect(f.names).not.toContain('w:iphone');
+		const names = Array.from(f.indices, (_, i) => featureName(f, i));
+		expect(names).toContain('w:spam');
+		expect(names).toContain('c:iphone');
+		expect(names).not.toContain('w:iphone');
 	});
 
 	it.each([
