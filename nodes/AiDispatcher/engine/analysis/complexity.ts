@@ -10,19 +10,7 @@ import {
 	SHORT_ANSWER_CUES,
 	SUMMARY_CUES,
 } from './cues';
-import {
-	boundedSample,
-	countCodeBlocks,
-	countCues,
-	countFigures,
-	countMath,
-	countListItems,
-	countLogLines,
-	countQuestions,
-	countStackFrames,
-	estimateTokens,
-	structuredDataLevel,
-} from './features';
+import { boundedSample, countCues, countQuestions, estimateTokens, measureStructure } from './features';
 
 /** Score boundaries between tiers: below `medium` is low, from `high` on is high. */
 export interface TierThresholds {
@@ -48,19 +36,13 @@ export function analyseComplexity(text: string, options: AnalyseOptions = {}): C
 	const lower = sample.toLowerCase();
 	const tokens = estimateTokens(text);
 
-	const codeBlocks = countCodeBlocks(sample);
-	const stackFrames = countStackFrames(sample);
-	const logLines = countLogLines(sample);
+	const { codeBlocks, stackFrames, logLines, listItems, structuredData: structured, math, figures } = measureStructure(sample);
 	const questions = countQuestions(sample);
-	const listItems = countListItems(sample);
-	const structured = structuredDataLevel(sample);
 	const analysisCues = countCues(lower, ANALYSIS_CUES);
 	const reasoningCues = countCues(lower, REASONING_CUES);
 	const generative = countCues(lower, GENERATIVE_CUES);
 	const outputStructure = countCues(lower, OUTPUT_STRUCTURE_CUES);
 	const shortAnswer = countCues(lower, SHORT_ANSWER_CUES);
-	const math = countMath(sample);
-	const figures = countFigures(sample);
 
 	const task =
 		options.task && options.task !== 'auto'

@@ -5,7 +5,7 @@
  * the tier, and only when it occurs in the instruction (see `features.ts`). Written from the rule's
  * text, never tuned on the held-out prompts.
  */
-import { isLetterOrDigitUnit } from './chars';
+import { isLetterOrDigitUnit } from '../chars';
 
 export interface TaskFamily {
 	name: string;

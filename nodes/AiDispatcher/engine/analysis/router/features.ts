@@ -8,18 +8,7 @@
  */
 import { detectTask } from '../complexity';
 import { ANALYSIS_CUES, GENERATIVE_CUES, OUTPUT_STRUCTURE_CUES, REASONING_CUES, SHORT_ANSWER_CUES } from '../cues';
-import {
-	boundedSample,
-	countCodeBlocks,
-	countFigures,
-	countListItems,
-	countLogLines,
-	countMath,
-	countQuestions,
-	countStackFrames,
-	estimateTokens,
-	structuredDataLevel,
-} from '../features';
+import { boundedSample, countQuestions, estimateTokens, measureStructure } from '../features';
 import { TASK_TYPES, type ComplexityFeature, type TaskType } from '../../types';
 import { countGroups, cueIndex, TASK_FAMILIES } from './cues';
 import { contentGrams, fnv1a, gramName, hashOf, instructionGrams, type Grams } from './grams';
@@ -79,14 +68,15 @@ export function routerFeatures(text: string): RouterFeatures {
 	const sample = boundedSample(text);
 	const lower = parts.instruction.toLowerCase();
 	const hits = countGroups(lower, INSTRUCTION_CUES);
+	const s = measureStructure(sample);
 	const m = {
-		code_blocks: countCodeBlocks(sample),
-		stack_trace_lines: countStackFrames(sample),
-		log_lines: countLogLines(sample),
-		list_items: countListItems(sample),
-		structured_data: structuredDataLevel(sample),
-		figures: countFigures(sample),
-		math: countMath(sample),
+		code_blocks: s.codeBlocks,
+		stack_trace_lines: s.stackFrames,
+		log_lines: s.logLines,
+		list_items: s.listItems,
+		structured_data: s.structuredData,
+		figures: s.figures,
+		math: s.math,
 	};
 	const task = detectTask(lower, {
 		codeBlocks: m.code_blocks,

@@ -5,7 +5,7 @@
  * same word), computed over the text's code units; the name itself is only built when asked for
  * (`gramName`), for the few features a decision explains.
  */
-import { wordSpans } from './chars';
+import { wordSpans } from '../chars';
 
 /** Namespaces of the grams, by the letter that starts their names. */
 export const WORD = 0;

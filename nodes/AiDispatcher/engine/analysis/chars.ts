@@ -1,6 +1,7 @@
 /**
- * Character classes of the router's tokeniser, read per UTF-16 code unit without a regex per
- * character: a word is a run of letters and digits (`[\p{L}\p{N}]+` with the `u` flag).
+ * Character classes read per UTF-16 code unit without a regex per character: the router's words
+ * (runs of `[\p{L}\p{N}]` with the `u` flag), and the regex whitespace `\s` the structural
+ * counts skip.
  */
 
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
@@ -55,4 +56,14 @@ export function wordSpans(text: string): { spans: Int32Array; words: number } {
 		spans[n++] = i;
 	}
 	return { spans, words: n / 2 };
+}
+
+/** `\s` (WhiteSpace and LineTerminator): every such code unit is below this, except U+FEFF. */
+const SPACE_TABLE_SIZE = 0x3001;
+const BYTE_ORDER_MARK = 0xfeff;
+const SPACE = Uint8Array.from({ length: SPACE_TABLE_SIZE }, (_, code) => (/\s/.test(String.fromCharCode(code)) ? 1 : 0));
+
+/** True when the code unit `code` matches the regex class `\s`. */
+export function isSpaceUnit(code: number): boolean {
+	return code < SPACE_TABLE_SIZE ? SPACE[code] === 1 : code === BYTE_ORDER_MARK;
 }
