@@ -126,7 +126,7 @@ export async function dispatch(
 async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
 	const { decision, skipped, config } = plan;
 	if (!decision.model) {
-		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls.length);
+		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls);
 		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});

@@ -4,6 +4,7 @@
  * again after a backoff when the failure is transient (see `resilience/callModel.ts`).
  */
 import { DispatcherError, TransportError } from './errors';
+import { failureAdvice, failureDetails, failureHeadline, modelFailures } from './failures';
 import type { Plan } from './plan';
 import type { EnginePorts } from './ports';
 import type { ResilienceRegistry } from './resilience/registry';
@@ -35,7 +36,7 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
 	}
-	throw allFailed([...plan.skipped, ...attempts], config.baseUrls.length);
+	throw allFailed([...plan.skipped, ...attempts], config.baseUrls);
 }
 
 /** One generation of `model` on `baseUrl`, its reply checked (non-empty, JSON when asked). */
@@ -78,13 +79,16 @@ function interpret(text: string, request: DispatchRequest): { value: unknown } |
 	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
 }
 
-export function allFailed(attempts: Attempt[], hostCount: number): DispatcherError {
-	const models = new Set(attempts.map((a) => a.model)).size;
-	const list = attempts
-		.map((a) => `${a.model}${a.retry ? ` (retry ${a.retry})` : ''}${hostCount > 1 && a.host ? ` on ${a.host}` : ''}: ${a.error}`)
-		.join('; ');
-	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${models} candidate models failed: ${list}`, {
+/**
+ * The error when no model answered: a headline of at most 200 characters naming what failed per
+ * model ("All 3 models failed: qwen2.5:7b out of memory, phi3:mini and llama3.2:3b refused the
+ * connection"), advice that follows from the causes as the hint, and every attempt once in `details`.
+ */
+export function allFailed(attempts: Attempt[], baseUrls: readonly string[]): DispatcherError {
+	const failures = modelFailures(attempts);
+	return new DispatcherError('ALL_CANDIDATES_FAILED', failureHeadline(failures), {
 		attempts,
-		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure. Models whose circuit is open are retried after the cooldown.',
+		hint: failureAdvice(failures, baseUrls).join(' '),
+		details: failureDetails(attempts, baseUrls.length),
 	});
 }
