@@ -8,6 +8,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
+import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
 import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
 
@@ -27,13 +28,21 @@ export function attemptsSummary(attempts: Attempt[]): string {
 		.join(' → ');
 }
 
-/** Generate's item: the short fields, plus the full decision when `simplify` is false. */
+/**
+ * Generate's item: the short fields, plus the full decision when `simplify` is false. `reason` is one
+ * plain sentence naming the model that answered; `fallback` says whether another model than the
+ * item's first choice answered, and `firstChoice` which model that was. The scores are in
+ * `decision.reason` and `complexity` of the full output.
+ */
 export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): IDataObject {
+	const from = fallbackFrom(plan, r);
 	const short: IDataObject = {
 		response: r.response as IDataObject,
 		model: r.model,
 		tier: r.tier,
-		reason: r.decision.reason,
+		reason: resultStory(plan, r),
+		fallback: from !== undefined,
+		...(from !== undefined ? { firstChoice: from } : {}),
 		attemptsSummary: attemptsSummary(r.attempts),
 	};
 	if (simplify) return short;

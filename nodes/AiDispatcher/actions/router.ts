@@ -8,6 +8,7 @@ import { runPool } from '../engine/pool';
 import { settle } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
 import * as generate from './generate.operation';
+import { addFallbackHint } from './hints';
 import * as selectModel from './selectModel.operation';
 import { openSession, type Session } from './session';
 import * as status from './status.operation';
@@ -62,6 +63,9 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 
+	if (operation === 'generate') {
+		addFallbackHint(this, outcomes.flatMap((settled) => (settled?.ok ? [settled.value] : [])), items.length);
+	}
 	const returnData: INodeExecutionData[] = outcomes.map((settled, i) => {
 		if (settled?.ok) return { json: settled.value, pairedItem: { item: i } };
 		const cause = settled ? settled.error : new Error('not run');

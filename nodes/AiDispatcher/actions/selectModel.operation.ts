@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { planItem } from '../engine/plan';
+import { planStory } from '../engine/story';
 import { readDispatchConfig } from './itemConfig';
 import { complexityJson, decisionJson, simplifyOutput, withSignalsJson } from './output';
 import type { Session } from './session';
@@ -18,7 +19,7 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		tier: plan.decision.tier,
 		// The least busy host whose circuit for this model admits calls.
 		baseUrl: plan.host ?? config.baseUrls[0],
-		reason: plan.decision.reason,
+		reason: planStory(plan),
 	};
 	if (simplifyOutput(ctx, itemIndex)) return json;
 	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);

@@ -34,6 +34,11 @@ export interface Plan {
 	rules?: RuleOutcome;
 	/** Models whose circuit is open on every host, as skipped attempts (kind `circuit_open`, ms 0). */
 	skipped: Attempt[];
+	/**
+	 * The model this item would have tried first were no circuit open; differs from
+	 * `decision.model` only when that model is skipped for its open circuit.
+	 */
+	firstChoice: string | null;
 	/** The least busy host whose breaker admits the chosen model now; null without a model or host. */
 	host: string | null;
 	/** The Ollama host whose view the signals and learned stats use: the first not known to be down. */
@@ -76,6 +81,8 @@ export async function planItem(
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
 	const choice = decide(request, config, nowMs, { ...facts, excluded });
 	const decision = withSkips(choice.decision, skipped);
+	// Only when a circuit is open: the choice without it says whether this item would have used it.
+	const firstChoice = circuits.size > 0 ? decide(request, config, nowMs, facts).decision.model : decision.model;
 	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
 	const plan: Plan = {
 		request,
@@ -87,6 +94,7 @@ export async function planItem(
 		decision,
 		rules: choice.rules,
 		skipped,
+		firstChoice,
 		host,
 		signalsHost,
 		signals,
