@@ -18,6 +18,7 @@ import type { DispatcherState } from '../AiDispatcher/engine/state';
 import { aiDispatcherApiTest } from '../AiDispatcher/methods/credentialTest';
 import { getModels } from '../AiDispatcher/methods/loadOptions';
 import { callLog } from './call/callLog';
+import { withoutTracingEntries } from './call/oneEntryPerCall';
 import { readChatSettings } from './call/settings';
 import { toolSupport } from './call/toolSupport';
 import { DispatcherChatModel } from './chatModel';
@@ -69,7 +70,8 @@ async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: numb
 		const prefix = randomUUID().slice(0, 8);
 		let calls = 0;
 		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);
-		return supplyModel(self, model);
+		// Our log entry per call carries the decision; the SDK's tracing would add a second one.
+		return supplyModel(withoutTracingEntries(self), model);
 	} catch (error) {
 		throw toNodeError(self.getNode(), error, itemIndex);
 	}

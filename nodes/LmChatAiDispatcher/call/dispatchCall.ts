@@ -12,6 +12,7 @@ import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
 import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
+import { resultStory } from '../../AiDispatcher/engine/story';
 import type { GenerateOutcome } from '../../AiDispatcher/engine/ports';
 import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
 import type { DispatchRequest, DispatchResult } from '../../AiDispatcher/engine/types';
@@ -42,6 +43,8 @@ export interface ChatCall {
 
 export interface ChatCallResult {
 	result: DispatchResult;
+	/** The call in one plain sentence naming the model that answered (and why the first choice did not). */
+	summary: string;
 	/** The answering model's full reply (text, tool calls, done reason). */
 	outcome: GenerateOutcome;
 	/** Models left out because the call offers tools and they have no tool support. */
@@ -74,7 +77,7 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	// to one per push interval and never throws.
 	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
 	const reply = chat.outcomeOf(result.model) as GenerateOutcome;
-	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
+	return { result, outcome: reply, noTools: [...noTools.keys()], summary: resultStory(plan, result), ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
 }
 
 /** The node's Options (temperature, max tokens, context, keep alive) under each model's own options. */

@@ -27,6 +27,7 @@ export function callInputJson(call: ChatCall): IDataObject {
 export function callDecisionJson(answer: ChatCallResult): IDataObject {
 	const { result, outcome, noTools } = answer;
 	return {
+		summary: answer.summary,
 		model: result.model,
 		tier: result.tier,
 		host: result.host ?? null,
@@ -46,5 +47,11 @@ export function callOutputJson(answer: ChatCallResult): IDataObject {
 		...callDecisionJson(answer),
 		response: answer.outcome.text,
 		decision: decisionJson(answer.result.decision),
+		// The shape n8n's logs panel reads for token counts (its own tracing entry is not logged).
+		tokenUsage: {
+			promptTokens: answer.result.usage.prompt_tokens,
+			completionTokens: answer.result.usage.completion_tokens,
+			totalTokens: answer.result.usage.prompt_tokens + answer.result.usage.completion_tokens,
+		},
 	};
 }
