@@ -8,6 +8,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
+import { ruleResults } from '../engine/rules/explain';
 import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
 import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
@@ -44,9 +45,16 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		fallback: from !== undefined,
 		...(from !== undefined ? { firstChoice: from } : {}),
 		attemptsSummary: attemptsSummary(r.attempts),
+		...rulesField(plan),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
+}
+
+/** `rules`: each rule of the item, whether it matched and, if not, why (absent without rules). */
+export function rulesField(plan: Plan): IDataObject {
+	const results = ruleResults(plan.rules);
+	return results.length > 0 ? { rules: results as IDataObject[] } : {};
 }
 
 export function complexityJson(c: ComplexityResult): IDataObject {

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { errorItemJson, toNodeError } from '../adapters/errors';
 import { pushAfterExecution } from '../adapters/metrics';
 import type { Operation } from '../adapters/config';
+import { withLayout } from '../adapters/layout';
 import { readConcurrency } from '../adapters/options';
 import { runPool } from '../engine/pool';
 import { settle } from '../engine/result';
@@ -20,14 +21,16 @@ import * as status from './status.operation';
  */
 export async function router(this: IExecuteFunctions, state: DispatcherState): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as Operation;
+	// Settings are read where either panel version keeps them (version 1.1 moved some under Options).
+	const ctx = withLayout(this);
+	const operation = ctx.getNodeParameter('operation', 0) as Operation;
 	const node = this.getNode();
 
 	let session: Session;
 	let concurrency = 1;
 	try {
-		session = await openSession(this, state);
-		if (operation !== 'status') concurrency = readConcurrency(this);
+		session = await openSession(ctx, state);
+		if (operation !== 'status') concurrency = readConcurrency(ctx);
 	} catch (error) {
 		const nodeError = toNodeError(node, error, 0);
 		if (!this.continueOnFail()) throw nodeError;

@@ -5,7 +5,7 @@ import { readItem } from '../adapters/rules';
 import { planItem } from '../engine/plan';
 import { planStory } from '../engine/story';
 import { readDispatchConfig } from './itemConfig';
-import { complexityJson, decisionJson, simplifyOutput, withSignalsJson } from './output';
+import { complexityJson, decisionJson, rulesField, simplifyOutput, withSignalsJson } from './output';
 import type { Session } from './session';
 
 /** Select Model: the plan only, so another Ollama node can use {{ $json.model }} and {{ $json.baseUrl }}. */
@@ -20,6 +20,7 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		// The least busy host whose circuit for this model admits calls.
 		baseUrl: plan.host ?? config.baseUrls[0],
 		reason: planStory(plan),
+		...rulesField(plan),
 	};
 	if (simplifyOutput(ctx, itemIndex)) return json;
 	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);

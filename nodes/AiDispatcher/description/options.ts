@@ -1,6 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { ADVANCED_OPTIONS } from './advanced';
 import { TIER_OPTIONS } from './choices';
+import { V1 } from './versions';
+
+/** n8n lists a collection's options by name; the lint checks the literal order, so sort the merged list. */
+function sortedByName(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
 
 export const optionProperties: INodeProperties[] = [
 	{
@@ -19,7 +26,7 @@ export const optionProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
-		options: [
+		options: sortedByName([
 			{
 				displayName: 'Adaptive Timeout',
 				name: 'adaptiveTimeout',
@@ -147,6 +154,8 @@ export const optionProperties: INodeProperties[] = [
 				default: 60000,
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for high-tier models',
+				// From 1.1 under Timeout per Tier, in reading order.
+				displayOptions: { show: V1 },
 			},
 			{
 				displayName: 'Timeout Low Tier (Ms)',
@@ -155,6 +164,8 @@ export const optionProperties: INodeProperties[] = [
 				default: 15000,
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for low-tier models',
+				// From 1.1 under Timeout per Tier, in reading order.
+				displayOptions: { show: V1 },
 			},
 			{
 				displayName: 'Timeout Medium Tier (Ms)',
@@ -163,7 +174,10 @@ export const optionProperties: INodeProperties[] = [
 				default: 30000,
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for medium-tier models',
+				// From 1.1 under Timeout per Tier, in reading order.
+				displayOptions: { show: V1 },
 			},
-		],
+			...ADVANCED_OPTIONS,
+		]),
 	},
 ];
