@@ -10,6 +10,7 @@ import { settle } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
 import * as generate from './generate.operation';
 import { addFallbackHint } from './hints';
+import { progressReporter } from './progress';
 import * as selectModel from './selectModel.operation';
 import { openSession, type Session } from './session';
 import * as status from './status.operation';
@@ -49,12 +50,14 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	const itemSession: Session = { ...session, ports: { ...session.ports, cancel } };
 	const continueOnFail = this.continueOnFail();
 	let fatal: { index: number; error: unknown } | undefined;
+	const progress = progressReporter(this, session.ports.clock, items.length);
 
 	const outcomes = await runPool(
 		items.length,
 		concurrency,
 		async (i) => {
 			const settled = await settle(run(itemSession, i));
+			progress.done(settled.ok);
 			if (!settled.ok && !continueOnFail && !fatal) {
 				fatal = { index: i, error: settled.error };
 				stop.abort();
@@ -63,6 +66,7 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 		},
 		() => stop.signal.aborted,
 	);
+	progress.finish();
 	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 
