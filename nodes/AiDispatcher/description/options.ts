@@ -30,6 +30,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Adaptive Timeout',
 				name: 'adaptiveTimeout',
+				hint: 'Once a model has answered 20 times, stop waiting for it much longer than it usually takes',
 				type: 'boolean',
 				default: true,
 				description:
@@ -38,6 +39,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Circuit Breaker Cooldown (Ms)',
 				name: 'breakerCooldownMs',
+				hint: 'How long a model that keeps failing is skipped, in milliseconds, before one try is let through',
 				type: 'number',
 				default: 30000,
 				typeOptions: { minValue: 1 },
@@ -46,6 +48,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Circuit Breaker Failures',
 				name: 'breakerFailures',
+				hint: 'Failures in a row after which a model is skipped for a while',
 				type: 'number',
 				default: 3,
 				typeOptions: { minValue: 1, maxValue: 100 },
@@ -55,6 +58,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Complexity Analyser',
 				name: 'analyser',
+				hint: 'How each prompt is judged simple, moderate or complex',
 				type: 'options',
 				default: 'router',
 				options: [
@@ -66,6 +70,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
+				hint: 'How many items are answered at the same time',
 				type: 'number',
 				default: 1,
 				typeOptions: { minValue: 1, maxValue: 32 },
@@ -75,6 +80,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Connect Timeout (Ms)',
 				name: 'connectTimeoutMs',
+				hint: 'How long to wait for an Ollama host to answer at all, in milliseconds',
 				type: 'number',
 				default: 3000,
 				typeOptions: { minValue: 100 },
@@ -84,6 +90,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'First Token Timeout (Ms)',
 				name: 'firstTokenTimeoutMs',
+				hint: 'How long to wait for the first word of a reply (includes loading the model), in milliseconds',
 				type: 'number',
 				default: 20000,
 				typeOptions: { minValue: 100 },
@@ -93,6 +100,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
+				hint: 'Extra tries of the same model after a passing failure, before the next model',
 				type: 'number',
 				default: 1,
 				typeOptions: { minValue: 0, maxValue: 10 },
@@ -102,6 +110,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Quality ↔ Speed',
 				name: 'qualitySpeed',
+				hint: 'Quality sends more prompts to the strong model; Speed more to the fast ones',
 				type: 'options',
 				default: 'balanced',
 				options: [
@@ -114,6 +123,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Retry Delay (Ms)',
 				name: 'retryDelayMs',
+				hint: 'Wait before a retry, in milliseconds (doubles each time, randomised)',
 				type: 'number',
 				default: 250,
 				typeOptions: { minValue: 0 },
@@ -141,6 +151,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Stall Timeout (Ms)',
 				name: 'stallTimeoutMs',
+				hint: 'Cut off a model that stops sending its reply for this long, in milliseconds',
 				type: 'number',
 				default: 10000,
 				typeOptions: { minValue: 100 },
