@@ -6,6 +6,7 @@
 import { NodeHelpers, type INodeProperties } from 'n8n-workflow';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
+import { readConcurrency } from '../../../nodes/AiDispatcher/adapters/options';
 
 const description = new AiDispatcher().description;
 
@@ -62,5 +63,24 @@ describe('the Generate panel', () => {
 		const shownFor = (typeVersion: number) => operators.filter((o) => NodeHelpers.displayParameter({ fact: 'item' }, o, { typeVersion }, description));
 		expect(shownFor(1.1).map((o) => o.default)).toEqual(['equal']);
 		expect(shownFor(1).map((o) => o.default)).toEqual(['greaterThan']);
+	});
+});
+
+describe('Concurrency by version', () => {
+	const ctx = (typeVersion: number, options: Record<string, unknown> = {}) =>
+		({ getNode: () => ({ typeVersion }), getNodeParameter: (name: string, _i: number, fallback: unknown) => (name === 'options' ? options : fallback) }) as never;
+
+	it('new nodes answer 2 items at once unless set; version 1 keeps 1; a set value wins', () => {
+		expect(readConcurrency(ctx(1.1))).toBe(2);
+		expect(readConcurrency(ctx(1))).toBe(1);
+		expect(readConcurrency(ctx(1.1, { concurrency: 1 }))).toBe(1);
+		expect(readConcurrency(ctx(1, { concurrency: 4 }))).toBe(4);
+	});
+
+	it('the option shows the default of its version', () => {
+		const shown = (typeVersion: number) =>
+			options.options.filter((o) => o.name === 'concurrency' && NodeHelpers.displayParameter({}, o, { typeVersion }, description)).map((o) => (o as INodeProperties).default);
+		expect(shown(1.1)).toEqual([2]);
+		expect(shown(1)).toEqual([1]);
 	});
 });
