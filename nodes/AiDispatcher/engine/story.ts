@@ -16,7 +16,7 @@ const CAUSE_PHRASE: Record<FailureCause, string> = {
 	memory: 'out of memory',
 	refused: 'connection refused',
 	connection: 'connection lost',
-	timeout: 'too slow: timed out',
+	timeout: 'timed out',
 	not_installed: 'not installed',
 	busy: 'Ollama busy',
 	server_error: 'server error',
@@ -53,10 +53,28 @@ function skipClause(plan: Plan): string {
 	return `; ${would} skipped: it failed repeatedly${retry ? ` (tried again after ${retry} UTC)` : ''}`;
 }
 
-/** The chosen tier when a model of another tier than the wanted one was chosen: " (no high-tier model free)". */
+function escaped(text: string): string {
+	return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * When live load moved the choice, the load policy's own words from the decision: "instead of
+ * qwen2.5:7b: memory available 3.1 GiB < 4.0 GiB", "instead of a: learned faster".
+ */
+function policyNote(plan: Plan): string | undefined {
+	const model = escaped(plan.decision.model ?? '');
+	const because = new RegExp(`(?:^|; )([^;]+): chose ${model} instead of (\\S+?)(?:;|$)`).exec(plan.decision.reason);
+	if (because) return `instead of ${because[2]}: ${because[1]}`;
+	const learned = new RegExp(`chose ${model} instead of (\\S+) \\(([^)]*)\\)`).exec(plan.decision.reason);
+	return learned ? `instead of ${learned[1]}: ${learned[2]}` : undefined;
+}
+
+/** The chosen tier, and why when it is not the wanted one: " (medium tier; high-tier models were not usable now)". */
 function tierNote(plan: Plan): string {
 	const { decision, complexity, rules } = plan;
 	if (!decision.tier || rules?.forcedModel?.model === decision.model) return '';
+	const policy = policyNote(plan);
+	if (policy) return ` (${decision.tier} tier) ${policy}`;
 	const wanted = ruledTier(complexity.tier, rules);
 	return decision.tier !== wanted ? ` (${decision.tier} tier; ${wanted}-tier models were not usable now)` : ` (${decision.tier} tier)`;
 }
