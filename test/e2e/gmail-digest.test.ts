@@ -49,6 +49,8 @@ interface Attempt {
 	ms?: number;
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () => {
 	let n8n: N8nInstance;
 	let sim: OllamaSimulator;
@@ -166,7 +168,11 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 					expect({ where, fallback: a.json.fallback, firstChoice: a.json.firstChoice }).toEqual({ where, fallback: true, firstChoice: 'qwen2.5:7b' });
 					expect({ where, reason: a.json.reason }).toEqual({
 						where,
-						reason: expect.stringMatching(new RegExp(`qwen2\\.5:7b.*(but it failed \\(server error\\), so ${a.json.model.replace(/\./g, '\\.')} |${a.json.model.replace(/\./g, '\\.')} .*skipped: it failed repeatedly)`)),
+						// Tried and failed ("chose qwen2.5:7b …, but it failed (server error), so <model> … answered"), or
+						// skipped once its circuit opened ("chose <model> …; qwen2.5:7b skipped: it failed repeatedly …").
+						reason: expect.stringMatching(
+							new RegExp(`chose qwen2\\.5:7b .*but it failed \\(server error\\), so ${escapeRegExp(a.json.model)} |chose ${escapeRegExp(a.json.model)} .*; qwen2\\.5:7b skipped: it failed repeatedly`),
+						),
 					});
 				} else {
 					expect({ where, tier: a.json.tier, model: a.json.model }).toEqual({ where, ...LOW });
