@@ -112,3 +112,19 @@ it('listWords', () => {
 	expect(listWords(['a', 'b', 'c'])).toBe('a, b and c');
 	expect(listWords(['a', 'b', 'c', 'd'], 2)).toBe('a, b and 2 more');
 });
+
+describe('listInstalled with no host answering (Auto-Discover)', () => {
+	it('says to start Ollama at the URL that refused; a long list of hosts keeps the headline within 200 characters', async () => {
+		const { listInstalled } = await import('../../../nodes/AiDispatcher/engine/installed');
+		const { TransportError } = await import('../../../nodes/AiDispatcher/engine/errors');
+		const refuse = { tags: async () => Promise.reject(new TransportError('connection', 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:11500')) } as never;
+		const one = (await listInstalled(refuse, ['http://127.0.0.1:11500']).catch((e: unknown) => e)) as { code: string; message: string; hint: string };
+		expect(one.code).toBe('OLLAMA_UNREACHABLE');
+		expect(one.message).toBe('Could not list models at http://127.0.0.1:11500/api/tags: ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:11500');
+		expect(one.hint).toMatch(/^Nothing accepted the connection at http:\/\/127\.0\.0\.1:11500: start Ollama there/);
+		const hosts = Array.from({ length: 6 }, (_, i) => `http://ollama-host-${i}.example.internal:11434`);
+		const many = (await listInstalled(refuse, hosts).catch((e: unknown) => e)) as { message: string; details: string };
+		expect(many.message).toBe('Could not list models: none of the 6 Ollama hosts answered');
+		expect(many.details).toContain('http://ollama-host-5.example.internal:11434/api/tags: ECONNREFUSED');
+	});
+});
