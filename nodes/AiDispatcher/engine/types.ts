@@ -47,6 +47,8 @@ export interface ModelOptions {
 	num_thread?: number;
 	use_mlock?: boolean;
 	use_mmap?: boolean;
+	penalize_newline?: boolean;
+	vocab_only?: boolean;
 	/** Ollama duration string ("5m") or seconds. */
 	keep_alive?: string | number;
 	/** Forces `think` for this model; absent: decided per item from the tier (engine/thinking). */
