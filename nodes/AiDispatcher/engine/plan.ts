@@ -17,6 +17,7 @@ import { countInFlight } from './signals/learned';
 import type { SignalsRead } from './signals/store';
 import type { DispatcherState } from './state';
 import { thinkingFor } from './thinking/plan';
+import { explainOldOllama, featuresUsed } from './versions';
 import type { Attempt, ComplexityResult, Decision, DispatchRequest, DispatchResult, ThinkingChoice } from './types';
 
 /** What `planItem` decided for one item; `runPlan` carries it out. */
@@ -43,6 +44,8 @@ export interface Plan {
 	signals?: SignalsRead;
 	/** The `think` each model to try gets for this item, with the effort and why (engine/thinking). */
 	thinking: Record<string, ThinkingChoice>;
+	/** True when the caller's calls offer tools (the chat model): named in an old Ollama's error. */
+	tools?: boolean;
 }
 
 /**
@@ -137,7 +140,11 @@ async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState):
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});
 	}
-	return await answer(plan, ports, state.resilience);
+	const answered = await settle(answer(plan, ports, state.resilience));
+	if (answered.ok) return answered.value;
+	if (!(answered.error instanceof DispatcherError)) throw answered.error;
+	// An Ollama too old for what the item asked (thinking, a JSON schema, tools) is named with the version needed.
+	throw await explainOldOllama(answered.error, featuresUsed(plan.request, Object.values(plan.thinking), plan.tools === true), plan.host ?? plan.signalsHost, ports);
 }
 
 async function readSignals(config: DispatchConfig, ollamaUrl: string, state: DispatcherState, ports: EnginePorts): Promise<SignalsRead> {
