@@ -4,7 +4,7 @@
  * held-out router prompts (their labels never tuned anything):
  *
  *  1. the AI Dispatcher (Generate, one model): which items thought, per label;
- *  2. n8n's HTTP Request node on the same model with `think: true` on every item, then with `think`
+ *  2. n8n's HTTP Request node (/api/chat) on the same model with `think: true` on every item, then with `think`
  *     exactly where the labels say (high);
  *  3. a Basic LLM Chain with the AI Dispatcher Chat Model (one model) over the same prompts.
  *
@@ -59,7 +59,8 @@ const httpNode = (think: string, url: string) => ({
 		url,
 		sendBody: true,
 		specifyBody: 'json',
-		jsonBody: `={{ JSON.stringify({ model: '${MODEL.name}', prompt: $json.prompt, stream: false, think: ${think} }) }}`,
+		// /api/chat: the reply carries no token `context` array (the run JSON n8n prints stays small).
+		jsonBody: `={{ JSON.stringify({ model: '${MODEL.name}', messages: [{ role: 'user', content: $json.prompt }], stream: false, think: ${think} }) }}`,
 		options: {},
 	},
 });
@@ -72,9 +73,9 @@ describe('one reasoning model: thinking only where the prompt needs it (real n8n
 	const nodeMs: Record<string, number> = {};
 
 	beforeAll(async () => {
-		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.002, numParallel: 1, models: THINKING_SIM_MODELS }));
+		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.001, numParallel: 1, models: THINKING_SIM_MODELS }));
 		await n8n.importCredentials(exampleCredentials(sim.url));
-		const http = (think: string) => httpNode(think, `${sim.url}/api/generate`);
+		const http = (think: string) => httpNode(think, `${sim.url}/api/chat`);
 		await n8n.importWorkflow([
 			workflow('thinkDispatcher', {
 				type: 'n8n-nodes-ai-dispatcher.aiDispatcher',
@@ -143,7 +144,8 @@ describe('one reasoning model: thinking only where the prompt needs it (real n8n
 		['HTTP Request, think where the labels say (high)', 'thinkWhereLabelled', (d: DigestItem) => d.tier === 'high'],
 	])('%s (same model)', async (label, workflowId, expected) => {
 		const answers = await run(workflowId);
-		const thought = answers.map((a) => typeof a.json.thinking === 'string' && a.json.thinking.length > 0);
+		const thought = answers.map((a) => typeof a.json.message?.thinking === 'string' && a.json.message.thinking.length > 0);
+		for (const a of answers) expect(String(a.json.message?.content)).toMatch(/^\[qwen3:8b\] /);
 		expect(thought).toEqual(DIGEST.map(expected));
 		report(label, workflowId, thought, answers.map((a) => [a.json.prompt_eval_count as number, a.json.eval_count as number]));
 	});
