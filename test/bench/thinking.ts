@@ -85,7 +85,7 @@ export async function thinkingFigures(timeScale: number): Promise<void> {
 		console.log(
 			`\n== One reasoning model (${MODEL.name}, ${MODEL.thinkTokens} thinking tokens), ${digest.length} held-out prompts, ${labelled ? 'replies 40/120/280 tokens by label' : "the simulator's short replies"} ==`,
 		);
-		const w = [34, 14, 12, 12, 12, 14];
+		const w = [34, 14, 11, 11, 15, 17];
 		const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('');
 		console.log(row(['', 'model time s', 'vs every', 'vs labels', 'high thought', 'low not thought']));
 		for (const r of runs) {
