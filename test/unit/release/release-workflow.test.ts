@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { parse } from 'yaml';
@@ -124,6 +125,32 @@ describe('.github/workflows/release.yml', () => {
 	it(`the version check passes for the tag v${version}`, () => {
 		const res = runForTag(step('test', "Check the tag matches package.json's version").run!, `v${version}`);
 		expect(res).toEqual({ status: 0, out: `tag v${version} matches package.json's version ${version}\n` });
+	});
+
+	it("writes the NPM_TOKEN secret as the auth token of npm's registry, and nothing without it", () => {
+		const script = step('publish', 'Use the NPM_TOKEN secret when there is one').run!;
+		const run = (token: string) => {
+			const home = fs.mkdtempSync(path.join(os.tmpdir(), 'release-npmrc-'));
+			try {
+				const res = spawnSync('bash', ['-e', '-c', script], {
+					cwd: home,
+					env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: home, NPM_TOKEN: token },
+					encoding: 'utf8',
+				});
+				const npmrc = path.join(home, '.npmrc');
+				return { status: res.status, out: res.stdout.trim(), npmrc: fs.existsSync(npmrc) ? fs.readFileSync(npmrc, 'utf8').trim() : null };
+			} finally {
+				fs.rmSync(home, { recursive: true, force: true });
+			}
+		};
+		const registry = spawnSync('npm', ['config', 'get', 'registry'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' }, encoding: 'utf8' }).stdout.trim();
+		expect(registry).toMatch(/^https:\/\/[^/]+\/$/);
+		expect(run('secret-token-123')).toEqual({
+			status: 0,
+			out: 'publishing with the NPM_TOKEN secret',
+			npmrc: `${registry.replace(/^https:/, '')}:_authToken=secret-token-123`,
+		});
+		expect(run('')).toEqual({ status: 0, out: 'no NPM_TOKEN secret: publishing as a trusted publisher (OIDC)', npmrc: null });
 	});
 
 	it.each([`v${version}.1`, version, `v${version}-rc.1`, 'v0.0.0', ''])('the version check fails for the tag %j', (tag) => {
