@@ -4,16 +4,17 @@
  *
  *   1. pack:      `npm run pack:release` in this checkout (the block's `git clone`, `cd` and `npm ci`
  *                 lines are what this checkout already did; unit-tested to be exactly those).
- *   2. install:   the npm block with HOME set to a fresh folder (so `~/.n8n` is a fresh n8n user
- *                 folder), npm in offline mode: the install needs no registry.
- *   3. start:     the cached n8n 2.40.7 (`n8n start`, HOME = that folder, no N8N_USER_FOLDER: n8n's
- *                 default `~/.n8n`), the owner account created; n8n lists both node types and the
- *                 credential; a webhook workflow (AI Dispatcher → Basic LLM Chain with the AI Dispatcher
- *                 Chat Model), created and activated through n8n's REST API, answers from the Ollama
- *                 simulator through both nodes.
- *   4. upgrade:   the same npm block with a newer version's tarball, n8n restarted: the new version
+ *   2. n8n runs:  the cached n8n 2.40.7 (`n8n start`, HOME = a fresh folder, no N8N_USER_FOLDER: n8n's
+ *                 default `~/.n8n`) started once, as the n8n a user already runs: the owner account
+ *                 created, no AI Dispatcher listed; n8n writes `~/.n8n/nodes/package.json`.
+ *   3. install:   n8n stopped, the npm block with HOME = that folder, npm in offline mode: the
+ *                 install needs no registry.
+ *   4. restart:   n8n lists both node types and the credential; a webhook workflow (AI Dispatcher →
+ *                 Basic LLM Chain with the AI Dispatcher Chat Model), created and activated through
+ *                 n8n's REST API, answers from the Ollama simulator through both nodes.
+ *   5. upgrade:   the same npm block with a newer version's tarball, n8n restarted: the new version
  *                 is installed, listed and answers.
- *   5. uninstall: the uninstall block, n8n restarted: neither node nor the credential is listed.
+ *   6. uninstall: the uninstall block, n8n restarted: neither node nor the credential is listed.
  *
  * The Docker block is not run (no Docker engine here); test/unit/release/readme-install.test.ts checks
  * it is the npm block run inside the container.
@@ -316,7 +317,16 @@ describe("README.md's Install section, run as written", () => {
 		figures.push(`tarball ${(fs.statSync(tarballInCheckout).size / 1024).toFixed(0)} kB, ${files.length} files`);
 	});
 
-	test('2. install: the npm block puts the package, alone, into ~/.n8n/nodes without the registry', async () => {
+	test('2. the n8n you already run: started once on the fresh folder, it lists no AI Dispatcher', async () => {
+		await server.start('before-install');
+		expect((await server.nodeTypes()).filter((t) => t.name.startsWith(`${id.name}.`))).toEqual([]);
+		expect((await server.credentialTypes()).filter((c) => c.name === CREDENTIAL_TYPE)).toEqual([]);
+		await server.stop();
+		// n8n wrote the nodes folder's package.json on start (what the install meets on a used n8n).
+		expect(JSON.parse(fs.readFileSync(path.join(home, '.n8n', 'nodes', 'package.json'), 'utf8'))).toEqual({ name: 'installed-nodes', private: true, dependencies: {} });
+	});
+
+	test('3. install: the npm block puts the package, alone, into ~/.n8n/nodes without the registry', async () => {
 		const started = Date.now();
 		await runBlock(installBlock('npm'), { cwd: REPO_ROOT, env: userEnv(home) });
 		record('npm block (offline)', started);
@@ -324,11 +334,16 @@ describe("README.md's Install section, run as written", () => {
 		expect(installedVersion(home)).toBe(id.version);
 		expect(fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual([id.name]);
 		expect(fs.existsSync(path.join(nodesDir, 'node_modules', id.name, 'node_modules'))).toBe(false);
-		expect(JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies).toEqual({ [id.name]: `file:${id.tarball}` });
+		// npm added the package to the package.json n8n wrote, and kept the rest of it.
+		expect(JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8'))).toEqual({
+			name: 'installed-nodes',
+			private: true,
+			dependencies: { [id.name]: `file:${id.tarball}` },
+		});
 		expect(fs.existsSync(path.join(nodesDir, id.tarball))).toBe(true);
 	});
 
-	test('3. n8n started on that folder lists both nodes and the credential, and runs a workflow with both nodes', async () => {
+	test('4. n8n restarted lists both nodes and the credential, and runs a workflow with both nodes', async () => {
 		await server.start('installed');
 		const ours = (await server.nodeTypes()).filter((t) => t.name.startsWith(`${id.name}.`));
 		expect(ours.find((t) => t.name === NODE_TYPE)).toMatchObject({ displayName: 'AI Dispatcher', outputs: ['main'] });
@@ -351,7 +366,7 @@ describe("README.md's Install section, run as written", () => {
 		figures.push(`answer: ${JSON.stringify(body.text).slice(0, 120)}`);
 	});
 
-	test(`4. upgrade: the npm block with the next version's tarball (${NEXT_TARBALL}), then a restart`, async () => {
+	test(`5. upgrade: the npm block with the next version's tarball (${NEXT_TARBALL}), then a restart`, async () => {
 		await server.stop();
 		nextDir = await nextVersionTarball(tarballInCheckout);
 		const block = installBlock('npm');
@@ -372,7 +387,7 @@ describe("README.md's Install section, run as written", () => {
 		expect(sim.stats().requests['/api/chat']).toBeGreaterThanOrEqual(1);
 	});
 
-	test('5. uninstall: the uninstall block, then a restart: neither node nor the credential is listed', async () => {
+	test('6. uninstall: the uninstall block, then a restart: neither node nor the credential is listed', async () => {
 		await server.stop();
 		const block = installBlock('uninstall');
 		const started = Date.now();
