@@ -11,7 +11,7 @@ import type { Plan } from '../engine/plan';
 import { ruleResults } from '../engine/rules/explain';
 import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
+import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
 export function simplifyOutput(ctx: IExecuteFunctions, itemIndex: number): boolean {
@@ -46,6 +46,7 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		...(from !== undefined ? { firstChoice: from } : {}),
 		attemptsSummary: attemptsSummary(r.attempts),
 		...rulesField(plan),
+		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
@@ -55,6 +56,11 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 export function rulesField(plan: Plan): IDataObject {
 	const results = ruleResults(plan.rules);
 	return results.length > 0 ? { rules: results as IDataObject[] } : {};
+}
+
+/** Whether the model thought, at which effort and why, and its thinking text (never mixed into `response`). */
+export function thinkingJson(t: ThinkingRecord): IDataObject {
+	return { thought: t.text.length > 0, effort: t.effort, ...(t.think !== undefined ? { think: t.think } : {}), reason: t.reason, text: t.text };
 }
 
 export function complexityJson(c: ComplexityResult): IDataObject {
