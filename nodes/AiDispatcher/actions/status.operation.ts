@@ -8,6 +8,7 @@ import { METADATA_TIMEOUT_MS } from '../engine/installed';
 import { TIERS } from '../engine/types';
 import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
+import { reuseStatus } from './reuseStatus';
 
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
 export async function execute(session: Session): Promise<IDataObject> {
@@ -27,6 +28,7 @@ export async function execute(session: Session): Promise<IDataObject> {
 		signals: await signalsStatus(session),
 		learned: learnedStatus(session),
 		metrics: metricsStatus(session.state, session.connection, session.ports.clock.nowMs()),
+		reuse: reuseStatus(session),
 	};
 }
 

@@ -30,7 +30,8 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 		attempts.push(...tried.attempts);
 		if (tried.ok) {
 			const { outcome, response, host } = tried;
-			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage };
+			const reply = { text: outcome.text, toolCalls: outcome.toolCalls, doneReason: outcome.doneReason };
+			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage, reply };
 		}
 		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });

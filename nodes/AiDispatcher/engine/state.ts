@@ -7,6 +7,7 @@
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
+import { DEFAULT_REUSE_MAX_BYTES, ReuseStore } from './reuse/store';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
 import type { Plan } from './plan';
@@ -30,6 +31,8 @@ export interface DispatcherState {
 	readonly signals: SignalsStore;
 	/** Moving averages of latency, speed and success per (Ollama URL, model). */
 	readonly learned: LearnedStats;
+	/** Answers to reuse (bounded in bytes, LRU) and the identical calls in flight. */
+	readonly reuse: ReuseStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
 }
@@ -41,6 +44,8 @@ export interface DispatcherStateOptions {
 	maxSignalsEntries?: number;
 	/** Most (URL, model) pairs with learned stats (default 512). */
 	maxLearnedEntries?: number;
+	/** Most bytes of stored answers (estimated; default 64 MiB). */
+	maxReuseBytes?: number;
 	/** Replaces the default `MetricsRecorder`. */
 	metrics?: DispatchObserver;
 }
@@ -50,5 +55,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
-	return { resilience, signals, learned, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
+	return { resilience, signals, learned, reuse, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }

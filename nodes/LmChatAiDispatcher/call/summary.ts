@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { decisionJson } from '../../AiDispatcher/actions/output';
+import { reusedJson } from '../../AiDispatcher/actions/reuseOutput';
 import type { ChatCall, ChatCallResult } from './dispatchCall';
 
 /** The input side of a logged call: the conversation's shape, what was analysed, the tools offered. */
@@ -37,6 +38,7 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		toolCalls: (outcome.toolCalls ?? []).map((c) => c.function.name),
 		usage: { ...result.usage },
 		...(answer.signals ? { signals: answer.signals } : {}),
+		...(result.reused ? { reused: reusedJson(result.reused) } : {}),
 	};
 }
 
