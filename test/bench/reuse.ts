@@ -61,9 +61,9 @@ function heapAfterGc(): number {
 	return process.memoryUsage().heapUsed;
 }
 
-/** Heap held by `count` stored answers of ~600 characters, and the store's estimate of it. */
-function memoryPer(count: number): { heapBytes: number; estimatedBytes: number; state: ReturnType<typeof createDispatcherState> } {
-	const state = createDispatcherState({ metrics: {} });
+/** Heap held by `count` stored answers of ~600 characters (in a store bounded at `maxBytes`), and the store's estimate of it. */
+function memoryPer(count: number, maxBytes?: number): { heapBytes: number; estimatedBytes: number; state: ReturnType<typeof createDispatcherState> } {
+	const state = createDispatcherState({ metrics: {}, ...(maxBytes ? { maxReuseBytes: maxBytes } : {}) });
 	const before = heapAfterGc();
 	for (let i = 0; i < count; i++) {
 		const key = requestKey({ prompt: `prompt ${i}`, task: 'auto', complexity: 'auto', format: { type: 'text' } }, REUSE.scope);
@@ -127,6 +127,13 @@ export async function reuseFigures(models: ModelSpec[], requests: DispatchReques
 	console.log(`the lookup alone (key over the request, stored-answer lookup in a store of 10,000, in-flight check; mean ${meanChars} characters): median ${median(lookup).toFixed(2)} µs, p99 ${sorted[Math.floor(0.99 * (sorted.length - 1))].toFixed(2)} µs`);
 	console.log(`the key alone (sha256): median ${median(keyUs).toFixed(2)} µs`);
 	console.log(`a hit (answer stored, no model call): median ${median(timed.hit).toFixed(1)} µs per item, whole path (analysis and selection included)`);
+	const bounded = memoryPer(50_000, 8 * 1024 * 1024);
+	if (!Number.isNaN(bounded.heapBytes)) {
+		const st = bounded.state.reuse.stats();
+		console.log(
+			`50,000 answers put into a store bounded at 8 MiB: ${st.entries.toLocaleString('en-US')} kept, ${st.evictions.toLocaleString('en-US')} evicted, estimate ${kib(st.bytes)} KiB, heap held ${kib(bounded.heapBytes)} KiB (no growth past the bound)`,
+		);
+	}
 	if (Number.isNaN(memory.heapBytes)) console.log('memory per 10,000 stored answers: run with --expose-gc (npm run bench does) to measure');
 	else {
 		const perAnswerEstimate = memory.estimatedBytes / 10_000;
