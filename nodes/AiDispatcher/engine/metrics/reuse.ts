@@ -8,6 +8,7 @@ import type { MetricDef, MetricsRegistry } from './registry';
 const counter = (name: string, help: string): MetricDef => ({ name, help, type: 'counter', labels: [] });
 const gauge = (name: string, help: string): MetricDef => ({ name, help, type: 'gauge', labels: [] });
 
+/** The reuse series, all without labels (one store per process). */
 export const REUSE_METRICS = {
 	hits: counter('ai_dispatcher_reuse_hits_total', 'Items answered with a reused answer (stored, or shared while in flight) instead of a model call.'),
 	misses: counter('ai_dispatcher_reuse_misses_total', 'Items that found no answer to reuse and called a model.'),

@@ -39,6 +39,7 @@ export function answerBytes(answer: Omit<StoredAnswer, 'bytes'>): number {
 	return 2 * chars + ENTRY_OVERHEAD_BYTES;
 }
 
+/** Stored answers per (request key, model), least recently used first, and the identical calls in flight. */
 export class ReuseStore {
 	private readonly entries = new Map<string, StoredAnswer>();
 	private readonly flights = new Map<string, Promise<StoredAnswer | undefined>>();
@@ -112,10 +113,12 @@ export class ReuseStore {
 		return dropped;
 	}
 
+	/** The counters since the process started (a clear keeps them). */
 	counters(): ReuseCounters {
 		return { ...this.counts };
 	}
 
+	/** What Status shows: entries, estimated bytes, the bound, calls in flight and the counters. */
 	stats(): ReuseStats {
 		return { entries: this.entries.size, bytes: this.heldBytes, maxBytes: this.maxBytes, inFlight: this.flights.size, ...this.counts };
 	}
