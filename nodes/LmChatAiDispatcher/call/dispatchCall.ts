@@ -69,8 +69,9 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const cancel = call.cancel && executionCancel ? AbortSignal.any([call.cancel, executionCancel]) : (call.cancel ?? executionCancel);
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
-	// An agent's call is reused only when the whole conversation, its tools and call options are identical.
-	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options } } : undefined;
+	// An agent's call is reused only when the whole conversation, its tools and call options are
+	// identical (the node's own sampling options too, whichever way they reach Ollama).
+	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.callOptions } } : undefined;
 	const plan = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
