@@ -88,4 +88,13 @@ describe('the chat model reuses answers', () => {
 		expect(calls()).toBe(2);
 		expect((third.providerMetadata as Meta).aiDispatcher.reused).toMatchObject({ how: 'earlier execution' });
 	});
+
+	it('the node’s own sampling options (Top K) are part of the key', async () => {
+		const supply = (topK: number) => supplyChatModel(state, sim.url, { options: { reuseAnswers: true, topK } });
+		await (await supply(5)).model.generate([user(SIMPLE)]);
+		await (await supply(7)).model.generate([user(SIMPLE)]);
+		expect(calls()).toBe(2);
+		await (await supply(5)).model.generate([user(SIMPLE)]);
+		expect(calls()).toBe(2);
+	});
 });
