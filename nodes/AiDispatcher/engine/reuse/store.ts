@@ -71,6 +71,7 @@ export class ReuseStore {
 		}
 		this.entries.set(id, answer);
 		this.heldBytes += answer.bytes;
+		if (this.heldBytes <= this.maxBytes) return true;
 		for (const [oldest, entry] of this.entries) {
 			if (this.heldBytes <= this.maxBytes) break;
 			this.entries.delete(oldest);
