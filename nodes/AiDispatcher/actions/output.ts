@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
+import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 import { reusedJson, reusedSummary } from './reuseOutput';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
@@ -37,9 +37,15 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		reason: r.decision.reason,
 		attemptsSummary: r.reused ? reusedSummary(r.reused) : attemptsSummary(r.attempts),
 		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
+		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
+}
+
+/** Whether the model thought, at which effort and why, and its thinking text (never mixed into `response`). */
+export function thinkingJson(t: ThinkingRecord): IDataObject {
+	return { thought: t.text.length > 0, effort: t.effort, ...(t.think !== undefined ? { think: t.think } : {}), reason: t.reason, text: t.text };
 }
 
 export function complexityJson(c: ComplexityResult): IDataObject {

@@ -10,6 +10,7 @@ import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './res
 import { DEFAULT_REUSE_MAX_BYTES, ReuseStore } from './reuse/store';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
+import { CapabilityStore, MAX_CAPABILITY_ENTRIES } from './thinking/capabilities';
 import type { Plan } from './plan';
 import type { DispatchResult } from './types';
 
@@ -33,6 +34,8 @@ export interface DispatcherState {
 	readonly learned: LearnedStats;
 	/** Answers to reuse (bounded in bytes, LRU) and the identical calls in flight. */
 	readonly reuse: ReuseStore;
+	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
+	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
 }
@@ -46,6 +49,8 @@ export interface DispatcherStateOptions {
 	maxLearnedEntries?: number;
 	/** Most bytes of stored answers (estimated; default 64 MiB). */
 	maxReuseBytes?: number;
+	/** Most (URL, model) pairs with known capabilities (default 512). */
+	maxCapabilityEntries?: number;
 	/** Replaces the default `MetricsRecorder`. */
 	metrics?: DispatchObserver;
 }
@@ -56,5 +61,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
 	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
-	return { resilience, signals, learned, reuse, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
+	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
+	return { resilience, signals, learned, reuse, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }

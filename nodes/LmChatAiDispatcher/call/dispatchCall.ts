@@ -72,7 +72,8 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	// An agent's call is reused only when the whole conversation, its tools and call options are
 	// identical (the node's own sampling options too, whichever way they reach Ollama).
 	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.callOptions } } : undefined;
-	const plan = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	const planned = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	const plan = call.tools.length > 0 ? { ...planned, tools: true } : planned;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
 	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));

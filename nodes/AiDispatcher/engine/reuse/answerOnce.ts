@@ -9,8 +9,8 @@ import type { EnginePorts } from '../ports';
 import { parseJson, settle } from '../result';
 import type { DispatcherState } from '../state';
 import type { DispatchResult, OutputFormat } from '../types';
-import { acceptedModels, findReusable, fitsPlan, type Reusable } from './eligible';
-import { optionsKey, requestKey } from './key';
+import { acceptedModels, callOptionsKey, findReusable, fitsPlan, type Reusable } from './eligible';
+import { requestKey } from './key';
 import { answerBytes } from './store';
 import type { ReuseConfig, StoredAnswer } from './types';
 
@@ -34,7 +34,7 @@ export async function answerOnce(
 	const pending = store.inFlight(key);
 	if (pending) {
 		const shared = await unlessCancelled(pending, ports.cancel);
-		if (shared && fitsPlan(shared, acceptedModels(plan))) return reusedResult(plan, { answer: shared, kind: 'in flight' }, state, ports.clock.nowMs());
+		if (shared && fitsPlan(shared, acceptedModels(plan), plan)) return reusedResult(plan, { answer: shared, kind: 'in flight' }, state, ports.clock.nowMs());
 	}
 
 	store.miss();
@@ -59,10 +59,11 @@ function storable(result: DispatchResult, plan: Plan, reuse: ReuseConfig, key: s
 		key,
 		model: result.model,
 		tier: result.tier,
-		optionsKey: optionsKey(model.options),
+		optionsKey: callOptionsKey(plan, model),
 		text: reply.text,
 		...(reply.toolCalls ? { toolCalls: reply.toolCalls } : {}),
 		...(reply.doneReason ? { doneReason: reply.doneReason } : {}),
+		...(result.thinking ? { thinking: { ...result.thinking } } : {}),
 		usage: { ...result.usage },
 		...(result.host ? { host: result.host } : {}),
 		storedAtMs: nowMs,
@@ -77,6 +78,7 @@ function reusedResult(plan: Plan, found: Reusable, state: DispatcherState, nowMs
 	state.reuse.hit(answer.usage.total_ms);
 	return {
 		response: responseOf(answer.text, plan.request.format),
+		...(answer.thinking ? { thinking: { ...answer.thinking } } : {}),
 		model: answer.model,
 		tier,
 		...(answer.host ? { host: answer.host } : {}),

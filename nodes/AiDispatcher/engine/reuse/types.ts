@@ -2,7 +2,7 @@
  * Answer reuse: what a caller tells the engine (`ReuseConfig`, on the item's `DispatchConfig`), what
  * the store keeps per answer (`StoredAnswer`) and what a reused result says (`ReusedFrom`).
  */
-import type { ToolCall, Tier, Usage } from '../types';
+import type { ThinkingRecord, ToolCall, Tier, Usage } from '../types';
 
 /** How an item may reuse answers; set by the adapters on `DispatchConfig.reuse`. */
 export interface ReuseConfig {
@@ -26,12 +26,14 @@ export interface StoredAnswer {
 	model: string;
 	/** The model's tier when it answered. */
 	tier: Tier;
-	/** The answer-changing options the model was called with (canonical JSON, see `optionsKey`). */
+	/** The answer-changing options the model was called with, `think` included (canonical JSON, see `callOptionsKey`). */
 	optionsKey: string;
 	/** The reply text (the JSON text when JSON was asked for). */
 	text: string;
 	toolCalls?: ToolCall[];
 	doneReason?: string;
+	/** The thinking that came with the answer (what was asked, and its text), when any. */
+	thinking?: ThinkingRecord;
 	usage: Usage;
 	host?: string;
 	/** Clock time it was stored, in ms. */

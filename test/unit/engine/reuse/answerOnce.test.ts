@@ -5,7 +5,7 @@
  */
 import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
-import { planItem, runPlan } from '../../../../nodes/AiDispatcher/engine/plan';
+import { planItem, runPlan, type Plan } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { EnginePorts, GenerateCall, GenerateOutcome, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
 import type { ReuseConfig } from '../../../../nodes/AiDispatcher/engine/reuse/types';
 import { createDispatcherState, type DispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
@@ -33,6 +33,7 @@ function echoOllama(opts: { hold?: boolean; fail?: (call: GenerateCall) => Trans
 			if (failure) throw failure;
 			return {
 				text: `[${call.model}] ${call.prompt}`,
+				...(call.think ? { thinking: `thought (${String(call.think)}) about ${call.prompt}` } : {}),
 				usage: { prompt_tokens: 10, completion_tokens: 5, total_ms: 2500, load_ms: 0, tokens_per_s: 20 },
 				...(opts.doneReason ? { doneReason: opts.doneReason } : {}),
 			};
@@ -50,8 +51,9 @@ function ports(ollama: OllamaPort, clock = { now: 1_000_000 }, extra: Partial<En
 	return { ollama, clock: { nowMs: () => clock.now }, sleep: async () => undefined, log: { debug: () => undefined, warn: () => undefined }, random: () => 0.5, ...extra };
 }
 
-async function answer(req: DispatchRequest, cfg: DispatchConfig, state: DispatcherState, p: EnginePorts) {
-	return await runPlan(await planItem(req, cfg, state, p), p, state);
+async function answer(req: DispatchRequest, cfg: DispatchConfig, state: DispatcherState, p: EnginePorts, thinking?: Plan['thinking']) {
+	const plan = await planItem(req, cfg, state, p);
+	return await runPlan(thinking ? { ...plan, thinking } : plan, p, state);
 }
 
 let state: DispatcherState;
@@ -164,6 +166,21 @@ describe('the tier rule and the options', () => {
 		await answer(request('A'), config({ models: withOptions({ temperature: 0.9 }) }), state, p);
 		await answer(request('A'), config({ models: withOptions({ temperature: 0.2, num_ctx: 4096 }) }), state, p);
 		expect(calls).toHaveLength(3);
+	});
+
+	it('the `think` the plan sends is part of the options: another effort calls again; a reuse keeps the thinking text', async () => {
+		const { ollama, calls } = echoOllama();
+		const p = ports(ollama);
+		const think = (setting: boolean | 'low' | 'high') => ({ 'phi3:mini': { think: setting, effort: setting === true ? ('on' as const) : setting === false ? ('off' as const) : setting, reason: 'test' } });
+		const first = await answer(request('A'), config(), state, p, think('high'));
+		expect(first.thinking).toMatchObject({ think: 'high', text: 'thought (high) about A' });
+		const again = await answer(request('A'), config(), state, p, think('high'));
+		expect(again.reused?.kind).toBe('this execution');
+		expect(again.thinking).toEqual(first.thinking);
+		const off = await answer(request('A'), config(), state, p, think(false));
+		const low = await answer(request('A'), config(), state, p, think('low'));
+		expect([off.reused, low.reused]).toEqual([undefined, undefined]);
+		expect(calls.map((c) => c.think)).toEqual(['high', false, 'low']);
 	});
 
 	it('a rule that forces a model takes only that model’s answer', async () => {
