@@ -109,8 +109,8 @@ export async function planItem(
  * Answers a planned item: the chosen model, then each alternative, each on its least busy healthy
  * host, with retries (see `run.ts`). Feeds the learned stats and the metrics observer with the
  * outcome. With `plan.config.reuse`, an identical request's stored or in-flight answer is taken
- * instead when it may be (`reuse/answerOnce.ts`); a reused answer makes no call and feeds no stats. Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or
- * ABORTED.
+ * instead when it may be (`reuse/answerOnce.ts`); a reused answer makes no call and feeds no stats.
+ * Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or ABORTED.
  */
 export async function runPlan(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
 	const reuse = plan.config.reuse;
