@@ -12,6 +12,7 @@ import { ruleResults } from '../engine/rules/explain';
 import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
 import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
+import { reusedJson, reusedSummary } from './reuseOutput';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
 export function simplifyOutput(ctx: IExecuteFunctions, itemIndex: number): boolean {
@@ -44,7 +45,8 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		reason: resultStory(plan, r),
 		fallback: from !== undefined,
 		...(from !== undefined ? { firstChoice: from } : {}),
-		attemptsSummary: attemptsSummary(r.attempts),
+		attemptsSummary: r.reused ? reusedSummary(r.reused) : attemptsSummary(r.attempts),
+		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
 		...rulesField(plan),
 		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 	};

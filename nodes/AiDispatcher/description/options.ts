@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { ADVANCED_OPTIONS } from './advanced';
 import { TIER_OPTIONS } from './choices';
+import { reuseOptions } from './reuse';
 import { V1, V1_1 } from './versions';
 
 /** n8n lists a collection's options by name; the lint checks the literal order, so sort the merged list. */
@@ -141,6 +142,7 @@ export const optionProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description: 'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
 			},
+			...reuseOptions,
 			{
 				displayName: 'Routing Examples',
 				name: 'routingExamples',

@@ -98,6 +98,7 @@ function failedBefore(attempts: readonly Attempt[], answered: string): string[] 
  * the model this item would have used when its circuit is open; undefined when the first choice answered.
  */
 export function fallbackFrom(plan: Plan, result: DispatchResult): string | undefined {
+	if (result.reused) return undefined; // no model was called for this item
 	const first = plan.firstChoice ?? plan.decision.model;
 	return first !== null && result.model !== first ? first : undefined;
 }
@@ -108,6 +109,12 @@ export function fallbackFrom(plan: Plan, result: DispatchResult): string | undef
  */
 export function resultStory(plan: Plan, result: DispatchResult): string {
 	const chosen = planStory(plan);
+	if (result.reused) {
+		const { kind, model, tier } = result.reused;
+		return kind === 'in flight'
+			? `${chosen}; shares the answer ${model} (${tier} tier) gave an identical item at the same time`
+			: `${chosen}; reused the answer ${model} (${tier} tier) gave an identical request (no model call)`;
+	}
 	if (result.model === plan.decision.model) return chosen;
 	const failed = failedBefore(result.attempts, result.model);
 	const which = failed.length === 1 && failed[0].startsWith(`${plan.decision.model} (`) ? `it failed ${failed[0].slice(failed[0].indexOf('('))}` : `${listWords(failed)} failed`;

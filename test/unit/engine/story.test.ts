@@ -82,6 +82,14 @@ describe('resultStory and fallbackFrom', () => {
 		);
 	});
 
+	it('a reused answer: no fallback claimed, the model that gave it named', () => {
+		const r = { ...result('llama3.2:3b', []), reused: { kind: 'earlier execution', model: 'llama3.2:3b', tier: 'medium', ageMs: 5000, savedMs: 900 } } as DispatchResult;
+		expect(fallbackFrom(plan({}), r)).toBeUndefined();
+		expect(resultStory(plan({}), r)).toBe('Complex analysis prompt: chose qwen2.5:7b (high tier); reused the answer llama3.2:3b (medium tier) gave an identical request (no model call)');
+		const shared = { ...r, reused: { ...r.reused, kind: 'in flight' } } as DispatchResult;
+		expect(resultStory(plan({}), shared)).toMatch(/; shares the answer llama3\.2:3b \(medium tier\) gave an identical item at the same time$/);
+	});
+
 	it('a skipped first choice counts as a fallback, and names it', () => {
 		const p = plan({ model: 'llama3.2:3b', firstChoice: 'qwen2.5:7b', skipped: [fail('qwen2.5:7b', 'circuit_open', 'circuit open since …')] });
 		const r = result('llama3.2:3b', [ok('llama3.2:3b')]);
