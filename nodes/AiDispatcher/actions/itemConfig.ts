@@ -2,7 +2,7 @@
 import { readItemOptions } from '../adapters/options';
 import { readAnalyser, readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
-import { readSignalsSettings } from '../adapters/signals';
+import { readSignalsSettings, withSharedHealth } from '../adapters/signals';
 import type { DispatchConfig } from '../engine/dispatch';
 import type { Session } from './session';
 
@@ -16,7 +16,9 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		rules: readRules(session.ctx, itemIndex, session.rulesCache),
 		timeZone: readTimeZone(session.ctx),
 		resilience,
-		...(signals ? { signals: { ...signals, prometheusUrl: session.connection.prometheusUrl } } : {}),
+		...(signals
+			? { signals: { config: withSharedHealth(signals, session.connection.pushgatewayUrl), policy: signals.policy, prometheusUrl: session.connection.prometheusUrl } }
+			: {}),
 		analyser: readAnalyser(session.ctx, itemIndex),
 		router: readRouterOptions(session.ctx, itemIndex),
 	};

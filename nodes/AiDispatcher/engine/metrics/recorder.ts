@@ -59,9 +59,11 @@ export class MetricsRecorder implements DispatchObserver {
 		const hosts = new Set<string>();
 		for (const s of this.registry.read(METRICS.calls)) if (s.labels[1]) hosts.add(s.labels[1]);
 		const { resilience, learned, signals } = this.sources;
+		const counters = resilience.counters();
 		snapshotProcess(this.registry, {
-			breakers: resilience.openBreakers(),
-			breakerOpenings: resilience.counters().breakerOpens,
+			breakers: resilience.openBreakers().map((b) => ({ ...b, untilMs: b.retryAfter ? Date.parse(b.retryAfter) : undefined })),
+			breakerOpenings: counters.breakerOpens,
+			breakerSharedOpenings: counters.sharedOpens,
 			learnedTokensPerS: new Map([...hosts].map((host) => [host, new Map([...learned.forHost(host)].map(([m, s]) => [m, s.tokensPerS]))])),
 			signals: { refreshes: signals.rounds, failedRefreshes: signals.failedRounds },
 		});

@@ -6,6 +6,7 @@ import { isTransportError } from '../errors';
 import type { Clock, OllamaPort, PrometheusPort } from '../ports';
 import { settle } from '../result';
 import { perModelValue, singleValue } from './normalise';
+import { PEER_BREAKERS_PROMQL, readPeerBreakers } from './peers';
 import { buildQueries } from './queries';
 import type { HostSignal, ModelSignal, PerModelValue, PrometheusState, SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 import { HOST_SIGNALS, MODEL_SIGNALS } from './types';
@@ -43,9 +44,11 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const queries = buildQueries(config.queries);
 	const usePrometheus = source.prometheusUrl !== null && ports.prometheus !== undefined && skip === undefined;
 
-	const [ps, tags, ...answers] = await Promise.all([
+	const peers = usePrometheus && config.queries.sharedHealth === true;
+	const [ps, tags, peerAnswer, ...answers] = await Promise.all([
 		settle(ports.ollama.ps(source.ollamaUrl, timeoutMs, ports.cancel)),
 		settle(ports.ollama.tags(source.ollamaUrl, timeoutMs, ports.cancel)),
+		peers ? settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, PEER_BREAKERS_PROMQL, timeoutMs, ports.cancel)) : undefined,
 		...(usePrometheus
 			? queries.map(async (q) => await settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, q.promql, timeoutMs, ports.cancel)))
 			: []),
@@ -55,6 +58,11 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	if (ps.ok) snapshot.loaded = ps.value;
 	else snapshot.loadedError = reasonOf(ps.error);
 	if (tags.ok) snapshot.installedBytes = Object.fromEntries(tags.value.map((t) => [t.name, t.sizeBytes]));
+	if (peerAnswer) {
+		// Not a signal of the policy: its failure leaves the round's state alone and each process decides alone.
+		snapshot.peerBreakers = peerAnswer.ok ? readPeerBreakers(peerAnswer.value) : null;
+		if (!peerAnswer.ok) snapshot.unknown.peerBreakers = `query failed: ${reasonOf(peerAnswer.error)}`;
+	}
 
 	let failed = 0;
 	let firstError: string | undefined;
@@ -99,6 +107,6 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const finished = ports.clock.nowMs();
 	snapshot.takenAtMs = finished;
 	snapshot.roundMs = Math.round(finished - started);
-	snapshot.queries = usePrometheus ? queries.length : 0;
+	snapshot.queries = usePrometheus ? queries.length + (peers ? 1 : 0) : 0;
 	return { snapshot, prometheusFailed };
 }
