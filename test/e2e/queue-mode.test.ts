@@ -66,7 +66,13 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 				dispatcherWorkflow(DIGEST, 'queue-digest'),
 				chainWorkflow(CHAIN, 'queue-chain'),
 				// Forced high: qwen2.5:7b is every item's first choice; no retries, the breaker opens after 2 failures.
-				dispatcherWorkflow(FAILING, 'queue-failing', { maxRetries: 0, breakerFailures: 2, breakerCooldownMs: 120_000 }, { complexity: 'high' }),
+				// Signals every second, in a cache entry of its own (the key is the credential's URLs and the queries).
+				dispatcherWorkflow(
+					FAILING,
+					'queue-failing',
+					{ maxRetries: 0, breakerFailures: 2, breakerCooldownMs: 120_000 },
+					{ complexity: 'high', signalOptions: { cacheTtlSeconds: 1, rateWindow: '30s' } },
+				),
 			],
 			publish: [DIGEST, CHAIN, FAILING],
 		});
@@ -164,5 +170,47 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		const samples = await itemsInPrometheus(2 * CALLS * ITEMS);
 		expect(samples.reduce((n, s) => n + Number(s.value[1]), 0)).toBe(2 * CALLS * ITEMS);
 		expect(new Set(samples.map((s) => s.metric.instance))).toEqual(await pushGroups());
+	});
+
+	it('skips a model failing on one worker on the other worker, once its breaker was pushed and scraped', async () => {
+		sim.setFault(FAILING_MODEL, { kind: 'http500' });
+		sim.resetStats();
+		// Phase 1: one execution; its worker calls qwen2.5:7b until its breaker opens (2 failures).
+		const first = await callWebhook(cluster.main.url, 'queue-failing', itemsOf(100, 4));
+		const ended = Date.now();
+		const [opener] = workersOf([first]);
+		const firstCalls = sim.stats().generations[FAILING_MODEL] ?? 0;
+		expect(firstCalls).toBe(2);
+		expect(first.answers.every((a) => a.model === 'llama3.2:3b')).toBe(true);
+		// Its push, scraped by Prometheus: the time until which the breaker stays open, from that worker's group.
+		let open: Sample[] = [];
+		while (Date.now() - ended < 60_000) {
+			open = (await prom.query(`ai_dispatcher_breaker_open_until_timestamp_seconds{model="${FAILING_MODEL}"}`)) as Sample[];
+			if (open.length > 0) break;
+			await new Promise((r) => setTimeout(r, 200));
+		}
+		const visibleMs = Date.now() - ended;
+		expect(open).toHaveLength(1);
+		expect(Number(open[0].value[1]) * 1000).toBeGreaterThan(Date.now());
+
+		// Phase 2: 4 calls at once over both workers; nobody calls the failing model any more.
+		sim.resetStats();
+		const responses = await burst('queue-failing', (a) => (typeof a.response === 'string' ? a.response : undefined), 200);
+		const workers = workersOf(responses);
+		expect(new Set(workers)).toEqual(new Set([1, 2]));
+		expect(sim.stats().generations[FAILING_MODEL] ?? 0).toBe(0);
+		const other = responses.filter((_, i) => workers[i] !== opener);
+		expect(other.length).toBeGreaterThan(0);
+		for (const r of other) {
+			for (const a of r.answers) {
+				expect(a.model).toBe('llama3.2:3b');
+				expect(a.reason).toContain(`${FAILING_MODEL}: circuit open on another n8n process (shared through Prometheus)`);
+			}
+		}
+		figures.push(
+			`failing ${FAILING_MODEL}: worker ${opener} called it ${firstCalls}× and opened its breaker; visible in Prometheus ${(visibleMs / 1000).toFixed(1)} s after that execution ended (push + scrape); ` +
+				`then ${CALLS} × ${ITEMS} items (${other.length} executions on the other worker): ${sim.stats().generations[FAILING_MODEL] ?? 0} calls to it`,
+		);
+		sim.clearFaults();
 	});
 });
