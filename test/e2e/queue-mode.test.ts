@@ -59,7 +59,8 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 				{
 					...CREDENTIAL,
 					type: 'aiDispatcherApi',
-					data: { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none', pushgatewayUrl: pgw.url, metricsInstance: '' },
+					// {process}: one group per process under a name of ours (workers share the credential).
+					data: { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none', pushgatewayUrl: pgw.url, metricsInstance: 'queue-{process}' },
 				},
 			],
 			workflows: [
@@ -153,6 +154,7 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		const groups = await pushGroups();
 		expect(groups.size).toBe(2);
 		expect(new Set(samples.map((s) => s.metric.instance))).toEqual(groups);
+		for (const g of groups) expect(g).toMatch(/^queue-[0-9a-f]+-[0-9a-f]{8}$/);
 		// Each group counts what its worker answered: both workers answered some.
 		for (const s of samples) expect(Number(s.value[1])).toBeGreaterThan(0);
 		figures.push(`Pushgateway groups ${[...groups].join(', ')}: items ${samples.map((s) => `${s.metric.instance}=${s.value[1]}`).join(', ')}, sum ${sum}`);
