@@ -81,7 +81,19 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 	});
 
 	afterAll(async () => {
+		const groups = cluster ? [cluster.redis, cluster.postgres, cluster.main.service, ...cluster.workers.map((w) => w.service)].map((s) => s.pid) : [];
 		await cluster?.stop();
+		// Every process group the cluster started (Redis, Postgres and its backends, n8n and its task runners) is gone.
+		const alive = groups.filter((pgid) => {
+			try {
+				process.kill(-pgid, 0);
+				return true;
+			} catch {
+				return false;
+			}
+		});
+		figures.push(`after stop: ${alive.length} of ${groups.length} process groups alive`);
+		expect(alive).toEqual([]);
 		await prom?.stop();
 		await pgw?.stop();
 		await sim?.close();
