@@ -49,7 +49,10 @@ export class MetricsRecorder implements DispatchObserver {
 			outcome,
 			models: plan.config.models,
 			thresholds: plan.config.thresholds,
-			tokensPerS: (model, host) => (host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? null) : null),
+			// What this process learned, else what the other processes pushed (queue mode: a worker that never
+			// ran the strongest model still has its speed for the time-saved estimate).
+			tokensPerS: (model, host) =>
+				host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? plan.signals?.snapshot.peerTokensPerS?.[host]?.[model] ?? null) : null,
 			signals: plan.signals ? { state: plan.signals.snapshot.prometheus, ageMs: plan.signals.ageMs } : undefined,
 		});
 	}

@@ -21,6 +21,23 @@ export const PEER_JOB = 'ai_dispatcher';
 /** The latest open-until time any process reported, per model and Ollama host. */
 export const PEER_BREAKERS_PROMQL = `max by (model, host) (ai_dispatcher_breaker_open_until_timestamp_seconds{job="${PEER_JOB}"})`;
 
+/** The decode speed the processes learned, per model and Ollama host (their mean). */
+export const PEER_SPEEDS_PROMQL = `avg by (model, host) (ai_dispatcher_learned_tokens_per_second{job="${PEER_JOB}"})`;
+
+/** Learned tokens per second by Ollama host, then model. */
+export type PeerSpeeds = Record<string, Record<string, number>>;
+
+/** The speeds in a query result; samples without a model, a host or a positive finite value are skipped. */
+export function readPeerSpeeds(result: PromQueryResult): PeerSpeeds {
+	const speeds: PeerSpeeds = {};
+	for (const sample of result.samples) {
+		const { model, host } = sample.labels;
+		if (!model || !host || sample.value === null || !(sample.value > 0)) continue;
+		(speeds[host] ??= {})[model] = sample.value;
+	}
+	return speeds;
+}
+
 /** One breaker another process reports open. */
 export interface PeerBreaker {
 	model: string;

@@ -6,7 +6,7 @@ import { isTransportError } from '../errors';
 import type { Clock, OllamaPort, PrometheusPort } from '../ports';
 import { settle } from '../result';
 import { perModelValue, singleValue } from './normalise';
-import { PEER_BREAKERS_PROMQL, readPeerBreakers } from './peers';
+import { PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL, readPeerBreakers, readPeerSpeeds } from './peers';
 import { buildQueries } from './queries';
 import type { HostSignal, ModelSignal, PerModelValue, PrometheusState, SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 import { HOST_SIGNALS, MODEL_SIGNALS } from './types';
@@ -45,10 +45,12 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const usePrometheus = source.prometheusUrl !== null && ports.prometheus !== undefined && skip === undefined;
 
 	const peers = usePrometheus && config.queries.sharedHealth === true;
-	const [ps, tags, peerAnswer, ...answers] = await Promise.all([
+	const peerQuery = (promql: string) => settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, promql, timeoutMs, ports.cancel));
+	const [ps, tags, peerAnswer, speedAnswer, ...answers] = await Promise.all([
 		settle(ports.ollama.ps(source.ollamaUrl, timeoutMs, ports.cancel)),
 		settle(ports.ollama.tags(source.ollamaUrl, timeoutMs, ports.cancel)),
-		peers ? settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, PEER_BREAKERS_PROMQL, timeoutMs, ports.cancel)) : undefined,
+		peers ? peerQuery(PEER_BREAKERS_PROMQL) : undefined,
+		peers ? peerQuery(PEER_SPEEDS_PROMQL) : undefined,
 		...(usePrometheus
 			? queries.map(async (q) => await settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, q.promql, timeoutMs, ports.cancel)))
 			: []),
@@ -62,6 +64,10 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 		// Not a signal of the policy: its failure leaves the round's state alone and each process decides alone.
 		snapshot.peerBreakers = peerAnswer.ok ? readPeerBreakers(peerAnswer.value) : null;
 		if (!peerAnswer.ok) snapshot.unknown.peerBreakers = `query failed: ${reasonOf(peerAnswer.error)}`;
+	}
+	if (speedAnswer) {
+		snapshot.peerTokensPerS = speedAnswer.ok ? readPeerSpeeds(speedAnswer.value) : null;
+		if (!speedAnswer.ok) snapshot.unknown.peerTokensPerS = `query failed: ${reasonOf(speedAnswer.error)}`;
 	}
 
 	let failed = 0;
@@ -107,6 +113,6 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const finished = ports.clock.nowMs();
 	snapshot.takenAtMs = finished;
 	snapshot.roundMs = Math.round(finished - started);
-	snapshot.queries = usePrometheus ? queries.length + (peers ? 1 : 0) : 0;
+	snapshot.queries = usePrometheus ? queries.length + (peers ? 2 : 0) : 0;
 	return { snapshot, prometheusFailed };
 }

@@ -4,7 +4,7 @@
  * query failed); `unknown` says why for each null.
  */
 import type { OllamaLoaded } from '../ports';
-import type { PeerBreaker } from './peers';
+import type { PeerBreaker, PeerSpeeds } from './peers';
 
 /** Host-wide signals (one number each). */
 export const HOST_SIGNALS = [
@@ -60,6 +60,8 @@ export interface SignalSnapshot {
 	 * Prometheus for them (`QuerySettings.sharedHealth`), null when that query failed.
 	 */
 	peerBreakers?: PeerBreaker[] | null;
+	/** Decode speeds the processes pushed (tokens/s by host, then model); same presence rule as `peerBreakers`. */
+	peerTokensPerS?: PeerSpeeds | null;
 }
 
 /** Exporter metric names and label mapping (community exporters differ: see the README). */

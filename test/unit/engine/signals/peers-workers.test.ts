@@ -12,7 +12,7 @@ import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/r
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { EnginePorts, PrometheusPort, PromQueryResult, PromSample } from '../../../../nodes/AiDispatcher/engine/ports';
 import { DEFAULT_SIGNALS_CONFIG, DEFAULT_QUERY_SETTINGS } from '../../../../nodes/AiDispatcher/engine/signals/queries';
-import { PEER_BREAKERS_PROMQL } from '../../../../nodes/AiDispatcher/engine/signals/peers';
+import { PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL } from '../../../../nodes/AiDispatcher/engine/signals/peers';
 import { createDispatcherState, type DispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import { DEFAULT_POLICY } from '../../../../nodes/AiDispatcher/engine/selection/policy';
 import type { DispatchRequest, ModelSpec, Tier } from '../../../../nodes/AiDispatcher/engine/types';
@@ -40,6 +40,7 @@ const request: DispatchRequest = { prompt: 'Review this design', task: 'auto', c
 /** What the Pushgateway holds after each process's last push, and a Prometheus answering from it. */
 class FakeMonitoring {
 	private readonly groups = new Map<string, PromSample[]>();
+	private readonly speeds = new Map<string, PromSample[]>();
 	queries: string[] = [];
 	down = false;
 
@@ -47,12 +48,16 @@ class FakeMonitoring {
 	push(instance: string, recorder: MetricsRecorder): void {
 		const series = recorder.snapshot().read(METRICS.breakerOpenUntil);
 		this.groups.set(instance, series.map((s) => ({ labels: { model: s.labels[0], host: s.labels[1], instance, job: 'ai_dispatcher' }, value: s.value })));
+		const speeds = recorder.snapshot().read(METRICS.learnedTokensPerSecond);
+		this.speeds.set(instance, speeds.map((s) => ({ labels: { model: s.labels[0], host: s.labels[1] }, value: s.value })));
 	}
 
 	readonly port: PrometheusPort = {
 		query: async (_url, promql): Promise<PromQueryResult> => {
 			this.queries.push(promql);
 			if (this.down) throw new TransportError('connection', 'connect ECONNREFUSED 127.0.0.1:9090');
+			// avg by (model, host): one pushing process here, so its own values.
+			if (promql === PEER_SPEEDS_PROMQL) return { resultType: 'vector', samples: [...this.speeds.values()].flat() };
 			if (promql !== PEER_BREAKERS_PROMQL) return { resultType: 'vector', samples: [] };
 			// max by (model, host)
 			const max = new Map<string, PromSample>();
@@ -183,5 +188,20 @@ describe('two workers sharing model health through Prometheus', () => {
 		expect(monitoring.queries).not.toContain(PEER_BREAKERS_PROMQL);
 		expect(monitoring.queries.length).toBeGreaterThan(0); // the other signals were still read
 		expect(b.calls()[FAILING]).toBe(1);
+	});
+
+	it("B's time-saved estimate uses the strongest model's speed A learned, which B never called", async () => {
+		// A answers with qwen2.5:7b (400 tok/s in the scripted usage) and pushes.
+		const a = worker({ [FAILING]: ['ok from qwen'] }, clock, monitoring.port);
+		await dispatch(request, config(true), a.state, a.ports);
+		monitoring.push('worker-a', a.recorder);
+		const low: DispatchRequest = { ...request, complexity: 'low' };
+		for (const [sharing, expected] of [[true, 1], [false, 0]] as const) {
+			const b = worker(failingScript, clock, monitoring.port);
+			const r = await dispatch(low, config(sharing), b.state, b.ports);
+			expect(r.model).toBe('phi3:mini');
+			expect(b.calls()[FAILING]).toBeUndefined();
+			expect({ sharing, estimated: b.recorder.registry.valueOf(METRICS.estimatedItems) }).toEqual({ sharing, estimated: expected });
+		}
 	});
 });

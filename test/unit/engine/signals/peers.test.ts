@@ -2,7 +2,7 @@
 import type { PromQueryResult } from '../../../../nodes/AiDispatcher/engine/ports';
 import { breakerJson, closedBreaker } from '../../../../nodes/AiDispatcher/engine/resilience/breaker';
 import { circuitExclusion } from '../../../../nodes/AiDispatcher/engine/resilience/hosts';
-import { adoptPeerBreakers, PEER_BREAKERS_PROMQL, readPeerBreakers } from '../../../../nodes/AiDispatcher/engine/signals/peers';
+import { adoptPeerBreakers, PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL, readPeerBreakers, readPeerSpeeds } from '../../../../nodes/AiDispatcher/engine/signals/peers';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import { DEFAULT_BREAKER_OPTIONS } from '../../../../nodes/AiDispatcher/engine/resilience/breaker';
 
@@ -73,5 +73,14 @@ describe('adoptPeerBreakers', () => {
 		expect(state.resilience.getBreaker(A, 'short')).toEqual({ state: 'open', sinceMs: NOW, untilMs: NOW + 30_000, sharedFrom: 'prometheus' });
 		// Extending an own open breaker is not a new opening.
 		expect(state.resilience.counters()).toMatchObject({ breakerOpens: 2, sharedOpens: 0 });
+	});
+});
+
+describe('readPeerSpeeds', () => {
+	it('reads the mean learned tokens/s per host and model; skips incomplete or non-positive samples', () => {
+		expect(PEER_SPEEDS_PROMQL).toBe('avg by (model, host) (ai_dispatcher_learned_tokens_per_second{job="ai_dispatcher"})');
+		expect(
+			readPeerSpeeds(result([{ model: 'm', host: A }, 42.5], [{ model: 'n', host: A }, 12], [{ model: 'm', host: B }, 30], [{ model: 'x' }, 1], [{ model: 'y', host: A }, null], [{ model: 'z', host: A }, 0])),
+		).toEqual({ [A]: { m: 42.5, n: 12 }, [B]: { m: 30 } });
 	});
 });
