@@ -2,6 +2,7 @@
 import { readItemOptions } from '../adapters/options';
 import { readAnalyser, readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
+import { ownInstance } from '../adapters/metrics';
 import { readSignalsSettings, withSharedHealth } from '../adapters/signals';
 import type { DispatchConfig } from '../engine/dispatch';
 import type { Session } from './session';
@@ -17,7 +18,7 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		timeZone: readTimeZone(session.ctx),
 		resilience,
 		...(signals
-			? { signals: { config: withSharedHealth(signals, session.connection.pushgatewayUrl), policy: signals.policy, prometheusUrl: session.connection.prometheusUrl } }
+			? { signals: { config: withSharedHealth(signals, session.connection.pushgatewayUrl, () => ownInstance(session.ctx, session.state, session.connection)), policy: signals.policy, prometheusUrl: session.connection.prometheusUrl } }
 			: {}),
 		analyser: readAnalyser(session.ctx, itemIndex),
 		router: readRouterOptions(session.ctx, itemIndex),

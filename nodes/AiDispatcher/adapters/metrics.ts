@@ -54,6 +54,20 @@ export function instanceFor(configured: string | null, processLabel: string): st
 }
 
 /**
+ * The `instance` label this process pushes (or will push) under, drawing its per-process part now
+ * if no push did yet; undefined when the state has no recorder and the label depends on it.
+ */
+export function ownInstance(ctx: IExecuteFunctions, state: DispatcherState, connection: ConnectionSettings): string | undefined {
+	const recorder = recorderOf(state);
+	if (recorder) {
+		recorder.instance ??= instanceLabel(ctx);
+		return instanceFor(connection.metricsInstance, recorder.instance);
+	}
+	const configured = connection.metricsInstance;
+	return configured !== null && !configured.includes(PROCESS_PLACEHOLDER) ? configured : undefined;
+}
+
+/**
  * After an execution's items are done: pushes the figures when the credential names a Pushgateway.
  * Waits at most one push timeout, at most once per push interval; never throws.
  */

@@ -88,11 +88,13 @@ export function parseSignalsSettings(options: IDataObject, queries: IDataObject)
 /**
  * The signals config with `sharedHealth` on when the node shares model health and the process
  * pushes its own breakers (a Pushgateway URL in the credential): the processes that push are the
- * ones whose breakers are worth reading back.
+ * ones whose breakers are worth reading back. `ownInstance` (this process's `instance` label) is
+ * left out of what is read back.
  */
-export function withSharedHealth(settings: SignalsSettings, pushgatewayUrl: string | null): SignalsConfig {
+export function withSharedHealth(settings: SignalsSettings, pushgatewayUrl: string | null, ownInstance?: () => string | undefined): SignalsConfig {
 	if (!settings.shareModelHealth || pushgatewayUrl === null) return settings.config;
-	return { ...settings.config, queries: { ...settings.config.queries, sharedHealth: true } };
+	const own = ownInstance?.();
+	return { ...settings.config, queries: { ...settings.config.queries, sharedHealth: true, ...(own ? { ownInstance: own } : {}) } };
 }
 
 function readQueries(raw: IDataObject): Pick<QuerySettings, 'overrides' | 'custom'> {

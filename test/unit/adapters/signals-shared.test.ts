@@ -19,4 +19,10 @@ describe('Share Model Health Across Workers', () => {
 	it('names the field and the bad value', () => {
 		expect(() => parseSignalsSettings({ shareModelHealth: 'yes' }, {})).toThrow(/Share Model Health Across Workers.*should be true or false, got "yes"/);
 	});
+
+	it("carries this process's label, to be left out of what is read back", () => {
+		const s = parseSignalsSettings({}, {});
+		expect(withSharedHealth(s, 'http://pushgateway:9091', () => 'queue-abc').queries).toMatchObject({ sharedHealth: true, ownInstance: 'queue-abc' });
+		expect(withSharedHealth(s, 'http://pushgateway:9091', () => undefined).queries).not.toHaveProperty('ownInstance');
+	});
 });

@@ -18,11 +18,35 @@ import type { ResilienceRegistry } from '../resilience/registry';
 /** The Pushgateway job the node pushes under (`adapters/metrics.ts`), and so the job to read back. */
 export const PEER_JOB = 'ai_dispatcher';
 
-/** The latest open-until time any process reported, per model and Ollama host. */
-export const PEER_BREAKERS_PROMQL = `max by (model, host) (ai_dispatcher_breaker_open_until_timestamp_seconds{job="${PEER_JOB}"})`;
+/** A PromQL label value in double quotes. */
+function quoted(value: string): string {
+	return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
 
-/** The decode speed the processes learned, per model and Ollama host (their mean). */
-export const PEER_SPEEDS_PROMQL = `avg by (model, host) (ai_dispatcher_learned_tokens_per_second{job="${PEER_JOB}"})`;
+/** The dispatcher's groups, without this process's own (`ownInstance`, its `instance` label) when known. */
+function peersSelector(ownInstance?: string): string {
+	return ownInstance ? `{job="${PEER_JOB}",instance!=${quoted(ownInstance)}}` : `{job="${PEER_JOB}"}`;
+}
+
+/**
+ * The latest open-until time the other processes reported, per model and Ollama host. A process
+ * leaves its own group out: it holds its breakers in memory, and a restarted process that kept its
+ * label starts empty, as it always did.
+ */
+export function peerBreakersQuery(ownInstance?: string): string {
+	return `max by (model, host) (ai_dispatcher_breaker_open_until_timestamp_seconds${peersSelector(ownInstance)})`;
+}
+
+/** `peerBreakersQuery` over every group. */
+export const PEER_BREAKERS_PROMQL = peerBreakersQuery();
+
+/** The decode speed the other processes learned, per model and Ollama host (their mean). */
+export function peerSpeedsQuery(ownInstance?: string): string {
+	return `avg by (model, host) (ai_dispatcher_learned_tokens_per_second${peersSelector(ownInstance)})`;
+}
+
+/** `peerSpeedsQuery` over every group. */
+export const PEER_SPEEDS_PROMQL = peerSpeedsQuery();
 
 /** Learned tokens per second by Ollama host, then model. */
 export type PeerSpeeds = Record<string, Record<string, number>>;

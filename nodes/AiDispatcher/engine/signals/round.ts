@@ -6,7 +6,7 @@ import { isTransportError } from '../errors';
 import type { Clock, OllamaPort, PrometheusPort } from '../ports';
 import { settle } from '../result';
 import { perModelValue, singleValue } from './normalise';
-import { PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL, readPeerBreakers, readPeerSpeeds } from './peers';
+import { peerBreakersQuery, peerSpeedsQuery, readPeerBreakers, readPeerSpeeds } from './peers';
 import { buildQueries } from './queries';
 import type { HostSignal, ModelSignal, PerModelValue, PrometheusState, SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 import { HOST_SIGNALS, MODEL_SIGNALS } from './types';
@@ -49,8 +49,8 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const [ps, tags, peerAnswer, speedAnswer, ...answers] = await Promise.all([
 		settle(ports.ollama.ps(source.ollamaUrl, timeoutMs, ports.cancel)),
 		settle(ports.ollama.tags(source.ollamaUrl, timeoutMs, ports.cancel)),
-		peers ? peerQuery(PEER_BREAKERS_PROMQL) : undefined,
-		peers ? peerQuery(PEER_SPEEDS_PROMQL) : undefined,
+		peers ? peerQuery(peerBreakersQuery(config.queries.ownInstance)) : undefined,
+		peers ? peerQuery(peerSpeedsQuery(config.queries.ownInstance)) : undefined,
 		...(usePrometheus
 			? queries.map(async (q) => await settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, q.promql, timeoutMs, ports.cancel)))
 			: []),

@@ -98,6 +98,8 @@ export interface QuerySettings {
 	 * `peers.ts`), so a model that failed on one queue-mode worker is skipped by the others.
 	 */
 	sharedHealth?: boolean;
+	/** This process's `instance` label, left out of those queries (it knows its own breakers). */
+	ownInstance?: string;
 }
 
 export interface SignalsConfig {

@@ -2,7 +2,7 @@
 import type { PromQueryResult } from '../../../../nodes/AiDispatcher/engine/ports';
 import { breakerJson, closedBreaker } from '../../../../nodes/AiDispatcher/engine/resilience/breaker';
 import { circuitExclusion } from '../../../../nodes/AiDispatcher/engine/resilience/hosts';
-import { adoptPeerBreakers, PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL, readPeerBreakers, readPeerSpeeds } from '../../../../nodes/AiDispatcher/engine/signals/peers';
+import { adoptPeerBreakers, PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL, peerBreakersQuery, peerSpeedsQuery, readPeerBreakers, readPeerSpeeds } from '../../../../nodes/AiDispatcher/engine/signals/peers';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import { DEFAULT_BREAKER_OPTIONS } from '../../../../nodes/AiDispatcher/engine/resilience/breaker';
 
@@ -18,6 +18,11 @@ const result = (...samples: Array<[Record<string, string>, number | null]>): Pro
 describe('PEER_BREAKERS_PROMQL', () => {
 	it('reads the latest open-until time per model and host from the dispatcher job', () => {
 		expect(PEER_BREAKERS_PROMQL).toBe('max by (model, host) (ai_dispatcher_breaker_open_until_timestamp_seconds{job="ai_dispatcher"})');
+	});
+
+	it("leaves this process's own group out, its label quoted as PromQL wants", () => {
+		expect(peerBreakersQuery('prod-1a2b-0f3c')).toBe('max by (model, host) (ai_dispatcher_breaker_open_until_timestamp_seconds{job="ai_dispatcher",instance!="prod-1a2b-0f3c"})');
+		expect(peerSpeedsQuery('a"b\\c')).toBe('avg by (model, host) (ai_dispatcher_learned_tokens_per_second{job="ai_dispatcher",instance!="a\\"b\\\\c"})');
 	});
 });
 
