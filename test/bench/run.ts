@@ -11,6 +11,7 @@
  *     baselines (always the high-tier model, always the medium one).
  *
  *  4. Metrics overhead per item (test/bench/metrics.ts): with and without observing the item.
+ *  5. One reasoning model (test/bench/thinking.ts): thinking per item vs on every item vs where labelled.
  *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2).
  */
@@ -29,6 +30,7 @@ import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router
 import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 import { metricsFigures } from './metrics';
+import { thinkingFigures } from './thinking';
 
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
@@ -298,6 +300,7 @@ async function main(): Promise<void> {
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
 	const heldout = loadRouterCorpus().heldout;
 	for (const mix of MIXES) await replayFigures(heldout, mix);
+	await thinkingFigures(TIME_SCALE);
 }
 
 void main();

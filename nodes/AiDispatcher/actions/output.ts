@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
+import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
 export function simplifyOutput(ctx: IExecuteFunctions, itemIndex: number): boolean {
@@ -35,9 +35,15 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		tier: r.tier,
 		reason: r.decision.reason,
 		attemptsSummary: attemptsSummary(r.attempts),
+		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
+}
+
+/** Whether the model thought, at which effort and why, and its thinking text (never mixed into `response`). */
+export function thinkingJson(t: ThinkingRecord): IDataObject {
+	return { thought: t.text.length > 0, effort: t.effort, ...(t.think !== undefined ? { think: t.think } : {}), reason: t.reason, text: t.text };
 }
 
 export function complexityJson(c: ComplexityResult): IDataObject {

@@ -9,6 +9,7 @@ import type { Settled } from './result';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
+import { CapabilityStore, MAX_CAPABILITY_ENTRIES } from './thinking/capabilities';
 import type { Plan } from './plan';
 import type { DispatchResult } from './types';
 
@@ -30,6 +31,8 @@ export interface DispatcherState {
 	readonly signals: SignalsStore;
 	/** Moving averages of latency, speed and success per (Ollama URL, model). */
 	readonly learned: LearnedStats;
+	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
+	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
 }
@@ -41,6 +44,8 @@ export interface DispatcherStateOptions {
 	maxSignalsEntries?: number;
 	/** Most (URL, model) pairs with learned stats (default 512). */
 	maxLearnedEntries?: number;
+	/** Most (URL, model) pairs with known capabilities (default 512). */
+	maxCapabilityEntries?: number;
 	/** Replaces the default `MetricsRecorder`. */
 	metrics?: DispatchObserver;
 }
@@ -50,5 +55,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
-	return { resilience, signals, learned, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
+	return { resilience, signals, learned, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
 }

@@ -69,7 +69,8 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const cancel = call.cancel && executionCancel ? AbortSignal.any([call.cancel, executionCancel]) : (call.cancel ?? executionCancel);
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
-	const plan = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	const planned = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	const plan = call.tools.length > 0 ? { ...planned, tools: true } : planned;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
 	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
