@@ -26,3 +26,7 @@ export { resolveResilience } from './nodes/AiDispatcher/engine/resilience/settin
 export type { ResilienceSettings, ResilienceOverrides } from './nodes/AiDispatcher/engine/resilience/settings';
 export type { BreakerReport, ResilienceCounters } from './nodes/AiDispatcher/engine/resilience/registry';
 export type { BreakerState, BreakerOptions } from './nodes/AiDispatcher/engine/resilience/breaker';
+export { ReuseStore, DEFAULT_REUSE_MAX_BYTES } from './nodes/AiDispatcher/engine/reuse/store';
+export type { ReuseStats, ReuseCounters } from './nodes/AiDispatcher/engine/reuse/store';
+export { requestKey, scopeDigest, ANSWER_NEUTRAL_OPTIONS } from './nodes/AiDispatcher/engine/reuse/key';
+export type { ReuseConfig, ReusedFrom, ReuseKind, StoredAnswer } from './nodes/AiDispatcher/engine/reuse/types';

@@ -12,6 +12,8 @@
  *
  *  4. Metrics overhead per item (test/bench/metrics.ts): with and without observing the item.
  *  5. One reasoning model (test/bench/thinking.ts): thinking per item vs on every item vs where labelled.
+ *  6. Answer reuse (test/bench/reuse.ts): lookup overhead per item, a hit, the key alone, and the
+ *     memory held by 10,000 stored answers next to the store's estimate.
  *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2).
  */
@@ -30,6 +32,7 @@ import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router
 import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 import { metricsFigures } from './metrics';
+import { reuseFigures } from './reuse';
 import { thinkingFigures } from './thinking';
 
 const argv = process.argv.slice(2);
@@ -296,6 +299,7 @@ async function main(): Promise<void> {
 	if (!REPLAY_ONLY) {
 		engineFigures(corpus);
 		await metricsFigures(MODELS, corpus.map((e) => request(e)));
+		await reuseFigures(MODELS, corpus.map((e) => request(e)));
 	}
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
 	const heldout = loadRouterCorpus().heldout;

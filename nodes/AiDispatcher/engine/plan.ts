@@ -12,6 +12,7 @@ import { resolveResilience, type ResilienceSettings } from './resilience/setting
 import { settle, type Settled } from './result';
 import { withRuleOverrides } from './rules/apply';
 import type { RuleOutcome } from './rules/types';
+import { answerOnce } from './reuse/answerOnce';
 import { answer, allFailed } from './run';
 import { countInFlight } from './signals/learned';
 import { adoptPeerBreakers } from './signals/peers';
@@ -111,10 +112,18 @@ export async function planItem(
 /**
  * Answers a planned item: the chosen model, then each alternative, each on its least busy healthy
  * host, with retries (see `run.ts`). Feeds the learned stats and the metrics observer with the
- * outcome. Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or
- * ABORTED.
+ * outcome. With `plan.config.reuse`, an identical request's stored or in-flight answer is taken
+ * instead when it may be (`reuse/answerOnce.ts`); a reused answer makes no call and feeds no stats.
+ * Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or ABORTED.
  */
 export async function runPlan(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
+	const reuse = plan.config.reuse;
+	if (reuse) return await answerOnce(plan, ports, state, reuse, () => runFresh(plan, ports, state));
+	return await runFresh(plan, ports, state);
+}
+
+/** `runPlan` without reuse: the model calls, learned stats and metrics. */
+async function runFresh(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
 	const startMs = ports.clock.nowMs();
 	const tracked: EnginePorts = { ...ports, ollama: countInFlight(ports.ollama, state.learned) };
 	const outcome = await settle(carryOut(plan, tracked, state));

@@ -32,7 +32,8 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 		if (tried.ok) {
 			const { outcome, response, host } = tried;
 			const thought = thinkingRecord(thinking, outcome.thinking);
-			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage, ...(thought ? { thinking: thought } : {}) };
+			const reply = { text: outcome.text, toolCalls: outcome.toolCalls, doneReason: outcome.doneReason };
+			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage, reply, ...(thought ? { thinking: thought } : {}) };
 		}
 		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });

@@ -7,6 +7,7 @@
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
+import { DEFAULT_REUSE_MAX_BYTES, ReuseStore } from './reuse/store';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
 import { CapabilityStore, MAX_CAPABILITY_ENTRIES } from './thinking/capabilities';
@@ -31,6 +32,8 @@ export interface DispatcherState {
 	readonly signals: SignalsStore;
 	/** Moving averages of latency, speed and success per (Ollama URL, model). */
 	readonly learned: LearnedStats;
+	/** Answers to reuse (bounded in bytes, LRU) and the identical calls in flight. */
+	readonly reuse: ReuseStore;
 	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
 	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
@@ -44,6 +47,8 @@ export interface DispatcherStateOptions {
 	maxSignalsEntries?: number;
 	/** Most (URL, model) pairs with learned stats (default 512). */
 	maxLearnedEntries?: number;
+	/** Most bytes of stored answers (estimated; default 64 MiB). */
+	maxReuseBytes?: number;
 	/** Most (URL, model) pairs with known capabilities (default 512). */
 	maxCapabilityEntries?: number;
 	/** Replaces the default `MetricsRecorder`. */
@@ -55,6 +60,7 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
+	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
 	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
-	return { resilience, signals, learned, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+	return { resilience, signals, learned, reuse, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }

@@ -2,6 +2,7 @@
  * Shared vocabulary of the dispatcher engine. Nothing here imports n8n: the engine runs the same
  * inside n8n, in tests and in benchmarks.
  */
+import type { ReusedFrom } from './reuse/types';
 
 /** Model capability tiers, weakest first. */
 export const TIERS = ['low', 'medium', 'high'] as const;
@@ -240,4 +241,8 @@ export interface DispatchResult {
 	decision: Decision;
 	attempts: Attempt[];
 	usage: Usage;
+	/** The answering model's reply as it came back: text (JSON text when JSON was asked for), tool calls, done reason. */
+	reply?: { text: string; toolCalls?: ToolCall[]; doneReason?: string };
+	/** Present when the answer was reused instead of calling a model (`engine/reuse`): from which model, how old. */
+	reused?: ReusedFrom;
 }
