@@ -43,6 +43,10 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 	let cluster: QueueCluster;
 	const figures: string[] = [];
 	const t0 = Date.now();
+	/** Items each execution answered, by execution id (what its worker's group counts). */
+	const itemsByExecution = new Map<string, number>();
+	/** The worker whose breaker opened on the failing model (the only group with an own opening). */
+	let opener: number | undefined;
 
 	beforeAll(async () => {
 		const runtime = await ensureQueueRuntime();
@@ -106,6 +110,7 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		const batches = Array.from({ length: CALLS }, (_, c) => itemsOf(call0 + c, ITEMS));
 		const started = Date.now();
 		const responses = await Promise.all(batches.map((items) => callWebhook(cluster.main.url, path, items)));
+		for (const r of responses) itemsByExecution.set(String(r.executionId), r.answers.length);
 		figures.push(`${path}: ${CALLS} calls × ${ITEMS} items answered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 		responses.forEach((res, c) => {
 			// In order, each item once: the answer at position i names the item sent at position i.
@@ -191,8 +196,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		sim.resetStats();
 		// Phase 1: one execution; its worker calls qwen2.5:7b until its breaker opens (2 failures).
 		const first = await callWebhook(cluster.main.url, 'queue-failing', itemsOf(100, 4));
+		itemsByExecution.set(String(first.executionId), first.answers.length);
 		const ended = Date.now();
-		const [opener] = workersOf([first]);
+		[opener] = workersOf([first]);
 		const firstCalls = sim.stats().generations[FAILING_MODEL] ?? 0;
 		expect(firstCalls).toBe(2);
 		expect(first.answers.every((a) => a.model === 'llama3.2:3b')).toBe(true);
@@ -226,5 +232,42 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 				`then ${CALLS} × ${ITEMS} items (${other.length} executions on the other worker): ${sim.stats().generations[FAILING_MODEL] ?? 0} calls to it`,
 		);
 		sim.clearFaults();
+	});
+
+	it("a stopped worker's group stays until deleted with the documented DELETE, then its series leave Prometheus", async () => {
+		const stopped = cluster.workers[1];
+		// Every execution's figures pushed and scraped first (a push may trail its execution by up to 5 s).
+		const total = [...itemsByExecution.values()].reduce((n, v) => n + v, 0);
+		const all = await itemsInPrometheus(total);
+		expect(all.reduce((n, s) => n + Number(s.value[1]), 0)).toBe(total);
+		const before = await pushGroups();
+		expect(before.size).toBe(2);
+		await stopped.service.stop();
+		// Its last push stays: the Pushgateway has no way to know the process is gone.
+		expect(await pushGroups()).toEqual(before);
+		// Which group is its own: the opener's group is the only one with an own breaker opening.
+		expect(opener).toBeDefined();
+		const openings = (await prom.query('ai_dispatcher_breaker_openings_total{job="ai_dispatcher"}')) as Sample[];
+		const openerGroups = openings.filter((s) => Number(s.value[1]) >= 1).map((s) => s.metric.instance);
+		expect(openerGroups).toHaveLength(1);
+		const own = stopped.index === opener ? openerGroups : [...before].filter((g) => g !== openerGroups[0]);
+		expect(own).toHaveLength(1);
+		// And that group counts exactly the items of the executions this worker ran.
+		const ownItems = stopped.executions().reduce((n, id) => n + (itemsByExecution.get(id) ?? NaN), 0);
+		const samples = (await prom.query(`sum(ai_dispatcher_items_total{job="ai_dispatcher",instance="${own[0]}"})`)) as Sample[];
+		expect(Number(samples[0]?.value[1])).toBe(ownItems);
+		const res = await fetch(`${pgw.url}/metrics/job/ai_dispatcher/instance/${encodeURIComponent(own[0])}`, { method: 'DELETE' });
+		expect(res.status).toBe(202);
+		expect([...(await pushGroups())]).toEqual([...before].filter((g) => g !== own[0]));
+		// After the next scrapes Prometheus has no current series of that group (staleness marks them gone).
+		const deadline = Date.now() + 30_000;
+		let left: Sample[] = [];
+		while (Date.now() < deadline) {
+			left = (await prom.query(`ai_dispatcher_items_total{job="ai_dispatcher",instance="${own[0]}"}`)) as Sample[];
+			if (left.length === 0) break;
+			await new Promise((r) => setTimeout(r, 500));
+		}
+		expect(left).toEqual([]);
+		figures.push(`stopped worker ${stopped.index}: group ${own[0]} (${ownItems} items) kept until DELETE, then gone from Prometheus`);
 	});
 });
