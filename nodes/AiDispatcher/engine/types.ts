@@ -221,6 +221,8 @@ export interface ThinkingChoice {
 	effort: 'off' | 'on' | ThinkLevel | 'default';
 	/** Why, e.g. "high-tier prompt: think at high effort", "rule: \"P1\" sets think". */
 	reason: string;
+	/** Set when the model's capabilities were not known yet: decided again on the host that is called. */
+	capabilitiesUnknown?: true;
 }
 
 /** The thinking of the answer: what was asked, and the text Ollama returned apart from the answer. */

@@ -70,8 +70,8 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
 	// An agent's call is reused only when the whole conversation, its tools and call options are
-	// identical (the node's own sampling options too, whichever way they reach Ollama).
-	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.callOptions } } : undefined;
+	// identical (the node's own options too: one stored answer per key, so they belong in it).
+	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.modelDefaults } } : undefined;
 	const planned = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
 	const plan = call.tools.length > 0 ? { ...planned, tools: true } : planned;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
@@ -83,7 +83,7 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
 }
 
-/** The node's Options (temperature, max tokens, context, keep alive) under each model's own options. */
+/** The node's Options (temperature, max tokens, context, top K/P, keep alive, …) under each model's own options. */
 function withModelDefaults(config: DispatchConfig, settings: ChatSettings): DispatchConfig {
 	if (Object.keys(settings.modelDefaults).length === 0) return config;
 	return { ...config, models: config.models.map((m) => ({ ...m, options: { ...settings.modelDefaults, ...m.options } })) };

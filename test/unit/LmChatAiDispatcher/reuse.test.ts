@@ -98,3 +98,13 @@ describe('the chat model reuses answers', () => {
 		expect(calls()).toBe(2);
 	});
 });
+
+describe("the chat model's own Options reach Ollama", () => {
+	it('Top K and Top P are sent with each call (under a model row that sets neither)', async () => {
+		const { model, requests } = await supplyChatModel(state, sim.url, { options: { topK: 7, topP: 0.3, temperature: 0.2 } });
+		await model.generate([user(SIMPLE)]);
+		const chats = requests.filter((r) => r.url.endsWith('/api/chat'));
+		expect(chats).toHaveLength(1);
+		expect((chats[0].body as { options: Record<string, unknown> }).options).toMatchObject({ top_k: 7, top_p: 0.3, temperature: 0.2 });
+	});
+});
