@@ -13,6 +13,8 @@
  *  3. Shared model health: qwen2.5:7b fails every call. One execution opens its breaker on the worker
  *     that ran it; once that worker's push has been scraped, 4 concurrent calls (spread over both
  *     workers) send qwen2.5:7b no call at all: the other worker skips it through Prometheus.
+ *  4. A stopped worker's group stays in the Pushgateway until the documented DELETE removes it; it
+ *     counted exactly the items of the executions that worker ran.
  *
  * Workers run with --concurrency=2 so that 4 simultaneous calls cannot all land on one worker.
  * Needs `npm run build` first (the package is packed from dist).
@@ -86,7 +88,13 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 
 	afterAll(async () => {
 		const groups = cluster ? [cluster.redis, cluster.postgres, cluster.main.service, ...cluster.workers.map((w) => w.service)].map((s) => s.pid) : [];
-		await cluster?.stop();
+		try {
+			await cluster?.stop();
+		} finally {
+			await prom?.stop();
+			await pgw?.stop();
+			await sim?.close();
+		}
 		// Every process group the cluster started (Redis, Postgres and its backends, n8n and its task runners) is gone.
 		const alive = groups.filter((pgid) => {
 			try {
@@ -96,13 +104,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 				return false;
 			}
 		});
-		figures.push(`after stop: ${alive.length} of ${groups.length} process groups alive`);
-		expect(alive).toEqual([]);
-		await prom?.stop();
-		await pgw?.stop();
-		await sim?.close();
-		figures.push(`whole file ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		figures.push(`after stop: ${alive.length} of ${groups.length} process groups alive`, `whole file ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 		console.log(`[queue-mode e2e]\n  ${figures.join('\n  ')}`);
+		expect(alive).toEqual([]);
 	});
 
 	/** Calls `path` `CALLS` times at once with `ITEMS` items each; checks each answer list against its items. */
