@@ -63,14 +63,14 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 		options: [{ name: 'values', displayName: 'Thresholds', values: THRESHOLD_FIELDS }],
 	},
 	{
-		displayName: 'Prometheus Exporter Metrics',
+		displayName: 'Prometheus Settings',
 		name: 'prometheusQueries',
 		type: 'fixedCollection',
-		placeholder: 'Set Metric Names',
+		placeholder: 'Set Prometheus Settings',
 		default: {},
-		description: "Only with a Prometheus URL in the credential: the Ollama exporter's metric and label names, and selectors when Prometheus watches several hosts",
+		description: "Only with a Prometheus URL in the credential: the Ollama exporter's metric and label names, selectors when Prometheus watches several hosts, and model health shared across queue-mode workers",
 		displayOptions: { show: V1_1 },
-		options: [{ name: 'values', displayName: 'Metrics', values: EXPORTER_FIELDS }],
+		options: [{ name: 'values', displayName: 'Prometheus', values: EXPORTER_FIELDS }],
 	},
 	asOption(signalProperties, 'signalQueries', { description: 'Only with a Prometheus URL: replace a built-in query, or add named queries usable in rules' }),
 ];

@@ -75,7 +75,7 @@ export const THRESHOLD_FIELDS: INodeProperties[] = [
 	},
 ];
 
-/** Names and selectors of the Prometheus exporter metrics (Signal Options; from 1.1 Options › Prometheus Exporter Metrics). */
+/** Prometheus-only settings: exporter metric names and selectors, model health shared across workers (Signal Options; from 1.1 Options › Prometheus Settings). */
 export const EXPORTER_FIELDS: INodeProperties[] = [
 	{
 		displayName: 'Exporter Duration Histogram',
@@ -139,9 +139,17 @@ export const EXPORTER_FIELDS: INodeProperties[] = [
 		default: '1m',
 		description: 'Range for rate() and the p95 histogram; at least 4× the scrape interval',
 	},
+	{
+		displayName: 'Share Model Health Across Workers',
+		name: 'shareModelHealth',
+		type: 'boolean',
+		default: true,
+		description:
+			"Whether to skip a model whose breaker another n8n process (a queue-mode worker) pushed as open, read back from Prometheus. Needs the credential's Prometheus URL and Pushgateway URL, with Prometheus scraping that Pushgateway.",
+	},
 ];
 
-/** Version 1 only: from 1.1 these live under Options (Live Signal Thresholds, Prometheus Exporter Metrics, Signal Queries). */
+/** Version 1 only: from 1.1 these live under Options (Live Signal Thresholds, Prometheus Settings, Signal Queries). */
 const withSignals = { show: { useSignals: [true], ...V1 } };
 
 export const signalProperties: INodeProperties[] = [
