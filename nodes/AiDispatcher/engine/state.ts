@@ -6,6 +6,7 @@
  */
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
+import { MAX_RESIDENCY_HOSTS, ResidencyStore } from './residency/store';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
@@ -21,6 +22,8 @@ export interface DispatchObserver {
 	planned?(plan: Plan): void;
 	/** `runPlan` ended: the answer, or the error it throws (attempts on `DispatcherError`). */
 	finished?(plan: Plan, outcome: Settled<DispatchResult>, ms: number): void;
+	/** A model was loaded on a host (by an item's call or a preload) in `loadMs`. */
+	loaded?(host: string, model: string, loadMs: number): void;
 }
 
 export interface DispatcherState {
@@ -30,6 +33,8 @@ export interface DispatcherState {
 	readonly signals: SignalsStore;
 	/** Moving averages of latency, speed and success per (Ollama URL, model). */
 	readonly learned: LearnedStats;
+	/** Per Ollama URL: the models loaded, how many the host holds at once, learned load times. */
+	readonly residency: ResidencyStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
 }
@@ -41,6 +46,8 @@ export interface DispatcherStateOptions {
 	maxSignalsEntries?: number;
 	/** Most (URL, model) pairs with learned stats (default 512). */
 	maxLearnedEntries?: number;
+	/** Most Ollama hosts whose residency is remembered (default 64). */
+	maxResidencyHosts?: number;
 	/** Replaces the default `MetricsRecorder`. */
 	metrics?: DispatchObserver;
 }
@@ -50,5 +57,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
-	return { resilience, signals, learned, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+	const residency = new ResidencyStore(options.maxResidencyHosts ?? MAX_RESIDENCY_HOSTS);
+	return { resilience, signals, learned, residency, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
 }

@@ -185,6 +185,16 @@ export interface RuleMatchRecord {
 	conditions: Array<{ fact: string; operator: string; expected: unknown; actual: unknown; result: boolean; note?: string }>;
 }
 
+/** Whether the answering model had to be loaded for this item (see `engine/residency/store.ts`). */
+export interface ModelLoad {
+	/** The model was already loaded when the call started. */
+	alreadyLoaded: boolean;
+	/** Ollama's load time for this call when the model was not loaded, in ms; null when it was. */
+	loadMs: number | null;
+	/** This call loaded the model (false when it waited for a load another call made). */
+	loadedHere: boolean;
+}
+
 export interface DispatchResult {
 	response: unknown;
 	model: string;
@@ -195,4 +205,6 @@ export interface DispatchResult {
 	decision: Decision;
 	attempts: Attempt[];
 	usage: Usage;
+	/** Whether the model had to be loaded (set by `runPlan` from the residency it keeps). */
+	load?: ModelLoad;
 }
