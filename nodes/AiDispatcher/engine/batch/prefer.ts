@@ -65,7 +65,8 @@ export function preferResident(items: readonly PreferenceItem[], facts: LoadCost
 		const targetKey = `${host}\u0000${best.target}`;
 		groups.set(targetKey, [...(groups.get(targetKey) ?? []), ...members]);
 		groups.delete(key);
-		const why = `batch: answered by ${best.target}, which this batch uses anyway, instead of loading ${model} for ${members.length} item${members.length === 1 ? '' : 's'} (load ~${seconds(loadMs)} > ~${seconds(best.extraMs)} of slower answers)`;
+		const where = facts.loaded(host).includes(best.target) ? 'which is loaded already' : 'which this batch uses anyway';
+		const why = `batch: answered by ${best.target}, ${where}, instead of loading ${model} for ${members.length} item${members.length === 1 ? '' : 's'} (load ~${seconds(loadMs)} > ~${seconds(best.extraMs)} of slower answers)`;
 		for (const m of members) changed.set(m.index, moved(m.decision, best.target, why));
 	}
 	return changed;
