@@ -5,6 +5,8 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
+import { METRICS } from '../../../nodes/AiDispatcher/engine/metrics/catalog';
+import type { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
 import { createDispatcherState, type DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import { DEFAULT_SIM_MODELS, startOllamaSimulator, type OllamaSimulator, type SimulatorOptions } from '../../support/simulator';
 import { runNode } from '../../support/node-run';
@@ -92,6 +94,12 @@ describe('Generate grouped by model on a one-model box', () => {
 		for (const o of cold) expect(o.json.loadMs).toBeGreaterThan(0);
 		for (const o of out.filter((x) => x.json.modelAlreadyLoaded === true)) expect(o.json.loadMs).toBeNull();
 		expect(out.filter((o) => o.json.modelAlreadyLoaded === true)).toHaveLength(ITEMS - 3);
+		// The metrics count the same loads, per model, with their load times.
+		const registry = (state.metrics as MetricsRecorder).registry;
+		for (const model of Object.values(MODEL_OF)) {
+			expect(registry.valueOf(METRICS.modelLoads, [model, sim.url])).toBe(1);
+			expect(registry.valueOf(METRICS.loadDuration, [model])).toBe(1);
+		}
 	});
 
 	it('learns the box from the evictions it sees, then releases each finished model (keep_alive 0) before the next load', async () => {
@@ -100,6 +108,12 @@ describe('Generate grouped by model on a one-model box', () => {
 		expect(state.residency.view(sim.url)?.evictions).toBeGreaterThanOrEqual(1);
 		const learned = state.residency.view(sim.url)?.loadMs ?? {};
 		expect(Object.keys(learned).sort()).toEqual(['llama3.2:3b', 'phi3:mini', 'qwen2.5:7b']);
+		// Status shows the learned box.
+		const [[status]] = await runNode({ baseUrl: sim.url, prompts: ['x'], state, params: { operation: 'status' } }).result;
+		const box = (status.json.residency as Record<string, { loaded: string[]; holdsModels: number; loadMs: Record<string, number>; loads: number }>)[sim.url];
+		expect(box).toMatchObject({ loaded: sim.loadedModels(), holdsModels: 1, loads: 3 });
+		expect(Object.keys(box.loadMs).sort()).toEqual(['llama3.2:3b', 'phi3:mini', 'qwen2.5:7b']);
+		for (const ms of Object.values(box.loadMs)) expect(ms).toBeGreaterThan(0);
 		sim.resetStats();
 		// Quality: every item keeps its model (no load preference), so the counts are exact.
 		expectPairedAndAnswered(await run(undefined, { qualitySpeed: 'quality' }));
@@ -123,8 +137,9 @@ describe('Generate grouped by model on a one-model box', () => {
 	it('Balanced: once load times are learned, a lone low item goes to a loaded model of a higher tier instead of loading its own; high items never go down', async () => {
 		const items = prompts.slice(0, 12);
 		const lowOnce = (i: number) => (i === 5 ? 'low' : 'high');
-		// Loads of 40 s (0.4 s scaled): far above what the load of this machine adds to a warm answer.
-		await box({ maxLoadedModels: 1, models: SMALL_BOX_MODELS.map((m) => ({ ...m, loadMs: 40_000 })) });
+		// Loads of 40 s (0.4 s scaled), far above what the load of this machine adds to a warm answer;
+		// qwen2.5:7b decodes at 2 tokens/s, so the loaded llama3.2:3b is clearly the cheaper host for the item.
+		await box({ maxLoadedModels: 1, models: SMALL_BOX_MODELS.map((m) => ({ ...m, loadMs: 40_000, ...(m.name === 'qwen2.5:7b' ? { tokensPerS: 2 } : {}) })) });
 		await run(undefined); // learns the load times and warm answer times; llama3.2:3b (the last group) stays loaded
 		expect(state.residency.view(sim.url)?.loaded).toEqual(['llama3.2:3b']);
 		sim.resetStats();
