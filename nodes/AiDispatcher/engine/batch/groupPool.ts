@@ -1,6 +1,6 @@
 /**
- * Runs a batch schedule: its items in run order, up to `concurrency` at once, a group starting only
- * once the group `holds` places before it has finished (with `holds` 1, one model at a time). Hooks
+ * Runs a batch schedule: its items in the schedule's order, up to `concurrency` at once, an item of a
+ * group starting only once the group `holds` places before it has finished (with `holds` 1, one model at a time). Hooks
  * around groups carry out the preloads and releases. Results are kept by input index.
  */
 import type { BatchSchedule } from './schedule';
@@ -25,7 +25,12 @@ export async function runGroups<T>(
 	stopped: () => boolean = () => false,
 ): Promise<Array<T | undefined>> {
 	const results = new Array<T | undefined>(count).fill(undefined);
-	const positions = schedule.groups.flatMap((g, group) => g.indices.map((index, i) => ({ index, group, last: i === g.indices.length - 1 })));
+	const groupOf = new Map(schedule.groups.flatMap((g, group) => g.indices.map((index) => [index, group] as const)));
+	const lastAt = new Map(schedule.order.map((index, at) => [groupOf.get(index) as number, at]));
+	const positions = schedule.order.map((index, at) => {
+		const group = groupOf.get(index) as number;
+		return { index, group, last: lastAt.get(group) === at };
+	});
 	const remaining = schedule.groups.map((g) => g.indices.length);
 	const done = schedule.groups.map(() => deferred());
 	const holds = Math.max(1, schedule.holds);

@@ -3,6 +3,8 @@
  * the order that loads each model once. Pure: no I/O, no clock.
  *
  * - Items without a model (nothing could take them) come first: they fail at once, before any load.
+ * - When every model is loaded and the host holds them all, the items keep their input order (grouping
+ *   would gain no load and bunch the slowest model's items at the end).
  * - Then one group per model: the groups of models already loaded first (least recently used first,
  *   so the most recent stays loaded longest), then each other model once, in the order its first item
  *   came in. Items keep their input order inside a group.
@@ -58,7 +60,7 @@ export interface BatchStep {
 
 export interface BatchSchedule {
 	groups: BatchGroup[];
-	/** Input indices in run order (the groups' indices, concatenated). */
+	/** Input indices in run order (the groups' indices, concatenated; input order when all are resident). */
 	order: number[];
 	/** How many groups may run at once (1: one after the other). */
 	holds: number;
@@ -88,13 +90,20 @@ export function planBatch(entries: readonly BatchEntry[], facts: ResidencyFacts)
 	const holds = known.every((n): n is number => n !== null) && known.length > 0 ? Math.max(1, Math.min(...known)) : 1;
 	const { steps, notes } = transitions(groups, facts, keepAliveSet);
 	const used = groups.filter((g) => g.model !== null).length;
+	// Nothing to load and room for every model: grouping would only bunch the slow model's items at
+	// the end; input order keeps long and short answers mixed, as before.
+	const resident = used > 0 && holds >= used && groups.every((g) => g.model === null || g.loaded);
+	const order = resident
+		? [...groups.filter((g) => g.model === null).flatMap((g) => g.indices), ...groups.filter((g) => g.model !== null).flatMap((g) => g.indices).sort((a, b) => a - b)]
+		: groups.flatMap((g) => g.indices);
+	if (resident) notes.push('every model is loaded and the host holds them all: items run in input order');
 	notes.unshift(
 		`${entries.length} items, ${used} models: ${groups
 			.filter((g) => g.model !== null)
 			.map((g) => `${g.model} ×${g.indices.length}${g.loaded ? ' (loaded)' : ''}`)
 			.join(', ')}; ${holds > 1 ? `up to ${holds} models at once` : 'one model at a time'}`,
 	);
-	return { groups, order: groups.flatMap((g) => g.indices), holds, steps, notes };
+	return { groups, order, holds, steps, notes };
 }
 
 /** No-model group first, then loaded groups (least recently used first), then cold groups. */

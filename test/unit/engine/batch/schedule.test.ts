@@ -74,3 +74,17 @@ describe('planBatch', () => {
 		expect(planBatch([], facts([], null))).toMatchObject({ groups: [], order: [], steps: [], holds: 1 });
 	});
 });
+
+describe('planBatch when every model is loaded and the host holds them all', () => {
+	it('keeps the input order (no load to save; the slow model’s items are not bunched at the end)', () => {
+		const s = planBatch(entries(['low', 'high', null, 'low', 'mid']), facts(['low', 'mid', 'high'], 3));
+		expect(s.order).toEqual([2, 0, 1, 3, 4]);
+		expect(s.steps).toEqual([]);
+		expect(s.notes).toContain('every model is loaded and the host holds them all: items run in input order');
+	});
+
+	it('groups as soon as one model is not loaded, or the host holds fewer models than the batch uses', () => {
+		expect(planBatch(entries(['low', 'high', 'low']), facts(['low'], 3)).order).toEqual([0, 2, 1]);
+		expect(planBatch(entries(['low', 'high', 'low']), facts(['low', 'high'], 1)).order).toEqual([0, 2, 1]);
+	});
+});
