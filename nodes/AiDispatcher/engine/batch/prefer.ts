@@ -74,7 +74,15 @@ export function preferResident(items: readonly PreferenceItem[], facts: LoadCost
 
 /** True when the item's setting lets `target` answer it instead of its chosen model. */
 function allows(item: PreferenceItem, target: string): boolean {
-	const { decision, preference } = item;
+	return mayAnswerInstead(item.decision, target, item.preference);
+}
+
+/**
+ * True when `target` may answer instead of the decision's model under the Quality ↔ Speed setting:
+ * it is a candidate (not excluded), the model was not forced by a rule, and its tier is the same or
+ * higher (Balanced), or at most one below for a non-high item (Speed); never under Quality.
+ */
+export function mayAnswerInstead(decision: Decision, target: string, preference: LoadPreference): boolean {
 	if (preference === 'quality' || !decision.tier) return false;
 	const chosen = decision.candidates.find((c) => c.model === decision.model);
 	if (chosen?.reasons.some((r) => r.startsWith('forced by rule'))) return false;
@@ -85,7 +93,8 @@ function allows(item: PreferenceItem, target: string): boolean {
 	return preference === 'speed' && below === 1 && decision.tier !== 'high';
 }
 
-function moved(decision: Decision, target: string, why: string): Decision {
+/** The decision with `target` first, the former choice next, and `why` added to the reason. */
+export function moved(decision: Decision, target: string, why: string): Decision {
 	const former = decision.model as string;
 	const tried = decision.candidates.filter((c) => c.rank >= 0);
 	const excluded = decision.candidates.filter((c) => c.rank < 0);
