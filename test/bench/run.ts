@@ -16,7 +16,7 @@
  *     on a box that holds every model.
  *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2),
- * `--small-box-only` (only 5), `--box-scale=<timeScale>` (default 0.01).
+ * `--small-box-only` (only 5), `--box-scale=<timeScale>` (default 0.03).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
 import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
@@ -39,7 +39,7 @@ const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const REPLAY_ONLY = argv.includes('--replay-only');
 const SMALL_BOX_ONLY = argv.includes('--small-box-only');
-const BOX_SCALE = Number(argv.find((a) => a.startsWith('--box-scale='))?.split('=')[1] ?? 0.01);
+const BOX_SCALE = Number(argv.find((a) => a.startsWith('--box-scale='))?.split('=')[1] ?? 0.03);
 const TIME_SCALE = Number(argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? 0.04);
 
 const MODELS: ModelSpec[] = [
