@@ -92,3 +92,15 @@ describe('runGroups', () => {
 		expect(results[1]).toBeUndefined(); // group b never started
 	});
 });
+
+describe('runGroups with every model resident (input order)', () => {
+	it('runs in input order, calls lastStarted at each group’s last item in that order', async () => {
+		const resident = planBatch(
+			MODELS.map((model, index) => ({ index, model, host: H })),
+			{ loaded: () => ['a', 'b', 'c'], holds: () => 3 },
+		);
+		const log: string[] = [];
+		await runGroups(resident, MODELS.length, 1, async (i) => (log.push(`item ${i}`), i), { lastStarted: (g) => log.push(`last ${resident.groups[g].model}`) });
+		expect(log).toEqual(['item 0', 'item 1', 'item 2', 'last c', 'item 3', 'last b', 'item 4', 'last a', 'item 5']);
+	});
+});
