@@ -16,6 +16,23 @@ export default tseslint.config(
 		rules: { 'no-console': 'error', 'prefer-spread': 'off' },
 	},
 	{
+		// The dependency rule (docs/engine.md): the engine reaches n8n, HTTP and timers only through ports.
+		files: ['nodes/AiDispatcher/engine/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['n8n-workflow', 'n8n-core', '@n8n/*'], message: 'engine/ is free of n8n: take what you need through a port (engine/ports.ts).' },
+						{ group: ['**/transport', '**/transport/**'], message: 'engine/ does not speak HTTP: transport/ is reached through the ports adapters/ builds.' },
+						{ group: ['**/adapters', '**/adapters/**'], message: 'engine/ does not know adapters/: they depend on it, not the other way round.' },
+						{ group: ['**/actions/**', '**/LmChatAiDispatcher/**', '**/description/**', '**/methods/**'], message: 'engine/ does not import the n8n-facing layers.' },
+					],
+				},
+			],
+		},
+	},
+	{
 		files: ['package.json'],
 		languageOptions: { parser: tseslint.parser },
 		plugins: { 'n8n-nodes-base': n8nNodesBase },

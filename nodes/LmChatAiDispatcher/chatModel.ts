@@ -99,6 +99,7 @@ export class DispatcherChatModel extends BaseChatModel {
 				doneReason: outcome.doneReason,
 				promptTokens: result.usage.prompt_tokens,
 				completionTokens: result.usage.completion_tokens,
+				...(outcome.thinking ? { thinking: outcome.thinking } : {}),
 			},
 			this.newId,
 			{ aiDispatcher: callDecisionJson(answer) },

@@ -69,7 +69,7 @@ function ports(): EnginePorts {
 async function box(items: readonly Labelled[], scale: number, holdsAll: boolean): Promise<OllamaSimulator> {
 	const byPrompt = new Map(items.map((e) => [e.text, e]));
 	return await startOllamaSimulator({
-		models: DEFAULT_SIM_MODELS.map((m) => ({ ...m, loadMs: SMALL_BOX_LOAD_MS[m.name] ?? m.loadMs })),
+		models: DEFAULT_SIM_MODELS.filter((m) => m.name in SMALL_BOX_LOAD_MS).map((m) => ({ ...m, loadMs: SMALL_BOX_LOAD_MS[m.name] })),
 		timeScale: scale,
 		numParallel: holdsAll ? 4 : 1,
 		maxLoadedModels: holdsAll ? 3 : 1,

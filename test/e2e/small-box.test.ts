@@ -125,7 +125,7 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 			numParallel: 1,
 			maxLoadedModels: 1,
 			keepAliveMs: -1,
-			models: DEFAULT_SIM_MODELS.map((m) => ({ ...m, loadMs: LOAD_MS[m.name] ?? m.loadMs })),
+			models: DEFAULT_SIM_MODELS.filter((m) => m.name in LOAD_MS).map((m) => ({ ...m, loadMs: LOAD_MS[m.name] })),
 			respond: ({ model, prompt }) => `[${model}] ${Array.from({ length: REPLY_TOKENS[tierOfPrompt.get(prompt) ?? 'medium'] }, (_, i) => `w${i}`).join(' ')}`,
 		}));
 		await n8n.importCredentials(exampleCredentials(sim.url));

@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, ComplexityResult, Decision, DispatchResult } from '../engine/types';
+import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
 export function simplifyOutput(ctx: IExecuteFunctions, itemIndex: number): boolean {
@@ -36,6 +36,7 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		reason: r.decision.reason,
 		attemptsSummary: attemptsSummary(r.attempts),
 		...loadJson(r),
+		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
@@ -45,6 +46,11 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 export function loadJson(r: DispatchResult): IDataObject {
 	if (!r.load) return {};
 	return { modelAlreadyLoaded: r.load.alreadyLoaded, loadMs: r.load.loadMs === null ? null : Math.round(r.load.loadMs) };
+}
+
+/** Whether the model thought, at which effort and why, and its thinking text (never mixed into `response`). */
+export function thinkingJson(t: ThinkingRecord): IDataObject {
+	return { thought: t.text.length > 0, effort: t.effort, ...(t.think !== undefined ? { think: t.think } : {}), reason: t.reason, text: t.text };
 }
 
 export function complexityJson(c: ComplexityResult): IDataObject {

@@ -20,6 +20,9 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		baseUrl: plan.host ?? config.baseUrls[0],
 		reason: plan.decision.reason,
 	};
+	// The think to send with the chosen model (map {{ $json.thinking.think }} into an Ollama call).
+	const thinking = plan.decision.model ? plan.thinking[plan.decision.model] : undefined;
+	if (thinking?.think !== undefined) json.thinking = { ...thinking };
 	if (simplifyOutput(ctx, itemIndex)) return json;
 	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);
 }

@@ -9,6 +9,9 @@ import { TIERS } from '../engine/types';
 import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
 
+const THINKING_NOTE =
+	'These models think before they answer. The node decides per item: no thinking for simple prompts, the lowest effort (or none) for medium ones, thinking (high effort) for hard ones; a Think option or a rule can fix it. A single thinking model is a valid setup: every item is still analysed and gets its own effort.';
+
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
 export async function execute(session: Session): Promise<IDataObject> {
 	const hosts = await Promise.all(session.connection.baseUrls.map((baseUrl) => hostStatus(session, baseUrl)));
@@ -21,6 +24,7 @@ export async function execute(session: Session): Promise<IDataObject> {
 		loaded: first.loaded,
 		// What "Models: Auto-Discover" would use, by tier (first host).
 		autoDiscoveredTiers: first.tiers,
+		thinking: first.thinking ?? null,
 		error: first.error,
 		hosts,
 		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
@@ -64,11 +68,19 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 	const [version, tags, loaded] = fetched.value;
 	const discovered = tierDiscoveredModels(tags);
 	const tiers = new Map(discovered.map((m) => [m.name, m.tier]));
+	const capabilities = await session.state.capabilities.read(baseUrl, tags.map((t) => t.name), ollama, session.ports.clock.nowMs(), cancel);
+	const thinks = (name: string) => {
+		const caps = capabilities.get(name);
+		return caps ? caps.includes('thinking') : null;
+	};
+	const thinking = tags.filter((t) => thinks(t.name)).map((t) => t.name);
 	return {
 		baseUrl,
 		reachable: true,
 		version,
-		models: tags.map((t) => ({ ...t, discoveredTier: tiers.get(t.name) ?? null })),
+		models: tags.map((t) => ({ ...t, discoveredTier: tiers.get(t.name) ?? null, thinks: thinks(t.name) })),
+		// Which models think, and what the node does with them (one model is a valid setup).
+		thinking: { models: thinking, note: thinking.length > 0 ? THINKING_NOTE : null },
 		loaded: loaded.map((l) => ({ ...l })),
 		tiers: Object.fromEntries(TIERS.map((tier) => [tier, discovered.filter((m) => m.tier === tier).map((m) => m.name)])),
 		error: null,

@@ -5,6 +5,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChatMessage, DispatchRequest, ModelOptions, ModelSpec, OutputFormat, TaskType, Tier } from '../engine/types';
 import { TASK_TYPES, TIERS } from '../engine/types';
+import { readOllamaOptions } from './modelOptions';
 import { configInvalid, fieldLabel, filledRows, inputInvalid as invalid, readChoice, readJsonOrValue, readKeepAlive, readNumber, show, labelOf, type Field, type FieldPath } from './fields';
 
 export type Operation = 'generate' | 'selectModel' | 'status';
@@ -134,7 +135,7 @@ function readModelOptions(raw: IDataObject, at: (key: string) => FieldPath): Mod
 	numeric('timeoutMs', 1);
 	const keepAlive = readKeepAlive(at('keep_alive'), raw.keep_alive);
 	if (keepAlive !== undefined) options.keep_alive = keepAlive;
-	return options;
+	return { ...options, ...readOllamaOptions(raw, at) };
 }
 
 export interface ConnectionSettings {

@@ -11,6 +11,7 @@ import { valueFromText } from '../engine/rules/facts';
 import type { FactName, Operator, Rule } from '../engine/rules/types';
 import { parseRules, type IssueLabel } from '../engine/rules/validate';
 import { fieldLabel, type FieldPath } from './fields';
+import { thinkSetting } from './modelOptions';
 
 /** Parsed JSON rules by their text, for one execution: the field rarely changes between items. */
 export type RulesCache = Map<string, Rule[]>;
@@ -96,6 +97,8 @@ function uiAction(raw: IDataObject): IDataObject {
 	const options: IDataObject = {};
 	if (typeof call.temperature === 'number' && call.temperature >= 0) options.temperature = call.temperature;
 	if (typeof call.numPredict === 'number' && call.numPredict > 0) options.num_predict = call.numPredict;
+	// Think is passed on as the choice's value; an unknown one is refused by the rules validator with the field's label.
+	if (typeof call.think === 'string' && call.think !== '' && call.think !== 'auto') options.think = thinkSetting(call.think as Parameters<typeof thinkSetting>[0]) ?? call.think;
 	if (Object.keys(options).length > 0) action.options = options;
 	if (raw.stop === true) action.stop = true;
 	return action;
@@ -143,6 +146,7 @@ const ACTION_FIELDS: Record<string, FieldPath> = {
 	timeoutMs: ['callOptions', 'timeoutMs'],
 	temperature: ['callOptions', 'temperature'],
 	num_predict: ['callOptions', 'numPredict'],
+	think: ['callOptions', 'think'],
 	stop: ['stop'],
 };
 const TIME_FIELDS: Record<string, string> = { days: 'days', from: 'from', to: 'to', timeZone: 'timeZone' };

@@ -1,6 +1,12 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TASK_OPTIONS, TIER_OPTIONS } from './choices';
+import { ollamaModelOptions, samplingModelOptions } from './ollamaOptions';
+
+/** Collection options in the order the panel lists them: alphabetical by label. */
+function byLabel(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
 
 export const modelProperties: INodeProperties[] = [
 	{
@@ -69,7 +75,7 @@ export const modelProperties: INodeProperties[] = [
 						type: 'collection',
 						placeholder: 'Add Option',
 						default: {},
-						options: [
+						options: byLabel([
 							{
 								displayName: 'Context Window (Num Ctx)',
 								name: 'num_ctx',
@@ -106,7 +112,9 @@ export const modelProperties: INodeProperties[] = [
 								typeOptions: { minValue: 100 },
 								description: "Per-attempt limit for this model; overrides the tier's timeout",
 							},
-						],
+							...ollamaModelOptions,
+							...samplingModelOptions,
+						]),
 					},
 				],
 			},

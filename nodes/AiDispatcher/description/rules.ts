@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TIER_OPTIONS } from './choices';
+import { THINK_OPTIONS } from './ollamaOptions';
 
 const show = { show: { operation: ['generate', 'selectModel'] } };
 
@@ -223,6 +224,14 @@ const ruleFields: INodeProperties[] = [
 				default: 0.8,
 				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 				description: 'Sampling temperature',
+			},
+			{
+				displayName: 'Think',
+				name: 'think',
+				type: 'options',
+				options: THINK_OPTIONS.filter((o) => o.value !== 'auto'),
+				default: 'on',
+				description: 'Whether a thinking model thinks for this item, over the per-item decision',
 			},
 			{
 				displayName: 'Timeout (Ms)',

@@ -16,7 +16,9 @@ import { answer, allFailed } from './run';
 import { countInFlight } from './signals/learned';
 import type { SignalsRead } from './signals/store';
 import type { DispatcherState } from './state';
-import type { Attempt, ComplexityResult, Decision, DispatchRequest, DispatchResult } from './types';
+import { thinkingFor } from './thinking/plan';
+import { explainOldOllama, featuresUsed } from './versions';
+import type { Attempt, ComplexityResult, Decision, DispatchRequest, DispatchResult, ThinkingChoice } from './types';
 
 /** What `planItem` decided for one item; `runPlan` carries it out. */
 export interface Plan {
@@ -40,6 +42,10 @@ export interface Plan {
 	signalsHost: string;
 	/** The live signals used, when `config.signals` is set. */
 	signals?: SignalsRead;
+	/** The `think` each model to try gets for this item, with the effort and why (engine/thinking). */
+	thinking: Record<string, ThinkingChoice>;
+	/** True when the caller's calls offer tools (the chat model): named in an old Ollama's error. */
+	tools?: boolean;
 }
 
 /**
@@ -78,10 +84,12 @@ export async function planItem(
 	const choice = decide(request, config, nowMs, { ...facts, excluded });
 	const decision = withSkips(choice.decision, skipped);
 	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
+	// A rule's timeout and options apply to this item's calls only.
+	const models = withRuleOverrides(config.models, choice.rules);
+	const thinking = await thinkingFor({ decision, complexity: choice.complexity, rules: choice.rules, models, baseUrl: host ?? signalsHost }, state.capabilities, ports, nowMs);
 	const plan: Plan = {
 		request,
-		// A rule's timeout and options apply to this item's calls only.
-		config: { ...config, models: withRuleOverrides(config.models, choice.rules) },
+		config: { ...config, models },
 		settings,
 		nowMs,
 		complexity: choice.complexity,
@@ -91,6 +99,7 @@ export async function planItem(
 		host,
 		signalsHost,
 		signals,
+		thinking,
 	};
 	observe(ports, () => state.metrics?.planned?.(plan));
 	return plan;
@@ -133,7 +142,11 @@ async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState):
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});
 	}
-	return await answer(plan, ports, state.resilience);
+	const answered = await settle(answer(plan, ports, state.resilience));
+	if (answered.ok) return answered.value;
+	if (!(answered.error instanceof DispatcherError)) throw answered.error;
+	// An Ollama too old for what the item asked (thinking, a JSON schema, tools) is named with the version needed.
+	throw await explainOldOllama(answered.error, featuresUsed(plan.request, Object.values(plan.thinking), plan.tools === true), plan.host ?? plan.signalsHost, ports);
 }
 
 async function readSignals(config: DispatchConfig, ollamaUrl: string, state: DispatcherState, ports: EnginePorts): Promise<SignalsRead> {

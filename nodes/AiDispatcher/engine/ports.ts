@@ -2,7 +2,7 @@
  * The engine's only ways out: HTTP, time, sleep, logging and cancellation reach it through these
  * small interfaces. `adapters/` builds them from n8n's execution context; tests pass fakes.
  */
-import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, ToolCall, Usage } from './types';
+import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, ThinkSetting, ToolCall, Usage } from './types';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT';
@@ -50,8 +50,10 @@ export interface GenerateCall {
 	messages?: ChatMessage[];
 	system?: string;
 	format: OutputFormat;
-	options: Omit<ModelOptions, 'timeoutMs' | 'keep_alive'>;
+	options: Omit<ModelOptions, 'timeoutMs' | 'keep_alive' | 'think'>;
 	keepAlive?: string | number;
+	/** Ollama's top-level `think`; not sent when undefined. */
+	think?: ThinkSetting;
 	timeoutMs: number;
 	/** Fails the call with kind `timeout` when no streamed line arrived within this many milliseconds. */
 	firstTokenTimeoutMs?: number;
@@ -71,6 +73,8 @@ export interface GenerateOutcome {
 	toolCalls?: ToolCall[];
 	/** Ollama's done_reason ("stop", "length", ...), when it sent one. */
 	doneReason?: string;
+	/** The thinking text (`thinking` / `message.thinking`), apart from `text`; absent when none came. */
+	thinking?: string;
 }
 
 /** A model as Ollama lists it in /api/tags. */
@@ -107,6 +111,8 @@ export interface OllamaPort {
 	tags(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaTag[]>;
 	ps(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaLoaded[]>;
 	version(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<string>;
+	/** POST /api/show `capabilities` of a model (`completion`, `tools`, `thinking`, ...). Optional: without it, capabilities are unknown. */
+	capabilities?(baseUrl: string, model: string, timeoutMs: number, cancel?: AbortSignal): Promise<string[]>;
 	/**
 	 * GET / ("Ollama is running"): answers at once, whatever the models are doing. Resolves on 200;
 	 * rejects with a `TransportError` (`connection`, `timeout`, or the HTTP status's kind) otherwise.

@@ -9,7 +9,7 @@ import type { EnginePorts } from './ports';
 import type { ResilienceRegistry } from './resilience/registry';
 import { callModel, type CallLimits, type CallResult } from './resilience/callModel';
 import { parseJson, settle } from './result';
-import type { Attempt, DispatchRequest, DispatchResult, ModelSpec } from './types';
+import type { Attempt, DispatchRequest, DispatchResult, ModelSpec, ThinkingChoice, ThinkingRecord, ThinkSetting } from './types';
 
 /** Answers a plan whose decision has a model; throws ALL_CANDIDATES_FAILED or ABORTED. */
 export async function answer(plan: Plan, ports: EnginePorts, registry: ResilienceRegistry): Promise<DispatchResult> {
@@ -24,13 +24,15 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
 			stallMs: settings.stallTimeoutsMs[model.tier],
 		};
+		const thinking = plan.thinking[name] as ThinkingChoice | undefined;
 		const tried = await callModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports, registry }, (host, l) =>
-			callOnce(model, host, l, request, ports),
+			callOnce(model, host, l, request, ports, thinking?.think),
 		);
 		attempts.push(...tried.attempts);
 		if (tried.ok) {
 			const { outcome, response, host } = tried;
-			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage };
+			const thought = thinkingRecord(thinking, outcome.thinking);
+			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage, ...(thought ? { thinking: thought } : {}) };
 		}
 		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
@@ -39,10 +41,11 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 }
 
 /** One generation of `model` on `baseUrl`, its reply checked (non-empty, JSON when asked). */
-async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, request: DispatchRequest, ports: EnginePorts): Promise<CallResult> {
+async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, request: DispatchRequest, ports: EnginePorts, think?: ThinkSetting): Promise<CallResult> {
 	const { keep_alive: keepAlive, ...rest } = model.options;
 	const options = { ...rest };
 	delete options.timeoutMs; // ours, not Ollama's
+	delete options.think; // a top-level field, decided per item (plan.thinking)
 	const called = await settle(
 		ports.ollama.generate({
 			baseUrl,
@@ -53,6 +56,7 @@ async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, r
 			format: request.format,
 			options,
 			keepAlive,
+			...(think !== undefined ? { think } : {}),
 			timeoutMs: limits.totalMs,
 			firstTokenTimeoutMs: limits.firstTokenMs,
 			stallTimeoutMs: limits.stallMs,
@@ -66,6 +70,12 @@ async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, r
 	const outcome = called.value;
 	const checked = interpret(outcome.text, request);
 	return checked instanceof TransportError ? { ok: false, error: checked } : { ok: true, outcome, response: checked.value };
+}
+
+/** What the answer records of thinking: present when `think` was sent or thinking text came (Ollama's default). */
+function thinkingRecord(choice: ThinkingChoice | undefined, text: string | undefined): ThinkingRecord | undefined {
+	if (choice?.think === undefined && text === undefined) return undefined;
+	return { ...(choice ?? { effort: 'default', reason: 'think not sent' }), text: text ?? '' };
 }
 
 /** Checks a reply is usable: non-empty, and valid JSON when JSON was asked for. */

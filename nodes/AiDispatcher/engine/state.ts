@@ -10,6 +10,7 @@ import { MAX_RESIDENCY_HOSTS, ResidencyStore } from './residency/store';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
+import { CapabilityStore, MAX_CAPABILITY_ENTRIES } from './thinking/capabilities';
 import type { Plan } from './plan';
 import type { DispatchResult } from './types';
 
@@ -35,6 +36,8 @@ export interface DispatcherState {
 	readonly learned: LearnedStats;
 	/** Per Ollama URL: the models loaded, how many the host holds at once, learned load times. */
 	readonly residency: ResidencyStore;
+	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
+	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
 }
@@ -48,6 +51,8 @@ export interface DispatcherStateOptions {
 	maxLearnedEntries?: number;
 	/** Most Ollama hosts whose residency is remembered (default 64). */
 	maxResidencyHosts?: number;
+	/** Most (URL, model) pairs with known capabilities (default 512). */
+	maxCapabilityEntries?: number;
 	/** Replaces the default `MetricsRecorder`. */
 	metrics?: DispatchObserver;
 }
@@ -58,5 +63,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
 	const residency = new ResidencyStore(options.maxResidencyHosts ?? MAX_RESIDENCY_HOSTS);
-	return { resilience, signals, learned, residency, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
+	return { resilience, signals, learned, residency, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
 }

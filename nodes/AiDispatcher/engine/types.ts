@@ -19,13 +19,40 @@ export const TASK_TYPES = [
 ] as const;
 export type TaskType = (typeof TASK_TYPES)[number];
 
-/** Per-model generation options, passed to Ollama in its own naming. */
+/** Thinking efforts Ollama takes as `think` levels (gpt-oss-like models). */
+export const THINK_LEVELS = ['low', 'medium', 'high'] as const;
+export type ThinkLevel = (typeof THINK_LEVELS)[number];
+
+/** Ollama's `think`: on/off, or an effort level. */
+export type ThinkSetting = boolean | ThinkLevel;
+
+/**
+ * Per-model generation options, passed to Ollama in its own naming (the options of n8n's Ollama Chat
+ * Model; see docs/node.md for the mapping). `think`, `keep_alive` and `timeoutMs` are not Ollama
+ * `options`: the first two are sent as top-level request fields, the last is ours.
+ */
 export interface ModelOptions {
 	temperature?: number;
 	num_predict?: number;
 	num_ctx?: number;
+	top_k?: number;
+	top_p?: number;
+	frequency_penalty?: number;
+	presence_penalty?: number;
+	repeat_penalty?: number;
+	low_vram?: boolean;
+	main_gpu?: number;
+	num_batch?: number;
+	num_gpu?: number;
+	num_thread?: number;
+	use_mlock?: boolean;
+	use_mmap?: boolean;
+	penalize_newline?: boolean;
+	vocab_only?: boolean;
 	/** Ollama duration string ("5m") or seconds. */
 	keep_alive?: string | number;
+	/** Forces `think` for this model; absent: decided per item from the tier (engine/thinking). */
+	think?: ThinkSetting;
 	/** Overrides the tier's per-attempt timeout, in milliseconds. */
 	timeoutMs?: number;
 }
@@ -195,8 +222,26 @@ export interface ModelLoad {
 	loadedHere: boolean;
 }
 
+/** How much the answering model was asked to think for an item, and why (engine/thinking). */
+export interface ThinkingChoice {
+	/** `think` as sent to Ollama; undefined when not sent (the model's own default applies). */
+	think?: ThinkSetting;
+	/** `off`, a level, `on` (a model without levels) or `default` (not sent: Ollama's default). */
+	effort: 'off' | 'on' | ThinkLevel | 'default';
+	/** Why, e.g. "high-tier prompt: think at high effort", "rule: \"P1\" sets think". */
+	reason: string;
+}
+
+/** The thinking of the answer: what was asked, and the text Ollama returned apart from the answer. */
+export interface ThinkingRecord extends ThinkingChoice {
+	/** The thinking text (Ollama's `thinking` / `message.thinking`); '' when the model did not think. */
+	text: string;
+}
+
 export interface DispatchResult {
 	response: unknown;
+	/** Present when the answering model thinks (capability `thinking`) or `think` was set. */
+	thinking?: ThinkingRecord;
 	model: string;
 	tier: Tier;
 	/** The Ollama base URL that answered. */

@@ -27,6 +27,7 @@ interface WireFinal {
 /** One NDJSON line, as sent: `parseChunk` checks the types. */
 interface WireChunk extends WireFinal {
 	response?: unknown;
+	thinking?: unknown;
 	message?: unknown;
 	error?: unknown;
 }
@@ -44,6 +45,7 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
 		tags: (baseUrl, timeoutMs, cancel) => tags(http, baseUrl, timeoutMs, cancel),
 		ps: (baseUrl, timeoutMs, cancel) => ps(http, baseUrl, timeoutMs, cancel),
 		version: (baseUrl, timeoutMs, cancel) => version(http, baseUrl, timeoutMs, cancel),
+		capabilities: (baseUrl, model, timeoutMs, cancel) => capabilities(http, baseUrl, model, timeoutMs, cancel),
 		ping: (baseUrl, timeoutMs, cancel) => ping(http, baseUrl, timeoutMs, cancel),
 		load: (call) => load(http, call),
 	};
@@ -76,6 +78,7 @@ function wireRequest(call: GenerateCall): { path: string; body: Record<string, u
 	const common: Record<string, unknown> = { model: call.model, stream: true };
 	if (Object.keys(call.options).length > 0) common.options = call.options;
 	if (call.keepAlive !== undefined && call.keepAlive !== '') common.keep_alive = call.keepAlive;
+	if (call.think !== undefined) common.think = call.think;
 	if (call.format.type === 'json') common.format = 'json';
 	if (call.format.type === 'jsonSchema') common.format = call.format.schema;
 
@@ -95,6 +98,7 @@ async function readStream(
 	onDelta?: (text: string) => void,
 ): Promise<GenerateOutcome> {
 	const parts: string[] = [];
+	const thoughts: string[] = [];
 	const toolCalls: ToolCall[] = [];
 	let chars = 0;
 	for await (const line of readLines(body)) {
@@ -103,17 +107,20 @@ async function readStream(
 			throw new TransportError('stream_error', `error in stream: ${typeof chunk.error === 'string' ? chunk.error : excerpt(JSON.stringify(chunk.error), 160)}`);
 		}
 		const piece = chunkText(chunk, line);
-		chars += piece.length;
+		const thought = chunkThinking(chunk);
+		chars += piece.length + thought.length;
 		if (chars > MAX_REPLY_CHARS) {
 			throw new TransportError('too_large', `reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without done:true (reply too large)`);
 		}
 		if (piece.length > 0) parts.push(piece);
+		if (thought.length > 0) thoughts.push(thought);
 		toolCalls.push(...chunkToolCalls(chunk));
 		onLine(chars);
 		if (piece.length > 0) onDelta?.(piece);
 		if (chunk.done === true) {
 			const doneReason = typeof chunk.done_reason === 'string' ? { doneReason: chunk.done_reason } : {};
-			return { text: parts.join(''), usage: usageFrom(chunk), ...(toolCalls.length > 0 ? { toolCalls } : {}), ...doneReason };
+			const thinking = thoughts.length > 0 ? { thinking: thoughts.join('') } : {};
+			return { text: parts.join(''), usage: usageFrom(chunk), ...(toolCalls.length > 0 ? { toolCalls } : {}), ...doneReason, ...thinking };
 		}
 	}
 	throw new TransportError('truncated', `stream ended without a done:true line after ${chars} characters`);
@@ -171,6 +178,15 @@ function chunkText(chunk: WireChunk, line: string): string {
 		return content;
 	}
 	return '';
+}
+
+/** The thinking text a line adds: `thinking` (/api/generate) or `message.thinking` (/api/chat); '' when absent or not a string. */
+function chunkThinking(chunk: WireChunk): string {
+	if (typeof chunk.thinking === 'string') return chunk.thinking;
+	const message = chunk.message;
+	if (!message || typeof message !== 'object' || Array.isArray(message)) return '';
+	const thinking = (message as { thinking?: unknown }).thinking;
+	return typeof thinking === 'string' ? thinking : '';
 }
 
 function describeType(value: unknown): string {

@@ -74,7 +74,8 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
 	const planned = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
-	const plan = { ...planned, decision: stickToPrevious(planned.decision, runtime.previousModel, config.router?.operatingPoint ?? 'balanced') };
+	const sticky = { ...planned, decision: stickToPrevious(planned.decision, runtime.previousModel, config.router?.operatingPoint ?? 'balanced') };
+	const plan = call.tools.length > 0 ? { ...sticky, tools: true } : sticky;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
 	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));

@@ -7,6 +7,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readChoice, readKeepAlive, readNumber } from '../../AiDispatcher/adapters/fields';
+import { readOllamaOptions } from '../../AiDispatcher/adapters/modelOptions';
+import { ollamaModelOptions } from '../../AiDispatcher/description/ollamaOptions';
 import { TASK_TYPES, TIERS, type ModelOptions, type OutputFormat, type TaskType, type Tier } from '../../AiDispatcher/engine/types';
 
 /** The subset of n8n's context these readers need (ISupplyDataFunctions has it). */
@@ -18,7 +20,7 @@ export interface ChatSettings {
 	task: TaskType | 'auto';
 	complexity: Tier | 'auto';
 	format: OutputFormat;
-	/** Defaults under each model's own options: temperature, num_predict, num_ctx, keep_alive. */
+	/** Defaults under each model's own options: temperature, num_predict, num_ctx, keep_alive, think and the other Ollama options. */
 	modelDefaults: ModelOptions;
 	/** Ollama options for every call: top_k, top_p. */
 	callOptions: Record<string, unknown>;
@@ -53,7 +55,7 @@ function readModelDefaults(options: IDataObject): ModelOptions {
 	numeric('num_ctx', 'Context Length', 1);
 	const keepAlive = readKeepAlive('Options › Keep Alive', options.keep_alive);
 	if (keepAlive !== undefined) defaults.keep_alive = keepAlive;
-	return defaults;
+	return { ...defaults, ...readOllamaOptions(options, (key) => `Options › ${ollamaModelOptions.find((o) => o.name === key)?.displayName ?? key}`) };
 }
 
 function defined(key: string, value: number | undefined): Record<string, number> {

@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { decisionJson } from '../../AiDispatcher/actions/output';
+import { decisionJson, thinkingJson } from '../../AiDispatcher/actions/output';
 import type { ChatCall, ChatCallResult } from './dispatchCall';
 
 /** The input side of a logged call: the conversation's shape, what was analysed, the tools offered. */
@@ -36,6 +36,8 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		skippedForTools: noTools,
 		toolCalls: (outcome.toolCalls ?? []).map((c) => c.function.name),
 		usage: { ...result.usage },
+		// Whether the model thought, at which effort and why (the text is in the output entry's `thinking`).
+		...(result.thinking ? { thinking: { thought: result.thinking.text.length > 0, effort: result.thinking.effort, reason: result.thinking.reason } } : {}),
 		...(answer.signals ? { signals: answer.signals } : {}),
 	};
 }
@@ -45,6 +47,7 @@ export function callOutputJson(answer: ChatCallResult): IDataObject {
 	return {
 		...callDecisionJson(answer),
 		response: answer.outcome.text,
+		...(answer.result.thinking ? { thinking: thinkingJson(answer.result.thinking) } : {}),
 		decision: decisionJson(answer.result.decision),
 	};
 }

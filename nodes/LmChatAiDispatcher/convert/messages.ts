@@ -90,14 +90,18 @@ export interface OllamaReply {
 	doneReason?: string;
 	promptTokens: number;
 	completionTokens: number;
+	/** The thinking text, apart from the answer (a `reasoning` block before the text). */
+	thinking?: string;
 }
 
 /**
- * Ollama's reply as the SDK's result: a text block (when there is text) and one tool-call block per
+ * Ollama's reply as the SDK's result: a reasoning block (the thinking text, when the model thought),
+ * a text block (when there is text) and one tool-call block per
  * call, with ids from `newId` (Ollama sends none; the agent matches results to calls by id).
  */
 export function toGenerateResult(reply: OllamaReply, newId: () => string, providerMetadata: Record<string, unknown>): GenerateResult {
 	const content: MessageContent[] = [];
+	if (reply.thinking) content.push({ type: 'reasoning', text: reply.thinking });
 	if (reply.text.length > 0 || !reply.toolCalls?.length) content.push({ type: 'text', text: reply.text });
 	for (const call of reply.toolCalls ?? []) {
 		content.push({ type: 'tool-call', toolCallId: newId(), toolName: call.function.name, input: JSON.stringify(call.function.arguments) });

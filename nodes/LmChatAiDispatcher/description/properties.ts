@@ -7,6 +7,7 @@ import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 
 import { inputProperties } from '../../AiDispatcher/description/input';
 import { modelProperties } from '../../AiDispatcher/description/models';
+import { ollamaModelOptions } from '../../AiDispatcher/description/ollamaOptions';
 import { optionProperties } from '../../AiDispatcher/description/options';
 import { ruleProperties } from '../../AiDispatcher/description/rules';
 import { signalProperties } from '../../AiDispatcher/description/signals';
@@ -35,7 +36,7 @@ function byName(list: readonly INodeProperties[], name: string): INodeProperties
 /** Model options shared with the Model List's per-model options (same names, same readers). */
 const perModelOptions = (byName(modelProperties, 'models').options as INodePropertyCollection[])[0].values;
 const modelOptionFields = (byName(perModelOptions, 'modelOptions').options as INodeProperties[]).filter((o) =>
-	['temperature', 'num_predict', 'num_ctx', 'keep_alive'].includes(o.name),
+	['temperature', 'num_predict', 'num_ctx', 'keep_alive', ...ollamaModelOptions.map((x) => x.name)].includes(o.name),
 );
 
 const chatOnlyOptions: INodeProperties[] = [

@@ -1,7 +1,7 @@
 /**
  * A REAL Prometheus Pushgateway (Debian's `prometheus-pushgateway`, installed by
  * `scripts/ensure-runtime.sh --prometheus`) on a random loopback port (a hung one: `startBlackhole`
- * in ../loopback.ts). `stop()` kills what it started;
+ * in ../loopback.ts), its persistence file inside its own temp folder. `stop()` kills what it started;
  * a watchdog shell does it if the test process dies.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -39,7 +39,10 @@ export async function startPushgateway(timeoutMs = 15_000): Promise<PushgatewayH
 	const url = `http://${address}`;
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-pgw-'));
 	let output = '';
-	const child: ChildProcess = spawn(bin, [`--web.listen-address=${address}`, '--web.enable-admin-api'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+	// Debian's build persists to /var/lib/prometheus/pushgateway.data unless told otherwise: keep the
+	// groups in this harness's temp folder so no run sees another's metrics.
+	const args = [`--web.listen-address=${address}`, '--web.enable-admin-api', `--persistence.file=${path.join(dir, 'pushgateway.data')}`];
+	const child: ChildProcess = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
 	child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
 	const onExit = () => child.pid && child.exitCode === null && process.kill(child.pid, 'SIGKILL');

@@ -19,8 +19,12 @@ export interface SimModel {
 	tokensPerS: number;
 	/** Resident size when loaded (`/api/ps` `size`); default `sizeBytes * 1.15`. */
 	vramBytes?: number;
-	/** `/api/show` capabilities; default: see `tools.ts` (no `tools` for the phi3 family). */
+	/** `/api/show` capabilities; default: see `tools.ts` (no `tools` for the phi3 family). `thinking` makes it think (see `thinking.ts`). */
 	capabilities?: string[];
+	/** Thinking tokens per reply at full effort, for a model with the `thinking` capability; default 400. */
+	thinkTokens?: number;
+	/** Effort levels (`think: "low" | "medium" | "high"`), as gpt-oss has; such a model cannot stop thinking. */
+	thinkLevels?: boolean;
 }
 
 /** The kinds of failure the simulator can inject. See {@link FaultSpec}. */
@@ -71,6 +75,8 @@ export interface SimulatorOptions {
 	preloaded?: string[];
 	/** If set, `/metrics` exports DCGM_FI_DEV_FB_FREE / _USED (MiB) and `/api/ps` reports `size_vram`. */
 	gpuMemoryBytes?: number;
+	/** What `/api/version` reports; default the simulated Ollama's version (`texts.ts`). */
+	version?: string;
 	/** Seeds the PRNG used for fault rates (deterministic), default 42. */
 	seed?: number;
 	/** Faults per model name. */

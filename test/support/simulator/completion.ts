@@ -14,6 +14,7 @@ import { countPromptTokens, tokenCap, type CompletionRequest } from './requests'
 import type { Scheduler } from './scheduler';
 import type { Telemetry } from './telemetry';
 import { CONTENT_JSON, CONTENT_NDJSON, ERR_BUSY, ERR_MIDSTREAM, ERR_OOM, ERR_RUNNER_STOPPED, GARBAGE_BODY } from './texts';
+import { thinkError, thinkingPlan, thinkingTokens } from './thinking';
 import { toolTurn, unsupportedToolsError } from './tools';
 import { validateFormat, validateOptions, wantsJson } from './validate';
 import { nowNs, nsBetween, sleep, waitForAbort } from './wait';
@@ -181,6 +182,8 @@ export class Completions {
 		if (formatError) throw new HttpError(500, formatError);
 		const toolsError = unsupportedToolsError(request, runtime.model);
 		if (toolsError) throw new HttpError(400, toolsError);
+		const thinkingError = thinkError(request.think, runtime.model);
+		if (thinkingError) throw new HttpError(400, thinkingError);
 		const fault = this.drawFault(request, runtime.name);
 		if (await this.injectEarlyFault(fault.kind, req, res, request, signal)) return false;
 
@@ -237,10 +240,13 @@ export class Completions {
 	): Promise<boolean> {
 		const { model } = runtime;
 		const loaded = nowNs();
+		const cap = tokenCap(request.options);
+		// Thinking comes first and counts against num_predict, as in Ollama.
+		const thoughts = thinkingTokens(Math.min(cap, thinkingPlan(request.think, model).tokens), request.prompt);
 		let tokens = tokenize(this.replyText(request, model.name, fault.kind));
 		let doneReason = 'stop';
-		if (tokens.length > tokenCap(request.options)) {
-			tokens = tokens.slice(0, tokenCap(request.options));
+		if (thoughts.length + tokens.length > cap) {
+			tokens = tokens.slice(0, cap - thoughts.length);
 			doneReason = 'length';
 		}
 		if (fault.kind === 'midstream' || fault.kind === 'truncated') tokens = tokens.slice(0, FAULT_TOKENS);
@@ -251,13 +257,15 @@ export class Completions {
 
 		const writer = new NdjsonWriter(res);
 		const emit = request.stream ? (token: string) => writer.line(this.chunk(request, token)) : () => undefined;
+		const think = request.stream ? (token: string) => writer.line(this.thinkingChunk(request, token)) : () => undefined;
+		await emitTokens(thoughts, (1000 / model.tokensPerS) * scale, signal, think);
 		await emitTokens(tokens, (1000 / model.tokensPerS) * scale, signal, emit);
 		const toolCalls = toolTurn(request, model.name)?.toolCalls;
 		if (toolCalls && request.stream) writer.line({ ...this.chunk(request, ''), message: { role: 'assistant', content: '', tool_calls: toolCalls } });
 
 		if (fault.kind === 'midstream') return this.failMidstream(request, writer, res);
 		if (fault.kind === 'truncated') return this.truncate(request, tokens, writer, res);
-		const final = this.finalChunk(request, tokens, doneReason, promptTokens, timeline);
+		const final = this.finalChunk(request, tokens, doneReason, promptTokens, timeline, thoughts);
 		if (toolCalls && !request.stream) final.message = { role: 'assistant', content: '', tool_calls: toolCalls };
 		if (request.stream) {
 			writer.line(final);
@@ -274,29 +282,39 @@ export class Completions {
 		return { ...base, response: token, done: false };
 	}
 
+	/** A streamed line of thinking: the text in `thinking` / `message.thinking`, the answer's field empty. */
+	private thinkingChunk(request: CompletionRequest, token: string): JsonObject {
+		const base = { model: request.model, created_at: new Date().toISOString() };
+		if (request.endpoint === 'chat') return { ...base, message: { role: 'assistant', content: '', thinking: token }, done: false };
+		return { ...base, response: '', thinking: token, done: false };
+	}
+
 	private finalChunk(
 		request: CompletionRequest,
 		tokens: string[],
 		doneReason: string,
 		promptTokens: number,
 		t: Timeline,
+		thoughts: string[] = [],
 	): JsonObject {
 		const end = nowNs();
 		const text = request.stream ? '' : tokens.join('');
+		// Non-streamed: the whole thinking text rides on the one object, apart from the answer.
+		const thinking = !request.stream && thoughts.length > 0 ? { thinking: thoughts.join('') } : {};
 		const metrics = {
 			total_duration: nsBetween(t.start, end),
 			load_duration: nsBetween(t.start, t.loaded),
 			prompt_eval_count: promptTokens,
 			prompt_eval_duration: nsBetween(t.loaded, t.prompted),
-			eval_count: tokens.length,
+			eval_count: thoughts.length + tokens.length,
 			eval_duration: nsBetween(t.prompted, end),
 		};
 		const head = { model: request.model, created_at: new Date().toISOString() };
 		if (request.endpoint === 'chat') {
-			return { ...head, message: { role: 'assistant', content: text }, done_reason: doneReason, done: true, ...metrics };
+			return { ...head, message: { role: 'assistant', content: text, ...thinking }, done_reason: doneReason, done: true, ...metrics };
 		}
-		const context = Array.from({ length: promptTokens + tokens.length }, (_, i) => (i * 7919) % 32000 + 1);
-		return { ...head, response: text, done: true, done_reason: doneReason, context, ...metrics };
+		const context = Array.from({ length: promptTokens + thoughts.length + tokens.length }, (_, i) => (i * 7919) % 32000 + 1);
+		return { ...head, response: text, ...thinking, done: true, done_reason: doneReason, context, ...metrics };
 	}
 
 	/** Error after output started: a trailing `{"error":...}` line; before: a real 500. */

@@ -13,7 +13,7 @@
  * - server.ts      lifecycle, routes, `/__sim/*` controls, {@link startOllamaSimulator}
  * - completion.ts  /api/generate and /api/chat: faults, queueing, prefill, streaming, final chunk
  * - requests.ts    request parsing; go.ts Go decoder texts and durations; validate.ts options/format
- * - reply.ts       the reply text; tools.ts tool calling; faults.ts the fault draw
+ * - reply.ts       the reply text; tools.ts tool calling; thinking.ts thinking; faults.ts the fault draw
  * - scheduler.ts   loading, queue and keep-alive; models.ts the models and their live state
  * - listing.ts     /api/tags, /api/ps, /api/show; exposition.ts /metrics; telemetry.ts the counters
  * - http.ts, wait.ts, texts.ts, json.ts  plumbing
@@ -21,5 +21,5 @@
  * @packageDocumentation
  */
 export type { FaultKind, FaultSpec, OllamaSimulator, SimModel, SimStats, SimulatorOptions } from './api';
-export { DEFAULT_SIM_MODELS } from './models';
+export { DEFAULT_SIM_MODELS, THINKING_SIM_MODELS } from './models';
 export { closeOpenSimulators, startOllamaSimulator } from './server';

@@ -44,6 +44,38 @@ export const DEFAULT_SIM_MODELS: SimModel[] = [
 	},
 ];
 
+/**
+ * Two reasoning models (not in the defaults): `qwen3:8b` thinks ~400 tokens unless `think: false`;
+ * `gpt-oss:20b` has effort levels and cannot stop thinking (see `thinking.ts`).
+ */
+export const THINKING_SIM_MODELS: SimModel[] = [
+	{
+		name: 'qwen3:8b',
+		parameterSize: '8.2B',
+		sizeBytes: 5_225_376_047,
+		family: 'qwen3',
+		quantization: 'Q4_K_M',
+		loadMs: 4500,
+		promptTokensPerS: 110,
+		tokensPerS: 11,
+		capabilities: ['completion', 'tools', 'thinking'],
+		thinkTokens: 400,
+	},
+	{
+		name: 'gpt-oss:20b',
+		parameterSize: '20.9B',
+		sizeBytes: 13_780_173_724,
+		family: 'gptoss',
+		quantization: 'MXFP4',
+		loadMs: 9000,
+		promptTokensPerS: 90,
+		tokensPerS: 14,
+		capabilities: ['completion', 'tools', 'thinking'],
+		thinkTokens: 400,
+		thinkLevels: true,
+	},
+];
+
 /** Live state of one model. */
 export class ModelRuntime {
 	loaded = false;

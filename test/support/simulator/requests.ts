@@ -27,6 +27,8 @@ export interface CompletionRequest {
 	keepAliveMs?: number;
 	/** Empty prompt / empty messages: only load (or unload) the model. */
 	loadOnly: boolean;
+	/** `think` as sent (bool or level), checked against the model in `thinking.ts`; undefined when absent. */
+	think?: unknown;
 }
 
 export function decodeBody(raw: string, struct: string): JsonObject {
@@ -83,6 +85,7 @@ export function parseGenerate(raw: string): CompletionRequest {
 		stream: body.stream !== false,
 		keepAliveMs,
 		loadOnly: prompt === '',
+		think: body.think ?? undefined,
 	};
 }
 
@@ -112,6 +115,7 @@ export function parseChat(raw: string): CompletionRequest {
 		stream: body.stream !== false,
 		keepAliveMs,
 		loadOnly: messages.length === 0,
+		think: body.think ?? undefined,
 	};
 }
 

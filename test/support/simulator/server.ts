@@ -146,7 +146,7 @@ class Simulator implements OllamaSimulator, CompletionContext {
 
 	private buildRoutes(): Record<string, Partial<Record<string, Route>>> {
 		const root: Route = (_req, res) => send(res, 200, CONTENT_TEXT, 'Ollama is running');
-		const version: Route = (_req, res) => sendJson(res, 200, { version: OLLAMA_VERSION });
+		const version: Route = (_req, res) => sendJson(res, 200, { version: this.options.version ?? OLLAMA_VERSION });
 		const tags: Route = (_req, res) => sendJson(res, 200, tagsBody(this.runtimes));
 		return {
 			'/': { GET: root, HEAD: root },

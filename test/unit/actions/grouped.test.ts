@@ -12,7 +12,8 @@ import { DEFAULT_SIM_MODELS, startOllamaSimulator, type OllamaSimulator, type Si
 import { runNode } from '../../support/node-run';
 
 /** Load times 5 s, 8 s, 12 s (before the time scale). */
-const SMALL_BOX_MODELS = DEFAULT_SIM_MODELS.map((m) => ({ ...m, loadMs: { 'phi3:mini': 5_000, 'llama3.2:3b': 8_000, 'qwen2.5:7b': 12_000 }[m.name] as number }));
+const LOAD_MS: Record<string, number> = { 'phi3:mini': 5_000, 'llama3.2:3b': 8_000, 'qwen2.5:7b': 12_000 };
+const SMALL_BOX_MODELS = DEFAULT_SIM_MODELS.filter((m) => m.name in LOAD_MS).map((m) => ({ ...m, loadMs: LOAD_MS[m.name] }));
 const TIERS = ['low', 'high', 'low', 'medium', 'high', 'low', 'medium', 'medium', 'high', 'low', 'medium', 'low'];
 const MODEL_OF = { low: 'phi3:mini', medium: 'llama3.2:3b', high: 'qwen2.5:7b' } as const;
 const ITEMS = 24;

@@ -40,16 +40,18 @@ describe('every model down', () => {
 		const out = value[0];
 		expect(out).toHaveLength(12);
 		expect(out.map((o) => o.pairedItem)).toEqual(out.map((_, i) => ({ item: i })));
-		const attempts = out.map((o) => o.json.attempts as Array<{ model: string; kind: string; ms: number }>);
+		const attempts = out.map((o) => o.json.attempts as Array<{ model: string; kind: string; error: string; ms: number }>);
 		for (const o of out) expect(o.json.code).toBe('ALL_CANDIDATES_FAILED');
 		// Items 1-3 pay one timeout per model (timeouts are not retried); then all three circuits are open.
 		expect(attempts.slice(0, 3).map((l) => l.map((a) => a.kind))).toEqual(Array(3).fill(['timeout', 'timeout', 'timeout']));
 		expect(attempts.slice(3).every((l) => l.length === 3 && l.every((a) => a.kind === 'circuit_open' && a.ms === 0))).toBe(true);
 		expect(out[5].json.error).toMatch(/^All 3 candidate models failed: phi3:mini: circuit open since .*, retry after /);
-		// Each timeout waited the configured 200 ms, not the default first-token limit (10 s and more).
-		const waited = attempts.slice(0, 3).flat().map((a) => a.ms);
-		expect(Math.min(...waited)).toBeGreaterThanOrEqual(limitMs - 10);
-		expect(Math.max(...waited)).toBeLessThan(DEFAULT_FIRST_TOKEN_TIMEOUTS_MS.low);
+		// Each timeout was cut by the configured 200 ms, not the default first-token limit (10 s and
+		// more): the attempt names the limit that fired. The waits are printed, not asserted.
+		const timedOut = attempts.slice(0, 3).flat();
+		expect(timedOut.map((a) => a.error)).toEqual(Array(9).fill(`no first token within ${limitMs} ms (timed out)`));
+		expect(limitMs).toBeLessThan(DEFAULT_FIRST_TOKEN_TIMEOUTS_MS.low);
+		const waited = timedOut.map((a) => a.ms);
 		// 9 calls in all (3 items × 3 models); items 4-12 made none.
 		const calls = Object.values(sim.stats().generations).reduce((a, b) => a + b, 0);
 		console.log(`[all down] hung: 12 items failed in ${ms} ms total; timeouts waited ${JSON.stringify(waited)} ms; ${calls} calls; items 4-12 failed at once`);

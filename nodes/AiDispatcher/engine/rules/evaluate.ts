@@ -50,6 +50,7 @@ function apply(outcome: RuleOutcome, rule: Rule): void {
 		outcome.minTier = { tier: min, rule: name };
 	}
 	if (action.timeoutMs !== undefined && outcome.timeoutMs === undefined) outcome.timeoutMs = action.timeoutMs;
+	if (action.options?.think !== undefined && outcome.thinkRule === undefined) outcome.thinkRule = name;
 	if (action.options) outcome.options = { ...action.options, ...outcome.options };
 }
 

@@ -72,7 +72,7 @@ export interface LeafCondition {
 export type Condition = LeafCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 /** Rule options passed to Ollama for this call (in Ollama's naming). */
-export type RuleModelOptions = Pick<ModelOptions, 'temperature' | 'num_predict' | 'num_ctx' | 'keep_alive'>;
+export type RuleModelOptions = Pick<ModelOptions, 'temperature' | 'num_predict' | 'num_ctx' | 'keep_alive' | 'think'>;
 
 export interface RuleAction {
 	/** Try this model first. */
@@ -155,6 +155,8 @@ export interface RuleOutcome {
 	minTier?: TierBound;
 	timeoutMs?: number;
 	options?: RuleModelOptions;
+	/** The rule whose options set `think` (the first matching one that does). */
+	thinkRule?: string;
 	matched: RuleMatch[];
 	/** Every rule evaluated (matched or not), with its traces, for debugging a rule that did not fire. */
 	evaluated: Array<RuleMatch & { result: boolean }>;

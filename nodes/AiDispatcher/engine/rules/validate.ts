@@ -5,7 +5,7 @@
  * `rules[2].condition.value should be a number, got "high"`. Facts and their operators and value
  * kinds come from the fact table (facts.ts).
  */
-import { TASK_TYPES, TIERS } from '../types';
+import { TASK_TYPES, THINK_LEVELS, TIERS, type ThinkSetting } from '../types';
 import { RULE_SIGNAL_ALIASES } from '../signals/ruleSignals';
 import { isKeepAlive } from '../keepAlive';
 import { FACT_TABLE, valueKind, type ValueKind } from './facts';
@@ -295,7 +295,7 @@ function parseOptions(raw: unknown, path: string, issues: Issues): RuleModelOpti
 		else issues.expected(`${path}.${key}`, `a number ≥ ${min}`, v);
 	};
 	for (const key of Object.keys(raw)) {
-		if (!['temperature', 'num_predict', 'num_ctx', 'keep_alive'].includes(key)) issues.add(`${path}.${key}`, 'is not a supported option; use temperature, num_predict, num_ctx, keep_alive');
+		if (!['temperature', 'num_predict', 'num_ctx', 'keep_alive', 'think'].includes(key)) issues.add(`${path}.${key}`, 'is not a supported option; use temperature, num_predict, num_ctx, keep_alive, think');
 	}
 	numeric('temperature', 0);
 	numeric('num_predict', -1);
@@ -304,6 +304,11 @@ function parseOptions(raw: unknown, path: string, issues: Issues): RuleModelOpti
 		const k = raw.keep_alive;
 		if (isKeepAlive(k)) options.keep_alive = typeof k === 'string' ? k.trim() : k;
 		else issues.expected(`${path}.keep_alive`, 'a duration such as "5m" or a number of seconds', k);
+	}
+	if (raw.think !== undefined) {
+		const t = raw.think;
+		if (typeof t === 'boolean' || (THINK_LEVELS as readonly unknown[]).includes(t)) options.think = t as ThinkSetting;
+		else issues.expected(`${path}.think`, 'true, false, "low", "medium" or "high"', t);
 	}
 	return options;
 }

@@ -1,3 +1,5 @@
+import * as vm from 'node:vm';
+
 import { analyseComplexity, tierForScore } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
 import { estimateTokens } from '../../../../nodes/AiDispatcher/engine/analysis/features';
 
@@ -89,9 +91,26 @@ describe('analyseComplexity', () => {
 		expect(result.score).toBeLessThanOrEqual(1);
 	});
 
-	it('is not fooled by a very long single line (bounded regex input)', () => {
-		const line = `${'a'.repeat(100_000)};`;
-		expect(() => analyseComplexity(line)).not.toThrow();
+	// A catastrophic regex does not throw: it runs for minutes. `bounded` stops any synchronous work
+	// past its budget (V8 terminates it), so these tests fail on a hang instead of timing out jest.
+	// The budget is two orders of magnitude above the normal cost; it bounds work, it times nothing.
+	const BUDGET_MS = 2_000;
+	const bounded = <T>(work: () => T): T => vm.runInNewContext('work()', { work }, { timeout: BUDGET_MS }) as T;
+
+	it('the bound catches a catastrophic regex (the check below can fail)', () => {
+		expect(() => bounded(() => /^(a+)+$/.test(`${'a'.repeat(40)}!`))).toThrow(/timed out/);
+	});
+
+	it.each([
+		['one 100 000-character line', `${'a'.repeat(100_000)};`],
+		['nested brackets', `${'('.repeat(20_000)}x${')'.repeat(20_000)}`],
+		['a stack-trace prefix repeated', '    at '.repeat(20_000)],
+		['backticks without a closing fence', '```'.repeat(20_000)],
+		['digits and dots', '1.'.repeat(50_000)],
+	])('analyses %s within a bounded amount of work', (_name, text) => {
+		const result = bounded(() => analyseComplexity(text));
+		expect(result.tokens).toBe(estimateTokens(text));
+		expect(['low', 'medium', 'high']).toContain(result.tier);
 	});
 });
 

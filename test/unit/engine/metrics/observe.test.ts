@@ -119,7 +119,9 @@ describe('MetricsRecorder (the DispatcherState\'s metrics)', () => {
 		const ports = fakePorts(ollama);
 		for (let i = 0; i < 4; i++) await settle(dispatch(request(), config, state, ports));
 		const registry = recorder.snapshot();
-		expect(METRIC_DEFS.length).toBeGreaterThan(0);
+		// The recorder's registry declares the whole catalogue, so every series can be pushed.
+		expect(registry.definitions().map((d) => d.name)).toEqual(METRIC_DEFS.map((d) => d.name));
+		expect(registry.valueOf(METRICS.itemsFailed, ['ALL_CANDIDATES_FAILED'])).toBe(0);
 		expect(registry.valueOf(METRICS.items, ['llama3.2:3b', 'medium'])).toBe(4);
 		// phi3:mini failed until its breaker opened; then it was skipped (no call, no fallback from it).
 		const phiCalls = registry.valueOf(METRICS.calls, ['phi3:mini', HOST, 'http_5xx']);

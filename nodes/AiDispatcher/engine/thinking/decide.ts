@@ -1,0 +1,53 @@
+/**
+ * How much a model thinks for an item: pure. Thinking costs hundreds of tokens per reply, so it is
+ * spent where the prompt needs it: off for a low-tier prompt, the model's lowest effort for a
+ * medium one (off for a model without effort levels), full effort for a high one. A `think` set by
+ * the user (the model's options, the node's, or a matched rule's) wins over the tier.
+ */
+import type { ThinkingChoice, ThinkSetting, Tier } from '../types';
+
+/** Families whose models take effort levels (`think: "low" | "medium" | "high"`) and cannot stop thinking. */
+const LEVEL_FAMILIES = /^(gpt-oss|gptoss)/i;
+
+/** True when Ollama's `think` for `model` takes effort levels rather than on/off (gpt-oss). */
+export function takesThinkLevels(model: string): boolean {
+	return LEVEL_FAMILIES.test(model.replace(/^.*\//, ''));
+}
+
+export interface ThinkingFacts {
+	model: string;
+	/** The tier the item was analysed (or ruled) at. */
+	tier: Tier;
+	/** The model's /api/show capabilities; null when unknown. */
+	capabilities: readonly string[] | null;
+	/** A `think` the user set, and where ("model option", `rule "P1"`); absent: decided from the tier. */
+	forced?: { think: ThinkSetting; source: string };
+}
+
+/** The `think` to send for one model and item, with the effort and the reason. */
+export function decideThinking(facts: ThinkingFacts): ThinkingChoice {
+	const { model, tier, capabilities, forced } = facts;
+	const thinks = capabilities?.includes('thinking');
+	if (forced) {
+		if (thinks === false && forced.think !== false) {
+			return { effort: 'default', reason: `${forced.source} asks to think, but ${model} cannot (no "thinking" capability): not sent` };
+		}
+		return { think: forced.think, effort: effortOf(forced.think), reason: `${forced.source} sets think ${JSON.stringify(forced.think)}` };
+	}
+	if (capabilities === null) return { effort: 'default', reason: `capabilities of ${model} unknown: think not sent (Ollama's default)` };
+	if (!thinks) return { effort: 'off', reason: `${model} does not think` };
+	const levels = takesThinkLevels(model);
+	if (tier === 'high') {
+		return levels
+			? { think: 'high', effort: 'high', reason: 'high-tier prompt: thinks at high effort' }
+			: { think: true, effort: 'on', reason: 'high-tier prompt: thinks' };
+	}
+	if (levels) return { think: 'low', effort: 'low', reason: `${tier}-tier prompt: lowest effort (${model} cannot stop thinking)` };
+	return { think: false, effort: 'off', reason: `${tier}-tier prompt: no thinking` };
+}
+
+function effortOf(think: ThinkSetting): ThinkingChoice['effort'] {
+	if (think === true) return 'on';
+	if (think === false) return 'off';
+	return think;
+}
