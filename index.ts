@@ -34,3 +34,7 @@ export { preferResident } from './nodes/AiDispatcher/engine/batch/prefer';
 export type { LoadPreference } from './nodes/AiDispatcher/engine/batch/prefer';
 export { ResidencyStore } from './nodes/AiDispatcher/engine/residency/store';
 export type { HostResidency, CallResidency } from './nodes/AiDispatcher/engine/residency/store';
+export { ReuseStore, DEFAULT_REUSE_MAX_BYTES } from './nodes/AiDispatcher/engine/reuse/store';
+export type { ReuseStats, ReuseCounters } from './nodes/AiDispatcher/engine/reuse/store';
+export { requestKey, scopeDigest, ANSWER_NEUTRAL_OPTIONS } from './nodes/AiDispatcher/engine/reuse/key';
+export type { ReuseConfig, ReusedFrom, ReuseKind, StoredAnswer } from './nodes/AiDispatcher/engine/reuse/types';

@@ -12,12 +12,14 @@
  *
  *  4. Metrics overhead per item (test/bench/metrics.ts): with and without observing the item.
  *  5. One reasoning model (test/bench/thinking.ts): thinking per item vs on every item vs where labelled.
- *  6. Small box (test/bench/small-box.ts): a 60-item digest on a box that holds one model, grouped by
+ *  6. Answer reuse (test/bench/reuse.ts): lookup overhead per item, a hit, the key alone, and the
+ *     memory held by 10,000 stored answers next to the store's estimate.
+ *  7. Small box (test/bench/small-box.ts): a 60-item digest on a box that holds one model, grouped by
  *     model vs as received vs n8n's HTTP Request node on the strong model vs the per-prompt ideal; and
  *     on a box that holds every model.
  *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2),
- * `--small-box-only` (only 6), `--box-scale=<timeScale>` (default 0.03).
+ * `--small-box-only` (only 7), `--box-scale=<timeScale>` (default 0.03).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
 import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
@@ -35,6 +37,7 @@ import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 import { metricsFigures } from './metrics';
 import { smallBoxFigures } from './small-box';
+import { reuseFigures } from './reuse';
 import { thinkingFigures } from './thinking';
 
 const argv = process.argv.slice(2);
@@ -307,6 +310,7 @@ async function main(): Promise<void> {
 	if (!REPLAY_ONLY) {
 		engineFigures(corpus);
 		await metricsFigures(MODELS, corpus.map((e) => request(e)));
+		await reuseFigures(MODELS, corpus.map((e) => request(e)));
 	}
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
 	const heldout = loadRouterCorpus().heldout;

@@ -32,6 +32,8 @@ export interface RecordedRequest {
 	method: string;
 	headers: Record<string, string>;
 	auth?: { username: string; password: string };
+	/** The JSON body sent, parsed (absent for a request without a JSON body). */
+	body?: unknown;
 }
 
 export const TEST_NODE: INode = {
@@ -58,7 +60,8 @@ export function createContext(options: ContextOptions) {
 		if (authed.auth) {
 			headers.authorization = `Basic ${Buffer.from(`${authed.auth.username}:${authed.auth.password}`).toString('base64')}`;
 		}
-		requests.push({ url: authed.url, method: authed.method ?? 'GET', headers, auth: authed.auth as RecordedRequest['auth'] });
+		const sent = typeof authed.body === 'string' ? safeJson(authed.body) : authed.body;
+		requests.push({ url: authed.url, method: authed.method ?? 'GET', headers, auth: authed.auth as RecordedRequest['auth'], ...(sent === undefined ? {} : { body: sent }) });
 		const response = await fetch(authed.url, {
 			method: authed.method ?? 'GET',
 			headers,
@@ -100,4 +103,12 @@ export function createContext(options: ContextOptions) {
 		requests,
 		logs,
 	};
+}
+
+function safeJson(text: string): unknown {
+	try {
+		return JSON.parse(text) as unknown;
+	} catch {
+		return text;
+	}
 }

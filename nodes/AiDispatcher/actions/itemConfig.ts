@@ -1,5 +1,6 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
 import { readItemOptions } from '../adapters/options';
+import { readReuseConfig } from '../adapters/reuse';
 import { readAnalyser, readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
 import { readSignalsSettings } from '../adapters/signals';
@@ -19,5 +20,6 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		...(signals ? { signals: { ...signals, prometheusUrl: session.connection.prometheusUrl } } : {}),
 		analyser: readAnalyser(session.ctx, itemIndex),
 		router: readRouterOptions(session.ctx, itemIndex),
+		reuse: readReuseConfig(session.ctx, itemIndex, session.reuse),
 	};
 }

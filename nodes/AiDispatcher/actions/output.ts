@@ -10,6 +10,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import type { Plan } from '../engine/plan';
 import type { SignalsRead } from '../engine/signals/store';
 import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
+import { reusedJson, reusedSummary } from './reuseOutput';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
 export function simplifyOutput(ctx: IExecuteFunctions, itemIndex: number): boolean {
@@ -34,8 +35,9 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		model: r.model,
 		tier: r.tier,
 		reason: r.decision.reason,
-		attemptsSummary: attemptsSummary(r.attempts),
+		attemptsSummary: r.reused ? reusedSummary(r.reused) : attemptsSummary(r.attempts),
 		...loadJson(r),
+		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
 		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 	};
 	if (simplify) return short;

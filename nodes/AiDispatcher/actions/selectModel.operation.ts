@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { planItem } from '../engine/plan';
+import { thinkingOnHost } from '../engine/thinking/plan';
 import { readDispatchConfig } from './itemConfig';
 import { complexityJson, decisionJson, simplifyOutput, withSignalsJson } from './output';
 import type { Session } from './session';
@@ -21,7 +22,13 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		reason: plan.decision.reason,
 	};
 	// The think to send with the chosen model (map {{ $json.thinking.think }} into an Ollama call).
-	const thinking = plan.decision.model ? plan.thinking[plan.decision.model] : undefined;
+	// Planning asks /api/show only of a host that answered lately; Select Model calls no model, so it asks here.
+	const { decision, complexity, rules, config: planned, settings } = plan;
+	let thinking = decision.model ? plan.thinking[decision.model] : undefined;
+	if (decision.model && thinking?.capabilitiesUnknown) {
+		const inputs = { decision, complexity, rules, models: planned.models };
+		thinking = await thinkingOnHost(inputs, decision.model, json.baseUrl as string, state.capabilities, ports, settings.connectTimeoutMs);
+	}
 	if (thinking?.think !== undefined) json.thinking = { ...thinking };
 	if (simplifyOutput(ctx, itemIndex)) return json;
 	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);

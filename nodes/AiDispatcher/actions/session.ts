@@ -8,6 +8,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { readConnection, readModelList, type ConnectionSettings } from '../adapters/config';
 import { CREDENTIAL_TYPE } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
+import { reuseIdentity, type ReuseIdentity } from '../adapters/reuse';
 import type { RulesCache } from '../adapters/rules';
 import { DispatcherError } from '../engine/errors';
 import { listInstalled } from '../engine/installed';
@@ -36,6 +37,8 @@ export interface Session {
 	/** Rules (JSON) parsed in this execution, by their text. */
 	rulesCache: RulesCache;
 	connection: ConnectionSettings;
+	/** Who may share reused answers (the credential's digest) and this execution's id. */
+	reuse: ReuseIdentity;
 	/** The candidate models for item `itemIndex` (Model List, or discovered from /api/tags). */
 	models(itemIndex: number): Promise<ModelSpec[]>;
 }
@@ -63,6 +66,7 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 		state,
 		rulesCache: new Map(),
 		connection,
+		reuse: reuseIdentity(ctx, credentials, connection),
 		async models(itemIndex) {
 			const source = ctx.getNodeParameter('modelSource', itemIndex, 'auto');
 			if (source === 'list') return readModelList(ctx, itemIndex);

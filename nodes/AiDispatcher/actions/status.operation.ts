@@ -8,6 +8,7 @@ import { METADATA_TIMEOUT_MS } from '../engine/installed';
 import { TIERS } from '../engine/types';
 import type { Session } from './session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
+import { reuseStatus } from './reuseStatus';
 
 const THINKING_NOTE =
 	'These models think before they answer. The node decides per item: no thinking for simple prompts, the lowest effort (or none) for medium ones, thinking (high effort) for hard ones; a Think option or a rule can fix it. A single thinking model is a valid setup: every item is still analysed and gets its own effort.';
@@ -33,6 +34,7 @@ export async function execute(session: Session): Promise<IDataObject> {
 		// What this process learned of each host's memory: loaded models, how many it holds, load times.
 		residency: residencyStatus(session),
 		metrics: metricsStatus(session.state, session.connection, session.ports.clock.nowMs()),
+		reuse: reuseStatus(session),
 	};
 }
 

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TIER_OPTIONS } from './choices';
+import { reuseOptions } from './reuse';
 
 export const optionProperties: INodeProperties[] = [
 	{
@@ -128,6 +129,7 @@ export const optionProperties: INodeProperties[] = [
 				typeOptions: { minValue: 0 },
 				description: 'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
 			},
+			...reuseOptions,
 			{
 				displayName: 'Routing Examples',
 				name: 'routingExamples',

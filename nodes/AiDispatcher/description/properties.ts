@@ -5,6 +5,7 @@ import { inputProperties } from './input';
 import { modelProperties } from './models';
 import { operationProperty } from './operation';
 import { optionProperties } from './options';
+import { reuseStatusProperties } from './reuse';
 import { ruleProperties } from './rules';
 import { signalProperties } from './signals';
 
@@ -14,5 +15,6 @@ export const nodeProperties: INodeProperties[] = [
 	...modelProperties,
 	...ruleProperties,
 	...optionProperties,
+	...reuseStatusProperties,
 	...signalProperties,
 ];

@@ -8,6 +8,7 @@ import type { OperatingPointName } from './analysis/router/model';
 import { routeComplexity } from './analysis/router/route';
 import { DispatcherError } from './errors';
 import type { ResilienceOverrides } from './resilience/settings';
+import type { ReuseConfig } from './reuse/types';
 import { evaluateRules } from './rules/evaluate';
 import { measuredCount } from './rules/facts';
 import type { Rule, RuleFacts, RuleOutcome } from './rules/types';
@@ -39,6 +40,8 @@ export interface DispatchConfig {
 	resilience?: ResilienceOverrides;
 	/** Live signals (Prometheus, /api/ps) and learned stats for selection; absent: chosen without them. */
 	signals?: LiveSignalsConfig;
+	/** Answer reuse (identical requests answered once); absent: every item calls a model. */
+	reuse?: ReuseConfig;
 }
 
 /** Where and how live signals are read, and the policy that uses them. */

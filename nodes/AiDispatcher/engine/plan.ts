@@ -7,11 +7,12 @@ import { decide, requireText, type DecisionContext, type DispatchConfig } from '
 import { DispatcherError } from './errors';
 import type { EnginePorts } from './ports';
 import { openCircuits, pickHost } from './resilience/hosts';
-import { firstLiveHost } from './resilience/liveness';
+import { firstLiveHost, livenessNeed } from './resilience/liveness';
 import { resolveResilience, type ResilienceSettings } from './resilience/settings';
 import { settle, type Settled } from './result';
 import { withRuleOverrides } from './rules/apply';
 import type { RuleOutcome } from './rules/types';
+import { answerOnce } from './reuse/answerOnce';
 import { answer, allFailed } from './run';
 import { countInFlight } from './signals/learned';
 import type { SignalsRead } from './signals/store';
@@ -86,7 +87,16 @@ export async function planItem(
 	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
 	// A rule's timeout and options apply to this item's calls only.
 	const models = withRuleOverrides(config.models, choice.rules);
-	const thinking = await thinkingFor({ decision, complexity: choice.complexity, rules: choice.rules, models, baseUrl: host ?? signalsHost }, state.capabilities, ports, nowMs);
+	// /api/show is asked only of a host that answered lately: one not yet checked is asked when it is
+	// about to be called, after its liveness check (`answer`), so a hung host costs one connect timeout.
+	const lookupHost = host ?? signalsHost;
+	const hostAnswers = livenessNeed(state.resilience.getLiveness(lookupHost), nowMs, settings.livenessWindowMs).need === 'none';
+	const thinking = await thinkingFor(
+		{ decision, complexity: choice.complexity, rules: choice.rules, models, baseUrl: lookupHost, read: { cachedOnly: !hostAnswers, timeoutMs: settings.connectTimeoutMs } },
+		state.capabilities,
+		ports,
+		nowMs,
+	);
 	const plan: Plan = {
 		request,
 		config: { ...config, models },
@@ -108,10 +118,18 @@ export async function planItem(
 /**
  * Answers a planned item: the chosen model, then each alternative, each on its least busy healthy
  * host, with retries (see `run.ts`). Feeds the learned stats and the metrics observer with the
- * outcome. Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or
- * ABORTED.
+ * outcome. With `plan.config.reuse`, an identical request's stored or in-flight answer is taken
+ * instead when it may be (`reuse/answerOnce.ts`); a reused answer makes no call and feeds no stats.
+ * Throws `DispatcherError` NO_CANDIDATE, ALL_CANDIDATES_FAILED (with every attempt) or ABORTED.
  */
 export async function runPlan(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
+	const reuse = plan.config.reuse;
+	if (reuse) return await answerOnce(plan, ports, state, reuse, () => runFresh(plan, ports, state));
+	return await runFresh(plan, ports, state);
+}
+
+/** `runPlan` without reuse: the model calls, learned stats and metrics. */
+async function runFresh(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
 	const startMs = ports.clock.nowMs();
 	const tracked: EnginePorts = { ...ports, ollama: countInFlight(ports.ollama, state.learned) };
 	const carried = await settle(carryOut(plan, tracked, state));
@@ -142,7 +160,7 @@ async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState):
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});
 	}
-	const answered = await settle(answer(plan, ports, state.resilience));
+	const answered = await settle(answer(plan, ports, state.resilience, state.capabilities));
 	if (answered.ok) return answered.value;
 	if (!(answered.error instanceof DispatcherError)) throw answered.error;
 	// An Ollama too old for what the item asked (thinking, a JSON schema, tools) is named with the version needed.

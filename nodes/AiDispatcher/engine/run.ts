@@ -9,10 +9,12 @@ import type { EnginePorts } from './ports';
 import type { ResilienceRegistry } from './resilience/registry';
 import { callModel, type CallLimits, type CallResult } from './resilience/callModel';
 import { parseJson, settle } from './result';
+import type { CapabilityStore } from './thinking/capabilities';
+import { thinkingOnHost, type ThinkingInputs } from './thinking/plan';
 import type { Attempt, DispatchRequest, DispatchResult, ModelSpec, ThinkingChoice, ThinkingRecord, ThinkSetting } from './types';
 
 /** Answers a plan whose decision has a model; throws ALL_CANDIDATES_FAILED or ABORTED. */
-export async function answer(plan: Plan, ports: EnginePorts, registry: ResilienceRegistry): Promise<DispatchResult> {
+export async function answer(plan: Plan, ports: EnginePorts, registry: ResilienceRegistry, capabilities: CapabilityStore): Promise<DispatchResult> {
 	const { request, config, settings, complexity, decision } = plan;
 	const byName = new Map(config.models.map((m) => [m.name, m]));
 	const attempts: Attempt[] = [];
@@ -24,15 +26,18 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			firstTokenMs: settings.firstTokenTimeoutsMs[model.tier],
 			stallMs: settings.stallTimeoutsMs[model.tier],
 		};
-		const thinking = plan.thinking[name] as ThinkingChoice | undefined;
-		const tried = await callModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports, registry }, (host, l) =>
-			callOnce(model, host, l, request, ports, thinking?.think),
-		);
+		let thinking = plan.thinking[name] as ThinkingChoice | undefined;
+		const tried = await callModel({ model: name, baseUrls: config.baseUrls, limits, settings, ports, registry }, async (host, l) => {
+			// Capabilities unknown when planned (the host had not answered yet): asked now that it has.
+			if (thinking?.capabilitiesUnknown) thinking = await thinkingOnHost(thinkingInputs(plan), name, host, capabilities, ports, settings.connectTimeoutMs);
+			return await callOnce(model, host, l, request, ports, thinking?.think);
+		});
 		attempts.push(...tried.attempts);
 		if (tried.ok) {
 			const { outcome, response, host } = tried;
 			const thought = thinkingRecord(thinking, outcome.thinking);
-			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage, ...(thought ? { thinking: thought } : {}) };
+			const reply = { text: outcome.text, toolCalls: outcome.toolCalls, doneReason: outcome.doneReason };
+			return { response, model: name, tier: model.tier, host, complexity, decision, attempts, usage: outcome.usage, reply, ...(thought ? { thinking: thought } : {}) };
 		}
 		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
@@ -97,4 +102,9 @@ export function allFailed(attempts: Attempt[], hostCount: number): DispatcherErr
 		attempts,
 		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure. Models whose circuit is open are retried after the cooldown.',
 	});
+}
+
+/** What the thinking choice of a plan's model is made from. */
+function thinkingInputs(plan: Plan): Omit<ThinkingInputs, 'baseUrl' | 'read'> {
+	return { decision: plan.decision, complexity: plan.complexity, rules: plan.rules, models: plan.config.models };
 }

@@ -8,6 +8,7 @@ import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { MAX_RESIDENCY_HOSTS, ResidencyStore } from './residency/store';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
+import { DEFAULT_REUSE_MAX_BYTES, ReuseStore } from './reuse/store';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
 import { SignalsStore, MAX_ENTRIES as MAX_SIGNALS_ENTRIES } from './signals/store';
 import { CapabilityStore, MAX_CAPABILITY_ENTRIES } from './thinking/capabilities';
@@ -36,6 +37,8 @@ export interface DispatcherState {
 	readonly learned: LearnedStats;
 	/** Per Ollama URL: the models loaded, how many the host holds at once, learned load times. */
 	readonly residency: ResidencyStore;
+	/** Answers to reuse (bounded in bytes, LRU) and the identical calls in flight. */
+	readonly reuse: ReuseStore;
 	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
 	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
@@ -51,6 +54,8 @@ export interface DispatcherStateOptions {
 	maxLearnedEntries?: number;
 	/** Most Ollama hosts whose residency is remembered (default 64). */
 	maxResidencyHosts?: number;
+	/** Most bytes of stored answers (estimated; default 64 MiB). */
+	maxReuseBytes?: number;
 	/** Most (URL, model) pairs with known capabilities (default 512). */
 	maxCapabilityEntries?: number;
 	/** Replaces the default `MetricsRecorder`. */
@@ -63,6 +68,7 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
 	const residency = new ResidencyStore(options.maxResidencyHosts ?? MAX_RESIDENCY_HOSTS);
+	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
 	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
-	return { resilience, signals, learned, residency, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals }) };
+	return { resilience, signals, learned, residency, reuse, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }

@@ -2,6 +2,7 @@
  * Shared vocabulary of the dispatcher engine. Nothing here imports n8n: the engine runs the same
  * inside n8n, in tests and in benchmarks.
  */
+import type { ReusedFrom } from './reuse/types';
 
 /** Model capability tiers, weakest first. */
 export const TIERS = ['low', 'medium', 'high'] as const;
@@ -230,6 +231,8 @@ export interface ThinkingChoice {
 	effort: 'off' | 'on' | ThinkLevel | 'default';
 	/** Why, e.g. "high-tier prompt: think at high effort", "rule: \"P1\" sets think". */
 	reason: string;
+	/** Set when the model's capabilities were not known yet: decided again on the host that is called. */
+	capabilitiesUnknown?: true;
 }
 
 /** The thinking of the answer: what was asked, and the text Ollama returned apart from the answer. */
@@ -252,4 +255,8 @@ export interface DispatchResult {
 	usage: Usage;
 	/** Whether the model had to be loaded (set by `runPlan` from the residency it keeps). */
 	load?: ModelLoad;
+	/** The answering model's reply as it came back: text (JSON text when JSON was asked for), tool calls, done reason. */
+	reply?: { text: string; toolCalls?: ToolCall[]; doneReason?: string };
+	/** Present when the answer was reused instead of calling a model (`engine/reuse`): from which model, how old. */
+	reused?: ReusedFrom;
 }

@@ -14,6 +14,7 @@
 import { TransportError } from '../../AiDispatcher/engine/errors';
 import type { GenerateCall, GenerateOutcome, OllamaPort } from '../../AiDispatcher/engine/ports';
 import { settle } from '../../AiDispatcher/engine/result';
+import type { DispatchResult, ToolCall, Usage } from '../../AiDispatcher/engine/types';
 import type { OllamaTool } from '../convert/tools';
 
 /** A model failed after part of its answer had been streamed to the root node. */
@@ -47,6 +48,17 @@ export interface ChatPort {
 	outcomeOf(model: string): GenerateOutcome | undefined;
 }
 
+/** The text a reply that is only tool calls is given for the engine's "empty reply" check. */
+export function toolCallsText(calls: readonly ToolCall[]): string {
+	return `(tool calls: ${calls.map((c) => c.function.name).join(', ')})`;
+}
+
+/** A reply as the engine kept it, back to what the model sent: a tool-calls-only reply has no text. */
+export function replyOutcome(reply: NonNullable<DispatchResult['reply']>, usage: Usage): GenerateOutcome {
+	const toolOnly = reply.toolCalls?.length && reply.text === toolCallsText(reply.toolCalls);
+	return { text: toolOnly ? '' : reply.text, usage, toolCalls: reply.toolCalls, doneReason: reply.doneReason };
+}
+
 export function chatPort(base: OllamaPort, extras: ChatExtras): ChatPort {
 	const outcomes = new Map<string, GenerateOutcome>();
 	const generate = async (call: GenerateCall): Promise<GenerateOutcome> => {
@@ -73,9 +85,7 @@ export function chatPort(base: OllamaPort, extras: ChatExtras): ChatPort {
 		}
 		const outcome = settled.value;
 		outcomes.set(call.model, outcome);
-		if (outcome.toolCalls?.length && outcome.text.trim() === '') {
-			return { ...outcome, text: `(tool calls: ${outcome.toolCalls.map((c) => c.function.name).join(', ')})` };
-		}
+		if (outcome.toolCalls?.length && outcome.text.trim() === '') return { ...outcome, text: toolCallsText(outcome.toolCalls) };
 		return outcome;
 	};
 	return { port: { ...base, generate }, outcomeOf: (model) => outcomes.get(model) };

@@ -19,7 +19,7 @@ import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
 import type { DispatchRequest, DispatchResult } from '../../AiDispatcher/engine/types';
 import type { OllamaConversation } from '../convert/messages';
 import type { OllamaTool } from '../convert/tools';
-import { chatPort } from './chatPort';
+import { chatPort, replyOutcome } from './chatPort';
 import type { ChatSettings } from './settings';
 import type { ToolSupport } from './toolSupport';
 
@@ -73,18 +73,23 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const cancel = call.cancel && executionCancel ? AbortSignal.any([call.cancel, executionCancel]) : (call.cancel ?? executionCancel);
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
-	const planned = await planItem(request, config, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
+	// An agent's call is reused only when the whole conversation, its tools and call options are
+	// identical (the node's own options too: one stored answer per key, so they belong in it).
+	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.modelDefaults } } : undefined;
+	const planned = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
 	const sticky = { ...planned, decision: stickToPrevious(planned.decision, runtime.previousModel, config.router?.operatingPoint ?? 'balanced') };
 	const plan = call.tools.length > 0 ? { ...sticky, tools: true } : sticky;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
 	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
 	runtime.previousModel = result.model;
-	const reply = chat.outcomeOf(result.model) as GenerateOutcome;
+	const reply = result.reused && result.reply ? replyOutcome(result.reply, result.usage) : (chat.outcomeOf(result.model) as GenerateOutcome);
+	// A reused answer made no call, so nothing streamed yet: the root node gets its text at once.
+	if (result.reused && reply.text !== '') call.onDelta?.(reply.text);
 	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
 }
 
-/** The node's Options (temperature, max tokens, context, keep alive) under each model's own options. */
+/** The node's Options (temperature, max tokens, context, top K/P, keep alive, …) under each model's own options. */
 function withModelDefaults(config: DispatchConfig, settings: ChatSettings): DispatchConfig {
 	if (Object.keys(settings.modelDefaults).length === 0) return config;
 	return { ...config, models: config.models.map((m) => ({ ...m, options: { ...settings.modelDefaults, ...m.options } })) };

@@ -20,10 +20,8 @@ export interface ChatSettings {
 	task: TaskType | 'auto';
 	complexity: Tier | 'auto';
 	format: OutputFormat;
-	/** Defaults under each model's own options: temperature, num_predict, num_ctx, keep_alive, think and the other Ollama options. */
+	/** Defaults under each model's own options: temperature, num_predict, num_ctx, top_k, top_p, keep_alive, think and the other Ollama options. */
 	modelDefaults: ModelOptions;
-	/** Ollama options for every call: top_k, top_p. */
-	callOptions: Record<string, unknown>;
 }
 
 export function readChatSettings(ctx: ParameterSource, itemIndex: number): ChatSettings {
@@ -35,8 +33,8 @@ export function readChatSettings(ctx: ParameterSource, itemIndex: number): ChatS
 		task,
 		complexity,
 		format: { type: format === 'json' ? 'json' : 'text' },
-		modelDefaults: readModelDefaults(options),
-		callOptions: {
+		modelDefaults: {
+			...readModelDefaults(options),
 			...defined('top_k', readNumber('Options › Top K', options.topK, { min: 1 })),
 			...defined('top_p', readNumber('Options › Top P', options.topP, { min: 0, max: 1 })),
 		},

@@ -6,6 +6,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { decisionJson, thinkingJson } from '../../AiDispatcher/actions/output';
+import { reusedJson } from '../../AiDispatcher/actions/reuseOutput';
 import type { ChatCall, ChatCallResult } from './dispatchCall';
 
 /** The input side of a logged call: the conversation's shape, what was analysed, the tools offered. */
@@ -39,6 +40,7 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		// Whether the model thought, at which effort and why (the text is in the output entry's `thinking`).
 		...(result.thinking ? { thinking: { thought: result.thinking.text.length > 0, effort: result.thinking.effort, reason: result.thinking.reason } } : {}),
 		...(answer.signals ? { signals: answer.signals } : {}),
+		...(result.reused ? { reused: reusedJson(result.reused) } : {}),
 	};
 }
 

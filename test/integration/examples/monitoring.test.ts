@@ -89,7 +89,7 @@ describe('examples/grafana/ai-dispatcher.json', () => {
 
 	it('has the panels the issue lists', () => {
 		const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-		for (const topic of ['items per model and tier', 'fallback and failure', 'breaker states', 'latency p50 / p95', 'first token', 'tokens per second', 'time saved', 'signals freshness', 'confidence']) {
+		for (const topic of ['items per model and tier', 'fallback and failure', 'breaker states', 'latency p50 / p95', 'first token', 'tokens per second', 'time saved', 'signals freshness', 'confidence', 'answer reuse hit rate']) {
 			expect(titles).toContain(topic);
 		}
 	});

@@ -21,7 +21,9 @@ type Meta = { aiDispatcher: { model: string; reason: string; attempts: Array<{ m
 /** Runs the main node on complex prompts while qwen2.5:7b fails, until its breaker opens in `state`. */
 async function openQwenBreaker(state: ReturnType<typeof createDispatcherState>): Promise<void> {
 	sim.setFault('qwen2.5:7b', { kind: 'http500' });
-	const { result } = runNode({ baseUrl: sim.url, prompts: [COMPLEX, COMPLEX, COMPLEX], options: { maxRetries: 0, breakerFailures: 2 }, state });
+	// Three distinct complex prompts: identical ones would be answered once (answer reuse, engine/reuse).
+	const prompts = [COMPLEX, `${COMPLEX}\n\nSecond request.`, `${COMPLEX}\n\nThird request.`];
+	const { result } = runNode({ baseUrl: sim.url, prompts, options: { maxRetries: 0, breakerFailures: 2 }, state });
 	const [items] = await result;
 	expect(items).toHaveLength(3);
 	// The first two items fail on qwen2.5:7b; the third no longer calls it: its circuit opened.

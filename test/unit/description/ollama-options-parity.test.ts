@@ -144,7 +144,7 @@ describe("options parity with n8n's Ollama Chat Model", () => {
 		for (const [name] of n8nOptions) if (SAMPLE[name]) options[CHAT_FIELD[name].field] = SAMPLE[name].panel;
 		options.format = 'json';
 		const settings = readChatSettings({ getNodeParameter: (n, _i, fallback) => (n === 'options' ? options : fallback) }, 0);
-		const sent = { ...settings.modelDefaults, ...settings.callOptions };
+		const sent = settings.modelDefaults;
 		for (const [name] of n8nOptions) {
 			if (name === 'format') expect(settings.format).toEqual({ type: 'json' });
 			else expect([name, (sent as Record<string, unknown>)[CHAT_FIELD[name].ollama]]).toEqual([name, SAMPLE[name].engine]);

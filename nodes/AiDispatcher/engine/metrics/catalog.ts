@@ -4,6 +4,7 @@
  * names, tiers, Ollama URLs from the credential, failure kinds and error codes (fixed sets).
  */
 import type { MetricDef } from './registry';
+import { REUSE_METRICS } from './reuse';
 
 /** Seconds: sub-second answers of small models up to two-minute timeouts of large ones. */
 export const LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120] as const;
@@ -106,4 +107,4 @@ export const METRICS = {
 	seriesDropped: counter('ai_dispatcher_metrics_series_dropped_total', 'Label sets refused because the registry reached its series cap.'),
 } as const satisfies Record<string, MetricDef>;
 
-export const METRIC_DEFS: readonly MetricDef[] = Object.values(METRICS);
+export const METRIC_DEFS: readonly MetricDef[] = [...Object.values(METRICS), ...Object.values(REUSE_METRICS)];

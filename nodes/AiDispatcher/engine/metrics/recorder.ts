@@ -14,6 +14,8 @@ import { METRIC_DEFS, METRICS } from './catalog';
 import { observeDecision, observeItem } from './observe';
 import { newPushState, PUSH_INTERVAL_MS, type PushState } from './pusher';
 import { MetricsRegistry } from './registry';
+import { snapshotReuse } from './reuse';
+import type { ReuseStore } from '../reuse/store';
 import { snapshotProcess } from './snapshot';
 
 /** What the recorder reads from its state. */
@@ -21,6 +23,8 @@ export interface RecorderSources {
 	resilience: ResilienceRegistry;
 	learned: LearnedStats;
 	signals: SignalsStore;
+	/** Absent in recorders built before answer reuse existed (tests); the reuse series are then not set. */
+	reuse?: ReuseStore;
 }
 
 export class MetricsRecorder implements DispatchObserver {
@@ -71,6 +75,7 @@ export class MetricsRecorder implements DispatchObserver {
 			learnedTokensPerS: new Map([...hosts].map((host) => [host, new Map([...learned.forHost(host)].map(([m, s]) => [m, s.tokensPerS]))])),
 			signals: { refreshes: signals.rounds, failedRefreshes: signals.failedRounds },
 		});
+		if (this.sources.reuse) snapshotReuse(this.registry, this.sources.reuse.stats());
 		return this.registry;
 	}
 }

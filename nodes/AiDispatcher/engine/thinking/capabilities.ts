@@ -23,6 +23,14 @@ interface Entry {
 	known: boolean;
 }
 
+/** How one `read` may ask. */
+export interface ReadOptions {
+	/** Only what is remembered: nothing is asked (a host not known to answer is not sent /api/show). */
+	cachedOnly?: boolean;
+	/** Limit of each lookup, in ms (default `CAPABILITIES_TIMEOUT_MS`). */
+	timeoutMs?: number;
+}
+
 /** Capabilities per (Ollama URL, model); lookups in flight are shared. */
 export class CapabilityStore {
 	private readonly entries = new Map<string, Entry>();
@@ -38,12 +46,19 @@ export class CapabilityStore {
 	 * The capabilities of each of `models` on `baseUrl`; null for a model whose capabilities are
 	 * unknown (the lookup failed, or `ollama` cannot look them up). Never rejects.
 	 */
-	async read(baseUrl: string, models: readonly string[], ollama: OllamaPort, nowMs: number, cancel?: AbortSignal): Promise<Map<string, string[] | null>> {
-		const listed = await Promise.all(models.map(async (m) => [m, await this.lookup(baseUrl, m, ollama, nowMs, cancel)] as const));
+	async read(
+		baseUrl: string,
+		models: readonly string[],
+		ollama: OllamaPort,
+		nowMs: number,
+		cancel?: AbortSignal,
+		options: ReadOptions = {},
+	): Promise<Map<string, string[] | null>> {
+		const listed = await Promise.all(models.map(async (m) => [m, await this.lookup(baseUrl, m, ollama, nowMs, cancel, options)] as const));
 		return new Map(listed);
 	}
 
-	private lookup(baseUrl: string, model: string, ollama: OllamaPort, nowMs: number, cancel?: AbortSignal): Promise<string[] | null> {
+	private lookup(baseUrl: string, model: string, ollama: OllamaPort, nowMs: number, cancel: AbortSignal | undefined, options: ReadOptions): Promise<string[] | null> {
 		const key = `${baseUrl}|${model}`;
 		const held = this.entries.get(key);
 		if (held && nowMs - held.atMs < (held.known ? CAPABILITIES_TTL_MS : UNKNOWN_TTL_MS)) {
@@ -51,10 +66,11 @@ export class CapabilityStore {
 			this.entries.set(key, held);
 			return held.capabilities;
 		}
+		if (options.cachedOnly) return Promise.resolve(null);
 		const ask = ollama.capabilities;
 		if (!ask) return Promise.resolve(null);
 		const entry: Entry = { capabilities: Promise.resolve(null), atMs: nowMs, known: true };
-		entry.capabilities = settle(ask.call(ollama, baseUrl, model, CAPABILITIES_TIMEOUT_MS, cancel)).then((s) => {
+		entry.capabilities = settle(ask.call(ollama, baseUrl, model, options.timeoutMs ?? CAPABILITIES_TIMEOUT_MS, cancel)).then((s) => {
 			entry.known = s.ok;
 			return s.ok ? s.value : null;
 		});

@@ -34,7 +34,9 @@ export function decideThinking(facts: ThinkingFacts): ThinkingChoice {
 		}
 		return { think: forced.think, effort: effortOf(forced.think), reason: `${forced.source} sets think ${JSON.stringify(forced.think)}` };
 	}
-	if (capabilities === null) return { effort: 'default', reason: `capabilities of ${model} unknown: think not sent (Ollama's default)` };
+	if (capabilities === null) {
+		return { effort: 'default', reason: `capabilities of ${model} unknown: think not sent (Ollama's default)`, capabilitiesUnknown: true };
+	}
 	if (!thinks) return { effort: 'off', reason: `${model} does not think` };
 	const levels = takesThinkLevels(model);
 	if (tier === 'high') {

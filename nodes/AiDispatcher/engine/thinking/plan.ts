@@ -7,7 +7,7 @@ import type { EnginePorts } from '../ports';
 import { ruledTier } from '../rules/apply';
 import type { RuleOutcome } from '../rules/types';
 import type { ComplexityResult, Decision, ModelSpec, ThinkingChoice } from '../types';
-import type { CapabilityStore } from './capabilities';
+import type { CapabilityStore, ReadOptions } from './capabilities';
 import { decideThinking } from './decide';
 
 export interface ThinkingInputs {
@@ -18,14 +18,16 @@ export interface ThinkingInputs {
 	models: readonly ModelSpec[];
 	/** Where the capabilities are asked. */
 	baseUrl: string;
+	/** How they may be asked (only what is remembered, a time limit). */
+	read?: ReadOptions;
 }
 
 /** The thinking choice per model to try (none when the decision has no model). Never rejects. */
 export async function thinkingFor(inputs: ThinkingInputs, store: CapabilityStore, ports: EnginePorts, nowMs: number): Promise<Record<string, ThinkingChoice>> {
-	const { decision, complexity, rules, models, baseUrl } = inputs;
+	const { decision, complexity, rules, models, baseUrl, read } = inputs;
 	if (!decision.model) return {};
 	const names = [decision.model, ...decision.alternatives];
-	const capabilities = await store.read(baseUrl, names, ports.ollama, nowMs, ports.cancel);
+	const capabilities = await store.read(baseUrl, names, ports.ollama, nowMs, ports.cancel, read);
 	const tier = ruledTier(complexity.tier, rules);
 	const byName = new Map(models.map((m) => [m.name, m]));
 	const choices: Record<string, ThinkingChoice> = {};
@@ -35,4 +37,21 @@ export async function thinkingFor(inputs: ThinkingInputs, store: CapabilityStore
 		choices[name] = decideThinking({ model: name, tier, capabilities: capabilities.get(name) ?? null, forced });
 	}
 	return choices;
+}
+
+/**
+ * The thinking choice for `model` on the host about to be called (it answered its liveness check):
+ * asks /api/show there when its capabilities are not remembered, within `timeoutMs`. Never rejects.
+ */
+export async function thinkingOnHost(
+	inputs: Omit<ThinkingInputs, 'baseUrl' | 'read'>,
+	model: string,
+	host: string,
+	store: CapabilityStore,
+	ports: EnginePorts,
+	timeoutMs: number,
+): Promise<ThinkingChoice> {
+	const one: Decision = { ...inputs.decision, model, alternatives: [] };
+	const choices = await thinkingFor({ ...inputs, decision: one, baseUrl: host, read: { timeoutMs } }, store, ports, ports.clock.nowMs());
+	return choices[model];
 }

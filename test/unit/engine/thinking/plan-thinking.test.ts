@@ -117,3 +117,49 @@ describe('thinking in the plan', () => {
 		expect(result.thinking).toBeUndefined();
 	});
 });
+
+describe('where capabilities are asked', () => {
+	function recordingOllama(): { ollama: OllamaPort; events: string[] } {
+		const { ollama } = thinkingOllama();
+		const events: string[] = [];
+		return {
+			events,
+			ollama: {
+				...ollama,
+				ping: async (baseUrl, timeoutMs) => {
+					events.push('ping');
+					return await ollama.ping(baseUrl, timeoutMs);
+				},
+				capabilities: async () => {
+					events.push('show');
+					return ['completion', 'thinking'];
+				},
+				generate: async (call) => {
+					events.push(`generate think=${String(call.think)}`);
+					return await ollama.generate(call);
+				},
+			},
+		};
+	}
+
+	it('planning asks nothing of a host that has not answered yet; the call asks it after its liveness check', async () => {
+		const { ollama, events } = recordingOllama();
+		const state = createDispatcherState();
+		const plan = await planItem(request('low'), one(), state, fakePorts(ollama));
+		expect(events).toEqual([]);
+		expect(plan.thinking['qwen3:8b']).toMatchObject({ effort: 'default', capabilitiesUnknown: true });
+		await dispatch(request('low'), one(), state, fakePorts(ollama));
+		expect(events).toEqual(['ping', 'show', 'generate think=false']);
+	});
+
+	it('once the host has answered, planning asks (and then remembers) its capabilities', async () => {
+		const { ollama, events } = recordingOllama();
+		const state = createDispatcherState();
+		await dispatch(request('low'), one(), state, fakePorts(ollama));
+		events.length = 0;
+		const plan = await planItem(request('high'), one(), state, fakePorts(ollama));
+		expect(plan.thinking['qwen3:8b']).toMatchObject({ think: true, effort: 'on' });
+		expect(plan.thinking['qwen3:8b'].capabilitiesUnknown).toBeUndefined();
+		expect(events).toEqual([]); // remembered from the first call's lookup
+	});
+});
