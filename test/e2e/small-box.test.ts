@@ -50,8 +50,11 @@ function workflow(id: string, ollamaUrl: string, itemsNode: Node, dispatcher: No
 	];
 	const chain = ['Start', 'Items'];
 	const ways: Node[] = [
-		{ ...dispatcher, name: GROUPED, parameters: { ...dispatcher.parameters, options: {} } },
-		{ ...dispatcher, name: AS_RECEIVED, parameters: { ...dispatcher.parameters, options: { itemOrder: 'asReceived' } } },
+		// A system prompt of its own per way: identical requests of one execution are answered once
+		// (answer reuse), so without it the second way would reuse the first way's answers. The system
+		// prompt is not analysed, so every item keeps its tier.
+		{ ...dispatcher, name: GROUPED, parameters: { ...dispatcher.parameters, systemPrompt: 'Digest entry (way 1).', options: {} } },
+		{ ...dispatcher, name: AS_RECEIVED, parameters: { ...dispatcher.parameters, systemPrompt: 'Digest entry (way 2).', options: { itemOrder: 'asReceived' } } },
 		{
 			name: HTTP,
 			type: 'n8n-nodes-base.httpRequest',
@@ -151,6 +154,8 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 		}
 		const [grouped, asReceived, http] = ways;
 		for (const item of http.items) expect(item.json.model).toBe(STRONG);
+		// Every item of both dispatcher ways called a model (none reused another way's answer).
+		for (const w of [grouped, asReceived]) expect({ way: w.name, reused: w.items.filter((i) => i.json.reused !== undefined).length }).toEqual({ way: w.name, reused: 0 });
 		// The same model per item in both orders: grouping changes when, not who (high-tier recall unchanged).
 		expect(grouped.items.map((i) => i.json.model)).toEqual(asReceived.items.map((i) => i.json.model));
 		const used = new Set(grouped.items.map((i) => i.json.model as string)).size;
