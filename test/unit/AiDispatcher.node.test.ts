@@ -72,7 +72,7 @@ describe('AI Dispatcher node: Generate', () => {
 		sim.setFault('qwen2.5:7b', { kind: 'http500' });
 		const [out] = await run({ prompts: [TRACE, 'Thanks!'], params: { simplifyOutput: undefined, options: { maxRetries: 0 } } }).result;
 		const [fellBack, simple] = out.map((o) => o.json as Record<string, any>);
-		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'fallback', 'model', 'reason', 'response', 'tier']);
+		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'fallback', 'loadMs', 'model', 'modelAlreadyLoaded', 'reason', 'response', 'tier']);
 		expect(simple.fallback).toBe(false);
 		expect(fellBack).toMatchObject({ fallback: true, firstChoice: 'qwen2.5:7b' });
 		expect(fellBack.reason).toMatch(/chose qwen2\.5:7b \(high tier\), but it failed \(server error\), so llama3\.2:3b \(medium tier\) answered$/);

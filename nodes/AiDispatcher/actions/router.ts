@@ -4,11 +4,12 @@ import { errorItemJson, toNodeError } from '../adapters/errors';
 import { pushAfterExecution } from '../adapters/metrics';
 import type { Operation } from '../adapters/config';
 import { withLayout } from '../adapters/layout';
-import { readConcurrency } from '../adapters/options';
+import { readConcurrency, readItemOrder, type ItemOrder } from '../adapters/options';
 import { runPool } from '../engine/pool';
-import { settle } from '../engine/result';
+import { settle, type Settled } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
 import * as generate from './generate.operation';
+import { generateGrouped } from './generateGrouped';
 import { addFallbackHint } from './hints';
 import { progressReporter } from './progress';
 import * as selectModel from './selectModel.operation';
@@ -17,7 +18,8 @@ import * as status from './status.operation';
 
 /**
  * Runs the chosen operation for every input item, up to "Concurrency" items at once; one output
- * item per input, paired, in input order. Without Continue On Fail, the first item to fail stops
+ * item per input, paired, in input order. Generate plans every item first and answers them grouped
+ * by model unless Item Order is "As Received" (see `generateGrouped.ts`). Without Continue On Fail, the first item to fail stops
  * the others (their requests are aborted) and its error is thrown.
  */
 export async function router(this: IExecuteFunctions, state: DispatcherState): Promise<INodeExecutionData[][]> {
@@ -29,9 +31,11 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 
 	let session: Session;
 	let concurrency = 1;
+	let order: ItemOrder = 'asReceived';
 	try {
 		session = await openSession(ctx, state);
 		if (operation !== 'status') concurrency = readConcurrency(ctx);
+		if (operation === 'generate') order = readItemOrder(ctx);
 	} catch (error) {
 		const nodeError = toNodeError(node, error, 0);
 		if (!this.continueOnFail()) throw nodeError;
@@ -52,20 +56,19 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	let fatal: { index: number; error: unknown } | undefined;
 	const progress = progressReporter(this, session.ports.clock, items.length);
 
-	const outcomes = await runPool(
-		items.length,
-		concurrency,
-		async (i) => {
-			const settled = await settle(run(itemSession, i));
-			progress.done(settled.ok);
-			if (!settled.ok && !continueOnFail && !fatal) {
-				fatal = { index: i, error: settled.error };
-				stop.abort();
-			}
-			return settled;
-		},
-		() => stop.signal.aborted,
-	);
+	const track = <T>(i: number, settled: Settled<T>): Settled<T> => {
+		progress.done(settled.ok);
+		if (!settled.ok && !continueOnFail && !fatal) {
+			fatal = { index: i, error: settled.error };
+			stop.abort();
+		}
+		return settled;
+	};
+	const stopped = () => stop.signal.aborted;
+	const outcomes =
+		order === 'grouped'
+			? await generateGrouped(itemSession, items.length, { concurrency, track, stopped })
+			: await runPool(items.length, concurrency, async (i) => track(i, await settle(run(itemSession, i))), stopped);
 	progress.finish();
 	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
