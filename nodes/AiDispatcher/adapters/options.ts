@@ -34,18 +34,12 @@ function option(raw: IDataObject, name: string, rule: NumberRule): number | unde
 }
 
 /**
- * Items answered at once when Concurrency is not set: 2 for new nodes (version 1.1; the Gmail
- * example ran 1.54× faster than with 1 against one generation slot per model, see README), 1 for
- * nodes saved as version 1, as they ran before. Ollama does not report OLLAMA_NUM_PARALLEL in its API.
+ * The "Concurrency" option: how many items run at once, 1..32 (default 1). A default of 2 was
+ * measured (test/bench/example-timings.ts, Gmail example, one slot per model): 1.51× faster with
+ * Item Order "As Received", but 1.01× with the default "Grouped by Model", so the default stays 1.
  */
-export function defaultConcurrency(typeVersion: number): number {
-	return typeVersion >= 1.1 ? 2 : 1;
-}
-
-/** The "Concurrency" option: how many items run at once, 1..32 (default by node version). */
 export function readConcurrency(ctx: IExecuteFunctions): number {
-	const fallback = defaultConcurrency(ctx.getNode().typeVersion);
-	return option(rawOptions(ctx, 0), 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true }) ?? fallback;
+	return option(rawOptions(ctx, 0), 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true }) ?? 1;
 }
 
 /** The "Item Order" option: grouped by model (default) or as received. */

@@ -3,7 +3,7 @@ import type { INodeProperties } from 'n8n-workflow';
 import { ADVANCED_OPTIONS } from './advanced';
 import { TIER_OPTIONS } from './choices';
 import { reuseOptions } from './reuse';
-import { V1, V1_1 } from './versions';
+import { V1 } from './versions';
 
 /** n8n lists a collection's options by name; the lint checks the literal order, so sort the merged list. */
 function sortedByName(options: INodeProperties[]): INodeProperties[] {
@@ -74,18 +74,6 @@ export const optionProperties: INodeProperties[] = [
 				hint: 'How many items are answered at the same time',
 				type: 'number',
 				default: 1,
-				displayOptions: { show: V1 },
-				typeOptions: { minValue: 1, maxValue: 32 },
-				description:
-					"How many items are answered at once (1 to 32). Output order and pairing are kept. Match it to Ollama's OLLAMA_NUM_PARALLEL times the number of hosts.",
-			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
-				hint: 'How many items are answered at the same time',
-				type: 'number',
-				default: 2,
-				displayOptions: { show: V1_1 },
 				typeOptions: { minValue: 1, maxValue: 32 },
 				description:
 					"How many items are answered at once (1 to 32). Output order and pairing are kept. Match it to Ollama's OLLAMA_NUM_PARALLEL times the number of hosts.",

@@ -66,21 +66,13 @@ describe('the Generate panel', () => {
 	});
 });
 
-describe('Concurrency by version', () => {
+describe('Concurrency', () => {
 	const ctx = (typeVersion: number, options: Record<string, unknown> = {}) =>
 		({ getNode: () => ({ typeVersion }), getNodeParameter: (name: string, _i: number, fallback: unknown) => (name === 'options' ? options : fallback) }) as never;
 
-	it('new nodes answer 2 items at once unless set; version 1 keeps 1; a set value wins', () => {
-		expect(readConcurrency(ctx(1.1))).toBe(2);
+	it('defaults to 1 in both versions (2 was measured not to help with the default Item Order); a set value wins', () => {
+		expect(readConcurrency(ctx(1.1))).toBe(1);
 		expect(readConcurrency(ctx(1))).toBe(1);
-		expect(readConcurrency(ctx(1.1, { concurrency: 1 }))).toBe(1);
-		expect(readConcurrency(ctx(1, { concurrency: 4 }))).toBe(4);
-	});
-
-	it('the option shows the default of its version', () => {
-		const shown = (typeVersion: number) =>
-			options.options.filter((o) => o.name === 'concurrency' && NodeHelpers.displayParameter({}, o, { typeVersion }, description)).map((o) => (o as INodeProperties).default);
-		expect(shown(1.1)).toEqual([2]);
-		expect(shown(1)).toEqual([1]);
+		expect(readConcurrency(ctx(1.1, { concurrency: 3 }))).toBe(3);
 	});
 });
