@@ -4,6 +4,7 @@
  * passes it to `planItem`/`runPlan`; tests and benchmarks create their own. The engine keeps no
  * module-level state.
  */
+import { CostLedger } from './cost/ledger';
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
@@ -38,6 +39,8 @@ export interface DispatcherState {
 	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
+	/** Spend of priced (cloud) models per credential, day and execution, and the budgets' reservations. */
+	readonly costs: CostLedger;
 }
 
 export interface DispatcherStateOptions {
@@ -62,5 +65,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
 	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
 	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
-	return { resilience, signals, learned, reuse, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
+	const costs = new CostLedger();
+	return { resilience, signals, learned, reuse, capabilities, costs, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }
