@@ -90,7 +90,7 @@ export function readCostConfig(ctx: IExecuteFunctions, itemIndex: number, endpoi
 		const value = readNumber(['cloud', name], raw[name], { min: 0 });
 		if (value === undefined || value === 0) return undefined;
 		const pico = budgetToPico(value);
-		if (pico === null) throw configInvalid(`${fieldLabel(['cloud', name])} should have at most 6 decimals, got ${show(value)}`);
+		if (pico === null) throw configInvalid(`${fieldLabel(['cloud', name])} should be an amount from 0 to 1e12 with at most 12 decimals, got ${show(value)}`);
 		return pico;
 	};
 	const priced = readChoice(['cloud', 'pricedModels'], raw.pricedModels ?? 'lastResort', ['lastResort', 'candidate'] as const);

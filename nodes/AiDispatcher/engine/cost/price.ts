@@ -52,9 +52,18 @@ export function picoToDecimal(amount: PicoAmount): string {
 	return `${negative ? '-' : ''}${whole.toString()}${fraction ? `.${fraction}` : ''}`;
 }
 
-/** A budget in currency units (as typed) → pico-units; null when not a finite number > 0. */
+/** Largest budget accepted, in currency units. */
+export const MAX_BUDGET = 1e12;
+
+/**
+ * A budget in currency units (as typed, e.g. 0.0000078) → pico-units, exactly: the number's shortest
+ * decimal form is read digit by digit. Null when not a finite number > 0, over `MAX_BUDGET`, or finer
+ * than a pico-unit.
+ */
 export function budgetToPico(amount: number): PicoAmount | null {
-	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0) return null;
-	const micros = toMicrosPerMTok(amount);
-	return micros === null ? null : BigInt(micros) * 1_000_000n;
+	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || amount > MAX_BUDGET) return null;
+	const text = /e/i.test(String(amount)) ? amount.toFixed(20).replace(/0+$/, '') : String(amount);
+	const [whole, fraction = ''] = text.split('.');
+	if (fraction.length > 12) return null;
+	return BigInt(whole) * 1_000_000_000_000n + BigInt(fraction.padEnd(12, '0'));
 }

@@ -27,7 +27,7 @@ const TRANSIENT: ReadonlySet<FailureKind> = new Set<FailureKind>([
 ]);
 
 /** Failures that do not count against a breaker: they are about the request, not the model or host. */
-const NOT_HEALTH: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'bad_request', 'invalid_json', 'circuit_open', 'context_length', 'budget']);
+const NOT_HEALTH: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'bad_request', 'invalid_json', 'circuit_open', 'context_length', 'budget', 'auth']);
 
 export interface RetryOptions {
 	/** Extra tries of the same model on a transient failure, 0..10 (default 1). */

@@ -54,9 +54,17 @@ describe('call cost', () => {
 		expect(picoToDecimal(pico)).toBe(text);
 	});
 
-	it('budgets: currency units → pico, 0 or bad values → null', () => {
-		expect(budgetToPico(0.05)).toBe(50_000_000_000n);
-		expect(budgetToPico(0)).toBeNull();
-		expect(budgetToPico(-1)).toBeNull();
+	it.each([
+		[0.05, 50_000_000_000n],
+		[0.0000078, 7_800_000n],
+		[1e-7, 100_000n],
+		[1_000_000.1, 1_000_000_100_000_000_000n],
+		[1e-12, 1n],
+		[0, null],
+		[-1, null],
+		[1e-13, null],
+		[Number.NaN, null],
+	])('budget %s → %s pico, exactly', (amount, pico) => {
+		expect(budgetToPico(amount)).toBe(pico);
 	});
 });

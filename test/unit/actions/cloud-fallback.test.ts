@@ -1,0 +1,138 @@
+/**
+ * The node with an OpenAI-compatible endpoint beside Ollama, through its real `execute`: local first,
+ * the cloud when local models are down, cost on every item, budgets under Continue On Fail, and the
+ * API key in no output, error or log.
+ */
+import { callCostPico } from '../../../nodes/AiDispatcher/engine/cost/price';
+import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
+import { closedPort } from '../../support/loopback';
+import { runNode } from '../../support/node-run';
+import { simTokens, startOllamaSimulator, startOpenAiSimulator, type OllamaSimulator, type OpenAiSimulator } from '../../support/simulator';
+
+const CANARY = 'sk-canary-1d9c7e55-never-print-me';
+let ollama: OllamaSimulator;
+let cloud: OpenAiSimulator;
+
+beforeAll(async () => {
+	ollama = await startOllamaSimulator({ timeScale: 0.002, numParallel: 4 });
+	cloud = await startOpenAiSimulator({ apiKey: CANARY });
+});
+afterAll(async () => {
+	await ollama.close();
+	await cloud.close();
+});
+
+const models = {
+	model: [
+		{ name: 'phi3:mini', tier: 'low' },
+		{ name: 'cloud-small', tier: 'low', backend: 'openai', inputPricePerMTok: 0.15, outputPricePerMTok: 0.6 },
+		{ name: 'llama3.2:3b', tier: 'medium' },
+	],
+};
+const PROMPTS = Array.from({ length: 6 }, (_, i) => `Summarize: lunch moved to ${i + 1}pm`);
+const price = { inputMicrosPerMTok: 150_000, outputMicrosPerMTok: 600_000, currency: 'EUR' };
+
+function run(baseUrl: string, extra: { cloud?: Record<string, unknown>; continueOnFail?: boolean; openAi?: Record<string, unknown>; state?: ReturnType<typeof createDispatcherState> } = {}) {
+	return runNode({
+		baseUrl,
+		prompts: PROMPTS,
+		state: extra.state ?? createDispatcherState(),
+		continueOnFail: extra.continueOnFail,
+		openAiCredentials: { baseUrl: cloud.url, apiKey: CANARY, currency: 'EUR', ...extra.openAi },
+		params: { models, useOpenAiEndpoint: true, cloud: extra.cloud ?? {}, simplifyOutput: true, options: { concurrency: 1 } },
+	});
+}
+
+function expectNoKey(everything: unknown): void {
+	expect(JSON.stringify(everything)).not.toContain(CANARY);
+}
+
+describe('AI Dispatcher with an OpenAI-compatible endpoint', () => {
+	it('local healthy: 0 cloud calls, every item carries tokens and a zero cost', async () => {
+		const before = cloud.stats().chatCalls['cloud-small'] ?? 0;
+		const { result, ctx } = run(ollama.url);
+		const [items] = await result;
+		expect(items).toHaveLength(PROMPTS.length);
+		for (const item of items) {
+			expect(item.json.model).not.toBe('cloud-small');
+			expect(item.json.cost).toMatchObject({ amount: 0, amountExact: '0', currency: 'EUR', priced: false });
+			expect((item.json.cost as { outputTokens: number }).outputTokens).toBeGreaterThan(0);
+			expect(item.json.reason).toContain('local first: cloud-small only if every local model fails');
+		}
+		expect((cloud.stats().chatCalls['cloud-small'] ?? 0) - before).toBe(0);
+		expectNoKey([items, ctx.logs]);
+	});
+
+	it('local down: every item answered by the cloud, cost = tokens × price exactly, paired in order', async () => {
+		const down = `http://127.0.0.1:${await closedPort()}`;
+		const before = cloud.stats().chatCalls['cloud-small'] ?? 0;
+		const { result, ctx } = run(down);
+		const [items] = await result;
+		expect(items.map((i) => i.pairedItem)).toEqual(PROMPTS.map((_, i) => ({ item: i })));
+		expect(items[0].json.reason).toMatch(/cloud used: phi3:mini: connection, llama3\.2:3b: connection/);
+		for (const [i, item] of items.entries()) {
+			expect(item.json.model).toBe('cloud-small');
+			const c = item.json.cost as { inputTokens: number; outputTokens: number; amountExact: string; currency: string };
+			expect(c.inputTokens).toBe(simTokens(PROMPTS[i]));
+			expect(c.outputTokens).toBe(simTokens('cloud answer from cloud-small: ok'));
+			const exact = callCostPico(price, c.inputTokens, c.outputTokens);
+			expect(BigInt(c.amountExact.replace('.', '').replace(/^0+/, '') || '0') * 10n ** BigInt(12 - (c.amountExact.split('.')[1]?.length ?? 0))).toBe(exact);
+			expect(c.currency).toBe('EUR');
+			// The first items find the local models down; once their breakers open, later ones skip them.
+			expect(item.json.reason).toMatch(/cloud used: phi3:mini: connection|skipped phi3:mini: circuit open.*cloud: no local model is suitable, so cloud-small answers/);
+		}
+		expect((cloud.stats().chatCalls['cloud-small'] ?? 0) - before).toBe(PROMPTS.length);
+		expectNoKey([items, ctx.logs]);
+	});
+
+	it('a budget for 2 calls under Continue On Fail: exactly 2 cloud calls, 4 items with the budget error, none lost', async () => {
+		const down = `http://127.0.0.1:${await closedPort()}`;
+		const perCall = callCostPico(price, simTokens(PROMPTS[0]), simTokens('cloud answer from cloud-small: ok'));
+		const budget = Number(perCall * 2n) / 1e12;
+		const before = cloud.stats().chatCalls['cloud-small'] ?? 0;
+		const { result, ctx } = run(down, { cloud: { budgetPerExecution: budget }, continueOnFail: true });
+		const [items] = await result;
+		expect(items).toHaveLength(PROMPTS.length);
+		expect((cloud.stats().chatCalls['cloud-small'] ?? 0) - before).toBe(2);
+		const answered = items.filter((i) => i.json.model === 'cloud-small');
+		const failed = items.filter((i) => i.json.error !== undefined);
+		expect(answered).toHaveLength(2);
+		expect(failed).toHaveLength(4);
+		for (const item of failed) expect(String(item.json.error)).toMatch(/Budget per Execution of 0\.0000\d+ EUR would be exceeded \(spent 0\.0000\d+ EUR/);
+		expectNoKey([items, ctx.logs]);
+	});
+
+	it('a wrong key: the credential is named, never retried, the key not shown', async () => {
+		const down = `http://127.0.0.1:${await closedPort()}`;
+		const before = cloud.stats().unauthorized;
+		const { result, ctx } = run(down, { continueOnFail: true, openAi: { apiKey: 'sk-wrong-canary-key' } });
+		const [items] = await result;
+		for (const item of items) expect(JSON.stringify(item.json)).toContain("the OpenAI-Compatible Endpoint credential's API key was refused");
+		// One call per item: a refused key is not retried (the default allows one retry of transient failures).
+		expect(cloud.stats().unauthorized - before).toBe(PROMPTS.length);
+		expect(JSON.stringify([items, ctx.logs])).not.toContain('sk-wrong-canary-key');
+	});
+
+	it('an API key for plain http on another machine is refused with a clear error, and nothing is sent', async () => {
+		const { result } = run(ollama.url, { continueOnFail: true, openAi: { baseUrl: 'http://cloud.example.com/v1' } });
+		const [items] = await result;
+		expect(items).toHaveLength(PROMPTS.length);
+		for (const item of items) {
+			expect(String(item.json.error)).toContain('OpenAI-Compatible Endpoint › Base URL "http://cloud.example.com/v1" is plain http to another machine');
+			expectNoKey(item.json);
+		}
+	});
+
+	it('…unless the credential allows it', async () => {
+		const { result } = run(ollama.url, { openAi: { baseUrl: 'http://cloud.example.com/v1', allowInsecureHttp: true } });
+		const [items] = await result;
+		expect(items.every((i) => i.json.error === undefined)).toBe(true);
+	});
+
+	it('a cloud model without the endpoint switched on: the Backend field is named', async () => {
+		const { result } = runNode({ baseUrl: ollama.url, prompts: ['hi there'], continueOnFail: true, params: { models, simplifyOutput: true } });
+		const [items] = await result;
+		expect(String(items[0].json.error)).toContain('Backend');
+		expect(String(items[0].json.error)).toContain('Use OpenAI-Compatible Endpoint is off');
+	});
+});
