@@ -14,7 +14,7 @@ import type {
 export class AiDispatcherOpenAiApi implements ICredentialType {
 	name = 'aiDispatcherOpenAiApi';
 
-	displayName = 'OpenAI-Compatible Endpoint';
+	displayName = 'OpenAI-Compatible Endpoint API';
 
 	icon = { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' } as const;
 

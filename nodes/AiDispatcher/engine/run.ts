@@ -56,7 +56,7 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			const thought = thinkingRecord(thinking, outcome.thinking);
 			const reply = { text: outcome.text, toolCalls: outcome.toolCalls, doneReason: outcome.doneReason };
 			const decided = cloudReason(decision, name, model, attempts);
-			return { response, model: name, tier: model.tier, host, complexity, decision: decided, attempts, usage: outcome.usage, reply, cost: spent.cost, ...(thought ? { thinking: thought } : {}) };
+			return { response, model: name, tier: model.tier, host, complexity, decision: decided, attempts, usage: outcome.usage, reply, ...(config.cost ? { cost: spent.cost } : {}), ...(thought ? { thinking: thought } : {}) };
 		}
 		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });

@@ -278,6 +278,6 @@ export interface DispatchResult {
 	reply?: { text: string; toolCalls?: ToolCall[]; doneReason?: string };
 	/** Present when the answer was reused instead of calling a model (`engine/reuse`): from which model, how old. */
 	reused?: ReusedFrom;
-	/** Tokens and cost of the answering call (absent on a reused answer: it cost nothing now). */
+	/** Tokens and cost of the answering call, when the item has cost settings (an OpenAI-compatible endpoint); absent on a reused answer. */
 	cost?: CallCost;
 }

@@ -107,7 +107,7 @@ describe('AI Dispatcher with an OpenAI-compatible endpoint', () => {
 		const before = cloud.stats().unauthorized;
 		const { result, ctx } = run(down, { continueOnFail: true, openAi: { apiKey: 'sk-wrong-canary-key' } });
 		const [items] = await result;
-		for (const item of items) expect(JSON.stringify(item.json)).toContain("the OpenAI-Compatible Endpoint credential's API key was refused");
+		for (const item of items) expect(JSON.stringify(item.json)).toContain("the OpenAI-Compatible Endpoint API credential's API key was refused");
 		// One call per item: a refused key is not retried (the default allows one retry of transient failures).
 		expect(cloud.stats().unauthorized - before).toBe(PROMPTS.length);
 		expect(JSON.stringify([items, ctx.logs])).not.toContain('sk-wrong-canary-key');
@@ -118,7 +118,7 @@ describe('AI Dispatcher with an OpenAI-compatible endpoint', () => {
 		const [items] = await result;
 		expect(items).toHaveLength(PROMPTS.length);
 		for (const item of items) {
-			expect(String(item.json.error)).toContain('OpenAI-Compatible Endpoint › Base URL "http://cloud.example.com/v1" is plain http to another machine');
+			expect(String(item.json.error)).toContain('OpenAI-Compatible Endpoint API › Base URL "http://cloud.example.com/v1" is plain http to another machine');
 			expectNoKey(item.json);
 		}
 	});

@@ -8,7 +8,7 @@ import { excerpt } from '../body';
 import { kindForStatus } from '../errors';
 
 /** The display name of the endpoint credential, as n8n lists it. */
-export const OPENAI_CREDENTIAL_LABEL = 'OpenAI-Compatible Endpoint';
+export const OPENAI_CREDENTIAL_LABEL = 'OpenAI-Compatible Endpoint API';
 
 /** Most Retry-After honoured, in milliseconds (the call's own limit caps it further). */
 const MAX_RETRY_AFTER_MS = 10 * 60_000;

@@ -134,7 +134,7 @@ describe('budgets', () => {
 
 describe('endpoint errors in the fallback', () => {
 	it('401/403 (auth) is never retried: one call, then the next candidate', async () => {
-		const b = backends(undefined, () => new TransportError('auth', 'HTTP 401: bad key — the OpenAI-Compatible Endpoint credential\'s API key was refused', 401));
+		const b = backends(undefined, () => new TransportError('auth', 'HTTP 401: bad key — the OpenAI-Compatible Endpoint API credential\'s API key was refused', 401));
 		const models = [cloud('gpt-cloud', 'low'), local('phi3:mini', 'low')];
 		const result = await dispatch(request(), config({ models, resilience: { retry: { maxRetries: 3 } }, cost: cost({ pricedAsCandidates: true }) }), state, fakePorts(b.port));
 		expect(result.model).toBe('phi3:mini');

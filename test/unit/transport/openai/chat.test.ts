@@ -86,7 +86,7 @@ describe('chatCompletion against an OpenAI-compatible endpoint', () => {
 	it('401: kind auth, naming the credential, never the key', async () => {
 		const error = await failure(chatCompletion(fetchHttpPort({ authorization: 'Bearer wrong' }), call()));
 		expect(error.kind).toBe('auth');
-		expect(error.message).toContain('OpenAI-Compatible Endpoint credential');
+		expect(error.message).toContain('OpenAI-Compatible Endpoint API credential');
 		expect(error.message).not.toContain(KEY);
 	});
 
