@@ -11,6 +11,7 @@ import type { SignalsStore } from '../signals/store';
 import type { DispatchObserver } from '../state';
 import type { DispatchResult } from '../types';
 import { METRIC_DEFS, METRICS } from './catalog';
+import { observeCost } from './cost';
 import { observeDecision, observeItem } from './observe';
 import { newPushState, PUSH_INTERVAL_MS, type PushState } from './pusher';
 import { MetricsRegistry } from './registry';
@@ -56,6 +57,7 @@ export class MetricsRecorder implements DispatchObserver {
 			tokensPerS: (model, host) => (host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? null) : null),
 			signals: plan.signals ? { state: plan.signals.snapshot.prometheus, ageMs: plan.signals.ageMs } : undefined,
 		});
+		if (outcome.ok) observeCost(this.registry, plan, outcome.value);
 	}
 
 	/** Takes the push-time gauges into the registry and returns it (for rendering or Status). */
