@@ -10,8 +10,8 @@ export const cloudProperties: INodeProperties[] = [
 		type: 'boolean',
 		default: false,
 		description:
-			'Whether models of an OpenAI-compatible endpoint (a cloud account, vLLM, LM Studio…) can answer too: set their Backend in the Model List',
-		displayOptions: { show: { operation: GENERATE } },
+			'Whether models of an OpenAI-compatible endpoint (a cloud account, vLLM, LM Studio…) can answer too: set their Backend in the Model List. Status then shows its spend.',
+		displayOptions: { show: { operation: [...GENERATE, 'status'] } },
 	},
 	{
 		displayName: 'Cloud',

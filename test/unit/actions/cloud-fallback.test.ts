@@ -136,3 +136,28 @@ describe('AI Dispatcher with an OpenAI-compatible endpoint', () => {
 		expect(String(items[0].json.error)).toContain('Use OpenAI-Compatible Endpoint is off');
 	});
 });
+
+describe('Status with an OpenAI-compatible endpoint', () => {
+	it('shows the spend per model for the day and the latest executions, exactly, without the key', async () => {
+		const state = createDispatcherState();
+		const down = `http://127.0.0.1:${await closedPort()}`;
+		const [answered] = await run(down, { state }).result;
+		const perItem = answered.map((i) => (i.json.cost as { amountExact: string }).amountExact);
+		const { result } = runNode({
+			baseUrl: ollama.url,
+			prompts: ['-'],
+			state,
+			openAiCredentials: { baseUrl: cloud.url, apiKey: CANARY, currency: 'EUR' },
+			params: { operation: 'status', useOpenAiEndpoint: true },
+		});
+		const [[status]] = await result;
+		const cost = status.json.cost as { currency: string; today: { spent: string; calls: number; byModel: Record<string, string> }; executions: Array<{ spent: string; byModel: Record<string, string> }> };
+		const total = perItem.reduce((sum, amount) => sum + BigInt(Math.round(Number(amount) * 1e12)), 0n);
+		expect(cost.currency).toBe('EUR');
+		expect(cost.today.calls).toBe(PROMPTS.length);
+		expect(cost.today.byModel).toEqual({ 'cloud-small': cost.today.spent });
+		expect(BigInt(Math.round(Number(cost.today.spent) * 1e12))).toBe(total);
+		expect(cost.executions[0].byModel['cloud-small']).toBe(cost.today.spent);
+		expectNoKey(status.json);
+	});
+});

@@ -136,12 +136,16 @@ export class CostLedger {
 	/** Spend of one credential for a day and an execution, per model, as exact decimal strings. */
 	report(scope: SpendScope): SpendReport {
 		const { day, execution } = this.buckets(scope);
-		const json = (bucket: Bucket): BucketReport => ({
-			spent: picoToDecimal(bucket.spentPico),
-			calls: bucket.calls,
-			byModel: Object.fromEntries([...bucket.byModel].map(([model, pico]) => [model, picoToDecimal(pico)])),
-		});
-		return { day: utcDay(scope.nowMs), today: json(day), execution: json(execution) };
+		return { day: utcDay(scope.nowMs), today: bucketReport(day), execution: bucketReport(execution) };
+	}
+
+	/** Today's spend and the latest `limit` executions' spend of `credential` (newest first), per model. Creates nothing. */
+	spendOf(credential: string, nowMs: number, limit = 5): { day: string; today: BucketReport; executions: Array<{ executionId: string } & BucketReport> } {
+		const ledger = this.credentials.get(credential);
+		const day = utcDay(nowMs);
+		const today = ledger?.days.get(day);
+		const executions = ledger ? [...ledger.executions].reverse().slice(0, limit) : [];
+		return { day, today: bucketReport(today), executions: executions.map(([executionId, bucket]) => ({ executionId, ...bucketReport(bucket) })) };
 	}
 
 	/** The most one call of `model` has cost under `credential`, in pico-units (0 before the first). */
@@ -161,6 +165,11 @@ export interface SpendReport {
 	day: string;
 	today: BucketReport;
 	execution: BucketReport;
+}
+
+function bucketReport(bucket: Bucket | undefined): BucketReport {
+	if (!bucket) return { spent: '0', calls: 0, byModel: {} };
+	return { spent: picoToDecimal(bucket.spentPico), calls: bucket.calls, byModel: Object.fromEntries([...bucket.byModel].map(([model, pico]) => [model, picoToDecimal(pico)])) };
 }
 
 /** Type guard: the result of `reserve` was a refusal. */
