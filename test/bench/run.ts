@@ -14,6 +14,7 @@
  *  5. One reasoning model (test/bench/thinking.ts): thinking per item vs on every item vs where labelled.
  *  6. Answer reuse (test/bench/reuse.ts): lookup overhead per item, a hit, the key alone, and the
  *     memory held by 10,000 stored answers next to the store's estimate.
+ *  7. OpenAI-compatible transport overhead per call next to the Ollama transport's (test/bench/openai.ts).
  *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2).
  */
@@ -32,6 +33,7 @@ import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router
 import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 import { metricsFigures } from './metrics';
+import { openAiTransportFigures } from './openai';
 import { reuseFigures } from './reuse';
 import { thinkingFigures } from './thinking';
 
@@ -300,6 +302,7 @@ async function main(): Promise<void> {
 		engineFigures(corpus);
 		await metricsFigures(MODELS, corpus.map((e) => request(e)));
 		await reuseFigures(MODELS, corpus.map((e) => request(e)));
+		await openAiTransportFigures();
 	}
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
 	const heldout = loadRouterCorpus().heldout;

@@ -111,14 +111,18 @@ function choiceDelta(chunk: { choices?: unknown }, line: string): Delta {
 	if (!choice || typeof choice !== 'object') throw garbage('choices[0] is not an object', line);
 	const delta = (choice.delta ?? {}) as Record<string, unknown>;
 	if (typeof delta !== 'object' || Array.isArray(delta)) throw garbage('choices[0].delta is not an object', line);
-	const text = (field: string): string => {
-		const value = delta[field];
-		if (value === undefined || value === null) return '';
-		if (typeof value !== 'string') throw garbage(`delta.${field} is not a string`, line);
-		return value;
-	};
-	const finish = typeof choice.finish_reason === 'string' ? { finishReason: choice.finish_reason } : {};
-	return { content: text('content'), reasoning: text('reasoning_content') || text('reasoning'), toolCalls: toolFragments(delta.tool_calls, line), ...finish };
+	const content = deltaText(delta, 'content', line);
+	const reasoning = deltaText(delta, 'reasoning_content', line) || deltaText(delta, 'reasoning', line);
+	const toolCalls = delta.tool_calls === undefined ? [] : toolFragments(delta.tool_calls, line);
+	return typeof choice.finish_reason === 'string' ? { content, reasoning, toolCalls, finishReason: choice.finish_reason } : { content, reasoning, toolCalls };
+}
+
+/** A text field of a delta: '' when absent, a `garbage` failure when not a string. */
+function deltaText(delta: Record<string, unknown>, field: string, line: string): string {
+	const value = delta[field];
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string') throw garbage(`delta.${field} is not a string`, line);
+	return value;
 }
 
 function toolFragments(wire: unknown, line: string): Delta['toolCalls'] {

@@ -12,6 +12,8 @@ export type SseEvent = { type: 'data'; json: unknown; line: string } | { type: '
 
 /** Interprets one line of an SSE stream; a `data:` line that is not JSON fails with kind `garbage`. */
 export function parseSseLine(line: string): SseEvent {
+	// The common case first: "data: {...}".
+	if (line.startsWith('data: {')) return dataEvent(line.slice(6));
 	if (line.startsWith(':')) return { type: 'skip' };
 	const colon = line.indexOf(':');
 	const field = colon < 0 ? line : line.slice(0, colon);
@@ -22,6 +24,10 @@ export function parseSseLine(line: string): SseEvent {
 	let value = colon < 0 ? '' : line.slice(colon + 1);
 	if (value.startsWith(' ')) value = value.slice(1);
 	if (value.trim() === '[DONE]') return { type: 'done' };
+	return dataEvent(value);
+}
+
+function dataEvent(value: string): SseEvent {
 	const parsed = parseJson(value);
 	if (!parsed.ok || !parsed.value || typeof parsed.value !== 'object' || Array.isArray(parsed.value)) {
 		throw new TransportError('garbage', `stream event is not a JSON object: "${excerpt(value, 80)}"`);
