@@ -3,7 +3,9 @@
  * local server): `GET /v1/models` and `POST /v1/chat/completions`, streamed as server-sent events
  * with a usage chunk (`stream_options.include_usage`), Bearer keys checked, and faults: an error
  * status with OpenAI's error body and Retry-After, `context_length_exceeded`, an error mid-stream,
- * a stream cut before `[DONE]`. Token counts are words, so tests can compute costs exactly.
+ * a stream cut before `[DONE]`. Token counts are words, so tests can compute costs exactly. With
+ * `tools` and no tool result yet, it calls the first tool (`{"query": <last user turn>}`); after a
+ * tool result it answers "the tool said: <result>".
  */
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -94,9 +96,16 @@ export async function startOpenAiSimulator(options: OpenAiSimOptions = {}): Prom
 			if (active?.kind === 'context_length') {
 				return sendJson(res, 400, errorBody("This model's maximum context length is 8 tokens.", 'invalid_request_error', 'context_length_exceeded'));
 			}
-			const messages = Array.isArray(body.messages) ? (body.messages as Array<{ content?: unknown }>) : [];
+			const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown; content?: unknown }>) : [];
 			const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join(' ');
-			const text = options.reply ? options.reply(model, prompt) : `cloud answer from ${model}: ok`;
+			const tools = Array.isArray(body.tools) ? (body.tools as Array<{ function?: { name?: unknown } }>) : [];
+			const toolResult = messages.filter((m) => m.role === 'tool').at(-1);
+			// Tools offered and none answered yet: call the first one with the last user turn as its query.
+			if (tools.length > 0 && !toolResult && typeof tools[0].function?.name === 'string') {
+				const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+				return streamToolCall(res, model, tools[0].function.name, JSON.stringify({ query: typeof lastUser?.content === 'string' ? lastUser.content : '' }), simTokens(prompt));
+			}
+			const text = toolResult ? `the tool said: ${String(toolResult.content)}` : options.reply ? options.reply(model, prompt) : `cloud answer from ${model}: ok`;
 			streamReply(res, model, text, simTokens(prompt), active);
 		});
 	});
@@ -138,6 +147,20 @@ function streamReply(res: http.ServerResponse, model: string, text: string, prom
 	if (fault?.kind === 'truncated') return writeSplit(res, out);
 	out += chunk({}, 'stop');
 	out += `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: simTokens(text), total_tokens: promptTokens + simTokens(text) } })}\n\n`;
+	out += 'data: [DONE]\n\n';
+	writeSplit(res, out);
+}
+
+/** Streams one tool call, its arguments in two fragments (as OpenAI does), then usage and [DONE]. */
+function streamToolCall(res: http.ServerResponse, model: string, name: string, args: string, promptTokens: number): void {
+	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+	const chunk = (delta: Record<string, unknown>, finish: string | null) =>
+		`data: ${JSON.stringify({ id: 'chatcmpl-sim', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
+	const half = Math.floor(args.length / 2);
+	let out = chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_sim_1', type: 'function', function: { name, arguments: args.slice(0, half) } }] }, null);
+	out += chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(half) } }] }, null);
+	out += chunk({}, 'tool_calls');
+	out += `data: ${JSON.stringify({ id: 'chatcmpl-sim', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: 10, total_tokens: promptTokens + 10 } })}\n\n`;
 	out += 'data: [DONE]\n\n';
 	writeSplit(res, out);
 }
