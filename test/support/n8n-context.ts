@@ -93,6 +93,11 @@ export function createContext(options: ContextOptions) {
 	const context = {
 		getInputData: () => options.items ?? [{ json: {} }],
 		getNodeParameter: param,
+		// loadOptions: the node's current value of a parameter, undefined when not set.
+		getCurrentNodeParameter: (name: string) => {
+			const value = options.params?.[name];
+			return typeof value === 'function' ? (value as (i: number) => unknown)(0) : value;
+		},
 		getNode: () => TEST_NODE,
 		getCredentials: async (type?: string) => (type === 'aiDispatcherOpenAiApi' && options.openAiCredentials ? options.openAiCredentials : credentials),
 		continueOnFail: () => options.continueOnFail ?? false,

@@ -161,3 +161,15 @@ describe('Status with an OpenAI-compatible endpoint', () => {
 		expectNoKey(status.json);
 	});
 });
+
+describe('the model dropdown with an OpenAI-compatible endpoint', () => {
+	it("lists the endpoint's models after Ollama's, labelled with their backend", async () => {
+		const { AiDispatcher } = await import('../../../nodes/AiDispatcher/AiDispatcher.node');
+		const { createContext } = await import('../../support/n8n-context');
+		const ctx = createContext({ credentials: { baseUrl: ollama.url }, openAiCredentials: { baseUrl: cloud.url, apiKey: CANARY }, params: { useOpenAiEndpoint: true } });
+		const options = await new AiDispatcher(createDispatcherState()).methods.loadOptions.getModels.call(ctx.loadOptions);
+		expect(options.map((o) => o.value)).toEqual(['llama3.2:3b', 'phi3:mini', 'qwen2.5:7b', 'cloud-small', 'cloud-large']);
+		expect(options[3].name).toBe('cloud-small (OpenAI-compatible endpoint)');
+		expectNoKey(options);
+	});
+});
