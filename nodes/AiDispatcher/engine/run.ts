@@ -22,9 +22,16 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 	const byName = new Map(config.models.map((m) => [m.name, m]));
 	const attempts: Attempt[] = [];
 	const currency = config.cost?.currency ?? 'USD';
+	// After a "context length exceeded", only a model with a larger (or unknown) context window is worth calling.
+	let exceeded: { model: string; numCtx: number } | undefined;
 
 	for (const name of [decision.model as string, ...decision.alternatives]) {
 		const model = byName.get(name) as ModelSpec;
+		const smaller = contextTooSmall(model, exceeded);
+		if (smaller) {
+			attempts.push(smaller);
+			continue;
+		}
 		// A priced model is called only when its estimated cost fits every budget (reserved until settled).
 		const gate = costs ? gateCall(costs, config.cost, model, complexity.tokens, ports.clock.nowMs()) : null;
 		if (gate && 'refusal' in gate) {
@@ -45,6 +52,9 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			return await callOnce(model, host, l, request, ports, thinking?.think);
 		});
 		attempts.push(...tried.attempts);
+		if (!tried.ok && model.options.num_ctx !== undefined && tried.attempts.some((a) => a.kind === 'context_length')) {
+			exceeded = { model: name, numCtx: Math.max(model.options.num_ctx, exceeded?.numCtx ?? 0) };
+		}
 		const spent = costOf(model, tried.ok ? tried.outcome.usage : ZERO_USAGE, currency);
 		if (gate && costs) {
 			// A failed call is settled at 0: the endpoint's usage of a failed stream is not known.
@@ -63,6 +73,13 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 	}
 	if (attempts.some((a) => a.kind === 'budget')) throw budgetExceeded([...plan.skipped, ...attempts]);
 	throw allFailed([...plan.skipped, ...attempts], config.baseUrls.length);
+}
+
+/** The skipped attempt of a model whose context window is no larger than one the prompt already exceeded. */
+function contextTooSmall(model: ModelSpec, exceeded: { model: string; numCtx: number } | undefined): Attempt | undefined {
+	const numCtx = model.options.num_ctx;
+	if (!exceeded || numCtx === undefined || numCtx > exceeded.numCtx) return undefined;
+	return { model: model.name, ok: false, error: `not called: its context (${numCtx} tokens) is no larger than ${exceeded.model}'s (${exceeded.numCtx}), which the prompt exceeded`, kind: 'context_length', ms: 0 };
 }
 
 const ZERO_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_ms: 0, load_ms: 0, tokens_per_s: 0 };

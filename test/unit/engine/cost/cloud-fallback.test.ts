@@ -171,3 +171,32 @@ describe('endpoint errors in the fallback', () => {
 		expect(b.cloudCalls()).toBe(1);
 	});
 });
+
+describe('context length', () => {
+	it('after context_length_exceeded, models with no larger context are skipped; a larger one answers', async () => {
+		const b = backends(undefined, () => new TransportError('context_length', 'HTTP 400 context_length_exceeded: too long', 400));
+		const withCtx = (m: ModelSpec, numCtx: number): ModelSpec => ({ ...m, options: { num_ctx: numCtx } });
+		const models = [withCtx(cloud('gpt-cloud', 'low'), 8192), withCtx(local('phi3:mini', 'low'), 4096), withCtx(local('llama3.2:3b', 'low'), 32768)];
+		const result = await dispatch(request(), config({ models, cost: cost({ pricedAsCandidates: true }) }), state, fakePorts(b.port));
+		expect(result.model).toBe('llama3.2:3b');
+		expect(result.attempts.map((a) => [a.model, a.kind ?? 'ok'])).toEqual([
+			['gpt-cloud', 'context_length'],
+			['phi3:mini', 'context_length'],
+			['llama3.2:3b', 'ok'],
+		]);
+		expect(result.attempts[1].error).toContain("no larger than gpt-cloud's (8192)");
+		expect(b.calls.map((c) => c.model)).toEqual(['gpt-cloud', 'llama3.2:3b']);
+	});
+});
+
+describe('a free OpenAI-compatible server as an ordinary local host', () => {
+	it('a model of the endpoint without a price is not held back by local first, and costs 0', async () => {
+		const free = { inputMicrosPerMTok: 0, outputMicrosPerMTok: 0, currency: 'EUR' };
+		const b = backends();
+		const result = await dispatch(request(), config({ models: [cloud('vllm-local', 'low', free), local('phi3:mini', 'low')] }), state, fakePorts(b.port));
+		expect(result.model).toBe('vllm-local');
+		expect(result.host).toBe(CLOUD);
+		expect(result.decision.reason).not.toContain('local first');
+		expect(result.cost).toMatchObject({ amount: '0', priced: false });
+	});
+});
