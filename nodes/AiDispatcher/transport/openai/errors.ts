@@ -37,8 +37,21 @@ export function wireError(parsed: unknown): WireError | undefined {
 	return error && typeof error === 'object' ? (error as WireError) : undefined;
 }
 
+/**
+ * Key-like strings (`sk-…`, `gsk_…`, a Bearer token) replaced by "[redacted]": OpenAI's 401 echoes
+ * part of the key it refused, and no part of a key may reach an output, a log or an error.
+ */
+export function redactKeys(text: string): string {
+	return text.replace(/\b(?:sk|pk|gsk|rk|key|api[-_]?key)[-_][A-Za-z0-9*._-]{4,}/gi, '[redacted]').replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
+}
+
 /** The message and code of an error body, or an excerpt of the text when it is not OpenAI's JSON. */
 function describe(bodyText: string): { message: string; code: string } {
+	const { message, code } = describeRaw(bodyText);
+	return { message: redactKeys(message), code };
+}
+
+function describeRaw(bodyText: string): { message: string; code: string } {
 	try {
 		const error = wireError(JSON.parse(bodyText));
 		if (error) {
@@ -72,7 +85,7 @@ export function openAiStatusError(status: number, bodyText: string, retryAfterMs
 /** The error for an `{"error": ...}` chunk in the middle of a stream. */
 export function streamError(parsed: unknown, line: string): TransportError {
 	const error = wireError(parsed);
-	const message = error && typeof error.message === 'string' ? error.message : excerpt(line, 160);
+	const message = redactKeys(error && typeof error.message === 'string' ? error.message : excerpt(line, 160));
 	const code = error && typeof error.code === 'string' ? error.code : '';
 	if (isContextLength(code, message)) return new TransportError('context_length', `error in stream: ${excerpt(message, 300)}`);
 	return new TransportError('stream_error', `error in stream: ${excerpt(message, 300)}`);

@@ -1,7 +1,7 @@
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall } from '../../../../nodes/AiDispatcher/engine/ports';
 import { chatCompletion } from '../../../../nodes/AiDispatcher/transport/openai/chat';
-import { parseRetryAfterMs } from '../../../../nodes/AiDispatcher/transport/openai/errors';
+import { parseRetryAfterMs, redactKeys } from '../../../../nodes/AiDispatcher/transport/openai/errors';
 import { listModels } from '../../../../nodes/AiDispatcher/transport/openai/models';
 import { fetchHttpPort } from '../../../support/http-port';
 import { startBlackhole } from '../../../support/loopback';
@@ -149,5 +149,24 @@ describe('parseRetryAfterMs', () => {
 		['99999', 600_000],
 	])('%s → %s', (value, ms) => {
 		expect(parseRetryAfterMs(value, now)).toBe(ms);
+	});
+});
+
+describe('no part of a key in errors', () => {
+	it("OpenAI's 401 echoes part of the refused key: it is redacted", async () => {
+		sim.setFault({ kind: 'status', status: 401, message: 'Incorrect API key provided: sk-canar************-key. You can find your API key at https://platform.openai.com.' });
+		const error = await failure(chatCompletion(withKey, call()));
+		expect(error.kind).toBe('auth');
+		expect(error.message).toContain('Incorrect API key provided: [redacted]');
+		expect(error.message).not.toMatch(/sk-canar/);
+	});
+
+	it.each([
+		['sk-proj-abc123def456', '[redacted]'],
+		['token gsk_ABCDEF123456 refused', 'token [redacted] refused'],
+		['Authorization: Bearer abc.def.ghi', 'Authorization: Bearer [redacted]'],
+		['model not found', 'model not found'],
+	])('redactKeys(%s)', (text, redacted) => {
+		expect(redactKeys(text)).toBe(redacted);
 	});
 });
