@@ -93,7 +93,7 @@ export class AiDispatcherApi implements ICredentialType {
 			default: '',
 			placeholder: 'n8n-main',
 			description:
-				'Optional. The "instance" label of the pushed metrics. Leave empty for one label per n8n process (needed in queue mode, where workers share this credential).',
+				'Optional. The "instance" label of the pushed metrics. Leave empty for one label per n8n process (needed in queue mode, where workers share this credential), or add {process} to a name of yours, e.g. prod-{process}.',
 		},
 	];
 

@@ -6,12 +6,15 @@
 #   - with --prometheus: Prometheus (with promtool), prometheus-node-exporter and
 #     prometheus-pushgateway from Debian's packages;
 #   - with --browser: Chromium from Debian's packages, checked by driving it with the project's
-#     puppeteer-core (a dev dependency, so run scripts/install-deps.sh first).
+#     puppeteer-core (a dev dependency, so run scripts/install-deps.sh first);
+#   - with --queue: redis-server and PostgreSQL (initdb, pg_ctl, postgres) from Debian's packages,
+#     for n8n's queue mode (test/e2e/queue-mode.test.ts starts private instances of both).
 # Every binary is run once (`--version`) before it is reported; an n8n install is marked complete
 # only after Node 24 loads its sqlite3 and `n8n --version` answers, and a cached one that fails that
 # check is repaired. Exits non-zero with a message naming what is broken.
 # Prints `KEY=value` lines on stdout: NODE24, N8N_BIN; PROMETHEUS, PROMTOOL, NODE_EXPORTER,
-# PUSHGATEWAY (--prometheus); CHROMIUM, PUPPETEER_CORE (--browser). Progress goes to stderr.
+# PUSHGATEWAY (--prometheus); CHROMIUM, PUPPETEER_CORE (--browser); REDIS_SERVER, POSTGRES_BIN (--queue,
+# the latter the folder holding initdb, pg_ctl and postgres). Progress goes to stderr.
 # Safe to run concurrently: installs are serialised with flock and land atomically.
 set -euo pipefail
 
@@ -20,11 +23,13 @@ NODE24_VERSION="${NODE24_VERSION:-24.21.0}"
 N8N_VERSION="${N8N_VERSION:-2.40.7}"
 WANT_PROMETHEUS=0
 WANT_BROWSER=0
+WANT_QUEUE=0
 for arg in "$@"; do
   case "$arg" in
   --prometheus) WANT_PROMETHEUS=1 ;;
   --browser) WANT_BROWSER=1 ;;
-  *) echo "ensure-runtime.sh: unknown option $arg (known: --prometheus, --browser)" >&2; exit 2 ;;
+  --queue) WANT_QUEUE=1 ;;
+  *) echo "ensure-runtime.sh: unknown option $arg (known: --prometheus, --browser, --queue)" >&2; exit 2 ;;
   esac
 done
 
@@ -136,6 +141,26 @@ if [ "$WANT_PROMETHEUS" = 1 ]; then
   report_bin PROMTOOL promtool
   report_bin NODE_EXPORTER prometheus-node-exporter
   report_bin PUSHGATEWAY prometheus-pushgateway
+fi
+
+if [ "$WANT_QUEUE" = 1 ]; then
+  # n8n's queue mode needs Redis (the job queue) and Postgres (executions shared by main and workers).
+  # Debian puts PostgreSQL's server binaries in /usr/lib/postgresql/<major>/bin, off PATH.
+  pg_bin_dir() { ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1; }
+  pg_dir="$(pg_bin_dir)"
+  if [ -z "$pg_dir" ] || [ ! -x "$pg_dir/initdb" ] || [ ! -x "$pg_dir/pg_ctl" ]; then
+    export DEBIAN_FRONTEND=noninteractive
+    log "installing postgresql from Debian's packages"
+    apt-get update >&2 || log "apt-get update failed; trying the install with the current package lists"
+    apt-get install -y --no-install-recommends postgresql >&2
+    pg_dir="$(pg_bin_dir)"
+  fi
+  apt_ensure redis-server:redis-server
+  report_bin REDIS_SERVER redis-server
+  [ -n "$pg_dir" ] && "$pg_dir/postgres" --version >/dev/null 2>&1 || { log "PostgreSQL's postgres does not run from ${pg_dir:-/usr/lib/postgresql/*/bin}"; exit 1; }
+  "$pg_dir/initdb" --version >/dev/null 2>&1 || { log "$pg_dir/initdb does not run"; exit 1; }
+  "$pg_dir/pg_ctl" --version >/dev/null 2>&1 || { log "$pg_dir/pg_ctl does not run"; exit 1; }
+  echo "POSTGRES_BIN=$pg_dir"
 fi
 
 if [ "$WANT_BROWSER" = 1 ]; then

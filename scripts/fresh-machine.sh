@@ -14,9 +14,9 @@
 #     --shared-cache  step 2 reuses step 1's caches (what one newcomer running both commands sees)
 #     --only-start    step 1 only
 #
-# What it cannot empty: Debian packages (prometheus, node_exporter, pushgateway, chromium) installed
-# system-wide by an earlier run stay installed. Needs: git, system Node >= 20 with npm, network to
-# the npm registry. Takes 20-45 minutes on a loaded two-core machine.
+# What it cannot empty: Debian packages (prometheus, node_exporter, pushgateway, chromium, redis-server,
+# postgresql) installed system-wide by an earlier run stay installed. Needs: git, system Node >= 20
+# with npm, network to the npm registry. Takes 20-45 minutes on a loaded two-core machine.
 set -euo pipefail
 # The whole script is one block, which bash reads completely before running it: editing this file
 # while a run (20-45 minutes) is under way cannot change what that run executes.

@@ -2,9 +2,10 @@
 # THE test command (`npm test`, also run by `.ci/run`). From a fresh clone on a fresh machine:
 #   1. dependencies   scripts/install-deps.sh: npm ci (npm install when there is no lock file),
 #                     skipped when node_modules already matches package.json + package-lock.json
-#   2. runtime        scripts/ensure-runtime.sh --prometheus --browser: Node 24 + n8n in ~/.cache
-#                     (once, checked every run), Prometheus, promtool, node_exporter, Pushgateway and
-#                     Chromium from Debian's packages (once), puppeteer-core checked against Chromium
+#   2. runtime        scripts/ensure-runtime.sh --prometheus --browser --queue: Node 24 + n8n in ~/.cache
+#                     (once, checked every run), Prometheus, promtool, node_exporter, Pushgateway,
+#                     Chromium, Redis and PostgreSQL from Debian's packages (once), puppeteer-core
+#                     checked against Chromium
 #   3. lint           npm run lint
 #   4. typecheck      npm run typecheck
 #   5. build          npm run build
@@ -43,12 +44,12 @@ step() {
 }
 
 ensure_runtime() {
-	bash scripts/ensure-runtime.sh --prometheus --browser
+	bash scripts/ensure-runtime.sh --prometheus --browser --queue
 }
 
 echo "n8n-nodes-ai-dispatcher tests: system node $(node --version), npm $(npm --version)"
 step "dependencies (npm ci)" bash scripts/install-deps.sh
-step "runtime: Node 24, n8n, Prometheus, Chromium (scripts/ensure-runtime.sh --prometheus --browser)" ensure_runtime
+step "runtime: Node 24, n8n, Prometheus, Chromium, Redis, PostgreSQL (scripts/ensure-runtime.sh --prometheus --browser --queue)" ensure_runtime
 step "lint" npm run --silent lint
 step "typecheck" npm run --silent typecheck
 step "build" npm run --silent build

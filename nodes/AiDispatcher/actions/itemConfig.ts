@@ -4,12 +4,15 @@ import { readItemOptions } from '../adapters/options';
 import { readReuseConfig } from '../adapters/reuse';
 import { readAnalyser, readRouterOptions } from '../adapters/router';
 import { readRules, readTimeZone } from '../adapters/rules';
-import { readSignalsSettings } from '../adapters/signals';
+import { ownInstance } from '../adapters/metrics';
+import { readSignalsSettings, withSharedHealth } from '../adapters/signals';
 import type { DispatchConfig } from '../engine/dispatch';
 import type { Session } from './session';
 
 export async function readDispatchConfig(session: Session, itemIndex: number): Promise<DispatchConfig> {
 	const signals = readSignalsSettings(session.ctx, itemIndex);
+	// Queue mode: read back the breakers the other n8n processes pushed, leaving this process's own group out.
+	const signalsConfig = signals && withSharedHealth(signals, session.connection.pushgatewayUrl, () => ownInstance(session.ctx, session.state, session.connection));
 	const { timeoutsMs, resilience } = readItemOptions(session.ctx, itemIndex);
 	return {
 		baseUrls: session.connection.baseUrls,
@@ -18,7 +21,7 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		rules: readRules(session.ctx, itemIndex, session.rulesCache),
 		timeZone: readTimeZone(session.ctx),
 		resilience,
-		...(signals ? { signals: { ...signals, prometheusUrl: session.connection.prometheusUrl } } : {}),
+		...(signals && signalsConfig ? { signals: { config: signalsConfig, policy: signals.policy, prometheusUrl: session.connection.prometheusUrl } } : {}),
 		analyser: readAnalyser(session.ctx, itemIndex),
 		router: readRouterOptions(session.ctx, itemIndex),
 		reuse: readReuseConfig(session.ctx, itemIndex, session.reuse),

@@ -40,6 +40,33 @@ function instanceLabel(ctx: IExecuteFunctions): string {
 	return `${id || 'n8n'}-${suffix}`;
 }
 
+/** Written in the credential's Metrics Instance, stands for this process's own label. */
+export const PROCESS_PLACEHOLDER = '{process}';
+
+/**
+ * The `instance` label this process pushes under: the credential's Metrics Instance with every
+ * `{process}` replaced by this process's label (so queue-mode workers sharing the credential keep
+ * one group each, e.g. `prod-{process}`), or this process's label when the field is empty. A fixed
+ * name without `{process}` is used as it is (one n8n process only: processes would overwrite it).
+ */
+export function instanceFor(configured: string | null, processLabel: string): string {
+	return configured === null ? processLabel : configured.split(PROCESS_PLACEHOLDER).join(processLabel);
+}
+
+/**
+ * The `instance` label this process pushes (or will push) under, drawing its per-process part now
+ * if no push did yet; undefined when the state has no recorder and the label depends on it.
+ */
+export function ownInstance(ctx: IExecuteFunctions, state: DispatcherState, connection: ConnectionSettings): string | undefined {
+	const recorder = recorderOf(state);
+	if (recorder) {
+		recorder.instance ??= instanceLabel(ctx);
+		return instanceFor(connection.metricsInstance, recorder.instance);
+	}
+	const configured = connection.metricsInstance;
+	return configured !== null && !configured.includes(PROCESS_PLACEHOLDER) ? configured : undefined;
+}
+
 /**
  * After an execution's items are done: pushes the figures when the credential names a Pushgateway.
  * Waits at most one push timeout, at most once per push interval; never throws.
@@ -53,7 +80,7 @@ export async function pushAfterExecution(ctx: IExecuteFunctions, state: Dispatch
 		return;
 	}
 	recorder.instance ??= instanceLabel(ctx);
-	const url = pushGroupUrl(target.url, METRICS_JOB, connection.metricsInstance ?? recorder.instance);
+	const url = pushGroupUrl(target.url, METRICS_JOB, instanceFor(connection.metricsInstance, recorder.instance));
 	const http = n8nHttpPort(ctx);
 	await requestPush(
 		recorder.push,
@@ -86,7 +113,7 @@ export function metricsStatus(state: DispatcherState, connection: ConnectionSett
 		enabled: true,
 		pushgatewayUrl: connection.pushgatewayUrl,
 		job: METRICS_JOB,
-		instance: connection.metricsInstance ?? recorder.instance,
+		instance: recorder.instance === null ? connection.metricsInstance : instanceFor(connection.metricsInstance, recorder.instance),
 		pushing: target !== null && !('error' in target),
 		lastPushAt: at(status.lastPushAtMs),
 		lastPushAgeMs: status.lastPushAtMs === null ? null : Math.max(0, nowMs - status.lastPushAtMs),

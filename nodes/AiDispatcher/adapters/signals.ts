@@ -13,6 +13,11 @@ import { configInvalid, fieldLabel, filledRows, labelOf, readBoolean, readNumber
 export interface SignalsSettings {
 	config: SignalsConfig;
 	policy: PolicyConfig;
+	/**
+	 * "Share Model Health Across Workers" (default on): read back the breakers other processes pushed.
+	 * Takes effect only with a Pushgateway URL in the credential (see `withSharedHealth`).
+	 */
+	shareModelHealth: boolean;
 }
 
 const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -61,6 +66,7 @@ export function parseSignalsSettings(options: IDataObject, queries: IDataObject)
 	};
 	const t = DEFAULT_POLICY.thresholds;
 	return {
+		shareModelHealth: readBoolean(f('shareModelHealth'), o('shareModelHealth')) ?? true,
 		config: {
 			ttlMs: Math.round(numberAtLeast(f('cacheTtlSeconds'), o('cacheTtlSeconds'), DEFAULT_SIGNALS_CONFIG.ttlMs / 1000, 0, 86_400) * 1000),
 			timeoutMs: numberAtLeast(f('timeoutMs'), o('timeoutMs'), DEFAULT_SIGNALS_CONFIG.timeoutMs, 50, 60_000),
@@ -77,6 +83,18 @@ export function parseSignalsSettings(options: IDataObject, queries: IDataObject)
 			},
 		},
 	};
+}
+
+/**
+ * The signals config with `sharedHealth` on when the node shares model health and the process
+ * pushes its own breakers (a Pushgateway URL in the credential): the processes that push are the
+ * ones whose breakers are worth reading back. `ownInstance` (this process's `instance` label) is
+ * left out of what is read back.
+ */
+export function withSharedHealth(settings: SignalsSettings, pushgatewayUrl: string | null, ownInstance?: () => string | undefined): SignalsConfig {
+	if (!settings.shareModelHealth || pushgatewayUrl === null) return settings.config;
+	const own = ownInstance?.();
+	return { ...settings.config, queries: { ...settings.config.queries, sharedHealth: true, ...(own ? { ownInstance: own } : {}) } };
 }
 
 function readQueries(raw: IDataObject): Pick<QuerySettings, 'overrides' | 'custom'> {

@@ -150,6 +150,14 @@ export const signalProperties: INodeProperties[] = [
 				default: '1m',
 				description: 'Range for rate() and the p95 histogram; at least 4× the scrape interval',
 			},
+			{
+				displayName: 'Share Model Health Across Workers',
+				name: 'shareModelHealth',
+				type: 'boolean',
+				default: true,
+				description:
+					"Whether to skip a model whose breaker another n8n process (a queue-mode worker) pushed as open, read back from Prometheus. Needs the credential's Prometheus URL and Pushgateway URL, with Prometheus scraping that Pushgateway.",
+			},
 		],
 	},
 	{

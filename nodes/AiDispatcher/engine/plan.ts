@@ -16,6 +16,7 @@ import type { RuleOutcome } from './rules/types';
 import { answerOnce } from './reuse/answerOnce';
 import { answer, allFailed } from './run';
 import { countInFlight } from './signals/learned';
+import { adoptPeerBreakers } from './signals/peers';
 import type { SignalsRead } from './signals/store';
 import type { DispatcherState } from './state';
 import { thinkingFor } from './thinking/plan';
@@ -52,7 +53,8 @@ export interface Plan {
 
 /**
  * Plans one item at the clock's `nowMs`: reads live signals (cached per TTL, never failing the item)
- * when `config.signals` is set, skips models whose circuit is open on every host, applies the rules
+ * when `config.signals` is set, opens the breakers other n8n processes reported open (when the
+ * signals carry them), skips models whose circuit is open on every host, applies the rules
  * and selection, and picks the host. Throws `DispatcherError` INPUT_INVALID for an empty prompt;
  * never calls a model. `context` adds facts: the input item (rules on item fields), exclusions.
  */
@@ -69,6 +71,8 @@ export async function planItem(
 	const signalsHost = firstLiveHost(state.resilience, config.baseUrls, nowMs, settings.livenessWindowMs);
 	const signals = config.signals ? await readSignals(config, signalsHost, state, ports) : undefined;
 	if (signals) nowMs = ports.clock.nowMs();
+	// Breakers other n8n processes pushed as open (queue-mode workers), before the circuits are read.
+	if (signals?.snapshot.peerBreakers) adoptPeerBreakers(state.resilience, signals.snapshot.peerBreakers, config.baseUrls, nowMs);
 	const facts: DecisionContext = signals
 		? {
 				loaded: signals.snapshot.loaded ? new Set(signals.snapshot.loaded.map((l) => l.name)) : undefined,

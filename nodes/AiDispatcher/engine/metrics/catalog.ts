@@ -67,6 +67,15 @@ export const METRICS = {
 		['model', 'host'],
 	),
 	breakerOpenings: counter('ai_dispatcher_breaker_openings_total', 'Transitions of a model breaker into open, in this process.'),
+	breakerOpenUntil: gauge(
+		'ai_dispatcher_breaker_open_until_timestamp_seconds',
+		'Unix time until which an open breaker refuses calls to a model on an Ollama host, at push time (open breakers only). Other n8n processes read it back through Prometheus and skip the model until then.',
+		['model', 'host'],
+	),
+	breakerSharedOpenings: counter(
+		'ai_dispatcher_breaker_shared_openings_total',
+		'Breakers this process opened because another n8n process reported them open through Prometheus.',
+	),
 	learnedTokensPerSecond: gauge(
 		'ai_dispatcher_learned_tokens_per_second',
 		'Moving average of decode speed this process learned per model and host, at push time.',

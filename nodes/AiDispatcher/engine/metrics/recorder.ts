@@ -54,7 +54,10 @@ export class MetricsRecorder implements DispatchObserver {
 			outcome,
 			models: plan.config.models,
 			thresholds: plan.config.thresholds,
-			tokensPerS: (model, host) => (host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? null) : null),
+			// What this process learned, else what the other processes pushed (queue mode: a worker that never
+			// ran the strongest model still has its speed for the time-saved estimate).
+			tokensPerS: (model, host) =>
+				host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? plan.signals?.snapshot.peerTokensPerS?.[host]?.[model] ?? null) : null,
 			signals: plan.signals ? { state: plan.signals.snapshot.prometheus, ageMs: plan.signals.ageMs } : undefined,
 		});
 		if (outcome.ok) observeCost(this.registry, plan, outcome.value);
@@ -65,9 +68,11 @@ export class MetricsRecorder implements DispatchObserver {
 		const hosts = new Set<string>();
 		for (const s of this.registry.read(METRICS.calls)) if (s.labels[1]) hosts.add(s.labels[1]);
 		const { resilience, learned, signals } = this.sources;
+		const counters = resilience.counters();
 		snapshotProcess(this.registry, {
-			breakers: resilience.openBreakers(),
-			breakerOpenings: resilience.counters().breakerOpens,
+			breakers: resilience.openBreakers().map((b) => ({ ...b, untilMs: b.retryAfter ? Date.parse(b.retryAfter) : undefined })),
+			breakerOpenings: counters.breakerOpens,
+			breakerSharedOpenings: counters.sharedOpens,
 			learnedTokensPerS: new Map([...hosts].map((host) => [host, new Map([...learned.forHost(host)].map(([m, s]) => [m, s.tokensPerS]))])),
 			signals: { refreshes: signals.rounds, failedRefreshes: signals.failedRounds },
 		});

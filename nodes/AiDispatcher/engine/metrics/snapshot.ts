@@ -10,12 +10,16 @@ export interface BreakerFact {
 	model: string;
 	host: string;
 	state: 'open' | 'halfOpen';
+	/** Until when an open breaker refuses calls, epoch milliseconds. */
+	untilMs?: number;
 }
 
 export interface ProcessFacts {
 	/** Breakers that are open or half-open now; every other (model, host) seen in calls is closed. */
 	breakers: readonly BreakerFact[];
 	breakerOpenings: number;
+	/** Breakers opened from another process's report (see `signals/peers.ts`). */
+	breakerSharedOpenings?: number;
 	/** Learned decode speed by host, then model (tokens per second, null until learned). */
 	learnedTokensPerS: ReadonlyMap<string, ReadonlyMap<string, number | null>>;
 	signals: { refreshes: number; failedRefreshes: number };
@@ -32,6 +36,9 @@ export function snapshotProcess(metrics: MetricsRegistry, facts: ProcessFacts): 
 	}
 	for (const b of facts.breakers) metrics.set(METRICS.breakerState, [b.model, b.host], BREAKER_VALUE[b.state]);
 	metrics.setCounter(METRICS.breakerOpenings, [], facts.breakerOpenings);
+	metrics.clear(METRICS.breakerOpenUntil);
+	for (const b of facts.breakers) if (b.state === 'open' && b.untilMs !== undefined) metrics.set(METRICS.breakerOpenUntil, [b.model, b.host], b.untilMs / 1000);
+	if (facts.breakerSharedOpenings !== undefined) metrics.setCounter(METRICS.breakerSharedOpenings, [], facts.breakerSharedOpenings);
 
 	metrics.clear(METRICS.learnedTokensPerSecond);
 	for (const [host, models] of facts.learnedTokensPerS) {

@@ -15,6 +15,11 @@ export interface OpenState {
 	state: 'open';
 	sinceMs: number;
 	untilMs: number;
+	/**
+	 * Set when this process did not see the failures itself: another n8n process (a queue-mode worker)
+	 * pushed this breaker as open, read back through Prometheus (see `signals/peers.ts`).
+	 */
+	sharedFrom?: 'prometheus';
 }
 
 /** Half-open: one probe call is in flight since `probeSinceMs`; the circuit opened at `sinceMs`. */
@@ -115,7 +120,7 @@ export function breakerJson(state: BreakerState): Record<string, string | number
 		case 'closed':
 			return { state: 'closed', consecutiveFailures: state.failures, since: null, retryAfter: null };
 		case 'open':
-			return { state: 'open', since: iso(state.sinceMs), retryAfter: iso(state.untilMs) };
+			return { state: 'open', since: iso(state.sinceMs), retryAfter: iso(state.untilMs), ...(state.sharedFrom ? { sharedFrom: state.sharedFrom } : {}) };
 		case 'halfOpen':
 			return { state: 'halfOpen', since: iso(state.sinceMs), retryAfter: null };
 	}

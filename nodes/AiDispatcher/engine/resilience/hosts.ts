@@ -39,7 +39,11 @@ export function circuitExclusion(
 	if (pickHost(registry, baseUrls, model, nowMs, options) !== null) return null;
 	const parts = baseUrls.map((url) => {
 		const json = breakerJson(registry.getBreaker(url, model));
-		const when = json.retryAfter ? `since ${json.since}, retry after ${json.retryAfter}` : `since ${json.since}, probe in flight`;
+		const when = json.sharedFrom
+			? `on another n8n process (shared through Prometheus), retry after ${json.retryAfter}`
+			: json.retryAfter
+				? `since ${json.since}, retry after ${json.retryAfter}`
+				: `since ${json.since}, probe in flight`;
 		return baseUrls.length > 1 ? `${url} ${when}` : when;
 	});
 	return baseUrls.length > 1 ? `circuit open on every host (${parts.join('; ')})` : `circuit open ${parts[0]}`;

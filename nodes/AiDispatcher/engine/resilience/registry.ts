@@ -4,7 +4,7 @@
  * what is known of its liveness (see `liveness.ts`). Bounded: the least recently used entries are
  * dropped first.
  */
-import { breakerJson, closedBreaker, type BreakerState } from './breaker';
+import { breakerJson, closedBreaker, type BreakerState, type OpenState } from './breaker';
 
 /** Most (URL, model) pairs remembered. */
 export const MAX_ENTRIES = 512;
@@ -55,6 +55,8 @@ export interface BreakerReport {
 /** Breaker transitions and liveness checks (GET / pings, and those that failed) counted since creation. */
 export interface ResilienceCounters {
 	breakerOpens: number;
+	/** Breakers opened here because another n8n process reported them open (see `adoptBreaker`). */
+	sharedOpens: number;
 	probes: number;
 	pings: number;
 	pingFailures: number;
@@ -65,7 +67,7 @@ export class ResilienceRegistry {
 	private readonly inFlightByHost = new Map<string, number>();
 	private readonly livenessByHost = new Map<string, HostLiveness>();
 	private readonly pingsInFlight = new Map<string, Promise<PingOutcome>>();
-	private readonly counts: ResilienceCounters = { breakerOpens: 0, probes: 0, pings: 0, pingFailures: 0 };
+	private readonly counts: ResilienceCounters = { breakerOpens: 0, sharedOpens: 0, probes: 0, pings: 0, pingFailures: 0 };
 
 	/** @param maxEntries most (URL, model) pairs and hosts remembered */
 	constructor(private readonly maxEntries = MAX_ENTRIES) {}
@@ -95,6 +97,16 @@ export class ResilienceRegistry {
 		if (next.state === 'halfOpen' && (current.breaker.state !== 'halfOpen' || current.breaker.probeSinceMs !== next.probeSinceMs)) {
 			this.counts.probes++;
 		}
+		current.breaker = next;
+	}
+
+	/**
+	 * Stores an open state another n8n process reported (see `signals/peers.ts`), counted apart from
+	 * this process's own openings.
+	 */
+	adoptBreaker(baseUrl: string, model: string, next: OpenState): void {
+		const current = this.entry(baseUrl, model);
+		if (current.breaker.state !== 'open') this.counts.sharedOpens++;
 		current.breaker = next;
 	}
 

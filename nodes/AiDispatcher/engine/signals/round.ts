@@ -6,6 +6,7 @@ import { isTransportError } from '../errors';
 import type { Clock, OllamaPort, PrometheusPort } from '../ports';
 import { settle } from '../result';
 import { perModelValue, singleValue } from './normalise';
+import { peerBreakersQuery, peerSpeedsQuery, readPeerBreakers, readPeerSpeeds } from './peers';
 import { buildQueries } from './queries';
 import type { HostSignal, ModelSignal, PerModelValue, PrometheusState, SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 import { HOST_SIGNALS, MODEL_SIGNALS } from './types';
@@ -43,9 +44,13 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const queries = buildQueries(config.queries);
 	const usePrometheus = source.prometheusUrl !== null && ports.prometheus !== undefined && skip === undefined;
 
-	const [ps, tags, ...answers] = await Promise.all([
+	const peers = usePrometheus && config.queries.sharedHealth === true;
+	const peerQuery = (promql: string) => settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, promql, timeoutMs, ports.cancel));
+	const [ps, tags, peerAnswer, speedAnswer, ...answers] = await Promise.all([
 		settle(ports.ollama.ps(source.ollamaUrl, timeoutMs, ports.cancel)),
 		settle(ports.ollama.tags(source.ollamaUrl, timeoutMs, ports.cancel)),
+		peers ? peerQuery(peerBreakersQuery(config.queries.ownInstance)) : undefined,
+		peers ? peerQuery(peerSpeedsQuery(config.queries.ownInstance)) : undefined,
 		...(usePrometheus
 			? queries.map(async (q) => await settle((ports.prometheus as PrometheusPort).query(source.prometheusUrl as string, q.promql, timeoutMs, ports.cancel)))
 			: []),
@@ -55,6 +60,15 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	if (ps.ok) snapshot.loaded = ps.value;
 	else snapshot.loadedError = reasonOf(ps.error);
 	if (tags.ok) snapshot.installedBytes = Object.fromEntries(tags.value.map((t) => [t.name, t.sizeBytes]));
+	if (peerAnswer) {
+		// Not a signal of the policy: its failure leaves the round's state alone and each process decides alone.
+		snapshot.peerBreakers = peerAnswer.ok ? readPeerBreakers(peerAnswer.value) : null;
+		if (!peerAnswer.ok) snapshot.unknown.peerBreakers = `query failed: ${reasonOf(peerAnswer.error)}`;
+	}
+	if (speedAnswer) {
+		snapshot.peerTokensPerS = speedAnswer.ok ? readPeerSpeeds(speedAnswer.value) : null;
+		if (!speedAnswer.ok) snapshot.unknown.peerTokensPerS = `query failed: ${reasonOf(speedAnswer.error)}`;
+	}
 
 	let failed = 0;
 	let firstError: string | undefined;
@@ -99,6 +113,6 @@ export async function runRound(source: SignalsSource, config: SignalsConfig, por
 	const finished = ports.clock.nowMs();
 	snapshot.takenAtMs = finished;
 	snapshot.roundMs = Math.round(finished - started);
-	snapshot.queries = usePrometheus ? queries.length : 0;
+	snapshot.queries = usePrometheus ? queries.length + (peers ? 2 : 0) : 0;
 	return { snapshot, prometheusFailed };
 }

@@ -4,6 +4,7 @@
  * query failed); `unknown` says why for each null.
  */
 import type { OllamaLoaded } from '../ports';
+import type { PeerBreaker, PeerSpeeds } from './peers';
 
 /** Host-wide signals (one number each). */
 export const HOST_SIGNALS = [
@@ -54,6 +55,13 @@ export interface SignalSnapshot {
 	loadedError?: string;
 	/** Installed models' on-disk size in bytes (from /api/tags), or null when it failed. */
 	installedBytes: Record<string, number> | null;
+	/**
+	 * Breakers other n8n processes pushed as open (see `peers.ts`); present only when the round asked
+	 * Prometheus for them (`QuerySettings.sharedHealth`), null when that query failed.
+	 */
+	peerBreakers?: PeerBreaker[] | null;
+	/** Decode speeds the processes pushed (tokens/s by host, then model); same presence rule as `peerBreakers`. */
+	peerTokensPerS?: PeerSpeeds | null;
 }
 
 /** Exporter metric names and label mapping (community exporters differ: see the README). */
@@ -85,6 +93,13 @@ export interface QuerySettings {
 	overrides: Partial<Record<BuiltInSignal, string>>;
 	/** User-added named queries. */
 	custom: Record<string, string>;
+	/**
+	 * Also read back the breakers every n8n process pushed as open (one more query in the round, see
+	 * `peers.ts`), so a model that failed on one queue-mode worker is skipped by the others.
+	 */
+	sharedHealth?: boolean;
+	/** This process's `instance` label, left out of those queries (it knows its own breakers). */
+	ownInstance?: string;
 }
 
 export interface SignalsConfig {
