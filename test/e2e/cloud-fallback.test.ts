@@ -7,10 +7,12 @@
  *  2. local down → 30/30 answered by the cloud, each item's cost = tokens × price exactly;
  *  3. a Budget per Execution covering N calls → exactly N cloud calls, the other items failing with
  *     the budget error under Continue On Fail, none lost;
+ *  4. an AI Agent with the AI Dispatcher Chat Model (examples/jira-triage-agent.json), local models
+ *     down: every question answered by the cloud model through the tool loop (OpenAI function calls);
  *  and the canary API key in no output or log. Needs `npm run build` first.
  */
 import { callCostPico, picoToDecimal } from '../../nodes/AiDispatcher/engine/cost/price';
-import { startN8nWithSimulator } from '../support/e2e-run';
+import { readExample, startN8nWithSimulator } from '../support/e2e-run';
 import { closedPort } from '../support/loopback';
 import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance, type N8nItem } from '../support/n8n-harness';
 import { simTokens, startOpenAiSimulator, type OllamaSimulator, type OpenAiSimulator } from '../support/simulator';
@@ -75,6 +77,18 @@ function workflow(id: string, ollamaCredential: string, cloud: Record<string, un
 	};
 }
 
+/** examples/jira-triage-agent.json with its chat model's local models down and a priced cloud model beside them. */
+function agentWorkflow(): Record<string, unknown> {
+	const wf = readExample<{ id: string; name: string; nodes: Array<{ name: string; parameters: Record<string, unknown>; credentials?: Record<string, unknown> }> }>('jira-triage-agent.json');
+	wf.id = 'cloudAgent';
+	wf.name = 'cloudAgent';
+	const chat = wf.nodes.find((n) => n.name === 'AI Dispatcher Chat Model');
+	if (!chat) throw new Error('examples/jira-triage-agent.json has no AI Dispatcher Chat Model');
+	chat.parameters = { ...chat.parameters, models: { model: [...MODELS.model, { name: 'cloud-large', tier: 'high', backend: 'openai', inputPricePerMTok: 2, outputPricePerMTok: 8 }] }, useOpenAiEndpoint: true, cloud: {} };
+	chat.credentials = { aiDispatcherApi: { id: 'ollamaDown', name: 'ollamaDown' }, aiDispatcherOpenAiApi: { id: 'cloudCred1', name: 'Cloud' } };
+	return wf as unknown as Record<string, unknown>;
+}
+
 describe('cloud fallback on n8n: local first, priced cloud when needed, budgets that hold', () => {
 	let n8n: N8nInstance;
 	let sim: OllamaSimulator;
@@ -96,6 +110,7 @@ describe('cloud fallback on n8n: local first, priced cloud when needed, budgets 
 			workflow('cloudHealthy', 'ollamaUp'),
 			workflow('cloudDown', 'ollamaDown'),
 			workflow('cloudBudget', 'ollamaDown', { budgetPerExecution: Number((perCall * BUDGET_CALLS).toPrecision(12)) }, 'continueRegularOutput'),
+			agentWorkflow(),
 		]);
 	}, 300_000);
 
@@ -153,6 +168,21 @@ describe('cloud fallback on n8n: local first, priced cloud when needed, budgets 
 		expect(answered).toHaveLength(BUDGET_CALLS);
 		expect(refused).toHaveLength(ITEMS - BUDGET_CALLS);
 		figures.push(`budget for ${BUDGET_CALLS} calls: ${cloudCalls} cloud calls, ${answered.length} answered, ${refused.length} budget errors, ${ITEMS - answered.length - refused.length} lost`);
+	}, 180_000);
+
+	it('an AI Agent with the chat model: local models down, every question answered by the cloud through the tool', async () => {
+		const before = cloud.stats().bodies.length;
+		const res = await n8n.execute('cloudAgent', { timeoutMs: 120_000 });
+		logs.push(res.stdout, res.stderr);
+		expect(runError(res.run)).toBeUndefined();
+		const answers = nodeOutput(res.run, 'Triage agent');
+		expect(answers).toHaveLength(3);
+		const statuses = ['Open', 'Blocked', 'In Progress'];
+		for (const [i, answer] of answers.entries()) expect(String(answer.json.output)).toContain(`"status":"${statuses[i]}"`);
+		const bodies = cloud.stats().bodies.slice(before) as Array<{ tools?: Array<{ type: string; function: { name: string } }>; messages: Array<{ role: string }> }>;
+		expect(bodies.filter((b) => b.tools?.[0]?.function.name === 'lookup_ticket' && b.tools[0].type === 'function').length).toBe(bodies.length);
+		expect(bodies.filter((b) => b.messages.some((m) => m.role === 'tool'))).toHaveLength(3);
+		figures.push(`AI Agent, local down: 3/3 questions answered by the cloud, ${bodies.length} cloud calls (tool call + answer each)`);
 	}, 180_000);
 
 	it('the API key is in no output and no log', () => {
