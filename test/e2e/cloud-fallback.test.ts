@@ -177,8 +177,9 @@ describe('cloud fallback on n8n: local first, priced cloud when needed, budgets 
 		expect(runError(res.run)).toBeUndefined();
 		const answers = nodeOutput(res.run, 'Triage agent');
 		expect(answers).toHaveLength(3);
-		const statuses = ['Open', 'Blocked', 'In Progress'];
-		for (const [i, answer] of answers.entries()) expect(String(answer.json.output)).toContain(`"status":"${statuses[i]}"`);
+		// The simulated cloud model quotes the tool's result (the ticket as JSON, escaped once more by n8n's tool wrapper).
+		const tickets = [['OPS-4101', 'Open'], ['OPS-4107', 'Blocked'], ['OPS-4112', 'In Progress']];
+		for (const [i, answer] of answers.entries()) expect(String(answer.json.output)).toMatch(new RegExp(`the tool said: .*${tickets[i][0]}.*status[^A-Za-z]+${tickets[i][1]}`));
 		const bodies = cloud.stats().bodies.slice(before) as Array<{ tools?: Array<{ type: string; function: { name: string } }>; messages: Array<{ role: string }> }>;
 		expect(bodies.filter((b) => b.tools?.[0]?.function.name === 'lookup_ticket' && b.tools[0].type === 'function').length).toBe(bodies.length);
 		expect(bodies.filter((b) => b.messages.some((m) => m.role === 'tool'))).toHaveLength(3);

@@ -4,7 +4,8 @@
  * with a usage chunk (`stream_options.include_usage`), Bearer keys checked, and faults: an error
  * status with OpenAI's error body and Retry-After, `context_length_exceeded`, an error mid-stream,
  * a stream cut before `[DONE]`. Token counts are words, so tests can compute costs exactly. With
- * `tools` and no tool result yet, it calls the first tool (`{"query": <last user turn>}`); after a
+ * `tools` and no tool result yet, it calls the first tool with the last user turn as its first
+ * required (else first, else `input`) parameter; after a
  * tool result it answers "the tool said: <result>".
  */
 import * as http from 'node:http';
@@ -98,12 +99,15 @@ export async function startOpenAiSimulator(options: OpenAiSimOptions = {}): Prom
 			}
 			const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown; content?: unknown }>) : [];
 			const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join(' ');
-			const tools = Array.isArray(body.tools) ? (body.tools as Array<{ function?: { name?: unknown } }>) : [];
+			const tools = Array.isArray(body.tools) ? (body.tools as Array<{ function?: { name?: unknown; parameters?: { properties?: Record<string, unknown>; required?: unknown } } }>) : [];
 			const toolResult = messages.filter((m) => m.role === 'tool').at(-1);
 			// Tools offered and none answered yet: call the first one with the last user turn as its query.
 			if (tools.length > 0 && !toolResult && typeof tools[0].function?.name === 'string') {
 				const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-				return streamToolCall(res, model, tools[0].function.name, JSON.stringify({ query: typeof lastUser?.content === 'string' ? lastUser.content : '' }), simTokens(prompt));
+				const params = tools[0].function.parameters;
+				const required = Array.isArray(params?.required) ? (params.required as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+				const field = required[0] ?? Object.keys(params?.properties ?? {})[0] ?? 'input';
+				return streamToolCall(res, model, tools[0].function.name, JSON.stringify({ [field]: typeof lastUser?.content === 'string' ? lastUser.content : '' }), simTokens(prompt));
 			}
 			const text = toolResult ? `the tool said: ${String(toolResult.content)}` : options.reply ? options.reply(model, prompt) : `cloud answer from ${model}: ok`;
 			streamReply(res, model, text, simTokens(prompt), active);
