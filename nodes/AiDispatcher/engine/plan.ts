@@ -39,7 +39,7 @@ export interface Plan {
 	rules?: RuleOutcome;
 	/** Models whose circuit is open on every host, as skipped attempts (kind `circuit_open`, ms 0). */
 	skipped: Attempt[];
-	/** The least busy host whose breaker admits the chosen model now; null without a model or host. */
+	/** The least busy host whose breaker admits the chosen model now (its endpoint for an OpenAI-compatible model); null without a model or host. */
 	host: string | null;
 	/** The Ollama host whose view the signals and learned stats use: the first not known to be down. */
 	signalsHost: string;
@@ -88,7 +88,9 @@ export async function planItem(
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
 	const choice = decide(request, config, nowMs, { ...facts, excluded });
 	const decision = localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true);
-	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
+	// A model of an OpenAI-compatible endpoint lives on the endpoint, not on the Ollama hosts.
+	const backendUrl = config.models.find((m) => m.name === decision.model)?.backend?.baseUrl;
+	const host = decision.model ? (backendUrl ?? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker)) : null;
 	// A rule's timeout and options apply to this item's calls only.
 	const models = withRuleOverrides(config.models, choice.rules);
 	// /api/show is asked only of a host that answered lately: one not yet checked is asked when it is

@@ -173,3 +173,20 @@ describe('the model dropdown with an OpenAI-compatible endpoint', () => {
 		expectNoKey(options);
 	});
 });
+
+describe('Select Model with an OpenAI-compatible endpoint', () => {
+	it("names the endpoint's URL as the base URL of a cloud model (the only low-tier model here)", async () => {
+		const rules = { rule: [] };
+		const select = (baseUrl: string) =>
+			runNode({
+				baseUrl,
+				prompts: ['Summarize: lunch moved to 1pm'],
+				state: createDispatcherState(),
+				openAiCredentials: { baseUrl: cloud.url, apiKey: CANARY },
+				params: { operation: 'selectModel', models: { model: [models.model[1], models.model[2]] }, useOpenAiEndpoint: true, cloud: { pricedModels: 'candidate' }, simplifyOutput: true, rules },
+			}).result;
+		const [[chosen]] = await select(ollama.url);
+		expect(chosen.json).toMatchObject({ model: 'cloud-small', baseUrl: cloud.url });
+		expectNoKey(chosen.json);
+	});
+});
