@@ -7,7 +7,8 @@
  *  2. local down → 30/30 answered by the cloud, each item's cost = tokens × price exactly;
  *  3. a Budget per Execution covering N calls → exactly N cloud calls, the other items failing with
  *     the budget error under Continue On Fail, none lost;
- *  4. an AI Agent with the AI Dispatcher Chat Model (examples/jira-triage-agent.json), local models
+ *  4. 429 with Retry-After from the cloud: waited, retried, every item answered;
+ *  5. an AI Agent with the AI Dispatcher Chat Model (examples/jira-triage-agent.json), local models
  *     down: every question answered by the cloud model through the tool loop (OpenAI function calls);
  *  and the canary API key in no output or log. Needs `npm run build` first.
  */
@@ -168,6 +169,16 @@ describe('cloud fallback on n8n: local first, priced cloud when needed, budgets 
 		expect(answered).toHaveLength(BUDGET_CALLS);
 		expect(refused).toHaveLength(ITEMS - BUDGET_CALLS);
 		figures.push(`budget for ${BUDGET_CALLS} calls: ${cloudCalls} cloud calls, ${answered.length} answered, ${refused.length} budget errors, ${ITEMS - answered.length - refused.length} lost`);
+	}, 180_000);
+
+	it('429 with Retry-After: the cloud call is retried (the wait itself: test/unit/engine/cost/cloud-fallback.test.ts), every item answered', async () => {
+		cloud.setFault({ kind: 'status', status: 429, code: 'rate_limit_exceeded', message: 'Rate limit reached', retryAfterS: 1 }, 1);
+		const { items, cloudCalls } = await run('cloudDown');
+		expect(cloudCalls).toBe(ITEMS + 1);
+		expect(items.every((i) => i.json.model === 'cloud-small')).toBe(true);
+		const limited = items.filter((i) => /cloud-small failed after [\d.]+ s: rate_limited → cloud-small \(retry 1\) answered/.test(String(i.json.attemptsSummary)));
+		expect(limited).toHaveLength(1);
+		figures.push(`429 with Retry-After 1 s: ${cloudCalls} cloud calls for ${ITEMS} items, ${items.length} answered; ${String(limited[0].json.attemptsSummary)}`);
 	}, 180_000);
 
 	it('an AI Agent with the chat model: local models down, every question answered by the cloud through the tool', async () => {
