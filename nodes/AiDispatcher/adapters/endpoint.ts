@@ -40,6 +40,12 @@ export function readEndpoint(credentials: IDataObject, credential: string): Open
 	} catch {
 		throw configInvalid(`${OPENAI_CREDENTIAL_LABEL} › Base URL ${show(raw)} is not a URL`, 'Use a URL like https://api.openai.com/v1.');
 	}
+	if (url.username !== '' || url.password !== '') {
+		throw configInvalid(
+			`${OPENAI_CREDENTIAL_LABEL} › Base URL holds a user name or password (${show(raw.replace(/\/\/[^@/]*@/, '//'))} without it)`,
+			'Remove them from the URL and put the key in API Key: a URL is shown in errors and Status, a key never.',
+		);
+	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
 		throw configInvalid(`${OPENAI_CREDENTIAL_LABEL} › Base URL ${show(raw)} is not an http(s) URL`, 'Use a URL like https://api.openai.com/v1.');
 	}

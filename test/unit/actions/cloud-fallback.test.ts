@@ -190,3 +190,14 @@ describe('Select Model with an OpenAI-compatible endpoint', () => {
 		expectNoKey(chosen.json);
 	});
 });
+
+describe('the endpoint credential checks', () => {
+	it('a Base URL with a user name or password is refused without showing them', async () => {
+		const { result } = run(ollama.url, { continueOnFail: true, openAi: { baseUrl: 'https://me:s3cret-pass@cloud.example.com/v1' } });
+		const [items] = await result;
+		for (const item of items) {
+			expect(String(item.json.error)).toContain('Base URL holds a user name or password ("https://cloud.example.com/v1" without it)');
+			expect(JSON.stringify(item.json)).not.toContain('s3cret-pass');
+		}
+	});
+});
