@@ -26,6 +26,14 @@ export { resolveResilience } from './nodes/AiDispatcher/engine/resilience/settin
 export type { ResilienceSettings, ResilienceOverrides } from './nodes/AiDispatcher/engine/resilience/settings';
 export type { BreakerReport, ResilienceCounters } from './nodes/AiDispatcher/engine/resilience/registry';
 export type { BreakerState, BreakerOptions } from './nodes/AiDispatcher/engine/resilience/breaker';
+export { runBatch } from './nodes/AiDispatcher/engine/batch/run';
+export type { BatchItem, BatchOptions, BatchOutcome } from './nodes/AiDispatcher/engine/batch/run';
+export { planBatch } from './nodes/AiDispatcher/engine/batch/schedule';
+export type { BatchEntry, BatchGroup, BatchSchedule, BatchStep, ResidencyFacts } from './nodes/AiDispatcher/engine/batch/schedule';
+export { preferResident } from './nodes/AiDispatcher/engine/batch/prefer';
+export type { LoadPreference } from './nodes/AiDispatcher/engine/batch/prefer';
+export { ResidencyStore } from './nodes/AiDispatcher/engine/residency/store';
+export type { HostResidency, CallResidency } from './nodes/AiDispatcher/engine/residency/store';
 export { ReuseStore, DEFAULT_REUSE_MAX_BYTES } from './nodes/AiDispatcher/engine/reuse/store';
 export type { ReuseStats, ReuseCounters } from './nodes/AiDispatcher/engine/reuse/store';
 export { requestKey, scopeDigest, ANSWER_NEUTRAL_OPTIONS } from './nodes/AiDispatcher/engine/reuse/key';

@@ -14,9 +14,13 @@
  *  5. One reasoning model (test/bench/thinking.ts): thinking per item vs on every item vs where labelled.
  *  6. Answer reuse (test/bench/reuse.ts): lookup overhead per item, a hit, the key alone, and the
  *     memory held by 10,000 stored answers next to the store's estimate.
- *  7. OpenAI-compatible transport overhead per call next to the Ollama transport's (test/bench/openai.ts).
+ *  7. Small box (test/bench/small-box.ts): a 60-item digest on a box that holds one model, grouped by
+ *     model vs as received vs n8n's HTTP Request node on the strong model vs the per-prompt ideal; and
+ *     on a box that holds every model.
+ *  8. OpenAI-compatible transport overhead per call next to the Ollama transport's (test/bench/openai.ts).
  *
- * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2).
+ * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2),
+ * `--small-box-only` (only 7), `--box-scale=<timeScale>` (default 0.03).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
 import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
@@ -33,6 +37,7 @@ import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router
 import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 import { metricsFigures } from './metrics';
+import { smallBoxFigures } from './small-box';
 import { openAiTransportFigures } from './openai';
 import { reuseFigures } from './reuse';
 import { thinkingFigures } from './thinking';
@@ -40,6 +45,8 @@ import { thinkingFigures } from './thinking';
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
 const REPLAY_ONLY = argv.includes('--replay-only');
+const SMALL_BOX_ONLY = argv.includes('--small-box-only');
+const BOX_SCALE = Number(argv.find((a) => a.startsWith('--box-scale='))?.split('=')[1] ?? 0.03);
 const TIME_SCALE = Number(argv.find((a) => a.startsWith('--scale='))?.split('=')[1] ?? 0.04);
 
 const MODELS: ModelSpec[] = [
@@ -298,6 +305,10 @@ async function replayFigures(corpus: Labelled[], mix: Mix): Promise<void> {
 async function main(): Promise<void> {
 	const corpus = loadCorpus();
 	console.log(`AI Dispatcher bench · node ${process.version} · ${new Date().toISOString()}`);
+	if (SMALL_BOX_ONLY) {
+		await smallBoxFigures(loadRouterCorpus().heldout, BOX_SCALE);
+		return;
+	}
 	if (!REPLAY_ONLY) {
 		engineFigures(corpus);
 		await metricsFigures(MODELS, corpus.map((e) => request(e)));
@@ -308,6 +319,7 @@ async function main(): Promise<void> {
 	const heldout = loadRouterCorpus().heldout;
 	for (const mix of MIXES) await replayFigures(heldout, mix);
 	await thinkingFigures(TIME_SCALE);
+	await smallBoxFigures(heldout, BOX_SCALE);
 }
 
 void main();

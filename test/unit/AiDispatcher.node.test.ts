@@ -72,7 +72,7 @@ describe('AI Dispatcher node: Generate', () => {
 		sim.setFault('qwen2.5:7b', { kind: 'http500' });
 		const [out] = await run({ prompts: [TRACE, 'Thanks!'], params: { simplifyOutput: undefined, options: { maxRetries: 0 } } }).result;
 		const [fellBack, simple] = out.map((o) => o.json as Record<string, any>);
-		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'model', 'reason', 'response', 'tier']);
+		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'loadMs', 'model', 'modelAlreadyLoaded', 'reason', 'response', 'tier']);
 		expect(simple).toMatchObject({ model: 'phi3:mini', tier: 'low', response: expect.stringMatching(/^\[phi3:mini\]/) });
 		expect(simple.reason).toContain('chose phi3:mini');
 		expect(simple.reason).not.toContain('\n');

@@ -1,7 +1,7 @@
 /**
  * Engine results → the item fields users map in later nodes. By default ("Simplify Output" on) an
- * item carries what a person reads in the table: the answer, model, tier, a one-line reason and a
- * summary of the attempts. The full decision (complexity features, candidates, rules, every
+ * item carries what a person reads in the table: the answer, model, tier, a one-line reason, a
+ * summary of the attempts, and whether the model was already loaded (its load time when not). The full decision (complexity features, candidates, rules, every
  * attempt, usage, signals) is added when "Simplify Output" is off; the short fields stay, so a
  * later node reads them the same way in both modes.
  */
@@ -36,12 +36,19 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		tier: r.tier,
 		reason: r.decision.reason,
 		attemptsSummary: r.reused ? reusedSummary(r.reused) : attemptsSummary(r.attempts),
+		...loadJson(r),
 		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
 		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 		...(r.cost ? { cost: costJson(r.cost) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
+}
+
+/** Whether the model was already loaded, and its load time when it was not (absent without a residency reading). */
+export function loadJson(r: DispatchResult): IDataObject {
+	if (!r.load) return {};
+	return { modelAlreadyLoaded: r.load.alreadyLoaded, loadMs: r.load.loadMs === null ? null : Math.round(r.load.loadMs) };
 }
 
 /** Whether the model thought, at which effort and why, and its thinking text (never mixed into `response`). */

@@ -3,18 +3,20 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { errorItemJson, toNodeError } from '../adapters/errors';
 import { pushAfterExecution } from '../adapters/metrics';
 import type { Operation } from '../adapters/config';
-import { readConcurrency } from '../adapters/options';
+import { readConcurrency, readItemOrder, type ItemOrder } from '../adapters/options';
 import { runPool } from '../engine/pool';
-import { settle } from '../engine/result';
+import { settle, type Settled } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
 import * as generate from './generate.operation';
+import { generateGrouped } from './generateGrouped';
 import * as selectModel from './selectModel.operation';
 import { openSession, type Session } from './session';
 import * as status from './status.operation';
 
 /**
  * Runs the chosen operation for every input item, up to "Concurrency" items at once; one output
- * item per input, paired, in input order. Without Continue On Fail, the first item to fail stops
+ * item per input, paired, in input order. Generate plans every item first and answers them grouped
+ * by model unless Item Order is "As Received" (see `generateGrouped.ts`). Without Continue On Fail, the first item to fail stops
  * the others (their requests are aborted) and its error is thrown.
  */
 export async function router(this: IExecuteFunctions, state: DispatcherState): Promise<INodeExecutionData[][]> {
@@ -24,9 +26,11 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 
 	let session: Session;
 	let concurrency = 1;
+	let order: ItemOrder = 'asReceived';
 	try {
 		session = await openSession(this, state);
 		if (operation !== 'status') concurrency = readConcurrency(this);
+		if (operation === 'generate') order = readItemOrder(this);
 	} catch (error) {
 		const nodeError = toNodeError(node, error, 0);
 		if (!this.continueOnFail()) throw nodeError;
@@ -46,19 +50,18 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	const continueOnFail = this.continueOnFail();
 	let fatal: { index: number; error: unknown } | undefined;
 
-	const outcomes = await runPool(
-		items.length,
-		concurrency,
-		async (i) => {
-			const settled = await settle(run(itemSession, i));
-			if (!settled.ok && !continueOnFail && !fatal) {
-				fatal = { index: i, error: settled.error };
-				stop.abort();
-			}
-			return settled;
-		},
-		() => stop.signal.aborted,
-	);
+	const track = <T>(i: number, settled: Settled<T>): Settled<T> => {
+		if (!settled.ok && !continueOnFail && !fatal) {
+			fatal = { index: i, error: settled.error };
+			stop.abort();
+		}
+		return settled;
+	};
+	const stopped = () => stop.signal.aborted;
+	const outcomes =
+		order === 'grouped'
+			? await generateGrouped(itemSession, items.length, { concurrency, track, stopped })
+			: await runPool(items.length, concurrency, async (i) => track(i, await settle(run(itemSession, i))), stopped);
 	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 

@@ -31,6 +31,8 @@ export async function execute(session: Session): Promise<IDataObject> {
 		breakers: session.state.resilience.openBreakers().map((b) => ({ ...b })),
 		signals: await signalsStatus(session),
 		learned: learnedStatus(session),
+		// What this process learned of each host's memory: loaded models, how many it holds, load times.
+		residency: residencyStatus(session),
 		metrics: metricsStatus(session.state, session.connection, session.ports.clock.nowMs()),
 		reuse: reuseStatus(session),
 		...(session.endpoint ? { cost: costStatus(session) } : {}),
@@ -42,6 +44,22 @@ function costStatus(session: Session): IDataObject {
 	const endpoint = session.endpoint as NonNullable<Session['endpoint']>;
 	const spend = session.state.costs.spendOf(endpoint.credential, session.ports.clock.nowMs());
 	return { baseUrl: endpoint.baseUrl, currency: endpoint.currency, ...spend } as unknown as IDataObject;
+}
+
+function residencyStatus(session: Session): IDataObject {
+	const hosts = session.state.residency.toJSON();
+	return Object.fromEntries(
+		Object.entries(hosts).map(([host, r]) => [
+			host,
+			{
+				loaded: [...r.loaded],
+				holdsModels: session.state.residency.holds(host),
+				loadMs: Object.fromEntries(Object.entries(r.loadMs).map(([m, ms]) => [m, Math.round(ms)])),
+				loads: r.loads,
+				evictionsSeen: r.evictions,
+			},
+		]),
+	);
 }
 
 async function hostStatus(session: Session, baseUrl: string): Promise<IDataObject> {

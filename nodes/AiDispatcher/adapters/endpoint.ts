@@ -70,17 +70,23 @@ export async function openEndpoint(ctx: IExecuteFunctions): Promise<OpenAiEndpoi
 
 /**
  * The engine's model port with the endpoint beside Ollama: a call whose host is the endpoint's goes
- * to `/chat/completions` (with the endpoint credential's key); everything else to Ollama. The
- * endpoint needs no liveness ping (its own connect and first-token limits apply to the call).
+ * to `/chat/completions` (with the endpoint credential's key); everything else to Ollama. No Ollama
+ * request ever goes to the endpoint's URL (it would carry the Ollama credential's key there): the
+ * endpoint needs no liveness ping (its own connect and first-token limits apply to the call), lists
+ * nothing loaded, and has nothing to preload or release.
  */
 export function withEndpoint(ollama: OllamaPort, endpoint: OpenAiEndpoint, http: HttpPort, nowMs: () => number): OllamaPort {
 	const mine = (baseUrl: string) => baseUrl === endpoint.baseUrl;
+	const load = ollama.load;
 	return {
-		...ollama,
 		generate: (call: GenerateCall) => (mine(call.baseUrl) ? chatCompletion(http, call, nowMs) : ollama.generate(call)),
+		tags: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? [] : await ollama.tags(baseUrl, timeoutMs, cancel)),
+		ps: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? [] : await ollama.ps(baseUrl, timeoutMs, cancel)),
+		version: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? 'openai-compatible' : await ollama.version(baseUrl, timeoutMs, cancel)),
 		ping: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? undefined : await ollama.ping(baseUrl, timeoutMs, cancel)),
 		capabilities: async (baseUrl, model, timeoutMs, cancel) =>
 			mine(baseUrl) ? ['completion'] : ollama.capabilities ? await ollama.capabilities(baseUrl, model, timeoutMs, cancel) : [],
+		...(load ? { load: async (call) => (mine(call.baseUrl) ? undefined : await load.call(ollama, call)) } : {}),
 	};
 }
 

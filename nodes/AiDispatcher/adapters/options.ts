@@ -7,7 +7,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { DEFAULT_TIMEOUTS_MS } from '../engine/dispatch';
 import type { ResilienceOverrides } from '../engine/resilience/settings';
 import type { Tier } from '../engine/types';
-import { configInvalid, readBoolean, readNumber, type NumberRule } from './fields';
+import { configInvalid, readBoolean, readChoice, readNumber, type NumberRule } from './fields';
 
 /** Items processed at once, at most. */
 export const MAX_CONCURRENCY = 32;
@@ -36,6 +36,19 @@ function option(raw: IDataObject, name: string, rule: NumberRule): number | unde
 /** The "Concurrency" option: how many items run at once, 1..32 (default 1). */
 export function readConcurrency(ctx: IExecuteFunctions): number {
 	return option(rawOptions(ctx, 0), 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true }) ?? 1;
+}
+
+/** The "Item Order" option: grouped by model (default) or as received. */
+export type ItemOrder = 'grouped' | 'asReceived';
+
+/** Reads "Item Order" (Options, first item): how Generate orders its calls. */
+export function readItemOrder(ctx: IExecuteFunctions): ItemOrder {
+	const raw = rawOptions(ctx, 0);
+	try {
+		return readChoice(['options', 'itemOrder'], raw.itemOrder ?? 'grouped', ['grouped', 'asReceived'] as const);
+	} catch (error) {
+		throw configInvalid((error as Error).message, HINT);
+	}
 }
 
 /** Timeouts, retries, breaker and liveness options for item `itemIndex`. */

@@ -85,6 +85,22 @@ export const optionProperties: INodeProperties[] = [
 					'Per-attempt limit for the first streamed token, covering queueing and model load. Unset: 10 s low, 20 s medium, 30 s high tier.',
 			},
 			{
+				displayName: 'Item Order',
+				name: 'itemOrder',
+				type: 'options',
+				default: 'grouped',
+				options: [
+					{
+						name: 'Grouped by Model (Fewer Loads)',
+						value: 'grouped',
+						description:
+							'Plans every item first, then answers them model by model: the model already loaded first, each other model loaded once. Output order and pairing stay as the input.',
+					},
+					{ name: 'As Received', value: 'asReceived', description: 'Answers the items in input order, each on its own model: Ollama may load models back and forth' },
+				],
+				description: 'In which order Generate answers the items; the output order is always the input order',
+			},
+			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
 				type: 'number',

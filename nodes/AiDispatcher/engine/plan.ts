@@ -71,6 +71,7 @@ export async function planItem(
 	const signalsHost = firstLiveHost(state.resilience, config.baseUrls, nowMs, settings.livenessWindowMs);
 	const signals = config.signals ? await readSignals(config, signalsHost, state, ports) : undefined;
 	if (signals) nowMs = ports.clock.nowMs();
+	if (signals?.snapshot.loaded) state.residency.observeLoaded(signalsHost, signals.snapshot.loaded.map((l) => l.name), signals.snapshot.takenAtMs);
 	// Breakers other n8n processes pushed as open (queue-mode workers), before the circuits are read.
 	if (signals?.snapshot.peerBreakers) adoptPeerBreakers(state.resilience, signals.snapshot.peerBreakers, config.baseUrls, nowMs);
 	const facts: DecisionContext = signals
@@ -138,8 +139,9 @@ export async function runPlan(plan: Plan, ports: EnginePorts, state: DispatcherS
 async function runFresh(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
 	const startMs = ports.clock.nowMs();
 	const tracked: EnginePorts = { ...ports, ollama: countInFlight(ports.ollama, state.learned) };
-	const outcome = await settle(carryOut(plan, tracked, state));
+	const carried = await settle(carryOut(plan, tracked, state));
 	const endMs = ports.clock.nowMs();
+	const outcome = carried.ok ? { ok: true as const, value: withLoad(state, ports, plan, carried.value, endMs) } : carried;
 	learnFrom(state, plan.signalsHost, outcome, endMs);
 	observe(ports, () => state.metrics?.finished?.(plan, outcome, endMs - startMs));
 	if (!outcome.ok) throw outcome.error;
@@ -185,6 +187,20 @@ async function readSignals(config: DispatchConfig, ollamaUrl: string, state: Dis
 function learnFrom(state: DispatcherState, baseUrl: string, outcome: Settled<DispatchResult>, nowMs: number): void {
 	if (outcome.ok) state.learned.record(baseUrl, outcome.value.attempts, outcome.value.usage, nowMs);
 	else if (outcome.error instanceof DispatcherError) state.learned.record(baseUrl, outcome.error.attempts, undefined, nowMs);
+}
+
+/** Tells the residency store about the answering call; the result says whether its model was loaded. */
+function withLoad(state: DispatcherState, ports: EnginePorts, plan: Plan, result: DispatchResult, endMs: number): DispatchResult {
+	const answered = result.attempts[result.attempts.length - 1];
+	const callMs = answered?.ok ? answered.ms : result.usage.total_ms;
+	const seen = state.residency.observeCall(result.host ?? plan.signalsHost, result.model, {
+		startedAtMs: endMs - callMs,
+		endedAtMs: endMs,
+		loadMs: result.usage.load_ms,
+		callMs,
+	});
+	if (seen.counted) observe(ports, () => state.metrics?.loaded?.(result.host ?? plan.signalsHost, result.model, seen.loadMs ?? 0));
+	return { ...result, load: { alreadyLoaded: seen.alreadyLoaded, loadMs: seen.loadMs, loadedHere: seen.counted } };
 }
 
 function withSkips(decision: Decision, skipped: Attempt[]): Decision {

@@ -97,6 +97,16 @@ export interface OllamaLoaded {
 	expiresAt: string;
 }
 
+/** A load-only call: loads `model` (preload), or unloads it with `keepAlive` 0 (release). */
+export interface LoadCall {
+	baseUrl: string;
+	model: string;
+	/** Ollama's keep_alive: the user's when set; 0 releases the model. */
+	keepAlive?: string | number;
+	timeoutMs: number;
+	cancel?: AbortSignal;
+}
+
 /** Ollama as the engine sees it. Failures reject with a `TransportError`. */
 export interface OllamaPort {
 	generate(call: GenerateCall): Promise<GenerateOutcome>;
@@ -110,6 +120,8 @@ export interface OllamaPort {
 	 * rejects with a `TransportError` (`connection`, `timeout`, or the HTTP status's kind) otherwise.
 	 */
 	ping(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<void>;
+	/** Preloads or releases a model (a request with no prompt); absent in ports that cannot. */
+	load?(call: LoadCall): Promise<void>;
 }
 
 /** One sample of a Prometheus instant query. `value` is null for NaN/±Inf ("unknown", never 0). */

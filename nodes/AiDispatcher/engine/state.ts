@@ -7,6 +7,7 @@
 import { CostLedger } from './cost/ledger';
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
+import { MAX_RESIDENCY_HOSTS, ResidencyStore } from './residency/store';
 import { ResilienceRegistry, MAX_ENTRIES as MAX_RESILIENCE_ENTRIES } from './resilience/registry';
 import { DEFAULT_REUSE_MAX_BYTES, ReuseStore } from './reuse/store';
 import { LearnedStats, MAX_LEARNED_ENTRIES } from './signals/learned';
@@ -24,6 +25,8 @@ export interface DispatchObserver {
 	planned?(plan: Plan): void;
 	/** `runPlan` ended: the answer, or the error it throws (attempts on `DispatcherError`). */
 	finished?(plan: Plan, outcome: Settled<DispatchResult>, ms: number): void;
+	/** A model was loaded on a host (by an item's call or a preload) in `loadMs`. */
+	loaded?(host: string, model: string, loadMs: number): void;
 }
 
 export interface DispatcherState {
@@ -33,6 +36,8 @@ export interface DispatcherState {
 	readonly signals: SignalsStore;
 	/** Moving averages of latency, speed and success per (Ollama URL, model). */
 	readonly learned: LearnedStats;
+	/** Per Ollama URL: the models loaded, how many the host holds at once, learned load times. */
+	readonly residency: ResidencyStore;
 	/** Answers to reuse (bounded in bytes, LRU) and the identical calls in flight. */
 	readonly reuse: ReuseStore;
 	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
@@ -50,6 +55,8 @@ export interface DispatcherStateOptions {
 	maxSignalsEntries?: number;
 	/** Most (URL, model) pairs with learned stats (default 512). */
 	maxLearnedEntries?: number;
+	/** Most Ollama hosts whose residency is remembered (default 64). */
+	maxResidencyHosts?: number;
 	/** Most bytes of stored answers (estimated; default 64 MiB). */
 	maxReuseBytes?: number;
 	/** Most (URL, model) pairs with known capabilities (default 512). */
@@ -63,8 +70,9 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const resilience = new ResilienceRegistry(options.maxResilienceEntries ?? MAX_RESILIENCE_ENTRIES);
 	const signals = new SignalsStore(options.maxSignalsEntries ?? MAX_SIGNALS_ENTRIES);
 	const learned = new LearnedStats(options.maxLearnedEntries ?? MAX_LEARNED_ENTRIES);
+	const residency = new ResidencyStore(options.maxResidencyHosts ?? MAX_RESIDENCY_HOSTS);
 	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
 	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
 	const costs = new CostLedger();
-	return { resilience, signals, learned, reuse, capabilities, costs, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
+	return { resilience, signals, learned, residency, reuse, capabilities, costs, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }

@@ -244,6 +244,16 @@ export interface RuleMatchRecord {
 	conditions: Array<{ fact: string; operator: string; expected: unknown; actual: unknown; result: boolean; note?: string }>;
 }
 
+/** Whether the answering model had to be loaded for this item (see `engine/residency/store.ts`). */
+export interface ModelLoad {
+	/** The model was already loaded when the call started. */
+	alreadyLoaded: boolean;
+	/** Ollama's load time for this call when the model was not loaded, in ms; null when it was. */
+	loadMs: number | null;
+	/** This call loaded the model (false when it waited for a load another call made). */
+	loadedHere: boolean;
+}
+
 /** How much the answering model was asked to think for an item, and why (engine/thinking). */
 export interface ThinkingChoice {
 	/** `think` as sent to Ollama; undefined when not sent (the model's own default applies). */
@@ -274,6 +284,8 @@ export interface DispatchResult {
 	decision: Decision;
 	attempts: Attempt[];
 	usage: Usage;
+	/** Whether the model had to be loaded (set by `runPlan` from the residency it keeps). */
+	load?: ModelLoad;
 	/** The answering model's reply as it came back: text (JSON text when JSON was asked for), tool calls, done reason. */
 	reply?: { text: string; toolCalls?: ToolCall[]; doneReason?: string };
 	/** Present when the answer was reused instead of calling a model (`engine/reuse`): from which model, how old. */

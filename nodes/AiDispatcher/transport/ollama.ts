@@ -3,7 +3,7 @@
  * naming, replies parsed and checked on arrival.
  */
 import { TransportError } from '../engine/errors';
-import type { GenerateCall, GenerateOutcome, HttpPort, OllamaLoaded, OllamaPort, OllamaTag } from '../engine/ports';
+import type { GenerateCall, GenerateOutcome, HttpPort, LoadCall, OllamaLoaded, OllamaPort, OllamaTag } from '../engine/ports';
 import type { ToolCall, Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
 import { parseParameterBillions } from './parameterSize';
@@ -47,6 +47,7 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
 		version: (baseUrl, timeoutMs, cancel) => version(http, baseUrl, timeoutMs, cancel),
 		capabilities: (baseUrl, model, timeoutMs, cancel) => capabilities(http, baseUrl, model, timeoutMs, cancel),
 		ping: (baseUrl, timeoutMs, cancel) => ping(http, baseUrl, timeoutMs, cancel),
+		load: (call) => load(http, call),
 	};
 }
 
@@ -293,6 +294,17 @@ export async function capabilities(http: HttpPort, baseUrl: string, model: strin
 	const list = ((await getJson(http, url, timeoutMs, cancel, { model })) as { capabilities?: unknown } | null)?.capabilities;
 	if (!Array.isArray(list)) throw new TransportError('garbage', `${url} returned no "capabilities" for ${model}`);
 	return list.filter((c): c is string => typeof c === 'string');
+}
+
+/**
+ * POST /api/generate without a prompt: Ollama loads the model (or, with `keep_alive: 0`, unloads it
+ * once idle) and answers one JSON line. Resolves when Ollama has done it.
+ */
+export async function load(http: HttpPort, call: LoadCall): Promise<void> {
+	const url = joinUrl(call.baseUrl, '/api/generate');
+	const body: Record<string, unknown> = { model: call.model, stream: false };
+	if (call.keepAlive !== undefined && call.keepAlive !== '') body.keep_alive = call.keepAlive;
+	await getJson(http, url, call.timeoutMs, call.cancel, body);
 }
 
 /** GET /: Ollama answers "Ollama is running" at once, independent of models. Resolves on 200. */

@@ -1,7 +1,8 @@
 /**
  * One chat-model call through the engine's one entry point, `planItem` then `runPlan` (the path
  * Generate and Select Model take), with the call's conversation instead of an item's prompt. THE
- * single place where the chat model meets the engine.
+ * single place where the chat model meets the engine. Calls of one instance (one execution) stick
+ * to the model that answered the previous call when the tier allows it (`engine/selection/sticky.ts`).
  */
 import type { IDataObject } from 'n8n-workflow';
 
@@ -12,6 +13,7 @@ import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
 import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
+import { stickToPrevious } from '../../AiDispatcher/engine/selection/sticky';
 import type { GenerateOutcome } from '../../AiDispatcher/engine/ports';
 import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
 import type { DispatchRequest, DispatchResult } from '../../AiDispatcher/engine/types';
@@ -28,6 +30,8 @@ export interface ChatRuntime {
 	itemIndex: number;
 	settings: ChatSettings;
 	toolSupport: ToolSupport;
+	/** The model that answered this instance's previous call (the conversation sticks to it when its tier allows). */
+	previousModel?: string | null;
 }
 
 export interface ChatCall {
@@ -73,10 +77,12 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	// identical (the node's own options too: one stored answer per key, so they belong in it).
 	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.modelDefaults } } : undefined;
 	const planned = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
-	const plan = call.tools.length > 0 ? { ...planned, tools: true } : planned;
+	const sticky = { ...planned, decision: stickToPrevious(planned.decision, runtime.previousModel, config.router?.operatingPoint ?? 'balanced') };
+	const plan = call.tools.length > 0 ? { ...sticky, tools: true } : sticky;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
 	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
+	runtime.previousModel = result.model;
 	const reply = result.reused && result.reply ? replyOutcome(result.reply, result.usage) : (chat.outcomeOf(result.model) as GenerateOutcome);
 	// A reused answer made no call, so nothing streamed yet: the root node gets its text at once.
 	if (result.reused && reply.text !== '') call.onDelta?.(reply.text);

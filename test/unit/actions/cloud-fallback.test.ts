@@ -201,3 +201,17 @@ describe('the endpoint credential checks', () => {
 		}
 	});
 });
+
+describe('no Ollama request to the endpoint', () => {
+	it("a batch with cloud items sends no Ollama request (ps, preload, release) to the endpoint's URL", async () => {
+		const down = `http://127.0.0.1:${await closedPort()}`;
+		const state = createDispatcherState();
+		await run(down, { state }).result; // opens the local breakers: the next batch plans the cloud model first
+		const { result, ctx } = run(down, { state });
+		const [items] = await result;
+		expect(items.every((i) => i.json.model === 'cloud-small' && /cloud: no local model is suitable/.test(String(i.json.reason)))).toBe(true);
+		const toEndpoint = ctx.requests.filter((r) => r.url.startsWith(cloud.url));
+		expect(toEndpoint.length).toBeGreaterThan(0);
+		for (const r of toEndpoint) expect(r.url).toBe(`${cloud.url}/chat/completions`);
+	});
+});

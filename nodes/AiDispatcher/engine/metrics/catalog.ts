@@ -9,6 +9,8 @@ import { REUSE_METRICS } from './reuse';
 
 /** Seconds: sub-second answers of small models up to two-minute timeouts of large ones. */
 export const LATENCY_BUCKETS_S = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20, 30, 60, 120] as const;
+/** Seconds: a warm model's instant load up to a large model's cold load from a slow disk. */
+export const LOAD_BUCKETS_S = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300] as const;
 /** 0..1 in tenths. */
 export const RATIO_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
@@ -58,6 +60,17 @@ export const METRICS = {
 		"Time to first token of successful calls, in seconds: wall time minus decode time (completion tokens / Ollama's eval rate).",
 		['model'],
 		LATENCY_BUCKETS_S,
+	),
+	modelLoads: counter(
+		'ai_dispatcher_model_loads_total',
+		'Models loaded into memory by this process (an item whose model was not loaded, or a preload), by model and host.',
+		['model', 'host'],
+	),
+	loadDuration: histogram(
+		'ai_dispatcher_model_load_seconds',
+		"Time Ollama took to load a model for this process (the reply's load_duration, or the preload's duration), in seconds.",
+		['model'],
+		LOAD_BUCKETS_S,
 	),
 	inputTokens: counter('ai_dispatcher_input_tokens_total', 'Prompt tokens of answered items (Ollama prompt_eval_count).', ['model']),
 	outputTokens: counter('ai_dispatcher_output_tokens_total', 'Completion tokens of answered items (Ollama eval_count).', ['model']),

@@ -63,6 +63,12 @@ export class MetricsRecorder implements DispatchObserver {
 		if (outcome.ok) observeCost(this.registry, plan, outcome.value);
 	}
 
+	/** A model was loaded for this process: count it and its load time. */
+	loaded(host: string, model: string, loadMs: number): void {
+		this.registry.inc(METRICS.modelLoads, [model, host]);
+		this.registry.observe(METRICS.loadDuration, [model], Math.max(0, loadMs) / 1000);
+	}
+
 	/** Takes the push-time gauges into the registry and returns it (for rendering or Status). */
 	snapshot(): MetricsRegistry {
 		const hosts = new Set<string>();
