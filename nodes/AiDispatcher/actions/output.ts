@@ -11,7 +11,7 @@ import type { Plan } from '../engine/plan';
 import { ruleResults } from '../engine/rules/explain';
 import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
+import type { Attempt, CallCost, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 import { reusedJson, reusedSummary } from './reuseOutput';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
@@ -50,6 +50,7 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
 		...rulesField(plan),
 		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
+		...(r.cost ? { cost: costJson(r.cost) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
@@ -128,4 +129,9 @@ export function signalsJson(read: Pick<SignalsRead, 'snapshot' | 'ageMs'>): IDat
 		loaded: s.loaded ? s.loaded.map((l) => l.name) : null,
 		loadedError: s.loadedError ?? null,
 	};
+}
+
+/** Tokens and cost of the answer: `amount` a number for sums, `amountExact` the exact decimal (no float drift). */
+export function costJson(c: CallCost): IDataObject {
+	return { inputTokens: c.inputTokens, outputTokens: c.outputTokens, amount: Number(c.amount), amountExact: c.amount, currency: c.currency, priced: c.priced };
 }

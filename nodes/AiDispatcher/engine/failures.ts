@@ -20,7 +20,10 @@ export type FailureCause =
 	| 'bad_reply'
 	| 'rejected'
 	| 'circuit_open'
-	| 'cancelled';
+	| 'cancelled'
+	| 'auth'
+	| 'context_length'
+	| 'budget';
 
 /** The words after a model name: "qwen2.5:7b out of memory". */
 const CAUSE_WORDS: Record<FailureCause, string> = {
@@ -35,6 +38,9 @@ const CAUSE_WORDS: Record<FailureCause, string> = {
 	rejected: 'rejected the request',
 	circuit_open: 'skipped after repeated failures',
 	cancelled: 'cancelled',
+	auth: 'rejected the API key',
+	context_length: 'got a prompt longer than its context',
+	budget: 'skipped: over the budget',
 };
 
 const MEMORY = /more system memory|out of memory|\boom\b|insufficient memory|cudaMalloc|failed to allocate/i;
@@ -44,6 +50,7 @@ export function causeOf(attempt: Pick<Attempt, 'kind' | 'error'>): FailureCause 
 	const text = attempt.error ?? '';
 	if (attempt.kind === 'circuit_open') return 'circuit_open';
 	if (attempt.kind === 'aborted') return 'cancelled';
+	if (attempt.kind === 'auth' || attempt.kind === 'context_length' || attempt.kind === 'budget') return attempt.kind;
 	if (MEMORY.test(text)) return 'memory';
 	switch (attempt.kind) {
 		case 'connection':
@@ -158,6 +165,12 @@ export function failureAdvice(failures: readonly ModelFailure[], baseUrls: reado
 			}
 			case 'cancelled':
 				return 'The execution was stopped.';
+			case 'auth':
+				return `${names}: the endpoint rejected the API key; check the key in the credential.`;
+			case 'context_length':
+				return `${names}: the prompt is longer than the model's context; shorten it, or raise the context window in the model's options.`;
+			case 'budget':
+				return `${names}: skipped because the cost budget is spent; raise the budget or wait for it to reset.`;
 		}
 	});
 }

@@ -3,6 +3,7 @@
  * model): `planItem` decides (analysis, rules, live signals, open circuits, host), `runPlan` answers
  * (tries, retries, fallback). Callers differ only in what they do with the plan or the result.
  */
+import { localFirst } from './cost/localFirst';
 import { decide, requireText, type DecisionContext, type DispatchConfig } from './dispatch';
 import { DispatcherError } from './errors';
 import type { EnginePorts } from './ports';
@@ -43,7 +44,7 @@ export interface Plan {
 	 * `decision.model` only when that model is skipped for its open circuit.
 	 */
 	firstChoice: string | null;
-	/** The least busy host whose breaker admits the chosen model now; null without a model or host. */
+	/** The least busy host whose breaker admits the chosen model now (its endpoint for an OpenAI-compatible model); null without a model or host. */
 	host: string | null;
 	/** The Ollama host whose view the signals and learned stats use: the first not known to be down. */
 	signalsHost: string;
@@ -92,10 +93,13 @@ export async function planItem(
 	const skipped = [...circuits].map(([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }));
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
 	const choice = decide(request, config, nowMs, { ...facts, excluded });
-	const decision = withSkips(choice.decision, skipped);
+	const decision = localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true);
 	// Only when a circuit is open: the choice without it says whether this item would have used it.
-	const firstChoice = circuits.size > 0 ? decide(request, config, nowMs, facts).decision.model : decision.model;
-	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
+	const firstChoice =
+		circuits.size > 0 ? localFirst(decide(request, config, nowMs, facts).decision, config.models, choice.rules, config.cost?.pricedAsCandidates === true).model : decision.model;
+	// A model of an OpenAI-compatible endpoint lives on the endpoint, not on the Ollama hosts.
+	const backendUrl = config.models.find((m) => m.name === decision.model)?.backend?.baseUrl;
+	const host = decision.model ? (backendUrl ?? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker)) : null;
 	// A rule's timeout and options apply to this item's calls only.
 	const models = withRuleOverrides(config.models, choice.rules);
 	// /api/show is asked only of a host that answered lately: one not yet checked is asked when it is
@@ -172,7 +176,7 @@ async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState):
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});
 	}
-	const answered = await settle(answer(plan, ports, state.resilience, state.capabilities));
+	const answered = await settle(answer(plan, ports, state.resilience, state.capabilities, state.costs));
 	if (answered.ok) return answered.value;
 	if (!(answered.error instanceof DispatcherError)) throw answered.error;
 	// An Ollama too old for what the item asked (thinking, a JSON schema, tools) is named with the version needed.

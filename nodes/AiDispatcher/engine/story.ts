@@ -24,6 +24,9 @@ const CAUSE_PHRASE: Record<FailureCause, string> = {
 	rejected: 'request rejected',
 	circuit_open: 'it failed repeatedly',
 	cancelled: 'cancelled',
+	auth: 'API key rejected',
+	context_length: 'prompt too long for it',
+	budget: 'over the budget',
 };
 
 /** "Simple extraction prompt", "Complex code prompt", "Tier set to high". */

@@ -128,3 +128,15 @@ describe('listInstalled with no host answering (Auto-Discover)', () => {
 		expect(many.details).toContain('http://ollama-host-5.example.internal:11434/api/tags: ECONNREFUSED');
 	});
 });
+
+describe('failure kinds of an OpenAI-compatible endpoint', () => {
+	it.each<[FailureKind, string, string]>([
+		['auth', 'rejected the API key', 'check the key in the credential'],
+		['context_length', 'got a prompt longer than its context', 'shorten it'],
+		['budget', 'skipped: over the budget', 'cost budget is spent'],
+	])('%s: its own words in the headline and its own advice', (kind, words, advice) => {
+		const failures = modelFailures([fail('gpt-4o-mini', kind, 'HTTP 4xx')]);
+		expect(failureHeadline(failures)).toBe(`The only candidate model failed: gpt-4o-mini ${words}`);
+		expect(failureAdvice(failures, [URL])[0]).toContain(advice);
+	});
+});
