@@ -7,7 +7,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 /** Top-level parameters of version 1 that version 1.1 keeps under Options with the same name. */
-export const MOVED_UNDER_OPTIONS = ['systemPrompt', 'taskType', 'complexity', 'outputFormat', 'jsonSchema', 'rulesJson'] as const;
+export const MOVED_UNDER_OPTIONS = ['systemPrompt', 'taskType', 'complexity', 'outputFormat', 'jsonSchema', 'rulesJson', 'useSignals'] as const;
 
 /** The Options entries that group what version 1 kept elsewhere. */
 const GROUPS = ['tierTimeouts', 'liveSignals', 'prometheusQueries', 'signalQueries'] as const;

@@ -72,5 +72,6 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 		displayOptions: { show: V1_1 },
 		options: [{ name: 'values', displayName: 'Prometheus', values: EXPORTER_FIELDS }],
 	},
+	asOption(signalProperties, 'useSignals', { description: "Whether to choose by the host's live state too: Ollama's loaded models, what the node learned about each model, and Prometheus when the credential has its URL" }),
 	asOption(signalProperties, 'signalQueries', { description: 'Only with a Prometheus URL: replace a built-in query, or add named queries usable in rules' }),
 ];

@@ -160,6 +160,8 @@ export const signalProperties: INodeProperties[] = [
 		default: true,
 		description:
 			"Whether to choose by the host's live state too: Prometheus (from the credential), Ollama's loaded models and what the node has learned about each model. Without a Prometheus URL only /api/ps and learned stats are used.",
+		// Under Options from version 1.1 (no field depends on it there).
+		displayOptions: { show: V1 },
 	},
 	{
 		displayName: 'Signal Options',

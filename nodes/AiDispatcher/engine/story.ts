@@ -82,11 +82,17 @@ function tierNote(plan: Plan): string {
 	return decision.tier !== wanted ? ` (${decision.tier} tier; ${wanted}-tier models were not usable now)` : ` (${decision.tier} tier)`;
 }
 
+/** The cost notes of an OpenAI-compatible endpoint in the decision ("local first: …", "cloud used: …", "cloud: …"), kept as written. */
+function costNotes(reason: string): string {
+	const notes = reason.split('; ').filter((part) => /^(?:local first: |cloud used: |cloud: )/.test(part));
+	return notes.length > 0 ? `; ${notes.join('; ')}` : '';
+}
+
 /** The plan in one sentence, before any call: "Simple extraction prompt: chose phi3:mini (low tier)". */
-export function planStory(plan: Plan): string {
+export function planStory(plan: Plan, decisionReason = plan.decision.reason): string {
 	const { decision } = plan;
 	if (!decision.model) return `${judgement(plan.complexity)}${ruleClause(plan)}: no model can take it (${decision.reason})`;
-	return `${judgement(plan.complexity)}${ruleClause(plan)}: chose ${decision.model}${tierNote(plan)}${skipClause(plan)}`;
+	return `${judgement(plan.complexity)}${ruleClause(plan)}: chose ${decision.model}${tierNote(plan)}${skipClause(plan)}${costNotes(decisionReason)}`;
 }
 
 /** The failed models before the one that answered, with why: "qwen2.5:7b (out of memory)". */
@@ -111,7 +117,7 @@ export function fallbackFrom(plan: Plan, result: DispatchResult): string | undef
  * qwen2.5:7b (high tier), but it failed (out of memory), so llama3.2:3b (medium tier) answered".
  */
 export function resultStory(plan: Plan, result: DispatchResult): string {
-	const chosen = planStory(plan);
+	const chosen = planStory(plan, result.decision?.reason ?? plan.decision.reason);
 	if (result.reused) {
 		const { kind, model, tier } = result.reused;
 		return kind === 'in flight'

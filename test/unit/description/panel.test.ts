@@ -31,21 +31,21 @@ describe('the Generate panel', () => {
 
 	it('version 1.1 at defaults: the basics only, at most 8 top-level fields', () => {
 		const fields = shownFields(1.1);
-		expect(fields).toEqual(['Operation', 'Input', 'Prompt', 'Models', 'Rules', 'Simplify Output', 'Options', 'Use Live Signals']);
+		expect(fields).toEqual(['Operation', 'Input', 'Prompt', 'Models', 'Use OpenAI-Compatible Endpoint', 'Rules', 'Simplify Output', 'Options']);
 		expect(fields.length).toBeLessThanOrEqual(8);
 		// Choosing a Model List adds the list itself.
 		expect(shownFields(1.1, { modelSource: 'list' })).toContain('Model List');
 	});
 
-	it('version 1 keeps the layout saved workflows were built with (15 fields)', () => {
+	it('version 1 keeps the layout saved workflows were built with (15 fields, and Use OpenAI-Compatible Endpoint)', () => {
 		const fields = shownFields(1);
-		expect(fields).toHaveLength(15);
-		expect(fields).toEqual(expect.arrayContaining(['System Prompt', 'Task Type', 'Complexity', 'Output Format', 'Rules (JSON)', 'Signal Options', 'Signal Queries']));
+		expect(fields).toHaveLength(16);
+		expect(fields).toEqual(expect.arrayContaining(['System Prompt', 'Task Type', 'Complexity', 'Output Format', 'Rules (JSON)', 'Use Live Signals', 'Signal Options', 'Signal Queries']));
 	});
 
 	it('version 1.1 Options: the moved settings, timeouts grouped Low, Medium, High, exporter metrics apart from thresholds', () => {
 		const names = optionNames(1.1);
-		expect(names).toEqual(expect.arrayContaining(['systemPrompt', 'taskType', 'complexity', 'outputFormat', 'jsonSchema', 'rulesJson', 'tierTimeouts', 'liveSignals', 'prometheusQueries', 'signalQueries']));
+		expect(names).toEqual(expect.arrayContaining(['systemPrompt', 'taskType', 'complexity', 'outputFormat', 'jsonSchema', 'rulesJson', 'tierTimeouts', 'useSignals', 'liveSignals', 'prometheusQueries', 'signalQueries']));
 		expect(names).not.toEqual(expect.arrayContaining(['timeoutLowMs']));
 		const timeouts = options.options.find((o) => o.name === 'tierTimeouts') as { options: Array<{ values: INodeProperties[] }> };
 		expect(timeouts.options[0].values.map((v) => v.displayName)).toEqual(['Low Tier (Ms)', 'Medium Tier (Ms)', 'High Tier (Ms)']);
