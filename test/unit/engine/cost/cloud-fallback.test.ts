@@ -255,3 +255,36 @@ describe('a free OpenAI-compatible server as an ordinary local host', () => {
 		expect(result.cost).toMatchObject({ amount: '0', priced: false });
 	});
 });
+
+describe('endpoint models of unknown price (Auto-Discover)', () => {
+	const discovered = (name: string): ModelSpec => ({ name, tier: 'high', tasks: [], options: {}, backend: { kind: 'openai', baseUrl: CLOUD, priceUnknown: true } });
+	const models = [discovered('gpt-found'), local('phi3:mini', 'low'), local('llama3.2:3b', 'medium')];
+
+	it('local healthy: never called, even with Priced Models: Ordinary Candidates; tried last; cost 0, not priced', async () => {
+		const b = backends();
+		for (const pricedAsCandidates of [false, true]) {
+			const result = await dispatch(request('Write a detailed architecture review of our payment system with trade-offs'), config({ models, cost: cost({ pricedAsCandidates }) }), state, fakePorts(b.port));
+			expect(result.model).not.toBe('gpt-found');
+			expect(result.decision.alternatives.at(-1)).toBe('gpt-found');
+			expect(result.decision.reason).toContain('endpoint models of unknown price last: gpt-found only if every other model fails');
+			expect(result.cost).toMatchObject({ priced: false, amount: '0' });
+		}
+		expect(b.cloudCalls()).toBe(0);
+	});
+
+	it('a rule that names it does not put it ahead of local models', async () => {
+		const b = backends();
+		const rules: Rule[] = [{ name: 'P1 to found', condition: { fact: 'text', operator: 'contains', value: 'P1' }, action: { useModel: 'gpt-found' } }];
+		const result = await dispatch(request('P1: the site is down'), config({ models, rules }), state, fakePorts(b.port));
+		expect(result.model).not.toBe('gpt-found');
+		expect(b.cloudCalls()).toBe(0);
+	});
+
+	it('every local model down: it answers, at cost 0 marked not priced (no price is known)', async () => {
+		const b = backends('connection');
+		const result = await dispatch(request(), config({ models }), state, fakePorts(b.port));
+		expect(result.model).toBe('gpt-found');
+		expect(result.host).toBe(CLOUD);
+		expect(result.cost).toEqual({ currency: 'EUR', inputTokens: 15, outputTokens: 7, amount: '0', priced: false });
+	});
+});
