@@ -66,7 +66,8 @@ type Transports = { generate: typeof generate; chatCompletion: typeof chatComple
 
 /** The compiled transports (dist/, what n8n runs) when `npm run build` has been run; tsx adds helpers (keepNames) that the compiled code has not. */
 function compiledTransports(): Transports | undefined {
-	const dist = path.join(__dirname, '..', '..', 'dist', 'nodes', 'AiDispatcher', 'transport');
+	// BENCH_DIST: another build's dist/ (e.g. of an older commit, to compare before and after in one machine state).
+	const dist = path.join(process.env.BENCH_DIST ?? path.join(__dirname, '..', '..', 'dist'), 'nodes', 'AiDispatcher', 'transport');
 	if (!fs.existsSync(path.join(dist, 'openai', 'chat.js'))) return undefined;
 	/* eslint-disable @typescript-eslint/no-require-imports */
 	return { generate: (require(path.join(dist, 'ollama.js')) as Transports).generate, chatCompletion: (require(path.join(dist, 'openai', 'chat.js')) as Transports).chatCompletion };
@@ -106,6 +107,7 @@ export async function openAiTransportFigures(rounds = 5, callsPerRound = 400): P
 	const ratios: string[] = [];
 	const ratio = (x: number[], y: number[]) => `${(quantile(x, 0.5) / quantile(y, 0.5)).toFixed(3)}× median, ${(quantile(x, 0.9) / quantile(y, 0.9)).toFixed(3)}× p90`;
 	const compiled = compiledTransports();
+	if (compiled && process.env.BENCH_DIST) console.log(`compiled transports from ${process.env.BENCH_DIST}`);
 	for (const [label, t] of [['source (tsx)', { generate, chatCompletion }], ...(compiled ? [['compiled (dist/)', compiled]] : [])] as Array<[string, Transports]>) {
 		const { o, a, v } = await inMemory(t, rounds, callsPerRound);
 		console.log(`\n== Transport overhead per call, ${label} (${PIECES} streamed pieces, from memory, ${rounds}×${callsPerRound} calls each, alternating) ==`);
