@@ -61,12 +61,43 @@ describe('ChunkTemplate', () => {
 
 	it(`stops learning after ${MAX_TEMPLATE_BUILDS} attempts (a server whose every chunk differs elsewhere is parsed whole)`, () => {
 		const t = new ChunkTemplate();
-		const varied = (n: number) => `{"choices":[{"index":0,"delta":{"content":"a"}}],"obfuscation":"${'x'.repeat(n)}"}`;
+		const varied = (n: number) => `{"choices":[{"index":0,"delta":{"content":"a"}}],"seq":${n}}`; // a number that changes: not a free string
 		for (let n = 0; n < MAX_TEMPLATE_BUILDS; n++) t.learn(`data: ${varied(n)}`, JSON.parse(varied(n)));
 		expect(t.content(`data: ${varied(MAX_TEMPLATE_BUILDS - 1).replace('"a"', '"b"')}`)).toBe('b');
 		t.learn(`data: ${varied(9)}`, JSON.parse(varied(9)));
 		expect(t.content(`data: ${varied(9).replace('"a"', '"b"')}`)).toBeUndefined();
 		expect(t.content(`data: ${varied(MAX_TEMPLATE_BUILDS - 1).replace('"a"', '"b"')}`)).toBeUndefined(); // no longer compared at all
+	});
+});
+
+describe('ChunkTemplate: string fields after the content that change in every chunk (e.g. a random obfuscation)', () => {
+	const chunk = (content: string, obfuscation: string) => `{"id":"c1","choices":[{"index":0,"delta":{"content":${content}},"finish_reason":null}],"obfuscation":${obfuscation}}`;
+	const learned = () => {
+		const t = new ChunkTemplate();
+		t.learn(`data: ${chunk('"a"', '"x1"')}`, JSON.parse(chunk('"a"', '"x1"')));
+		return t;
+	};
+
+	it('reads the content whatever valid string the field holds', () => {
+		const t = learned();
+		expect(t.content(`data: ${chunk('"b"', '"Zq93kk"')}`)).toBe('b');
+		expect(t.content(`data: ${chunk('"c \\"d\\""', '"\\u00e9\\n"')}`)).toBe('c "d"');
+	});
+
+	it('a field value that is not one valid string, or a key that changed, is not read by the template', () => {
+		const t = learned();
+		for (const bad of ['5', 'null', '"\\q"', '"\\u12"', '"a\u0001b"', '"a"}', '"a","error":"boom"']) expect(t.content(`data: ${chunk('"b"', bad)}`)).toBeUndefined();
+		expect(t.content(`data: ${chunk('"b"', '"x"').replace('"obfuscation"', '"error"')}`)).toBeUndefined();
+	});
+
+	it('in a stream: an error smuggled into the field is still an error, an invalid string still garbage', async () => {
+		const good = (c: string, o: string) => `data: ${chunk(JSON.stringify(c), JSON.stringify(o))}\n\n`;
+		const outcome = await readSseStream(body(good('a', 'p'), good('b', 'qq'), good('c', 'r\n'), DONE));
+		expect(outcome.text).toBe('abc');
+		const withError = await failure(readSseStream(body(good('a', 'p'), `data: ${chunk('"b"', '"x","error":{"message":"boom"}')}\n\n`, DONE)));
+		expect(withError.kind).toBe('stream_error');
+		const invalid = await failure(readSseStream(body(good('a', 'p'), `data: ${chunk('"b"', '"\\q"')}\n\n`, DONE)));
+		expect(invalid.kind).toBe('garbage');
 	});
 });
 
