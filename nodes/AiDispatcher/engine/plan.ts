@@ -86,7 +86,12 @@ export async function planItem(
 	const circuits = openCircuits(state.resilience, config.baseUrls, candidates, nowMs, settings.breaker);
 	const skipped = [...circuits].map(([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }));
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
-	const choice = decide(request, config, nowMs, { ...facts, excluded });
+	// Capabilities remembered for the signals host (nothing asked): with a thinking model among the
+	// candidates, selection ranks low and medium items by expected time (selection/expectedTime.ts).
+	const usable = candidates.filter((name) => !excluded.has(name));
+	const known = await state.capabilities.read(signalsHost, usable, ports.ollama, nowMs, ports.cancel, { cachedOnly: true });
+	const thinkingFacts = [...known.values()].some((c) => c?.includes('thinking')) ? { capabilities: known, stats: state.learned.forHost(signalsHost) } : undefined;
+	const choice = decide(request, config, nowMs, { ...facts, excluded, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) });
 	const decision = withSkips(choice.decision, skipped);
 	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
 	// A rule's timeout and options apply to this item's calls only.
