@@ -86,10 +86,12 @@ export async function planItem(
 	const circuits = openCircuits(state.resilience, config.baseUrls, candidates, nowMs, settings.breaker);
 	const skipped = [...circuits].map(([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }));
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
-	// Capabilities remembered for the signals host (nothing asked): with a thinking model among the
-	// candidates, selection ranks low and medium items by expected time (selection/expectedTime.ts).
+	// The candidates' capabilities on the signals host (asked only of a host that answered lately, as
+	// below; remembered for the thinking choice): with a thinking model among them, selection ranks
+	// low and medium items by expected time (selection/expectedTime.ts).
 	const usable = candidates.filter((name) => !excluded.has(name));
-	const known = await state.capabilities.read(signalsHost, usable, ports.ollama, nowMs, ports.cancel, { cachedOnly: true });
+	const signalsHostAnswers = livenessNeed(state.resilience.getLiveness(signalsHost), nowMs, settings.livenessWindowMs).need === 'none';
+	const known = await state.capabilities.read(signalsHost, usable, ports.ollama, nowMs, ports.cancel, { cachedOnly: !signalsHostAnswers, timeoutMs: settings.connectTimeoutMs });
 	const thinkingFacts = [...known.values()].some((c) => c?.includes('thinking')) ? { capabilities: known, stats: state.learned.forHost(signalsHost) } : undefined;
 	const choice = decide(request, config, nowMs, { ...facts, excluded, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) });
 	const decision = withSkips(choice.decision, skipped);
