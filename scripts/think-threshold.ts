@@ -7,7 +7,7 @@
 import { loadRouterCorpus } from './router/corpus';
 import { crossValidate } from './router/cross-validate';
 import { chooseOperatingPoint, RECALL_TARGETS } from './router/operating-point';
-import { chooseThinkThreshold, THINK_RECALL_TARGET } from './router/think-threshold';
+import { chooseThinkThreshold, THINK_TARGETS } from './router/think-threshold';
 import { sampleOf } from './router/train';
 
 const CV_FOLDS = 5;
@@ -20,9 +20,13 @@ const { rows, chosen } = chooseThinkThreshold(scored, point);
 const f = (x: number) => x.toFixed(2);
 console.log(`training part: ${corpus.train.length} prompts, out-of-fold (${CV_FOLDS} folds); balanced point ${JSON.stringify(point)}`);
 console.log('threshold  high thought  thought  not-high thought  vs labels (short/long)  vs every (short/long)');
-for (const r of rows.filter((r) => r.threshold <= 0.9 && Math.round(r.threshold * 100) % 5 === 0 || r === chosen)) {
+for (const r of rows.filter((r) => (r.threshold <= 0.9 && Math.round(r.threshold * 100) % 5 === 0) || (r.threshold >= 0.19 && r.threshold <= 0.3) || r === chosen)) {
 	console.log(
 		`${r === chosen ? '*' : ' '} ${f(r.threshold)}     ${(r.highThought * 100).toFixed(1).padStart(5)} %   ${String(r.thought).padStart(6)}   ${String(r.wrongThought).padStart(10)}         ${f(r.vsLabelsShort)}× / ${f(r.vsLabelsLong)}×          ${f(r.vsEveryShort)}× / ${f(r.vsEveryLong)}×`,
 	);
 }
-console.log(`chosen: ${chosen.threshold} (the highest keeping ≥ ${THINK_RECALL_TARGET * 100} % of high-labelled training prompts thinking)`);
+console.log(
+	chosen
+		? `chosen: ${chosen.threshold} (the lowest with ≥ ${THINK_TARGETS.highThought * 100} % of high-labelled training prompts thinking and ≤ ${THINK_TARGETS.vsLabels}× thinking where labelled)`
+		: `no threshold meets both targets on the training split`,
+);

@@ -1,14 +1,14 @@
 /**
  * The thinking threshold: a high-tier item thinks at full effort only when the router's P(high)
  * reaches it; a borderline-high item (high tier, P(high) below it) gets the model's lowest effort.
- * Chosen on out-of-fold probabilities of the training part (never the held-out split): the highest
- * threshold that keeps `recall` of the high-labelled prompts thinking.
+ * Chosen on out-of-fold probabilities of the training part (never the held-out split): the lowest
+ * threshold (the most thinking) whose figures meet both targets.
  */
 import { tierForProbabilities, type OperatingPoint } from '../../nodes/AiDispatcher/engine/analysis/router/model';
 import type { Scored } from './operating-point';
 
-/** Share of high-labelled training prompts that must still think (the balanced point's own recall target). */
-export const THINK_RECALL_TARGET = 0.92;
+/** The issue's targets, applied to the training split: high-labelled prompts thinking, and time against thinking where labelled (short replies). */
+export const THINK_TARGETS = { highThought: 0.9, vsLabels: 1.2 } as const;
 
 export interface ThinkRow {
 	threshold: number;
@@ -62,9 +62,11 @@ export function thinkRow(scored: TimedScored[], point: OperatingPoint, threshold
 	};
 }
 
-/** Every threshold from 0 to 0.95 in steps of 0.01, and the chosen one: the highest meeting `recall`. */
-export function chooseThinkThreshold(scored: TimedScored[], point: OperatingPoint, recall = THINK_RECALL_TARGET): { rows: ThinkRow[]; chosen: ThinkRow } {
+/**
+ * Every threshold from 0 to 0.95 in steps of 0.01, and the chosen one: the lowest whose figures meet
+ * both targets (undefined when none does).
+ */
+export function chooseThinkThreshold(scored: TimedScored[], point: OperatingPoint, targets: typeof THINK_TARGETS = THINK_TARGETS): { rows: ThinkRow[]; chosen?: ThinkRow } {
 	const rows = Array.from({ length: 96 }, (_, i) => thinkRow(scored, point, Number((i * 0.01).toFixed(2))));
-	const meeting = rows.filter((r) => r.highThought >= recall);
-	return { rows, chosen: meeting[meeting.length - 1] ?? rows[0] };
+	return { rows, chosen: rows.find((r) => r.highThought >= targets.highThought && r.vsLabelsShort <= targets.vsLabels) };
 }
