@@ -3,7 +3,7 @@ import type { RuleOutcome } from '../rules/types';
 import type { LearnedModelStats } from '../signals/learned';
 import type { SignalSnapshot } from '../signals/types';
 import type { ComplexityResult, Decision, ModelSpec, RankedCandidate, TaskType } from '../types';
-import { learnedKey, planKey, planPolicy, policyReasons, type PolicyConfig, type PolicyInput, type PolicyPlan } from './policy';
+import { diskBytes, learnedKey, planKey, planPolicy, policyReasons, type PolicyConfig, type PolicyInput, type PolicyPlan } from './policy';
 import { describeExpectedTime, expectedTimes, type ExpectedTime } from './expectedTime';
 import { tierOrder, tierRank } from './tiers';
 
@@ -140,7 +140,9 @@ function timedRanking(candidates: readonly ModelSpec[], facts: SelectionFacts, p
 	const usable = candidates.filter(
 		(m) => !facts.excluded?.has(m.name) && !ruleExclusion(m, facts.rules) && !planned?.plan.excluded.has(m.name) && tierRank(m.tier) >= tierRank(target),
 	);
-	return expectedTimes(usable, {
+	// A listed model's size comes from the signals round (/api/tags) when the row does not carry it, as the load policy reads it.
+	const sized = usable.map((m) => (m.sizeBytes === undefined && m.parameterBillions === undefined ? { ...m, sizeBytes: diskBytes(m, facts.signals) } : m));
+	return expectedTimes(sized, {
 		tier: target,
 		promptTokens: facts.complexity.tokens,
 		capabilities: facts.thinking.capabilities,

@@ -101,6 +101,16 @@ describe('selectModel with thinking models among the candidates', () => {
 		expect(d.expectedTimes?.find((t) => t.model === 'gpt-oss:20b')?.speedFrom).toBe('parameter size');
 	});
 
+	it("a listed model without a size: the signals round's /api/tags size stands in (as the load policy reads it)", () => {
+		const bare = [spec('qwen2.5:14b', 'medium'), spec('gpt-oss:20b', 'high')];
+		const base = facts('medium', fastGptOss);
+		expect(selectModel(bare, base).reason).toMatch(/qwen2\.5:14b's speed unknown/);
+		const signals = { installedBytes: { 'qwen2.5:14b': 9e9 } } as unknown as NonNullable<Parameters<typeof selectModel>[1]['signals']>;
+		const d = selectModel(bare, { ...base, signals });
+		expect(d.expectedTimes?.find((t) => t.model === 'qwen2.5:14b')).toMatchObject({ speedFrom: 'parameter size', tokensPerS: 6 });
+		expect(d.model).toBe('gpt-oss:20b');
+	});
+
 	it('a high item keeps the tier ranking and says so', () => {
 		// by expected time the 14B (30 tok/s learned, no thinking) would come first; by tier, list order
 		const d = selectModel([GPT_OSS, spec('qwen2.5:14b', 'high', 14.8)], facts('high', new Map([...fastGptOss, ['qwen2.5:14b', learned(30)]])));
