@@ -29,7 +29,10 @@ export class AiDispatcher implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		// Tested by the node, not by the credential's `test` request: that could only check the status
 		// code, so n8n's own HTML page on every path passed.
-		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
+		credentials: [
+			{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' },
+			{ name: 'aiDispatcherOpenAiApi', required: true, displayOptions: { show: { useOpenAiEndpoint: [true] } } },
+		],
 		properties: nodeProperties,
 	};
 

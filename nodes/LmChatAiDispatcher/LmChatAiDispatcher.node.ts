@@ -37,7 +37,10 @@ export class LmChatAiDispatcher implements INodeType {
 		inputs: [],
 		outputs: [NodeConnectionTypes.AiLanguageModel],
 		outputNames: ['Model'],
-		credentials: [{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }],
+		credentials: [
+			{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' },
+			{ name: 'aiDispatcherOpenAiApi', required: true, displayOptions: { show: { useOpenAiEndpoint: [true] } } },
+		],
 		properties: chatModelProperties,
 	};
 

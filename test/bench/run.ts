@@ -17,6 +17,7 @@
  *  7. Small box (test/bench/small-box.ts): a 60-item digest on a box that holds one model, grouped by
  *     model vs as received vs n8n's HTTP Request node on the strong model vs the per-prompt ideal; and
  *     on a box that holds every model.
+ *  8. OpenAI-compatible transport overhead per call next to the Ollama transport's (test/bench/openai.ts).
  *
  * Options: `--quick` (smaller replay), `--scale=<timeScale>` (default 0.04), `--replay-only` (skip 1 and 2),
  * `--small-box-only` (only 7), `--box-scale=<timeScale>` (default 0.03).
@@ -37,6 +38,7 @@ import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { loadCorpus, type CorpusEntry, type Labelled } from './corpus-metrics';
 import { metricsFigures } from './metrics';
 import { smallBoxFigures } from './small-box';
+import { openAiTransportFigures } from './openai';
 import { reuseFigures } from './reuse';
 import { thinkingFigures } from './thinking';
 
@@ -311,6 +313,7 @@ async function main(): Promise<void> {
 		engineFigures(corpus);
 		await metricsFigures(MODELS, corpus.map((e) => request(e)));
 		await reuseFigures(MODELS, corpus.map((e) => request(e)));
+		await openAiTransportFigures();
 	}
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.
 	const heldout = loadRouterCorpus().heldout;

@@ -40,9 +40,10 @@ export interface LogEntry {
 }
 
 /** The sub-node's model for `baseUrl`, remembering into `state` (breakers, learned stats, metrics); undefined: as n8n builds it. */
-export async function supplyChatModel(state: DispatcherState | undefined, baseUrl: string, params: Record<string, unknown> = {}) {
+export async function supplyChatModel(state: DispatcherState | undefined, baseUrl: string, params: Record<string, unknown> = {}, openAiCredentials?: Record<string, unknown>) {
 	const base = createContext({
 		credentials: { baseUrl },
+		...(openAiCredentials ? { openAiCredentials: openAiCredentials as never } : {}),
 		params: { modelSource: 'list', models: MODEL_LIST, options: {}, useSignals: false, ...params },
 	});
 	const entries: LogEntry[] = [];

@@ -28,7 +28,14 @@ export function fetchHttpPort(headers: Record<string, string> = {}): HttpPort {
 			: (async function* () {})();
 		return {
 			status: response.status,
+			headers: headersOf(response.headers),
 			body: guardBody(deadline, body, () => void stream?.cancel().catch(() => undefined)),
 		};
 	};
+}
+
+function headersOf(headers: Headers): Record<string, string> {
+	const out: Record<string, string> = {};
+	headers.forEach((value, name) => (out[name.toLowerCase()] = value));
+	return out;
 }

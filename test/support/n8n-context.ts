@@ -17,12 +17,15 @@ import type {
 } from 'n8n-workflow';
 
 import { AiDispatcherApi } from '../../credentials/AiDispatcherApi.credentials';
+import { AiDispatcherOpenAiApi } from '../../credentials/AiDispatcherOpenAiApi.credentials';
 
 export interface ContextOptions {
 	items?: INodeExecutionData[];
 	/** Parameter values; a function receives the item index (like an expression). */
 	params?: Record<string, unknown | ((itemIndex: number) => unknown)>;
 	credentials?: ICredentialDataDecryptedObject;
+	/** The OpenAI-Compatible Endpoint credential, for nodes with "Use OpenAI-Compatible Endpoint" on. */
+	openAiCredentials?: ICredentialDataDecryptedObject;
 	continueOnFail?: boolean;
 	cancelSignal?: AbortSignal;
 }
@@ -52,8 +55,11 @@ export function createContext(options: ContextOptions) {
 	const logs: Array<{ level: string; message: string; meta?: unknown }> = [];
 
 	const httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
-		if (type !== 'aiDispatcherApi') throw new Error(`unexpected credential type ${type}`);
-		const authed = await credentialType.authenticate(credentials, request);
+		if (type !== 'aiDispatcherApi' && !(type === 'aiDispatcherOpenAiApi' && options.openAiCredentials)) throw new Error(`unexpected credential type ${type}`);
+		const authed =
+			type === 'aiDispatcherApi'
+				? await credentialType.authenticate(credentials, request)
+				: await new AiDispatcherOpenAiApi().authenticate(options.openAiCredentials as ICredentialDataDecryptedObject, request);
 		const headers = Object.fromEntries(
 			Object.entries(authed.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
 		) as Record<string, string>;
@@ -70,7 +76,9 @@ export function createContext(options: ContextOptions) {
 		});
 		if (!authed.ignoreHttpStatusErrors && response.status >= 400) throw new Error(`Request failed with status code ${response.status}`);
 		const body = response.body ? Readable.fromWeb(response.body as unknown as WebReadableStream) : Readable.from([]);
-		return authed.returnFullResponse ? { statusCode: response.status, headers: {}, body } : body;
+		const responseHeaders: Record<string, string> = {};
+		response.headers.forEach((value, name) => (responseHeaders[name] = value));
+		return authed.returnFullResponse ? { statusCode: response.status, headers: responseHeaders, body } : body;
 	};
 
 	const param = (name: string, itemIndex: number, fallback?: unknown) => {
@@ -85,8 +93,13 @@ export function createContext(options: ContextOptions) {
 	const context = {
 		getInputData: () => options.items ?? [{ json: {} }],
 		getNodeParameter: param,
+		// loadOptions: the node's current value of a parameter, undefined when not set.
+		getCurrentNodeParameter: (name: string) => {
+			const value = options.params?.[name];
+			return typeof value === 'function' ? (value as (i: number) => unknown)(0) : value;
+		},
 		getNode: () => TEST_NODE,
-		getCredentials: async () => credentials,
+		getCredentials: async (type?: string) => (type === 'aiDispatcherOpenAiApi' && options.openAiCredentials ? options.openAiCredentials : credentials),
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.cancelSignal,
 		logger: {

@@ -1,4 +1,5 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
+import { readCostConfig } from '../adapters/endpoint';
 import { readItemOptions } from '../adapters/options';
 import { readReuseConfig } from '../adapters/reuse';
 import { readAnalyser, readRouterOptions } from '../adapters/router';
@@ -24,5 +25,6 @@ export async function readDispatchConfig(session: Session, itemIndex: number): P
 		analyser: readAnalyser(session.ctx, itemIndex),
 		router: readRouterOptions(session.ctx, itemIndex),
 		reuse: readReuseConfig(session.ctx, itemIndex, session.reuse),
+		...(session.endpoint ? { cost: readCostConfig(session.ctx, itemIndex, session.endpoint, session.reuse.executionId) } : {}),
 	};
 }

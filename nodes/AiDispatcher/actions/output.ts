@@ -9,7 +9,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
+import type { Attempt, CallCost, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 import { reusedJson, reusedSummary } from './reuseOutput';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
@@ -39,6 +39,7 @@ export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): 
 		...loadJson(r),
 		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
 		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
+		...(r.cost ? { cost: costJson(r.cost) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
@@ -112,4 +113,9 @@ export function signalsJson(read: Pick<SignalsRead, 'snapshot' | 'ageMs'>): IDat
 		loaded: s.loaded ? s.loaded.map((l) => l.name) : null,
 		loadedError: s.loadedError ?? null,
 	};
+}
+
+/** Tokens and cost of the answer: `amount` a number for sums, `amountExact` the exact decimal (no float drift). */
+export function costJson(c: CallCost): IDataObject {
+	return { inputTokens: c.inputTokens, outputTokens: c.outputTokens, amount: Number(c.amount), amountExact: c.amount, currency: c.currency, priced: c.priced };
 }

@@ -6,6 +6,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readConnection, readModelList, type ConnectionSettings } from '../adapters/config';
+import { endpointHttp, openEndpoint, withEndpoint, type OpenAiEndpoint } from '../adapters/endpoint';
 import { CREDENTIAL_TYPE } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
 import { reuseIdentity, type ReuseIdentity } from '../adapters/reuse';
@@ -39,6 +40,8 @@ export interface Session {
 	connection: ConnectionSettings;
 	/** Who may share reused answers (the credential's digest) and this execution's id. */
 	reuse: ReuseIdentity;
+	/** The OpenAI-compatible endpoint, when "Use OpenAI-Compatible Endpoint" is on. */
+	endpoint?: OpenAiEndpoint;
 	/** The candidate models for item `itemIndex` (Model List, or discovered from /api/tags). */
 	models(itemIndex: number): Promise<ModelSpec[]>;
 }
@@ -46,7 +49,10 @@ export interface Session {
 export async function openSession(ctx: IExecuteFunctions, state: DispatcherState): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
-	const ports = enginePorts(ctx);
+	const endpoint = await openEndpoint(ctx);
+	const basePorts = enginePorts(ctx);
+	// Calls to the endpoint's models go to /chat/completions with its credential; the rest to Ollama.
+	const ports = endpoint ? { ...basePorts, ollama: withEndpoint(basePorts.ollama, endpoint, endpointHttp(ctx), basePorts.clock.nowMs) } : basePorts;
 	let discovered: DiscoveryAttempt | undefined;
 
 	const discover = async (): Promise<ModelSpec[]> => {
@@ -66,10 +72,11 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 		state,
 		rulesCache: new Map(),
 		connection,
+		...(endpoint ? { endpoint } : {}),
 		reuse: reuseIdentity(ctx, credentials, connection),
 		async models(itemIndex) {
 			const source = ctx.getNodeParameter('modelSource', itemIndex, 'auto');
-			if (source === 'list') return readModelList(ctx, itemIndex);
+			if (source === 'list') return readModelList(ctx, itemIndex, endpoint);
 			if (source !== 'auto') {
 				throw new DispatcherError('CONFIG_INVALID', `modelSource should be auto or list, got ${JSON.stringify(source)}`);
 			}

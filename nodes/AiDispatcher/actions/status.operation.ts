@@ -35,7 +35,15 @@ export async function execute(session: Session): Promise<IDataObject> {
 		residency: residencyStatus(session),
 		metrics: metricsStatus(session.state, session.connection, session.ports.clock.nowMs()),
 		reuse: reuseStatus(session),
+		...(session.endpoint ? { cost: costStatus(session) } : {}),
 	};
+}
+
+/** Spend of the endpoint credential: today (UTC) and the latest executions, per model, exact decimals. */
+function costStatus(session: Session): IDataObject {
+	const endpoint = session.endpoint as NonNullable<Session['endpoint']>;
+	const spend = session.state.costs.spendOf(endpoint.credential, session.ports.clock.nowMs());
+	return { baseUrl: endpoint.baseUrl, currency: endpoint.currency, ...spend } as unknown as IDataObject;
 }
 
 function residencyStatus(session: Session): IDataObject {

@@ -5,6 +5,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { ChatMessage, DispatchRequest, ModelOptions, ModelSpec, OutputFormat, TaskType, Tier } from '../engine/types';
 import { TASK_TYPES, TIERS } from '../engine/types';
+import { readModelBackend, type OpenAiEndpoint } from './endpoint';
 import { readOllamaOptions } from './modelOptions';
 import { configInvalid, fieldLabel, filledRows, inputInvalid as invalid, readChoice, readJsonOrValue, readKeepAlive, readNumber, show, labelOf, type Field, type FieldPath } from './fields';
 
@@ -96,7 +97,7 @@ export function readRequest(ctx: IExecuteFunctions, itemIndex: number, operation
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(?::[A-Za-z0-9._-]+)?$/;
 
 /** Reads and checks the Model List parameter; rows left without a model name are ignored. */
-export function readModelList(ctx: IExecuteFunctions, itemIndex: number): ModelSpec[] {
+export function readModelList(ctx: IExecuteFunctions, itemIndex: number, endpoint?: OpenAiEndpoint): ModelSpec[] {
 	const collection = ctx.getNodeParameter('models', itemIndex, {}) as { model?: unknown };
 	const rows = filledRows<IDataObject>(['models', 'model'], collection.model, ['name']);
 	if (rows.length === 0) {
@@ -119,7 +120,8 @@ export function readModelList(ctx: IExecuteFunctions, itemIndex: number): ModelS
 		const tasksValue = entry.tasks ?? [];
 		if (!Array.isArray(tasksValue)) throw configInvalid(`${at('tasks')} should be a list, got ${show(tasksValue)}`);
 		const tasks = tasksValue.map((t) => readChoice<TaskType>(path('tasks'), t, TASK_TYPES));
-		return { name, tier, tasks, options: readModelOptions((entry.modelOptions ?? {}) as IDataObject, (key) => path('modelOptions', key)) };
+		const backend = readModelBackend(entry, path, endpoint);
+		return { name, tier, tasks, options: readModelOptions((entry.modelOptions ?? {}) as IDataObject, (key) => path('modelOptions', key)), ...(backend ? { backend } : {}) };
 	});
 }
 

@@ -13,12 +13,13 @@ export const CREDENTIAL_TYPE = 'aiDispatcherApi';
 interface FullResponse {
 	statusCode: number;
 	body: unknown;
+	headers?: Record<string, unknown>;
 }
 
 type Destroyable = { destroy?: () => void };
 
 /** Builds an HttpPort that streams response bodies through n8n's HTTP helper. */
-export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions): HttpPort {
+export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions, credentialType: string = CREDENTIAL_TYPE): HttpPort {
 	return async (request) => {
 		const deadline = startDeadline(request);
 		const options: IHttpRequestOptions = {
@@ -37,7 +38,7 @@ export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions):
 			options.headers = { ...request.headers };
 		}
 		const sent = await settle(
-			beforeDeadline(deadline, context.helpers.httpRequestWithAuthentication.call(context, CREDENTIAL_TYPE, options) as Promise<FullResponse>),
+			beforeDeadline(deadline, context.helpers.httpRequestWithAuthentication.call(context, credentialType, options) as Promise<FullResponse>),
 		);
 		if (!sent.ok) {
 			deadline.clear();
@@ -47,6 +48,7 @@ export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions):
 		const body = toChunks(response.body);
 		return {
 			status: response.statusCode,
+			headers: stringHeaders(response.headers),
 			body: guardBody(deadline, body, () => (response.body as Destroyable)?.destroy?.()),
 		};
 	};
@@ -60,4 +62,15 @@ function toChunks(body: unknown): AsyncIterable<Uint8Array | string> {
 	return (async function* () {
 		yield text;
 	})();
+}
+
+/** Header values as strings (arrays joined), lower-case names. */
+function stringHeaders(headers: Record<string, unknown> | undefined): Record<string, string> {
+	const out: Record<string, string> = {};
+	for (const [name, value] of Object.entries(headers ?? {})) {
+		if (typeof value === 'string') out[name.toLowerCase()] = value;
+		else if (Array.isArray(value)) out[name.toLowerCase()] = value.map(String).join(', ');
+		else if (typeof value === 'number') out[name.toLowerCase()] = String(value);
+	}
+	return out;
 }

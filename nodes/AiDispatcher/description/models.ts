@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TASK_OPTIONS, TIER_OPTIONS } from './choices';
+import { modelBackendFields } from './cloud';
 import { ollamaModelOptions, samplingModelOptions } from './ollamaOptions';
 
 /** Collection options in the order the panel lists them: alphabetical by label. */
@@ -69,6 +70,7 @@ export const modelProperties: INodeProperties[] = [
 						default: [],
 						description: 'Leave empty for any task. Within a tier, suited models are tried first.',
 					},
+					...modelBackendFields,
 					{
 						displayName: 'Model Options',
 						name: 'modelOptions',

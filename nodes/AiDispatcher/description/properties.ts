@@ -1,6 +1,7 @@
 /** Every parameter of the AI Dispatcher node, in panel order (the node and the error labels read it). */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { cloudProperties } from './cloud';
 import { inputProperties } from './input';
 import { modelProperties } from './models';
 import { operationProperty } from './operation';
@@ -13,6 +14,7 @@ export const nodeProperties: INodeProperties[] = [
 	operationProperty,
 	...inputProperties,
 	...modelProperties,
+	...cloudProperties,
 	...ruleProperties,
 	...optionProperties,
 	...reuseStatusProperties,

@@ -3,6 +3,7 @@
  * per-item entry points `planItem`/`runPlan` are in `plan.ts`.
  */
 import { analyseComplexity, type TierThresholds } from './analysis/complexity';
+import type { CostConfig } from './cost/gate';
 import type { PreparedExample } from './analysis/router/examples';
 import type { OperatingPointName } from './analysis/router/model';
 import { routeComplexity } from './analysis/router/route';
@@ -42,6 +43,8 @@ export interface DispatchConfig {
 	signals?: LiveSignalsConfig;
 	/** Answer reuse (identical requests answered once); absent: every item calls a model. */
 	reuse?: ReuseConfig;
+	/** Priced (cloud) models: where spend counts, budgets, local first; absent: no budgets, local first. */
+	cost?: CostConfig;
 }
 
 /** Where and how live signals are read, and the policy that uses them. */

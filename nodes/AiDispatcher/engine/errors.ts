@@ -10,6 +10,7 @@ export type DispatcherErrorCode =
 	| 'NO_CANDIDATE'
 	| 'ALL_CANDIDATES_FAILED'
 	| 'OLLAMA_UNREACHABLE'
+	| 'BUDGET_EXCEEDED'
 	| 'ABORTED';
 
 export class DispatcherError extends Error {
@@ -37,12 +38,15 @@ export class TransportError extends Error {
 	readonly kind: FailureKind;
 	/** HTTP status when one arrived. */
 	readonly status?: number;
+	/** The server's Retry-After, in milliseconds, when it sent one. */
+	readonly retryAfterMs?: number;
 
-	constructor(kind: FailureKind, message: string, status?: number) {
+	constructor(kind: FailureKind, message: string, status?: number, retryAfterMs?: number) {
 		super(message);
 		this.name = 'TransportError';
 		this.kind = kind;
 		this.status = status;
+		if (retryAfterMs !== undefined) this.retryAfterMs = retryAfterMs;
 	}
 }
 

@@ -3,6 +3,7 @@
  * model): `planItem` decides (analysis, rules, live signals, open circuits, host), `runPlan` answers
  * (tries, retries, fallback). Callers differ only in what they do with the plan or the result.
  */
+import { localFirst } from './cost/localFirst';
 import { decide, requireText, type DecisionContext, type DispatchConfig } from './dispatch';
 import { DispatcherError } from './errors';
 import type { EnginePorts } from './ports';
@@ -38,7 +39,7 @@ export interface Plan {
 	rules?: RuleOutcome;
 	/** Models whose circuit is open on every host, as skipped attempts (kind `circuit_open`, ms 0). */
 	skipped: Attempt[];
-	/** The least busy host whose breaker admits the chosen model now; null without a model or host. */
+	/** The least busy host whose breaker admits the chosen model now (its endpoint for an OpenAI-compatible model); null without a model or host. */
 	host: string | null;
 	/** The Ollama host whose view the signals and learned stats use: the first not known to be down. */
 	signalsHost: string;
@@ -88,14 +89,18 @@ export async function planItem(
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
 	// The candidates' capabilities on the signals host (asked only of a host that answered lately, as
 	// below; remembered for the thinking choice): with a thinking model among them, selection ranks
-	// low and medium items by expected time (selection/expectedTime.ts).
-	const usable = candidates.filter((name) => !excluded.has(name));
+	// low and medium items by expected time (selection/expectedTime.ts). Ollama models only: a model
+	// of an OpenAI-compatible endpoint is not asked /api/show.
+	const onOllama = new Set(config.models.filter((m) => !m.backend).map((m) => m.name));
+	const usable = candidates.filter((name) => !excluded.has(name) && onOllama.has(name));
 	const signalsHostAnswers = livenessNeed(state.resilience.getLiveness(signalsHost), nowMs, settings.livenessWindowMs).need === 'none';
 	const known = await state.capabilities.read(signalsHost, usable, ports.ollama, nowMs, ports.cancel, { cachedOnly: !signalsHostAnswers, timeoutMs: settings.connectTimeoutMs });
 	const thinkingFacts = [...known.values()].some((c) => c?.includes('thinking')) ? { capabilities: known, stats: state.learned.forHost(signalsHost) } : undefined;
 	const choice = decide(request, config, nowMs, { ...facts, excluded, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) });
-	const decision = withSkips(choice.decision, skipped);
-	const host = decision.model ? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker) : null;
+	const decision = localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true);
+	// A model of an OpenAI-compatible endpoint lives on the endpoint, not on the Ollama hosts.
+	const backendUrl = config.models.find((m) => m.name === decision.model)?.backend?.baseUrl;
+	const host = decision.model ? (backendUrl ?? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker)) : null;
 	// A rule's timeout and options apply to this item's calls only.
 	const models = withRuleOverrides(config.models, choice.rules);
 	// /api/show is asked only of a host that answered lately: one not yet checked is asked when it is
@@ -171,7 +176,7 @@ async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState):
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});
 	}
-	const answered = await settle(answer(plan, ports, state.resilience, state.capabilities));
+	const answered = await settle(answer(plan, ports, state.resilience, state.capabilities, state.costs));
 	if (answered.ok) return answered.value;
 	if (!(answered.error instanceof DispatcherError)) throw answered.error;
 	// An Ollama too old for what the item asked (thinking, a JSON schema, tools) is named with the version needed.

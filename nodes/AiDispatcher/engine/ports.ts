@@ -21,6 +21,8 @@ export interface HttpResponse {
 	status: number;
 	/** The body as it arrives; consumers parse incrementally (NDJSON) or collect it. */
 	body: AsyncIterable<Uint8Array | string>;
+	/** Response headers, lower-case names, when the port provides them (e.g. `retry-after`). */
+	headers?: Record<string, string>;
 }
 
 /**

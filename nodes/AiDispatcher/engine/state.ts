@@ -4,6 +4,7 @@
  * passes it to `planItem`/`runPlan`; tests and benchmarks create their own. The engine keeps no
  * module-level state.
  */
+import { CostLedger } from './cost/ledger';
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { MAX_RESIDENCY_HOSTS, ResidencyStore } from './residency/store';
@@ -43,6 +44,8 @@ export interface DispatcherState {
 	readonly capabilities: CapabilityStore;
 	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
 	readonly metrics?: DispatchObserver;
+	/** Spend of priced (cloud) models per credential, day and execution, and the budgets' reservations. */
+	readonly costs: CostLedger;
 }
 
 export interface DispatcherStateOptions {
@@ -70,5 +73,6 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const residency = new ResidencyStore(options.maxResidencyHosts ?? MAX_RESIDENCY_HOSTS);
 	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
 	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
-	return { resilience, signals, learned, residency, reuse, capabilities, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
+	const costs = new CostLedger();
+	return { resilience, signals, learned, residency, reuse, capabilities, costs, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
 }

@@ -2,6 +2,7 @@
  * Shared vocabulary of the dispatcher engine. Nothing here imports n8n: the engine runs the same
  * inside n8n, in tests and in benchmarks.
  */
+import type { Price } from './cost/price';
 import type { ReusedFrom } from './reuse/types';
 
 /** Model capability tiers, weakest first. */
@@ -69,6 +70,28 @@ export interface ModelSpec {
 	sizeBytes?: number;
 	/** Parameter count in billions, from /api/tags `details.parameter_size`, when known. */
 	parameterBillions?: number;
+	/** Served by an OpenAI-compatible endpoint instead of the credential's Ollama hosts. */
+	backend?: ModelBackend;
+}
+
+/** An OpenAI-compatible endpoint serving a model, and what the model costs there (absent: free/local). */
+export interface ModelBackend {
+	kind: 'openai';
+	/** The endpoint's base URL, e.g. https://api.openai.com/v1 (requests go to `<baseUrl>/chat/completions`). */
+	baseUrl: string;
+	price?: Price;
+}
+
+/** Tokens and cost of the call that answered an item. */
+export interface CallCost {
+	/** The prices' currency (the endpoint credential's), e.g. "USD". */
+	currency: string;
+	inputTokens: number;
+	outputTokens: number;
+	/** Exact decimal amount in `currency`, e.g. "0.00000225"; "0" for a local (unpriced) model. */
+	amount: string;
+	/** True when the answering model has a price. */
+	priced: boolean;
 }
 
 export interface ChatMessage {
@@ -162,6 +185,8 @@ export interface Attempt {
 	host?: string;
 	/** Present on a retry of the same model after a transient failure: 1 for the first retry. */
 	retry?: number;
+	/** The server's Retry-After (429/503), in milliseconds, when it sent one. */
+	retryAfterMs?: number;
 }
 
 export type FailureKind =
@@ -181,7 +206,13 @@ export type FailureKind =
 	| 'too_large'
 	| 'aborted'
 	/** Not called: its circuit breaker is open on every host. */
-	| 'circuit_open';
+	| 'circuit_open'
+	/** 401/403 from an OpenAI-compatible endpoint: the credential's key was refused; never retried. */
+	| 'auth'
+	/** The prompt does not fit the model's context (`context_length_exceeded`): the next model answers. */
+	| 'context_length'
+	/** Not called: the call could exceed a budget of the endpoint's credential. */
+	| 'budget';
 
 /** A candidate as ranked by selection. */
 export interface RankedCandidate {
@@ -264,4 +295,6 @@ export interface DispatchResult {
 	reply?: { text: string; toolCalls?: ToolCall[]; doneReason?: string };
 	/** Present when the answer was reused instead of calling a model (`engine/reuse`): from which model, how old. */
 	reused?: ReusedFrom;
+	/** Tokens and cost of the answering call, when the item has cost settings (an OpenAI-compatible endpoint); absent on a reused answer. */
+	cost?: CallCost;
 }

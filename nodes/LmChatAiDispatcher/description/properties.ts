@@ -5,6 +5,7 @@
  */
 import type { INodeProperties, INodePropertyCollection } from 'n8n-workflow';
 
+import { cloudProperties } from '../../AiDispatcher/description/cloud';
 import { inputProperties } from '../../AiDispatcher/description/input';
 import { modelProperties } from '../../AiDispatcher/description/models';
 import { ollamaModelOptions } from '../../AiDispatcher/description/ollamaOptions';
@@ -86,6 +87,7 @@ export const chatModelProperties: INodeProperties[] = [
 		default: '',
 	},
 	...modelProperties.map(withoutOperation),
+	...cloudProperties.map(withoutOperation),
 	withoutOperation(byName(inputProperties, 'taskType')),
 	withoutOperation(byName(inputProperties, 'complexity')),
 	...ruleProperties.map(withoutOperation),

@@ -17,9 +17,11 @@
  * - scheduler.ts   loading, queue and keep-alive; models.ts the models and their live state
  * - listing.ts     /api/tags, /api/ps, /api/show; exposition.ts /metrics; telemetry.ts the counters
  * - http.ts, wait.ts, texts.ts, json.ts  plumbing
+ * - openai.ts      a separate OpenAI-compatible endpoint (/v1/models, /v1/chat/completions, SSE)
  *
  * @packageDocumentation
  */
 export type { FaultKind, FaultSpec, OllamaSimulator, SimModel, SimStats, SimulatorOptions } from './api';
 export { DEFAULT_SIM_MODELS, THINKING_SIM_MODELS } from './models';
 export { closeOpenSimulators, startOllamaSimulator } from './server';
+export { simTokens, startOpenAiSimulator, type OpenAiFault, type OpenAiSimulator, type OpenAiSimOptions } from './openai';

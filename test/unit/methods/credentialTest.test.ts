@@ -101,7 +101,11 @@ describe('credential test', () => {
 
 	it('is what the node declares for its credential (the credential has no request test of its own)', () => {
 		const node = new AiDispatcher();
-		expect(node.description.credentials).toEqual([{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' }]);
+		// The second entry is the OpenAI-Compatible Endpoint API credential (issue 19), shown only when the node uses one.
+		expect(node.description.credentials).toEqual([
+			{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' },
+			{ name: 'aiDispatcherOpenAiApi', required: true, displayOptions: { show: { useOpenAiEndpoint: [true] } } },
+		]);
 		expect(typeof node.methods.credentialTest.aiDispatcherApiTest).toBe('function');
 	});
 });

@@ -4,6 +4,7 @@
  * names, tiers, Ollama URLs from the credential, failure kinds and error codes (fixed sets).
  */
 import type { MetricDef } from './registry';
+import { COST_METRICS } from './cost';
 import { REUSE_METRICS } from './reuse';
 
 /** Seconds: sub-second answers of small models up to two-minute timeouts of large ones. */
@@ -116,4 +117,4 @@ export const METRICS = {
 	seriesDropped: counter('ai_dispatcher_metrics_series_dropped_total', 'Label sets refused because the registry reached its series cap.'),
 } as const satisfies Record<string, MetricDef>;
 
-export const METRIC_DEFS: readonly MetricDef[] = [...Object.values(METRICS), ...Object.values(REUSE_METRICS)];
+export const METRIC_DEFS: readonly MetricDef[] = [...Object.values(METRICS), ...Object.values(REUSE_METRICS), ...Object.values(COST_METRICS)];

@@ -11,6 +11,7 @@ import type { SignalsStore } from '../signals/store';
 import type { DispatchObserver } from '../state';
 import type { DispatchResult } from '../types';
 import { METRIC_DEFS, METRICS } from './catalog';
+import { observeCost } from './cost';
 import { observeDecision, observeItem } from './observe';
 import { newPushState, PUSH_INTERVAL_MS, type PushState } from './pusher';
 import { MetricsRegistry } from './registry';
@@ -59,6 +60,7 @@ export class MetricsRecorder implements DispatchObserver {
 				host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? plan.signals?.snapshot.peerTokensPerS?.[host]?.[model] ?? null) : null,
 			signals: plan.signals ? { state: plan.signals.snapshot.prometheus, ageMs: plan.signals.ageMs } : undefined,
 		});
+		if (outcome.ok) observeCost(this.registry, plan, outcome.value);
 	}
 
 	/** A model was loaded for this process: count it and its load time. */

@@ -62,9 +62,12 @@ export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<Mo
 		if (host === null) {
 			const last = attempts[attempts.length - 1];
 			if (!last?.kind || !isTransient(last.kind) || retries >= settings.retry.maxRetries) break;
+			// A Retry-After longer than the call's own limit would outlive the item's deadline: fall back instead.
+			if (last.retryAfterMs !== undefined && last.retryAfterMs > spec.limits.totalMs) break;
 			retries++;
 			retry = true;
-			const slept = await settle(ports.sleep(backoffDelayMs(retries, settings.backoff, ports.random), ports.cancel));
+			const delayMs = Math.max(backoffDelayMs(retries, settings.backoff, ports.random), last.retryAfterMs ?? 0);
+			const slept = await settle(ports.sleep(delayMs, ports.cancel));
 			if (ports.cancel?.aborted) return { ok: false, aborted: true, attempts };
 			// A sleep that broke without a cancel must not lose the item: retry without the pause.
 			if (!slept.ok) ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', { error: String(slept.error) });
@@ -104,7 +107,7 @@ export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<Mo
 			attempts.push({ model, ok: true, error: null, ms, ...tag });
 			return { ok: true, host, outcome: result.outcome, response: result.response, attempts };
 		}
-		const { kind, message } = result.error;
+		const { kind, message, retryAfterMs } = result.error;
 		if (kind === 'aborted') {
 			registry.setBreaker(host, model, onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()));
 			return { ok: false, aborted: true, attempts };
@@ -115,7 +118,7 @@ export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<Mo
 			model,
 			countsAgainstBreaker(kind) ? onFailure(breaker, ports.clock.nowMs(), settings.breaker) : onSuccess(breaker, settings.breaker),
 		);
-		attempts.push({ model, ok: false, error: message, kind, ms, ...tag });
+		attempts.push({ model, ok: false, error: message, kind, ms, ...tag, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
 		tried.add(host);
 		ports.log.debug('AI Dispatcher: attempt failed', { model, host, kind, retry: retries });
 		if (!worthAnotherHost(kind)) break;

@@ -9,6 +9,8 @@
  *   `bad_request` (400), `invalid_json` (the model's answer, not the wire, was wrong), `too_large` (a
  *   reply or line over its size cap: asking again would stream the same flood; it counts against the
  *   breaker and the next host or model answers).
+ * - Not retried, the next candidate answers: `auth` (401/403: the endpoint refused the credential's
+ *   key; asking again cannot help), `context_length` (the prompt does not fit the model's context).
  * - `aborted` (the workflow was stopped) ends the item at once.
  */
 import type { FailureKind } from '../types';
@@ -25,7 +27,7 @@ const TRANSIENT: ReadonlySet<FailureKind> = new Set<FailureKind>([
 ]);
 
 /** Failures that do not count against a breaker: they are about the request, not the model or host. */
-const NOT_HEALTH: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'bad_request', 'invalid_json', 'circuit_open']);
+const NOT_HEALTH: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'bad_request', 'invalid_json', 'circuit_open', 'context_length', 'budget', 'auth']);
 
 export interface RetryOptions {
 	/** Extra tries of the same model on a transient failure, 0..10 (default 1). */
@@ -46,5 +48,5 @@ export function countsAgainstBreaker(kind: FailureKind): boolean {
 
 /** True when another host may do better than the one that failed (anything but the request's own fault). */
 export function worthAnotherHost(kind: FailureKind): boolean {
-	return kind !== 'aborted' && kind !== 'bad_request' && kind !== 'invalid_json';
+	return kind !== 'aborted' && kind !== 'bad_request' && kind !== 'invalid_json' && kind !== 'auth' && kind !== 'context_length' && kind !== 'budget';
 }

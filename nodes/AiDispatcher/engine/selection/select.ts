@@ -138,7 +138,8 @@ function timedRanking(candidates: readonly ModelSpec[], facts: SelectionFacts, p
 	if (!facts.thinking || facts.rules?.forcedModel || (planned && planned.plan.mode !== 'normal')) return {};
 	const target = targetTier(facts);
 	const usable = candidates.filter(
-		(m) => !facts.excluded?.has(m.name) && !ruleExclusion(m, facts.rules) && !planned?.plan.excluded.has(m.name) && tierRank(m.tier) >= tierRank(target),
+		// A model of an OpenAI-compatible endpoint is not timed: the local models come first (`localFirst`).
+		(m) => !m.backend && !facts.excluded?.has(m.name) && !ruleExclusion(m, facts.rules) && !planned?.plan.excluded.has(m.name) && tierRank(m.tier) >= tierRank(target),
 	);
 	// A listed model's size comes from the signals round (/api/tags) when the row does not carry it, as the load policy reads it.
 	const sized = usable.map((m) => (m.sizeBytes === undefined && m.parameterBillions === undefined ? { ...m, sizeBytes: diskBytes(m, facts.signals) } : m));

@@ -1,0 +1,47 @@
+/**
+ * Local first: a priced (cloud) model is tried only after every suitable local model, unless a
+ * rule sends the item to it or the user made priced models ordinary candidates. The decision's
+ * reason says which, so a user reading an item sees why the cloud was or was not used.
+ */
+import type { RuleOutcome } from '../rules/types';
+import type { Decision, ModelSpec } from '../types';
+import { isPriced } from './price';
+
+/** True when `model` has a price above zero (a cloud model). */
+export function isPricedModel(model: ModelSpec | undefined): boolean {
+	return isPriced(model?.backend?.price);
+}
+
+/**
+ * Reorders the decision's try order so priced models come after every local one, and says so in
+ * the reason. Pure. `pricedAsCandidates` keeps the ranking as it is; a rule's forced priced model
+ * stays first.
+ */
+export function localFirst(decision: Decision, models: readonly ModelSpec[], rules: RuleOutcome | undefined, pricedAsCandidates: boolean): Decision {
+	if (!decision.model) return decision;
+	const byName = new Map(models.map((m) => [m.name, m]));
+	const order = [decision.model, ...decision.alternatives];
+	const cloud = order.filter((name) => isPricedModel(byName.get(name)));
+	if (cloud.length === 0) return decision;
+	const local = order.filter((name) => !isPricedModel(byName.get(name)));
+	const forced = rules?.forcedModel;
+	if (pricedAsCandidates) return reordered(decision, order, byName, `cloud: priced models are ordinary candidates (${cloud.join(', ')})`);
+	if (forced && forced.model === decision.model && cloud.includes(forced.model)) {
+		return reordered(decision, order, byName, `cloud: rule "${forced.rule}" sends the item to ${forced.model}`);
+	}
+	if (local.length === 0) return reordered(decision, cloud, byName, `cloud: no local model is suitable, so ${cloud[0]} answers`);
+	return reordered(decision, [...local, ...cloud], byName, `local first: ${cloud.join(', ')} only if every local model fails`);
+}
+
+function reordered(decision: Decision, order: string[], byName: Map<string, ModelSpec>, why: string): Decision {
+	const rank = new Map(order.map((name, i) => [name, i]));
+	const [first, ...rest] = order;
+	return {
+		...decision,
+		model: first,
+		tier: byName.get(first)?.tier ?? decision.tier,
+		alternatives: rest,
+		reason: `${decision.reason}; ${why}`,
+		candidates: decision.candidates.map((c) => (rank.has(c.model) ? { ...c, rank: rank.get(c.model) as number } : c)),
+	};
+}
