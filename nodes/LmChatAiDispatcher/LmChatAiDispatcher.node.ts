@@ -72,7 +72,10 @@ async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: numb
 		const prefix = randomUUID().slice(0, 8);
 		let calls = 0;
 		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);
-		return supplyModel(self, model);
+		// n8n calls closeFunction when the root node's run ends: answers kept only for that run's
+		// identical calls (Reuse Answers off) hold no memory past it.
+		const forget = async () => void state.reuse.forgetExecution(session.reuse.executionId);
+		return { ...supplyModel(self, model), closeFunction: forget };
 	} catch (error) {
 		throw toNodeError(self.getNode(), error, itemIndex);
 	}
