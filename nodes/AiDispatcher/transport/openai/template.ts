@@ -5,9 +5,11 @@
  * content chunk has been parsed and checked in full, its text before and after the content's string
  * literal is kept; a later line with exactly that text before and after, and a single valid JSON
  * string literal between, is the same JSON object with another content — so parsing that literal
- * alone checks the whole line as strictly as parsing it all. Any other line (another shape, another
- * field changed, a literal that is not one valid string) is parsed whole as before, so garbage still
- * fails with kind `garbage`.
+ * alone checks the whole line as strictly as parsing it all. String values after the content (e.g.
+ * a random `obfuscation` field) may change too: each is checked in place as a valid JSON string,
+ * and none of them is a field the reader uses (in the learned chunk those are absent, null or the
+ * content). Any other line (another shape, a key or a non-string value changed, a literal that is
+ * not one valid string) is parsed whole as before, so garbage still fails with kind `garbage`.
  */
 import { parseJson } from '../../engine/result';
 
