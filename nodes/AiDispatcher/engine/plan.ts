@@ -3,7 +3,7 @@
  * model): `planItem` decides (analysis, rules, live signals, open circuits, host), `runPlan` answers
  * (tries, retries, fallback). Callers differ only in what they do with the plan or the result.
  */
-import { localFirst } from './cost/localFirst';
+import { localFirst, unknownPriceLast } from './cost/localFirst';
 import { decide, requireText, type DecisionContext, type DispatchConfig } from './dispatch';
 import { DispatcherError } from './errors';
 import type { EnginePorts } from './ports';
@@ -97,7 +97,7 @@ export async function planItem(
 	const known = await state.capabilities.read(signalsHost, usable, ports.ollama, nowMs, ports.cancel, { cachedOnly: !signalsHostAnswers, timeoutMs: settings.connectTimeoutMs });
 	const thinkingFacts = [...known.values()].some((c) => c?.includes('thinking')) ? { capabilities: known, stats: state.learned.forHost(signalsHost) } : undefined;
 	const choice = decide(request, config, nowMs, { ...facts, excluded, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) });
-	const decision = localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true);
+	const decision = unknownPriceLast(localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true), config.models);
 	// A model of an OpenAI-compatible endpoint lives on the endpoint, not on the Ollama hosts.
 	const backendUrl = config.models.find((m) => m.name === decision.model)?.backend?.baseUrl;
 	const host = decision.model ? (backendUrl ?? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker)) : null;

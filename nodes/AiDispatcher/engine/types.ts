@@ -80,6 +80,11 @@ export interface ModelBackend {
 	/** The endpoint's base URL, e.g. https://api.openai.com/v1 (requests go to `<baseUrl>/chat/completions`). */
 	baseUrl: string;
 	price?: Price;
+	/**
+	 * True for a model found by Auto-Discover (GET /models): its price is not known, so it may be a
+	 * paid cloud model; it is always tried after every other model (engine/cost/localFirst.ts).
+	 */
+	priceUnknown?: boolean;
 }
 
 /** Tokens and cost of the call that answered an item. */
