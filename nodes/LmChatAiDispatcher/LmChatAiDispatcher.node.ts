@@ -73,8 +73,11 @@ async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: numb
 		const prefix = randomUUID().slice(0, 8);
 		let calls = 0;
 		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);
+		// n8n calls closeFunction when the root node's run ends: answers kept only for that run's
+		// identical calls (Reuse Answers off) hold no memory past it.
+		const forget = async () => void state.reuse.forgetExecution(session.reuse.executionId);
 		// Our log entry per call carries the decision; the SDK's tracing would add a second one.
-		return supplyModel(withoutTracingEntries(self), model);
+		return { ...supplyModel(withoutTracingEntries(self), model), closeFunction: forget };
 	} catch (error) {
 		throw toNodeError(self.getNode(), error, itemIndex);
 	}

@@ -79,6 +79,7 @@ function memoryPer(count: number, maxBytes?: number): { heapBytes: number; estim
 			host: HOST,
 			storedAtMs: 1_763_800_000_000 + i,
 			executionId: 'bench-execution-0001',
+			shared: true,
 		};
 		state.reuse.put({ ...answer, bytes: answerBytes(answer) });
 	}

@@ -59,7 +59,7 @@ export async function supplyChatModel(state: DispatcherState | undefined, baseUr
 		},
 	} as unknown as ISupplyDataFunctions;
 	const supplied = await (state ? new LmChatAiDispatcher(state) : new LmChatAiDispatcher()).supplyData.call(ctx, 0);
-	return { model: supplied.response as ChatModel, entries, requests: base.requests };
+	return { model: supplied.response as ChatModel, entries, requests: base.requests, close: supplied.closeFunction };
 }
 
 export const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });

@@ -89,6 +89,7 @@ export function decisionJson(d: Decision): IDataObject {
 		reason: d.reason,
 		alternatives: [...d.alternatives],
 		candidates: d.candidates.map((c) => ({ ...c, reasons: [...c.reasons] })) as unknown as IDataObject[],
+		...(d.expectedTimes ? { expectedTimes: d.expectedTimes.map((t) => ({ ...t, seconds: Math.round(t.seconds * 10) / 10, tokensPerS: Math.round(t.tokensPerS * 10) / 10 })) } : {}),
 		...(d.rules ? { rules: d.rules.map((r) => ({ ...r, conditions: r.conditions.map((c) => ({ ...c })) })) as unknown as IDataObject[] } : {}),
 	};
 }

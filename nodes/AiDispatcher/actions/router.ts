@@ -70,6 +70,8 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 			? await generateGrouped(itemSession, items.length, { concurrency, track, stopped })
 			: await runPool(items.length, concurrency, async (i) => track(i, await settle(run(itemSession, i))), stopped);
 	progress.finish();
+	// Answers kept only for this run's duplicates (Reuse Answers off) hold no memory past it.
+	state.reuse.forgetExecution(session.reuse.executionId);
 	await pushAfterExecution(this, state, session.connection, session.ports);
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 

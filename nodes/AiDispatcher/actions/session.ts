@@ -13,16 +13,21 @@ import { reuseIdentity, type ReuseIdentity } from '../adapters/reuse';
 import type { RulesCache } from '../adapters/rules';
 import { DispatcherError } from '../engine/errors';
 import { listInstalled } from '../engine/installed';
-import type { EnginePorts } from '../engine/ports';
+import type { EnginePorts, HttpPort } from '../engine/ports';
+import { settle } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import type { ModelSpec } from '../engine/types';
+import { listModels } from '../transport/openai/models';
 
 /**
  * How long a failed Auto-Discover is remembered, in milliseconds: items asking within this time get
  * the same error at once instead of each paying for /api/tags again (a hanging host costs 5 s each).
  */
 export const DISCOVERY_FAILURE_MEMORY_MS = 5_000;
+
+/** How long Auto-Discover waits for the endpoint's GET /models, in milliseconds. */
+export const DISCOVERY_TIMEOUT_MS = 5_000;
 
 /** One Auto-Discover in flight or done; `failedAtMs` once it failed (clock time). */
 interface DiscoveryAttempt {
@@ -46,6 +51,20 @@ export interface Session {
 	models(itemIndex: number): Promise<ModelSpec[]>;
 }
 
+/**
+ * The endpoint's models (GET /models) for Auto-Discover: their price is not known, so each is
+ * marked `priceUnknown` (always tried after every other model) and tiered `high`. A failed list
+ * is logged and discovery goes on with Ollama's models.
+ */
+export async function discoverEndpointModels(http: HttpPort, endpoint: OpenAiEndpoint, ports: EnginePorts): Promise<ModelSpec[]> {
+	const listed = await settle(listModels(http, endpoint.baseUrl, DISCOVERY_TIMEOUT_MS, ports.cancel));
+	if (!listed.ok) {
+		ports.log.warn('AI Dispatcher: Auto-Discover could not list the OpenAI-compatible endpoint\'s models; using Ollama\'s only', { error: listed.error instanceof Error ? listed.error.message : String(listed.error) });
+		return [];
+	}
+	return listed.value.map((name) => ({ name, tier: 'high' as const, tasks: [], options: {}, backend: { kind: 'openai' as const, baseUrl: endpoint.baseUrl, priceUnknown: true } }));
+}
+
 export async function openSession(ctx: IExecuteFunctions, state: DispatcherState): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
@@ -56,10 +75,16 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 	let discovered: DiscoveryAttempt | undefined;
 
 	const discover = async (): Promise<ModelSpec[]> => {
-		const { baseUrl, tags } = await listInstalled(ports.ollama, connection.baseUrls, ports.cancel);
-		const models = tierDiscoveredModels(tags);
+		const [ollama, cloud] = await Promise.all([
+			settle(listInstalled(ports.ollama, connection.baseUrls, ports.cancel)),
+			endpoint ? discoverEndpointModels(endpointHttp(ctx), endpoint, ports) : Promise.resolve([]),
+		]);
+		if (!ollama.ok && cloud.length === 0) throw ollama.error;
+		const local = ollama.ok ? tierDiscoveredModels(ollama.value.tags) : [];
+		// A name served by both (e.g. Ollama's own /v1) stays local.
+		const models = [...local, ...cloud.filter((m) => !local.some((l) => l.name === m.name))];
 		if (models.length === 0) {
-			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${baseUrl} has no text models installed`, {
+			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${ollama.ok ? ollama.value.baseUrl : connection.baseUrls[0]} has no text models installed`, {
 				hint: 'Pull one, e.g. "ollama pull llama3.2:3b", or switch Models to "Model List".',
 			});
 		}

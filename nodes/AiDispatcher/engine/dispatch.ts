@@ -70,6 +70,8 @@ export interface DecisionContext {
 	policy?: SelectionFacts['policy'];
 	/** The input item's JSON, for rule conditions on item fields. */
 	item?: RuleFacts['item'];
+	/** Capabilities and learned speeds on the host: candidates are ranked by expected time when some think. */
+	thinking?: SelectionFacts['thinking'];
 }
 
 export interface Choice {
@@ -120,6 +122,7 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 		stats: context.stats,
 		policy: context.policy,
 		rules,
+		thinking: context.thinking,
 	});
 	return { complexity, decision, rules };
 }

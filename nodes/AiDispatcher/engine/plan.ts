@@ -3,7 +3,7 @@
  * model): `planItem` decides (analysis, rules, live signals, open circuits, host), `runPlan` answers
  * (tries, retries, fallback). Callers differ only in what they do with the plan or the result.
  */
-import { localFirst } from './cost/localFirst';
+import { localFirst, unknownPriceLast } from './cost/localFirst';
 import { decide, requireText, type DecisionContext, type DispatchConfig } from './dispatch';
 import { DispatcherError } from './errors';
 import type { EnginePorts } from './ports';
@@ -92,11 +92,25 @@ export async function planItem(
 	const circuits = openCircuits(state.resilience, config.baseUrls, candidates, nowMs, settings.breaker);
 	const skipped = [...circuits].map(([model, why]): Attempt => ({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 }));
 	const excluded = new Map([...(facts.excluded ?? []), ...circuits]);
-	const choice = decide(request, config, nowMs, { ...facts, excluded });
-	const decision = localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true);
+	// The candidates' capabilities on the signals host (asked only of a host that answered lately, as
+	// below; remembered for the thinking choice): with a thinking model among them, selection ranks
+	// low and medium items by expected time (selection/expectedTime.ts). Ollama models only: a model
+	// of an OpenAI-compatible endpoint is not asked /api/show.
+	const onOllama = new Set(config.models.filter((m) => !m.backend).map((m) => m.name));
+	const usable = candidates.filter((name) => !excluded.has(name) && onOllama.has(name));
+	const signalsHostAnswers = livenessNeed(state.resilience.getLiveness(signalsHost), nowMs, settings.livenessWindowMs).need === 'none';
+	const known = await state.capabilities.read(signalsHost, usable, ports.ollama, nowMs, ports.cancel, { cachedOnly: !signalsHostAnswers, timeoutMs: settings.connectTimeoutMs });
+	const thinkingFacts = [...known.values()].some((c) => c?.includes('thinking')) ? { capabilities: known, stats: state.learned.forHost(signalsHost) } : undefined;
+	const choice = decide(request, config, nowMs, { ...facts, excluded, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) });
+	const decision = unknownPriceLast(localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true), config.models);
 	// Only when a circuit is open: the choice without it says whether this item would have used it.
 	const firstChoice =
-		circuits.size > 0 ? localFirst(decide(request, config, nowMs, facts).decision, config.models, choice.rules, config.cost?.pricedAsCandidates === true).model : decision.model;
+		circuits.size > 0
+			? unknownPriceLast(
+					localFirst(decide(request, config, nowMs, { ...facts, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) }).decision, config.models, choice.rules, config.cost?.pricedAsCandidates === true),
+					config.models,
+				).model
+			: decision.model;
 	// A model of an OpenAI-compatible endpoint lives on the endpoint, not on the Ollama hosts.
 	const backendUrl = config.models.find((m) => m.name === decision.model)?.backend?.baseUrl;
 	const host = decision.model ? (backendUrl ?? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker)) : null;

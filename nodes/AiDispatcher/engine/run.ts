@@ -34,7 +34,7 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			continue;
 		}
 		// A priced model is called only when its estimated cost fits every budget (reserved until settled).
-		const gate = costs ? gateCall(costs, config.cost, model, complexity.tokens, ports.clock.nowMs()) : null;
+		const gate = costs ? await gateCall(costs, config.cost, model, complexity.tokens, () => ports.clock.nowMs()) : null;
 		if (gate && 'refusal' in gate) {
 			attempts.push(budgetAttempt(name, gate.refusal, currency));
 			continue;

@@ -80,6 +80,11 @@ export interface ModelBackend {
 	/** The endpoint's base URL, e.g. https://api.openai.com/v1 (requests go to `<baseUrl>/chat/completions`). */
 	baseUrl: string;
 	price?: Price;
+	/**
+	 * True for a model found by Auto-Discover (GET /models): its price is not known, so it may be a
+	 * paid cloud model; it is always tried after every other model (engine/cost/localFirst.ts).
+	 */
+	priceUnknown?: boolean;
 }
 
 /** Tokens and cost of the call that answered an item. */
@@ -233,6 +238,11 @@ export interface Decision {
 	/** Models to try after the first, in order. */
 	alternatives: string[];
 	candidates: RankedCandidate[];
+	/**
+	 * Expected times of the usable candidates at or above the item's tier, fastest first, when they
+	 * were ranked by it (thinking models among them, a low or medium item; `selection/expectedTime.ts`).
+	 */
+	expectedTimes?: Array<{ model: string; seconds: number; effort: ThinkingChoice['effort']; thinkTokens: number; tokensPerS: number; speedFrom: 'learned' | 'parameter size' }>;
 	/** The workflow rules that matched, with what each condition saw (absent when no rules are set). */
 	rules?: RuleMatchRecord[];
 }

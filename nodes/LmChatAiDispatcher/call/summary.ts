@@ -5,7 +5,7 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { decisionJson, thinkingJson } from '../../AiDispatcher/actions/output';
+import { costJson, decisionJson, thinkingJson } from '../../AiDispatcher/actions/output';
 import { reusedJson } from '../../AiDispatcher/actions/reuseOutput';
 import type { ChatCall, ChatCallResult } from './dispatchCall';
 
@@ -38,6 +38,8 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		skippedForTools: noTools,
 		toolCalls: (outcome.toolCalls ?? []).map((c) => c.function.name),
 		usage: { ...result.usage },
+		// With an endpoint: tokens and exact cost of the call (0, not priced, when a local model answered).
+		...(result.cost ? { cost: costJson(result.cost) } : {}),
 		// Whether the model thought, at which effort and why (the text is in the output entry's `thinking`).
 		...(result.thinking ? { thinking: { thought: result.thinking.text.length > 0, effort: result.thinking.effort, reason: result.thinking.reason } } : {}),
 		...(answer.signals ? { signals: answer.signals } : {}),

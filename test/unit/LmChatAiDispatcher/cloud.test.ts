@@ -7,6 +7,7 @@ jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sd
 import type { FunctionTool } from '@n8n/ai-node-sdk';
 
 import { createDispatcherState } from '../../../index';
+import { callCostPico, picoToDecimal } from '../../../nodes/AiDispatcher/engine/cost/price';
 import { supplyChatModel, user } from '../../support/chat-model';
 import { closedPort } from '../../support/loopback';
 import { startOpenAiSimulator, type OpenAiSimulator } from '../../support/simulator';
@@ -64,6 +65,21 @@ describe('AI Dispatcher Chat Model with an OpenAI-compatible endpoint', () => {
 		const assistant = second.messages.find((m) => m.role === 'assistant');
 		const tool = second.messages.find((m) => m.role === 'tool');
 		expect(tool?.tool_call_id).toBe(assistant?.tool_calls?.[0].id);
+		expect(JSON.stringify(entries)).not.toContain(KEY);
+	});
+
+	it("the log entry shows the call's cost when the priced model answered (tokens × price, exact)", async () => {
+		const { model, entries } = await supply();
+		const reply = await model.generate([user('Summarize: the deploy moved to Friday')]);
+		expect((reply.providerMetadata as Meta).aiDispatcher.model).toBe('cloud-large');
+		const output = entries.at(-1)?.output as { model: string; cost?: { inputTokens: number; outputTokens: number; amountExact: string; currency: string; priced: boolean } };
+		expect(output.model).toBe('cloud-large');
+		const cost = output.cost as NonNullable<typeof output.cost>;
+		expect(cost).toMatchObject({ currency: 'USD', priced: true });
+		expect(cost.inputTokens).toBeGreaterThan(0);
+		expect(cost.outputTokens).toBeGreaterThan(0);
+		const price = { inputMicrosPerMTok: 2_000_000, outputMicrosPerMTok: 8_000_000, currency: 'USD' };
+		expect(cost.amountExact).toBe(picoToDecimal(callCostPico(price, cost.inputTokens, cost.outputTokens)));
 		expect(JSON.stringify(entries)).not.toContain(KEY);
 	});
 

@@ -80,7 +80,7 @@ describe('the chat model reuses answers', () => {
 	});
 
 	it('another execution (another supply) reuses only with Reuse Answers on', async () => {
-		await (await supplyChatModel(state, sim.url)).model.generate([user(SIMPLE)]);
+		await (await supplyChatModel(state, sim.url, { options: { reuseAnswers: true } })).model.generate([user(SIMPLE)]);
 		await (await supplyChatModel(state, sim.url)).model.generate([user(SIMPLE)]);
 		expect(calls()).toBe(2);
 		const { model } = await supplyChatModel(state, sim.url, { options: { reuseAnswers: true } });
@@ -106,5 +106,20 @@ describe("the chat model's own Options reach Ollama", () => {
 		const chats = requests.filter((r) => r.url.endsWith('/api/chat'));
 		expect(chats).toHaveLength(1);
 		expect((chats[0].body as { options: Record<string, unknown> }).options).toMatchObject({ top_k: 7, top_p: 0.3, temperature: 0.2 });
+	});
+});
+
+describe('when the root node’s run ends (n8n calls the supplied closeFunction)', () => {
+	it('answers kept only for that run (Reuse Answers off) are forgotten; shared ones stay', async () => {
+		const off = await supplyChatModel(state, sim.url);
+		await off.model.generate([user(SIMPLE)]);
+		const on = await supplyChatModel(state, sim.url, { options: { reuseAnswers: true } });
+		await on.model.generate([user('Thank Sam for the agenda.')]);
+		expect(state.reuse.stats().entries).toBe(2);
+		expect(typeof off.close).toBe('function');
+		await off.close?.();
+		expect(state.reuse.stats().entries).toBe(1);
+		await on.close?.();
+		expect(state.reuse.stats().entries).toBe(1);
 	});
 });

@@ -215,3 +215,41 @@ describe('no Ollama request to the endpoint', () => {
 		for (const r of toEndpoint) expect(r.url).toBe(`${cloud.url}/chat/completions`);
 	});
 });
+
+describe('Auto-Discover with an OpenAI-compatible endpoint', () => {
+	const discover = (baseUrl: string) =>
+		runNode({
+			baseUrl,
+			prompts: PROMPTS.slice(0, 3),
+			state: createDispatcherState(),
+			openAiCredentials: { baseUrl: cloud.url, apiKey: CANARY, currency: 'EUR' },
+			params: { modelSource: 'auto', useOpenAiEndpoint: true, cloud: {}, simplifyOutput: false, options: { concurrency: 1 } },
+		});
+
+	it("lists the endpoint's models (GET /models) as candidates of unknown price, after every Ollama model: local healthy → 0 endpoint calls", async () => {
+		const before = cloud.stats();
+		const { result, ctx } = discover(ollama.url);
+		const [items] = await result;
+		expect(cloud.stats().modelListCalls - before.modelListCalls).toBeGreaterThanOrEqual(1);
+		for (const item of items) {
+			const decision = item.json as { model: string; alternatives?: string[]; reason: string };
+			expect(['cloud-small', 'cloud-large']).not.toContain(decision.model);
+			expect(JSON.stringify(item.json)).toContain('cloud-large');
+			expect(decision.reason).toMatch(/endpoint models of unknown price last: cloud-small, cloud-large|endpoint models of unknown price last: cloud-large, cloud-small/);
+		}
+		const chats = (stats: ReturnType<typeof cloud.stats>) => Object.values(stats.chatCalls).reduce((a, b) => a + b, 0);
+		expect(chats(cloud.stats()) - chats(before)).toBe(0);
+		expectNoKey([items, ctx.logs]);
+	});
+
+	it('Ollama down: the discovered endpoint models answer, at cost 0 marked not priced', async () => {
+		const { result, ctx } = discover(`http://127.0.0.1:${await closedPort()}`);
+		const [items] = await result;
+		expect(items).toHaveLength(3);
+		for (const item of items) {
+			expect(['cloud-small', 'cloud-large']).toContain(item.json.model);
+			expect(item.json.cost).toMatchObject({ amount: 0, amountExact: '0', priced: false });
+		}
+		expectNoKey([items, ctx.logs]);
+	});
+});

@@ -69,6 +69,18 @@ describe('the digest twice in one process (the issue’s scenario: 60 items, 31 
 		expect(calls()).toBe(55);
 		expectOwnAnswers(second, run2);
 		expect(second.every((i) => i.json.reused === undefined)).toBe(true);
+		// What each run kept for its own duplicates went when it ended: nothing stays in memory.
+		expect(state.reuse.stats()).toMatchObject({ entries: 0, bytes: 0, hits: 5 });
+	});
+
+	it('with the option on, a run keeps its answers for later runs; a later run with it off neither takes nor drops them', async () => {
+		const state = createDispatcherState();
+		await runNode({ baseUrl: sim.url, prompts: run1.slice(0, 3), state, options: { reuseAnswers: true } }).result;
+		expect(state.reuse.stats().entries).toBe(3);
+		const [off] = await runNode({ baseUrl: sim.url, prompts: run1.slice(0, 3), state }).result;
+		expect(off.every((i) => i.json.reused === undefined)).toBe(true);
+		expect(calls()).toBe(6);
+		expect(state.reuse.stats().entries).toBe(3);
 	});
 });
 
@@ -130,7 +142,7 @@ describe('Status', () => {
 
 	it('shows entries, bytes, hits and misses, and clears the stored answers when asked', async () => {
 		const state = createDispatcherState();
-		await runNode({ baseUrl: sim.url, prompts: [mail(1), mail(1), mail(2)], state }).result;
+		await runNode({ baseUrl: sim.url, prompts: [mail(1), mail(1), mail(2)], state, options: { reuseAnswers: true } }).result;
 		const before = await status(state);
 		expect(before).toMatchObject({ entries: 2, hits: 1, misses: 2, hitRatio: 0.333, evictions: 0, maxBytes: 64 * 1024 * 1024 });
 		expect(before.bytes as number).toBeGreaterThan(0);

@@ -35,13 +35,25 @@ export function estimateCallPico(model: ModelSpec, inputTokens: number, largestS
 	return estimate > largestSeenPico ? estimate : largestSeenPico;
 }
 
-/** Reserves a priced call of `model`; null for an unpriced model or without cost settings. */
-export function gateCall(ledger: CostLedger, cost: CostConfig | undefined, model: ModelSpec, inputTokens: number, nowMs: number): Gate | null {
+/**
+ * Reserves a priced call of `model`; null for an unpriced model or without cost settings. Without
+ * Max Tokens, a call's output size is known only once one call of the model has settled: until
+ * then one call of the model (per credential) is made at a time (the others wait for it, then are
+ * estimated from its real size), so first calls made at once cannot pass a budget together.
+ */
+export async function gateCall(ledger: CostLedger, cost: CostConfig | undefined, model: ModelSpec, inputTokens: number, nowMs: () => number): Promise<Gate | null> {
 	if (!cost || !isPriced(model.backend?.price)) return null;
-	const scope = { ...cost.scope, nowMs };
-	const estimate = estimateCallPico(model, inputTokens, ledger.largestCallPico(cost.scope.credential, model.name));
-	const reserved = ledger.reserve(scope, model.name, estimate, cost.budgets);
-	return isRefusal(reserved) ? { refusal: reserved } : { reservation: reserved };
+	const { credential } = cost.scope;
+	const outputBounded = model.options.num_predict !== undefined && model.options.num_predict > 0;
+	for (let pending = ledger.learningCall(credential, model.name); !outputBounded && pending && ledger.largestCallPico(credential, model.name) === 0n; pending = ledger.learningCall(credential, model.name)) {
+		await pending;
+	}
+	const learned = ledger.largestCallPico(credential, model.name);
+	const estimate = estimateCallPico(model, inputTokens, learned);
+	const reserved = ledger.reserve({ ...cost.scope, nowMs: nowMs() }, model.name, estimate, cost.budgets);
+	if (isRefusal(reserved)) return { refusal: reserved };
+	if (!outputBounded && learned === 0n) ledger.startLearning(reserved);
+	return { reservation: reserved };
 }
 
 /** Tokens and exact cost of a call of `model` with `usage`. */

@@ -80,6 +80,28 @@ export const MAX_LEDGER_MODELS = 256;
 /** Spend and budgets of priced calls, per credential, in the `DispatcherState`. */
 export class CostLedger {
 	private readonly credentials = new Map<string, CredentialLedger>();
+	/** The first call in flight of a model whose call size is not known yet, per credential and model (settled or released → resolved). */
+	private readonly learning = new Map<string, { reservation: Reservation; done: Promise<void>; resolve: () => void }>();
+
+	/** The first call in flight of `model` under `credential` whose size is being learned, if any: resolves when it settles or is released. */
+	learningCall(credential: string, model: string): Promise<void> | undefined {
+		return this.learning.get(learnKey(credential, model))?.done;
+	}
+
+	/** Marks `reservation` as the call that learns its model's size: calls of the model with no known size wait for it. */
+	startLearning(reservation: Reservation): void {
+		let resolve: () => void = () => undefined;
+		const done = new Promise<void>((r) => (resolve = r));
+		this.learning.set(learnKey(reservation.scope.credential, reservation.model), { reservation, done, resolve });
+	}
+
+	private endLearning(reservation: Reservation): void {
+		const key = learnKey(reservation.scope.credential, reservation.model);
+		const entry = this.learning.get(key);
+		if (entry?.reservation !== reservation) return;
+		this.learning.delete(key);
+		entry.resolve();
+	}
 
 	private buckets(scope: SpendScope): { day: Bucket; execution: Bucket } {
 		const ledger = bounded(this.credentials, scope.credential, MAX_LEDGER_CREDENTIALS, () => ({ days: new Map(), executions: new Map(), largest: new Map() }));
@@ -124,6 +146,7 @@ export class CostLedger {
 			bucket.calls++;
 			bucket.byModel.set(reservation.model, (bucket.byModel.get(reservation.model) ?? 0n) + costPico);
 		}
+		this.endLearning(reservation);
 	}
 
 	/** Gives back a reservation whose call cost nothing (it failed before any token). */
@@ -131,6 +154,7 @@ export class CostLedger {
 		const { day, execution } = this.buckets(reservation.scope);
 		day.reservedPico -= reservation.estimatePico;
 		execution.reservedPico -= reservation.estimatePico;
+		this.endLearning(reservation);
 	}
 
 	/** Spend of one credential for a day and an execution, per model, as exact decimal strings. */
@@ -171,6 +195,8 @@ function bucketReport(bucket: Bucket | undefined): BucketReport {
 	if (!bucket) return { spent: '0', calls: 0, byModel: {} };
 	return { spent: picoToDecimal(bucket.spentPico), calls: bucket.calls, byModel: Object.fromEntries([...bucket.byModel].map(([model, pico]) => [model, picoToDecimal(pico)])) };
 }
+
+const learnKey = (credential: string, model: string) => `${credential}\u0000${model}`;
 
 /** Type guard: the result of `reserve` was a refusal. */
 export function isRefusal(result: Reservation | BudgetRefusal): result is BudgetRefusal {

@@ -33,6 +33,27 @@ export function localFirst(decision: Decision, models: readonly ModelSpec[], rul
 	return reordered(decision, [...local, ...cloud], byName, `local first: ${cloud.join(', ')} only if every local model fails`);
 }
 
+/** True for an endpoint model whose price is not known (found by Auto-Discover). */
+export function isPriceUnknown(model: ModelSpec | undefined): boolean {
+	return model?.backend?.priceUnknown === true && !isPriced(model.backend.price);
+}
+
+/**
+ * Moves endpoint models whose price is not known after every other model, whatever the rules and
+ * the Priced Models setting say: such a model may be a paid cloud model that no budget can count.
+ * Pure; applied after `localFirst`.
+ */
+export function unknownPriceLast(decision: Decision, models: readonly ModelSpec[]): Decision {
+	if (!decision.model) return decision;
+	const byName = new Map(models.map((m) => [m.name, m]));
+	const order = [decision.model, ...decision.alternatives];
+	const unknown = order.filter((name) => isPriceUnknown(byName.get(name)));
+	if (unknown.length === 0) return decision;
+	const known = order.filter((name) => !isPriceUnknown(byName.get(name)));
+	if (known.length === 0) return reordered(decision, unknown, byName, `endpoint: no other model is suitable, so ${unknown[0]} (price unknown) answers`);
+	return reordered(decision, [...known, ...unknown], byName, `endpoint models of unknown price last: ${unknown.join(', ')} only if every other model fails`);
+}
+
 function reordered(decision: Decision, order: string[], byName: Map<string, ModelSpec>, why: string): Decision {
 	const rank = new Map(order.map((name, i) => [name, i]));
 	const [first, ...rest] = order;

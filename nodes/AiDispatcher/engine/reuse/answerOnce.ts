@@ -68,6 +68,7 @@ function storable(result: DispatchResult, plan: Plan, reuse: ReuseConfig, key: s
 		...(result.host ? { host: result.host } : {}),
 		storedAtMs: nowMs,
 		executionId: reuse.executionId,
+		shared: reuse.windowMs > 0,
 	};
 	return { ...answer, bytes: answerBytes(answer) };
 }

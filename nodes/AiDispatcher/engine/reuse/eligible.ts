@@ -56,7 +56,7 @@ export function findReusable(store: ReuseStore, plan: Plan, reuse: ReuseConfig, 
 		const answer = store.get(key, model.name);
 		if (!answer || !fitsPlan(answer, models, plan)) continue;
 		if (answer.executionId === reuse.executionId) return { answer, kind: 'this execution' };
-		if (reuse.windowMs > 0 && nowMs - answer.storedAtMs <= reuse.windowMs) return { answer, kind: 'earlier execution' };
+		if (answer.shared && reuse.windowMs > 0 && nowMs - answer.storedAtMs <= reuse.windowMs) return { answer, kind: 'earlier execution' };
 	}
 	return undefined;
 }

@@ -70,6 +70,9 @@ export class ReuseStore {
 			this.entries.delete(id);
 			this.heldBytes -= previous.bytes;
 		}
+		// A fresher answer to a request whose answer was shared stays shared (same request, same
+		// credential): a run with Reuse Answers off must not take away what a run with it on kept.
+		if (previous?.shared && !answer.shared) answer = { ...answer, shared: true };
 		this.entries.set(id, answer);
 		this.heldBytes += answer.bytes;
 		if (this.heldBytes <= this.maxBytes) return true;
@@ -105,6 +108,21 @@ export class ReuseStore {
 	/** Counts one item that found nothing to reuse and called a model. */
 	miss(): void {
 		this.counts.misses++;
+	}
+
+	/**
+	 * An execution ended: drops the answers it stored for itself only (Reuse Answers off), which no
+	 * other execution may take, so they hold no memory past it. Returns how many were dropped.
+	 */
+	forgetExecution(executionId: string): number {
+		let dropped = 0;
+		for (const [id, entry] of this.entries) {
+			if (entry.shared || entry.executionId !== executionId) continue;
+			this.entries.delete(id);
+			this.heldBytes -= entry.bytes;
+			dropped++;
+		}
+		return dropped;
 	}
 
 	/** Drops every stored answer (calls in flight finish normally); returns how many were dropped. */

@@ -39,6 +39,8 @@ export interface StoredAnswer {
 	/** Clock time it was stored, in ms. */
 	storedAtMs: number;
 	executionId: string;
+	/** Stored while Reuse Answers was on: later executions may reuse it; otherwise it goes when its execution ends. */
+	shared: boolean;
 	/** Estimated memory held by the entry, in bytes (UTF-16 strings plus a fixed overhead). */
 	bytes: number;
 }

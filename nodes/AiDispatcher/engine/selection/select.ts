@@ -3,8 +3,9 @@ import type { RuleOutcome } from '../rules/types';
 import type { LearnedModelStats } from '../signals/learned';
 import type { SignalSnapshot } from '../signals/types';
 import type { ComplexityResult, Decision, ModelSpec, RankedCandidate, TaskType } from '../types';
-import { learnedKey, planKey, planPolicy, policyReasons, type PolicyConfig, type PolicyInput, type PolicyPlan } from './policy';
-import { tierOrder } from './tiers';
+import { diskBytes, learnedKey, planKey, planPolicy, policyReasons, type PolicyConfig, type PolicyInput, type PolicyPlan } from './policy';
+import { describeExpectedTime, expectedTimes, type ExpectedTime } from './expectedTime';
+import { tierOrder, tierRank } from './tiers';
 
 /** What selection knows besides the candidates. Pure data: no I/O, the clock is `nowMs`. */
 export interface SelectionFacts {
@@ -23,6 +24,14 @@ export interface SelectionFacts {
 	policy?: PolicyConfig;
 	/** The workflow's rules as evaluated for this item: forced model/tier, exclusions, tier bounds. */
 	rules?: RuleOutcome;
+	/**
+	 * What ranking by expected time needs when thinking models are among the candidates (see
+	 * `expectedTime.ts`): the models' /api/show capabilities on the host and the learned speeds there.
+	 */
+	thinking?: {
+		capabilities: ReadonlyMap<string, readonly string[] | null>;
+		stats?: ReadonlyMap<string, LearnedModelStats>;
+	};
 }
 
 /** The tier selection aims for: the measured (or forced) tier, bent by the rules. */
@@ -62,16 +71,19 @@ interface Planned {
 function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?: Planned): Decision {
 	const order = planned?.plan.order ?? tierOrder(targetTier(facts));
 	const forced = facts.rules?.forcedModel?.model;
+	const timed = timedRanking(candidates, facts, planned);
 	const ranked = candidates
-		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order, planned) }))
+		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order, planned, timed.times) }))
 		.sort((a, b) => Number(b.model.name === forced) - Number(a.model.name === forced) || compareKeys(a.key, b.key));
 
 	const tried: RankedCandidate[] = [];
 	const excluded: RankedCandidate[] = [];
 	for (const { model } of ranked) {
+		const time = timed.times?.get(model.name);
 		const reasons = [
 			...reasonsFor(model, facts, planned ? tierOrder(targetTier(facts)) : order),
 			...(planned ? policyReasons(model, planned.input, planned.plan) : []),
+			...(time ? [describeExpectedTime(time)] : []),
 		];
 		const why = facts.excluded?.get(model.name) ?? ruleExclusion(model, facts.rules) ?? planned?.plan.excluded.get(model.name);
 		if (why) excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
@@ -82,9 +94,10 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 	return {
 		model: first?.model ?? null,
 		tier: first?.tier ?? null,
-		reason: withPolicy(first ? explain(first, facts, planned) : explainNone(excluded, candidates.length), first, planned),
+		reason: withTimes(withPolicy(first ? explain(first, facts, planned) : explainNone(excluded, candidates.length), first, planned), first, timed),
 		alternatives: tried.slice(1).map((c) => c.model),
 		candidates: [...tried, ...excluded],
+		...(timed.times ? { expectedTimes: [...timed.times.values()].sort((a, b) => a.seconds - b.seconds) } : {}),
 		...(facts.rules ? { rules: facts.rules.matched } : {}),
 	};
 }
@@ -92,7 +105,13 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 /** [tier distance (or the policy's key), task fit, cold, (learned speed), configuration order] */
 type SortKey = number[];
 
-function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: string[], planned?: Planned): SortKey {
+function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: string[], planned?: Planned, times?: ReadonlyMap<string, ExpectedTime>): SortKey {
+	if (times) {
+		// Ranked by expected time: never below the item's tier, then a model listing other tasks last, then time.
+		const time = times.get(model.name);
+		const head = time ? [0, taskFit(model, facts.task) === 2 ? 1 : 0, time.seconds] : [1, order.indexOf(model.tier), 0];
+		return [...head, taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, index];
+	}
 	const head = planned ? planKey(model, planned.plan, planned.input) : [order.indexOf(model.tier)];
 	const learned = planned ? learnedKey(model, facts.stats) : [];
 	return [...head, taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, ...learned, index];
@@ -102,6 +121,45 @@ function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: 
 function taskFit(model: ModelSpec, task: TaskType): number {
 	if (model.tasks.length === 0) return 1;
 	return model.tasks.includes(task) ? 0 : 2;
+}
+
+interface Timed {
+	times?: Map<string, ExpectedTime>;
+	/** Why the candidates were not ranked by expected time although a thinking model is among them. */
+	why?: string;
+}
+
+/**
+ * Expected times when thinking models are among the candidates (low and medium items, not under
+ * load pressure or backlog, no model forced by a rule): of the usable models at or above the item's
+ * tier. Balanced's rule holds: a model below the item's tier is never preferred for being faster.
+ */
+function timedRanking(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?: Planned): Timed {
+	if (!facts.thinking || facts.rules?.forcedModel || (planned && planned.plan.mode !== 'normal')) return {};
+	const target = targetTier(facts);
+	const usable = candidates.filter(
+		// A model of an OpenAI-compatible endpoint is not timed: the local models come first (`localFirst`).
+		(m) => !m.backend && !facts.excluded?.has(m.name) && !ruleExclusion(m, facts.rules) && !planned?.plan.excluded.has(m.name) && tierRank(m.tier) >= tierRank(target),
+	);
+	// A listed model's size comes from the signals round (/api/tags) when the row does not carry it, as the load policy reads it.
+	const sized = usable.map((m) => (m.sizeBytes === undefined && m.parameterBillions === undefined ? { ...m, sizeBytes: diskBytes(m, facts.signals) } : m));
+	return expectedTimes(sized, {
+		tier: target,
+		promptTokens: facts.complexity.tokens,
+		capabilities: facts.thinking.capabilities,
+		stats: facts.thinking.stats,
+	});
+}
+
+/** Appends how expected time ranked the candidates (or why it did not). */
+function withTimes(reason: string, first: RankedCandidate | undefined, timed: Timed): string {
+	if (timed.why) return `${reason}; ${timed.why}`;
+	if (!timed.times || !first) return reason;
+	const list = [...timed.times.values()]
+		.sort((a, b) => a.seconds - b.seconds)
+		.map((t) => `${t.model} ~${t.seconds.toFixed(1)} s${t.thinkTokens > 0 ? ` (think ${t.effort})` : ''}`)
+		.join(', ');
+	return `${reason}; thinking models among the candidates, ranked by expected time at the effort each would get: ${list}`;
 }
 
 function compareKeys(a: SortKey, b: SortKey): number {

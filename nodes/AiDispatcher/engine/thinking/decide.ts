@@ -22,7 +22,21 @@ export interface ThinkingFacts {
 	capabilities: readonly string[] | null;
 	/** A `think` the user set, and where ("model option", `rule "P1"`); absent: decided from the tier. */
 	forced?: { think: ThinkSetting; source: string };
+	/**
+	 * The router's P(high), 0..1, when the router's probabilities alone put the item on the high tier
+	 * (no routing example, no rule, not forced, not the Quality point); absent otherwise.
+	 */
+	highProbability?: number;
 }
+
+/**
+ * A high-tier item thinks at full effort only when the router's P(high) reaches this; below it (a
+ * borderline-high item) the model's lowest effort. Chosen on 5-fold out-of-fold probabilities of the
+ * router corpus's training part (`npx tsx scripts/think-threshold.ts`): the lowest threshold whose
+ * training figures meet both targets (≥ 90 % of high-labelled prompts thinking, model time ≤ 1.2×
+ * thinking where labelled): 90.7 % and 1.19×. The held-out split was never used to choose it.
+ */
+export const THINK_HIGH_PROBABILITY = 0.27;
 
 /** The `think` to send for one model and item, with the effort and the reason. */
 export function decideThinking(facts: ThinkingFacts): ThinkingChoice {
@@ -39,6 +53,10 @@ export function decideThinking(facts: ThinkingFacts): ThinkingChoice {
 	}
 	if (!thinks) return { effort: 'off', reason: `${model} does not think` };
 	const levels = takesThinkLevels(model);
+	if (tier === 'high' && facts.highProbability !== undefined && facts.highProbability < THINK_HIGH_PROBABILITY) {
+		const why = `borderline high-tier prompt (P(high) ${facts.highProbability.toFixed(2)} < ${THINK_HIGH_PROBABILITY})`;
+		return levels ? { think: 'low', effort: 'low', reason: `${why}: lowest effort` } : { think: false, effort: 'off', reason: `${why}: no thinking` };
+	}
 	if (tier === 'high') {
 		return levels
 			? { think: 'high', effort: 'high', reason: 'high-tier prompt: thinks at high effort' }

@@ -30,13 +30,25 @@ export async function thinkingFor(inputs: ThinkingInputs, store: CapabilityStore
 	const capabilities = await store.read(baseUrl, names, ports.ollama, nowMs, ports.cancel, read);
 	const tier = ruledTier(complexity.tier, rules);
 	const byName = new Map(models.map((m) => [m.name, m]));
+	const highProbability = routerHighProbability(complexity, rules);
 	const choices: Record<string, ThinkingChoice> = {};
 	for (const name of names) {
 		const think = byName.get(name)?.options.think;
 		const forced = think === undefined ? undefined : { think, source: rules?.thinkRule && rules.options?.think !== undefined ? `rule ${JSON.stringify(rules.thinkRule)}` : 'the Think option' };
-		choices[name] = decideThinking({ model: name, tier, capabilities: capabilities.get(name) ?? null, forced });
+		choices[name] = decideThinking({ model: name, tier, capabilities: capabilities.get(name) ?? null, forced, highProbability });
 	}
 	return choices;
+}
+
+/**
+ * The router's P(high) when its probabilities alone made the item high-tier: not forced, no routing
+ * example, no rule forcing or raising the tier, not the Quality point (where every high item thinks).
+ */
+export function routerHighProbability(complexity: ComplexityResult, rules?: RuleOutcome): number | undefined {
+	const router = complexity.router;
+	if (!router || complexity.forced || router.example || router.operatingPoint === 'quality') return undefined;
+	if (complexity.tier !== 'high' || router.modelTier !== 'high' || rules?.forcedTier || rules?.minTier) return undefined;
+	return router.probabilities.high;
 }
 
 /**

@@ -16,6 +16,7 @@ import { joinUrl } from '../url';
 import { openAiStatusError, parseRetryAfterMs, streamError, wireError } from './errors';
 import { chatBody } from './request';
 import { parseSseLine } from './sse';
+import { ChunkTemplate } from './template';
 
 /** Streams one chat completion from an OpenAI-compatible endpoint. Failures reject with a `TransportError`. */
 export async function chatCompletion(http: HttpPort, call: GenerateCall, nowMs: () => number = Date.now): Promise<GenerateOutcome> {
@@ -59,33 +60,42 @@ export async function readSseStream(
 	let chars = 0;
 	let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_ms: 0, load_ms: 0, tokens_per_s: 0 };
 	let finishReason: string | undefined;
+	const template = new ChunkTemplate();
 	for await (const line of readLines(body)) {
-		const event = parseSseLine(line);
-		if (event.type === 'skip') continue;
-		if (event.type === 'done') {
-			const toolCalls = [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => toolCall(t));
-			return {
-				text: parts.join(''),
-				usage,
-				...(toolCalls.length > 0 ? { toolCalls } : {}),
-				...(finishReason !== undefined ? { doneReason: finishReason } : {}),
-				...(thoughts.length > 0 ? { thinking: thoughts.join('') } : {}),
-			};
+		// The common chunk (only its content differs from a chunk checked in full) is checked by parsing its content alone.
+		const known = template.content(line);
+		let delta: Delta;
+		if (known !== undefined) {
+			delta = { content: known, reasoning: '', toolCalls: NO_TOOL_CALLS };
+		} else {
+			const event = parseSseLine(line);
+			if (event.type === 'skip') continue;
+			if (event.type === 'done') {
+				const toolCalls = [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => toolCall(t));
+				return {
+					text: parts.join(''),
+					usage,
+					...(toolCalls.length > 0 ? { toolCalls } : {}),
+					...(finishReason !== undefined ? { doneReason: finishReason } : {}),
+					...(thoughts.length > 0 ? { thinking: thoughts.join('') } : {}),
+				};
+			}
+			const chunk = event.json as { choices?: unknown; usage?: unknown; error?: unknown };
+			if (wireError(chunk) !== undefined) throw streamError(chunk, event.line);
+			delta = choiceDelta(chunk, event.line);
+			if (chunk.usage !== undefined && chunk.usage !== null) usage = usageFrom(chunk.usage, event.line);
+			template.learn(line, chunk);
 		}
-		const chunk = event.json as { choices?: unknown; usage?: unknown; error?: unknown };
-		if (wireError(chunk) !== undefined) throw streamError(chunk, event.line);
-		const delta = choiceDelta(chunk, event.line);
 		const piece = delta.content;
 		chars += piece.length + delta.reasoning.length;
 		if (chars > MAX_REPLY_CHARS) throw new TransportError('too_large', `reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without [DONE] (reply too large)`);
 		if (piece.length > 0) parts.push(piece);
 		if (delta.reasoning.length > 0) thoughts.push(delta.reasoning);
 		for (const fragment of delta.toolCalls) {
-			const known = tools.get(fragment.index) ?? { name: '', arguments: '' };
-			tools.set(fragment.index, { name: known.name + fragment.name, arguments: known.arguments + fragment.arguments });
+			const partial = tools.get(fragment.index) ?? { name: '', arguments: '' };
+			tools.set(fragment.index, { name: partial.name + fragment.name, arguments: partial.arguments + fragment.arguments });
 		}
 		if (delta.finishReason !== undefined) finishReason = delta.finishReason;
-		if (chunk.usage !== undefined && chunk.usage !== null) usage = usageFrom(chunk.usage, event.line);
 		onLine(chars);
 		if (piece.length > 0) onDelta?.(piece);
 	}
@@ -99,11 +109,13 @@ interface Delta {
 	toolCalls: Array<{ index: number; name: string; arguments: string }>;
 }
 
+const NO_TOOL_CALLS: Delta['toolCalls'] = [];
+
 const garbage = (what: string, line: string) => new TransportError('garbage', `stream chunk's ${what}: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}"`);
 
 /** The first choice's delta, checked: strings where strings belong. */
 function choiceDelta(chunk: { choices?: unknown }, line: string): Delta {
-	const empty: Delta = { content: '', reasoning: '', toolCalls: [] };
+	const empty: Delta = { content: '', reasoning: '', toolCalls: NO_TOOL_CALLS };
 	if (chunk.choices === undefined || chunk.choices === null) return empty;
 	if (!Array.isArray(chunk.choices)) throw garbage('"choices" is not an array', line);
 	if (chunk.choices.length === 0) return empty; // the usage chunk
@@ -113,7 +125,7 @@ function choiceDelta(chunk: { choices?: unknown }, line: string): Delta {
 	if (typeof delta !== 'object' || Array.isArray(delta)) throw garbage('choices[0].delta is not an object', line);
 	const content = deltaText(delta, 'content', line);
 	const reasoning = deltaText(delta, 'reasoning_content', line) || deltaText(delta, 'reasoning', line);
-	const toolCalls = delta.tool_calls === undefined ? [] : toolFragments(delta.tool_calls, line);
+	const toolCalls = delta.tool_calls === undefined ? NO_TOOL_CALLS : toolFragments(delta.tool_calls, line);
 	return typeof choice.finish_reason === 'string' ? { content, reasoning, toolCalls, finishReason: choice.finish_reason } : { content, reasoning, toolCalls };
 }
 

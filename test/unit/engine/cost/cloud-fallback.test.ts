@@ -120,6 +120,61 @@ describe('budgets', () => {
 		}
 	});
 
+	it('a budget for N calls holds with items in flight at once (no Max Tokens): exactly N priced calls, the first call of the model learns its size', async () => {
+		const b = backends('connection');
+		let inFlight = 0;
+		let most = 0;
+		const slow: OllamaPort = {
+			...b.port,
+			async generate(call) {
+				inFlight += call.baseUrl === CLOUD ? 1 : 0;
+				most = Math.max(most, inFlight);
+				for (let t = 0; t < 5; t++) await new Promise((r) => setImmediate(r)); // the other items reach the gate meanwhile
+				try {
+					return await b.port.generate(call);
+				} finally {
+					inFlight -= call.baseUrl === CLOUD ? 1 : 0;
+				}
+			},
+		};
+		const perCall = callCostPico(price, 15, 7);
+		const budgeted = config({ cost: cost({ budgets: { perExecutionPico: 4n * perCall } }) });
+		const outcomes = await Promise.all(
+			Array.from({ length: 12 }, async () =>
+				dispatch(request(), budgeted, state, fakePorts(slow)).then(
+					(r) => (r.model === 'gpt-cloud' ? 'answered' : 'other'),
+					(e: unknown) => (e instanceof DispatcherError ? e.code : String(e)),
+				),
+			),
+		);
+		// The prompt alone is estimated far below a real call: without the learning call all 12 would fit the budget.
+		expect(b.cloudCalls()).toBe(4);
+		expect(outcomes.filter((o) => o === 'answered')).toHaveLength(4);
+		expect(outcomes.filter((o) => o === 'BUDGET_EXCEEDED')).toHaveLength(8);
+		expect(most).toBeGreaterThan(1); // after the first call settled, the others ran at once
+	});
+
+	it('a learning call that fails hands over to the next call of the model (no item waits forever)', async () => {
+		let failFirst = true;
+		const b = backends('connection', () => {
+			if (!failFirst) return undefined;
+			failFirst = false;
+			return new TransportError('http_5xx', 'upstream 502');
+		});
+		const perCall = callCostPico(price, 15, 7);
+		const budgeted = config({ cost: cost({ budgets: { perExecutionPico: 2n * perCall } }) });
+		const outcomes = await Promise.all(
+			Array.from({ length: 5 }, async () =>
+				dispatch(request(), budgeted, state, fakePorts(b.port)).then(
+					(r) => r.model,
+					(e: unknown) => (e instanceof DispatcherError ? e.code : String(e)),
+				),
+			),
+		);
+		expect(outcomes.filter((o) => o === 'gpt-cloud')).toHaveLength(2);
+		expect(b.cloudCalls()).toBe(3); // the failed call and the two the budget covers
+	});
+
 	it('the day budget counts across executions of the same credential', async () => {
 		const b = backends('connection');
 		const perCall = callCostPico(price, 15, 7);
@@ -201,5 +256,38 @@ describe('a free OpenAI-compatible server as an ordinary local host', () => {
 		expect(result.host).toBe(CLOUD);
 		expect(result.decision.reason).not.toContain('local first');
 		expect(result.cost).toMatchObject({ amount: '0', priced: false });
+	});
+});
+
+describe('endpoint models of unknown price (Auto-Discover)', () => {
+	const discovered = (name: string): ModelSpec => ({ name, tier: 'high', tasks: [], options: {}, backend: { kind: 'openai', baseUrl: CLOUD, priceUnknown: true } });
+	const models = [discovered('gpt-found'), local('phi3:mini', 'low'), local('llama3.2:3b', 'medium')];
+
+	it('local healthy: never called, even with Priced Models: Ordinary Candidates; tried last; cost 0, not priced', async () => {
+		const b = backends();
+		for (const pricedAsCandidates of [false, true]) {
+			const result = await dispatch(request('Write a detailed architecture review of our payment system with trade-offs'), config({ models, cost: cost({ pricedAsCandidates }) }), state, fakePorts(b.port));
+			expect(result.model).not.toBe('gpt-found');
+			expect(result.decision.alternatives.at(-1)).toBe('gpt-found');
+			expect(result.decision.reason).toContain('endpoint models of unknown price last: gpt-found only if every other model fails');
+			expect(result.cost).toMatchObject({ priced: false, amount: '0' });
+		}
+		expect(b.cloudCalls()).toBe(0);
+	});
+
+	it('a rule that names it does not put it ahead of local models', async () => {
+		const b = backends();
+		const rules: Rule[] = [{ name: 'P1 to found', condition: { fact: 'text', operator: 'contains', value: 'P1' }, action: { useModel: 'gpt-found' } }];
+		const result = await dispatch(request('P1: the site is down'), config({ models, rules }), state, fakePorts(b.port));
+		expect(result.model).not.toBe('gpt-found');
+		expect(b.cloudCalls()).toBe(0);
+	});
+
+	it('every local model down: it answers, at cost 0 marked not priced (no price is known)', async () => {
+		const b = backends('connection');
+		const result = await dispatch(request(), config({ models }), state, fakePorts(b.port));
+		expect(result.model).toBe('gpt-found');
+		expect(result.host).toBe(CLOUD);
+		expect(result.cost).toEqual({ currency: 'EUR', inputTokens: 15, outputTokens: 7, amount: '0', priced: false });
 	});
 });

@@ -113,7 +113,7 @@ describe('across executions', () => {
 		const clock = { now: 1_000_000 };
 		const p = ports(ollama, clock);
 		const windowMs = 60 * 60_000;
-		await answer(request('A'), config(), state, p);
+		await answer(request('A'), config({ reuse: { ...REUSE, windowMs } }), state, p); // stored with Reuse Answers on
 		clock.now += windowMs; // exactly at the window's edge: still reused
 		const reused = await answer(request('A'), config({ reuse: { ...REUSE, executionId: 'exec-2', windowMs } }), state, p);
 		expect(reused.reused).toEqual({ kind: 'earlier execution', model: 'phi3:mini', tier: 'low', ageMs: windowMs, savedMs: 2500 });

@@ -2,8 +2,8 @@ import { answerBytes, ENTRY_OVERHEAD_BYTES, ReuseStore } from '../../../../nodes
 import type { StoredAnswer } from '../../../../nodes/AiDispatcher/engine/reuse/types';
 
 const usage = { prompt_tokens: 1, completion_tokens: 1, total_ms: 1000, load_ms: 0, tokens_per_s: 10 };
-function answer(key: string, model = 'm', text = 'x'.repeat(100)): StoredAnswer {
-	const a = { key, model, tier: 'low' as const, optionsKey: '{}', text, usage, storedAtMs: 0, executionId: 'e1' };
+function answer(key: string, model = 'm', text = 'x'.repeat(100), scope: { executionId?: string; shared?: boolean } = {}): StoredAnswer {
+	const a = { key, model, tier: 'low' as const, optionsKey: '{}', text, usage, storedAtMs: 0, executionId: scope.executionId ?? 'e1', shared: scope.shared ?? true };
 	return { ...a, bytes: answerBytes(a) };
 }
 
@@ -72,5 +72,19 @@ describe('ReuseStore', () => {
 		await failing.catch(() => undefined);
 		await Promise.resolve();
 		expect(store.inFlight('f')).toBeUndefined();
+	});
+
+	it('forgets the answers an execution kept for itself only when it ends, and nothing else', () => {
+		const store = new ReuseStore();
+		store.put(answer('own', 'm', 'a', { executionId: 'e1', shared: false }));
+		store.put(answer('kept', 'm', 'b', { executionId: 'e1', shared: true }));
+		store.put(answer('other', 'm', 'c', { executionId: 'e2', shared: false }));
+		const before = store.stats().bytes;
+		expect(store.forgetExecution('e1')).toBe(1);
+		expect(store.get('own', 'm')).toBeUndefined();
+		expect(store.get('kept', 'm')?.text).toBe('b');
+		expect(store.get('other', 'm')?.text).toBe('c');
+		expect(store.stats()).toMatchObject({ entries: 2, bytes: before - answer('own', 'm', 'a').bytes });
+		expect(store.forgetExecution('e1')).toBe(0);
 	});
 });

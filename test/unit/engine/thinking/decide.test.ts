@@ -1,4 +1,4 @@
-import { decideThinking, takesThinkLevels } from '../../../../nodes/AiDispatcher/engine/thinking/decide';
+import { decideThinking, takesThinkLevels, THINK_HIGH_PROBABILITY } from '../../../../nodes/AiDispatcher/engine/thinking/decide';
 import type { Tier } from '../../../../nodes/AiDispatcher/engine/types';
 
 const THINKS = ['completion', 'tools', 'thinking'];
@@ -16,6 +16,25 @@ describe('decideThinking', () => {
 		expect(choice.think).toBe(think);
 		expect(choice.effort).toBe(effort);
 		expect(choice.reason).toContain(`${tier}-tier prompt`);
+	});
+
+	it.each<[string, number | undefined, unknown, string]>([
+		['qwen3:8b', 0.2, false, 'off'],
+		['gpt-oss:20b', 0.2, 'low', 'low'],
+		['qwen3:8b', THINK_HIGH_PROBABILITY, true, 'on'],
+		['gpt-oss:20b', 0.9, 'high', 'high'],
+		['qwen3:8b', undefined, true, 'on'],
+	])('%s, high-tier prompt with P(high) %p: think %p (effort %s)', (model, highProbability, think, effort) => {
+		const choice = decideThinking({ model, tier: 'high', capabilities: THINKS, highProbability });
+		expect(choice.think).toBe(think);
+		expect(choice.effort).toBe(effort);
+		if (highProbability !== undefined && highProbability < THINK_HIGH_PROBABILITY) expect(choice.reason).toMatch(/^borderline high-tier prompt \(P\(high\) 0\.20 < 0\.27\): /);
+		else expect(choice.reason).toContain('high-tier prompt: thinks');
+	});
+
+	it('a forced think wins over a borderline P(high)', () => {
+		const choice = decideThinking({ model: 'qwen3:8b', tier: 'high', capabilities: THINKS, highProbability: 0.1, forced: { think: true, source: 'the Think option' } });
+		expect(choice).toMatchObject({ think: true, effort: 'on' });
 	});
 
 	it('sends nothing to a model that does not think, and says so', () => {
