@@ -84,7 +84,7 @@ function tierNote(plan: Plan): string {
 
 /** The cost notes of an OpenAI-compatible endpoint in the decision ("local first: …", "cloud used: …", "cloud: …"), kept as written. */
 function costNotes(reason: string): string {
-	const notes = reason.split('; ').filter((part) => /^(?:local first: |cloud used: |cloud: )/.test(part));
+	const notes = reason.split('; ').filter((part) => /^(?:local first: |cloud used: |cloud: |endpoint models of unknown price last: )/.test(part));
 	return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
