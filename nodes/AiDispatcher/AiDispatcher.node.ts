@@ -19,7 +19,9 @@ export class AiDispatcher implements INodeType {
 		name: 'aiDispatcher',
 		icon: { light: 'file:aiDispatcher.light.svg', dark: 'file:aiDispatcher.dark.svg' },
 		group: ['transform'],
-		version: 1,
+		// 1.1: the basics up front, expert settings under Options (old workflows keep version 1 and their layout).
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ {"generate": "Generate", "selectModel": "Select Model", "status": "Status"}[$parameter["operation"]] }}',
 		description:
 			'Answers each item with the Ollama model that fits it (prompt complexity, your rules, live load) and falls back when a model fails',

@@ -18,6 +18,7 @@ import type { DispatcherState } from '../AiDispatcher/engine/state';
 import { aiDispatcherApiTest } from '../AiDispatcher/methods/credentialTest';
 import { getModels } from '../AiDispatcher/methods/loadOptions';
 import { callLog } from './call/callLog';
+import { withoutTracingEntries } from './call/oneEntryPerCall';
 import { readChatSettings } from './call/settings';
 import { toolSupport } from './call/toolSupport';
 import { DispatcherChatModel } from './chatModel';
@@ -75,7 +76,8 @@ async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: numb
 		// n8n calls closeFunction when the root node's run ends: answers kept only for that run's
 		// identical calls (Reuse Answers off) hold no memory past it.
 		const forget = async () => void state.reuse.forgetExecution(session.reuse.executionId);
-		return { ...supplyModel(self, model), closeFunction: forget };
+		// Our log entry per call carries the decision; the SDK's tracing would add a second one.
+		return { ...supplyModel(withoutTracingEntries(self), model), closeFunction: forget };
 	} catch (error) {
 		throw toNodeError(self.getNode(), error, itemIndex);
 	}

@@ -167,11 +167,50 @@ async function searchNodePanel(query: string): Promise<PanelEntry[]> {
 	);
 }
 
+const CREDENTIAL = { aiDispatcherApi: { id: 'aiDispatcherCred1', name: 'AI Dispatcher account' } };
+const TRIGGER = { id: 't', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} };
+
+/** A workflow with the AI Dispatcher as a new node (version 1.1) after `before`, with `parameters`. */
+function dispatcherWorkflow(id: string, parameters: Record<string, unknown>, jsCode?: string): Record<string, unknown> {
+	const items = jsCode ? [{ id: 'c', name: 'Prompts', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode } }] : [];
+	const source = jsCode ? 'Prompts' : 'Start';
+	return {
+		id,
+		name: id,
+		active: false,
+		settings: {},
+		nodes: [TRIGGER, ...items, { id: 'd', name: 'AI Dispatcher', type: 'n8n-nodes-ai-dispatcher.aiDispatcher', typeVersion: 1.1, position: [460, 0], parameters, credentials: CREDENTIAL }],
+		connections: {
+			Start: { main: [[{ node: jsCode ? 'Prompts' : 'AI Dispatcher', type: 'main', index: 0 }]] },
+			...(jsCode ? { [source]: { main: [[{ node: 'AI Dispatcher', type: 'main', index: 0 }]] } } : {}),
+		},
+	};
+}
+
+/** Six prompts, simple and complex in turn, each forcing its tier (Options › Complexity). */
+const SIX_PROMPTS = `return [0, 1, 2, 3, 4, 5].map((i) => ({ json: { prompt: i % 2 ? 'Find the race condition in this scheduler and explain the fix' : 'Say thanks to Ada', tier: i % 2 ? 'high' : 'low' } }));`;
+const TIERED = { prompt: '={{ $json.prompt }}', useSignals: false, options: { complexity: '={{ $json.tier }}', maxRetries: 0 } };
+
+/** A Basic LLM Chain without a model: its Model slot is where a newcomer looks for "ollama". */
+const CHAIN_WORKFLOW = {
+	id: 'chainModelPicker',
+	name: 'chainModelPicker',
+	active: false,
+	settings: {},
+	nodes: [TRIGGER, { id: 'l', name: 'Basic LLM Chain', type: '@n8n/n8n-nodes-langchain.chainLlm', typeVersion: 1.7, position: [260, 0], parameters: {} }],
+	connections: { Start: { main: [[{ node: 'Basic LLM Chain', type: 'main', index: 0 }]] } },
+};
+
 beforeAll(async () => {
 	if (!fs.existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_BIN)`);
 	example = await startExample('gmail-digest.json', { timeScale: 0.02, numParallel: 2 });
 	// The AI Agent example too, with the same credential (the simulator): the chat sub-node's test.
 	await example.n8n.importWorkflow(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'examples', 'jira-triage-agent.json'), 'utf8')) as Record<string, unknown>);
+	// A new node at its defaults, the fallback and all-failed demos, and a chain waiting for a model.
+	await example.n8n.importWorkflow(dispatcherWorkflow('newDispatcherNode', {}));
+	await example.n8n.importWorkflow(dispatcherWorkflow('fallbackDemo', TIERED, SIX_PROMPTS));
+	await example.n8n.importWorkflow(dispatcherWorkflow('allFailedDemo', TIERED, SIX_PROMPTS));
+	await example.n8n.importWorkflow(CHAIN_WORKFLOW);
 	baseUrl = await startServer(example);
 	profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 	browser = await puppeteer.launch({
@@ -283,7 +322,7 @@ describe('the node in the n8n editor (headless Chromium)', () => {
 		const output = await page.$eval('[data-test-id="output-panel"]', (e) => (e.textContent ?? '').replace(/\s+/g, ' '));
 		expect(output).toContain('20 items');
 		for (const column of ['response', 'model', 'tier', 'reason', 'attemptsSummary']) expect(output).toContain(column);
-		expect(output).toContain('chose qwen2.5:7b (high)');
+		expect(output).toContain('chose qwen2.5:7b (high tier)');
 		expect(output).not.toContain('candidates');
 		await shot('panel.png');
 		const outputPanel = await page.$('[data-test-id="output-panel"]');
@@ -360,5 +399,86 @@ describe('the node in the n8n editor (headless Chromium)', () => {
 		expect(input).toContain('lookup_ticket');
 		await shot('chat-model-panel.png');
 		await page.keyboard.press('Escape');
+	});
+
+	it('a new node (version 1.1) shows the basics: at most 8 top-level fields on Generate at defaults', async () => {
+		await openWorkflow('newDispatcherNode');
+		await openDispatcherNode();
+		// The Parameters tab's top-level items (the Settings tab's are hidden); n8n draws the credential
+		// selector inside the first item, next to Operation.
+		const fields = await page.$$eval('[data-test-id="ndv"] [data-test-id="parameter-item"]', (es) =>
+			es
+				.filter((e) => (e as HTMLElement).offsetParent !== null && !e.parentElement?.closest('[data-test-id="parameter-item"]'))
+				.map((e) =>
+					Array.from(e.querySelectorAll('label, .n8n-input-label'))
+						.map((l) => (l.textContent ?? '').replace(/\s+/g, ' ').replace(/ ?Fixed ?Expression$/, '').trim())
+						.filter(Boolean)
+						.join(' + ')
+						.slice(0, 50),
+				),
+		);
+		figures.push(`Generate panel of a new node at defaults: ${fields.length} top-level fields: ${fields.join(' | ')}`);
+		expect(fields.some((f) => f.includes('Operation'))).toBe(true);
+		expect(fields.length).toBeGreaterThanOrEqual(6);
+		expect(fields.length).toBeLessThanOrEqual(8);
+		const panel = await page.$eval('[data-test-id="ndv"]', (e) => e.textContent ?? '');
+		for (const hidden of ['Exporter', 'Node Selector', 'Circuit Breaker', 'Timeout High Tier', 'System Prompt', 'Rules (JSON)']) expect(panel).not.toContain(hidden);
+		await shot('panel-defaults.png');
+		await page.keyboard.press('Escape');
+	});
+
+	it('"ollama" in a Basic LLM Chain\'s Model picker offers the AI Dispatcher Chat Model', async () => {
+		await openWorkflow('chainModelPicker', 'Basic LLM Chain');
+		const plus = '[data-test-id="canvas-node-input-handle"][data-connection-type="ai_languageModel"] [data-test-id="canvas-handle-plus"]';
+		await page.waitForSelector(plus);
+		await page.$eval(plus, (e) => e.dispatchEvent(new MouseEvent('click', { bubbles: true })));
+		const entries = await searchNodePanel('ollama');
+		figures.push(`Basic LLM Chain › Model, "ollama": ${entries.map((e) => e.text.slice(0, 28)).join(' | ')}`);
+		expect(entries.filter((e) => e.navId.startsWith('n8n-nodes-ai-dispatcher.lmChatAiDispatcher-'))).toHaveLength(1);
+		expect(entries.some((e) => e.navId.startsWith('@n8n/n8n-nodes-langchain.lmChatOllama-'))).toBe(true);
+		await shot('model-picker-ollama.png');
+		await page.keyboard.press('Escape');
+	});
+
+	it('with the strong model out of memory: every reason names the model that answered, and a warning says items fell back', async () => {
+		example!.sim.setFault('qwen2.5:7b', { kind: 'oom' });
+		try {
+			await openWorkflow('fallbackDemo');
+			expect(await executeWorkflow(3)).toBe(3);
+			await openDispatcherNode();
+			const output = await page.$eval('[data-test-id="output-panel"]', (e) => (e.textContent ?? '').replace(/\s+/g, ' '));
+			expect(output).toContain('6 items');
+			expect(output).toContain('3 of 6 items were answered by a fallback model because qwen2.5:7b did not answer');
+			expect(output).toContain('fallback');
+			expect(output).toMatch(/chose qwen2\.5:7b \(high tier\), but it failed \(out of memory\), so llama3\.2:3b \(medium tier\) answered/);
+			figures.push(`fallback output: ${/3 of 6 items[^.]*\./.exec(output)?.[0] ?? '(no hint)'}`);
+			await shot('output-fallback.png', (await page.$('[data-test-id="output-panel"]'))!);
+			await page.keyboard.press('Escape');
+		} finally {
+			example!.sim.clearFaults();
+		}
+	});
+
+	it('with every model down: the error headline says what failed per model, within 200 characters', async () => {
+		example!.sim.setFault('qwen2.5:7b', { kind: 'oom' });
+		example!.sim.setFault('llama3.2:3b', { kind: 'notfound' });
+		example!.sim.setFault('phi3:mini', { kind: 'notfound' });
+		try {
+			await openWorkflow('allFailedDemo');
+			await page.click('[data-test-id="execute-workflow-button"]');
+			await page.waitForSelector('[data-test-id="canvas-node-status-error"], [data-test-id="canvas-node-status-mark-error"]', { timeout: 300_000 });
+			await openDispatcherNode();
+			const headline = await page.$eval('[data-test-id="node-error-message"]', (e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim());
+			const description = await page.$eval('[data-test-id="node-error-description"]', (e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()).catch(() => '');
+			figures.push(`all-failed headline (${headline.length} chars): ${headline}`);
+			expect(headline.length).toBeLessThanOrEqual(200);
+			expect(headline).toMatch(/^All 3 models failed: phi3:mini and llama3\.2:3b not installed|^All 3 models failed: .*not installed/);
+			expect(headline).not.toMatch(/connection to the server was closed/i);
+			expect(description).toContain('ollama pull');
+			await shot('error-all-failed.png');
+			await page.keyboard.press('Escape');
+		} finally {
+			example!.sim.clearFaults();
+		}
 	});
 });

@@ -15,7 +15,7 @@
 import type { OllamaSimulator } from '../support/simulator';
 import { startExample, type ExampleRun } from '../support/e2e-run';
 import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance } from '../support/n8n-harness';
-import { chatCalls, perModel, type ChatCallEntry } from '../support/chat-calls';
+import { chatCalls, perModel, subNodeRuns, type ChatCallEntry } from '../support/chat-calls';
 
 const COMPLEX_IDS = new Set([
 	'197342a1c0d41a11',
@@ -84,6 +84,8 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 		const emails = nodeOutput(res.run, 'Fetch emails');
 		const calls = chatCalls(res.run, SUB_NODE);
 		expect(calls).toHaveLength(EMAIL_COUNT); // one call per email, each logged with its decision
+		// One entry per call in the logs panel: n8n's own tracing entry is not logged next to ours.
+		expect(subNodeRuns(res.run, SUB_NODE)).toBe(EMAIL_COUNT);
 		return emails.map((e) => {
 			const matching = calls.filter((c) => c.input.analysedText.includes(`Subject: ${e.json.subject}\n`));
 			expect({ subject: e.json.subject, calls: matching.length }).toEqual({ subject: e.json.subject, calls: 1 });
@@ -98,6 +100,7 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 			const want = COMPLEX_IDS.has(id) ? { model: 'qwen2.5:7b', tier: 'high' } : { model: 'phi3:mini', tier: 'low' };
 			expect({ subject, model: call.output?.model, tier: call.output?.tier }).toEqual({ subject, ...want });
 			expect(call.output?.reason).toEqual(expect.stringContaining(`chose ${want.model}`));
+			expect(call.output?.summary).toMatch(new RegExp(`: chose ${want.model.replace(/\./g, '\\.')} \\(${want.tier} tier\\)$`));
 			expect(call.output?.attempts).toEqual([expect.objectContaining({ model: want.model, ok: true })]);
 			expect(call.output?.response.startsWith(`[${want.model}]`)).toBe(true);
 		}
@@ -113,6 +116,8 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 				const out = call.output;
 				expect({ subject, error: call.error }).toEqual({ subject, error: undefined });
 				expect(out?.model).not.toBe('qwen2.5:7b');
+				// The plain summary names the model that answered.
+				expect(out?.summary).toContain(String(out?.model));
 				if (COMPLEX_IDS.has(id)) {
 					const first = out?.attempts[0];
 					// Tried first until its breaker opens, then skipped with the reason in the decision.

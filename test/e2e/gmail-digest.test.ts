@@ -49,10 +49,13 @@ interface Attempt {
 	ms?: number;
 }
 
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () => {
 	let n8n: N8nInstance;
 	let sim: OllamaSimulator;
 	let n8nVersion = '';
+	let example: Awaited<ReturnType<typeof startExample>>;
 	const figures: string[] = [];
 
 	beforeAll(async () => {
@@ -60,7 +63,7 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 		// These scenarios pin the heuristic analyser's known tiers for the example's emails (simple → low,
 		// complex → high) to test fallback, rules and signals; the trained router's tiers are measured on
 		// the held-out corpus (npm run complexity-report), not here.
-		const example = await startExample('gmail-digest.json', undefined, { simplifyOutput: false, options: { analyser: 'heuristic' } });
+		example = await startExample('gmail-digest.json', undefined, { simplifyOutput: false, options: { analyser: 'heuristic' } });
 		({ n8n, sim } = example);
 		n8nVersion = await n8n.version();
 		expect(example.workflow.id).toBe('gmailDigestExample');
@@ -161,15 +164,60 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 					expect(ok).toHaveLength(1);
 					expect(ok[0].model).not.toBe('qwen2.5:7b');
 					expect(a.json.model).toBe(ok[0].model);
+					// In plain words: a fallback, naming the model that answered and the first choice.
+					expect({ where, fallback: a.json.fallback, firstChoice: a.json.firstChoice }).toEqual({ where, fallback: true, firstChoice: 'qwen2.5:7b' });
+					expect({ where, reason: a.json.reason }).toEqual({
+						where,
+						// Tried and failed ("chose qwen2.5:7b …, but it failed (server error), so <model> … answered"), or
+						// skipped once its circuit opened ("chose <model> …; qwen2.5:7b skipped: it failed repeatedly …").
+						reason: expect.stringMatching(
+							new RegExp(`chose qwen2\\.5:7b .*but it failed \\(server error\\), so ${escapeRegExp(a.json.model)} |chose ${escapeRegExp(a.json.model)} .*; qwen2\\.5:7b skipped: it failed repeatedly`),
+						),
+					});
 				} else {
 					expect({ where, tier: a.json.tier, model: a.json.model }).toEqual({ where, ...LOW });
 					expect(attempts).toHaveLength(1);
+					// Simple emails never wanted qwen2.5:7b: no fallback, no note about its circuit.
+					expect({ where, fallback: a.json.fallback, reason: a.json.reason }).toEqual({ where, fallback: false, reason: expect.not.stringContaining('qwen2.5:7b') });
 				}
 			}
+			// Every answered item's reason names the model that answered (100 %).
+			const named = answers.filter((a) => String(a.json.reason).includes(a.json.model)).length;
+			figures.push(`qwen2.5:7b http500 run: reason names the answering model on ${named} of ${answers.length} items`);
+			expect(named).toBe(answers.length);
 			// The breaker opened after 3 failed calls: later complex emails did not call qwen2.5:7b at all.
 			expect(sim.stats().generations['qwen2.5:7b']).toBe(3);
 		} finally {
 			sim.clearFaults();
+		}
+	});
+
+	test('every model down: each email is an error item whose headline says what failed, within 200 characters', async () => {
+		for (const model of ['phi3:mini', 'llama3.2:3b']) sim.setFault(model, { kind: 'reset' });
+		sim.setFault('qwen2.5:7b', { kind: 'oom' });
+		const node = example.workflow.nodes.find((n) => n.name === 'AI Dispatcher') as { continueOnFail?: boolean; onError?: string };
+		try {
+			// Continue On Fail: one error item per email instead of a stopped run.
+			node.onError = 'continueRegularOutput';
+			await n8n.importWorkflow(example.workflow);
+			const res = await n8n.execute('gmailDigestExample');
+			const answers = nodeOutput(res.run, 'AI Dispatcher');
+			expect(answers).toHaveLength(EMAIL_COUNT);
+			const headlines = answers.map((a) => String(a.json.error));
+			figures.push(`every model down: headline lengths ${Math.min(...headlines.map((h) => h.length))}–${Math.max(...headlines.map((h) => h.length))} chars; e.g. "${headlines[0]}"`);
+			for (const [i, h] of headlines.entries()) {
+				expect({ i, length: h.length <= 200 }).toEqual({ i, length: true });
+				expect({ i, h }).toEqual({ i, h: expect.stringMatching(/^All 3 models failed: /) });
+				expect(h).not.toMatch(/connection to the server was closed/i);
+				expect(answers[i].json.code).toBe('ALL_CANDIDATES_FAILED');
+			}
+			// The first email met every failure itself: its headline names each model by its cause.
+			expect(headlines[0]).toMatch(/phi3:mini and llama3\.2:3b lost the connection|qwen2\.5:7b out of memory/);
+			expect(String(answers[0].json.description)).toMatch(/Attempts: 1\. /);
+		} finally {
+			sim.clearFaults();
+			delete node.onError;
+			await n8n.importWorkflow(example.workflow);
 		}
 	});
 });

@@ -84,6 +84,11 @@ describe('examples/jira-digest.json on n8n with the AI Dispatcher package', () =
 				expect(r.decision.candidates[0].reasons).toContain(`forced by rule "${P1_RULE}"`);
 			} else {
 				expect({ where, names }).not.toEqual({ where, names: expect.arrayContaining([P1_RULE]) });
+				// The output says why the P1 rule did not match: its condition and the priority it saw.
+				expect({ where, p1: (r.rules as Array<{ rule: string }>).find((x) => x.rule === P1_RULE) }).toEqual({
+					where,
+					p1: { rule: P1_RULE, matched: false, why: `Item Field equals "P1": saw "${ticket.priority}"` },
+				});
 			}
 			if (ticket.priority === 'P4') {
 				expect({ where, model: r.model }).toEqual({ where, model: 'phi3:mini' });

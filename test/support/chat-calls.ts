@@ -8,6 +8,7 @@ import type { N8nRun } from './n8n-harness';
 export interface ChatCallEntry {
 	input: { analysedText: string; tools: string[]; streaming: boolean; messages: Array<{ role: string; content: string }> };
 	output?: {
+		summary: string;
 		model: string;
 		tier: string;
 		reason: string;
@@ -21,9 +22,9 @@ export interface ChatCallEntry {
 }
 
 /**
- * The calls the sub-node `nodeName` logged, in order. Its runs alternate between n8n's own LLM
- * tracing entries (messages → generations) and ours (conversation → decision): ours are the ones
- * whose input carries `analysedText`.
+ * The calls the sub-node `nodeName` logged, in order: ours are the runs whose input carries
+ * `analysedText` (n8n's own LLM tracing entries, messages → generations, are not logged; see
+ * `subNodeRuns` to check that every run is one of ours).
  */
 export function chatCalls(run: N8nRun | null, nodeName: string): ChatCallEntry[] {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
@@ -37,6 +38,11 @@ export function chatCalls(run: N8nRun | null, nodeName: string): ChatCallEntry[]
 		calls.push({ input, output, ...(task.error ? { error: task.error } : {}) });
 	}
 	return calls;
+}
+
+/** How many runs (entries in n8n's logs panel) the sub-node `nodeName` has in all. */
+export function subNodeRuns(run: N8nRun | null, nodeName: string): number {
+	return run?.data?.resultData?.runData?.[nodeName]?.length ?? 0;
 }
 
 /** How many calls each model answered. */

@@ -14,6 +14,7 @@ import type {
 	ILoadOptionsFunctions,
 	INode,
 	INodeExecutionData,
+	NodeExecutionHint,
 } from 'n8n-workflow';
 
 import { AiDispatcherApi } from '../../credentials/AiDispatcherApi.credentials';
@@ -53,6 +54,7 @@ export function createContext(options: ContextOptions) {
 	const credentials = options.credentials ?? { baseUrl: 'http://127.0.0.1:1' };
 	const requests: RecordedRequest[] = [];
 	const logs: Array<{ level: string; message: string; meta?: unknown }> = [];
+	const hints: NodeExecutionHint[] = [];
 
 	const httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
 		if (type !== 'aiDispatcherApi' && !(type === 'aiDispatcherOpenAiApi' && options.openAiCredentials)) throw new Error(`unexpected credential type ${type}`);
@@ -102,6 +104,7 @@ export function createContext(options: ContextOptions) {
 		getCredentials: async (type?: string) => (type === 'aiDispatcherOpenAiApi' && options.openAiCredentials ? options.openAiCredentials : credentials),
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.cancelSignal,
+		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),
 		logger: {
 			debug: (message: string, meta?: unknown) => logs.push({ level: 'debug', message, meta }),
 			info: (message: string, meta?: unknown) => logs.push({ level: 'info', message, meta }),
@@ -115,6 +118,7 @@ export function createContext(options: ContextOptions) {
 		loadOptions: context as unknown as ILoadOptionsFunctions,
 		requests,
 		logs,
+		hints,
 	};
 }
 

@@ -72,7 +72,10 @@ describe('AI Dispatcher node: Generate', () => {
 		sim.setFault('qwen2.5:7b', { kind: 'http500' });
 		const [out] = await run({ prompts: [TRACE, 'Thanks!'], params: { simplifyOutput: undefined, options: { maxRetries: 0 } } }).result;
 		const [fellBack, simple] = out.map((o) => o.json as Record<string, any>);
-		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'loadMs', 'model', 'modelAlreadyLoaded', 'reason', 'response', 'tier']);
+		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'fallback', 'loadMs', 'model', 'modelAlreadyLoaded', 'reason', 'response', 'tier']);
+		expect(simple.fallback).toBe(false);
+		expect(fellBack).toMatchObject({ fallback: true, firstChoice: 'qwen2.5:7b' });
+		expect(fellBack.reason).toMatch(/chose qwen2\.5:7b \(high tier\), but it failed \(server error\), so llama3\.2:3b \(medium tier\) answered$/);
 		expect(simple).toMatchObject({ model: 'phi3:mini', tier: 'low', response: expect.stringMatching(/^\[phi3:mini\]/) });
 		expect(simple.reason).toContain('chose phi3:mini');
 		expect(simple.reason).not.toContain('\n');
@@ -104,7 +107,9 @@ describe('AI Dispatcher node: Generate', () => {
 		const error = await run({ prompts: ['hello'] }).result.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
 		const message = (error as NodeApiError).message;
-		for (const m of ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b']) expect(message).toContain(`${m}: HTTP 503`);
+		expect(message).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b busy');
+		const description = (error as NodeApiError).description ?? '';
+		for (const m of ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b']) expect(description).toMatch(new RegExp(`${m} \\(\\d+ ms\\): HTTP 503`));
 		expect((error as NodeApiError).description).toContain('Attempts: 1. phi3:mini');
 	});
 
@@ -118,7 +123,8 @@ describe('AI Dispatcher node: Generate', () => {
 		const json = out[0].json as Record<string, any>;
 		expect(json.code).toBe('ALL_CANDIDATES_FAILED');
 		expect(json.attempts).toHaveLength(3);
-		expect(json.error).toContain("model 'phi3:mini' not found");
+		expect(json.error).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b not installed');
+		expect(json.description).toContain("model 'phi3:mini' not found");
 	});
 
 	it.each([

@@ -8,6 +8,8 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { Plan } from '../engine/plan';
+import { ruleResults } from '../engine/rules/explain';
+import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
 import type { Attempt, CallCost, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
 import { reusedJson, reusedSummary } from './reuseOutput';
@@ -28,21 +30,36 @@ export function attemptsSummary(attempts: Attempt[]): string {
 		.join(' → ');
 }
 
-/** Generate's item: the short fields, plus the full decision when `simplify` is false. */
+/**
+ * Generate's item: the short fields, plus the full decision when `simplify` is false. `reason` is one
+ * plain sentence naming the model that answered; `fallback` says whether another model than the
+ * item's first choice answered, and `firstChoice` which model that was. The scores are in
+ * `decision.reason` and `complexity` of the full output.
+ */
 export function generateJson(r: DispatchResult, simplify: boolean, plan: Plan): IDataObject {
+	const from = fallbackFrom(plan, r);
 	const short: IDataObject = {
 		response: r.response as IDataObject,
 		model: r.model,
 		tier: r.tier,
-		reason: r.decision.reason,
+		reason: resultStory(plan, r),
+		fallback: from !== undefined,
+		...(from !== undefined ? { firstChoice: from } : {}),
 		attemptsSummary: r.reused ? reusedSummary(r.reused) : attemptsSummary(r.attempts),
 		...loadJson(r),
 		...(r.reused ? { reused: reusedJson(r.reused) } : {}),
+		...rulesField(plan),
 		...(r.thinking ? { thinking: thinkingJson(r.thinking) } : {}),
 		...(r.cost ? { cost: costJson(r.cost) } : {}),
 	};
 	if (simplify) return short;
 	return withSignalsJson({ ...short, ...resultJson(r) }, plan);
+}
+
+/** `rules`: each rule of the item, whether it matched and, if not, why (absent without rules). */
+export function rulesField(plan: Plan): IDataObject {
+	const results = ruleResults(plan.rules);
+	return results.length > 0 ? { rules: results as IDataObject[] } : {};
 }
 
 /** Whether the model was already loaded, and its load time when it was not (absent without a residency reading). */

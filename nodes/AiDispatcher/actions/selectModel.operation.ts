@@ -3,9 +3,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { planItem } from '../engine/plan';
+import { planStory } from '../engine/story';
 import { thinkingOnHost } from '../engine/thinking/plan';
 import { readDispatchConfig } from './itemConfig';
-import { complexityJson, decisionJson, simplifyOutput, withSignalsJson } from './output';
+import { complexityJson, decisionJson, rulesField, simplifyOutput, withSignalsJson } from './output';
 import type { Session } from './session';
 
 /** Select Model: the plan only, so another Ollama node can use {{ $json.model }} and {{ $json.baseUrl }}. */
@@ -19,7 +20,8 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 		tier: plan.decision.tier,
 		// The least busy host whose circuit for this model admits calls.
 		baseUrl: plan.host ?? config.baseUrls[0],
-		reason: plan.decision.reason,
+		reason: planStory(plan),
+		...rulesField(plan),
 	};
 	// The think to send with the chosen model (map {{ $json.thinking.think }} into an Ollama call).
 	// Planning asks /api/show only of a host that answered lately; Select Model calls no model, so it asks here.

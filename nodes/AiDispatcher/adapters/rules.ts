@@ -79,7 +79,8 @@ function uiCondition(raw: IDataObject): IDataObject {
 	const value = typeof raw.value === 'string' ? valueFromText(fact as FactName, operator as Operator, raw.value) : raw.value;
 	const leaf: IDataObject = { fact, operator, value: value as IDataObject[string] };
 	if (fact === 'signal') leaf.path = raw.signal;
-	if (fact === 'item') leaf.input = raw.itemValue === undefined ? null : (raw.itemValue as IDataObject[string]);
+	// Trimmed: an expression saved as "=  {{ $json.priority }}" yields "  P1", which would never equal P1.
+	if (fact === 'item') leaf.input = raw.itemValue === undefined ? null : typeof raw.itemValue === 'string' ? raw.itemValue.trim() : (raw.itemValue as IDataObject[string]);
 	if (operator === 'exists' && (raw.value === '' || raw.value === undefined)) delete leaf.value;
 	return leaf;
 }

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { TASK_OPTIONS } from './choices';
+import { V1 } from './versions';
 
 const promptOperations = { show: { operation: ['generate', 'selectModel'] } };
 
@@ -44,7 +45,7 @@ export const inputProperties: INodeProperties[] = [
 		typeOptions: { rows: 2 },
 		default: '',
 		description: 'Optional instructions for every model. Not counted in the complexity analysis.',
-		displayOptions: { show: { operation: ['generate'] } },
+		displayOptions: { show: { operation: ['generate'], ...V1 } },
 	},
 	{
 		displayName: 'Task Type',
@@ -53,7 +54,7 @@ export const inputProperties: INodeProperties[] = [
 		options: [{ name: 'Auto-Detect', value: 'auto' }, ...TASK_OPTIONS].sort((a, b) => a.name.localeCompare(b.name)),
 		default: 'auto',
 		description: 'What the prompt asks for. Models can be limited to task types in the model list.',
-		displayOptions: promptOperations,
+		displayOptions: { show: { ...promptOperations.show, ...V1 } },
 	},
 	{
 		displayName: 'Complexity',
@@ -67,7 +68,7 @@ export const inputProperties: INodeProperties[] = [
 		],
 		default: 'auto',
 		description: 'Measure each prompt, or force the tier for every item',
-		displayOptions: promptOperations,
+		displayOptions: { show: { ...promptOperations.show, ...V1 } },
 	},
 	{
 		displayName: 'Output Format',
@@ -80,7 +81,7 @@ export const inputProperties: INodeProperties[] = [
 		],
 		default: 'text',
 		description: 'A reply that is not valid JSON when JSON was asked counts as a failure, and the next model answers',
-		displayOptions: { show: { operation: ['generate'] } },
+		displayOptions: { show: { operation: ['generate'], ...V1 } },
 	},
 	{
 		displayName: 'JSON Schema',
@@ -88,6 +89,6 @@ export const inputProperties: INodeProperties[] = [
 		type: 'json',
 		default: '{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}',
 		description: "The schema passed as Ollama's format",
-		displayOptions: { show: { operation: ['generate'], outputFormat: ['jsonSchema'] } },
+		displayOptions: { show: { operation: ['generate'], outputFormat: ['jsonSchema'], ...V1 } },
 	},
 ];

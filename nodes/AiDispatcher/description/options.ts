@@ -1,7 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { ADVANCED_OPTIONS } from './advanced';
 import { TIER_OPTIONS } from './choices';
 import { reuseOptions } from './reuse';
+import { V1 } from './versions';
+
+/** n8n lists a collection's options by name; the lint checks the literal order, so sort the merged list. */
+function sortedByName(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
 
 export const optionProperties: INodeProperties[] = [
 	{
@@ -20,10 +27,11 @@ export const optionProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
-		options: [
+		options: sortedByName([
 			{
 				displayName: 'Adaptive Timeout',
 				name: 'adaptiveTimeout',
+				hint: 'Once a model has answered 20 times, stop waiting for it much longer than it usually takes',
 				type: 'boolean',
 				default: true,
 				description:
@@ -32,6 +40,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Circuit Breaker Cooldown (Ms)',
 				name: 'breakerCooldownMs',
+				hint: 'How long a model that keeps failing is skipped, in milliseconds, before one try is let through',
 				type: 'number',
 				default: 30000,
 				typeOptions: { minValue: 1 },
@@ -40,6 +49,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Circuit Breaker Failures',
 				name: 'breakerFailures',
+				hint: 'Failures in a row after which a model is skipped for a while',
 				type: 'number',
 				default: 3,
 				typeOptions: { minValue: 1, maxValue: 100 },
@@ -49,6 +59,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Complexity Analyser',
 				name: 'analyser',
+				hint: 'How each prompt is judged simple, moderate or complex',
 				type: 'options',
 				default: 'router',
 				options: [
@@ -60,6 +71,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Concurrency',
 				name: 'concurrency',
+				hint: 'How many items are answered at the same time',
 				type: 'number',
 				default: 1,
 				typeOptions: { minValue: 1, maxValue: 32 },
@@ -69,6 +81,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Connect Timeout (Ms)',
 				name: 'connectTimeoutMs',
+				hint: 'How long to wait for an Ollama host to answer at all, in milliseconds',
 				type: 'number',
 				default: 3000,
 				typeOptions: { minValue: 100 },
@@ -78,6 +91,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'First Token Timeout (Ms)',
 				name: 'firstTokenTimeoutMs',
+				hint: 'How long to wait for the first word of a reply (includes loading the model), in milliseconds',
 				type: 'number',
 				default: 20000,
 				typeOptions: { minValue: 100 },
@@ -103,6 +117,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Max Retries',
 				name: 'maxRetries',
+				hint: 'Extra tries of the same model after a passing failure, before the next model',
 				type: 'number',
 				default: 1,
 				typeOptions: { minValue: 0, maxValue: 10 },
@@ -112,6 +127,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Quality ↔ Speed',
 				name: 'qualitySpeed',
+				hint: 'Quality sends more prompts to the strong model; Speed more to the fast ones',
 				type: 'options',
 				default: 'balanced',
 				options: [
@@ -124,6 +140,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Retry Delay (Ms)',
 				name: 'retryDelayMs',
+				hint: 'Wait before a retry, in milliseconds (doubles each time, randomised)',
 				type: 'number',
 				default: 250,
 				typeOptions: { minValue: 0 },
@@ -152,6 +169,7 @@ export const optionProperties: INodeProperties[] = [
 			{
 				displayName: 'Stall Timeout (Ms)',
 				name: 'stallTimeoutMs',
+				hint: 'Cut off a model that stops sending its reply for this long, in milliseconds',
 				type: 'number',
 				default: 10000,
 				typeOptions: { minValue: 100 },
@@ -165,6 +183,8 @@ export const optionProperties: INodeProperties[] = [
 				default: 60000,
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for high-tier models',
+				// From 1.1 under Timeout per Tier, in reading order.
+				displayOptions: { show: V1 },
 			},
 			{
 				displayName: 'Timeout Low Tier (Ms)',
@@ -173,6 +193,8 @@ export const optionProperties: INodeProperties[] = [
 				default: 15000,
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for low-tier models',
+				// From 1.1 under Timeout per Tier, in reading order.
+				displayOptions: { show: V1 },
 			},
 			{
 				displayName: 'Timeout Medium Tier (Ms)',
@@ -181,7 +203,10 @@ export const optionProperties: INodeProperties[] = [
 				default: 30000,
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for medium-tier models',
+				// From 1.1 under Timeout per Tier, in reading order.
+				displayOptions: { show: V1 },
 			},
-		],
+			...ADVANCED_OPTIONS,
+		]),
 	},
 ];

@@ -2,6 +2,7 @@ import type { INodeProperties } from 'n8n-workflow';
 
 import { TIER_OPTIONS } from './choices';
 import { THINK_OPTIONS } from './ollamaOptions';
+import { V1, V1_1 } from './versions';
 
 const show = { show: { operation: ['generate', 'selectModel'] } };
 
@@ -54,13 +55,23 @@ const conditionFields: INodeProperties[] = [
 		description: 'An expression evaluated for each item; its result is compared with Value',
 		displayOptions: { show: { fact: ['item'] } },
 	},
+	// Two versions of one field: a saved rule omits an operator left at its default, so version 1
+	// keeps "Greater Than"; new nodes (1.1) start a condition at "Equals".
 	{
 		displayName: 'Operator',
 		name: 'operator',
 		type: 'options',
 		options: OPERATOR_OPTIONS,
 		default: 'greaterThan',
-		displayOptions: { hide: { fact: ['time'] } },
+		displayOptions: { show: V1, hide: { fact: ['time'] } },
+	},
+	{
+		displayName: 'Operator',
+		name: 'operator',
+		type: 'options',
+		options: OPERATOR_OPTIONS,
+		default: 'equal',
+		displayOptions: { show: V1_1, hide: { fact: ['time'] } },
 	},
 	{
 		displayName: 'Window Operator',
@@ -265,12 +276,13 @@ export const ruleProperties: INodeProperties[] = [
 		options: [{ name: 'rule', displayName: 'Rule', values: ruleFields }],
 	},
 	{
+		// Under Options › Rules (JSON) from version 1.1.
 		displayName: 'Rules (JSON)',
 		name: 'rulesJson',
 		type: 'json',
 		default: '[]',
 		description:
 			'The same rules as JSON, for copying between workflows; checked after the rules above. Example: [{"name": "P1 on the strong model", "condition": {"fact": "item", "path": "priority", "operator": "equal", "value": "P1"}, "action": {"useModel": "qwen2.5:7b"}}].',
-		displayOptions: show,
+		displayOptions: { show: { ...show.show, ...V1 } },
 	},
 ];

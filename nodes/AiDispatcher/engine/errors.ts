@@ -19,13 +19,16 @@ export class DispatcherError extends Error {
 	readonly attempts: Attempt[];
 	/** What the user can do about it. */
 	readonly hint?: string;
+	/** The full story (e.g. every attempt, one a line) for the error's description, when longer than the message. */
+	readonly details?: string;
 
-	constructor(code: DispatcherErrorCode, message: string, options: { attempts?: Attempt[]; hint?: string } = {}) {
+	constructor(code: DispatcherErrorCode, message: string, options: { attempts?: Attempt[]; hint?: string; details?: string } = {}) {
 		super(message);
 		this.name = 'DispatcherError';
 		this.code = code;
 		this.attempts = options.attempts ?? [];
 		this.hint = options.hint;
+		this.details = options.details;
 	}
 }
 

@@ -39,6 +39,11 @@ export interface Plan {
 	rules?: RuleOutcome;
 	/** Models whose circuit is open on every host, as skipped attempts (kind `circuit_open`, ms 0). */
 	skipped: Attempt[];
+	/**
+	 * The model this item would have tried first were no circuit open; differs from
+	 * `decision.model` only when that model is skipped for its open circuit.
+	 */
+	firstChoice: string | null;
 	/** The least busy host whose breaker admits the chosen model now (its endpoint for an OpenAI-compatible model); null without a model or host. */
 	host: string | null;
 	/** The Ollama host whose view the signals and learned stats use: the first not known to be down. */
@@ -98,6 +103,14 @@ export async function planItem(
 	const thinkingFacts = [...known.values()].some((c) => c?.includes('thinking')) ? { capabilities: known, stats: state.learned.forHost(signalsHost) } : undefined;
 	const choice = decide(request, config, nowMs, { ...facts, excluded, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) });
 	const decision = unknownPriceLast(localFirst(withSkips(choice.decision, skipped), config.models, choice.rules, config.cost?.pricedAsCandidates === true), config.models);
+	// Only when a circuit is open: the choice without it says whether this item would have used it.
+	const firstChoice =
+		circuits.size > 0
+			? unknownPriceLast(
+					localFirst(decide(request, config, nowMs, { ...facts, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) }).decision, config.models, choice.rules, config.cost?.pricedAsCandidates === true),
+					config.models,
+				).model
+			: decision.model;
 	// A model of an OpenAI-compatible endpoint lives on the endpoint, not on the Ollama hosts.
 	const backendUrl = config.models.find((m) => m.name === decision.model)?.backend?.baseUrl;
 	const host = decision.model ? (backendUrl ?? pickHost(state.resilience, config.baseUrls, decision.model, nowMs, settings.breaker)) : null;
@@ -122,6 +135,7 @@ export async function planItem(
 		decision,
 		rules: choice.rules,
 		skipped,
+		firstChoice,
 		host,
 		signalsHost,
 		signals,
@@ -171,7 +185,7 @@ export async function dispatch(
 async function carryOut(plan: Plan, ports: EnginePorts, state: DispatcherState): Promise<DispatchResult> {
 	const { decision, skipped, config } = plan;
 	if (!decision.model) {
-		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls.length);
+		if (skipped.length > 0) throw allFailed(skipped, config.baseUrls);
 		throw new DispatcherError('NO_CANDIDATE', `No model can take this item: ${decision.reason}`, {
 			hint: 'Add models to the list, install them in Ollama, or relax the rules that exclude them.',
 		});

@@ -7,6 +7,7 @@ import { budgetAttempt, budgetExceeded, costOf, gateCall } from './cost/gate';
 import type { CostLedger } from './cost/ledger';
 import { isPricedModel } from './cost/localFirst';
 import { DispatcherError, TransportError } from './errors';
+import { failureAdvice, failureDetails, failureHeadline, modelFailures } from './failures';
 import type { Plan } from './plan';
 import type { EnginePorts } from './ports';
 import type { ResilienceRegistry } from './resilience/registry';
@@ -72,7 +73,7 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
 	}
 	if (attempts.some((a) => a.kind === 'budget')) throw budgetExceeded([...plan.skipped, ...attempts]);
-	throw allFailed([...plan.skipped, ...attempts], config.baseUrls.length);
+	throw allFailed([...plan.skipped, ...attempts], config.baseUrls);
 }
 
 /** The skipped attempt of a model whose context window is no larger than one the prompt already exceeded. */
@@ -139,14 +140,17 @@ function interpret(text: string, request: DispatchRequest): { value: unknown } |
 	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
 }
 
-export function allFailed(attempts: Attempt[], hostCount: number): DispatcherError {
-	const models = new Set(attempts.map((a) => a.model)).size;
-	const list = attempts
-		.map((a) => `${a.model}${a.retry ? ` (retry ${a.retry})` : ''}${hostCount > 1 && a.host ? ` on ${a.host}` : ''}: ${a.error}`)
-		.join('; ');
-	return new DispatcherError('ALL_CANDIDATES_FAILED', `All ${models} candidate models failed: ${list}`, {
+/**
+ * The error when no model answered: a headline of at most 200 characters naming what failed per
+ * model ("All 3 models failed: qwen2.5:7b out of memory, phi3:mini and llama3.2:3b refused the
+ * connection"), advice that follows from the causes as the hint, and every attempt once in `details`.
+ */
+export function allFailed(attempts: Attempt[], baseUrls: readonly string[]): DispatcherError {
+	const failures = modelFailures(attempts);
+	return new DispatcherError('ALL_CANDIDATES_FAILED', failureHeadline(failures), {
 		attempts,
-		hint: 'Check that Ollama is running and the models are installed (ollama list); the attempts show each failure. Models whose circuit is open are retried after the cooldown.',
+		hint: failureAdvice(failures, baseUrls).join(' '),
+		details: failureDetails(attempts, baseUrls.length),
 	});
 }
 

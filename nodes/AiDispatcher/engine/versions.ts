@@ -5,6 +5,7 @@
  * tool calling in 0.3.0 (Ollama's release notes).
  */
 import { DispatcherError } from './errors';
+import { MAX_HEADLINE_CHARS } from './failures';
 import type { EnginePorts } from './ports';
 import { settle } from './result';
 import type { DispatchRequest, ThinkingChoice } from './types';
@@ -58,8 +59,12 @@ export async function explainOldOllama(error: DispatcherError, used: readonly Fe
 	const missing = missingFeatures(read.value, used);
 	if (missing.length === 0) return error;
 	const needs = missing.map((f) => `${FEATURE_VERSIONS[f].what} needs Ollama ${FEATURE_VERSIONS[f].version} or later`).join('; ');
-	return new DispatcherError('ALL_CANDIDATES_FAILED', `Ollama at ${baseUrl} is version ${read.value}: ${needs}. ${error.message}`, {
+	const version = `Ollama at ${baseUrl} is version ${read.value}: ${needs}`;
+	const headline = `${version}. ${error.message}`;
+	// The headline stays within what n8n shows on one line; the attempts stay in the details.
+	return new DispatcherError('ALL_CANDIDATES_FAILED', headline.length <= MAX_HEADLINE_CHARS ? headline : version, {
 		attempts: error.attempts,
+		...(error.details ? { details: error.details } : {}),
 		hint: `Update Ollama to ${FEATURE_VERSIONS[missing[0]].version} or later (https://ollama.com/download), or stop using ${missing.map((f) => FEATURE_VERSIONS[f].what).join(' and ')}.`,
 	});
 }

@@ -50,7 +50,7 @@ export function failureMessage(baseUrl: string, error: unknown): string {
 	}
 	if (e.kind === 'connection') {
 		if (/ECONNREFUSED|refused/i.test(text)) {
-			return `Nothing is listening at ${baseUrl} (connection refused). Start Ollama ("ollama serve") or fix the host and port. If n8n runs in Docker, 127.0.0.1 is the container itself: use http://host.docker.internal:11434.`;
+			return `Nothing is listening at ${baseUrl} (connection refused). Start Ollama ("ollama serve") or fix the host and port. If n8n runs in Docker, 127.0.0.1 is the container itself: use ${dockerHostUrl(baseUrl)}.`;
 		}
 		if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/i.test(text)) {
 			return `The host name in ${baseUrl} could not be resolved. Check its spelling, or use an IP address.`;
@@ -63,6 +63,17 @@ export function failureMessage(baseUrl: string, error: unknown): string {
 	}
 	if (e.status === 404) return `No Ollama API at ${baseUrl} (HTTP 404 on /api/tags): check the Ollama Base URL; it must not include a path such as /api.`;
 	return `${baseUrl}/api/tags failed: ${text}`;
+}
+
+/** The URL entered with its host replaced by Docker's name for the host machine, port and path kept. */
+export function dockerHostUrl(baseUrl: string): string {
+	try {
+		const url = new URL(baseUrl);
+		url.hostname = 'host.docker.internal';
+		return url.toString().replace(/\/$/, '');
+	} catch {
+		return 'http://host.docker.internal:11434';
+	}
 }
 
 /** n8n's credential-test request helper (request-style options) as the engine's HttpPort. */

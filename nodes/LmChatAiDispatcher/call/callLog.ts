@@ -1,8 +1,8 @@
 /**
  * Each call as an entry of the sub-node in n8n's logs panel (input: the conversation and tools;
  * output: the decision and reply, or the error), through the same `addInputData`/`addOutputData`
- * n8n's own sub-nodes use. n8n's LLM tracing (attached by the SDK's `supplyModel`) adds its own
- * entry with the messages and generated text next to it.
+ * n8n's own sub-nodes use: one entry per call. n8n's LLM tracing (attached by the SDK's
+ * `supplyModel`) would add a second one; `oneEntryPerCall.ts` drops it.
  */
 import { NodeConnectionTypes, type ISupplyDataFunctions } from 'n8n-workflow';
 

@@ -13,6 +13,7 @@ import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
 import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
+import { resultStory } from '../../AiDispatcher/engine/story';
 import { stickToPrevious } from '../../AiDispatcher/engine/selection/sticky';
 import type { GenerateOutcome } from '../../AiDispatcher/engine/ports';
 import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
@@ -46,6 +47,8 @@ export interface ChatCall {
 
 export interface ChatCallResult {
 	result: DispatchResult;
+	/** The call in one plain sentence naming the model that answered (and why the first choice did not). */
+	summary: string;
 	/** The answering model's full reply (text, tool calls, done reason). */
 	outcome: GenerateOutcome;
 	/** Models left out because the call offers tools and they have no tool support. */
@@ -86,7 +89,7 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 	const reply = result.reused && result.reply ? replyOutcome(result.reply, result.usage) : (chat.outcomeOf(result.model) as GenerateOutcome);
 	// A reused answer made no call, so nothing streamed yet: the root node gets its text at once.
 	if (result.reused && reply.text !== '') call.onDelta?.(reply.text);
-	return { result, outcome: reply, noTools: [...noTools.keys()], ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
+	return { result, outcome: reply, noTools: [...noTools.keys()], summary: resultStory(plan, result), ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
 }
 
 /** The node's Options (temperature, max tokens, context, top K/P, keep alive, …) under each model's own options. */

@@ -28,6 +28,7 @@ export function callInputJson(call: ChatCall): IDataObject {
 export function callDecisionJson(answer: ChatCallResult): IDataObject {
 	const { result, outcome, noTools } = answer;
 	return {
+		summary: answer.summary,
 		model: result.model,
 		tier: result.tier,
 		host: result.host ?? null,
@@ -53,5 +54,11 @@ export function callOutputJson(answer: ChatCallResult): IDataObject {
 		response: answer.outcome.text,
 		...(answer.result.thinking ? { thinking: thinkingJson(answer.result.thinking) } : {}),
 		decision: decisionJson(answer.result.decision),
+		// The shape n8n's logs panel reads for token counts (its own tracing entry is not logged).
+		tokenUsage: {
+			promptTokens: answer.result.usage.prompt_tokens,
+			completionTokens: answer.result.usage.completion_tokens,
+			totalTokens: answer.result.usage.prompt_tokens + answer.result.usage.completion_tokens,
+		},
 	};
 }

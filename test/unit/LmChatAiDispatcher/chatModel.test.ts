@@ -66,8 +66,10 @@ describe('generate: each call planned on its own', () => {
 	it('all candidates failing is an error naming each attempt, logged on the entry', async () => {
 		for (const m of ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b']) sim.setFault(m, { kind: 'notfound' });
 		const { model, entries } = await supplyChatModel(state, sim.url);
-		await expect(model.generate([user(SIMPLE)])).rejects.toThrow(/All 3 candidate models failed: phi3:mini: HTTP 404/);
-		expect(entries[0].error?.message).toMatch(/All 3 candidate models failed/);
+		const error = (await model.generate([user(SIMPLE)]).catch((e: unknown) => e)) as { message: string; description?: string };
+		expect(error.message).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b not installed');
+		expect(error.description).toMatch(/1\. phi3:mini \(\d+ ms\): HTTP 404/);
+		expect(entries[0].error?.message).toMatch(/All 3 models failed/);
 	});
 
 	it('passes the root node\'s call options (stop words, max tokens) to Ollama', async () => {

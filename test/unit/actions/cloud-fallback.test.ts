@@ -79,7 +79,7 @@ describe('AI Dispatcher with an OpenAI-compatible endpoint', () => {
 			expect(BigInt(c.amountExact.replace('.', '').replace(/^0+/, '') || '0') * 10n ** BigInt(12 - (c.amountExact.split('.')[1]?.length ?? 0))).toBe(exact);
 			expect(c.currency).toBe('EUR');
 			// The first items find the local models down; once their breakers open, later ones skip them.
-			expect(item.json.reason).toMatch(/cloud used: phi3:mini: connection|skipped phi3:mini: circuit open.*cloud: no local model is suitable, so cloud-small answers/);
+			expect(item.json.reason).toMatch(/cloud used: phi3:mini: connection|phi3:mini skipped: it failed repeatedly.*cloud: no local model is suitable, so cloud-small answers/);
 		}
 		expect((cloud.stats().chatCalls['cloud-small'] ?? 0) - before).toBe(PROMPTS.length);
 		expectNoKey([items, ctx.logs]);

@@ -4,7 +4,7 @@
  * the limit that would apply if the configured one did not, never against how fast this machine
  * is. Figures are printed.
  */
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
@@ -45,7 +45,8 @@ describe('every model down', () => {
 		// Items 1-3 pay one timeout per model (timeouts are not retried); then all three circuits are open.
 		expect(attempts.slice(0, 3).map((l) => l.map((a) => a.kind))).toEqual(Array(3).fill(['timeout', 'timeout', 'timeout']));
 		expect(attempts.slice(3).every((l) => l.length === 3 && l.every((a) => a.kind === 'circuit_open' && a.ms === 0))).toBe(true);
-		expect(out[5].json.error).toMatch(/^All 3 candidate models failed: phi3:mini: circuit open since .*, retry after /);
+		expect(out[5].json.error).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b skipped after repeated failures');
+		expect(out[5].json.description).toMatch(/1\. phi3:mini \(0 ms\): circuit open since .*, retry after /);
 		// Each timeout was cut by the configured 200 ms, not the default first-token limit (10 s and
 		// more): the attempt names the limit that fired. The waits are printed, not asserted.
 		const timedOut = attempts.slice(0, 3).flat();
@@ -72,7 +73,8 @@ describe('every model down', () => {
 		expect(kinds).toEqual([Array(6).fill('connection'), Array(3).fill('connection'), ...Array(18).fill(Array(3).fill('circuit_open'))]);
 
 		const error = await runNode({ state, baseUrl: sim.url, prompts: prompts(3) }).result.catch((e: unknown) => e);
-		expect((error as Error).message).toMatch(/^All 3 candidate models failed: phi3:mini: circuit open since/);
+		expect((error as Error).message).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b skipped after repeated failures');
+		expect((error as NodeApiError).description).toMatch(/1\. phi3:mini \(0 ms\): circuit open since/);
 	});
 });
 

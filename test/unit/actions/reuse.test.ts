@@ -97,7 +97,10 @@ describe('in flight and around', () => {
 
 	it('an answer with its simplified output says it was reused, from which model and how old', async () => {
 		const [items] = await runNode({ baseUrl: sim.url, prompts: [mail(7), mail(7)], params: { simplifyOutput: true } }).result;
-		expect(Object.keys(items[1].json).sort()).toEqual(['attemptsSummary', 'model', 'reason', 'response', 'reused', 'tier']);
+		expect(Object.keys(items[1].json).sort()).toEqual(['attemptsSummary', 'fallback', 'model', 'reason', 'response', 'reused', 'tier']);
+		// A reused answer called no model: no fallback is claimed, and the reason names the model that gave it.
+		expect(items[1].json.fallback).toBe(false);
+		expect(items[1].json.reason).toContain(`reused the answer ${String(items[0].json.model)}`);
 		expect(items[1].json.response).toBe(items[0].json.response);
 		expect(items[1].json.reused).toEqual({ how: 'this execution', model: items[0].json.model, tier: items[0].json.tier, ageSeconds: expect.any(Number), savedSeconds: expect.any(Number) });
 		expect(items[1].json.attemptsSummary).toMatch(/^reused the answer .+ gave [\d.]+ s ago in this execution \(no model call\)$/);

@@ -76,7 +76,8 @@ describe('dispatch', () => {
 		expect(error).toBeInstanceOf(DispatcherError);
 		const e = error as DispatcherError;
 		expect(e.code).toBe('ALL_CANDIDATES_FAILED');
-		expect(e.message).toBe('All 3 candidate models failed: qwen2.5:7b: HTTP 500: runner stopped; llama3.2:3b: timed out; phi3:mini: ECONNREFUSED');
+		expect(e.message).toBe('All 3 models failed: qwen2.5:7b had a server error, llama3.2:3b timed out, phi3:mini refused the connection');
+		expect(e.details).toMatch(/^Attempts: 1\. qwen2\.5:7b \(\d+ ms\): HTTP 500: runner stopped \| 2\. llama3\.2:3b \(\d+ ms\): timed out \| 3\. phi3:mini \(\d+ ms\): ECONNREFUSED$/);
 		expect(e.attempts.map((a) => a.model)).toEqual(['qwen2.5:7b', 'llama3.2:3b', 'phi3:mini']);
 	});
 

@@ -38,7 +38,8 @@ describe('Ollama versions the features need', () => {
 		const { ollama } = scriptedOllama({ 'llama3.2:3b': [{ fail: 'stream_error', message: 'error in stream: invalid format' }] });
 		const error = await dispatch(schemaRequest, config, createDispatcherState(), fakePorts({ ...ollama, version: async () => '0.4.7' })).catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(DispatcherError);
-		expect((error as DispatcherError).message).toMatch(/^Ollama at http:\/\/ollama:11434 is version 0\.4\.7: JSON schema output needs Ollama 0\.5\.0 or later\. All 1 candidate models failed/);
+		expect((error as DispatcherError).message).toMatch(/^Ollama at http:\/\/ollama:11434 is version 0\.4\.7: JSON schema output needs Ollama 0\.5\.0 or later\. The only candidate model failed: llama3\.2:3b gave an unusable reply$/);
+		expect((error as DispatcherError).details).toMatch(/^Attempts: 1\. llama3\.2:3b /);
 		expect((error as DispatcherError).hint).toMatch(/Update Ollama to 0\.5\.0 or later/);
 		expect((error as DispatcherError).attempts).toHaveLength(1);
 	});
@@ -46,7 +47,7 @@ describe('Ollama versions the features need', () => {
 	it('leaves the error as it is on a recent Ollama, or when the version cannot be read', async () => {
 		const { ollama } = scriptedOllama({ 'llama3.2:3b': [{ fail: 'http_5xx', message: 'HTTP 500' }] });
 		const recent = await dispatch(schemaRequest, config, createDispatcherState(), fakePorts({ ...ollama, version: async () => '0.12.6' })).catch((e: Error) => e);
-		expect((recent as Error).message).toMatch(/^All 1 candidate models failed/);
+		expect((recent as Error).message).toMatch(/^The only candidate model failed: llama3\.2:3b had a server error$/);
 		const unknown = await dispatch(
 			schemaRequest,
 			config,
@@ -58,6 +59,6 @@ describe('Ollama versions the features need', () => {
 				},
 			}),
 		).catch((e: Error) => e);
-		expect((unknown as Error).message).toMatch(/^All 1 candidate models failed/);
+		expect((unknown as Error).message).toMatch(/^The only candidate model failed: llama3\.2:3b had a server error$/);
 	});
 });

@@ -10,7 +10,7 @@ import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n
 import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 
 import { AiDispatcher } from '../../../nodes/AiDispatcher/AiDispatcher.node';
-import { failureMessage, testOllamaHosts } from '../../../nodes/AiDispatcher/methods/credentialTest';
+import { dockerHostUrl, failureMessage, testOllamaHosts } from '../../../nodes/AiDispatcher/methods/credentialTest';
 import { fetchHttpPort } from '../../support/http-port';
 import { closedPort } from '../../support/loopback';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
@@ -65,10 +65,18 @@ describe('credential test', () => {
 	});
 
 	it('fails for a refused port, saying to start Ollama or fix the host and port', async () => {
-		const url = `http://127.0.0.1:${await closedPort()}`;
+		const port = await closedPort();
+		const url = `http://127.0.0.1:${port}`;
 		const result = await nodeTest({ baseUrl: url });
 		expect(result).toEqual({ status: 'Error', message: expect.stringContaining(`Nothing is listening at ${url} (connection refused). Start Ollama`) });
-		expect(result.message).toContain('host.docker.internal');
+		// The Docker hint keeps the port entered, not Ollama's default.
+		expect(result.message).toContain(`use http://host.docker.internal:${port}.`);
+		expect(port).not.toBe(11434);
+	});
+
+	it('the Docker hint keeps the scheme, port and path entered', () => {
+		expect(dockerHostUrl('http://127.0.0.1:11500')).toBe('http://host.docker.internal:11500');
+		expect(dockerHostUrl('https://localhost/ollama')).toBe('https://host.docker.internal/ollama');
 	});
 
 	it('fails for a URL without scheme before any request, showing the fix', async () => {

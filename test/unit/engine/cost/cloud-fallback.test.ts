@@ -219,9 +219,12 @@ describe('endpoint errors in the fallback', () => {
 	it('429 with a Retry-After beyond the call limit: no wait, the item fails over at once', async () => {
 		const b = backends('connection', () => new TransportError('rate_limited', 'HTTP 429', 429, 3_600_000));
 		const slept: number[] = [];
-		await expect(dispatch(request(), config({ resilience: { retry: { maxRetries: 2 } } }), state, fakePorts(b.port, { sleep: async (ms) => void slept.push(ms) }))).rejects.toThrow(
-			/gpt-cloud: HTTP 429/,
-		);
+		const error = (await dispatch(request(), config({ resilience: { retry: { maxRetries: 2 } } }), state, fakePorts(b.port, { sleep: async (ms) => void slept.push(ms) })).catch(
+			(e: unknown) => e,
+		)) as { message: string; details?: string };
+		// The headline names the cause in words; the raw reply is in the details.
+		expect(error.message).toMatch(/gpt-cloud busy/);
+		expect(error.details).toMatch(/gpt-cloud \(\d+ ms\): HTTP 429/);
 		expect(slept).not.toContain(3_600_000);
 		expect(b.cloudCalls()).toBe(1);
 	});

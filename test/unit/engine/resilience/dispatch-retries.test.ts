@@ -124,7 +124,8 @@ describe('circuit breakers in the attempt loop', () => {
 			['big', 'circuit_open', 0],
 			['small', 'circuit_open', 0],
 		]);
-		expect(error.message).toMatch(/^All 2 candidate models failed: big: circuit open since .*; small: circuit open since /);
+		expect(error.message).toBe('All 2 models failed: big and small skipped after repeated failures');
+		expect(error.details).toMatch(/^Attempts: 1\. big \(0 ms\): circuit open since .* \| 2\. small \(0 ms\): circuit open since /);
 	});
 
 	it('does not count a bad request or invalid JSON against the breaker', async () => {
@@ -160,6 +161,8 @@ describe('several hosts', () => {
 	it('names the host in the failure list when several hosts are configured', async () => {
 		const { ollama } = hostScript({ big: ['not_found'], small: ['not_found'] });
 		const error = (await dispatch(request, config({ baseUrls: [A, B] }), state, fakePorts(ollama)).catch((e: unknown) => e)) as DispatcherError;
-		expect(error.message).toContain(`big on ${A}: boom not_found; big on ${B}: boom not_found`);
+		expect(error.message).toBe('All 2 models failed: big and small not installed');
+		expect(error.details).toMatch(new RegExp(`1\\. big on ${A} \\(\\d+ ms\\): boom not_found \\| 2\\. big on ${B} \\(\\d+ ms\\): boom not_found`));
+		expect(error.hint).toContain(`big and small: not installed at ${B}`);
 	});
 });
