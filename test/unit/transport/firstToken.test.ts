@@ -1,9 +1,9 @@
 /** The first-token timeout in the Ollama transport, against the simulator. */
-import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
 import { createOllamaClient } from '../../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../../support/http-port';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
+import { failure } from '../../support/transport-failure';
 
 let sim: OllamaSimulator;
 const ollama = createOllamaClient(fetchHttpPort());
@@ -25,12 +25,6 @@ const call = (extra: Partial<GenerateCall> = {}): GenerateCall => ({
 	timeoutMs: 10_000,
 	...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-	const error = await promise.then(() => undefined, (e: unknown) => e);
-	expect(error).toBeInstanceOf(TransportError);
-	return error as TransportError;
-}
 
 describe('first-token timeout', () => {
 	it('fails a hung model with kind timeout after the first-token limit, not the total limit', async () => {

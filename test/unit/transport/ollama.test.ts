@@ -1,9 +1,9 @@
-import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
 import { createOllamaClient, usageFrom } from '../../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../../support/http-port';
 import { closedPort } from '../../support/loopback';
 import { startOllamaSimulator, type FaultKind, type OllamaSimulator } from '../../support/simulator';
+import { failure } from '../../support/transport-failure';
 
 let sim: OllamaSimulator;
 const ollama = createOllamaClient(fetchHttpPort());
@@ -25,15 +25,6 @@ const call = (extra: Partial<GenerateCall> = {}): GenerateCall => ({
 	timeoutMs: 5_000,
 	...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(TransportError);
-	return error as TransportError;
-}
 
 describe('generate (streamed NDJSON)', () => {
 	it('concatenates every chunk and converts the final chunk\'s nanoseconds into usage', async () => {

@@ -1,4 +1,3 @@
-import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall } from '../../../../nodes/AiDispatcher/engine/ports';
 import { chatCompletion } from '../../../../nodes/AiDispatcher/transport/openai/chat';
 import { parseRetryAfterMs, redactKeys } from '../../../../nodes/AiDispatcher/transport/openai/errors';
@@ -6,6 +5,7 @@ import { listModels } from '../../../../nodes/AiDispatcher/transport/openai/mode
 import { fetchHttpPort } from '../../../support/http-port';
 import { startBlackhole } from '../../../support/loopback';
 import { simTokens, startOpenAiSimulator, type OpenAiSimulator } from '../../../support/simulator';
+import { failure } from '../../../support/transport-failure';
 
 const KEY = 'sk-canary-7f3e9a-not-a-real-key';
 let sim: OpenAiSimulator;
@@ -28,15 +28,6 @@ const call = (extra: Partial<GenerateCall> = {}): GenerateCall => ({
 	timeoutMs: 5_000,
 	...extra,
 });
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(TransportError);
-	return error as TransportError;
-}
 
 describe('chatCompletion against an OpenAI-compatible endpoint', () => {
 	it('streams the answer with the usage chunk (stream_options.include_usage sent)', async () => {

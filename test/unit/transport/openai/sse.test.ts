@@ -1,8 +1,8 @@
-import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { readSseStream } from '../../../../nodes/AiDispatcher/transport/openai/chat';
 import { parseSseLine } from '../../../../nodes/AiDispatcher/transport/openai/sse';
 import { MAX_LINE_CHARS } from '../../../../nodes/AiDispatcher/transport/body';
 import { MAX_REPLY_CHARS } from '../../../../nodes/AiDispatcher/transport/ollama';
+import { failure } from '../../../support/transport-failure';
 
 /** A body that arrives in the given pieces (lines cut anywhere, as TCP does). */
 function body(...pieces: string[]): AsyncIterable<string> {
@@ -13,15 +13,6 @@ function body(...pieces: string[]): AsyncIterable<string> {
 
 const delta = (content: string, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
 const usage = (prompt: number, completion: number) => `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion } })}\n\n`;
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(TransportError);
-	return error as TransportError;
-}
 
 describe('parseSseLine', () => {
 	it.each([

@@ -3,9 +3,9 @@
  * only in its content is read by parsing that content alone; every other line is parsed whole, so
  * garbage that looks like the known chunk still fails with kind `garbage`.
  */
-import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { readSseStream } from '../../../../nodes/AiDispatcher/transport/openai/chat';
 import { ChunkTemplate, MAX_TEMPLATE_BUILDS } from '../../../../nodes/AiDispatcher/transport/openai/template';
+import { failure } from '../../../support/transport-failure';
 
 function body(...pieces: string[]): AsyncIterable<string> {
 	return (async function* () {
@@ -17,15 +17,6 @@ const head = '{"id":"chatcmpl-1","object":"chat.completion.chunk","created":1700
 const tail = '},"finish_reason":null}]}';
 const line = (literal: string) => `data: ${head}${literal}${tail}`;
 const DONE = 'data: [DONE]\n\n';
-
-async function failure(promise: Promise<unknown>): Promise<TransportError> {
-	const error = await promise.then(
-		() => undefined,
-		(e: unknown) => e,
-	);
-	expect(error).toBeInstanceOf(TransportError);
-	return error as TransportError;
-}
 
 describe('ChunkTemplate', () => {
 	it('after a plain chunk, reads another chunk of the same shape by its content alone (escapes decoded)', () => {
