@@ -228,7 +228,7 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		for (const r of other) {
 			for (const a of r.answers) {
 				expect(a.model).toBe('llama3.2:3b');
-				expect(a.reason).toContain(`${FAILING_MODEL}: circuit open on another n8n process (shared through Prometheus)`);
+				expect(a.reason).toContain(`${FAILING_MODEL} skipped: it failed repeatedly on another n8n process (shared through Prometheus)`);
 			}
 		}
 		figures.push(

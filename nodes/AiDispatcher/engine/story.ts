@@ -46,14 +46,19 @@ function ruleClause(plan: Plan): string {
 	return target !== plan.complexity.tier ? `, rule ${names} moved it to ${target}` : `, rule ${names} matched`;
 }
 
-/** "; qwen2.5:7b skipped: it failed repeatedly (retried after 16:04:12 UTC)" — only for a model this item would have used. */
+/**
+ * "; qwen2.5:7b skipped: it failed repeatedly (tried again after 16:04:12 UTC)", "… failed repeatedly
+ * on another n8n process (shared through Prometheus) …" — only for a model this item would have used.
+ */
 function skipClause(plan: Plan): string {
 	const would = plan.firstChoice;
 	if (!would || would === plan.decision.model) return '';
 	const skip = plan.skipped.find((s) => s.model === would);
 	if (!skip) return '';
 	const retry = /retry after \d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d)/.exec(skip.error ?? '')?.[1];
-	return `; ${would} skipped: it failed repeatedly${retry ? ` (tried again after ${retry} UTC)` : ''}`;
+	// A breaker adopted from another queue-mode worker: this process never saw the failures itself.
+	const where = skip.error?.includes('on another n8n process') ? ' on another n8n process (shared through Prometheus)' : '';
+	return `; ${would} skipped: it failed repeatedly${where}${retry ? ` (tried again after ${retry} UTC)` : ''}`;
 }
 
 function escaped(text: string): string {

@@ -48,6 +48,15 @@ describe('planStory', () => {
 			'Complex analysis prompt: chose llama3.2:3b (medium tier; high-tier models were not usable now); qwen2.5:7b skipped: it failed repeatedly (tried again after 16:04:12 UTC)',
 		],
 		[
+			'its first choice skipped for a breaker another queue-mode worker opened',
+			plan({
+				model: 'llama3.2:3b',
+				firstChoice: 'qwen2.5:7b',
+				skipped: [fail('qwen2.5:7b', 'circuit_open', 'circuit open on another n8n process (shared through Prometheus), retry after 2026-12-06T16:04:12.798Z')],
+			}),
+			'Complex analysis prompt: chose llama3.2:3b (medium tier; high-tier models were not usable now); qwen2.5:7b skipped: it failed repeatedly on another n8n process (shared through Prometheus) (tried again after 16:04:12 UTC)',
+		],
+		[
 			'a skipped model it never wanted: no note',
 			plan({ tier: 'low', model: 'phi3:mini', skipped: [fail('qwen2.5:7b', 'circuit_open', 'circuit open since …')] }),
 			'Simple analysis prompt: chose phi3:mini (low tier)',
