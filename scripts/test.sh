@@ -6,7 +6,7 @@
 #                     (once, checked every run), Prometheus, promtool, node_exporter, Pushgateway,
 #                     Chromium, Redis and PostgreSQL from Debian's packages (once), puppeteer-core
 #                     checked against Chromium
-#   3. lint           npm run lint
+#   3. lint           npm run lint, then npm run format:check (prettier, n8n's starter config)
 #   4. typecheck      npm run typecheck
 #   5. build          npm run build
 #   5b. lint:dist     the compiled dist/**/*.js with n8n's community rules (what the scanner runs)
@@ -50,7 +50,7 @@ ensure_runtime() {
 echo "n8n-nodes-ai-dispatcher tests: system node $(node --version), npm $(npm --version)"
 step "dependencies (npm ci)" bash scripts/install-deps.sh
 step "runtime: Node 24, n8n, Prometheus, Chromium, Redis, PostgreSQL (scripts/ensure-runtime.sh --prometheus --browser --queue)" ensure_runtime
-step "lint" npm run --silent lint
+step "lint and format (eslint, prettier --check)" bash -c 'npm run --silent lint && npm run --silent format:check'
 step "typecheck" npm run --silent typecheck
 step "build" npm run --silent build
 step "lint dist like n8n's verification scanner" npm run --silent lint:dist
