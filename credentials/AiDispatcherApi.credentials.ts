@@ -8,7 +8,11 @@ import type {
 type Service = 'prometheus' | 'pushgateway';
 
 /** A service's URL and its auth fields (none, basic, bearer): `<service>Url`, `<service>Auth`, `<service>User`, ... */
-function serviceProperties(service: Service, label: string, url: { placeholder: string; description: string }): INodeProperties[] {
+function serviceProperties(
+	service: Service,
+	label: string,
+	url: { placeholder: string; description: string },
+): INodeProperties[] {
 	const auth = `${service}Auth`;
 	return [
 		{ displayName: `${label} URL`, name: `${service}Url`, type: 'string', default: '', ...url },
@@ -23,7 +27,13 @@ function serviceProperties(service: Service, label: string, url: { placeholder: 
 			],
 			default: 'none',
 		},
-		{ displayName: `${label} User`, name: `${service}User`, type: 'string', default: '', displayOptions: { show: { [auth]: ['basic'] } } },
+		{
+			displayName: `${label} User`,
+			name: `${service}User`,
+			type: 'string',
+			default: '',
+			displayOptions: { show: { [auth]: ['basic'] } },
+		},
 		{
 			displayName: `${label} Password`,
 			name: `${service}Password`,
@@ -79,7 +89,8 @@ export class AiDispatcherApi implements ICredentialType {
 		},
 		...serviceProperties('prometheus', 'Prometheus', {
 			placeholder: 'http://127.0.0.1:9090',
-			description: 'Optional. Lets the node read live load (CPU, memory, queue, GPU) to choose models.',
+			description:
+				'Optional. Lets the node read live load (CPU, memory, queue, GPU) to choose models.',
 		}),
 		...serviceProperties('pushgateway', 'Pushgateway', {
 			placeholder: 'http://127.0.0.1:9091',
@@ -103,11 +114,16 @@ export class AiDispatcherApi implements ICredentialType {
 	 * of that description, while n8n's request helper still applies it. This auth splits Ollama and
 	 * Prometheus by URL and is not meant for the HTTP Request node.
 	 */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const target = `${requestOptions.baseURL ?? ''}${requestOptions.url ?? ''}`;
 		const headers = { ...(requestOptions.headers ?? {}) };
 		for (const service of ['prometheus', 'pushgateway'] satisfies Service[]) {
-			const url = String(credentials[`${service}Url`] ?? '').trim().replace(/\/+$/, '');
+			const url = String(credentials[`${service}Url`] ?? '')
+				.trim()
+				.replace(/\/+$/, '');
 			if (url === '' || !target.startsWith(url)) continue;
 			const auth = credentials[`${service}Auth`];
 			if (auth === 'basic') {

@@ -27,7 +27,8 @@ export class AiDispatcherOpenAiApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.openai.com/v1',
 			placeholder: 'https://api.openai.com/v1',
-			description: 'The URL before /chat/completions and /models, e.g. https://api.groq.com/openai/v1 or http://127.0.0.1:8000/v1',
+			description:
+				'The URL before /chat/completions and /models, e.g. https://api.groq.com/openai/v1 or http://127.0.0.1:8000/v1',
 			required: true,
 		},
 		{
@@ -43,25 +44,34 @@ export class AiDispatcherOpenAiApi implements ICredentialType {
 			name: 'currency',
 			type: 'string',
 			default: 'USD',
-			description: 'The currency of the prices set on this endpoint\'s models; costs and budgets are in it',
+			description:
+				"The currency of the prices set on this endpoint's models; costs and budgets are in it",
 		},
 		{
 			displayName: 'Allow API Key Over Plain HTTP',
 			name: 'allowInsecureHttp',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to send the key to an http:// URL on another machine (readable by anyone on the path). Loopback URLs are always allowed.',
+			description:
+				'Whether to send the key to an http:// URL on another machine (readable by anyone on the path). Loopback URLs are always allowed.',
 		},
 	];
 
 	/** A method, not a description field: see AiDispatcherApi (no "Custom API Call" in the node's operations). */
-	async authenticate(credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	): Promise<IHttpRequestOptions> {
 		const headers = { ...(requestOptions.headers ?? {}) };
 		if (credentials.apiKey) headers.Authorization = `Bearer ${String(credentials.apiKey)}`;
 		return { ...requestOptions, headers };
 	}
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}', url: '/models', method: 'GET' },
+		request: {
+			baseURL: '={{ $credentials.baseUrl.replace(/\\/+$/, "") }}',
+			url: '/models',
+			method: 'GET',
+		},
 	};
 }

@@ -14,13 +14,26 @@ const CV_FOLDS = 5;
 const corpus = loadRouterCorpus();
 const samples = corpus.train.map((p) => sampleOf(p.text, p.tier));
 const cv = crossValidate(corpus.train, samples, CV_FOLDS);
-const scored = corpus.train.map((p, i) => ({ tier: p.tier, probabilities: cv.probabilities[i], promptTokens: Math.max(1, Math.ceil(p.text.length / 4)) }));
+const scored = corpus.train.map((p, i) => ({
+	tier: p.tier,
+	probabilities: cv.probabilities[i],
+	promptTokens: Math.max(1, Math.ceil(p.text.length / 4)),
+}));
 const point = chooseOperatingPoint(scored, RECALL_TARGETS.balanced);
 const { rows, chosen } = chooseThinkThreshold(scored, point);
 const f = (x: number) => x.toFixed(2);
-console.log(`training part: ${corpus.train.length} prompts, out-of-fold (${CV_FOLDS} folds); balanced point ${JSON.stringify(point)}`);
-console.log('threshold  high thought  thought  not-high thought  vs labels (short/long)  vs every (short/long)');
-for (const r of rows.filter((r) => (r.threshold <= 0.9 && Math.round(r.threshold * 100) % 5 === 0) || (r.threshold >= 0.19 && r.threshold <= 0.3) || r === chosen)) {
+console.log(
+	`training part: ${corpus.train.length} prompts, out-of-fold (${CV_FOLDS} folds); balanced point ${JSON.stringify(point)}`,
+);
+console.log(
+	'threshold  high thought  thought  not-high thought  vs labels (short/long)  vs every (short/long)',
+);
+for (const r of rows.filter(
+	(r) =>
+		(r.threshold <= 0.9 && Math.round(r.threshold * 100) % 5 === 0) ||
+		(r.threshold >= 0.19 && r.threshold <= 0.3) ||
+		r === chosen,
+)) {
 	console.log(
 		`${r === chosen ? '*' : ' '} ${f(r.threshold)}     ${(r.highThought * 100).toFixed(1).padStart(5)} %   ${String(r.thought).padStart(6)}   ${String(r.wrongThought).padStart(10)}         ${f(r.vsLabelsShort)}× / ${f(r.vsLabelsLong)}×          ${f(r.vsEveryShort)}× / ${f(r.vsEveryLong)}×`,
 	);

@@ -22,7 +22,8 @@ export class AiDispatcher implements INodeType {
 		// 1.1: the basics up front, expert settings under Options (old workflows keep version 1 and their layout).
 		version: [1, 1.1],
 		defaultVersion: 1.1,
-		subtitle: '={{ {"generate": "Generate", "selectModel": "Select Model", "status": "Status"}[$parameter["operation"]] }}',
+		subtitle:
+			'={{ {"generate": "Generate", "selectModel": "Select Model", "status": "Status"}[$parameter["operation"]] }}',
 		description:
 			'Answers each item with the Ollama model that fits it (prompt complexity, your rules, live load) and falls back when a model fails',
 		defaults: { name: 'AI Dispatcher' },
@@ -33,7 +34,11 @@ export class AiDispatcher implements INodeType {
 		// code, so n8n's own HTML page on every path passed.
 		credentials: [
 			{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' },
-			{ name: 'aiDispatcherOpenAiApi', required: true, displayOptions: { show: { useOpenAiEndpoint: [true] } } },
+			{
+				name: 'aiDispatcherOpenAiApi',
+				required: true,
+				displayOptions: { show: { useOpenAiEndpoint: [true] } },
+			},
 		],
 		properties: nodeProperties,
 	};

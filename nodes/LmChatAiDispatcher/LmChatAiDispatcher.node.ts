@@ -28,7 +28,10 @@ export class LmChatAiDispatcher implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'AI Dispatcher Chat Model',
 		name: 'lmChatAiDispatcher',
-		icon: { light: 'file:../AiDispatcher/aiDispatcher.light.svg', dark: 'file:../AiDispatcher/aiDispatcher.dark.svg' },
+		icon: {
+			light: 'file:../AiDispatcher/aiDispatcher.light.svg',
+			dark: 'file:../AiDispatcher/aiDispatcher.dark.svg',
+		},
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{ $parameter["modelSource"] === "list" ? "Model List" : "Auto-Discover" }}',
@@ -40,7 +43,11 @@ export class LmChatAiDispatcher implements INodeType {
 		outputNames: ['Model'],
 		credentials: [
 			{ name: 'aiDispatcherApi', required: true, testedBy: 'aiDispatcherApiTest' },
-			{ name: 'aiDispatcherOpenAiApi', required: true, displayOptions: { show: { useOpenAiEndpoint: [true] } } },
+			{
+				name: 'aiDispatcherOpenAiApi',
+				required: true,
+				displayOptions: { show: { useOpenAiEndpoint: [true] } },
+			},
 		],
 		properties: chatModelProperties,
 	};
@@ -62,17 +69,30 @@ export class LmChatAiDispatcher implements INodeType {
 }
 
 /** The model for item `itemIndex` of the root node, remembering into `state`. */
-async function supplyDispatcherModel(self: ISupplyDataFunctions, itemIndex: number, state: DispatcherState): Promise<SupplyData> {
+async function supplyDispatcherModel(
+	self: ISupplyDataFunctions,
+	itemIndex: number,
+	state: DispatcherState,
+): Promise<SupplyData> {
 	try {
 		// The main node's readers take an execution context; a sub-node's context offers the same
 		// calls they use (parameters, credentials, HTTP helper, cancel cancel, logger, input items).
 		const session = await openSession(self as unknown as IExecuteFunctions, state);
 		const settings = readChatSettings(self, itemIndex);
 		const http = n8nHttpPort(self as unknown as IExecuteFunctions);
-		const runtime = { session, itemIndex, settings, toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.cancel) };
+		const runtime = {
+			session,
+			itemIndex,
+			settings,
+			toolSupport: toolSupport(http, METADATA_TIMEOUT_MS, session.ports.cancel),
+		};
 		const prefix = randomUUID().slice(0, 8);
 		let calls = 0;
-		const model = new DispatcherChatModel(runtime, callLog(self, itemIndex), () => `call_${prefix}_${++calls}`);
+		const model = new DispatcherChatModel(
+			runtime,
+			callLog(self, itemIndex),
+			() => `call_${prefix}_${++calls}`,
+		);
 		// n8n calls closeFunction when the root node's run ends: answers kept only for that run's
 		// identical calls (Reuse Answers off) hold no memory past it.
 		const forget = async () => void state.reuse.forgetExecution(session.reuse.executionId);

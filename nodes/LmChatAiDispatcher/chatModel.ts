@@ -12,7 +12,12 @@ import {
 } from '@n8n/ai-node-sdk';
 
 import type { CallLog } from './call/callLog';
-import { dispatchChatCall, type ChatCall, type ChatCallResult, type ChatRuntime } from './call/dispatchCall';
+import {
+	dispatchChatCall,
+	type ChatCall,
+	type ChatCallResult,
+	type ChatRuntime,
+} from './call/dispatchCall';
 import { callConfigOptions, callCancel } from './call/settings';
 import { callDecisionJson } from './call/summary';
 import { toGenerateResult, toOllamaConversation } from './convert/messages';
@@ -51,10 +56,19 @@ export class DispatcherChatModel extends BaseChatModel {
 				const result = this.result(answer);
 				for (const block of result.message.content) {
 					if (block.type === 'tool-call') {
-						channel.push({ type: 'tool-call-delta', id: block.toolCallId, name: block.toolName, argumentsDelta: block.input });
+						channel.push({
+							type: 'tool-call-delta',
+							id: block.toolCallId,
+							name: block.toolName,
+							argumentsDelta: block.input,
+						});
 					}
 				}
-				channel.push({ type: 'finish', finishReason: result.finishReason ?? 'stop', usage: result.usage });
+				channel.push({
+					type: 'finish',
+					finishReason: result.finishReason ?? 'stop',
+					usage: result.usage,
+				});
 				channel.end();
 			},
 			(error: unknown) => channel.fail(error),

@@ -25,7 +25,14 @@ export interface RouterCorpus {
 	origin: string;
 }
 
-export const ROUTER_CORPUS_DIR = path.join(__dirname, '..', '..', 'test', 'fixtures', 'router-corpus');
+export const ROUTER_CORPUS_DIR = path.join(
+	__dirname,
+	'..',
+	'..',
+	'test',
+	'fixtures',
+	'router-corpus',
+);
 
 function readJsonl(file: string): LabelledPrompt[] {
 	const rows: LabelledPrompt[] = [];
@@ -33,12 +40,30 @@ function readJsonl(file: string): LabelledPrompt[] {
 		.split('\n')
 		.forEach((line, index) => {
 			if (line.trim().length === 0) return;
-			const row = JSON.parse(line) as { id?: string; source?: string; lang?: string; tier?: string; prompt?: string };
+			const row = JSON.parse(line) as {
+				id?: string;
+				source?: string;
+				lang?: string;
+				tier?: string;
+				prompt?: string;
+			};
 			const where = `${path.basename(file)}:${index + 1}`;
-			if (!row.id || typeof row.prompt !== 'string' || !(TIERS as readonly string[]).includes(row.tier ?? '')) {
-				throw new Error(`${where}: needs id, prompt and tier (low|medium|high), got ${line.slice(0, 80)}`);
+			if (
+				!row.id ||
+				typeof row.prompt !== 'string' ||
+				!(TIERS as readonly string[]).includes(row.tier ?? '')
+			) {
+				throw new Error(
+					`${where}: needs id, prompt and tier (low|medium|high), got ${line.slice(0, 80)}`,
+				);
 			}
-			rows.push({ id: row.id, source: row.source ?? 'unknown', lang: row.lang ?? 'en', tier: row.tier as Tier, text: row.prompt });
+			rows.push({
+				id: row.id,
+				source: row.source ?? 'unknown',
+				lang: row.lang ?? 'en',
+				tier: row.tier as Tier,
+				text: row.prompt,
+			});
 		});
 	return rows;
 }
@@ -55,10 +80,17 @@ export function loadRouterCorpus(): RouterCorpus {
 		const heldout = readJsonl(heldoutFile);
 		const heldIds = new Set(heldout.map((e) => e.id));
 		const leaked = train.filter((e) => heldIds.has(e.id));
-		if (leaked.length > 0) throw new Error(`held-out ids also in train: ${leaked.map((e) => e.id).join(', ')}`);
+		if (leaked.length > 0)
+			throw new Error(`held-out ids also in train: ${leaked.map((e) => e.id).join(', ')}`);
 		return { train, heldout, origin: `test/fixtures/router-corpus/{${trainFiles.join(',')}}` };
 	}
-	const legacy = loadCorpus().map((e) => ({ id: e.id, source: e.source, lang: languageOf(e.id), tier: e.tier, text: e.text }));
+	const legacy = loadCorpus().map((e) => ({
+		id: e.id,
+		source: e.source,
+		lang: languageOf(e.id),
+		tier: e.tier,
+		text: e.text,
+	}));
 	return {
 		train: legacy.filter((e) => !isHoldout(e.id)),
 		heldout: legacy.filter((e) => isHoldout(e.id)),

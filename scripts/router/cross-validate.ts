@@ -11,11 +11,19 @@ export interface CrossValidation {
 	fold: number[];
 }
 
-export function crossValidate(prompts: LabelledPrompt[], samples: Sample[], k: number, options?: TrainOptions): CrossValidation {
+export function crossValidate(
+	prompts: LabelledPrompt[],
+	samples: Sample[],
+	k: number,
+	options?: TrainOptions,
+): CrossValidation {
 	const fold = foldsOf(prompts, k);
 	const probabilities = new Array<number[]>(prompts.length);
 	for (let f = 0; f < k; f++) {
-		const model = train(samples.filter((_, i) => fold[i] !== f), options);
+		const model = train(
+			samples.filter((_, i) => fold[i] !== f),
+			options,
+		);
 		samples.forEach((s, i) => {
 			if (fold[i] === f) probabilities[i] = softmaxOf(model, s);
 		});

@@ -3,7 +3,10 @@
  * probabilities of the training part (never the held-out split) to hold a high-tier recall target
  * while serving as much as possible below high.
  */
-import { tierForProbabilities, type OperatingPoint } from '../../nodes/AiDispatcher/engine/analysis/router/model';
+import {
+	tierForProbabilities,
+	type OperatingPoint,
+} from '../../nodes/AiDispatcher/engine/analysis/router/model';
 import type { Tier } from '../../nodes/AiDispatcher/engine/types';
 
 export interface Scored {
@@ -15,7 +18,10 @@ export interface Scored {
 /** High-tier recall each named point must hold on cross-validation of the training part. */
 export const RECALL_TARGETS = { quality: 0.97, balanced: 0.92, speed: 0.8 } as const;
 
-const grid = (from: number, to: number, step: number) => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => Number((from + i * step).toFixed(2)));
+const grid = (from: number, to: number, step: number) =>
+	Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) =>
+		Number((from + i * step).toFixed(2)),
+	);
 
 /**
  * The thresholds that keep `recall` of the high-labelled prompts on the high tier and, among those,
@@ -40,7 +46,8 @@ export function chooseOperatingPoint(scored: Scored[], recall: number): Operatin
 					if (tier === labels[i]) correct++;
 					if (tier !== 'high') below++;
 				});
-				if (!best || correct > best.correct || (correct === best.correct && below > best.below)) best = { point, correct, below };
+				if (!best || correct > best.correct || (correct === best.correct && below > best.below))
+					best = { point, correct, below };
 			}
 		}
 	}

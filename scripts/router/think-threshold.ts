@@ -4,7 +4,10 @@
  * Chosen on out-of-fold probabilities of the training part (never the held-out split): the lowest
  * threshold (the most thinking) whose figures meet both targets.
  */
-import { tierForProbabilities, type OperatingPoint } from '../../nodes/AiDispatcher/engine/analysis/router/model';
+import {
+	tierForProbabilities,
+	type OperatingPoint,
+} from '../../nodes/AiDispatcher/engine/analysis/router/model';
 import type { Scored } from './operating-point';
 
 /** The issue's targets, applied to the training split: high-labelled prompts thinking, and time against thinking where labelled (short replies). */
@@ -38,15 +41,27 @@ const LONG_REPLY = { low: 40, medium: 120, high: 280 } as const;
 
 function seconds(s: TimedScored, think: boolean, long: boolean): number {
 	const reply = long ? LONG_REPLY[s.tier] : SHORT_REPLY;
-	return s.promptTokens / MODEL.promptTokensPerS + (reply + (think ? MODEL.thinkTokens : 0)) / MODEL.tokensPerS;
+	return (
+		s.promptTokens / MODEL.promptTokensPerS +
+		(reply + (think ? MODEL.thinkTokens : 0)) / MODEL.tokensPerS
+	);
 }
 
 /** The figures of one threshold at `point`. */
-export function thinkRow(scored: TimedScored[], point: OperatingPoint, threshold: number): ThinkRow {
-	const thinks = scored.map((s) => tierForProbabilities(s.probabilities, point) === 'high' && s.probabilities[2] >= threshold);
+export function thinkRow(
+	scored: TimedScored[],
+	point: OperatingPoint,
+	threshold: number,
+): ThinkRow {
+	const thinks = scored.map(
+		(s) =>
+			tierForProbabilities(s.probabilities, point) === 'high' && s.probabilities[2] >= threshold,
+	);
 	const highs = scored.filter((s) => s.tier === 'high').length;
-	const sum = (f: (s: TimedScored, i: number) => number) => scored.reduce((acc, s, i) => acc + f(s, i), 0);
-	const time = (long: boolean, think: (s: TimedScored, i: number) => boolean) => sum((s, i) => seconds(s, think(s, i), long));
+	const sum = (f: (s: TimedScored, i: number) => number) =>
+		scored.reduce((acc, s, i) => acc + f(s, i), 0);
+	const time = (long: boolean, think: (s: TimedScored, i: number) => boolean) =>
+		sum((s, i) => seconds(s, think(s, i), long));
 	const engine = (long: boolean) => time(long, (_, i) => thinks[i]);
 	const labelled = (long: boolean) => time(long, (s) => s.tier === 'high');
 	const every = (long: boolean) => time(long, () => true);
@@ -66,7 +81,18 @@ export function thinkRow(scored: TimedScored[], point: OperatingPoint, threshold
  * Every threshold from 0 to 0.95 in steps of 0.01, and the chosen one: the lowest whose figures meet
  * both targets (undefined when none does).
  */
-export function chooseThinkThreshold(scored: TimedScored[], point: OperatingPoint, targets: typeof THINK_TARGETS = THINK_TARGETS): { rows: ThinkRow[]; chosen?: ThinkRow } {
-	const rows = Array.from({ length: 96 }, (_, i) => thinkRow(scored, point, Number((i * 0.01).toFixed(2))));
-	return { rows, chosen: rows.find((r) => r.highThought >= targets.highThought && r.vsLabelsShort <= targets.vsLabels) };
+export function chooseThinkThreshold(
+	scored: TimedScored[],
+	point: OperatingPoint,
+	targets: typeof THINK_TARGETS = THINK_TARGETS,
+): { rows: ThinkRow[]; chosen?: ThinkRow } {
+	const rows = Array.from({ length: 96 }, (_, i) =>
+		thinkRow(scored, point, Number((i * 0.01).toFixed(2))),
+	);
+	return {
+		rows,
+		chosen: rows.find(
+			(r) => r.highThought >= targets.highThought && r.vsLabelsShort <= targets.vsLabels,
+		),
+	};
 }

@@ -34,7 +34,11 @@ export interface LinearModel {
 
 export function sampleOf(text: string, tier: Tier): Sample {
 	const f = routerFeatures(text);
-	return { indices: Int32Array.from(f.indices), values: Float64Array.from(f.values), label: TIERS.indexOf(tier) };
+	return {
+		indices: Int32Array.from(f.indices),
+		values: Float64Array.from(f.values),
+		label: TIERS.indexOf(tier),
+	};
 }
 
 export function softmaxOf(model: LinearModel, s: Pick<Sample, 'indices' | 'values'>): number[] {

@@ -6,7 +6,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { analyseComplexity, type TierThresholds } from '../../nodes/AiDispatcher/engine/analysis/complexity';
+import {
+	analyseComplexity,
+	type TierThresholds,
+} from '../../nodes/AiDispatcher/engine/analysis/complexity';
 import type { TaskType, Tier } from '../../nodes/AiDispatcher/engine/types';
 import { TIERS } from '../../nodes/AiDispatcher/engine/types';
 
@@ -22,8 +25,28 @@ export type Split = 'all' | 'train' | 'holdout';
 
 /** The non-English entries, from the corpus README (there is no language field). */
 const LANGUAGES: Record<string, string[]> = {
-	German: ['mail-009', 'mail-026', 'mail-044', 'ticket-009', 'ticket-028', 'ticket-049', 'chat-009', 'chat-026', 'chat-045'],
-	Spanish: ['mail-011', 'mail-018', 'mail-028', 'mail-046', 'ticket-010', 'ticket-029', 'ticket-051', 'chat-011', 'chat-039'],
+	German: [
+		'mail-009',
+		'mail-026',
+		'mail-044',
+		'ticket-009',
+		'ticket-028',
+		'ticket-049',
+		'chat-009',
+		'chat-026',
+		'chat-045',
+	],
+	Spanish: [
+		'mail-011',
+		'mail-018',
+		'mail-028',
+		'mail-046',
+		'ticket-010',
+		'ticket-029',
+		'ticket-051',
+		'chat-011',
+		'chat-039',
+	],
 	French: ['mail-010', 'mail-027', 'mail-045', 'ticket-018', 'ticket-050', 'chat-010', 'chat-027'],
 };
 

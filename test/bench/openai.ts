@@ -20,8 +20,30 @@ const WORD = 'token ';
 
 function ollamaBody(): string {
 	const lines: string[] = [];
-	for (let i = 0; i < PIECES; i++) lines.push(JSON.stringify({ model: 'm', created_at: '2026-12-06T00:00:00Z', response: WORD, done: false }));
-	lines.push(JSON.stringify({ model: 'm', created_at: '2026-12-06T00:00:00Z', response: '', done: true, done_reason: 'stop', total_duration: 1e9, load_duration: 1e6, prompt_eval_count: 20, prompt_eval_duration: 1e7, eval_count: PIECES, eval_duration: 9e8 }));
+	for (let i = 0; i < PIECES; i++)
+		lines.push(
+			JSON.stringify({
+				model: 'm',
+				created_at: '2026-12-06T00:00:00Z',
+				response: WORD,
+				done: false,
+			}),
+		);
+	lines.push(
+		JSON.stringify({
+			model: 'm',
+			created_at: '2026-12-06T00:00:00Z',
+			response: '',
+			done: true,
+			done_reason: 'stop',
+			total_duration: 1e9,
+			load_duration: 1e6,
+			prompt_eval_count: 20,
+			prompt_eval_duration: 1e7,
+			eval_count: PIECES,
+			eval_duration: 9e8,
+		}),
+	);
 	return `${lines.join('\n')}\n`;
 }
 
@@ -48,7 +70,16 @@ function memoryPort(text: string): HttpPort {
 	});
 }
 
-const call: GenerateCall = { baseUrl: 'http://local', model: 'm', prompt: 'Summarize the quarterly numbers', format: { type: 'text' }, options: { temperature: 0.2 }, timeoutMs: 60_000, firstTokenTimeoutMs: 30_000, stallTimeoutMs: 30_000 };
+const call: GenerateCall = {
+	baseUrl: 'http://local',
+	model: 'm',
+	prompt: 'Summarize the quarterly numbers',
+	format: { type: 'text' },
+	options: { temperature: 0.2 },
+	timeoutMs: 60_000,
+	firstTokenTimeoutMs: 30_000,
+	stallTimeoutMs: 30_000,
+};
 
 async function timeCalls(run: () => Promise<unknown>, calls: number): Promise<number[]> {
 	const us: number[] = [];
@@ -60,30 +91,48 @@ async function timeCalls(run: () => Promise<unknown>, calls: number): Promise<nu
 	return us.sort((a, b) => a - b);
 }
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const quantile = (sorted: number[], q: number) =>
+	sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
 type Transports = { generate: typeof generate; chatCompletion: typeof chatCompletion };
 
 /** The compiled transports (dist/, what n8n runs) when `npm run build` has been run; tsx adds helpers (keepNames) that the compiled code has not. */
 function compiledTransports(): Transports | undefined {
 	// BENCH_DIST: another build's dist/ (e.g. of an older commit, to compare before and after in one machine state).
-	const dist = path.join(process.env.BENCH_DIST ?? path.join(__dirname, '..', '..', 'dist'), 'nodes', 'AiDispatcher', 'transport');
+	const dist = path.join(
+		process.env.BENCH_DIST ?? path.join(__dirname, '..', '..', 'dist'),
+		'nodes',
+		'AiDispatcher',
+		'transport',
+	);
 	if (!fs.existsSync(path.join(dist, 'openai', 'chat.js'))) return undefined;
 	/* eslint-disable @typescript-eslint/no-require-imports */
-	return { generate: (require(path.join(dist, 'ollama.js')) as Transports).generate, chatCompletion: (require(path.join(dist, 'openai', 'chat.js')) as Transports).chatCompletion };
+	return {
+		generate: (require(path.join(dist, 'ollama.js')) as Transports).generate,
+		chatCompletion: (require(path.join(dist, 'openai', 'chat.js')) as Transports).chatCompletion,
+	};
 	/* eslint-enable @typescript-eslint/no-require-imports */
 }
 
 /** Median and p90 µs per call of Ollama, OpenAI and OpenAI with a per-chunk field, from memory, alternating rounds so all see the same machine load. */
 async function inMemory(t: Transports, rounds: number, callsPerRound: number) {
-	const ports = { ollama: memoryPort(ollamaBody()), openai: memoryPort(openAiBody()), varied: memoryPort(openAiBody(true)) };
+	const ports = {
+		ollama: memoryPort(ollamaBody()),
+		openai: memoryPort(openAiBody()),
+		varied: memoryPort(openAiBody(true)),
+	};
 	const runOllama = () => t.generate(ports.ollama, call);
 	const runOpenAi = () => t.chatCompletion(ports.openai, call);
 	const runVaried = () => t.chatCompletion(ports.varied, call);
 	const [o1, a1, v1] = [await runOllama(), await runOpenAi(), await runVaried()];
 	// Like with like: the same reply text and the same token counts from all three.
 	for (const other of [a1, v1]) {
-		if (other.text !== o1.text || other.usage.prompt_tokens !== o1.usage.prompt_tokens || other.usage.completion_tokens !== o1.usage.completion_tokens) throw new Error('the transports did not parse the same reply');
+		if (
+			other.text !== o1.text ||
+			other.usage.prompt_tokens !== o1.usage.prompt_tokens ||
+			other.usage.completion_tokens !== o1.usage.completion_tokens
+		)
+			throw new Error('the transports did not parse the same reply');
 	}
 	await timeCalls(runOllama, 200); // warm-up
 	await timeCalls(runOpenAi, 200);
@@ -105,32 +154,57 @@ const fmt = (n: number) => n.toFixed(1).padStart(8);
 /** Prints µs per call (median, p90) of both transports and the ratios side by side. */
 export async function openAiTransportFigures(rounds = 5, callsPerRound = 400): Promise<void> {
 	const ratios: string[] = [];
-	const ratio = (x: number[], y: number[]) => `${(quantile(x, 0.5) / quantile(y, 0.5)).toFixed(3)}× median, ${(quantile(x, 0.9) / quantile(y, 0.9)).toFixed(3)}× p90`;
+	const ratio = (x: number[], y: number[]) =>
+		`${(quantile(x, 0.5) / quantile(y, 0.5)).toFixed(3)}× median, ${(quantile(x, 0.9) / quantile(y, 0.9)).toFixed(3)}× p90`;
 	const compiled = compiledTransports();
-	if (compiled && process.env.BENCH_DIST) console.log(`compiled transports from ${process.env.BENCH_DIST}`);
-	for (const [label, t] of [['source (tsx)', { generate, chatCompletion }], ...(compiled ? [['compiled (dist/)', compiled]] : [])] as Array<[string, Transports]>) {
+	if (compiled && process.env.BENCH_DIST)
+		console.log(`compiled transports from ${process.env.BENCH_DIST}`);
+	for (const [label, t] of [
+		['source (tsx)', { generate, chatCompletion }],
+		...(compiled ? [['compiled (dist/)', compiled]] : []),
+	] as Array<[string, Transports]>) {
 		const { o, a, v } = await inMemory(t, rounds, callsPerRound);
-		console.log(`\n== Transport overhead per call, ${label} (${PIECES} streamed pieces, from memory, ${rounds}×${callsPerRound} calls each, alternating) ==`);
+		console.log(
+			`\n== Transport overhead per call, ${label} (${PIECES} streamed pieces, from memory, ${rounds}×${callsPerRound} calls each, alternating) ==`,
+		);
 		console.log(`transport                              median µs   p90 µs`);
-		console.log(`Ollama /api/generate                  ${fmt(quantile(o, 0.5))} ${fmt(quantile(o, 0.9))}`);
-		console.log(`OpenAI /chat (SSE)                    ${fmt(quantile(a, 0.5))} ${fmt(quantile(a, 0.9))}`);
-		console.log(`OpenAI /chat (SSE), per-chunk field   ${fmt(quantile(v, 0.5))} ${fmt(quantile(v, 0.9))}`);
-		ratios.push(`from memory, ${label}: OpenAI / Ollama ${ratio(a, o)}; with a per-chunk field ${ratio(v, o)}`);
+		console.log(
+			`Ollama /api/generate                  ${fmt(quantile(o, 0.5))} ${fmt(quantile(o, 0.9))}`,
+		);
+		console.log(
+			`OpenAI /chat (SSE)                    ${fmt(quantile(a, 0.5))} ${fmt(quantile(a, 0.9))}`,
+		);
+		console.log(
+			`OpenAI /chat (SSE), per-chunk field   ${fmt(quantile(v, 0.5))} ${fmt(quantile(v, 0.9))}`,
+		);
+		ratios.push(
+			`from memory, ${label}: OpenAI / Ollama ${ratio(a, o)}; with a per-chunk field ${ratio(v, o)}`,
+		);
 	}
-	if (!compiled) ratios.push('from memory, compiled (dist/): not measured (run `npm run build` first)');
+	if (!compiled)
+		ratios.push('from memory, compiled (dist/): not measured (run `npm run build` first)');
 	const parseUs = (lines: string[]) => {
 		const started = process.hrtime.bigint();
 		for (let k = 0; k < 500; k++) for (const line of lines) JSON.parse(line);
 		return Number(process.hrtime.bigint() - started) / 1000 / 500;
 	};
 	const oLines = ollamaBody().trim().split('\n');
-	const aLines = openAiBody().split('\n').filter((l) => l.startsWith('data: {')).map((l) => l.slice(6));
-	console.log(`JSON.parse alone of the wire chunks: Ollama ${parseUs(oLines).toFixed(1)} µs, OpenAI ${parseUs(aLines).toFixed(1)} µs (OpenAI's chunks are larger: ${aLines.join('').length} vs ${oLines.join('').length} characters)`);
+	const aLines = openAiBody()
+		.split('\n')
+		.filter((l) => l.startsWith('data: {'))
+		.map((l) => l.slice(6));
+	console.log(
+		`JSON.parse alone of the wire chunks: Ollama ${parseUs(oLines).toFixed(1)} µs, OpenAI ${parseUs(aLines).toFixed(1)} µs (OpenAI's chunks are larger: ${aLines.join('').length} vs ${oLines.join('').length} characters)`,
+	);
 
 	// Per call over loopback HTTP: the same canned replies served by one in-process server, fetched through the same HttpPort.
 	const server = http.createServer((req, res) => {
 		const body = req.url?.includes('chat/completions') ? openAiBody() : ollamaBody();
-		res.writeHead(200, { 'content-type': req.url?.includes('chat/completions') ? 'text/event-stream' : 'application/x-ndjson' });
+		res.writeHead(200, {
+			'content-type': req.url?.includes('chat/completions')
+				? 'text/event-stream'
+				: 'application/x-ndjson',
+		});
 		res.end(body);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -152,7 +226,9 @@ export async function openAiTransportFigures(rounds = 5, callsPerRound = 400): P
 	console.log(`Ollama /api/generate  ${fmt(quantile(ho, 0.5))} ${fmt(quantile(ho, 0.9))}`);
 	console.log(`OpenAI /chat (SSE)    ${fmt(quantile(ha, 0.5))} ${fmt(quantile(ha, 0.9))}`);
 	ratios.push(`over loopback HTTP, source (tsx): OpenAI / Ollama ${ratio(ha, ho)}`);
-	console.log(`\n== OpenAI / Ollama transport overhead per call, side by side (target: within 1.10×) ==`);
+	console.log(
+		`\n== OpenAI / Ollama transport overhead per call, side by side (target: within 1.10×) ==`,
+	);
 	for (const line of ratios) console.log(line);
 }
 

@@ -20,19 +20,37 @@ import type { DispatchRequest, ModelSpec } from '../../nodes/AiDispatcher/engine
 import { fakePorts, scriptedOllama } from '../support/fakes';
 
 const HOST = 'http://bench:11434';
-const REUSE: ReuseConfig = { scope: 'bench-credential', executionId: 'bench-execution', windowMs: 0 };
+const REUSE: ReuseConfig = {
+	scope: 'bench-credential',
+	executionId: 'bench-execution',
+	windowMs: 0,
+};
 /** A typical digest answer: about 600 characters. */
-const ANSWER = 'The sender asks you to confirm the revised delivery date for order 4471 by Friday noon. '.repeat(7);
+const ANSWER =
+	'The sender asks you to confirm the revised delivery date for order 4471 by Friday noon. '.repeat(
+		7,
+	);
 
 function median(samples: number[]): number {
 	const sorted = [...samples].sort((a, b) => a - b);
 	return sorted[Math.floor(sorted.length / 2)];
 }
 
-const distinct = (request: DispatchRequest, i: number): DispatchRequest => ({ ...request, prompt: `${request.prompt ?? ''}\n#${i}` });
+const distinct = (request: DispatchRequest, i: number): DispatchRequest => ({
+	...request,
+	prompt: `${request.prompt ?? ''}\n#${i}`,
+});
 
-async function perItem(n: number, config: DispatchConfig, requests: DispatchRequest[]): Promise<{ without: number[]; with: number[]; hit: number[] }> {
-	const { ollama } = scriptedOllama({ 'phi3:mini': [ANSWER], 'llama3.2:3b': [ANSWER], 'qwen2.5:7b': [ANSWER] });
+async function perItem(
+	n: number,
+	config: DispatchConfig,
+	requests: DispatchRequest[],
+): Promise<{ without: number[]; with: number[]; hit: number[] }> {
+	const { ollama } = scriptedOllama({
+		'phi3:mini': [ANSWER],
+		'llama3.2:3b': [ANSWER],
+		'qwen2.5:7b': [ANSWER],
+	});
 	const ports = fakePorts(ollama);
 	const plain = createDispatcherState({ metrics: {} });
 	const reusing = createDispatcherState({ metrics: {} });
@@ -62,11 +80,20 @@ function heapAfterGc(): number {
 }
 
 /** Heap held by `count` stored answers of ~600 characters (in a store bounded at `maxBytes`), and the store's estimate of it. */
-function memoryPer(count: number, maxBytes?: number): { heapBytes: number; estimatedBytes: number; state: ReturnType<typeof createDispatcherState> } {
-	const state = createDispatcherState({ metrics: {}, ...(maxBytes ? { maxReuseBytes: maxBytes } : {}) });
+function memoryPer(
+	count: number,
+	maxBytes?: number,
+): { heapBytes: number; estimatedBytes: number; state: ReturnType<typeof createDispatcherState> } {
+	const state = createDispatcherState({
+		metrics: {},
+		...(maxBytes ? { maxReuseBytes: maxBytes } : {}),
+	});
 	const before = heapAfterGc();
 	for (let i = 0; i < count; i++) {
-		const key = requestKey({ prompt: `prompt ${i}`, task: 'auto', complexity: 'auto', format: { type: 'text' } }, REUSE.scope);
+		const key = requestKey(
+			{ prompt: `prompt ${i}`, task: 'auto', complexity: 'auto', format: { type: 'text' } },
+			REUSE.scope,
+		);
 		// A distinct string per answer, as real answers are (not one shared constant).
 		const text = `${ANSWER.slice(0, ANSWER.length - 8)}${String(i).padStart(8, '0')}`;
 		const answer = {
@@ -75,7 +102,13 @@ function memoryPer(count: number, maxBytes?: number): { heapBytes: number; estim
 			tier: 'medium' as const,
 			optionsKey: '{}',
 			text,
-			usage: { prompt_tokens: 180, completion_tokens: 140, total_ms: 4200, load_ms: 0, tokens_per_s: 33 },
+			usage: {
+				prompt_tokens: 180,
+				completion_tokens: 140,
+				total_ms: 4200,
+				load_ms: 0,
+				tokens_per_s: 33,
+			},
 			host: HOST,
 			storedAtMs: 1_763_800_000_000 + i,
 			executionId: 'bench-execution-0001',
@@ -88,10 +121,20 @@ function memoryPer(count: number, maxBytes?: number): { heapBytes: number; estim
 }
 
 /** The reuse steps alone, as `answerOnce` makes them before deciding: key, stored-answer lookup (a miss), in-flight check. */
-async function lookupAlone(config: DispatchConfig, requests: DispatchRequest[], state: ReturnType<typeof createDispatcherState>): Promise<number[]> {
+async function lookupAlone(
+	config: DispatchConfig,
+	requests: DispatchRequest[],
+	state: ReturnType<typeof createDispatcherState>,
+): Promise<number[]> {
 	const { ollama } = scriptedOllama({});
 	const ports = fakePorts(ollama);
-	const plans = await Promise.all(requests.slice(0, 200).map((r, i) => planItem(distinct(r, 1_000_000 + i), { ...config, reuse: REUSE }, state, ports)));
+	const plans = await Promise.all(
+		requests
+			.slice(0, 200)
+			.map((r, i) =>
+				planItem(distinct(r, 1_000_000 + i), { ...config, reuse: REUSE }, state, ports),
+			),
+	);
 	const samples: number[] = [];
 	for (let i = 0; i < 20_000; i++) {
 		const plan = plans[i % plans.length];
@@ -103,8 +146,16 @@ async function lookupAlone(config: DispatchConfig, requests: DispatchRequest[], 
 	return samples;
 }
 
-export async function reuseFigures(models: ModelSpec[], requests: DispatchRequest[]): Promise<void> {
-	const config: DispatchConfig = { baseUrls: [HOST], models, timeoutsMs: DEFAULT_TIMEOUTS_MS, resilience: { retry: { maxRetries: 0 } } };
+export async function reuseFigures(
+	models: ModelSpec[],
+	requests: DispatchRequest[],
+): Promise<void> {
+	const config: DispatchConfig = {
+		baseUrls: [HOST],
+		models,
+		timeoutsMs: DEFAULT_TIMEOUTS_MS,
+		resilience: { retry: { maxRetries: 0 } },
+	};
 	await perItem(2_000, config, requests); // warm up
 	const timed = await perItem(10_000, config, requests);
 	const without = median(timed.without);
@@ -117,17 +168,27 @@ export async function reuseFigures(models: ModelSpec[], requests: DispatchReques
 		requestKey(request, REUSE.scope);
 		keyUs.push(Number(process.hrtime.bigint() - t0) / 1000);
 	}
-	const meanChars = Math.round(requests.reduce((s, r) => s + (r.prompt?.length ?? 0), 0) / requests.length);
+	const meanChars = Math.round(
+		requests.reduce((s, r) => s + (r.prompt?.length ?? 0), 0) / requests.length,
+	);
 	const memory = memoryPer(10_000);
 	const lookup = await lookupAlone(config, requests, memory.state);
 	const kib = (b: number) => (b / 1024).toFixed(0);
 	const sorted = [...lookup].sort((a, b) => a - b);
 
-	console.log('\n== Answer reuse (engine path on an instant in-process Ollama fake; corpus prompts made distinct) ==');
-	console.log(`median µs per item: without reuse ${without.toFixed(1)}, with reuse (lookup, miss, store) ${withReuse.toFixed(1)} (difference ${(withReuse - without).toFixed(1)} µs)`);
-	console.log(`the lookup alone (key over the request, stored-answer lookup in a store of 10,000, in-flight check; mean ${meanChars} characters): median ${median(lookup).toFixed(2)} µs, p99 ${sorted[Math.floor(0.99 * (sorted.length - 1))].toFixed(2)} µs`);
+	console.log(
+		'\n== Answer reuse (engine path on an instant in-process Ollama fake; corpus prompts made distinct) ==',
+	);
+	console.log(
+		`median µs per item: without reuse ${without.toFixed(1)}, with reuse (lookup, miss, store) ${withReuse.toFixed(1)} (difference ${(withReuse - without).toFixed(1)} µs)`,
+	);
+	console.log(
+		`the lookup alone (key over the request, stored-answer lookup in a store of 10,000, in-flight check; mean ${meanChars} characters): median ${median(lookup).toFixed(2)} µs, p99 ${sorted[Math.floor(0.99 * (sorted.length - 1))].toFixed(2)} µs`,
+	);
 	console.log(`the key alone (sha256): median ${median(keyUs).toFixed(2)} µs`);
-	console.log(`a hit (answer stored, no model call): median ${median(timed.hit).toFixed(1)} µs per item, whole path (analysis and selection included)`);
+	console.log(
+		`a hit (answer stored, no model call): median ${median(timed.hit).toFixed(1)} µs per item, whole path (analysis and selection included)`,
+	);
 	const bounded = memoryPer(50_000, 8 * 1024 * 1024);
 	if (!Number.isNaN(bounded.heapBytes)) {
 		const st = bounded.state.reuse.stats();
@@ -135,7 +196,10 @@ export async function reuseFigures(models: ModelSpec[], requests: DispatchReques
 			`50,000 answers put into a store bounded at 8 MiB: ${st.entries.toLocaleString('en-US')} kept, ${st.evictions.toLocaleString('en-US')} evicted, estimate ${kib(st.bytes)} KiB, heap held ${kib(bounded.heapBytes)} KiB (no growth past the bound)`,
 		);
 	}
-	if (Number.isNaN(memory.heapBytes)) console.log('memory per 10,000 stored answers: run with --expose-gc (npm run bench does) to measure');
+	if (Number.isNaN(memory.heapBytes))
+		console.log(
+			'memory per 10,000 stored answers: run with --expose-gc (npm run bench does) to measure',
+		);
 	else {
 		const perAnswerEstimate = memory.estimatedBytes / 10_000;
 		console.log(

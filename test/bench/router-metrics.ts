@@ -4,7 +4,10 @@
  * Shared by `npm run complexity-report` and `test/unit/engine/analysis/router/heldout.test.ts`.
  */
 import { analyseComplexity } from '../../nodes/AiDispatcher/engine/analysis/complexity';
-import { tierForProbabilities, type OperatingPointName } from '../../nodes/AiDispatcher/engine/analysis/router/model';
+import {
+	tierForProbabilities,
+	type OperatingPointName,
+} from '../../nodes/AiDispatcher/engine/analysis/router/model';
 import { routeComplexity } from '../../nodes/AiDispatcher/engine/analysis/router/route';
 import type { ComplexityResult, Tier } from '../../nodes/AiDispatcher/engine/types';
 import { TIERS } from '../../nodes/AiDispatcher/engine/types';
@@ -18,7 +21,10 @@ export interface RoutedPrediction extends Prediction {
 	result: ComplexityResult;
 }
 
-export function routerPredictions(prompts: LabelledPrompt[], operatingPoint: OperatingPointName = 'balanced'): RoutedPrediction[] {
+export function routerPredictions(
+	prompts: LabelledPrompt[],
+	operatingPoint: OperatingPointName = 'balanced',
+): RoutedPrediction[] {
 	return prompts.map((entry) => {
 		const result = routeComplexity(entry.text, { operatingPoint });
 		return { entry, predicted: result.tier, score: result.score, result };
@@ -57,7 +63,9 @@ export function crossValidationFigures(train: LabelledPrompt[], k = 5): CrossVal
 		predicted: tierForProbabilities(cv.probabilities[i], point) as Tier,
 		score: cv.probabilities[i][2],
 	}));
-	const folds = Array.from({ length: k }, (_, f) => figuresOf(predictions.filter((_, i) => cv.fold[i] === f)));
+	const folds = Array.from({ length: k }, (_, f) =>
+		figuresOf(predictions.filter((_, i) => cv.fold[i] === f)),
+	);
 	return { folds, pooled: figuresOf(predictions) };
 }
 

@@ -23,7 +23,11 @@
  * `--small-box-only` (only 7), `--box-scale=<timeScale>` (default 0.03).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
-import { DEFAULT_TIMEOUTS_MS, decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/dispatch';
+import {
+	DEFAULT_TIMEOUTS_MS,
+	decide,
+	type DispatchConfig,
+} from '../../nodes/AiDispatcher/engine/dispatch';
 import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
@@ -58,10 +62,40 @@ const MODELS: ModelSpec[] = [
 /** A realistic rule set: evaluated on every item, so its cost is part of the overhead. */
 function benchRules(): Rule[] {
 	const parsed = parseRules([
-		{ name: 'P1 on the strong model', condition: { fact: 'item', path: 'priority', operator: 'equal', value: 'P1' }, action: { useModel: 'qwen2.5:7b' } },
-		{ name: 'busy host', condition: { any: [{ fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 90 }, { fact: 'signal', path: 'queue', operator: 'greaterThan', value: 20 }] }, action: { maxTier: 'medium' } },
-		{ name: 'no 7b in office hours', condition: { all: [{ fact: 'time', operator: 'within', value: { days: ['sat'], from: '09:00', to: '18:00' } }, { fact: 'complexityTier', operator: 'lessThan', value: 'high' }] }, action: { excludeModels: ['qwen2.5:7b'] } },
-		{ name: 'oracle errors', condition: { fact: 'text', operator: 'matches', value: 'ORA-\\d{5}' }, action: { useTier: 'high' } },
+		{
+			name: 'P1 on the strong model',
+			condition: { fact: 'item', path: 'priority', operator: 'equal', value: 'P1' },
+			action: { useModel: 'qwen2.5:7b' },
+		},
+		{
+			name: 'busy host',
+			condition: {
+				any: [
+					{ fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 90 },
+					{ fact: 'signal', path: 'queue', operator: 'greaterThan', value: 20 },
+				],
+			},
+			action: { maxTier: 'medium' },
+		},
+		{
+			name: 'no 7b in office hours',
+			condition: {
+				all: [
+					{
+						fact: 'time',
+						operator: 'within',
+						value: { days: ['sat'], from: '09:00', to: '18:00' },
+					},
+					{ fact: 'complexityTier', operator: 'lessThan', value: 'high' },
+				],
+			},
+			action: { excludeModels: ['qwen2.5:7b'] },
+		},
+		{
+			name: 'oracle errors',
+			condition: { fact: 'text', operator: 'matches', value: 'ORA-\\d{5}' },
+			action: { useTier: 'high' },
+		},
 	]);
 	if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
 	return parsed.value;
@@ -71,12 +105,22 @@ function benchRules(): Rule[] {
 const SIGNALS = (() => {
 	const snapshot = emptySnapshot(1_763_800_000_000);
 	snapshot.prometheus = 'ok';
-	snapshot.host = { ...snapshot.host, cpuBusyPercent: 42, memAvailableBytes: 14 * 1024 ** 3, memAvailablePercent: 61, load1PerCore: 0.7, gpuFreeBytes: 6.2e9 };
+	snapshot.host = {
+		...snapshot.host,
+		cpuBusyPercent: 42,
+		memAvailableBytes: 14 * 1024 ** 3,
+		memAvailablePercent: 61,
+		load1PerCore: 0.7,
+		gpuFreeBytes: 6.2e9,
+	};
 	snapshot.models.queueDepth = { total: 3, byModel: { 'llama3.2:3b': 3 } };
 	return snapshot;
 })();
 
-function request(entry: Labelled, complexity: DispatchRequest['complexity'] = 'auto'): DispatchRequest {
+function request(
+	entry: Labelled,
+	complexity: DispatchRequest['complexity'] = 'auto',
+): DispatchRequest {
 	return { prompt: entry.text, task: 'auto', complexity, format: { type: 'text' } };
 }
 
@@ -85,24 +129,36 @@ function percentile(sorted: number[], p: number): number {
 }
 
 const fmt = (x: number, digits = 1) => x.toFixed(digits);
-const row = (cells: Array<string | number>, widths: number[]) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+const row = (cells: Array<string | number>, widths: number[]) =>
+	cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
 
 // ------------------------------------------------------------------------------------------------
 // 1 + 2: overhead and scaling
 // ------------------------------------------------------------------------------------------------
 
-function overhead(corpus: CorpusEntry[], items: number, config: DispatchConfig): { medianUs: number; p99Us: number; meanUs: number } {
+function overhead(
+	corpus: CorpusEntry[],
+	items: number,
+	config: DispatchConfig,
+): { medianUs: number; p99Us: number; meanUs: number } {
 	const samples = new Float64Array(items);
 	const requests = corpus.map((e) => request(e));
 	const started = process.hrtime.bigint();
 	for (let i = 0; i < items; i++) {
 		const t0 = process.hrtime.bigint();
-		decide(requests[i % requests.length], config, 1_763_800_000_000 + i, { signals: SIGNALS, item: { priority: i % 7 === 0 ? 'P1' : 'P3' } });
+		decide(requests[i % requests.length], config, 1_763_800_000_000 + i, {
+			signals: SIGNALS,
+			item: { priority: i % 7 === 0 ? 'P1' : 'P3' },
+		});
 		samples[i] = Number(process.hrtime.bigint() - t0) / 1000;
 	}
 	const totalUs = Number(process.hrtime.bigint() - started) / 1000;
 	const sorted = Array.from(samples).sort((a, b) => a - b);
-	return { medianUs: percentile(sorted, 0.5), p99Us: percentile(sorted, 0.99), meanUs: totalUs / items };
+	return {
+		medianUs: percentile(sorted, 0.5),
+		p99Us: percentile(sorted, 0.99),
+		meanUs: totalUs / items,
+	};
 }
 
 function heapAfterGc(): number | null {
@@ -114,11 +170,19 @@ function heapAfterGc(): number | null {
 }
 
 function engineFigures(corpus: CorpusEntry[]): void {
-	const config: DispatchConfig = { baseUrls: ['http://bench'], models: MODELS, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules: benchRules(), timeZone: 'Europe/Berlin' };
+	const config: DispatchConfig = {
+		baseUrls: ['http://bench'],
+		models: MODELS,
+		timeoutsMs: DEFAULT_TIMEOUTS_MS,
+		rules: benchRules(),
+		timeZone: 'Europe/Berlin',
+	};
 	const plain: DispatchConfig = { ...config, rules: undefined };
 	overhead(corpus, 3000, config); // warm up the JIT, the Intl formatter cache and the regexes
 
-	console.log('\n== Engine overhead per item (analyse + 4 rules + select, warm signal snapshot, corpus prompts) ==');
+	console.log(
+		'\n== Engine overhead per item (analyse + 4 rules + select, warm signal snapshot, corpus prompts) ==',
+	);
 	const withRules = overhead(corpus, 20_000, config);
 	const withoutRules = overhead(corpus, 20_000, plain);
 	const w = [28, 12, 12];
@@ -141,9 +205,13 @@ function engineFigures(corpus: CorpusEntry[]): void {
 	}
 	const after = heapAfterGc();
 	if (before === null || after === null) {
-		console.log('heap held after 100 000 items: run with --expose-gc (npm run bench does) to measure');
+		console.log(
+			'heap held after 100 000 items: run with --expose-gc (npm run bench does) to measure',
+		);
 	} else {
-		console.log(`heap held after 100 000 items: ${fmt((after - before) / 1024, 0)} KiB more than before (heap used ${fmt(after / 1048576)} MiB after GC)`);
+		console.log(
+			`heap held after 100 000 items: ${fmt((after - before) / 1024, 0)} KiB more than before (heap used ${fmt(after / 1048576)} MiB after GC)`,
+		);
 	}
 }
 
@@ -160,8 +228,12 @@ function routerFigures(): void {
 	}
 	const sorted = Array.from(samples).sort((a, b) => a - b);
 	const avgChars = Math.round(texts.reduce((sum, t) => sum + t.length, 0) / texts.length);
-	console.log(`\n== Trained router inference per prompt (router corpus, ${texts.length} prompts, mean ${avgChars} characters) ==`);
-	console.log(`median ${fmt(percentile(sorted, 0.5))} µs · p99 ${fmt(percentile(sorted, 0.99))} µs · max ${fmt(sorted[sorted.length - 1])} µs`);
+	console.log(
+		`\n== Trained router inference per prompt (router corpus, ${texts.length} prompts, mean ${avgChars} characters) ==`,
+	);
+	console.log(
+		`median ${fmt(percentile(sorted, 0.5))} µs · p99 ${fmt(percentile(sorted, 0.99))} µs · max ${fmt(sorted[sorted.length - 1])} µs`,
+	);
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -208,7 +280,11 @@ interface ReplayResult {
 }
 
 /** `'oracle'` forces each item to its labelled tier: the time a perfect router would take. */
-async function replay(label: string, items: Labelled[], complexity: DispatchRequest['complexity'] | 'oracle'): Promise<ReplayResult> {
+async function replay(
+	label: string,
+	items: Labelled[],
+	complexity: DispatchRequest['complexity'] | 'oracle',
+): Promise<ReplayResult> {
 	const byPrompt = new Map(items.map((e) => [e.text, e]));
 	const sim = await startOllamaSimulator({
 		models: DEFAULT_SIM_MODELS,
@@ -229,7 +305,11 @@ async function replay(label: string, items: Labelled[], complexity: DispatchRequ
 	};
 	const state = createDispatcherState();
 	const scaledTimeouts = { low: 600_000, medium: 600_000, high: 600_000 };
-	const config: DispatchConfig = { baseUrls: [sim.url], models: MODELS, timeoutsMs: scaledTimeouts };
+	const config: DispatchConfig = {
+		baseUrls: [sim.url],
+		models: MODELS,
+		timeoutsMs: scaledTimeouts,
+	};
 	const result: ReplayResult = {
 		label,
 		simulatedS: 0,
@@ -243,7 +323,12 @@ async function replay(label: string, items: Labelled[], complexity: DispatchRequ
 	const started = Date.now();
 	// n8n's per-item loop: one item after the other.
 	for (const entry of items) {
-		const done = await dispatch(request(entry, complexity === 'oracle' ? entry.tier : complexity), config, state, ports).catch(() => null);
+		const done = await dispatch(
+			request(entry, complexity === 'oracle' ? entry.tier : complexity),
+			config,
+			state,
+			ports,
+		).catch(() => null);
 		if (!done) {
 			result.failures++;
 			continue;
@@ -281,7 +366,19 @@ async function replayFigures(corpus: Labelled[], mix: Mix): Promise<void> {
 	];
 	const base = runs[0].simulatedS;
 	const w = [28, 12, 10, 16, 26, 26];
-	console.log(row(['', 'time (sim s)', 'vs disp.', 'complex → high', 'tokens low/med/high', 'items low/med/high'], w));
+	console.log(
+		row(
+			[
+				'',
+				'time (sim s)',
+				'vs disp.',
+				'complex → high',
+				'tokens low/med/high',
+				'items low/med/high',
+			],
+			w,
+		),
+	);
 	for (const r of runs) {
 		console.log(
 			row(
@@ -298,8 +395,12 @@ async function replayFigures(corpus: Labelled[], mix: Mix): Promise<void> {
 		);
 	}
 	const oracle = runs[1].simulatedS;
-	console.log(`dispatcher vs oracle: ${fmt(base / oracle, 3)}× the oracle's time (${fmt(base - oracle, 0)} sim s ${base >= oracle ? 'more' : 'less'})`);
-	console.log(`(sim s = wall time ÷ timeScale, i.e. seconds on hardware with these model speeds; wall ${runs.map((r) => fmt(r.wallS)).join(' / ')} s)`);
+	console.log(
+		`dispatcher vs oracle: ${fmt(base / oracle, 3)}× the oracle's time (${fmt(base - oracle, 0)} sim s ${base >= oracle ? 'more' : 'less'})`,
+	);
+	console.log(
+		`(sim s = wall time ÷ timeScale, i.e. seconds on hardware with these model speeds; wall ${runs.map((r) => fmt(r.wallS)).join(' / ')} s)`,
+	);
 }
 
 async function main(): Promise<void> {
@@ -311,8 +412,14 @@ async function main(): Promise<void> {
 	}
 	if (!REPLAY_ONLY) {
 		engineFigures(corpus);
-		await metricsFigures(MODELS, corpus.map((e) => request(e)));
-		await reuseFigures(MODELS, corpus.map((e) => request(e)));
+		await metricsFigures(
+			MODELS,
+			corpus.map((e) => request(e)),
+		);
+		await reuseFigures(
+			MODELS,
+			corpus.map((e) => request(e)),
+		);
 		await openAiTransportFigures();
 	}
 	// Replayed prompts: the router corpus's held-out split, which the router never trained on.

@@ -28,14 +28,21 @@ interface Run {
 	thought: boolean[];
 }
 
-async function runAll(digest: DigestItem[], labelledReplies: boolean, timeScale: number): Promise<Run[]> {
+async function runAll(
+	digest: DigestItem[],
+	labelledReplies: boolean,
+	timeScale: number,
+): Promise<Run[]> {
 	const byPrompt = new Map(digest.map((d) => [d.prompt, d]));
 	const sim = await startOllamaSimulator({
 		models: THINKING_SIM_MODELS,
 		timeScale,
 		numParallel: 1,
 		...(labelledReplies
-			? { respond: ({ model, prompt }) => `[${model}] ${Array.from({ length: REPLY_TOKENS[byPrompt.get(prompt)?.tier ?? 'low'] }, (_, i) => `w${i}`).join(' ')}` }
+			? {
+					respond: ({ model, prompt }) =>
+						`[${model}] ${Array.from({ length: REPLY_TOKENS[byPrompt.get(prompt)?.tier ?? 'low'] }, (_, i) => `w${i}`).join(' ')}`,
+				}
 			: {}),
 	});
 	const ollama = createOllamaClient(fetchHttpPort());
@@ -46,13 +53,22 @@ async function runAll(digest: DigestItem[], labelledReplies: boolean, timeScale:
 		log: { debug: () => undefined, warn: () => undefined },
 		random: Math.random,
 	};
-	const config: DispatchConfig = { baseUrls: [sim.url], models: [{ name: MODEL.name, tier: 'high', tasks: [], options: {} }], timeoutsMs: DEFAULT_TIMEOUTS_MS };
+	const config: DispatchConfig = {
+		baseUrls: [sim.url],
+		models: [{ name: MODEL.name, tier: 'high', tasks: [], options: {} }],
+		timeoutsMs: DEFAULT_TIMEOUTS_MS,
+	};
 	const state = createDispatcherState();
 	const runs: Run[] = [];
 	try {
 		const engine: Run = { label: 'AI Dispatcher (think per item)', seconds: 0, thought: [] };
 		for (const d of digest) {
-			const r = await dispatch({ prompt: d.prompt, task: 'auto', complexity: 'auto', format: { type: 'text' } }, config, state, ports);
+			const r = await dispatch(
+				{ prompt: d.prompt, task: 'auto', complexity: 'auto', format: { type: 'text' } },
+				config,
+				state,
+				ports,
+			);
 			engine.seconds += modelSeconds(MODEL, r.usage.prompt_tokens, r.usage.completion_tokens);
 			engine.thought.push((r.thinking?.text.length ?? 0) > 0);
 		}
@@ -63,7 +79,15 @@ async function runAll(digest: DigestItem[], labelledReplies: boolean, timeScale:
 		] as const) {
 			const run: Run = { label, seconds: 0, thought: [] };
 			for (const d of digest) {
-				const out = await ollama.generate({ baseUrl: sim.url, model: MODEL.name, prompt: d.prompt, format: { type: 'text' }, options: {}, think: think(d), timeoutMs: 120_000 });
+				const out = await ollama.generate({
+					baseUrl: sim.url,
+					model: MODEL.name,
+					prompt: d.prompt,
+					format: { type: 'text' },
+					options: {},
+					think: think(d),
+					timeoutMs: 120_000,
+				});
 				run.seconds += modelSeconds(MODEL, out.usage.prompt_tokens, out.usage.completion_tokens);
 				run.thought.push((out.thinking?.length ?? 0) > 0);
 			}
@@ -86,8 +110,11 @@ export async function thinkingFigures(timeScale: number): Promise<void> {
 			`\n== One reasoning model (${MODEL.name}, ${MODEL.thinkTokens} thinking tokens), ${digest.length} held-out prompts, ${labelled ? 'replies 40/120/280 tokens by label' : "the simulator's short replies"} ==`,
 		);
 		const w = [34, 14, 11, 11, 15, 17];
-		const row = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('');
-		console.log(row(['', 'model time s', 'vs every', 'vs labels', 'high thought', 'low not thought']));
+		const row = (cells: string[]) =>
+			cells.map((c, i) => (i === 0 ? c.padEnd(w[i]) : c.padStart(w[i]))).join('');
+		console.log(
+			row(['', 'model time s', 'vs every', 'vs labels', 'high thought', 'low not thought']),
+		);
 		for (const r of runs) {
 			const items = digest.map((d, i) => ({ ...d, thought: r.thought[i] }));
 			console.log(
@@ -101,6 +128,8 @@ export async function thinkingFigures(timeScale: number): Promise<void> {
 				]),
 			);
 		}
-		console.log(`(targets: ≤ 0.6× every item, ≤ 1.2× labels; AI Dispatcher thought on ${engine.thought.filter(Boolean).length}/${digest.length} items)`);
+		console.log(
+			`(targets: ≤ 0.6× every item, ≤ 1.2× labels; AI Dispatcher thought on ${engine.thought.filter(Boolean).length}/${digest.length} items)`,
+		);
 	}
 }

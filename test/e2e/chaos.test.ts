@@ -7,9 +7,10 @@ import { exampleCredentials, startN8nWithSimulator } from '../support/e2e-run';
 import { nodeOutput, pairedIndex, runError, type N8nInstance } from '../support/n8n-harness';
 import type { FaultSpec, OllamaSimulator } from '../support/simulator';
 
-
 const ITEMS = 120;
-const FAULTS: FaultSpec[] = (['reset', 'http500', 'busy', 'hang', 'midstream', 'truncated', 'garbage'] as const).map((kind) => ({ kind, rate: 0.05 }));
+const FAULTS: FaultSpec[] = (
+	['reset', 'http500', 'busy', 'hang', 'midstream', 'truncated', 'garbage'] as const
+).map((kind) => ({ kind, rate: 0.05 }));
 
 const workflow = {
 	id: 'aiDispatcherChaos',
@@ -21,7 +22,14 @@ const workflow = {
 		Items: { main: [[{ node: 'AI Dispatcher', type: 'main', index: 0 }]] },
 	},
 	nodes: [
-		{ id: 'c0000000-0000-4000-8000-000000000001', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			id: 'c0000000-0000-4000-8000-000000000001',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{
 			id: 'c0000000-0000-4000-8000-000000000002',
 			name: 'Items',
@@ -58,7 +66,12 @@ const workflow = {
 				},
 				simplifyOutput: false,
 				// The 2 s first-token limit cuts the injected hangs, not a healthy answer on a busy machine.
-				options: { concurrency: 4, firstTokenTimeoutMs: 2_000, retryDelayMs: 20, breakerCooldownMs: 300 },
+				options: {
+					concurrency: 4,
+					firstTokenTimeoutMs: 2_000,
+					retryDelayMs: 20,
+					breakerCooldownMs: 300,
+				},
 			},
 		},
 	],
@@ -87,14 +100,21 @@ describe('chaos on a real n8n', () => {
 
 	test(`all ${ITEMS} items answered exactly once, in order and paired`, async () => {
 		const res = await n8n.execute('aiDispatcherChaos');
-		if (res.exitCode !== 0) throw new Error(`n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stderr.slice(-3000)}`);
+		if (res.exitCode !== 0)
+			throw new Error(
+				`n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stderr.slice(-3000)}`,
+			);
 		const answers = nodeOutput(res.run, 'AI Dispatcher');
 		expect(answers).toHaveLength(ITEMS);
 		expect(answers.map(pairedIndex)).toEqual(Array.from({ length: ITEMS }, (_, i) => i));
 		expect(answers.filter((a) => a.json.error !== undefined).map((a) => a.json.error)).toEqual([]);
-		expect(answers.map((a) => String(a.json.response).split(' ')[1])).toEqual(Array.from({ length: ITEMS }, (_, i) => `#${i}`));
+		expect(answers.map((a) => String(a.json.response).split(' ')[1])).toEqual(
+			Array.from({ length: ITEMS }, (_, i) => `#${i}`),
+		);
 
-		const attempts = answers.flatMap((a) => a.json.attempts as Array<{ kind?: string; retry?: number }>);
+		const attempts = answers.flatMap(
+			(a) => a.json.attempts as Array<{ kind?: string; retry?: number }>,
+		);
 		const byKind: Record<string, number> = {};
 		for (const a of attempts) byKind[a.kind ?? 'ok'] = (byKind[a.kind ?? 'ok'] ?? 0) + 1;
 		const nodeMs = res.run?.data.resultData.runData['AI Dispatcher']?.[0]?.executionTime;

@@ -12,12 +12,22 @@
  */
 import type { OllamaSimulator } from '../support/simulator';
 import { startExample } from '../support/e2e-run';
-import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance } from '../support/n8n-harness';
+import {
+	nodeOutput,
+	pairedIndex,
+	runError,
+	type ExecuteResult,
+	type N8nInstance,
+} from '../support/n8n-harness';
 import { NO_TOOL_SUPPORT } from '../../nodes/LmChatAiDispatcher/call/toolSupport';
 import { chatCalls, perModel } from '../support/chat-calls';
 
 const SUB_NODE = 'AI Dispatcher Chat Model';
-const TICKETS: Record<string, string> = { 'OPS-4101': 'Open', 'OPS-4107': 'Blocked', 'OPS-4112': 'In Progress' };
+const TICKETS: Record<string, string> = {
+	'OPS-4101': 'Open',
+	'OPS-4107': 'Blocked',
+	'OPS-4112': 'In Progress',
+};
 
 describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on n8n', () => {
 	let n8n: N8nInstance;
@@ -25,7 +35,10 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		const example = await startExample('jira-triage-agent.json', { timeScale: 0.02, numParallel: 2 });
+		const example = await startExample('jira-triage-agent.json', {
+			timeScale: 0.02,
+			numParallel: 2,
+		});
 		({ n8n, sim } = example);
 		expect(example.workflow.id).toBe('jiraAgentExample');
 	});
@@ -33,7 +46,9 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 	afterAll(async () => {
 		await sim?.close();
 		if (n8n) {
-			figures.push(`n8n ${await n8n.version()}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`);
+			figures.push(
+				`n8n ${await n8n.version()}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`,
+			);
 			await n8n.cleanup();
 		}
 		console.log(`[chat-agent-summarize e2e]\n  ${figures.join('\n  ')}`);
@@ -42,7 +57,10 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 	async function execute(id: string): Promise<ExecuteResult> {
 		sim.resetStats();
 		const res = await n8n.execute(id);
-		if (res.exitCode !== 0) throw new Error(`n8n execute ${id} exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+		if (res.exitCode !== 0)
+			throw new Error(
+				`n8n execute ${id} exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`,
+			);
 		return res;
 	}
 
@@ -58,7 +76,9 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 		for (const call of calls) {
 			expect(call.input.tools).toEqual(['lookup_ticket']);
 			expect(call.output?.skippedForTools).toEqual(['phi3:mini']);
-			expect(call.output?.decision.candidates.find((c) => c.model === 'phi3:mini')?.excluded).toBe(NO_TOOL_SUPPORT);
+			expect(call.output?.decision.candidates.find((c) => c.model === 'phi3:mini')?.excluded).toBe(
+				NO_TOOL_SUPPORT,
+			);
 			expect(call.output?.model).not.toBe('phi3:mini');
 		}
 		expect(sim.stats().generations['phi3:mini'] ?? 0).toBe(0);
@@ -75,7 +95,10 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 			// The tool's result went back to the model as a `tool` message.
 			const toolMessage = final.input.messages.find((m) => m.role === 'tool');
 			// n8n's Code Tool returns its text wrapped as [{"response": "..."}]; the model gets it as n8n sends it.
-			expect({ key, content: toolMessage?.content }).toEqual({ key, content: expect.stringMatching(new RegExp(`key\\\\*":\\\\*"${key}`)) });
+			expect({ key, content: toolMessage?.content }).toEqual({
+				key,
+				content: expect.stringMatching(new RegExp(`key\\\\*":\\\\*"${key}`)),
+			});
 			expect(toolMessage?.content).toContain(TICKETS[key]);
 			expect(final.output?.toolCalls).toEqual([]);
 			// The final answer is built from the tool result (the simulator quotes it).
@@ -83,14 +106,18 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 			expect(answers[i].json.output).toEqual(expect.stringContaining(key));
 			expect(answers[i].json.output).toEqual(expect.stringContaining(TICKETS[key]));
 		}
-		figures.push(`jira-triage-agent: ${calls.length} calls, per model ${JSON.stringify(perModel(calls))}; tool runs ${toolRuns.length}; simulator ${JSON.stringify(sim.stats().generations)}; wall ${(res.ms / 1000).toFixed(1)}s`);
+		figures.push(
+			`jira-triage-agent: ${calls.length} calls, per model ${JSON.stringify(perModel(calls))}; tool runs ${toolRuns.length}; simulator ${JSON.stringify(sim.stats().generations)}; wall ${(res.ms / 1000).toFixed(1)}s`,
+		);
 	});
 
 	test('Summarization Chain over a long report: every call answered with a decision', async () => {
 		const report = [
 			'Incident report INC-2291: checkout outage on 14 March.',
-			...Array.from({ length: 24 }, (_, i) =>
-				`Finding ${i + 1}: between 14:0${i % 10} and 14:1${i % 10} UTC the payments API returned HTTP 500 for card payments in region eu-${(i % 3) + 1}; ` +
+			...Array.from(
+				{ length: 24 },
+				(_, i) =>
+					`Finding ${i + 1}: between 14:0${i % 10} and 14:1${i % 10} UTC the payments API returned HTTP 500 for card payments in region eu-${(i % 3) + 1}; ` +
 					'the connection pool was exhausted because the fraud check ran inside the charge transaction and held connections for up to 30 seconds.',
 			),
 		].join('\n');
@@ -98,15 +125,67 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 			id: 'chatSummarize',
 			name: 'Summarization Chain with the AI Dispatcher Chat Model',
 			nodes: [
-				{ id: 's1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				{ id: 's2', name: 'Report', type: 'n8n-nodes-base.code', typeVersion: 2, position: [200, 0], parameters: { mode: 'runOnceForAllItems', jsCode: `return [{ json: { report: ${JSON.stringify(report)} } }];` } },
-				{ id: 's3', name: 'Summarize report', type: '@n8n/n8n-nodes-langchain.chainSummarization', typeVersion: 2.1, position: [400, 0], parameters: { operationMode: 'nodeInputJson', chunkingMode: 'simple', chunkSize: 1000, chunkOverlap: 0, options: {} } },
-				{ id: 's4', name: SUB_NODE, type: 'n8n-nodes-ai-dispatcher.lmChatAiDispatcher', typeVersion: 1, position: [400, 200], credentials: { aiDispatcherApi: { id: 'aiDispatcherCred1', name: 'AI Dispatcher account' } }, parameters: { modelSource: 'list', models: { model: [{ name: 'phi3:mini', tier: 'low' }, { name: 'llama3.2:3b', tier: 'medium' }, { name: 'qwen2.5:7b', tier: 'high' }] }, options: {} } },
+				{
+					id: 's1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
+				{
+					id: 's2',
+					name: 'Report',
+					type: 'n8n-nodes-base.code',
+					typeVersion: 2,
+					position: [200, 0],
+					parameters: {
+						mode: 'runOnceForAllItems',
+						jsCode: `return [{ json: { report: ${JSON.stringify(report)} } }];`,
+					},
+				},
+				{
+					id: 's3',
+					name: 'Summarize report',
+					type: '@n8n/n8n-nodes-langchain.chainSummarization',
+					typeVersion: 2.1,
+					position: [400, 0],
+					parameters: {
+						operationMode: 'nodeInputJson',
+						chunkingMode: 'simple',
+						chunkSize: 1000,
+						chunkOverlap: 0,
+						options: {},
+					},
+				},
+				{
+					id: 's4',
+					name: SUB_NODE,
+					type: 'n8n-nodes-ai-dispatcher.lmChatAiDispatcher',
+					typeVersion: 1,
+					position: [400, 200],
+					credentials: {
+						aiDispatcherApi: { id: 'aiDispatcherCred1', name: 'AI Dispatcher account' },
+					},
+					parameters: {
+						modelSource: 'list',
+						models: {
+							model: [
+								{ name: 'phi3:mini', tier: 'low' },
+								{ name: 'llama3.2:3b', tier: 'medium' },
+								{ name: 'qwen2.5:7b', tier: 'high' },
+							],
+						},
+						options: {},
+					},
+				},
 			],
 			connections: {
 				Start: { main: [[{ node: 'Report', type: 'main', index: 0 }]] },
 				Report: { main: [[{ node: 'Summarize report', type: 'main', index: 0 }]] },
-				[SUB_NODE]: { ai_languageModel: [[{ node: 'Summarize report', type: 'ai_languageModel', index: 0 }]] },
+				[SUB_NODE]: {
+					ai_languageModel: [[{ node: 'Summarize report', type: 'ai_languageModel', index: 0 }]],
+				},
 			},
 			settings: { executionOrder: 'v1' },
 		});
@@ -118,9 +197,14 @@ describe('AI Agent and Summarization Chain with the AI Dispatcher Chat Model on 
 		expect(calls.length).toBeGreaterThanOrEqual(1);
 		for (const c of calls) {
 			expect(c.error).toBeUndefined();
-			expect(c.output?.attempts[c.output.attempts.length - 1]).toMatchObject({ model: c.output?.model, ok: true });
+			expect(c.output?.attempts[c.output.attempts.length - 1]).toMatchObject({
+				model: c.output?.model,
+				ok: true,
+			});
 			expect(c.output?.response.startsWith(`[${c.output?.model}]`)).toBe(true);
 		}
-		figures.push(`summarization chain: ${calls.length} calls, per model ${JSON.stringify(perModel(calls))}, tiers ${JSON.stringify(calls.map((c) => c.output?.tier))}; wall ${(res.ms / 1000).toFixed(1)}s`);
+		figures.push(
+			`summarization chain: ${calls.length} calls, per model ${JSON.stringify(perModel(calls))}, tiers ${JSON.stringify(calls.map((c) => c.output?.tier))}; wall ${(res.ms / 1000).toFixed(1)}s`,
+		);
 	});
 });

@@ -14,7 +14,13 @@
  */
 import type { OllamaSimulator } from '../support/simulator';
 import { startExample, type ExampleRun } from '../support/e2e-run';
-import { nodeOutput, pairedIndex, runError, type ExecuteResult, type N8nInstance } from '../support/n8n-harness';
+import {
+	nodeOutput,
+	pairedIndex,
+	runError,
+	type ExecuteResult,
+	type N8nInstance,
+} from '../support/n8n-harness';
 import { chatCalls, perModel, subNodeRuns, type ChatCallEntry } from '../support/chat-calls';
 
 const COMPLEX_IDS = new Set([
@@ -41,7 +47,12 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 	beforeAll(async () => {
 		// These scenarios pin the heuristic analyser's known tiers for the example's emails (simple → low,
 		// complex → high), as the main node's gmail-digest e2e does; the trained router is the default.
-		example = await startExample('gmail-digest-chain.json', { timeScale: 0.25, numParallel: 2 }, { options: { analyser: 'heuristic' } }, 'AI Dispatcher Chat Model');
+		example = await startExample(
+			'gmail-digest-chain.json',
+			{ timeScale: 0.25, numParallel: 2 },
+			{ options: { analyser: 'heuristic' } },
+			'AI Dispatcher Chat Model',
+		);
 		({ n8n, sim } = example);
 		expect(example.workflow.id).toBe('gmailChainExample');
 	});
@@ -49,7 +60,9 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 	afterAll(async () => {
 		await sim?.close();
 		if (n8n) {
-			figures.push(`n8n ${await n8n.version()}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`);
+			figures.push(
+				`n8n ${await n8n.version()}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`,
+			);
 			await n8n.cleanup();
 		}
 		console.log(`[chat-gmail-digest e2e]\n  ${figures.join('\n  ')}`);
@@ -59,7 +72,9 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 		sim.resetStats();
 		const res = await n8n.execute(workflowId);
 		if (res.exitCode !== 0) {
-			throw new Error(`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+			throw new Error(
+				`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`,
+			);
 		}
 		const emails = nodeOutput(res.run, 'Fetch emails');
 		const answers = nodeOutput(res.run, CHAIN);
@@ -80,15 +95,22 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 	}
 
 	/** Our per-call entries, matched to emails by the subject in the analysed text. */
-	function callsByEmail(res: ExecuteResult): Array<{ id: string; subject: string; call: ChatCallEntry }> {
+	function callsByEmail(
+		res: ExecuteResult,
+	): Array<{ id: string; subject: string; call: ChatCallEntry }> {
 		const emails = nodeOutput(res.run, 'Fetch emails');
 		const calls = chatCalls(res.run, SUB_NODE);
 		expect(calls).toHaveLength(EMAIL_COUNT); // one call per email, each logged with its decision
 		// One entry per call in the logs panel: n8n's own tracing entry is not logged next to ours.
 		expect(subNodeRuns(res.run, SUB_NODE)).toBe(EMAIL_COUNT);
 		return emails.map((e) => {
-			const matching = calls.filter((c) => c.input.analysedText.includes(`Subject: ${e.json.subject}\n`));
-			expect({ subject: e.json.subject, calls: matching.length }).toEqual({ subject: e.json.subject, calls: 1 });
+			const matching = calls.filter((c) =>
+				c.input.analysedText.includes(`Subject: ${e.json.subject}\n`),
+			);
+			expect({ subject: e.json.subject, calls: matching.length }).toEqual({
+				subject: e.json.subject,
+				calls: 1,
+			});
 			return { id: e.json.id as string, subject: e.json.subject as string, call: matching[0] };
 		});
 	}
@@ -97,14 +119,25 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 		const res = await run('gmailChainExample', 'dispatcher healthy');
 		const byEmail = callsByEmail(res);
 		for (const { id, subject, call } of byEmail) {
-			const want = COMPLEX_IDS.has(id) ? { model: 'qwen2.5:7b', tier: 'high' } : { model: 'phi3:mini', tier: 'low' };
-			expect({ subject, model: call.output?.model, tier: call.output?.tier }).toEqual({ subject, ...want });
+			const want = COMPLEX_IDS.has(id)
+				? { model: 'qwen2.5:7b', tier: 'high' }
+				: { model: 'phi3:mini', tier: 'low' };
+			expect({ subject, model: call.output?.model, tier: call.output?.tier }).toEqual({
+				subject,
+				...want,
+			});
 			expect(call.output?.reason).toEqual(expect.stringContaining(`chose ${want.model}`));
-			expect(call.output?.summary).toMatch(new RegExp(`: chose ${want.model.replace(/\./g, '\\.')} \\(${want.tier} tier\\)$`));
-			expect(call.output?.attempts).toEqual([expect.objectContaining({ model: want.model, ok: true })]);
+			expect(call.output?.summary).toMatch(
+				new RegExp(`: chose ${want.model.replace(/\./g, '\\.')} \\(${want.tier} tier\\)$`),
+			);
+			expect(call.output?.attempts).toEqual([
+				expect.objectContaining({ model: want.model, ok: true }),
+			]);
 			expect(call.output?.response.startsWith(`[${want.model}]`)).toBe(true);
 		}
-		figures.push(`dispatcher healthy: calls per model ${JSON.stringify(perModel(byEmail.map((b) => b.call)))}`);
+		figures.push(
+			`dispatcher healthy: calls per model ${JSON.stringify(perModel(byEmail.map((b) => b.call)))}`,
+		);
 	});
 
 	test('qwen2.5:7b answers HTTP 500: every email still answered, complex ones by fallback', async () => {
@@ -121,21 +154,27 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 				if (COMPLEX_IDS.has(id)) {
 					const first = out?.attempts[0];
 					// Tried first until its breaker opens, then skipped with the reason in the decision.
-					if (first?.model === 'qwen2.5:7b') expect(first).toMatchObject({ ok: false, error: expect.stringMatching(/HTTP 500/) });
+					if (first?.model === 'qwen2.5:7b')
+						expect(first).toMatchObject({ ok: false, error: expect.stringMatching(/HTTP 500/) });
 					else expect(out?.reason).toMatch(/skipped qwen2\.5:7b: circuit open/);
 				} else {
 					expect({ subject, model: out?.model }).toEqual({ subject, model: 'phi3:mini' });
 				}
 			}
-			figures.push(`dispatcher, qwen2.5:7b HTTP 500: calls per model ${JSON.stringify(perModel(byEmail.map((b) => b.call)))}`);
+			figures.push(
+				`dispatcher, qwen2.5:7b HTTP 500: calls per model ${JSON.stringify(perModel(byEmail.map((b) => b.call)))}`,
+			);
 		} finally {
 			sim.clearFaults();
 		}
 	});
 
-	test('the same chain with n8n\'s Ollama Chat Model on qwen2.5:7b (time comparison)', async () => {
-		await n8n.importCredentials([{ id: 'ollamaCred1', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: sim.url } }]);
-		const workflow = JSON.parse(JSON.stringify(example.workflow)) as ExampleRun['workflow'] & Record<string, unknown>;
+	test("the same chain with n8n's Ollama Chat Model on qwen2.5:7b (time comparison)", async () => {
+		await n8n.importCredentials([
+			{ id: 'ollamaCred1', name: 'Ollama account', type: 'ollamaApi', data: { baseUrl: sim.url } },
+		]);
+		const workflow = JSON.parse(JSON.stringify(example.workflow)) as ExampleRun['workflow'] &
+			Record<string, unknown>;
 		workflow.id = 'gmailChainOllama';
 		workflow.name = 'Gmail digest chain with Ollama Chat Model';
 		const sub = workflow.nodes.find((n) => n.name === SUB_NODE) as Record<string, unknown>;
@@ -154,10 +193,15 @@ describe('examples/gmail-digest-chain.json: Basic LLM Chain + AI Dispatcher Chat
 
 	test('the dispatcher chain again, models warm as in the Ollama run (time comparison)', async () => {
 		const res = await run('gmailChainExample', 'dispatcher warm');
-		expect(perModel(callsByEmail(res).map((b) => b.call))).toEqual({ 'phi3:mini': 12, 'qwen2.5:7b': 8 });
+		expect(perModel(callsByEmail(res).map((b) => b.call))).toEqual({
+			'phi3:mini': 12,
+			'qwen2.5:7b': 8,
+		});
 		const ollama = chainMs['Ollama Chat Model (qwen2.5:7b)'];
 		for (const label of ['dispatcher healthy', 'dispatcher warm']) {
-			figures.push(`20-email chain: ${label} ${chainMs[label]} ms vs Ollama Chat Model on qwen2.5:7b ${ollama} ms (Ollama/dispatcher ${(ollama / chainMs[label]).toFixed(2)})`);
+			figures.push(
+				`20-email chain: ${label} ${chainMs[label]} ms vs Ollama Chat Model on qwen2.5:7b ${ollama} ms (Ollama/dispatcher ${(ollama / chainMs[label]).toFixed(2)})`,
+			);
 		}
 	});
 });

@@ -21,5 +21,7 @@ export default async function globalSetup(): Promise<void> {
 				'(~/.cache/n8n-nodes-ai-dispatcher, or $AI_DISPATCHER_CACHE) makes it install from scratch.',
 		);
 	}
-	console.log(`\n[e2e setup] runtime checked in ${((Date.now() - started) / 1000).toFixed(1)} s (sqlite3 loads under Node 24, n8n --version answers)`);
+	console.log(
+		`\n[e2e setup] runtime checked in ${((Date.now() - started) / 1000).toFixed(1)} s (sqlite3 loads under Node 24, n8n --version answers)`,
+	);
 }

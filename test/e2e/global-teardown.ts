@@ -11,6 +11,7 @@ export default async function globalTeardown(): Promise<void> {
 	const file = process.env[PID_FILE_ENV];
 	if (!file) return;
 	const killed = killRegistered(file);
-	if (killed.length > 0) console.log(`[e2e teardown] killed processes left running: ${killed.join(', ')}`);
+	if (killed.length > 0)
+		console.log(`[e2e teardown] killed processes left running: ${killed.join(', ')}`);
 	fs.rmSync(path.dirname(file), { recursive: true, force: true });
 }

@@ -21,7 +21,6 @@ import {
 	type N8nItem,
 } from '../support/n8n-harness';
 
-
 /**
  * The complex emails of the example (production incident with a Java stack trace, Python traceback,
  * contract clauses, code review, capacity plan, EXPLAIN ANALYZE, Kubernetes CrashLoopBackOff, pricing
@@ -63,7 +62,10 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 		// These scenarios pin the heuristic analyser's known tiers for the example's emails (simple → low,
 		// complex → high) to test fallback, rules and signals; the trained router's tiers are measured on
 		// the held-out corpus (npm run complexity-report), not here.
-		example = await startExample('gmail-digest.json', undefined, { simplifyOutput: false, options: { analyser: 'heuristic' } });
+		example = await startExample('gmail-digest.json', undefined, {
+			simplifyOutput: false,
+			options: { analyser: 'heuristic' },
+		});
 		({ n8n, sim } = example);
 		n8nVersion = await n8n.version();
 		expect(example.workflow.id).toBe('gmailDigestExample');
@@ -72,18 +74,24 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 	afterAll(async () => {
 		await sim?.close();
 		if (n8n) {
-			figures.push(`n8n ${n8nVersion}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`);
+			figures.push(
+				`n8n ${n8nVersion}; command timings: ${n8n.timings.map((t) => `${t.what.split(' ')[0]} ${(t.ms / 1000).toFixed(1)}s`).join(', ')}`,
+			);
 			await n8n.cleanup();
 		}
 		console.log(`[gmail-digest e2e]\n  ${figures.join('\n  ')}`);
 	});
 
 	/** Runs the example and checks what holds in every scenario; returns emails and answers by index. */
-	async function runExample(label: string): Promise<{ emails: N8nItem[]; answers: N8nItem[]; res: ExecuteResult }> {
+	async function runExample(
+		label: string,
+	): Promise<{ emails: N8nItem[]; answers: N8nItem[]; res: ExecuteResult }> {
 		sim.resetStats();
 		const res = await n8n.execute('gmailDigestExample');
 		if (res.exitCode !== 0) {
-			throw new Error(`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+			throw new Error(
+				`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`,
+			);
 		}
 		const emails = nodeOutput(res.run, 'Fetch emails');
 		const answers = nodeOutput(res.run, 'AI Dispatcher');
@@ -101,11 +109,19 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 			expect(typeof r.response).toBe('string');
 			expect(r.response.trim().length).toBeGreaterThan(0);
 			// The simulator prefixes its replies with the model that produced them.
-			expect({ where, prefix: r.response.slice(0, r.model.length + 2) }).toEqual({ where, prefix: `[${r.model}]` });
+			expect({ where, prefix: r.response.slice(0, r.model.length + 2) }).toEqual({
+				where,
+				prefix: `[${r.model}]`,
+			});
 			const attempts = r.attempts as Attempt[];
 			expect(Array.isArray(attempts) && attempts.length > 0).toBe(true);
-			expect({ where, last: attempts[attempts.length - 1] }).toMatchObject({ where, last: { model: r.model, ok: true } });
-			expect(r.complexity).toEqual(expect.objectContaining({ score: expect.any(Number), tier: expect.any(String) }));
+			expect({ where, last: attempts[attempts.length - 1] }).toMatchObject({
+				where,
+				last: { model: r.model, ok: true },
+			});
+			expect(r.complexity).toEqual(
+				expect.objectContaining({ score: expect.any(Number), tier: expect.any(String) }),
+			);
 			expect(r.decision).toEqual(expect.objectContaining({ reason: expect.any(String) }));
 		}
 
@@ -132,8 +148,15 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 
 	test('healthy: simple emails on phi3:mini (low), complex ones on qwen2.5:7b (high)', async () => {
 		const { emails, answers } = await runExample('healthy run');
-		const got = answers.map((a, i) => ({ id: emails[i].json.id, tier: a.json.tier, model: a.json.model }));
-		const want = emails.map((e) => ({ id: e.json.id, ...(COMPLEX_IDS.has(e.json.id) ? HIGH : LOW) }));
+		const got = answers.map((a, i) => ({
+			id: emails[i].json.id,
+			tier: a.json.tier,
+			model: a.json.model,
+		}));
+		const want = emails.map((e) => ({
+			id: e.json.id,
+			...(COMPLEX_IDS.has(e.json.id) ? HIGH : LOW),
+		}));
 		expect(got).toEqual(want);
 		for (const a of answers) {
 			expect(a.json.attempts).toHaveLength(1);
@@ -150,7 +173,10 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 				if (COMPLEX_IDS.has(emails[i].json.id)) {
 					if (attempts[0].model === 'qwen2.5:7b') {
 						// Until its circuit breaker opens (3 failures), qwen2.5:7b is tried first (and retried once).
-						expect({ where, first: attempts[0] }).toMatchObject({ where, first: { model: 'qwen2.5:7b', ok: false } });
+						expect({ where, first: attempts[0] }).toMatchObject({
+							where,
+							first: { model: 'qwen2.5:7b', ok: false },
+						});
 						expect(attempts[0].error).toMatch(/500|model runner has unexpectedly stopped/i);
 						expect(attempts.length).toBeGreaterThan(1);
 					} else {
@@ -165,25 +191,37 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 					expect(ok[0].model).not.toBe('qwen2.5:7b');
 					expect(a.json.model).toBe(ok[0].model);
 					// In plain words: a fallback, naming the model that answered and the first choice.
-					expect({ where, fallback: a.json.fallback, firstChoice: a.json.firstChoice }).toEqual({ where, fallback: true, firstChoice: 'qwen2.5:7b' });
+					expect({ where, fallback: a.json.fallback, firstChoice: a.json.firstChoice }).toEqual({
+						where,
+						fallback: true,
+						firstChoice: 'qwen2.5:7b',
+					});
 					expect({ where, reason: a.json.reason }).toEqual({
 						where,
 						// Tried and failed ("chose qwen2.5:7b …, but it failed (server error), so <model> … answered"), or
 						// skipped once its circuit opened ("chose <model> …; qwen2.5:7b skipped: it failed repeatedly …").
 						reason: expect.stringMatching(
-							new RegExp(`chose qwen2\\.5:7b .*but it failed \\(server error\\), so ${escapeRegExp(a.json.model)} |chose ${escapeRegExp(a.json.model)} .*; qwen2\\.5:7b skipped: it failed repeatedly`),
+							new RegExp(
+								`chose qwen2\\.5:7b .*but it failed \\(server error\\), so ${escapeRegExp(a.json.model)} |chose ${escapeRegExp(a.json.model)} .*; qwen2\\.5:7b skipped: it failed repeatedly`,
+							),
 						),
 					});
 				} else {
 					expect({ where, tier: a.json.tier, model: a.json.model }).toEqual({ where, ...LOW });
 					expect(attempts).toHaveLength(1);
 					// Simple emails never wanted qwen2.5:7b: no fallback, no note about its circuit.
-					expect({ where, fallback: a.json.fallback, reason: a.json.reason }).toEqual({ where, fallback: false, reason: expect.not.stringContaining('qwen2.5:7b') });
+					expect({ where, fallback: a.json.fallback, reason: a.json.reason }).toEqual({
+						where,
+						fallback: false,
+						reason: expect.not.stringContaining('qwen2.5:7b'),
+					});
 				}
 			}
 			// Every answered item's reason names the model that answered (100 %).
 			const named = answers.filter((a) => String(a.json.reason).includes(a.json.model)).length;
-			figures.push(`qwen2.5:7b http500 run: reason names the answering model on ${named} of ${answers.length} items`);
+			figures.push(
+				`qwen2.5:7b http500 run: reason names the answering model on ${named} of ${answers.length} items`,
+			);
 			expect(named).toBe(answers.length);
 			// The breaker opened after 3 failed calls: later complex emails did not call qwen2.5:7b at all.
 			expect(sim.stats().generations['qwen2.5:7b']).toBe(3);
@@ -195,7 +233,10 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 	test('every model down: each email is an error item whose headline says what failed, within 200 characters', async () => {
 		for (const model of ['phi3:mini', 'llama3.2:3b']) sim.setFault(model, { kind: 'reset' });
 		sim.setFault('qwen2.5:7b', { kind: 'oom' });
-		const node = example.workflow.nodes.find((n) => n.name === 'AI Dispatcher') as { continueOnFail?: boolean; onError?: string };
+		const node = example.workflow.nodes.find((n) => n.name === 'AI Dispatcher') as {
+			continueOnFail?: boolean;
+			onError?: string;
+		};
 		try {
 			// Continue On Fail: one error item per email instead of a stopped run.
 			node.onError = 'continueRegularOutput';
@@ -204,7 +245,9 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 			const answers = nodeOutput(res.run, 'AI Dispatcher');
 			expect(answers).toHaveLength(EMAIL_COUNT);
 			const headlines = answers.map((a) => String(a.json.error));
-			figures.push(`every model down: headline lengths ${Math.min(...headlines.map((h) => h.length))}–${Math.max(...headlines.map((h) => h.length))} chars; e.g. "${headlines[0]}"`);
+			figures.push(
+				`every model down: headline lengths ${Math.min(...headlines.map((h) => h.length))}–${Math.max(...headlines.map((h) => h.length))} chars; e.g. "${headlines[0]}"`,
+			);
 			for (const [i, h] of headlines.entries()) {
 				expect({ i, length: h.length <= 200 }).toEqual({ i, length: true });
 				expect({ i, h }).toEqual({ i, h: expect.stringMatching(/^All 3 models failed: /) });
@@ -212,7 +255,9 @@ describe('examples/gmail-digest.json on n8n with the AI Dispatcher package', () 
 				expect(answers[i].json.code).toBe('ALL_CANDIDATES_FAILED');
 			}
 			// The first email met every failure itself: its headline names each model by its cause.
-			expect(headlines[0]).toMatch(/phi3:mini and llama3\.2:3b lost the connection|qwen2\.5:7b out of memory/);
+			expect(headlines[0]).toMatch(
+				/phi3:mini and llama3\.2:3b lost the connection|qwen2\.5:7b out of memory/,
+			);
 			expect(String(answers[0].json.description)).toMatch(/Attempts: 1\. /);
 		} finally {
 			sim.clearFaults();

@@ -21,8 +21,22 @@ function codeWorkflow(id: string, jsCode: string) {
 		name: `harness smoke ${id}`,
 		active: false,
 		nodes: [
-			{ id: 'n1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-			{ id: 'n2', name: 'Code', type: 'n8n-nodes-base.code', typeVersion: 2, position: [220, 0], parameters: { jsCode } },
+			{
+				id: 'n1',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: 'n2',
+				name: 'Code',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+				parameters: { jsCode },
+			},
 		],
 		connections: { Start: { main: [[{ node: 'Code', type: 'main', index: 0 }]] } },
 		settings: {},
@@ -38,7 +52,9 @@ describe('n8n harness (no custom node)', () => {
 	});
 	afterAll(async () => {
 		if (n8n) {
-			console.log(`[harness-smoke] n8n command timings: ${n8n.timings.map((t) => `${t.what} ${(t.ms / 1000).toFixed(1)}s`).join('; ')}`);
+			console.log(
+				`[harness-smoke] n8n command timings: ${n8n.timings.map((t) => `${t.what} ${(t.ms / 1000).toFixed(1)}s`).join('; ')}`,
+			);
 			await n8n.cleanup();
 		}
 	});
@@ -51,9 +67,14 @@ describe('n8n harness (no custom node)', () => {
 	});
 
 	test('Manual Trigger → Code node returning 3 items', async () => {
-		await n8n.importWorkflow(codeWorkflow('smokeCode', "return [1, 2, 3].map((n) => ({ json: { n, squared: n * n } }));"));
+		await n8n.importWorkflow(
+			codeWorkflow('smokeCode', 'return [1, 2, 3].map((n) => ({ json: { n, squared: n * n } }));'),
+		);
 		const res = await n8n.execute('smokeCode');
-		expect({ exitCode: res.exitCode, error: runError(res.run) }).toEqual({ exitCode: 0, error: undefined });
+		expect({ exitCode: res.exitCode, error: runError(res.run) }).toEqual({
+			exitCode: 0,
+			error: undefined,
+		});
 		expect(res.run?.status).toBe('success');
 		const items = nodeOutput(res.run, 'Code');
 		expect(items.map((i) => i.json)).toEqual([
@@ -66,7 +87,9 @@ describe('n8n harness (no custom node)', () => {
 	});
 
 	test('a failing run exits 1 and still yields the run JSON with the error', async () => {
-		await n8n.importWorkflow(codeWorkflow('smokeFail', "throw new Error('boom from the smoke test');"));
+		await n8n.importWorkflow(
+			codeWorkflow('smokeFail', "throw new Error('boom from the smoke test');"),
+		);
 		const res = await n8n.execute('smokeFail');
 		expect(res.exitCode).toBe(1);
 		expect(res.run).not.toBeNull();
@@ -85,7 +108,9 @@ describe('packed package in n8n', () => {
 	afterAll(async () => {
 		await sim?.close();
 		if (n8n) {
-			console.log(`[harness-smoke] n8n command timings: ${n8n.timings.map((t) => `${t.what} ${(t.ms / 1000).toFixed(1)}s`).join('; ')}`);
+			console.log(
+				`[harness-smoke] n8n command timings: ${n8n.timings.map((t) => `${t.what} ${(t.ms / 1000).toFixed(1)}s`).join('; ')}`,
+			);
 			await n8n.cleanup();
 		}
 	});
@@ -93,9 +118,15 @@ describe('packed package in n8n', () => {
 	test('is installed like a community package, without its own n8n-workflow', () => {
 		const pkg = n8n.installedPackage!;
 		expect(pkg.name).toBe('n8n-nodes-ai-dispatcher');
-		expect(pkg.dir).toBe(path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-ai-dispatcher'));
-		expect(fs.existsSync(path.join(pkg.dir, 'dist', 'nodes', 'AiDispatcher', 'AiDispatcher.node.js'))).toBe(true);
-		expect(fs.existsSync(path.join(pkg.dir, 'dist', 'credentials', 'AiDispatcherApi.credentials.js'))).toBe(true);
+		expect(pkg.dir).toBe(
+			path.join(n8n.userFolder, '.n8n', 'nodes', 'node_modules', 'n8n-nodes-ai-dispatcher'),
+		);
+		expect(
+			fs.existsSync(path.join(pkg.dir, 'dist', 'nodes', 'AiDispatcher', 'AiDispatcher.node.js')),
+		).toBe(true);
+		expect(
+			fs.existsSync(path.join(pkg.dir, 'dist', 'credentials', 'AiDispatcherApi.credentials.js')),
+		).toBe(true);
 		expect(fs.existsSync(path.join(pkg.dir, 'node_modules'))).toBe(false);
 	});
 
@@ -129,7 +160,14 @@ describe('packed package in n8n', () => {
 			name: 'harness smoke status',
 			active: false,
 			nodes: [
-				{ id: 's1', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				{
+					id: 's1',
+					name: 'Start',
+					type: 'n8n-nodes-base.manualTrigger',
+					typeVersion: 1,
+					position: [0, 0],
+					parameters: {},
+				},
 				{
 					id: 's2',
 					name: 'AI Dispatcher',
@@ -145,7 +183,10 @@ describe('packed package in n8n', () => {
 			pinData: {},
 		});
 		const res = await n8n.execute('smokeStatus');
-		expect({ exitCode: res.exitCode, error: runError(res.run) }).toEqual({ exitCode: 0, error: undefined });
+		expect({ exitCode: res.exitCode, error: runError(res.run) }).toEqual({
+			exitCode: 0,
+			error: undefined,
+		});
 		const items = nodeOutput(res.run, 'AI Dispatcher');
 		expect(items).toHaveLength(1);
 		const status = items[0].json;
@@ -153,6 +194,8 @@ describe('packed package in n8n', () => {
 		expect(Array.isArray(status.models)).toBe(true);
 		expect(status.models.length).toBeGreaterThan(0);
 		expect(status).toHaveProperty('loaded');
-		console.log(`[harness-smoke] Status run ${(res.ms / 1000).toFixed(1)}s: ${JSON.stringify(status).slice(0, 400)}`);
+		console.log(
+			`[harness-smoke] Status run ${(res.ms / 1000).toFixed(1)}s: ${JSON.stringify(status).slice(0, 400)}`,
+		);
 	});
 });

@@ -25,7 +25,14 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { freePorts } from '../support/loopback';
-import { ensureN8nRuntime, n8nEnv, REPO_ROOT, runProcess, type N8nRuntime, type ProcResult } from '../support/n8n-harness';
+import {
+	ensureN8nRuntime,
+	n8nEnv,
+	REPO_ROOT,
+	runProcess,
+	type N8nRuntime,
+	type ProcResult,
+} from '../support/n8n-harness';
 import { registerProcess } from '../support/process-registry';
 import { installBlock, packageIdentity, type CommandBlock } from '../support/readme-install';
 import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
@@ -35,9 +42,17 @@ const NODE_TYPE = `${id.name}.aiDispatcher`;
 const CHAT_TYPE = `${id.name}.lmChatAiDispatcher`;
 const CREDENTIAL_TYPE = 'aiDispatcherApi';
 const WEBHOOK_PATH = 'install-as-documented';
-const OWNER = { email: 'owner@install-test.invalid', firstName: 'Install', lastName: 'Test', password: 'Install-Test-2026' };
+const OWNER = {
+	email: 'owner@install-test.invalid',
+	firstName: 'Install',
+	lastName: 'Test',
+	password: 'Install-Test-2026',
+};
 /** The "newer version" the upgrade installs: this version with the patch number raised. */
-const NEXT_VERSION = id.version.replace(/^(\d+)\.(\d+)\.(\d+).*$/, (_m, a, b, c) => `${a}.${b}.${Number(c) + 1}`);
+const NEXT_VERSION = id.version.replace(
+	/^(\d+)\.(\d+)\.(\d+).*$/,
+	(_m, a, b, c) => `${a}.${b}.${Number(c) + 1}`,
+);
 const NEXT_TARBALL = `${id.name}-${NEXT_VERSION}.tgz`;
 
 const figures: string[] = [];
@@ -47,11 +62,20 @@ function record(what: string, since: number): void {
 }
 
 /** Runs a README block's commands with bash (-e, -u, pipefail) in `cwd`; fails with its output when it fails. */
-async function runBlock(block: CommandBlock, opts: { cwd: string; env: NodeJS.ProcessEnv; text?: string }): Promise<ProcResult> {
+async function runBlock(
+	block: CommandBlock,
+	opts: { cwd: string; env: NodeJS.ProcessEnv; text?: string },
+): Promise<ProcResult> {
 	const script = opts.text ?? block.commands.join('\n');
-	const res = await runProcess('bash', ['-euo', 'pipefail', '-c', script], { cwd: opts.cwd, env: opts.env, timeoutMs: 5 * 60 * 1000 });
+	const res = await runProcess('bash', ['-euo', 'pipefail', '-c', script], {
+		cwd: opts.cwd,
+		env: opts.env,
+		timeoutMs: 5 * 60 * 1000,
+	});
 	if (res.exitCode !== 0) {
-		throw new Error(`README block install:${block.name} failed (exit ${res.exitCode}${res.timedOut ? ', timed out' : ''}):\n${script}\n--- stdout ---\n${res.stdout}\n--- stderr ---\n${res.stderr}`);
+		throw new Error(
+			`README block install:${block.name} failed (exit ${res.exitCode}${res.timedOut ? ', timed out' : ''}):\n${script}\n--- stdout ---\n${res.stdout}\n--- stderr ---\n${res.stderr}`,
+		);
 	}
 	return res;
 }
@@ -86,18 +110,38 @@ class N8nServer {
 
 	async start(label: string): Promise<void> {
 		const started = Date.now();
-		const env = n8nEnv(this.runtime, this.home, { N8N_PORT: String(this.ports.n8n), N8N_RUNNERS_BROKER_PORT: String(this.ports.broker) });
+		const env = n8nEnv(this.runtime, this.home, {
+			N8N_PORT: String(this.ports.n8n),
+			N8N_RUNNERS_BROKER_PORT: String(this.ports.broker),
+		});
 		env.HOME = this.home;
 		delete env.N8N_USER_FOLDER; // n8n's default: <home>/.n8n, the folder the README's blocks use
 		const log = fs.openSync(path.join(this.home, `n8n-${label}.log`), 'a');
-		this.child = spawn(this.runtime.node24, [this.runtime.n8nBin, 'start'], { cwd: this.home, env, stdio: ['ignore', log, log], detached: true });
+		this.child = spawn(this.runtime.node24, [this.runtime.n8nBin, 'start'], {
+			cwd: this.home,
+			env,
+			stdio: ['ignore', log, log],
+			detached: true,
+		});
 		fs.closeSync(log);
 		registerProcess(this.child.pid, true);
 		const exited = new Promise<never>((_resolve, reject) => {
-			this.child?.once('exit', (code) => reject(new Error(`n8n start exited (${code}) before it was ready; log: ${this.logTail(label)}`)));
+			this.child?.once('exit', (code) =>
+				reject(
+					new Error(`n8n start exited (${code}) before it was ready; log: ${this.logTail(label)}`),
+				),
+			);
 		});
 		exited.catch(() => undefined);
-		await Promise.race([exited, waitFor(`n8n ${label}: /healthz/readiness`, async () => ((await fetch(`${this.url}/healthz/readiness`)).status === 200 ? true : undefined), 5 * 60_000)]);
+		await Promise.race([
+			exited,
+			waitFor(
+				`n8n ${label}: /healthz/readiness`,
+				async () =>
+					(await fetch(`${this.url}/healthz/readiness`)).status === 200 ? true : undefined,
+				5 * 60_000,
+			),
+		]);
 		record(`n8n start (${label}) → ready`, started);
 		this.child.removeAllListeners('exit');
 		await this.signIn();
@@ -120,21 +164,33 @@ class N8nServer {
 	async api<T = any>(method: string, route: string, body?: unknown): Promise<T> {
 		const res = await fetch(`${this.url}${route}`, {
 			method,
-			headers: { 'content-type': 'application/json', 'browser-id': 'install-as-documented', cookie: this.cookie },
+			headers: {
+				'content-type': 'application/json',
+				'browser-id': 'install-as-documented',
+				cookie: this.cookie,
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		const setCookie = res.headers.getSetCookie().map((c) => c.split(';')[0]);
 		if (setCookie.length > 0) this.cookie = setCookie.join('; ');
 		const text = await res.text();
-		if (!res.ok) throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 500)}`);
+		if (!res.ok)
+			throw new Error(`${method} ${route} answered ${res.status}: ${text.slice(0, 500)}`);
 		return (text ? JSON.parse(text) : undefined) as T;
 	}
 
 	/** Owner set-up on the first start, login afterwards. */
 	private async signIn(): Promise<void> {
-		const settings = await this.api<{ data: { userManagement?: { showSetupOnFirstLoad?: boolean } } }>('GET', '/rest/settings');
-		if (settings.data.userManagement?.showSetupOnFirstLoad) await this.api('POST', '/rest/owner/setup', OWNER);
-		else await this.api('POST', '/rest/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		const settings = await this.api<{
+			data: { userManagement?: { showSetupOnFirstLoad?: boolean } };
+		}>('GET', '/rest/settings');
+		if (settings.data.userManagement?.showSetupOnFirstLoad)
+			await this.api('POST', '/rest/owner/setup', OWNER);
+		else
+			await this.api('POST', '/rest/login', {
+				emailOrLdapLoginId: OWNER.email,
+				password: OWNER.password,
+			});
 	}
 
 	async nodeTypes(): Promise<Array<{ name: string; displayName: string; outputs?: unknown }>> {
@@ -147,7 +203,11 @@ class N8nServer {
 
 	private logTail(label: string): string {
 		try {
-			return fs.readFileSync(path.join(this.home, `n8n-${label}.log`), 'utf8').split('\n').slice(-30).join('\n');
+			return fs
+				.readFileSync(path.join(this.home, `n8n-${label}.log`), 'utf8')
+				.split('\n')
+				.slice(-30)
+				.join('\n');
 		} catch {
 			return '(no log)';
 		}
@@ -163,7 +223,11 @@ function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
 	}
 }
 
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+async function waitFor<T>(
+	what: string,
+	probe: () => Promise<T | undefined>,
+	timeoutMs: number,
+): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	let last: unknown;
 	while (Date.now() < deadline) {
@@ -175,7 +239,9 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 		}
 		await new Promise((resolve) => setTimeout(resolve, 500));
 	}
-	throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+	throw new Error(
+		`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`,
+	);
 }
 
 /** The workflow the check runs: Webhook → AI Dispatcher (Generate) → Basic LLM Chain ← AI Dispatcher Chat Model. */
@@ -199,7 +265,9 @@ function webhookWorkflow(credential: { id: string; name: string }) {
 				type: NODE_TYPE,
 				typeVersion: 1,
 				position: [220, 0],
-				parameters: { prompt: 'Summarize: the nightly backup finished and the disk is 40 percent full.' },
+				parameters: {
+					prompt: 'Summarize: the nightly backup finished and the disk is 40 percent full.',
+				},
 				credentials,
 			},
 			{
@@ -208,7 +276,11 @@ function webhookWorkflow(credential: { id: string; name: string }) {
 				type: '@n8n/n8n-nodes-langchain.chainLlm',
 				typeVersion: 1.9,
 				position: [440, 0],
-				parameters: { promptType: 'define', text: "={{ 'Reply to: ' + $json.response }}", batching: {} },
+				parameters: {
+					promptType: 'define',
+					text: "={{ 'Reply to: ' + $json.response }}",
+					batching: {},
+				},
 			},
 			{
 				id: 'i4',
@@ -223,7 +295,9 @@ function webhookWorkflow(credential: { id: string; name: string }) {
 		connections: {
 			Webhook: { main: [[{ node: 'AI Dispatcher', type: 'main', index: 0 }]] },
 			'AI Dispatcher': { main: [[{ node: 'Reply', type: 'main', index: 0 }]] },
-			'AI Dispatcher Chat Model': { ai_languageModel: [[{ node: 'Reply', type: 'ai_languageModel', index: 0 }]] },
+			'AI Dispatcher Chat Model': {
+				ai_languageModel: [[{ node: 'Reply', type: 'ai_languageModel', index: 0 }]],
+			},
 		},
 		settings: {},
 		active: false,
@@ -251,7 +325,9 @@ async function callWebhook(server: N8nServer): Promise<{ text?: string }> {
 /** The answer the workflow gives when both nodes answered from the simulator, in this order. */
 function expectBothNodesAnswered(body: { text?: string }): void {
 	// The chain's model got "Reply to: <the AI Dispatcher's answer>"; the simulator answers "[<model>] <its prompt's words>".
-	expect(body.text).toMatch(/^\[(phi3:mini|llama3\.2:3b|qwen2\.5:7b)\] Reply to: \[(phi3:mini|llama3\.2:3b|qwen2\.5:7b)\] Summarize: the nightly backup/);
+	expect(body.text).toMatch(
+		/^\[(phi3:mini|llama3\.2:3b|qwen2\.5:7b)\] Reply to: \[(phi3:mini|llama3\.2:3b|qwen2\.5:7b)\] Summarize: the nightly backup/,
+	);
 }
 
 function installedVersion(home: string): string | undefined {
@@ -262,13 +338,21 @@ function installedVersion(home: string): string | undefined {
 /** The newer version's tarball, in its own folder (a "new checkout"): this package with the version raised. */
 async function nextVersionTarball(tarball: string): Promise<string> {
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-next-'));
-	const unpack = await runProcess('tar', ['-xzf', tarball, '-C', dir], { cwd: dir, env: process.env, timeoutMs: 60_000 });
+	const unpack = await runProcess('tar', ['-xzf', tarball, '-C', dir], {
+		cwd: dir,
+		env: process.env,
+		timeoutMs: 60_000,
+	});
 	if (unpack.exitCode !== 0) throw new Error(`tar -xzf ${tarball}: ${unpack.stderr}`);
 	const manifest = path.join(dir, 'package', 'package.json');
 	const pkg = JSON.parse(fs.readFileSync(manifest, 'utf8'));
 	pkg.version = NEXT_VERSION;
 	fs.writeFileSync(manifest, JSON.stringify(pkg, null, 2) + '\n');
-	const pack = await runProcess('tar', ['-czf', NEXT_TARBALL, 'package'], { cwd: dir, env: process.env, timeoutMs: 60_000 });
+	const pack = await runProcess('tar', ['-czf', NEXT_TARBALL, 'package'], {
+		cwd: dir,
+		env: process.env,
+		timeoutMs: 60_000,
+	});
 	if (pack.exitCode !== 0) throw new Error(`tar -czf ${NEXT_TARBALL}: ${pack.stderr}`);
 	fs.rmSync(path.join(dir, 'package'), { recursive: true, force: true });
 	return dir;
@@ -298,7 +382,9 @@ describe("README.md's Install section, run as written", () => {
 		if (nextDir) fs.rmSync(nextDir, { recursive: true, force: true });
 		if (home && process.env.N8N_E2E_KEEP !== '1') fs.rmSync(home, { recursive: true, force: true });
 		else if (home) console.log(`[install-as-documented] keeping ${home}`);
-		console.log(`[install-as-documented] ${figures.join('; ')}; total ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		console.log(
+			`[install-as-documented] ${figures.join('; ')}; total ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+		);
 	});
 
 	test('1. pack: `npm run pack:release` builds and writes the tarball the README names', async () => {
@@ -310,11 +396,30 @@ describe("README.md's Install section, run as written", () => {
 		await runBlock(pack, { cwd: REPO_ROOT, env: shellEnv(), text: fromPack.join('\n') });
 		record('npm run pack:release', started);
 		expect(fs.existsSync(tarballInCheckout)).toBe(true);
-		const list = await runProcess('tar', ['-tzf', tarballInCheckout], { cwd: REPO_ROOT, env: process.env, timeoutMs: 60_000 });
+		const list = await runProcess('tar', ['-tzf', tarballInCheckout], {
+			cwd: REPO_ROOT,
+			env: process.env,
+			timeoutMs: 60_000,
+		});
 		const files = list.stdout.split('\n').filter(Boolean);
-		expect(files).toEqual(expect.arrayContaining([`package/dist/nodes/AiDispatcher/AiDispatcher.node.js`, 'package/package.json', 'package/README.md', 'package/LICENSE']));
-		expect(files.filter((f) => !f.startsWith('package/dist/') && !['package/package.json', 'package/README.md', 'package/LICENSE'].includes(f))).toEqual([]);
-		figures.push(`tarball ${(fs.statSync(tarballInCheckout).size / 1024).toFixed(0)} kB, ${files.length} files`);
+		expect(files).toEqual(
+			expect.arrayContaining([
+				`package/dist/nodes/AiDispatcher/AiDispatcher.node.js`,
+				'package/package.json',
+				'package/README.md',
+				'package/LICENSE',
+			]),
+		);
+		expect(
+			files.filter(
+				(f) =>
+					!f.startsWith('package/dist/') &&
+					!['package/package.json', 'package/README.md', 'package/LICENSE'].includes(f),
+			),
+		).toEqual([]);
+		figures.push(
+			`tarball ${(fs.statSync(tarballInCheckout).size / 1024).toFixed(0)} kB, ${files.length} files`,
+		);
 	});
 
 	test('2. the n8n you already run: started once on the fresh folder, it lists no AI Dispatcher', async () => {
@@ -323,7 +428,9 @@ describe("README.md's Install section, run as written", () => {
 		expect((await server.credentialTypes()).filter((c) => c.name === CREDENTIAL_TYPE)).toEqual([]);
 		await server.stop();
 		// n8n wrote the nodes folder's package.json on start (what the install meets on a used n8n).
-		expect(JSON.parse(fs.readFileSync(path.join(home, '.n8n', 'nodes', 'package.json'), 'utf8'))).toEqual({ name: 'installed-nodes', private: true, dependencies: {} });
+		expect(
+			JSON.parse(fs.readFileSync(path.join(home, '.n8n', 'nodes', 'package.json'), 'utf8')),
+		).toEqual({ name: 'installed-nodes', private: true, dependencies: {} });
 	});
 
 	test('3. install: the npm block puts the package, alone, into ~/.n8n/nodes without the registry', async () => {
@@ -332,7 +439,9 @@ describe("README.md's Install section, run as written", () => {
 		record('npm block (offline)', started);
 		const nodesDir = path.join(home, '.n8n', 'nodes');
 		expect(installedVersion(home)).toBe(id.version);
-		expect(fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((f) => !f.startsWith('.'))).toEqual([id.name]);
+		expect(
+			fs.readdirSync(path.join(nodesDir, 'node_modules')).filter((f) => !f.startsWith('.')),
+		).toEqual([id.name]);
 		expect(fs.existsSync(path.join(nodesDir, 'node_modules', id.name, 'node_modules'))).toBe(false);
 		// npm added the package to the package.json n8n wrote, and kept the rest of it.
 		expect(JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8'))).toEqual({
@@ -346,17 +455,35 @@ describe("README.md's Install section, run as written", () => {
 	test('4. n8n restarted lists both nodes and the credential, and runs a workflow with both nodes', async () => {
 		await server.start('installed');
 		const ours = (await server.nodeTypes()).filter((t) => t.name.startsWith(`${id.name}.`));
-		expect(ours.find((t) => t.name === NODE_TYPE)).toMatchObject({ displayName: 'AI Dispatcher', outputs: ['main'] });
-		expect(ours.find((t) => t.name === CHAT_TYPE)).toMatchObject({ displayName: 'AI Dispatcher Chat Model', outputs: ['ai_languageModel'] });
-		expect((await server.credentialTypes()).find((c) => c.name === CREDENTIAL_TYPE)).toMatchObject({ displayName: 'AI Dispatcher API' });
-
-		const credential = await server.api<{ data: { id: string; name: string } }>('POST', '/rest/credentials', {
-			name: 'AI Dispatcher (install test)',
-			type: CREDENTIAL_TYPE,
-			data: { baseUrl: sim.url, apiKey: '', prometheusUrl: '', prometheusAuth: 'none' },
+		expect(ours.find((t) => t.name === NODE_TYPE)).toMatchObject({
+			displayName: 'AI Dispatcher',
+			outputs: ['main'],
 		});
-		const created = await server.api<{ data: { id: string; versionId: string } }>('POST', '/rest/workflows', webhookWorkflow({ id: credential.data.id, name: credential.data.name }));
-		await server.api('POST', `/rest/workflows/${created.data.id}/activate`, { versionId: created.data.versionId });
+		expect(ours.find((t) => t.name === CHAT_TYPE)).toMatchObject({
+			displayName: 'AI Dispatcher Chat Model',
+			outputs: ['ai_languageModel'],
+		});
+		expect((await server.credentialTypes()).find((c) => c.name === CREDENTIAL_TYPE)).toMatchObject({
+			displayName: 'AI Dispatcher API',
+		});
+
+		const credential = await server.api<{ data: { id: string; name: string } }>(
+			'POST',
+			'/rest/credentials',
+			{
+				name: 'AI Dispatcher (install test)',
+				type: CREDENTIAL_TYPE,
+				data: { baseUrl: sim.url, apiKey: '', prometheusUrl: '', prometheusAuth: 'none' },
+			},
+		);
+		const created = await server.api<{ data: { id: string; versionId: string } }>(
+			'POST',
+			'/rest/workflows',
+			webhookWorkflow({ id: credential.data.id, name: credential.data.name }),
+		);
+		await server.api('POST', `/rest/workflows/${created.data.id}/activate`, {
+			versionId: created.data.versionId,
+		});
 		sim.resetStats();
 		const body = await callWebhook(server);
 		expectBothNodesAnswered(body);
@@ -371,12 +498,19 @@ describe("README.md's Install section, run as written", () => {
 		nextDir = await nextVersionTarball(tarballInCheckout);
 		const block = installBlock('npm');
 		const started = Date.now();
-		await runBlock(block, { cwd: nextDir, env: userEnv(home), text: block.commands.join('\n').split(id.tarball).join(NEXT_TARBALL) });
+		await runBlock(block, {
+			cwd: nextDir,
+			env: userEnv(home),
+			text: block.commands.join('\n').split(id.tarball).join(NEXT_TARBALL),
+		});
 		record('npm block for the upgrade', started);
 		// "… and delete the old .tgz from ~/.n8n/nodes"
 		fs.rmSync(path.join(home, '.n8n', 'nodes', id.tarball));
 		expect(installedVersion(home)).toBe(NEXT_VERSION);
-		expect(JSON.parse(fs.readFileSync(path.join(home, '.n8n', 'nodes', 'package.json'), 'utf8')).dependencies).toEqual({ [id.name]: `file:${NEXT_TARBALL}` });
+		expect(
+			JSON.parse(fs.readFileSync(path.join(home, '.n8n', 'nodes', 'package.json'), 'utf8'))
+				.dependencies,
+		).toEqual({ [id.name]: `file:${NEXT_TARBALL}` });
 
 		await server.start('upgraded');
 		const names = (await server.nodeTypes()).map((t) => t.name);
@@ -392,12 +526,18 @@ describe("README.md's Install section, run as written", () => {
 		const block = installBlock('uninstall');
 		const started = Date.now();
 		// The block names the installed version's tarball: after the upgrade, the next version's.
-		await runBlock(block, { cwd: home, env: userEnv(home), text: block.commands.join('\n').split(id.tarball).join(NEXT_TARBALL) });
+		await runBlock(block, {
+			cwd: home,
+			env: userEnv(home),
+			text: block.commands.join('\n').split(id.tarball).join(NEXT_TARBALL),
+		});
 		record('uninstall block', started);
 		const nodesDir = path.join(home, '.n8n', 'nodes');
 		expect(installedVersion(home)).toBeUndefined();
 		expect(fs.readdirSync(nodesDir).filter((f) => f.endsWith('.tgz'))).toEqual([]);
-		expect(JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies ?? {}).toEqual({});
+		expect(
+			JSON.parse(fs.readFileSync(path.join(nodesDir, 'package.json'), 'utf8')).dependencies ?? {},
+		).toEqual({});
 
 		await server.start('uninstalled');
 		expect((await server.nodeTypes()).filter((t) => t.name.startsWith(`${id.name}.`))).toEqual([]);

@@ -18,7 +18,14 @@ import * as path from 'node:path';
 
 import { countFallbacks } from '../../nodes/AiDispatcher/engine/metrics/observe';
 import { readExample, startN8nWithSimulator } from '../support/e2e-run';
-import { REPO_ROOT, nodeOutput, runError, type ExecuteResult, type N8nInstance, type N8nItem } from '../support/n8n-harness';
+import {
+	REPO_ROOT,
+	nodeOutput,
+	runError,
+	type ExecuteResult,
+	type N8nInstance,
+	type N8nItem,
+} from '../support/n8n-harness';
 import type { OllamaSimulator } from '../support/simulator';
 import { startPrometheus, type PrometheusHarness } from '../support/prometheus';
 import { startBlackhole } from '../support/loopback';
@@ -51,7 +58,10 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 	const nodeMs: Record<string, number> = {};
 
 	beforeAll(async () => {
-		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.02, numParallel: 2 }, { prometheus: true }));
+		({ n8n, sim } = await startN8nWithSimulator(
+			{ timeScale: 0.02, numParallel: 2 },
+			{ prometheus: true },
+		));
 		pgw = await startPushgateway();
 		hole = await startBlackhole();
 		prom = await startPrometheus({
@@ -59,10 +69,25 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 			targets: [{ job: 'pushgateway', address: pgw.address, honorLabels: true }],
 			ruleFiles: [RULES],
 		});
-		const data = { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none', metricsInstance: INSTANCE };
+		const data = {
+			baseUrl: sim.url,
+			prometheusUrl: prom.url,
+			prometheusAuth: 'none',
+			metricsInstance: INSTANCE,
+		};
 		await n8n.importCredentials([
-			{ id: 'aiDispatcherCredMetric', name: 'AI Dispatcher + Pushgateway', type: 'aiDispatcherApi', data: { ...data, pushgatewayUrl: pgw.url } },
-			{ id: 'aiDispatcherCredDead', name: 'AI Dispatcher + dead Pushgateway', type: 'aiDispatcherApi', data: { ...data, pushgatewayUrl: hole.url } },
+			{
+				id: 'aiDispatcherCredMetric',
+				name: 'AI Dispatcher + Pushgateway',
+				type: 'aiDispatcherApi',
+				data: { ...data, pushgatewayUrl: pgw.url },
+			},
+			{
+				id: 'aiDispatcherCredDead',
+				name: 'AI Dispatcher + dead Pushgateway',
+				type: 'aiDispatcherApi',
+				data: { ...data, pushgatewayUrl: hole.url },
+			},
 		]);
 		const workflow = (id: string, credential: { id: string; name: string }, emails?: number) => {
 			const wf = readExample<Record<string, any>>('gmail-digest.json');
@@ -76,7 +101,10 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 				const fetch = wf.nodes.find((n: { name: string }) => n.name === 'Fetch emails');
 				const code = String(fetch.parameters.jsCode);
 				expect(code).toContain('return emails.map(');
-				fetch.parameters.jsCode = code.replace('return emails.map(', `return emails.slice(0, ${emails}).map(`);
+				fetch.parameters.jsCode = code.replace(
+					'return emails.map(',
+					`return emails.slice(0, ${emails}).map(`,
+				);
 			}
 			return wf;
 		};
@@ -98,7 +126,10 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 
 	async function execute(id: string): Promise<{ items: N8nItem[]; res: ExecuteResult }> {
 		const res = await n8n.execute(id);
-		if (res.exitCode !== 0) throw new Error(`${id}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stderr.slice(-3000)}`);
+		if (res.exitCode !== 0)
+			throw new Error(
+				`${id}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stderr.slice(-3000)}`,
+			);
 		const items = nodeOutput(res.run, 'AI Dispatcher');
 		nodeMs[id] = Number(res.run?.data.resultData.runData['AI Dispatcher']?.[0]?.executionTime);
 		return { items, res };
@@ -122,12 +153,17 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 	}
 
 	const byLabel = (samples: Sample[], label: string) =>
-		Object.fromEntries(samples.map((s) => [s.metric[label], Number(s.value[1])]).filter(([, v]) => v !== 0));
-	const tally = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+		Object.fromEntries(
+			samples.map((s) => [s.metric[label], Number(s.value[1])]).filter(([, v]) => v !== 0),
+		);
+	const tally = (values: string[]) =>
+		values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
 
 	/** What the items say, next to what Prometheus holds for the group. */
 	async function compare(label: string, items: N8nItem[]) {
-		const attempts = items.flatMap((i) => (i.json.attempts as Attempt[]).filter((a) => a.kind !== 'circuit_open'));
+		const attempts = items.flatMap((i) =>
+			(i.json.attempts as Attempt[]).filter((a) => a.kind !== 'circuit_open'),
+		);
 		const expected = {
 			items: items.length,
 			byModel: tally(items.map((i) => String(i.json.model))),
@@ -139,10 +175,17 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 		const seen = {
 			items: seenItems,
 			byModel: byLabel(await vector(`sum by (model) (ai_dispatcher_items_total${sel})`), 'model'),
-			fallbacks: Number((await vector(`sum(ai_dispatcher_fallbacks_total${sel})`))[0]?.value[1] ?? 0),
-			calls: byLabel(await vector(`sum by (outcome) (ai_dispatcher_model_calls_total${sel})`), 'outcome'),
+			fallbacks: Number(
+				(await vector(`sum(ai_dispatcher_fallbacks_total${sel})`))[0]?.value[1] ?? 0,
+			),
+			calls: byLabel(
+				await vector(`sum by (outcome) (ai_dispatcher_model_calls_total${sel})`),
+				'outcome',
+			),
 		};
-		figures.push(`${label}: items ${JSON.stringify(expected)} | Prometheus ${JSON.stringify(seen)}`);
+		figures.push(
+			`${label}: items ${JSON.stringify(expected)} | Prometheus ${JSON.stringify(seen)}`,
+		);
 		expect(seen).toEqual(expected);
 		return expected;
 	}
@@ -155,7 +198,9 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 		const expected = await compare('run 1 (qwen2.5:7b HTTP 500, 20 emails)', items);
 		expect(expected.fallbacks).toBeGreaterThan(0);
 		expect(expected.calls.http_5xx).toBeGreaterThan(0);
-		const breaker = await vector(`ai_dispatcher_breaker_state{instance="${INSTANCE}",model="qwen2.5:7b"}`);
+		const breaker = await vector(
+			`ai_dispatcher_breaker_state{instance="${INSTANCE}",model="qwen2.5:7b"}`,
+		);
 		expect(breaker.map((s) => s.value[1])).toEqual(['2']);
 		// Let Prometheus scrape this state a few times before the next run replaces it.
 		await new Promise((r) => setTimeout(r, 4_000));
@@ -169,19 +214,27 @@ describe('metrics pushed from a real n8n reach a real Prometheus through a real 
 		expect(expected.fallbacks).toBe(0);
 		await new Promise((r) => setTimeout(r, 4_000)); // scrapes and rule evaluations of the new figures
 
-		const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+		const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as {
+			panels: Array<{ title: string; targets: Array<{ expr: string }> }>;
+		};
 		const results: string[] = [];
 		for (const panel of dashboard.panels) {
 			for (const target of panel.targets) {
 				const expr = target.expr.replace(/\$__rate_interval/g, '1m').replace(/\$__range/g, '10m');
 				const samples = await vector(expr);
 				const finite = samples.filter((s) => Number.isFinite(Number(s.value[1])));
-				results.push(`${panel.title} :: ${target.expr} -> ${samples.length} series, e.g. ${finite[0] ? `${JSON.stringify(finite[0].metric)} ${finite[0].value[1]}` : 'none finite'}`);
+				results.push(
+					`${panel.title} :: ${target.expr} -> ${samples.length} series, e.g. ${finite[0] ? `${JSON.stringify(finite[0].metric)} ${finite[0].value[1]}` : 'none finite'}`,
+				);
 				expect([panel.title, expr, finite.length > 0]).toEqual([panel.title, expr, true]);
 			}
 		}
 		figures.push(`dashboard queries:\n    ${results.join('\n    ')}`);
-		const names = (await vector(`count by (__name__) ({job="ai_dispatcher",__name__=~"ai_dispatcher_.*"})`)).map((s) => s.metric.__name__).sort();
+		const names = (
+			await vector(`count by (__name__) ({job="ai_dispatcher",__name__=~"ai_dispatcher_.*"})`)
+		)
+			.map((s) => s.metric.__name__)
+			.sort();
 		figures.push(`series names in Prometheus: ${names.join(', ')}`);
 	});
 

@@ -23,16 +23,35 @@ it('the engine and transport unit tests pass under Node 24', async () => {
 	const out = path.join(dir, 'result.json');
 	try {
 		const jest = path.join(REPO_ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
-		const args = [jest, 'test/unit/engine', 'test/unit/transport', '--selectProjects', 'unit', '--json', `--outputFile=${out}`];
-		const { code, stderr, version } = await new Promise<{ code: number | null; stderr: string; version: string }>((resolve) => {
+		const args = [
+			jest,
+			'test/unit/engine',
+			'test/unit/transport',
+			'--selectProjects',
+			'unit',
+			'--json',
+			`--outputFile=${out}`,
+		];
+		const { code, stderr, version } = await new Promise<{
+			code: number | null;
+			stderr: string;
+			version: string;
+		}>((resolve) => {
 			const child = spawn(node24, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
 			let err = '';
 			child.stderr.on('data', (d: Buffer) => (err += d.toString()));
 			child.on('exit', (exit) => resolve({ code: exit, stderr: err, version: node24 }));
 		});
-		const result = fs.existsSync(out) ? (JSON.parse(fs.readFileSync(out, 'utf8')) as JestJson) : undefined;
-		console.log(`Node 24 (${version}): ${result?.numPassedTests ?? 0} passed, ${result?.numFailedTests ?? '?'} failed in ${result?.numTotalTestSuites ?? 0} suites`);
-		expect({ code, stderr: code === 0 ? '' : stderr.slice(-3000) }).toEqual({ code: 0, stderr: '' });
+		const result = fs.existsSync(out)
+			? (JSON.parse(fs.readFileSync(out, 'utf8')) as JestJson)
+			: undefined;
+		console.log(
+			`Node 24 (${version}): ${result?.numPassedTests ?? 0} passed, ${result?.numFailedTests ?? '?'} failed in ${result?.numTotalTestSuites ?? 0} suites`,
+		);
+		expect({ code, stderr: code === 0 ? '' : stderr.slice(-3000) }).toEqual({
+			code: 0,
+			stderr: '',
+		});
 		expect(result?.numFailedTests).toBe(0);
 		expect(result?.numPassedTests).toBeGreaterThan(0);
 	} finally {

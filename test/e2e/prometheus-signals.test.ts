@@ -30,29 +30,50 @@ describe('live signals from a real Prometheus inside a real n8n', () => {
 	const figures: string[] = [];
 
 	beforeAll(async () => {
-		({ n8n, sim } = await startN8nWithSimulator({ timeScale: 0.02, numParallel: 2 }, { prometheus: true }));
+		({ n8n, sim } = await startN8nWithSimulator(
+			{ timeScale: 0.02, numParallel: 2 },
+			{ prometheus: true },
+		));
 		prom = await startPrometheus({ targets: [{ job: 'ollama', address: new URL(sim.url).host }] });
 		await prom.waitForSeries('count_over_time(node_cpu_seconds_total{mode="idle"}[1m]) >= 2');
 
-		const realFree = Number((await prom.query('min(node_memory_MemAvailable_bytes)') as Array<{ value: [number, string] }>)[0].value[1]);
+		const realFree = Number(
+			(
+				(await prom.query('min(node_memory_MemAvailable_bytes)')) as Array<{
+					value: [number, string];
+				}>
+			)[0].value[1],
+		);
 		thresholdGiB = Math.ceil((realFree * 4) / 1024 ** 3);
-		figures.push(`real MemAvailable ${(realFree / 1024 ** 3).toFixed(1)} GiB; pressure threshold set to ${thresholdGiB} GiB`);
+		figures.push(
+			`real MemAvailable ${(realFree / 1024 ** 3).toFixed(1)} GiB; pressure threshold set to ${thresholdGiB} GiB`,
+		);
 
 		await n8n.importCredentials([
-			{ id: CRED_ID, name: 'AI Dispatcher + Prometheus', type: 'aiDispatcherApi', data: { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none' } },
+			{
+				id: CRED_ID,
+				name: 'AI Dispatcher + Prometheus',
+				type: 'aiDispatcherApi',
+				data: { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none' },
+			},
 		]);
 		const workflow = readExample<Record<string, any>>('gmail-digest.json');
 		workflow.id = 'gmailDigestSignals';
 		workflow.name = 'Gmail digest with live signals';
 		const dispatcher = workflow.nodes.find((n: { name: string }) => n.name === 'AI Dispatcher');
-		dispatcher.credentials = { aiDispatcherApi: { id: CRED_ID, name: 'AI Dispatcher + Prometheus' } };
+		dispatcher.credentials = {
+			aiDispatcherApi: { id: CRED_ID, name: 'AI Dispatcher + Prometheus' },
+		};
 		dispatcher.parameters.useSignals = true;
 		// These scenarios pin the heuristic analyser's known tiers for the example's emails (simple → low,
 		// complex → high) to test fallback, rules and signals; the trained router's tiers are measured on
 		// the held-out corpus (npm run complexity-report), not here.
 		dispatcher.parameters.options = { ...dispatcher.parameters.options, analyser: 'heuristic' };
 		dispatcher.parameters.simplifyOutput = false;
-		dispatcher.parameters.signalOptions = { memAvailableMinGiB: thresholdGiB, exporterSelector: 'job="ollama"' };
+		dispatcher.parameters.signalOptions = {
+			memAvailableMinGiB: thresholdGiB,
+			exporterSelector: 'job="ollama"',
+		};
 		await n8n.importWorkflow(workflow);
 	});
 
@@ -77,19 +98,30 @@ describe('live signals from a real Prometheus inside a real n8n', () => {
 		const items = dispatcherItems(result.run);
 
 		for (const item of items) {
-			const signals = item.json.signals as { prometheus: string; values: { memAvailableBytes: number } };
+			const signals = item.json.signals as {
+				prometheus: string;
+				values: { memAvailableBytes: number };
+			};
 			expect(signals.prometheus).toBe('ok');
 			expect(signals.values.memAvailableBytes).toBeGreaterThan(0);
 			expect(item.json.model).not.toBe('qwen2.5:7b');
-			expect((item.json.decision as Decision).reason).toMatch(new RegExp(`^memory available [\\d.]+ GiB < ${thresholdGiB}\\.0 GiB`));
+			expect((item.json.decision as Decision).reason).toMatch(
+				new RegExp(`^memory available [\\d.]+ GiB < ${thresholdGiB}\\.0 GiB`),
+			);
 		}
-		const complex = items.filter((item) => (item.json.complexity as { tier: string }).tier === 'high');
+		const complex = items.filter(
+			(item) => (item.json.complexity as { tier: string }).tier === 'high',
+		);
 		expect(complex.length).toBeGreaterThanOrEqual(6);
-		for (const item of complex) expect((item.json.decision as Decision).reason).toContain('instead of qwen2.5:7b');
+		for (const item of complex)
+			expect((item.json.decision as Decision).reason).toContain('instead of qwen2.5:7b');
 
 		const perModel: Record<string, number> = {};
-		for (const item of items) perModel[String(item.json.model)] = (perModel[String(item.json.model)] ?? 0) + 1;
-		figures.push(`pressure run: n8n execute ${(result.ms / 1000).toFixed(1)} s; per model ${JSON.stringify(perModel)}; high-complexity items ${complex.length}`);
+		for (const item of items)
+			perModel[String(item.json.model)] = (perModel[String(item.json.model)] ?? 0) + 1;
+		figures.push(
+			`pressure run: n8n execute ${(result.ms / 1000).toFixed(1)} s; per model ${JSON.stringify(perModel)}; high-complexity items ${complex.length}`,
+		);
 		figures.push(`example reason: ${(complex[0].json.decision as Decision).reason.slice(0, 160)}`);
 	});
 
@@ -102,8 +134,13 @@ describe('live signals from a real Prometheus inside a real n8n', () => {
 			expect((item.json.decision as Decision).reason).toMatch(/^signals unavailable: /);
 			expect((item.json.signals as { prometheus: string }).prometheus).not.toBe('ok');
 		}
-		const highOnQwen = items.filter((i) => (i.json.complexity as { tier: string }).tier === 'high' && i.json.model === 'qwen2.5:7b').length;
+		const highOnQwen = items.filter(
+			(i) =>
+				(i.json.complexity as { tier: string }).tier === 'high' && i.json.model === 'qwen2.5:7b',
+		).length;
 		expect(highOnQwen).toBeGreaterThanOrEqual(6);
-		figures.push(`Prometheus down: n8n execute ${(result.ms / 1000).toFixed(1)} s, all ${items.length} answered; reason "${(items[0].json.decision as Decision).reason.slice(0, 100)}…"`);
+		figures.push(
+			`Prometheus down: n8n execute ${(result.ms / 1000).toFixed(1)} s, all ${items.length} answered; reason "${(items[0].json.decision as Decision).reason.slice(0, 100)}…"`,
+		);
 	});
 });

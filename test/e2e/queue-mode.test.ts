@@ -20,10 +20,22 @@
  * Needs `npm run build` first (the package is packed from dist).
  */
 import { packPackage } from '../support/n8n-harness';
-import { startPrometheus, startPushgateway, type PrometheusHarness, type PushgatewayHarness } from '../support/prometheus';
+import {
+	startPrometheus,
+	startPushgateway,
+	type PrometheusHarness,
+	type PushgatewayHarness,
+} from '../support/prometheus';
 import { startQueueCluster, type QueueCluster } from '../support/queue/n8n-cluster';
 import { ensureQueueRuntime } from '../support/queue/runtime';
-import { CREDENTIAL, callWebhook, chainWorkflow, dispatcherWorkflow, itemsOf, type QueueResponse } from '../support/queue/workflows';
+import {
+	CREDENTIAL,
+	callWebhook,
+	chainWorkflow,
+	dispatcherWorkflow,
+	itemsOf,
+	type QueueResponse,
+} from '../support/queue/workflows';
 import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
 
 const CALLS = 4;
@@ -55,7 +67,10 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		const tgz = await packPackage();
 		sim = await startOllamaSimulator({ timeScale: 0.05, numParallel: 4 });
 		pgw = await startPushgateway();
-		prom = await startPrometheus({ withNodeExporter: false, targets: [{ job: 'pushgateway', address: pgw.address, honorLabels: true }] });
+		prom = await startPrometheus({
+			withNodeExporter: false,
+			targets: [{ job: 'pushgateway', address: pgw.address, honorLabels: true }],
+		});
 		cluster = await startQueueCluster({
 			runtime,
 			tgz,
@@ -66,7 +81,13 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 					...CREDENTIAL,
 					type: 'aiDispatcherApi',
 					// {process}: one group per process under a name of ours (workers share the credential).
-					data: { baseUrl: sim.url, prometheusUrl: prom.url, prometheusAuth: 'none', pushgatewayUrl: pgw.url, metricsInstance: 'queue-{process}' },
+					data: {
+						baseUrl: sim.url,
+						prometheusUrl: prom.url,
+						prometheusAuth: 'none',
+						pushgatewayUrl: pgw.url,
+						metricsInstance: 'queue-{process}',
+					},
 				},
 			],
 			workflows: [
@@ -83,11 +104,22 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 			],
 			publish: [DIGEST, CHAIN, FAILING],
 		});
-		figures.push(`start: ${Object.entries(cluster.timings).map(([k, s]) => `${k} ${s} s`).join(', ')}`);
+		figures.push(
+			`start: ${Object.entries(cluster.timings)
+				.map(([k, s]) => `${k} ${s} s`)
+				.join(', ')}`,
+		);
 	});
 
 	afterAll(async () => {
-		const groups = cluster ? [cluster.redis, cluster.postgres, cluster.main.service, ...cluster.workers.map((w) => w.service)].map((s) => s.pid) : [];
+		const groups = cluster
+			? [
+					cluster.redis,
+					cluster.postgres,
+					cluster.main.service,
+					...cluster.workers.map((w) => w.service),
+				].map((s) => s.pid)
+			: [];
 		try {
 			await cluster?.stop();
 		} finally {
@@ -104,22 +136,39 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 				return false;
 			}
 		});
-		figures.push(`after stop: ${alive.length} of ${groups.length} process groups alive`, `whole file ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+		figures.push(
+			`after stop: ${alive.length} of ${groups.length} process groups alive`,
+			`whole file ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+		);
 		console.log(`[queue-mode e2e]\n  ${figures.join('\n  ')}`);
 		expect(alive).toEqual([]);
 	});
 
 	/** Calls `path` `CALLS` times at once with `ITEMS` items each; checks each answer list against its items. */
-	async function burst(path: string, answerOf: (a: QueueResponse['answers'][number]) => string | undefined, call0 = 0): Promise<QueueResponse[]> {
+	async function burst(
+		path: string,
+		answerOf: (a: QueueResponse['answers'][number]) => string | undefined,
+		call0 = 0,
+	): Promise<QueueResponse[]> {
 		const batches = Array.from({ length: CALLS }, (_, c) => itemsOf(call0 + c, ITEMS));
 		const started = Date.now();
-		const responses = await Promise.all(batches.map((items) => callWebhook(cluster.main.url, path, items)));
+		const responses = await Promise.all(
+			batches.map((items) => callWebhook(cluster.main.url, path, items)),
+		);
 		for (const r of responses) itemsByExecution.set(String(r.executionId), r.answers.length);
-		figures.push(`${path}: ${CALLS} calls × ${ITEMS} items answered in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+		figures.push(
+			`${path}: ${CALLS} calls × ${ITEMS} items answered in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+		);
 		responses.forEach((res, c) => {
 			// In order, each item once: the answer at position i names the item sent at position i.
 			expect(res.answers).toHaveLength(ITEMS);
-			res.answers.forEach((a, i) => expect({ c, i, answer: answerOf(a) }).toEqual({ c, i, answer: expect.stringContaining(`item ${batches[c][i].id} `) }));
+			res.answers.forEach((a, i) =>
+				expect({ c, i, answer: answerOf(a) }).toEqual({
+					c,
+					i,
+					answer: expect.stringContaining(`item ${batches[c][i].id} `),
+				}),
+			);
 		});
 		return responses;
 	}
@@ -132,7 +181,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		const deadline = Date.now() + 60_000;
 		let samples: Sample[] = [];
 		while (Date.now() < deadline) {
-			samples = (await prom.query('sum by (instance) (ai_dispatcher_items_total{job="ai_dispatcher"})')) as Sample[];
+			samples = (await prom.query(
+				'sum by (instance) (ai_dispatcher_items_total{job="ai_dispatcher"})',
+			)) as Sample[];
 			if (samples.reduce((n, s) => n + Number(s.value[1]), 0) === want) break;
 			await new Promise((r) => setTimeout(r, 500));
 		}
@@ -142,34 +193,49 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 	/** The `instance` labels of the dispatcher's groups in the Pushgateway itself. */
 	async function pushGroups(): Promise<Set<string>> {
 		const text = await pgw.metrics();
-		return new Set([...text.matchAll(/^push_time_seconds\{[^}]*instance="([^"]+)"[^}]*job="ai_dispatcher"[^}]*\}/gm)].map((m) => m[1]));
+		return new Set(
+			[
+				...text.matchAll(
+					/^push_time_seconds\{[^}]*instance="([^"]+)"[^}]*job="ai_dispatcher"[^}]*\}/gm,
+				),
+			].map((m) => m[1]),
+		);
 	}
 
 	/** Which worker ran each response's execution (each id in exactly one worker's log). */
 	function workersOf(responses: QueueResponse[]): number[] {
 		return responses.map((r) => {
 			const owners = cluster.workers.filter((w) => w.executions().includes(String(r.executionId)));
-			expect({ execution: r.executionId, owners: owners.length }).toEqual({ execution: r.executionId, owners: 1 });
+			expect({ execution: r.executionId, owners: owners.length }).toEqual({
+				execution: r.executionId,
+				owners: 1,
+			});
 			return owners[0].index;
 		});
 	}
 
 	it('answers 4 concurrent webhook calls × 10 items, each item once and in order, on both workers', async () => {
 		sim.resetStats();
-		const responses = await burst('queue-digest', (a) => (typeof a.response === 'string' ? a.response : undefined));
+		const responses = await burst('queue-digest', (a) =>
+			typeof a.response === 'string' ? a.response : undefined,
+		);
 		const generations = Object.values(sim.stats().generations).reduce((n, v) => n + v, 0);
 		expect(generations).toBe(CALLS * ITEMS);
 		const workers = workersOf(responses);
 		expect(new Set(workers)).toEqual(new Set([1, 2]));
 		expect(new Set(responses.map((r) => r.executionId)).size).toBe(CALLS);
-		figures.push(`digest: ${generations} generations for ${CALLS * ITEMS} items; executions ${responses.map((r, i) => `#${r.executionId}→worker ${workers[i]}`).join(', ')}`);
+		figures.push(
+			`digest: ${generations} generations for ${CALLS * ITEMS} items; executions ${responses.map((r, i) => `#${r.executionId}→worker ${workers[i]}`).join(', ')}`,
+		);
 	});
 
 	it('keeps one Pushgateway group per worker, whose items add up to the 40 answered', async () => {
 		const samples = await itemsInPrometheus(CALLS * ITEMS);
 		const sum = samples.reduce((n, s) => n + Number(s.value[1]), 0);
 		expect(sum).toBe(CALLS * ITEMS);
-		const total = (await prom.query('sum(ai_dispatcher_items_total{job="ai_dispatcher"})')) as Sample[];
+		const total = (await prom.query(
+			'sum(ai_dispatcher_items_total{job="ai_dispatcher"})',
+		)) as Sample[];
 		expect(Number(total[0].value[1])).toBe(CALLS * ITEMS);
 		// One group per worker process (distinct instance labels); none for the main, which runs no execution.
 		const groups = await pushGroups();
@@ -178,7 +244,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		for (const g of groups) expect(g).toMatch(/^queue-[0-9a-f]+-[0-9a-f]{8}$/);
 		// Each group counts what its worker answered: both workers answered some.
 		for (const s of samples) expect(Number(s.value[1])).toBeGreaterThan(0);
-		figures.push(`Pushgateway groups ${[...groups].join(', ')}: items ${samples.map((s) => `${s.metric.instance}=${s.value[1]}`).join(', ')}, sum ${sum}`);
+		figures.push(
+			`Pushgateway groups ${[...groups].join(', ')}: items ${samples.map((s) => `${s.metric.instance}=${s.value[1]}`).join(', ')}, sum ${sum}`,
+		);
 	});
 
 	it('answers through a Basic LLM Chain with the AI Dispatcher Chat Model on both workers', async () => {
@@ -188,7 +256,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		expect(generations).toBe(CALLS * ITEMS);
 		const workers = workersOf(responses);
 		expect(new Set(workers)).toEqual(new Set([1, 2]));
-		figures.push(`chain: ${generations} generations; executions ${responses.map((r, i) => `#${r.executionId}→worker ${workers[i]}`).join(', ')}`);
+		figures.push(
+			`chain: ${generations} generations; executions ${responses.map((r, i) => `#${r.executionId}→worker ${workers[i]}`).join(', ')}`,
+		);
 		// The chat sub-node's items reach the same per-worker groups: 40 + 40 in all.
 		const samples = await itemsInPrometheus(2 * CALLS * ITEMS);
 		expect(samples.reduce((n, s) => n + Number(s.value[1]), 0)).toBe(2 * CALLS * ITEMS);
@@ -209,7 +279,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		// Its push, scraped by Prometheus: the time until which the breaker stays open, from that worker's group.
 		let open: Sample[] = [];
 		while (Date.now() - ended < 60_000) {
-			open = (await prom.query(`ai_dispatcher_breaker_open_until_timestamp_seconds{model="${FAILING_MODEL}"}`)) as Sample[];
+			open = (await prom.query(
+				`ai_dispatcher_breaker_open_until_timestamp_seconds{model="${FAILING_MODEL}"}`,
+			)) as Sample[];
 			if (open.length > 0) break;
 			await new Promise((r) => setTimeout(r, 200));
 		}
@@ -219,7 +291,11 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 
 		// Phase 2: 4 calls at once over both workers; nobody calls the failing model any more.
 		sim.resetStats();
-		const responses = await burst('queue-failing', (a) => (typeof a.response === 'string' ? a.response : undefined), 200);
+		const responses = await burst(
+			'queue-failing',
+			(a) => (typeof a.response === 'string' ? a.response : undefined),
+			200,
+		);
 		const workers = workersOf(responses);
 		expect(new Set(workers)).toEqual(new Set([1, 2]));
 		expect(sim.stats().generations[FAILING_MODEL] ?? 0).toBe(0);
@@ -228,7 +304,9 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		for (const r of other) {
 			for (const a of r.answers) {
 				expect(a.model).toBe('llama3.2:3b');
-				expect(a.reason).toContain(`${FAILING_MODEL} skipped: it failed repeatedly on another n8n process (shared through Prometheus)`);
+				expect(a.reason).toContain(
+					`${FAILING_MODEL} skipped: it failed repeatedly on another n8n process (shared through Prometheus)`,
+				);
 			}
 		}
 		figures.push(
@@ -251,27 +329,43 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 		expect(await pushGroups()).toEqual(before);
 		// Which group is its own: the opener's group is the only one with an own breaker opening.
 		expect(opener).toBeDefined();
-		const openings = (await prom.query('ai_dispatcher_breaker_openings_total{job="ai_dispatcher"}')) as Sample[];
-		const openerGroups = openings.filter((s) => Number(s.value[1]) >= 1).map((s) => s.metric.instance);
+		const openings = (await prom.query(
+			'ai_dispatcher_breaker_openings_total{job="ai_dispatcher"}',
+		)) as Sample[];
+		const openerGroups = openings
+			.filter((s) => Number(s.value[1]) >= 1)
+			.map((s) => s.metric.instance);
 		expect(openerGroups).toHaveLength(1);
-		const own = stopped.index === opener ? openerGroups : [...before].filter((g) => g !== openerGroups[0]);
+		const own =
+			stopped.index === opener ? openerGroups : [...before].filter((g) => g !== openerGroups[0]);
 		expect(own).toHaveLength(1);
 		// And that group counts exactly the items of the executions this worker ran.
-		const ownItems = stopped.executions().reduce((n, id) => n + (itemsByExecution.get(id) ?? NaN), 0);
-		const samples = (await prom.query(`sum(ai_dispatcher_items_total{job="ai_dispatcher",instance="${own[0]}"})`)) as Sample[];
+		const ownItems = stopped
+			.executions()
+			.reduce((n, id) => n + (itemsByExecution.get(id) ?? NaN), 0);
+		const samples = (await prom.query(
+			`sum(ai_dispatcher_items_total{job="ai_dispatcher",instance="${own[0]}"})`,
+		)) as Sample[];
 		expect(Number(samples[0]?.value[1])).toBe(ownItems);
-		const res = await fetch(`${pgw.url}/metrics/job/ai_dispatcher/instance/${encodeURIComponent(own[0])}`, { method: 'DELETE' });
+		const res = await fetch(
+			`${pgw.url}/metrics/job/ai_dispatcher/instance/${encodeURIComponent(own[0])}`,
+			{ method: 'DELETE' },
+		);
 		expect(res.status).toBe(202);
 		expect([...(await pushGroups())]).toEqual([...before].filter((g) => g !== own[0]));
 		// After the next scrapes Prometheus has no current series of that group (staleness marks them gone).
 		const deadline = Date.now() + 30_000;
 		let left: Sample[] = [];
 		while (Date.now() < deadline) {
-			left = (await prom.query(`ai_dispatcher_items_total{job="ai_dispatcher",instance="${own[0]}"}`)) as Sample[];
+			left = (await prom.query(
+				`ai_dispatcher_items_total{job="ai_dispatcher",instance="${own[0]}"}`,
+			)) as Sample[];
 			if (left.length === 0) break;
 			await new Promise((r) => setTimeout(r, 500));
 		}
 		expect(left).toEqual([]);
-		figures.push(`stopped worker ${stopped.index}: group ${own[0]} (${ownItems} items) kept until DELETE, then gone from Prometheus`);
+		figures.push(
+			`stopped worker ${stopped.index}: group ${own[0]} (${ownItems} items) kept until DELETE, then gone from Prometheus`,
+		);
 	});
 });

@@ -15,7 +15,15 @@
  * Needs `npm run build` first (the package is packed from dist).
  */
 import { exampleCredentials } from '../support/e2e-run';
-import { createN8nInstance, ensureN8nRuntime, nodeOutput, packPackage, runError, type N8nInstance, type N8nItem } from '../support/n8n-harness';
+import {
+	createN8nInstance,
+	ensureN8nRuntime,
+	nodeOutput,
+	packPackage,
+	runError,
+	type N8nInstance,
+	type N8nItem,
+} from '../support/n8n-harness';
 import { startOllamaSimulator, type OllamaSimulator } from '../support/simulator';
 
 const SUB_ON = 'reuseDigestOn';
@@ -24,8 +32,15 @@ const SUB_CHAIN = 'reuseChainOn';
 const PARENT_ON = 'reuseParentOn';
 const PARENT_OFF = 'reuseParentOff';
 const PARENT_CHAIN = 'reuseParentChain';
-const PROMPT = "={{ 'Summarize this email for a daily digest. Say what the sender needs and by when.\\n\\nFrom: ' + $json.from + '\\nSubject: ' + $json.subject + '\\n\\n' + $json.body }}";
-const MODELS = { model: [{ name: 'phi3:mini', tier: 'low' }, { name: 'llama3.2:3b', tier: 'medium' }, { name: 'qwen2.5:7b', tier: 'high' }] };
+const PROMPT =
+	"={{ 'Summarize this email for a daily digest. Say what the sender needs and by when.\\n\\nFrom: ' + $json.from + '\\nSubject: ' + $json.subject + '\\n\\n' + $json.body }}";
+const MODELS = {
+	model: [
+		{ name: 'phi3:mini', tier: 'low' },
+		{ name: 'llama3.2:3b', tier: 'medium' },
+		{ name: 'qwen2.5:7b', tier: 'high' },
+	],
+};
 type CredentialRef = { id: string; name: string };
 
 interface Mail {
@@ -36,7 +51,16 @@ interface Mail {
 
 /** Mail n: a distinct subject and body (the simulator's reply opens with `Re "<subject>"`). */
 function mail(n: number): Mail {
-	const topics = ['invoice', 'meeting', 'parcel', 'ticket', 'report', 'contract', 'release', 'order'];
+	const topics = [
+		'invoice',
+		'meeting',
+		'parcel',
+		'ticket',
+		'report',
+		'contract',
+		'release',
+		'order',
+	];
 	const topic = topics[n % topics.length];
 	return {
 		from: `sender${n}@example.com`,
@@ -44,8 +68,14 @@ function mail(n: number): Mail {
 		body: `Hello, the ${topic} #${n} needs your answer by ${1 + (n % 28)} March. Please confirm the figures in line ${n}. Thanks.`,
 	};
 }
-const RUN1: Mail[] = [...Array.from({ length: 25 }, (_, i) => mail(i)), ...[0, 5, 10, 15, 20].map(mail)];
-const RUN2: Mail[] = [...Array.from({ length: 24 }, (_, i) => mail(i + 1)), ...Array.from({ length: 6 }, (_, i) => mail(100 + i))];
+const RUN1: Mail[] = [
+	...Array.from({ length: 25 }, (_, i) => mail(i)),
+	...[0, 5, 10, 15, 20].map(mail),
+];
+const RUN2: Mail[] = [
+	...Array.from({ length: 24 }, (_, i) => mail(i + 1)),
+	...Array.from({ length: 6 }, (_, i) => mail(100 + i)),
+];
 
 function subWorkflow(id: string, reuseAnswers: boolean, credential: CredentialRef) {
 	return {
@@ -54,7 +84,14 @@ function subWorkflow(id: string, reuseAnswers: boolean, credential: CredentialRe
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { inputSource: 'passthrough' } },
+			{
+				id: `${id}-1`,
+				name: 'Start',
+				type: 'n8n-nodes-base.executeWorkflowTrigger',
+				typeVersion: 1.1,
+				position: [0, 0],
+				parameters: { inputSource: 'passthrough' },
+			},
 			{
 				id: `${id}-2`,
 				name: 'AI Dispatcher',
@@ -80,7 +117,8 @@ function subWorkflow(id: string, reuseAnswers: boolean, credential: CredentialRe
 				position: [440, 0],
 				parameters: {
 					// n8n's own pairing: the input item each answer is paired with.
-					jsCode: "return $input.all().map((item, i) => ({ json: { ...item.json, index: i, pairedSubject: $('Start').itemMatching(i).json.subject } }));",
+					jsCode:
+						"return $input.all().map((item, i) => ({ json: { ...item.json, index: i, pairedSubject: $('Start').itemMatching(i).json.subject } }));",
 				},
 			},
 		],
@@ -99,8 +137,22 @@ function chainSubWorkflow(id: string, credential: CredentialRef) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-1`, name: 'Start', type: 'n8n-nodes-base.executeWorkflowTrigger', typeVersion: 1.1, position: [0, 0], parameters: { inputSource: 'passthrough' } },
-			{ id: `${id}-2`, name: 'Summarize email', type: '@n8n/n8n-nodes-langchain.chainLlm', typeVersion: 1.9, position: [220, 0], parameters: { promptType: 'define', text: PROMPT, batching: {} } },
+			{
+				id: `${id}-1`,
+				name: 'Start',
+				type: 'n8n-nodes-base.executeWorkflowTrigger',
+				typeVersion: 1.1,
+				position: [0, 0],
+				parameters: { inputSource: 'passthrough' },
+			},
+			{
+				id: `${id}-2`,
+				name: 'Summarize email',
+				type: '@n8n/n8n-nodes-langchain.chainLlm',
+				typeVersion: 1.9,
+				position: [220, 0],
+				parameters: { promptType: 'define', text: PROMPT, batching: {} },
+			},
 			{
 				id: `${id}-3`,
 				name: 'AI Dispatcher Chat Model',
@@ -116,13 +168,18 @@ function chainSubWorkflow(id: string, credential: CredentialRef) {
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
 				position: [440, 0],
-				parameters: { jsCode: "return $input.all().map((item, i) => ({ json: { response: item.json.text, index: i, pairedSubject: $('Start').itemMatching(i).json.subject } }));" },
+				parameters: {
+					jsCode:
+						"return $input.all().map((item, i) => ({ json: { response: item.json.text, index: i, pairedSubject: $('Start').itemMatching(i).json.subject } }));",
+				},
 			},
 		],
 		connections: {
 			Start: { main: [[{ node: 'Summarize email', type: 'main', index: 0 }]] },
 			'Summarize email': { main: [[{ node: 'Pair', type: 'main', index: 0 }]] },
-			'AI Dispatcher Chat Model': { ai_languageModel: [[{ node: 'Summarize email', type: 'ai_languageModel', index: 0 }]] },
+			'AI Dispatcher Chat Model': {
+				ai_languageModel: [[{ node: 'Summarize email', type: 'ai_languageModel', index: 0 }]],
+			},
 		},
 	};
 }
@@ -142,7 +199,12 @@ function parentWorkflow(id: string, subId: string, credential: CredentialRef) {
 		type: 'n8n-nodes-base.executeWorkflow',
 		typeVersion: 1.2,
 		position: [x, 0],
-		parameters: { source: 'database', workflowId: { __rl: true, mode: 'id', value: subId }, mode: 'once', options: { waitForSubWorkflow: true } },
+		parameters: {
+			source: 'database',
+			workflowId: { __rl: true, mode: 'id', value: subId },
+			mode: 'once',
+			options: { waitForSubWorkflow: true },
+		},
 	});
 	return {
 		id,
@@ -150,7 +212,14 @@ function parentWorkflow(id: string, subId: string, credential: CredentialRef) {
 		active: false,
 		settings: { executionOrder: 'v1' },
 		nodes: [
-			{ id: `${id}-t`, name: 'Manual', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+			{
+				id: `${id}-t`,
+				name: 'Manual',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
 			mails('Mails run 1', RUN1, 200),
 			digest('Digest run 1', 400),
 			mails('Mails run 2', RUN2, 600),
@@ -185,7 +254,11 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		const runtime = await ensureN8nRuntime();
 		// Sub-workflows run from their published version; without the publication service the CLI's
 		// publish:workflow makes it so.
-		n8n = await createN8nInstance({ runtime, tgz: await packPackage(), env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' } });
+		n8n = await createN8nInstance({
+			runtime,
+			tgz: await packPackage(),
+			env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' },
+		});
 		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
 		const [credential] = exampleCredentials(sim.url);
 		await n8n.importCredentials([credential]);
@@ -200,7 +273,8 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		]);
 		for (const id of [SUB_ON, SUB_OFF, SUB_CHAIN]) {
 			const res = await n8n.run(['publish:workflow', `--id=${id}`]);
-			if (res.exitCode !== 0) throw new Error(`publish:workflow --id=${id} failed: ${res.stderr.slice(-2000)}`);
+			if (res.exitCode !== 0)
+				throw new Error(`publish:workflow --id=${id} failed: ${res.stderr.slice(-2000)}`);
 		}
 	});
 
@@ -212,12 +286,29 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 
 	const calls = () => Object.values(sim.stats().generations).reduce((a, b) => a + b, 0);
 
-	async function runParent(id: string): Promise<{ run1: N8nItem[]; run2: N8nItem[]; calls: number; ms: number; status: Record<string, number> }> {
+	async function runParent(
+		id: string,
+	): Promise<{
+		run1: N8nItem[];
+		run2: N8nItem[];
+		calls: number;
+		ms: number;
+		status: Record<string, number>;
+	}> {
 		sim.resetStats();
 		const res = await n8n.execute(id);
-		if (res.exitCode !== 0) throw new Error(`${id}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stderr.slice(-3000)}`);
+		if (res.exitCode !== 0)
+			throw new Error(
+				`${id}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stderr.slice(-3000)}`,
+			);
 		const [status] = nodeOutput(res.run, 'Reuse status');
-		return { run1: nodeOutput(res.run, 'Digest run 1'), run2: nodeOutput(res.run, 'Digest run 2'), calls: calls(), ms: res.ms, status: status.json.reuse };
+		return {
+			run1: nodeOutput(res.run, 'Digest run 1'),
+			run2: nodeOutput(res.run, 'Digest run 2'),
+			calls: calls(),
+			ms: res.ms,
+			status: status.json.reuse,
+		};
 	}
 
 	/** Every output in order, paired (by n8n) with its own mail, answering that mail. */
@@ -225,12 +316,17 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		expect(items).toHaveLength(mails.length);
 		items.forEach((item, i) => {
 			expect([i, item.json.index, item.json.pairedSubject]).toEqual([i, i, mails[i].subject]);
-			expect([i, String(item.json.response)]).toEqual([i, expect.stringContaining(`Re "${mails[i].subject}"`)]);
+			expect([i, String(item.json.response)]).toEqual([
+				i,
+				expect.stringContaining(`Re "${mails[i].subject}"`),
+			]);
 		});
 	}
 
-	const how = (items: N8nItem[]) => items.map((i) => (i.json.reused as { how?: string } | undefined)?.how ?? 'called');
-	const tally = (values: string[]) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
+	const how = (items: N8nItem[]) =>
+		items.map((i) => (i.json.reused as { how?: string } | undefined)?.how ?? 'called');
+	const tally = (values: string[]) =>
+		values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v]: (acc[v] ?? 0) + 1 }), {});
 
 	it('Reuse Answers on: 60 items, 31 distinct prompts, 31 model calls; every answer its own mail’s', async () => {
 		const { run1, run2, calls: n, ms, status } = await runParent(PARENT_ON);
@@ -242,7 +338,9 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		expect(n).toBe(31);
 		expect(status).toMatchObject({ entries: 31, hits: 29, misses: 31, evictions: 0 });
 		figures.push(`Status after both runs: ${JSON.stringify(status)}`);
-		figures.push(`reuse on: ${n} model calls for 60 items (target ≤ 32, before 60); run 1 ${JSON.stringify(tally(how(run1)))}, run 2 ${JSON.stringify(tally(how(run2)))}; n8n execute ${ms} ms`);
+		figures.push(
+			`reuse on: ${n} model calls for 60 items (target ≤ 32, before 60); run 1 ${JSON.stringify(tally(how(run1)))}, run 2 ${JSON.stringify(tally(how(run2)))}; n8n execute ${ms} ms`,
+		);
 	});
 
 	it('Reuse Answers off: the 5 duplicates of run 1 cost no call; run 2 calls again (55 calls)', async () => {
@@ -253,7 +351,9 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		expect(how(run2)).toEqual(Array(30).fill('called'));
 		expect(n).toBe(55);
 		expect(status).toMatchObject({ hits: 5, misses: 55 });
-		figures.push(`reuse off: ${n} model calls for 60 items (run 1: 25 for 30, its duplicates free); n8n execute ${ms} ms`);
+		figures.push(
+			`reuse off: ${n} model calls for 60 items (run 1: 25 for 30, its duplicates free); n8n execute ${ms} ms`,
+		);
 	});
 
 	it('the chat model in an LLM chain, Reuse Answers on: 31 model calls for 60 items; every answer its own mail’s', async () => {
@@ -262,6 +362,8 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		expectOwnAnswers(run2, RUN2);
 		expect(n).toBe(31);
 		expect(status).toMatchObject({ entries: 31, hits: 29, misses: 31 });
-		figures.push(`chat model (LLM chain), reuse on: ${n} model calls for 60 items; Status ${JSON.stringify(status)}; n8n execute ${ms} ms`);
+		figures.push(
+			`chat model (LLM chain), reuse on: ${n} model calls for 60 items; Status ${JSON.stringify(status)}; n8n execute ${ms} ms`,
+		);
 	});
 });

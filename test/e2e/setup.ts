@@ -7,5 +7,6 @@ jest.setTimeout(15 * 60 * 1000);
 // the file's own afterAll: close it here, or its server keeps jest from exiting.
 afterAll(async () => {
 	const closed = await closeOpenSimulators();
-	if (closed > 0) console.log(`[e2e setup] closed ${closed} Ollama simulator(s) the test file left open`);
+	if (closed > 0)
+		console.log(`[e2e setup] closed ${closed} Ollama simulator(s) the test file left open`);
 });

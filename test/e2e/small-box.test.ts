@@ -19,33 +19,66 @@
 import { loadRouterCorpus } from '../../scripts/router/corpus';
 import { digest } from '../bench/small-box';
 import { exampleCredentials, readExample, startN8nWithSimulator } from '../support/e2e-run';
-import { nodeOutput, pairedIndex, runError, type N8nInstance, type N8nItem, type N8nRun } from '../support/n8n-harness';
+import {
+	nodeOutput,
+	pairedIndex,
+	runError,
+	type N8nInstance,
+	type N8nItem,
+	type N8nRun,
+} from '../support/n8n-harness';
 import { DEFAULT_SIM_MODELS, type OllamaSimulator } from '../support/simulator';
 
 const TIME_SCALE = 0.02;
-const LOAD_MS: Record<string, number> = { 'phi3:mini': 5_000, 'llama3.2:3b': 8_000, 'qwen2.5:7b': 12_000 };
+const LOAD_MS: Record<string, number> = {
+	'phi3:mini': 5_000,
+	'llama3.2:3b': 8_000,
+	'qwen2.5:7b': 12_000,
+};
 const STRONG = 'qwen2.5:7b';
 const REPLY_TOKENS = { low: 40, medium: 120, high: 280 } as const;
 const GROUPED = 'AI Dispatcher (grouped)';
 const AS_RECEIVED = 'AI Dispatcher (as received)';
 const HTTP = 'HTTP Request (strong model)';
 
-type Node = { name: string; type: string; typeVersion: number; position: [number, number]; parameters: Record<string, unknown>; credentials?: Record<string, unknown> };
+type Node = {
+	name: string;
+	type: string;
+	typeVersion: number;
+	position: [number, number];
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, unknown>;
+};
 
 const heldout = digest(loadRouterCorpus().heldout);
 const tierOfPrompt = new Map(heldout.map((e) => [e.text, e.tier]));
 
 /** One workflow: items → (unload all → way) × 3, each way on the same items. */
-function workflow(id: string, ollamaUrl: string, itemsNode: Node, dispatcher: Node, promptExpr: string): Record<string, unknown> {
+function workflow(
+	id: string,
+	ollamaUrl: string,
+	itemsNode: Node,
+	dispatcher: Node,
+	promptExpr: string,
+): Record<string, unknown> {
 	const unloadList: Node = {
 		name: 'Models',
 		type: 'n8n-nodes-base.code',
 		typeVersion: 2,
 		position: [0, 0],
-		parameters: { mode: 'runOnceForAllItems', jsCode: `return ${JSON.stringify(Object.keys(LOAD_MS))}.map((model) => ({ json: { model } }));` },
+		parameters: {
+			mode: 'runOnceForAllItems',
+			jsCode: `return ${JSON.stringify(Object.keys(LOAD_MS))}.map((model) => ({ json: { model } }));`,
+		},
 	};
 	const nodes: Node[] = [
-		{ name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+		{
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
 		{ ...itemsNode, name: 'Items' },
 	];
 	const chain = ['Start', 'Items'];
@@ -53,8 +86,20 @@ function workflow(id: string, ollamaUrl: string, itemsNode: Node, dispatcher: No
 		// A system prompt of its own per way: identical requests of one execution are answered once
 		// (answer reuse), so without it the second way would reuse the first way's answers. The system
 		// prompt is not analysed, so every item keeps its tier.
-		{ ...dispatcher, name: GROUPED, parameters: { ...dispatcher.parameters, systemPrompt: 'Digest entry (way 1).', options: {} } },
-		{ ...dispatcher, name: AS_RECEIVED, parameters: { ...dispatcher.parameters, systemPrompt: 'Digest entry (way 2).', options: { itemOrder: 'asReceived' } } },
+		{
+			...dispatcher,
+			name: GROUPED,
+			parameters: { ...dispatcher.parameters, systemPrompt: 'Digest entry (way 1).', options: {} },
+		},
+		{
+			...dispatcher,
+			name: AS_RECEIVED,
+			parameters: {
+				...dispatcher.parameters,
+				systemPrompt: 'Digest entry (way 2).',
+				options: { itemOrder: 'asReceived' },
+			},
+		},
 		{
 			name: HTTP,
 			type: 'n8n-nodes-base.httpRequest',
@@ -92,14 +137,29 @@ function workflow(id: string, ollamaUrl: string, itemsNode: Node, dispatcher: No
 				type: 'n8n-nodes-base.code',
 				typeVersion: 2,
 				position: [0, 0],
-				parameters: { mode: 'runOnceForAllItems', jsCode: "return $('Items').all().map((item) => ({ json: item.json }));" },
+				parameters: {
+					mode: 'runOnceForAllItems',
+					jsCode: "return $('Items').all().map((item) => ({ json: item.json }));",
+				},
 			},
 			way,
 		);
 		chain.push(`Models ${i}`, `Unload ${i}`, `Restore ${i}`, way.name);
 	});
-	const connections = Object.fromEntries(chain.slice(0, -1).map((from, i) => [from, { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] }]));
-	return { id, name: id, active: false, nodes: nodes.map((n, i) => ({ ...n, id: `node-${i}`, position: [i * 200, 0] })), connections, settings: { executionOrder: 'v1' }, pinData: {} };
+	const connections = Object.fromEntries(
+		chain
+			.slice(0, -1)
+			.map((from, i) => [from, { main: [[{ node: chain[i + 1], type: 'main', index: 0 }]] }]),
+	);
+	return {
+		id,
+		name: id,
+		active: false,
+		nodes: nodes.map((n, i) => ({ ...n, id: `node-${i}`, position: [i * 200, 0] })),
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+	};
 }
 
 interface Way {
@@ -113,7 +173,8 @@ interface Way {
 function way(run: N8nRun | null, name: string): Way {
 	const items = nodeOutput(run, name);
 	const ms = run?.data.resultData.runData[name]?.[0]?.executionTime ?? Number.NaN;
-	const loads = name === HTTP ? null : items.filter((i) => i.json.modelAlreadyLoaded === false).length;
+	const loads =
+		name === HTTP ? null : items.filter((i) => i.json.modelAlreadyLoaded === false).length;
 	return { name, ms, items, loads };
 }
 
@@ -128,8 +189,12 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 			numParallel: 1,
 			maxLoadedModels: 1,
 			keepAliveMs: -1,
-			models: DEFAULT_SIM_MODELS.filter((m) => m.name in LOAD_MS).map((m) => ({ ...m, loadMs: LOAD_MS[m.name] })),
-			respond: ({ model, prompt }) => `[${model}] ${Array.from({ length: REPLY_TOKENS[tierOfPrompt.get(prompt) ?? 'medium'] }, (_, i) => `w${i}`).join(' ')}`,
+			models: DEFAULT_SIM_MODELS.filter((m) => m.name in LOAD_MS).map((m) => ({
+				...m,
+				loadMs: LOAD_MS[m.name],
+			})),
+			respond: ({ model, prompt }) =>
+				`[${model}] ${Array.from({ length: REPLY_TOKENS[tierOfPrompt.get(prompt) ?? 'medium'] }, (_, i) => `w${i}`).join(' ')}`,
 		}));
 		await n8n.importCredentials(exampleCredentials(sim.url));
 	});
@@ -140,11 +205,18 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 		console.log(`[small-box e2e]\n  ${figures.join('\n  ')}`);
 	});
 
-	async function runScenario(label: string, wf: Record<string, unknown>, count: number): Promise<Way[]> {
+	async function runScenario(
+		label: string,
+		wf: Record<string, unknown>,
+		count: number,
+	): Promise<Way[]> {
 		await n8n.importWorkflow(wf);
 		sim.resetStats();
 		const res = await n8n.execute(wf.id as string);
-		if (res.exitCode !== 0) throw new Error(`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`);
+		if (res.exitCode !== 0)
+			throw new Error(
+				`${label}: n8n execute exited ${res.exitCode}: ${runError(res.run) ?? ''}\n${res.stdout.slice(-3000)}\n${res.stderr.slice(-3000)}`,
+			);
 		const ways = [GROUPED, AS_RECEIVED, HTTP].map((name) => way(res.run, name));
 		for (const w of ways) {
 			// One answer per item, each paired with its own input, in input order.
@@ -155,9 +227,15 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 		const [grouped, asReceived, http] = ways;
 		for (const item of http.items) expect(item.json.model).toBe(STRONG);
 		// Every item of both dispatcher ways called a model (none reused another way's answer).
-		for (const w of [grouped, asReceived]) expect({ way: w.name, reused: w.items.filter((i) => i.json.reused !== undefined).length }).toEqual({ way: w.name, reused: 0 });
+		for (const w of [grouped, asReceived])
+			expect({
+				way: w.name,
+				reused: w.items.filter((i) => i.json.reused !== undefined).length,
+			}).toEqual({ way: w.name, reused: 0 });
 		// The same model per item in both orders: grouping changes when, not who (high-tier recall unchanged).
-		expect(grouped.items.map((i) => i.json.model)).toEqual(asReceived.items.map((i) => i.json.model));
+		expect(grouped.items.map((i) => i.json.model)).toEqual(
+			asReceived.items.map((i) => i.json.model),
+		);
 		const used = new Set(grouped.items.map((i) => i.json.model as string)).size;
 		expect(grouped.loads).toBeLessThanOrEqual(used + 1);
 		expect(asReceived.loads).toBeGreaterThan(grouped.loads as number);
@@ -178,8 +256,14 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 		const example = readExample<{ nodes: Node[] }>('gmail-digest.json');
 		const fetch = example.nodes.find((n) => n.name === 'Fetch emails') as Node;
 		const dispatcher = example.nodes.find((n) => n.type.endsWith('.aiDispatcher')) as Node;
-		const prompt = String(dispatcher.parameters.prompt).replace(/^=\{\{\s*/, '').replace(/\s*\}\}$/, '');
-		await runScenario('Gmail example', workflow('smallBoxGmail', sim.url, fetch, dispatcher, prompt), 20);
+		const prompt = String(dispatcher.parameters.prompt)
+			.replace(/^=\{\{\s*/, '')
+			.replace(/\s*\}\}$/, '');
+		await runScenario(
+			'Gmail example',
+			workflow('smallBoxGmail', sim.url, fetch, dispatcher, prompt),
+			20,
+		);
 	});
 
 	test('a 60-item mixed digest of held-out prompts', async () => {
@@ -191,11 +275,25 @@ describe('a one-model box: grouped by model vs as received vs HTTP Request on th
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
 			position: [0, 0],
-			parameters: { mode: 'runOnceForAllItems', jsCode: `return ${JSON.stringify(heldout.map((e) => ({ id: e.id, prompt: e.text })))}.map((json) => ({ json }));` },
+			parameters: {
+				mode: 'runOnceForAllItems',
+				jsCode: `return ${JSON.stringify(heldout.map((e) => ({ id: e.id, prompt: e.text })))}.map((json) => ({ json }));`,
+			},
 		};
-		const digestDispatcher = { ...dispatcher, parameters: { ...dispatcher.parameters, prompt: '={{ $json.prompt }}' } };
-		const [grouped] = await runScenario('60-item digest', workflow('smallBoxDigest', sim.url, items, digestDispatcher, '$json.prompt'), 60);
-		const highLabelled = heldout.map((e, i) => [e.tier, grouped.items[i].json.tier] as const).filter(([label]) => label === 'high');
-		figures.push(`60-item digest: high-labelled prompts answered on the high tier ${highLabelled.filter(([, t]) => t === 'high').length}/${highLabelled.length}`);
+		const digestDispatcher = {
+			...dispatcher,
+			parameters: { ...dispatcher.parameters, prompt: '={{ $json.prompt }}' },
+		};
+		const [grouped] = await runScenario(
+			'60-item digest',
+			workflow('smallBoxDigest', sim.url, items, digestDispatcher, '$json.prompt'),
+			60,
+		);
+		const highLabelled = heldout
+			.map((e, i) => [e.tier, grouped.items[i].json.tier] as const)
+			.filter(([label]) => label === 'high');
+		figures.push(
+			`60-item digest: high-labelled prompts answered on the high tier ${highLabelled.filter(([, t]) => t === 'high').length}/${highLabelled.length}`,
+		);
 	});
 });

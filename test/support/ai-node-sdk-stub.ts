@@ -13,7 +13,12 @@ export abstract class BaseChatModel {
 	defaultConfig?: ChatModelConfig;
 	protected tools: Tool[];
 
-	constructor(provider: string, modelId: string, defaultConfig?: ChatModelConfig, tools: Tool[] = []) {
+	constructor(
+		provider: string,
+		modelId: string,
+		defaultConfig?: ChatModelConfig,
+		tools: Tool[] = [],
+	) {
 		this.provider = provider;
 		this.modelId = modelId;
 		this.defaultConfig = defaultConfig;

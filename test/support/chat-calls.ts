@@ -6,7 +6,12 @@ import type { N8nRun } from './n8n-harness';
 
 /** One call as the AI Dispatcher Chat Model logged it (input: conversation; output: decision). */
 export interface ChatCallEntry {
-	input: { analysedText: string; tools: string[]; streaming: boolean; messages: Array<{ role: string; content: string }> };
+	input: {
+		analysedText: string;
+		tools: string[];
+		streaming: boolean;
+		messages: Array<{ role: string; content: string }>;
+	};
 	output?: {
 		summary: string;
 		model: string;
@@ -28,13 +33,23 @@ export interface ChatCallEntry {
  */
 export function chatCalls(run: N8nRun | null, nodeName: string): ChatCallEntry[] {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
-	if (!runs) throw new Error(`sub-node "${nodeName}" has no runs (ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')})`);
+	if (!runs)
+		throw new Error(
+			`sub-node "${nodeName}" has no runs (ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')})`,
+		);
 	const calls: ChatCallEntry[] = [];
 	for (const task of runs) {
-		const inputs = (task as { inputOverride?: { ai_languageModel?: Array<Array<{ json: ChatCallEntry['input'] }>> } }).inputOverride;
+		const inputs = (
+			task as {
+				inputOverride?: { ai_languageModel?: Array<Array<{ json: ChatCallEntry['input'] }>> };
+			}
+		).inputOverride;
 		const input = inputs?.ai_languageModel?.[0]?.[0]?.json;
 		if (!input || typeof input.analysedText !== 'string') continue;
-		const output = (task.data as { ai_languageModel?: Array<Array<{ json: ChatCallEntry['output'] }>> } | undefined)?.ai_languageModel?.[0]?.[0]?.json;
+		const output = (
+			task.data as
+				{ ai_languageModel?: Array<Array<{ json: ChatCallEntry['output'] }>> } | undefined
+		)?.ai_languageModel?.[0]?.[0]?.json;
 		calls.push({ input, output, ...(task.error ? { error: task.error } : {}) });
 	}
 	return calls;

@@ -40,7 +40,12 @@ export interface LogEntry {
 }
 
 /** The sub-node's model for `baseUrl`, remembering into `state` (breakers, learned stats, metrics); undefined: as n8n builds it. */
-export async function supplyChatModel(state: DispatcherState | undefined, baseUrl: string, params: Record<string, unknown> = {}, openAiCredentials?: Record<string, unknown>) {
+export async function supplyChatModel(
+	state: DispatcherState | undefined,
+	baseUrl: string,
+	params: Record<string, unknown> = {},
+	openAiCredentials?: Record<string, unknown>,
+) {
 	const base = createContext({
 		credentials: { baseUrl },
 		...(openAiCredentials ? { openAiCredentials: openAiCredentials as never } : {}),
@@ -58,11 +63,21 @@ export async function supplyChatModel(state: DispatcherState | undefined, baseUr
 			else entries[index].output = data[0][0].json;
 		},
 	} as unknown as ISupplyDataFunctions;
-	const supplied = await (state ? new LmChatAiDispatcher(state) : new LmChatAiDispatcher()).supplyData.call(ctx, 0);
-	return { model: supplied.response as ChatModel, entries, requests: base.requests, close: supplied.closeFunction };
+	const supplied = await (
+		state ? new LmChatAiDispatcher(state) : new LmChatAiDispatcher()
+	).supplyData.call(ctx, 0);
+	return {
+		model: supplied.response as ChatModel,
+		entries,
+		requests: base.requests,
+		close: supplied.closeFunction,
+	};
 }
 
-export const user = (text: string): Message => ({ role: 'user', content: [{ type: 'text', text }] });
+export const user = (text: string): Message => ({
+	role: 'user',
+	content: [{ type: 'text', text }],
+});
 
 export const SIMPLE = 'Thank Dana for sending the meeting notes.';
 export const COMPLEX = [

@@ -58,7 +58,8 @@ export function readExample<T = Record<string, unknown>>(file: string): T {
 /** The example credential (`examples/credentials.example.json`, id aiDispatcherCred1) pointed at `baseUrl`. */
 export function exampleCredentials(baseUrl: string): N8nCredential[] {
 	const creds = readExample<N8nCredential[]>('credentials.example.json');
-	if (creds.length !== 1 || creds[0].type !== 'aiDispatcherApi') throw new Error('examples/credentials.example.json should hold one aiDispatcherApi credential');
+	if (creds.length !== 1 || creds[0].type !== 'aiDispatcherApi')
+		throw new Error('examples/credentials.example.json should hold one aiDispatcherApi credential');
 	creds[0].data.baseUrl = baseUrl;
 	return creds;
 }

@@ -1,9 +1,17 @@
 /** Fakes for the engine's ports: a scripted Ollama, a manual clock, a no-op logger. */
 import { TransportError } from '../../nodes/AiDispatcher/engine/errors';
-import type { EnginePorts, GenerateCall, GenerateOutcome, OllamaPort } from '../../nodes/AiDispatcher/engine/ports';
+import type {
+	EnginePorts,
+	GenerateCall,
+	GenerateOutcome,
+	OllamaPort,
+} from '../../nodes/AiDispatcher/engine/ports';
 import type { FailureKind } from '../../nodes/AiDispatcher/engine/types';
 
-export type Script = Record<string, Array<string | { fail: FailureKind; message?: string } | { text: string }>>;
+export type Script = Record<
+	string,
+	Array<string | { fail: FailureKind; message?: string } | { text: string }>
+>;
 
 /** An OllamaPort whose replies per model are scripted; the last entry repeats. Records every call. */
 export function scriptedOllama(script: Script) {
@@ -12,13 +20,25 @@ export function scriptedOllama(script: Script) {
 	const ollama: OllamaPort = {
 		async generate(call): Promise<GenerateOutcome> {
 			calls.push(call);
-			const steps = script[call.model] ?? [{ fail: 'not_found', message: `HTTP 404: model '${call.model}' not found` }];
+			const steps = script[call.model] ?? [
+				{ fail: 'not_found', message: `HTTP 404: model '${call.model}' not found` },
+			];
 			const n = counts.get(call.model) ?? 0;
 			counts.set(call.model, n + 1);
 			const step = steps[Math.min(n, steps.length - 1)];
-			if (typeof step === 'object' && 'fail' in step) throw new TransportError(step.fail, step.message ?? step.fail);
+			if (typeof step === 'object' && 'fail' in step)
+				throw new TransportError(step.fail, step.message ?? step.fail);
 			const text = typeof step === 'string' ? step : step.text;
-			return { text, usage: { prompt_tokens: 10, completion_tokens: 5, total_ms: 12, load_ms: 1, tokens_per_s: 400 } };
+			return {
+				text,
+				usage: {
+					prompt_tokens: 10,
+					completion_tokens: 5,
+					total_ms: 12,
+					load_ms: 1,
+					tokens_per_s: 400,
+				},
+			};
 		},
 		tags: async () => [],
 		ps: async () => [],

@@ -68,7 +68,8 @@ function finalLine(model: string, extra: Record<string, unknown> = {}): string {
 	});
 }
 
-const token = (model: string, text: string) => line({ model, created_at: NOW, response: text, done: false });
+const token = (model: string, text: string) =>
+	line({ model, created_at: NOW, response: text, done: false });
 
 function tagsBody(padToBytes = 0): string {
 	const model = (name: string, size: string) => ({
@@ -77,14 +78,20 @@ function tagsBody(padToBytes = 0): string {
 		modified_at: NOW,
 		size: 1_000_000_000,
 		digest: 'sha256:0',
-		details: { format: 'gguf', family: 'llama', parameter_size: size, quantization_level: 'Q4_K_M' },
+		details: {
+			format: 'gguf',
+			family: 'llama',
+			parameter_size: size,
+			quantization_level: 'Q4_K_M',
+		},
 	});
 	const models = [model(HOSTILE_MODEL, '1B'), model(HEALTHY_MODEL, '3B')];
 	if (padToBytes <= 0) return JSON.stringify({ models });
 	// Valid JSON, as large as asked: a long list of (valid) models.
 	const filler = JSON.stringify(model('filler-model-0000000:latest', '1B'));
 	const count = Math.ceil(padToBytes / (filler.length + 1));
-	for (let i = 0; i < count; i++) models.push(model(`filler-model-${String(i).padStart(7, '0')}:latest`, '1B'));
+	for (let i = 0; i < count; i++)
+		models.push(model(`filler-model-${String(i).padStart(7, '0')}:latest`, '1B'));
 	return JSON.stringify({ models });
 }
 
@@ -127,25 +134,36 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 		res.writeHead(200, { 'content-type': 'application/x-ndjson' });
 		if (replyBytes > 0) {
 			const piece = 'x'.repeat(4096);
-			for (let sent = 0; sent < replyBytes; sent += piece.length) if (!(await write(res, token(model, piece)))) return;
+			for (let sent = 0; sent < replyBytes; sent += piece.length)
+				if (!(await write(res, token(model, piece)))) return;
 		} else {
-			for (const word of ['The ', 'answer ', 'is ', 'ready.']) if (!(await write(res, token(model, word)))) return;
+			for (const word of ['The ', 'answer ', 'is ', 'ready.'])
+				if (!(await write(res, token(model, word)))) return;
 		}
 		res.end(finalLine(model));
 	};
 
-	const hostile = async (req: http.IncomingMessage, res: http.ServerResponse, model: string, n: number) => {
+	const hostile = async (
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+		model: string,
+		n: number,
+	) => {
 		switch (misbehaviour) {
 			case 'trickle-endless': {
 				res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-				const t = every(200, () => (res.destroyed || state.closed ? stop(t) : res.write(token(model, 'drip '))));
+				const t = every(200, () =>
+					res.destroyed || state.closed ? stop(t) : res.write(token(model, 'drip ')),
+				);
 				res.on('close', () => stop(t));
 				return;
 			}
 			case 'stall': {
 				res.writeHead(200, { 'content-type': 'application/x-ndjson' });
 				res.write(token(model, 'slow '));
-				const t = every(4_000, () => (res.destroyed || state.closed ? stop(t) : res.write(token(model, 'slow '))));
+				const t = every(4_000, () =>
+					res.destroyed || state.closed ? stop(t) : res.write(token(model, 'slow ')),
+				);
 				res.on('close', () => stop(t));
 				return;
 			}
@@ -159,7 +177,8 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 				res.writeHead(200, { 'content-type': 'application/x-ndjson' });
 				const piece = Buffer.from('y'.repeat(64 * 1024));
 				if (!(await write(res, '{"model":"hostile:1b","response":"'))) return;
-				for (let sent = 0; sent < 40 * 1024 * 1024; sent += piece.length) if (!(await write(res, piece))) return;
+				for (let sent = 0; sent < 40 * 1024 * 1024; sent += piece.length)
+					if (!(await write(res, piece))) return;
 				res.end('","done":true}\n');
 				return;
 			}
@@ -253,7 +272,9 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 			if (req.method === 'POST' && (path === '/api/generate' || path === '/api/chat')) {
 				let model = '';
 				try {
-					model = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: unknown }).model ?? '');
+					model = String(
+						(JSON.parse(Buffer.concat(chunks).toString('utf8')) as { model?: unknown }).model ?? '',
+					);
 				} catch {
 					// leave it empty: 404 below
 				}
@@ -292,16 +313,35 @@ export async function startHostileOllama(misbehaviour: Misbehaviour): Promise<Ho
 
 /** Every misbehaviour, in the order the suite runs them. */
 export const MISBEHAVIOURS: Misbehaviour[] = [
-	'trickle-endless', 'flood', 'huge-line', 'error-body-endless', 'absurd-usage', 'wrong-types', 'error-with-done',
-	'tags-huge', 'tags-hang', 'stall', 'no-headers', 'redirect-hang', 'reset-after-headers', 'utf8-split', 'big-replies',
+	'trickle-endless',
+	'flood',
+	'huge-line',
+	'error-body-endless',
+	'absurd-usage',
+	'wrong-types',
+	'error-with-done',
+	'tags-huge',
+	'tags-hang',
+	'stall',
+	'no-headers',
+	'redirect-hang',
+	'reset-after-headers',
+	'utf8-split',
+	'big-replies',
 ];
 
 if (require.main === module) {
-	const wanted = process.argv[2] === 'all' || !process.argv[2] ? MISBEHAVIOURS : (process.argv[2].split(',') as Misbehaviour[]);
+	const wanted =
+		process.argv[2] === 'all' || !process.argv[2]
+			? MISBEHAVIOURS
+			: (process.argv[2].split(',') as Misbehaviour[]);
 	Promise.all(wanted.map((m) => startHostileOllama(m))).then(
 		(servers) => {
-			servers.forEach((server, i) => process.stdout.write(`HOSTILE_URL ${wanted[i]} ${server.url}\n`));
-			const stop = () => void Promise.all(servers.map((server) => server.close())).then(() => process.exit(0));
+			servers.forEach((server, i) =>
+				process.stdout.write(`HOSTILE_URL ${wanted[i]} ${server.url}\n`),
+			);
+			const stop = () =>
+				void Promise.all(servers.map((server) => server.close())).then(() => process.exit(0));
 			process.on('SIGTERM', stop);
 			process.on('SIGINT', stop);
 			process.stdin.on('end', stop); // the parent went away

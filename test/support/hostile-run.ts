@@ -23,11 +23,18 @@ import { HEALTHY_MODEL, HOSTILE_MODEL, MULTIBYTE_TEXT, type Misbehaviour } from 
 import { createContext } from './n8n-context';
 
 /** The built node (`npm run build`), as n8n loads it. */
-export const DIST_NODE = path.resolve(__dirname, '../../dist/nodes/AiDispatcher/AiDispatcher.node.js');
+export const DIST_NODE = path.resolve(
+	__dirname,
+	'../../dist/nodes/AiDispatcher/AiDispatcher.node.js',
+);
 
 type NodeClass = new () => { execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> };
 
-function runNode(baseUrl: string, prompts: string[], params: Record<string, unknown>): Promise<INodeExecutionData[][]> {
+function runNode(
+	baseUrl: string,
+	prompts: string[],
+	params: Record<string, unknown>,
+): Promise<INodeExecutionData[][]> {
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
 	const { AiDispatcher } = require(DIST_NODE) as { AiDispatcher: NodeClass };
 	const ctx = createContext({
@@ -35,7 +42,15 @@ function runNode(baseUrl: string, prompts: string[], params: Record<string, unkn
 		continueOnFail: true,
 		items: prompts.map((prompt) => ({ json: { prompt } })),
 		// Complexity forced low: every item starts on the hostile (low-tier) model, whatever the router thinks of the prompt.
-		params: { operation: 'generate', inputMode: 'prompt', prompt: (i: number) => prompts[i], modelSource: 'list', simplifyOutput: false, complexity: 'low', ...params },
+		params: {
+			operation: 'generate',
+			inputMode: 'prompt',
+			prompt: (i: number) => prompts[i],
+			modelSource: 'list',
+			simplifyOutput: false,
+			complexity: 'low',
+			...params,
+		},
 	});
 	return new AiDispatcher().execute.call(ctx.execute);
 }
@@ -65,19 +80,67 @@ export interface Scenario {
 }
 
 export const SCENARIOS: Scenario[] = [
-	{ misbehaviour: 'trickle-endless', expect: 'healthy', fault: { kind: 'timeout', message: /no complete reply within 8000 ms/ } },
-	{ misbehaviour: 'flood', expect: 'healthy', fault: { kind: 'too_large', message: /reply too large/ } },
-	{ misbehaviour: 'huge-line', expect: 'healthy', fault: { kind: 'too_large', message: /line longer than 4 MiB/ } },
-	{ misbehaviour: 'error-body-endless', expect: 'healthy', fault: { kind: 'busy', message: /^busy: HTTP 503: / } },
+	{
+		misbehaviour: 'trickle-endless',
+		expect: 'healthy',
+		fault: { kind: 'timeout', message: /no complete reply within 8000 ms/ },
+	},
+	{
+		misbehaviour: 'flood',
+		expect: 'healthy',
+		fault: { kind: 'too_large', message: /reply too large/ },
+	},
+	{
+		misbehaviour: 'huge-line',
+		expect: 'healthy',
+		fault: { kind: 'too_large', message: /line longer than 4 MiB/ },
+	},
+	{
+		misbehaviour: 'error-body-endless',
+		expect: 'healthy',
+		fault: { kind: 'busy', message: /^busy: HTTP 503: / },
+	},
 	{ misbehaviour: 'absurd-usage', expect: 'hostile' },
-	{ misbehaviour: 'wrong-types', expect: 'healthy', fault: { kind: 'garbage', message: /"response" is (an object|an array|a number), not a string/ } },
-	{ misbehaviour: 'error-with-done', expect: 'healthy', fault: { kind: 'stream_error', message: /error in stream: \{"code":500\}/ } },
-	{ misbehaviour: 'tags-huge', expect: 'fail', discovery: true, fault: { message: /sent more than 8 MiB \(reply too large\)|no complete reply within 5000 ms/ } },
+	{
+		misbehaviour: 'wrong-types',
+		expect: 'healthy',
+		fault: {
+			kind: 'garbage',
+			message: /"response" is (an object|an array|a number), not a string/,
+		},
+	},
+	{
+		misbehaviour: 'error-with-done',
+		expect: 'healthy',
+		fault: { kind: 'stream_error', message: /error in stream: \{"code":500\}/ },
+	},
+	{
+		misbehaviour: 'tags-huge',
+		expect: 'fail',
+		discovery: true,
+		fault: { message: /sent more than 8 MiB \(reply too large\)|no complete reply within 5000 ms/ },
+	},
 	{ misbehaviour: 'tags-hang', expect: 'fail', discovery: true, fault: { message: /timed out/ } },
-	{ misbehaviour: 'stall', expect: 'healthy', fault: { kind: 'timeout', message: /no new token for 2000 ms .*\(stalled\)/ } },
-	{ misbehaviour: 'no-headers', expect: 'healthy', fault: { kind: 'timeout', message: /no first token within 3000 ms/ } },
-	{ misbehaviour: 'redirect-hang', expect: 'healthy', fault: { kind: 'timeout', message: /no first token within 3000 ms/ } },
-	{ misbehaviour: 'reset-after-headers', expect: 'healthy', fault: { kind: 'connection', message: /./ } },
+	{
+		misbehaviour: 'stall',
+		expect: 'healthy',
+		fault: { kind: 'timeout', message: /no new token for 2000 ms .*\(stalled\)/ },
+	},
+	{
+		misbehaviour: 'no-headers',
+		expect: 'healthy',
+		fault: { kind: 'timeout', message: /no first token within 3000 ms/ },
+	},
+	{
+		misbehaviour: 'redirect-hang',
+		expect: 'healthy',
+		fault: { kind: 'timeout', message: /no first token within 3000 ms/ },
+	},
+	{
+		misbehaviour: 'reset-after-headers',
+		expect: 'healthy',
+		fault: { kind: 'connection', message: /./ },
+	},
 	{ misbehaviour: 'utf8-split', expect: 'hostile' },
 	{ misbehaviour: 'big-replies', expect: 'hostile', items: 100 },
 ];
@@ -150,7 +213,9 @@ function expectedText(misbehaviour: Misbehaviour): string | undefined {
 
 function outcomeOf(item: INodeExecutionData, misbehaviour: Misbehaviour): ItemOutcome {
 	const json = item.json as IDataObject;
-	const attempts = ((json.attempts as IDataObject[] | undefined) ?? []).map((a) => a as { ok: boolean; kind?: string; error?: string | null; ms: number });
+	const attempts = ((json.attempts as IDataObject[] | undefined) ?? []).map(
+		(a) => a as { ok: boolean; kind?: string; error?: string | null; ms: number },
+	);
 	const failed = attempts.filter((a) => !a.ok);
 	const base = {
 		faults: failed.map((a) => `${a.kind}: ${a.error}`),
@@ -190,7 +255,9 @@ export interface Servers {
 /** Starts hostile-ollama.ts in its own process (same Node), one server per misbehaviour. */
 export async function startServers(misbehaviours: Misbehaviour[]): Promise<Servers> {
 	const script = path.join(__dirname, 'hostile-ollama.ts');
-	const child = spawn(process.execPath, ['--import', 'tsx', script, misbehaviours.join(',')], { stdio: ['pipe', 'pipe', 'inherit'] });
+	const child = spawn(process.execPath, ['--import', 'tsx', script, misbehaviours.join(',')], {
+		stdio: ['pipe', 'pipe', 'inherit'],
+	});
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 	const urls = await new Promise<Map<Misbehaviour, string>>((resolve, reject) => {
 		const found = new Map<Misbehaviour, string>();
@@ -200,11 +267,17 @@ export async function startServers(misbehaviours: Misbehaviour[]): Promise<Serve
 			if (m) found.set(m[1] as Misbehaviour, m[2]);
 			if (found.size === misbehaviours.length) resolve(found);
 		});
-		child.once('exit', (code) => reject(new Error(`hostile servers exited (${code}) before listening`)));
+		child.once('exit', (code) =>
+			reject(new Error(`hostile servers exited (${code}) before listening`)),
+		);
 	});
 	return {
 		urls,
-		stats: async (url) => (await (await fetch(`${url}/__stats`)).json()) as { generations: Record<string, number>; tagsRequests: number },
+		stats: async (url) =>
+			(await (await fetch(`${url}/__stats`)).json()) as {
+				generations: Record<string, number>;
+				tagsRequests: number;
+			},
 		close: async () => {
 			if (child.exitCode === null) child.kill('SIGTERM');
 			await exited;
@@ -212,14 +285,24 @@ export async function startServers(misbehaviours: Misbehaviour[]): Promise<Serve
 	};
 }
 
-export async function runScenario(scenario: Scenario, servers: Servers, concurrency = 4): Promise<ScenarioReport> {
+export async function runScenario(
+	scenario: Scenario,
+	servers: Servers,
+	concurrency = 4,
+): Promise<ScenarioReport> {
 	const items = scenario.items ?? 8;
 	const url = servers.urls.get(scenario.misbehaviour);
 	if (!url) throw new Error(`no server for ${scenario.misbehaviour}`);
 	const server = { url, stats: () => servers.stats(url) };
 	const options = { ...LIMITS, concurrency, breakerFailures: 100 };
-	const models = { model: [{ name: HOSTILE_MODEL, tier: 'low' }, { name: HEALTHY_MODEL, tier: 'medium' }] };
-	const run = (prompts: string[], params: Record<string, unknown> = {}) => runNode(server.url, prompts, { options, models, ...params });
+	const models = {
+		model: [
+			{ name: HOSTILE_MODEL, tier: 'low' },
+			{ name: HEALTHY_MODEL, tier: 'medium' },
+		],
+	};
+	const run = (prompts: string[], params: Record<string, unknown> = {}) =>
+		runNode(server.url, prompts, { options, models, ...params });
 
 	let gcRuns = 0;
 	const gcTimer = setInterval(() => {
@@ -284,10 +367,16 @@ export async function runScenario(scenario: Scenario, servers: Servers, concurre
 }
 
 async function main(): Promise<void> {
-	const names = !process.argv[2] || process.argv[2] === 'all' ? SCENARIOS.map((s) => s.misbehaviour) : process.argv[2].split(',');
+	const names =
+		!process.argv[2] || process.argv[2] === 'all'
+			? SCENARIOS.map((s) => s.misbehaviour)
+			: process.argv[2].split(',');
 	const scenarios = names.map((name) => {
 		const scenario = SCENARIOS.find((s) => s.misbehaviour === name);
-		if (!scenario) throw new Error(`unknown scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.misbehaviour).join(', ')}`);
+		if (!scenario)
+			throw new Error(
+				`unknown scenario ${JSON.stringify(name)}; one of ${SCENARIOS.map((s) => s.misbehaviour).join(', ')}`,
+			);
 		return scenario;
 	});
 	const servers = await startServers(scenarios.map((s) => s.misbehaviour));

@@ -1,7 +1,11 @@
 /** An HttpPort over Node's fetch, with the same deadline semantics as the n8n adapter. */
 import type { HttpPort } from '../../nodes/AiDispatcher/engine/ports';
 import { settle } from '../../nodes/AiDispatcher/engine/result';
-import { beforeDeadline, guardBody, startDeadline } from '../../nodes/AiDispatcher/transport/deadline';
+import {
+	beforeDeadline,
+	guardBody,
+	startDeadline,
+} from '../../nodes/AiDispatcher/transport/deadline';
 
 export function fetchHttpPort(headers: Record<string, string> = {}): HttpPort {
 	return async (request) => {
@@ -12,7 +16,10 @@ export function fetchHttpPort(headers: Record<string, string> = {}): HttpPort {
 				fetch(request.url, {
 					method: request.method,
 					headers: { 'content-type': 'application/json', ...headers, ...request.headers },
-					body: request.body === undefined || typeof request.body === 'string' ? request.body : JSON.stringify(request.body),
+					body:
+						request.body === undefined || typeof request.body === 'string'
+							? request.body
+							: JSON.stringify(request.body),
 					signal: deadline.signal,
 				}),
 			),

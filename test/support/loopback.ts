@@ -44,7 +44,8 @@ export async function startBlackhole(
 		socket.once('data', () => requests++);
 		socket.on('data', (data) => {
 			if (!onRequest) return;
-			for (const [, path] of data.toString('latin1').matchAll(/^(?:GET|POST|HEAD) (\S+) HTTP/gm)) onRequest(path);
+			for (const [, path] of data.toString('latin1').matchAll(/^(?:GET|POST|HEAD) (\S+) HTTP/gm))
+				onRequest(path);
 		});
 		socket.on('close', () => sockets.delete(socket));
 		socket.on('error', () => undefined);

@@ -56,12 +56,23 @@ export function createContext(options: ContextOptions) {
 	const logs: Array<{ level: string; message: string; meta?: unknown }> = [];
 	const hints: NodeExecutionHint[] = [];
 
-	const httpRequestWithAuthentication = async function (this: unknown, type: string, request: IHttpRequestOptions) {
-		if (type !== 'aiDispatcherApi' && !(type === 'aiDispatcherOpenAiApi' && options.openAiCredentials)) throw new Error(`unexpected credential type ${type}`);
+	const httpRequestWithAuthentication = async function (
+		this: unknown,
+		type: string,
+		request: IHttpRequestOptions,
+	) {
+		if (
+			type !== 'aiDispatcherApi' &&
+			!(type === 'aiDispatcherOpenAiApi' && options.openAiCredentials)
+		)
+			throw new Error(`unexpected credential type ${type}`);
 		const authed =
 			type === 'aiDispatcherApi'
 				? await credentialType.authenticate(credentials, request)
-				: await new AiDispatcherOpenAiApi().authenticate(options.openAiCredentials as ICredentialDataDecryptedObject, request);
+				: await new AiDispatcherOpenAiApi().authenticate(
+						options.openAiCredentials as ICredentialDataDecryptedObject,
+						request,
+					);
 		const headers = Object.fromEntries(
 			Object.entries(authed.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]),
 		) as Record<string, string>;
@@ -69,18 +80,32 @@ export function createContext(options: ContextOptions) {
 			headers.authorization = `Basic ${Buffer.from(`${authed.auth.username}:${authed.auth.password}`).toString('base64')}`;
 		}
 		const sent = typeof authed.body === 'string' ? safeJson(authed.body) : authed.body;
-		requests.push({ url: authed.url, method: authed.method ?? 'GET', headers, auth: authed.auth as RecordedRequest['auth'], ...(sent === undefined ? {} : { body: sent }) });
+		requests.push({
+			url: authed.url,
+			method: authed.method ?? 'GET',
+			headers,
+			auth: authed.auth as RecordedRequest['auth'],
+			...(sent === undefined ? {} : { body: sent }),
+		});
 		const response = await fetch(authed.url, {
 			method: authed.method ?? 'GET',
 			headers,
-			body: authed.body === undefined || typeof authed.body === 'string' ? authed.body : JSON.stringify(authed.body),
+			body:
+				authed.body === undefined || typeof authed.body === 'string'
+					? authed.body
+					: JSON.stringify(authed.body),
 			signal: authed.abortSignal,
 		});
-		if (!authed.ignoreHttpStatusErrors && response.status >= 400) throw new Error(`Request failed with status code ${response.status}`);
-		const body = response.body ? Readable.fromWeb(response.body as unknown as WebReadableStream) : Readable.from([]);
+		if (!authed.ignoreHttpStatusErrors && response.status >= 400)
+			throw new Error(`Request failed with status code ${response.status}`);
+		const body = response.body
+			? Readable.fromWeb(response.body as unknown as WebReadableStream)
+			: Readable.from([]);
 		const responseHeaders: Record<string, string> = {};
 		response.headers.forEach((value, name) => (responseHeaders[name] = value));
-		return authed.returnFullResponse ? { statusCode: response.status, headers: responseHeaders, body } : body;
+		return authed.returnFullResponse
+			? { statusCode: response.status, headers: responseHeaders, body }
+			: body;
 	};
 
 	const param = (name: string, itemIndex: number, fallback?: unknown) => {
@@ -101,7 +126,10 @@ export function createContext(options: ContextOptions) {
 			return typeof value === 'function' ? (value as (i: number) => unknown)(0) : value;
 		},
 		getNode: () => TEST_NODE,
-		getCredentials: async (type?: string) => (type === 'aiDispatcherOpenAiApi' && options.openAiCredentials ? options.openAiCredentials : credentials),
+		getCredentials: async (type?: string) =>
+			type === 'aiDispatcherOpenAiApi' && options.openAiCredentials
+				? options.openAiCredentials
+				: credentials,
 		continueOnFail: () => options.continueOnFail ?? false,
 		getExecutionCancelSignal: () => options.cancelSignal,
 		addExecutionHints: (...added: NodeExecutionHint[]) => hints.push(...added),

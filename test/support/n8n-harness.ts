@@ -66,7 +66,12 @@ export interface N8nRun {
 		resultData: {
 			runData: Record<string, N8nTaskData[]>;
 			lastNodeExecuted?: string;
-			error?: { message?: string; description?: string; node?: { name?: string }; [k: string]: unknown };
+			error?: {
+				message?: string;
+				description?: string;
+				node?: { name?: string };
+				[k: string]: unknown;
+			};
 		};
 		[k: string]: unknown;
 	};
@@ -114,10 +119,14 @@ export interface N8nInstance {
 	run(args: string[], opts?: { timeoutMs?: number }): Promise<ProcResult>;
 	importCredentials(creds: N8nCredential[]): Promise<ProcResult>;
 	/** Imports one workflow (or an array). Each must have an `id`. */
-	importWorkflow(workflow: Record<string, unknown> | Array<Record<string, unknown>>): Promise<ProcResult>;
+	importWorkflow(
+		workflow: Record<string, unknown> | Array<Record<string, unknown>>,
+	): Promise<ProcResult>;
 	execute(workflowId: string, opts?: { timeoutMs?: number }): Promise<ExecuteResult>;
 	/** `n8n export:nodes`: every node type description n8n loaded (community packages included). */
-	exportNodes(): Promise<Array<{ name: string; displayName?: string; version?: number | number[] }>>;
+	exportNodes(): Promise<
+		Array<{ name: string; displayName?: string; version?: number | number[] }>
+	>;
 	/** `n8n --version` */
 	version(): Promise<string>;
 	/** Removes the user folder (unless N8N_E2E_KEEP=1). Idempotent. */
@@ -165,7 +174,9 @@ async function loadRuntime(prometheus: boolean): Promise<N8nRuntime> {
 		timeoutMs: 30 * 60 * 1000,
 	});
 	if (res.exitCode !== 0) {
-		throw new Error(`ensure-runtime.sh failed (exit ${res.exitCode}):\n${tail(res.stderr)}\n${tail(res.stdout)}`);
+		throw new Error(
+			`ensure-runtime.sh failed (exit ${res.exitCode}):\n${tail(res.stderr)}\n${tail(res.stdout)}`,
+		);
 	}
 	const kv: Record<string, string> = {};
 	for (const line of res.stdout.split('\n')) {
@@ -175,7 +186,12 @@ async function loadRuntime(prometheus: boolean): Promise<N8nRuntime> {
 	if (!kv.NODE24 || !kv.N8N_BIN) {
 		throw new Error(`ensure-runtime.sh did not print NODE24= and N8N_BIN=; stdout:\n${res.stdout}`);
 	}
-	return { node24: kv.NODE24, n8nBin: kv.N8N_BIN, prometheus: kv.PROMETHEUS, nodeExporter: kv.NODE_EXPORTER };
+	return {
+		node24: kv.NODE24,
+		n8nBin: kv.N8N_BIN,
+		prometheus: kv.PROMETHEUS,
+		nodeExporter: kv.NODE_EXPORTER,
+	};
 }
 
 /**
@@ -188,21 +204,29 @@ export async function packPackage(repoDir: string = REPO_ROOT): Promise<string> 
 	const declared: string[] = [...(pkg.n8n?.nodes ?? []), ...(pkg.n8n?.credentials ?? [])];
 	const missing = declared.filter((f) => !fs.existsSync(path.join(repoDir, f)));
 	if (missing.length > 0) {
-		throw new Error(`package not built: missing ${missing.join(', ')} (run \`npm run build\` first)`);
+		throw new Error(
+			`package not built: missing ${missing.join(', ')} (run \`npm run build\` first)`,
+		);
 	}
 	const dest = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-pack-'));
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
-	const res = await runProcess('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dest], {
-		cwd: repoDir,
-		env,
-		timeoutMs: 2 * 60 * 1000,
-	});
-	if (res.exitCode !== 0) throw new Error(`npm pack failed (exit ${res.exitCode}):\n${tail(res.stderr)}`);
+	const res = await runProcess(
+		'npm',
+		['pack', '--ignore-scripts', '--json', '--pack-destination', dest],
+		{
+			cwd: repoDir,
+			env,
+			timeoutMs: 2 * 60 * 1000,
+		},
+	);
+	if (res.exitCode !== 0)
+		throw new Error(`npm pack failed (exit ${res.exitCode}):\n${tail(res.stderr)}`);
 	const start = res.stdout.indexOf('[');
 	const info = JSON.parse(res.stdout.slice(start)) as Array<{ filename: string }>;
 	const tgz = path.join(dest, path.basename(info[0].filename));
-	if (!fs.existsSync(tgz)) throw new Error(`npm pack reported ${info[0].filename} but ${tgz} does not exist`);
+	if (!fs.existsSync(tgz))
+		throw new Error(`npm pack reported ${info[0].filename} but ${tgz} does not exist`);
 	return tgz;
 }
 
@@ -219,7 +243,11 @@ export async function installPackageIntoUserFolder(
 	const nodesDir = path.join(userFolder, '.n8n', 'nodes');
 	const staging = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-unpack-'));
 	try {
-		const res = await runProcess('tar', ['-xzf', tgz, '-C', staging], { cwd: staging, env: process.env, timeoutMs: 60_000 });
+		const res = await runProcess('tar', ['-xzf', tgz, '-C', staging], {
+			cwd: staging,
+			env: process.env,
+			timeoutMs: 60_000,
+		});
 		if (res.exitCode !== 0) throw new Error(`tar -xzf ${tgz} failed: ${res.stderr}`);
 		const unpacked = path.join(staging, 'package');
 		const pkg = JSON.parse(fs.readFileSync(path.join(unpacked, 'package.json'), 'utf8'));
@@ -244,9 +272,16 @@ export async function installPackageIntoUserFolder(
 export async function createN8nInstance(opts: CreateN8nInstanceOptions = {}): Promise<N8nInstance> {
 	const runtime = opts.runtime ?? (await ensureN8nRuntime());
 	const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), 'n8n-e2e-'));
-	const installedPackage = opts.tgz ? await installPackageIntoUserFolder(opts.tgz, userFolder) : undefined;
+	const installedPackage = opts.tgz
+		? await installPackageIntoUserFolder(opts.tgz, userFolder)
+		: undefined;
 	const [n8nPort, brokerPort] = await freePorts(2);
-	const env = n8nEnv(runtime, userFolder, { N8N_PORT: String(n8nPort), N8N_RUNNERS_BROKER_PORT: String(brokerPort) }, opts.env);
+	const env = n8nEnv(
+		runtime,
+		userFolder,
+		{ N8N_PORT: String(n8nPort), N8N_RUNNERS_BROKER_PORT: String(brokerPort) },
+		opts.env,
+	);
 	const defaultTimeout = opts.timeoutMs ?? 5 * 60 * 1000;
 	const timings: TimingEntry[] = [];
 	let fileCounter = 0;
@@ -294,7 +329,9 @@ export async function createN8nInstance(opts: CreateN8nInstanceOptions = {}): Pr
 			const list = Array.isArray(workflow) ? workflow : [workflow];
 			for (const wf of list) {
 				if (typeof wf.id !== 'string' || wf.id.length === 0 || wf.id.length > 21) {
-					throw new Error(`workflow "${String(wf.name)}" needs an explicit id of 1..21 characters (got ${JSON.stringify(wf.id)})`);
+					throw new Error(
+						`workflow "${String(wf.name)}" needs an explicit id of 1..21 characters (got ${JSON.stringify(wf.id)})`,
+					);
 				}
 			}
 			const file = writeInput('workflow', workflow);
@@ -302,7 +339,13 @@ export async function createN8nInstance(opts: CreateN8nInstanceOptions = {}): Pr
 		},
 		async execute(workflowId, o = {}) {
 			const res = await run(['execute', `--id=${workflowId}`, '--rawOutput'], o);
-			return { exitCode: res.exitCode, run: parseRunJson(res.stdout), stdout: res.stdout, stderr: res.stderr, ms: res.ms };
+			return {
+				exitCode: res.exitCode,
+				run: parseRunJson(res.stdout),
+				stdout: res.stdout,
+				stderr: res.stderr,
+				ms: res.ms,
+			};
 		},
 		async exportNodes() {
 			const file = path.join(userFolder, `nodes-${++fileCounter}.json`);
@@ -340,7 +383,10 @@ export function n8nEnv(
 	for (const k of ['HOME', 'USER', 'LOGNAME', 'SHELL', 'TMPDIR', 'TZ', 'LANG', 'LC_ALL', 'TERM']) {
 		if (process.env[k] !== undefined) env[k] = process.env[k];
 	}
-	env.PATH = [path.dirname(runtime.node24), process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin'].join(path.delimiter);
+	env.PATH = [
+		path.dirname(runtime.node24),
+		process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+	].join(path.delimiter);
 	Object.assign(env, {
 		N8N_USER_FOLDER: userFolder,
 		...ports,
@@ -387,17 +433,25 @@ export function parseRunJson(stdout: string): N8nRun | null {
 }
 
 /** Items of a node's output (first run, first output by default). Throws a readable error when missing. */
-export function nodeOutput(run: N8nRun | null, nodeName: string, opts: { runIndex?: number; output?: number } = {}): N8nItem[] {
+export function nodeOutput(
+	run: N8nRun | null,
+	nodeName: string,
+	opts: { runIndex?: number; output?: number } = {},
+): N8nItem[] {
 	if (!run) throw new Error(`no run JSON, so no output for node "${nodeName}"`);
 	const runs = run.data?.resultData?.runData?.[nodeName];
 	if (!runs) {
 		const ran = Object.keys(run.data?.resultData?.runData ?? {});
-		throw new Error(`node "${nodeName}" did not run (ran: ${ran.join(', ') || 'none'}); run error: ${runError(run) ?? 'none'}`);
+		throw new Error(
+			`node "${nodeName}" did not run (ran: ${ran.join(', ') || 'none'}); run error: ${runError(run) ?? 'none'}`,
+		);
 	}
 	const task = runs[opts.runIndex ?? 0];
 	if (!task) throw new Error(`node "${nodeName}" has no run #${opts.runIndex ?? 0}`);
 	if (task.error) {
-		throw new Error(`node "${nodeName}" failed: ${task.error.message ?? ''} ${task.error.description ?? ''}`.trim());
+		throw new Error(
+			`node "${nodeName}" failed: ${task.error.message ?? ''} ${task.error.description ?? ''}`.trim(),
+		);
 	}
 	return task.data?.main?.[opts.output ?? 0] ?? [];
 }
@@ -406,7 +460,9 @@ export function nodeOutput(run: N8nRun | null, nodeName: string, opts: { runInde
 export function runError(run: N8nRun | null): string | undefined {
 	const e = run?.data?.resultData?.error;
 	if (!e) return undefined;
-	return [e.node?.name ? `[${e.node.name}]` : '', e.message ?? '', e.description ?? ''].filter(Boolean).join(' ');
+	return [e.node?.name ? `[${e.node.name}]` : '', e.message ?? '', e.description ?? '']
+		.filter(Boolean)
+		.join(' ');
 }
 
 /** `pairedItem.item` of an item, whichever of n8n's three shapes it has. */
@@ -431,7 +487,12 @@ export function runProcess(
 ): Promise<ProcResult> {
 	return new Promise((resolve, reject) => {
 		const t0 = Date.now();
-		const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+		const child = spawn(cmd, args, {
+			cwd: opts.cwd,
+			env: opts.env,
+			stdio: ['ignore', 'pipe', 'pipe'],
+			detached: true,
+		});
 		const out: Buffer[] = [];
 		const err: Buffer[] = [];
 		child.stdout.on('data', (d: Buffer) => out.push(d));

@@ -23,7 +23,10 @@ export interface NodeRun extends Omit<ContextOptions, 'items'> {
 }
 
 /** Executes the node for `prompts` (one item each) with the Generate operation and a Model List. */
-export function runNode(run: NodeRun): { result: Promise<INodeExecutionData[][]>; ctx: ReturnType<typeof createContext> } {
+export function runNode(run: NodeRun): {
+	result: Promise<INodeExecutionData[][]>;
+	ctx: ReturnType<typeof createContext>;
+} {
 	const ctx = createContext({
 		...run,
 		credentials: run.credentials ?? { baseUrl: run.baseUrl },

@@ -51,7 +51,8 @@ function groupMembers(pgid: number): string[] {
 			const close = stat.lastIndexOf(')');
 			const [state, , group] = stat.slice(close + 2).split(' ');
 			// A zombie is already dead (its parent has not reaped it yet): nothing to kill.
-			if (Number(group) === pgid && state !== 'Z') names.push(stat.slice(stat.indexOf('(') + 1, close));
+			if (Number(group) === pgid && state !== 'Z')
+				names.push(stat.slice(stat.indexOf('(') + 1, close));
 		} catch {
 			// gone meanwhile
 		}

@@ -22,7 +22,9 @@ export interface CommandBlock {
 const MARKED_BLOCK = /<!-- install:([a-z0-9-]+) -->\r?\n```bash\r?\n([\s\S]*?)\r?\n```/g;
 
 /** Every marked block of the README, by name. Throws when a name is used twice. */
-export function readInstallBlocks(readme: string = fs.readFileSync(README_PATH, 'utf8')): Record<string, CommandBlock> {
+export function readInstallBlocks(
+	readme: string = fs.readFileSync(README_PATH, 'utf8'),
+): Record<string, CommandBlock> {
 	const blocks: Record<string, CommandBlock> = {};
 	for (const match of readme.matchAll(MARKED_BLOCK)) {
 		const [, name, text] = match;
@@ -37,14 +39,23 @@ export function readInstallBlocks(readme: string = fs.readFileSync(README_PATH, 
 }
 
 /** The block named `name`, or an error naming the blocks that exist. */
-export function installBlock(name: string, blocks: Record<string, CommandBlock> = readInstallBlocks()): CommandBlock {
+export function installBlock(
+	name: string,
+	blocks: Record<string, CommandBlock> = readInstallBlocks(),
+): CommandBlock {
 	const block = blocks[name];
-	if (!block) throw new Error(`README.md has no \`<!-- install:${name} -->\` bash block (found: ${Object.keys(blocks).join(', ') || 'none'})`);
+	if (!block)
+		throw new Error(
+			`README.md has no \`<!-- install:${name} -->\` bash block (found: ${Object.keys(blocks).join(', ') || 'none'})`,
+		);
 	return block;
 }
 
 /** The README's section that starts at `## <title>` and ends before the next `## ` heading. */
-export function readmeSection(title: string, readme: string = fs.readFileSync(README_PATH, 'utf8')): string {
+export function readmeSection(
+	title: string,
+	readme: string = fs.readFileSync(README_PATH, 'utf8'),
+): string {
 	const start = readme.indexOf(`\n## ${title}\n`);
 	if (start < 0) throw new Error(`README.md has no "## ${title}" section`);
 	const next = readme.indexOf('\n## ', start + 1);
@@ -62,7 +73,8 @@ export interface PackageIdentity {
 
 export function packageIdentity(): PackageIdentity {
 	const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
-	const repo = typeof pkg.repository === 'string' ? pkg.repository : String(pkg.repository?.url ?? '');
+	const repo =
+		typeof pkg.repository === 'string' ? pkg.repository : String(pkg.repository?.url ?? '');
 	return {
 		name: pkg.name,
 		version: pkg.version,

@@ -59,7 +59,14 @@ export function countingSleep(): CountingSleep {
 	};
 }
 
-export function realPorts(options: { seed?: number; signal?: AbortSignal; clock?: TestClock; sleep?: EnginePorts['sleep'] } = {}): EnginePorts {
+export function realPorts(
+	options: {
+		seed?: number;
+		signal?: AbortSignal;
+		clock?: TestClock;
+		sleep?: EnginePorts['sleep'];
+	} = {},
+): EnginePorts {
 	return {
 		ollama: createOllamaClient(fetchHttpPort()),
 		clock: options.clock ?? { nowMs: () => Date.now() },

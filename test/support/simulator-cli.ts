@@ -35,7 +35,8 @@ export function parseArgs(argv: string[]): SimulatorOptions {
 		const key = NUMERIC_FLAGS[flag];
 		if (!key) throw new Error(`unknown flag ${flag}`);
 		const number = Number(value);
-		if (!Number.isFinite(number)) throw new Error(`${flag} needs a number, got ${JSON.stringify(value)}`);
+		if (!Number.isFinite(number))
+			throw new Error(`${flag} needs a number, got ${JSON.stringify(value)}`);
 		options[key] = number;
 	}
 	return options as SimulatorOptions;

@@ -29,12 +29,20 @@ export function heldoutDigest(): DigestItem[] {
 }
 
 /** Seconds `model` spends on a reply of these token counts (`completion` includes thinking tokens). */
-export function modelSeconds(model: Pick<SimModel, 'promptTokensPerS' | 'tokensPerS'>, promptTokens: number, completionTokens: number): number {
+export function modelSeconds(
+	model: Pick<SimModel, 'promptTokensPerS' | 'tokensPerS'>,
+	promptTokens: number,
+	completionTokens: number,
+): number {
 	return promptTokens / model.promptTokensPerS + completionTokens / model.tokensPerS;
 }
 
 /** Share of `items` (by label) that satisfy `test`, as a fraction 0..1 (NaN when none has the label). */
-export function shareOf<T extends { tier: string }>(items: T[], tier: string, test: (item: T) => boolean): number {
+export function shareOf<T extends { tier: string }>(
+	items: T[],
+	tier: string,
+	test: (item: T) => boolean,
+): number {
 	const labelled = items.filter((i) => i.tier === tier);
 	return labelled.filter(test).length / labelled.length;
 }

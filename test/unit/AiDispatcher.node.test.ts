@@ -27,9 +27,11 @@ const LIST = {
 		{ name: 'qwen2.5:7b', tier: 'high' },
 	],
 };
-const TRACE = 'Find the root cause:\nTraceback (most recent call last):\n  File "app.py", line 10, in <module>\n  File "db.py", line 3, in connect\nConnectionError: timed out\nWhy does this happen after every deploy? What should we check first?';
+const TRACE =
+	'Find the root cause:\nTraceback (most recent call last):\n  File "app.py", line 10, in <module>\n  File "db.py", line 3, in connect\nConnectionError: timed out\nWhy does this happen after every deploy? What should we check first?';
 
-const items = (...prompts: unknown[]): INodeExecutionData[] => prompts.map((prompt) => ({ json: { prompt: prompt as string } }));
+const items = (...prompts: unknown[]): INodeExecutionData[] =>
+	prompts.map((prompt) => ({ json: { prompt: prompt as string } }));
 
 function run(options: ContextOptions & { prompts?: unknown[] }) {
 	const ctx = createContext({
@@ -52,7 +54,9 @@ function run(options: ContextOptions & { prompts?: unknown[] }) {
 
 describe('AI Dispatcher node: Generate', () => {
 	it('answers every item in order with pairedItem, the chosen model and the decision', async () => {
-		const { result } = run({ prompts: ['Thanks for the update!', TRACE, 'Lunch moved to 1pm, ok?'] });
+		const { result } = run({
+			prompts: ['Thanks for the update!', TRACE, 'Lunch moved to 1pm, ok?'],
+		});
 		const [out] = await result;
 		expect(out).toHaveLength(3);
 		expect(out.map((o) => o.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
@@ -63,31 +67,58 @@ describe('AI Dispatcher node: Generate', () => {
 		expect(complex.complexity.features.length).toBeGreaterThan(5);
 		expect(complex.decision.reason).toContain('chose qwen2.5:7b');
 		expect(complex.decision.alternatives).toEqual(['llama3.2:3b', 'phi3:mini']);
-		expect(complex.attempts).toEqual([{ model: 'qwen2.5:7b', ok: true, error: null, ms: expect.any(Number), host: sim.url }]);
+		expect(complex.attempts).toEqual([
+			{ model: 'qwen2.5:7b', ok: true, error: null, ms: expect.any(Number), host: sim.url },
+		]);
 		expect(complex.host).toBe(sim.url);
 		expect(complex.usage.completion_tokens).toBeGreaterThan(0);
 	});
 
 	it('returns a simplified item by default: answer, model, tier, one-line reason, attempts summary', async () => {
 		sim.setFault('qwen2.5:7b', { kind: 'http500' });
-		const [out] = await run({ prompts: [TRACE, 'Thanks!'], params: { simplifyOutput: undefined, options: { maxRetries: 0 } } }).result;
+		const [out] = await run({
+			prompts: [TRACE, 'Thanks!'],
+			params: { simplifyOutput: undefined, options: { maxRetries: 0 } },
+		}).result;
 		const [fellBack, simple] = out.map((o) => o.json as Record<string, any>);
-		expect(Object.keys(simple).sort()).toEqual(['attemptsSummary', 'fallback', 'loadMs', 'model', 'modelAlreadyLoaded', 'reason', 'response', 'tier']);
+		expect(Object.keys(simple).sort()).toEqual([
+			'attemptsSummary',
+			'fallback',
+			'loadMs',
+			'model',
+			'modelAlreadyLoaded',
+			'reason',
+			'response',
+			'tier',
+		]);
 		expect(simple.fallback).toBe(false);
 		expect(fellBack).toMatchObject({ fallback: true, firstChoice: 'qwen2.5:7b' });
-		expect(fellBack.reason).toMatch(/chose qwen2\.5:7b \(high tier\), but it failed \(server error\), so llama3\.2:3b \(medium tier\) answered$/);
-		expect(simple).toMatchObject({ model: 'phi3:mini', tier: 'low', response: expect.stringMatching(/^\[phi3:mini\]/) });
+		expect(fellBack.reason).toMatch(
+			/chose qwen2\.5:7b \(high tier\), but it failed \(server error\), so llama3\.2:3b \(medium tier\) answered$/,
+		);
+		expect(simple).toMatchObject({
+			model: 'phi3:mini',
+			tier: 'low',
+			response: expect.stringMatching(/^\[phi3:mini\]/),
+		});
 		expect(simple.reason).toContain('chose phi3:mini');
 		expect(simple.reason).not.toContain('\n');
 		expect(simple.attemptsSummary).toMatch(/^phi3:mini answered in \d+\.\d s$/);
 		expect(fellBack.model).toBe('llama3.2:3b');
-		expect(fellBack.attemptsSummary).toMatch(/^qwen2\.5:7b failed after \d+\.\d s: http_5xx → llama3\.2:3b answered in \d+\.\d s$/);
+		expect(fellBack.attemptsSummary).toMatch(
+			/^qwen2\.5:7b failed after \d+\.\d s: http_5xx → llama3\.2:3b answered in \d+\.\d s$/,
+		);
 		expect(JSON.stringify(simple).length).toBeLessThan(600);
 	});
 
 	it('keeps the short fields when Simplify Output is off, and adds the full decision', async () => {
 		const [[full]] = await run({ prompts: ['Thanks!'] }).result;
-		expect(full.json).toMatchObject({ model: 'phi3:mini', tier: 'low', reason: expect.stringContaining('chose phi3:mini'), attemptsSummary: expect.any(String) });
+		expect(full.json).toMatchObject({
+			model: 'phi3:mini',
+			tier: 'low',
+			reason: expect.stringContaining('chose phi3:mini'),
+			attemptsSummary: expect.any(String),
+		});
 		expect(full.json).toHaveProperty('decision.candidates');
 		expect(full.json).toHaveProperty('complexity.features');
 		expect(full.json).toHaveProperty('usage');
@@ -109,7 +140,8 @@ describe('AI Dispatcher node: Generate', () => {
 		const message = (error as NodeApiError).message;
 		expect(message).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b busy');
 		const description = (error as NodeApiError).description ?? '';
-		for (const m of ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b']) expect(description).toMatch(new RegExp(`${m} \\(\\d+ ms\\): HTTP 503`));
+		for (const m of ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'])
+			expect(description).toMatch(new RegExp(`${m} \\(\\d+ ms\\): HTTP 503`));
 		expect((error as NodeApiError).description).toContain('Attempts: 1. phi3:mini');
 	});
 
@@ -123,7 +155,9 @@ describe('AI Dispatcher node: Generate', () => {
 		const json = out[0].json as Record<string, any>;
 		expect(json.code).toBe('ALL_CANDIDATES_FAILED');
 		expect(json.attempts).toHaveLength(3);
-		expect(json.error).toBe('All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b not installed');
+		expect(json.error).toBe(
+			'All 3 models failed: phi3:mini, llama3.2:3b and qwen2.5:7b not installed',
+		);
 		expect(json.description).toContain("model 'phi3:mini' not found");
 	});
 
@@ -146,22 +180,31 @@ describe('AI Dispatcher node: Generate', () => {
 	});
 
 	it('names the field and the value for a malformed model list', async () => {
-		const error = await run({ prompts: ['x'], params: { models: { model: [{ name: 'llama 3', tier: 'low' }] } } }).result.catch(
-			(e: unknown) => e,
+		const error = await run({
+			prompts: ['x'],
+			params: { models: { model: [{ name: 'llama 3', tier: 'low' }] } },
+		}).result.catch((e: unknown) => e);
+		expect((error as Error).message).toBe(
+			'Model List › Model #1 › Model Name or ID "llama 3" is not a valid Ollama model name [item 0]',
 		);
-		expect((error as Error).message).toBe('Model List › Model #1 › Model Name or ID "llama 3" is not a valid Ollama model name [item 0]');
 	});
 
 	it('parses JSON output and falls back when a model returns invalid JSON', async () => {
 		sim.setFault('phi3:mini', { kind: 'badjson' });
-		const [out] = await run({ prompts: ['Extract the order number: #4411'], params: { outputFormat: 'json' } }).result;
+		const [out] = await run({
+			prompts: ['Extract the order number: #4411'],
+			params: { outputFormat: 'json' },
+		}).result;
 		const json = out[0].json as Record<string, any>;
 		expect(typeof json.response).toBe('object');
 		expect(json.attempts[0]).toMatchObject({ model: 'phi3:mini', ok: false, kind: 'invalid_json' });
 	});
 
 	it('auto-discovers models from /api/tags and tiers them by size and family', async () => {
-		const [out] = await run({ prompts: [TRACE, 'What is the capital of France?'], params: { modelSource: 'auto' } }).result;
+		const [out] = await run({
+			prompts: [TRACE, 'What is the capital of France?'],
+			params: { modelSource: 'auto' },
+		}).result;
 		expect(out.map((o) => [o.json.model, o.json.tier])).toEqual([
 			['qwen2.5:7b', 'high'],
 			['phi3:mini', 'low'],
@@ -169,7 +212,10 @@ describe('AI Dispatcher node: Generate', () => {
 	});
 
 	it('sends the API key as a Bearer token and never puts it in the output', async () => {
-		const { ctx, result } = run({ prompts: ['hello'], credentials: { baseUrl: sim.url, apiKey: 'sk-secret-123' } });
+		const { ctx, result } = run({
+			prompts: ['hello'],
+			credentials: { baseUrl: sim.url, apiKey: 'sk-secret-123' },
+		});
 		const [out] = await result;
 		expect(ctx.requests[0].headers.authorization).toBe('Bearer sk-secret-123');
 		expect(JSON.stringify(out)).not.toContain('sk-secret-123');
@@ -177,16 +223,29 @@ describe('AI Dispatcher node: Generate', () => {
 
 	it('does not leak the API key into the error when Ollama is unreachable', async () => {
 		const baseUrl = `http://127.0.0.1:${await closedPort()}`;
-		const error = await run({ prompts: ['hello'], credentials: { baseUrl, apiKey: 'sk-secret-123' } }).result.catch((e: unknown) => e);
+		const error = await run({
+			prompts: ['hello'],
+			credentials: { baseUrl, apiKey: 'sk-secret-123' },
+		}).result.catch((e: unknown) => e);
 		expect(error).toBeInstanceOf(NodeApiError);
-		expect(JSON.stringify({ m: (error as Error).message, d: (error as NodeApiError).description })).not.toContain('sk-secret');
+		expect(
+			JSON.stringify({ m: (error as Error).message, d: (error as NodeApiError).description }),
+		).not.toContain('sk-secret');
 	});
 });
 
 describe('AI Dispatcher node: Select Model and Status', () => {
 	it('Select Model returns model, tier, host and reason by default', async () => {
-		const [out] = await run({ prompts: [TRACE], params: { operation: 'selectModel', simplifyOutput: undefined } }).result;
-		expect(out[0].json).toEqual({ model: 'qwen2.5:7b', tier: 'high', baseUrl: sim.url, reason: expect.stringContaining('chose qwen2.5:7b') });
+		const [out] = await run({
+			prompts: [TRACE],
+			params: { operation: 'selectModel', simplifyOutput: undefined },
+		}).result;
+		expect(out[0].json).toEqual({
+			model: 'qwen2.5:7b',
+			tier: 'high',
+			baseUrl: sim.url,
+			reason: expect.stringContaining('chose qwen2.5:7b'),
+		});
 	});
 
 	it('Select Model returns the decision without generating', async () => {
@@ -203,10 +262,18 @@ describe('AI Dispatcher node: Select Model and Status', () => {
 		expect(ok[0].json).toMatchObject({ reachable: true, error: null });
 		expect((ok[0].json.models as unknown[]).length).toBe(3);
 		// What Auto-Discover would use: the documented default list.
-		expect(ok[0].json.autoDiscoveredTiers).toEqual({ low: ['phi3:mini'], medium: ['llama3.2:3b'], high: ['qwen2.5:7b'] });
+		expect(ok[0].json.autoDiscoveredTiers).toEqual({
+			low: ['phi3:mini'],
+			medium: ['llama3.2:3b'],
+			high: ['qwen2.5:7b'],
+		});
 
 		const baseUrl = `http://127.0.0.1:${await closedPort()}`;
-		const [down] = await run({ prompts: ['a'], params: { operation: 'status' }, credentials: { baseUrl } }).result;
+		const [down] = await run({
+			prompts: ['a'],
+			params: { operation: 'status' },
+			credentials: { baseUrl },
+		}).result;
 		expect(down[0].json).toMatchObject({ reachable: false, baseUrl });
 		expect(down[0].json.error).toContain('ECONNREFUSED');
 	});

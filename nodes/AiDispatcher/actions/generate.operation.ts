@@ -21,7 +21,11 @@ export async function plan(session: Session, itemIndex: number): Promise<Plan> {
 }
 
 /** Generate's second half: answers a planned item and builds its output. */
-export async function answer(session: Session, itemIndex: number, planned: Plan): Promise<IDataObject> {
+export async function answer(
+	session: Session,
+	itemIndex: number,
+	planned: Plan,
+): Promise<IDataObject> {
 	const result = await runPlan(planned, session.ports, session.state);
 	return generateJson(result, simplifyOutput(session.ctx, itemIndex), planned);
 }

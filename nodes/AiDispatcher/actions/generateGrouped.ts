@@ -22,21 +22,29 @@ export interface GroupedRun {
 }
 
 /** Plans all `count` items, then answers them grouped by model; outcomes by input index. */
-export async function generateGrouped(session: Session, count: number, run: GroupedRun): Promise<Array<Settled<IDataObject> | undefined>> {
+export async function generateGrouped(
+	session: Session,
+	count: number,
+	run: GroupedRun,
+): Promise<Array<Settled<IDataObject> | undefined>> {
 	const planned: Array<Settled<Plan>> = [];
 	for (let i = 0; i < count; i++) {
 		planned.push(await settle(generate.plan(session, i)));
 		if (!planned[i].ok) run.track(i, planned[i] as Settled<IDataObject>);
 		if (run.stopped()) return planned.map((p) => (p.ok ? undefined : (p as Settled<IDataObject>)));
 	}
-	const items: BatchItem[] = planned.map((p, index) => (p.ok ? { index, plan: p.value } : { index }));
+	const items: BatchItem[] = planned.map((p, index) =>
+		p.ok ? { index, plan: p.value } : { index },
+	);
 	const { results } = await runBatch<Settled<IDataObject>>(items, session.ports, session.state, {
 		concurrency: run.concurrency,
 		stopped: run.stopped,
 		run: async (index, plan) => {
 			const settled = planned[index];
 			if (!plan) return settled as Settled<IDataObject>; // planning failed: already tracked
-			const current = circuitOpenedSince(plan, session.state, session.ports.clock.nowMs()) ? await settle(generate.plan(session, index)) : { ok: true as const, value: plan };
+			const current = circuitOpenedSince(plan, session.state, session.ports.clock.nowMs())
+				? await settle(generate.plan(session, index))
+				: { ok: true as const, value: plan };
 			if (!current.ok) return run.track(index, current);
 			return run.track(index, await settle(generate.answer(session, index, current.value)));
 		},

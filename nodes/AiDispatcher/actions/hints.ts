@@ -7,8 +7,13 @@ import type { IDataObject, IExecuteFunctions, NodeExecutionHint } from 'n8n-work
 import { listWords } from '../engine/failures';
 
 /** The hint for Generate's answered items, or undefined when every item got its first choice. */
-export function fallbackHint(answered: readonly IDataObject[], itemCount: number): NodeExecutionHint | undefined {
-	const from = answered.filter((json) => json.fallback === true).map((json) => String(json.firstChoice));
+export function fallbackHint(
+	answered: readonly IDataObject[],
+	itemCount: number,
+): NodeExecutionHint | undefined {
+	const from = answered
+		.filter((json) => json.fallback === true)
+		.map((json) => String(json.firstChoice));
 	if (from.length === 0) return undefined;
 	const models = listWords([...new Set(from)], 3);
 	const items = `${from.length} of ${itemCount} ${itemCount === 1 ? 'item' : 'items'} ${from.length === 1 ? 'was' : 'were'}`;
@@ -20,7 +25,11 @@ export function fallbackHint(answered: readonly IDataObject[], itemCount: number
 }
 
 /** Shows the hint when the n8n version offers execution hints. */
-export function addFallbackHint(ctx: IExecuteFunctions, answered: readonly IDataObject[], itemCount: number): void {
+export function addFallbackHint(
+	ctx: IExecuteFunctions,
+	answered: readonly IDataObject[],
+	itemCount: number,
+): void {
 	const hint = fallbackHint(answered, itemCount);
 	if (hint && typeof ctx.addExecutionHints === 'function') ctx.addExecutionHints(hint);
 }

@@ -11,7 +11,14 @@ import type { Plan } from '../engine/plan';
 import { ruleResults } from '../engine/rules/explain';
 import { fallbackFrom, resultStory } from '../engine/story';
 import type { SignalsRead } from '../engine/signals/store';
-import type { Attempt, CallCost, ComplexityResult, Decision, DispatchResult, ThinkingRecord } from '../engine/types';
+import type {
+	Attempt,
+	CallCost,
+	ComplexityResult,
+	Decision,
+	DispatchResult,
+	ThinkingRecord,
+} from '../engine/types';
 import { reusedJson, reusedSummary } from './reuseOutput';
 
 /** The "Simplify Output" switch for item `itemIndex` (on unless the user turned it off). */
@@ -25,7 +32,9 @@ export function attemptsSummary(attempts: Attempt[]): string {
 		.map((a) => {
 			const seconds = `${(a.ms / 1000).toFixed(1)} s`;
 			const retry = a.retry ? ` (retry ${a.retry})` : '';
-			return a.ok ? `${a.model}${retry} answered in ${seconds}` : `${a.model}${retry} failed after ${seconds}: ${a.kind ?? a.error ?? 'error'}`;
+			return a.ok
+				? `${a.model}${retry} answered in ${seconds}`
+				: `${a.model}${retry} failed after ${seconds}: ${a.kind ?? a.error ?? 'error'}`;
 		})
 		.join(' → ');
 }
@@ -65,12 +74,21 @@ export function rulesField(plan: Plan): IDataObject {
 /** Whether the model was already loaded, and its load time when it was not (absent without a residency reading). */
 export function loadJson(r: DispatchResult): IDataObject {
 	if (!r.load) return {};
-	return { modelAlreadyLoaded: r.load.alreadyLoaded, loadMs: r.load.loadMs === null ? null : Math.round(r.load.loadMs) };
+	return {
+		modelAlreadyLoaded: r.load.alreadyLoaded,
+		loadMs: r.load.loadMs === null ? null : Math.round(r.load.loadMs),
+	};
 }
 
 /** Whether the model thought, at which effort and why, and its thinking text (never mixed into `response`). */
 export function thinkingJson(t: ThinkingRecord): IDataObject {
-	return { thought: t.text.length > 0, effort: t.effort, ...(t.think !== undefined ? { think: t.think } : {}), reason: t.reason, text: t.text };
+	return {
+		thought: t.text.length > 0,
+		effort: t.effort,
+		...(t.think !== undefined ? { think: t.think } : {}),
+		reason: t.reason,
+		text: t.text,
+	};
 }
 
 export function complexityJson(c: ComplexityResult): IDataObject {
@@ -88,9 +106,27 @@ export function decisionJson(d: Decision): IDataObject {
 	return {
 		reason: d.reason,
 		alternatives: [...d.alternatives],
-		candidates: d.candidates.map((c) => ({ ...c, reasons: [...c.reasons] })) as unknown as IDataObject[],
-		...(d.expectedTimes ? { expectedTimes: d.expectedTimes.map((t) => ({ ...t, seconds: Math.round(t.seconds * 10) / 10, tokensPerS: Math.round(t.tokensPerS * 10) / 10 })) } : {}),
-		...(d.rules ? { rules: d.rules.map((r) => ({ ...r, conditions: r.conditions.map((c) => ({ ...c })) })) as unknown as IDataObject[] } : {}),
+		candidates: d.candidates.map((c) => ({
+			...c,
+			reasons: [...c.reasons],
+		})) as unknown as IDataObject[],
+		...(d.expectedTimes
+			? {
+					expectedTimes: d.expectedTimes.map((t) => ({
+						...t,
+						seconds: Math.round(t.seconds * 10) / 10,
+						tokensPerS: Math.round(t.tokensPerS * 10) / 10,
+					})),
+				}
+			: {}),
+		...(d.rules
+			? {
+					rules: d.rules.map((r) => ({
+						...r,
+						conditions: r.conditions.map((c) => ({ ...c })),
+					})) as unknown as IDataObject[],
+				}
+			: {}),
 	};
 }
 
@@ -116,7 +152,10 @@ export function withSignalsJson(json: IDataObject, plan: Plan): IDataObject {
 export function signalsJson(read: Pick<SignalsRead, 'snapshot' | 'ageMs'>): IDataObject {
 	const s = read.snapshot;
 	const perModel = Object.fromEntries(
-		Object.entries(s.models).map(([name, v]) => [name, { total: v.total, byModel: { ...v.byModel } }]),
+		Object.entries(s.models).map(([name, v]) => [
+			name,
+			{ total: v.total, byModel: { ...v.byModel } },
+		]),
 	);
 	return {
 		prometheus: s.prometheus,
@@ -134,5 +173,12 @@ export function signalsJson(read: Pick<SignalsRead, 'snapshot' | 'ageMs'>): IDat
 
 /** Tokens and cost of the answer: `amount` a number for sums, `amountExact` the exact decimal (no float drift). */
 export function costJson(c: CallCost): IDataObject {
-	return { inputTokens: c.inputTokens, outputTokens: c.outputTokens, amount: Number(c.amount), amountExact: c.amount, currency: c.currency, priced: c.priced };
+	return {
+		inputTokens: c.inputTokens,
+		outputTokens: c.outputTokens,
+		amount: Number(c.amount),
+		amountExact: c.amount,
+		currency: c.currency,
+		priced: c.priced,
+	};
 }

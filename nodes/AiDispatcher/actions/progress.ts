@@ -18,7 +18,11 @@ export interface Progress {
 }
 
 /** Reports the progress of `total` items through `ctx`'s logger and the editor's console. */
-export function progressReporter(ctx: Pick<IExecuteFunctions, 'logger'> & Partial<Pick<IExecuteFunctions, 'sendMessageToUI'>>, clock: Clock, total: number): Progress {
+export function progressReporter(
+	ctx: Pick<IExecuteFunctions, 'logger'> & Partial<Pick<IExecuteFunctions, 'sendMessageToUI'>>,
+	clock: Clock,
+	total: number,
+): Progress {
 	const startMs = clock.nowMs();
 	let lastMs = startMs;
 	let answered = 0;

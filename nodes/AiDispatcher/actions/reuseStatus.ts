@@ -7,7 +7,11 @@ import type { Session } from './session';
 /** Clears the store first when "Clear Reused Answers" is on; then reports it. */
 export function reuseStatus(session: Session): IDataObject {
 	const store = session.state.reuse;
-	const clear = readBoolean(['clearReusedAnswers'], session.ctx.getNodeParameter('clearReusedAnswers', 0, false)) === true;
+	const clear =
+		readBoolean(
+			['clearReusedAnswers'],
+			session.ctx.getNodeParameter('clearReusedAnswers', 0, false),
+		) === true;
 	const cleared = clear ? store.clear() : 0;
 	const s = store.stats();
 	const lookups = s.hits + s.misses;

@@ -22,7 +22,10 @@ import * as status from './status.operation';
  * by model unless Item Order is "As Received" (see `generateGrouped.ts`). Without Continue On Fail, the first item to fail stops
  * the others (their requests are aborted) and its error is thrown.
  */
-export async function router(this: IExecuteFunctions, state: DispatcherState): Promise<INodeExecutionData[][]> {
+export async function router(
+	this: IExecuteFunctions,
+	state: DispatcherState,
+): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	// Settings are read where either panel version keeps them (version 1.1 moved some under Options).
 	const ctx = withLayout(this);
@@ -39,7 +42,9 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	} catch (error) {
 		const nodeError = toNodeError(node, error, 0);
 		if (!this.continueOnFail()) throw nodeError;
-		return [items.map((_, i) => ({ json: errorItemJson(nodeError, error), pairedItem: { item: i } }))];
+		return [
+			items.map((_, i) => ({ json: errorItemJson(nodeError, error), pairedItem: { item: i } })),
+		];
 	}
 
 	if (operation === 'status') {
@@ -68,7 +73,12 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	const outcomes =
 		order === 'grouped'
 			? await generateGrouped(itemSession, items.length, { concurrency, track, stopped })
-			: await runPool(items.length, concurrency, async (i) => track(i, await settle(run(itemSession, i))), stopped);
+			: await runPool(
+					items.length,
+					concurrency,
+					async (i) => track(i, await settle(run(itemSession, i))),
+					stopped,
+				);
 	progress.finish();
 	// Answers kept only for this run's duplicates (Reuse Answers off) hold no memory past it.
 	state.reuse.forgetExecution(session.reuse.executionId);
@@ -76,7 +86,11 @@ export async function router(this: IExecuteFunctions, state: DispatcherState): P
 	if (fatal) throw toNodeError(node, fatal.error, fatal.index);
 
 	if (operation === 'generate') {
-		addFallbackHint(this, outcomes.flatMap((settled) => (settled?.ok ? [settled.value] : [])), items.length);
+		addFallbackHint(
+			this,
+			outcomes.flatMap((settled) => (settled?.ok ? [settled.value] : [])),
+			items.length,
+		);
 	}
 	const returnData: INodeExecutionData[] = outcomes.map((settled, i) => {
 		if (settled?.ok) return { json: settled.value, pairedItem: { item: i } };

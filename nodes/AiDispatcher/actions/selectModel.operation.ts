@@ -6,7 +6,13 @@ import { planItem } from '../engine/plan';
 import { planStory } from '../engine/story';
 import { thinkingOnHost } from '../engine/thinking/plan';
 import { readDispatchConfig } from './itemConfig';
-import { complexityJson, decisionJson, rulesField, simplifyOutput, withSignalsJson } from './output';
+import {
+	complexityJson,
+	decisionJson,
+	rulesField,
+	simplifyOutput,
+	withSignalsJson,
+} from './output';
 import type { Session } from './session';
 
 /** Select Model: the plan only, so another Ollama node can use {{ $json.model }} and {{ $json.baseUrl }}. */
@@ -29,9 +35,19 @@ export async function execute(session: Session, itemIndex: number): Promise<IDat
 	let thinking = decision.model ? plan.thinking[decision.model] : undefined;
 	if (decision.model && thinking?.capabilitiesUnknown) {
 		const inputs = { decision, complexity, rules, models: planned.models };
-		thinking = await thinkingOnHost(inputs, decision.model, json.baseUrl as string, state.capabilities, ports, settings.connectTimeoutMs);
+		thinking = await thinkingOnHost(
+			inputs,
+			decision.model,
+			json.baseUrl as string,
+			state.capabilities,
+			ports,
+			settings.connectTimeoutMs,
+		);
 	}
 	if (thinking?.think !== undefined) json.thinking = { ...thinking };
 	if (simplifyOutput(ctx, itemIndex)) return json;
-	return withSignalsJson({ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) }, plan);
+	return withSignalsJson(
+		{ ...json, complexity: complexityJson(plan.complexity), decision: decisionJson(plan.decision) },
+		plan,
+	);
 }

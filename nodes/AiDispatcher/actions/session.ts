@@ -6,7 +6,12 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { readConnection, readModelList, type ConnectionSettings } from '../adapters/config';
-import { endpointHttp, openEndpoint, withEndpoint, type OpenAiEndpoint } from '../adapters/endpoint';
+import {
+	endpointHttp,
+	openEndpoint,
+	withEndpoint,
+	type OpenAiEndpoint,
+} from '../adapters/endpoint';
 import { CREDENTIAL_TYPE } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
 import { reuseIdentity, type ReuseIdentity } from '../adapters/reuse';
@@ -56,22 +61,45 @@ export interface Session {
  * marked `priceUnknown` (always tried after every other model) and tiered `high`. A failed list
  * is logged and discovery goes on with Ollama's models.
  */
-export async function discoverEndpointModels(http: HttpPort, endpoint: OpenAiEndpoint, ports: EnginePorts): Promise<ModelSpec[]> {
-	const listed = await settle(listModels(http, endpoint.baseUrl, DISCOVERY_TIMEOUT_MS, ports.cancel));
+export async function discoverEndpointModels(
+	http: HttpPort,
+	endpoint: OpenAiEndpoint,
+	ports: EnginePorts,
+): Promise<ModelSpec[]> {
+	const listed = await settle(
+		listModels(http, endpoint.baseUrl, DISCOVERY_TIMEOUT_MS, ports.cancel),
+	);
 	if (!listed.ok) {
-		ports.log.warn('AI Dispatcher: Auto-Discover could not list the OpenAI-compatible endpoint\'s models; using Ollama\'s only', { error: listed.error instanceof Error ? listed.error.message : String(listed.error) });
+		ports.log.warn(
+			"AI Dispatcher: Auto-Discover could not list the OpenAI-compatible endpoint's models; using Ollama's only",
+			{ error: listed.error instanceof Error ? listed.error.message : String(listed.error) },
+		);
 		return [];
 	}
-	return listed.value.map((name) => ({ name, tier: 'high' as const, tasks: [], options: {}, backend: { kind: 'openai' as const, baseUrl: endpoint.baseUrl, priceUnknown: true } }));
+	return listed.value.map((name) => ({
+		name,
+		tier: 'high' as const,
+		tasks: [],
+		options: {},
+		backend: { kind: 'openai' as const, baseUrl: endpoint.baseUrl, priceUnknown: true },
+	}));
 }
 
-export async function openSession(ctx: IExecuteFunctions, state: DispatcherState): Promise<Session> {
+export async function openSession(
+	ctx: IExecuteFunctions,
+	state: DispatcherState,
+): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
 	const endpoint = await openEndpoint(ctx);
 	const basePorts = enginePorts(ctx);
 	// Calls to the endpoint's models go to /chat/completions with its credential; the rest to Ollama.
-	const ports = endpoint ? { ...basePorts, ollama: withEndpoint(basePorts.ollama, endpoint, endpointHttp(ctx), basePorts.clock.nowMs) } : basePorts;
+	const ports = endpoint
+		? {
+				...basePorts,
+				ollama: withEndpoint(basePorts.ollama, endpoint, endpointHttp(ctx), basePorts.clock.nowMs),
+			}
+		: basePorts;
 	let discovered: DiscoveryAttempt | undefined;
 
 	const discover = async (): Promise<ModelSpec[]> => {
@@ -84,9 +112,13 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 		// A name served by both (e.g. Ollama's own /v1) stays local.
 		const models = [...local, ...cloud.filter((m) => !local.some((l) => l.name === m.name))];
 		if (models.length === 0) {
-			throw new DispatcherError('NO_CANDIDATE', `Ollama at ${ollama.ok ? ollama.value.baseUrl : connection.baseUrls[0]} has no text models installed`, {
-				hint: 'Pull one, e.g. "ollama pull llama3.2:3b", or switch Models to "Model List".',
-			});
+			throw new DispatcherError(
+				'NO_CANDIDATE',
+				`Ollama at ${ollama.ok ? ollama.value.baseUrl : connection.baseUrls[0]} has no text models installed`,
+				{
+					hint: 'Pull one, e.g. "ollama pull llama3.2:3b", or switch Models to "Model List".',
+				},
+			);
 		}
 		return models;
 	};
@@ -103,10 +135,17 @@ export async function openSession(ctx: IExecuteFunctions, state: DispatcherState
 			const source = ctx.getNodeParameter('modelSource', itemIndex, 'auto');
 			if (source === 'list') return readModelList(ctx, itemIndex, endpoint);
 			if (source !== 'auto') {
-				throw new DispatcherError('CONFIG_INVALID', `modelSource should be auto or list, got ${JSON.stringify(source)}`);
+				throw new DispatcherError(
+					'CONFIG_INVALID',
+					`modelSource should be auto or list, got ${JSON.stringify(source)}`,
+				);
 			}
 			const nowMs = ports.clock.nowMs();
-			if (discovered?.failedAtMs !== undefined && nowMs - discovered.failedAtMs >= DISCOVERY_FAILURE_MEMORY_MS) discovered = undefined;
+			if (
+				discovered?.failedAtMs !== undefined &&
+				nowMs - discovered.failedAtMs >= DISCOVERY_FAILURE_MEMORY_MS
+			)
+				discovered = undefined;
 			if (!discovered) {
 				const attempt: DiscoveryAttempt = { models: discover() };
 				attempt.models.catch(() => (attempt.failedAtMs = ports.clock.nowMs()));

@@ -22,19 +22,27 @@ export async function signalsStatus(session: Session): Promise<IDataObject> {
 	const { ports, connection, state } = session;
 	const ollamaUrl = firstLiveHost(state.resilience, connection.baseUrls, ports.clock.nowMs());
 	const source = { ollamaUrl, prometheusUrl: connection.prometheusUrl };
-	const read = await state.signals.read(source, settings.config, { ollama: ports.ollama, prometheus: ports.prometheus, clock: ports.clock });
+	const read = await state.signals.read(source, settings.config, {
+		ollama: ports.ollama,
+		prometheus: ports.prometheus,
+		clock: ports.clock,
+	});
 	const now = ports.clock.nowMs();
 	return {
 		enabled: true,
 		prometheusUrl: connection.prometheusUrl,
 		cacheAgeMs: Math.round(read.ageMs),
 		cacheTtlMs: settings.config.ttlMs,
-		prometheusBreaker: connection.prometheusUrl ? state.signals.breaker(connection.prometheusUrl, now) : null,
+		prometheusBreaker: connection.prometheusUrl
+			? state.signals.breaker(connection.prometheusUrl, now)
+			: null,
 		...signalsJson(read),
 	};
 }
 
 /** Learned stats per Ollama host and model. */
 export function learnedStatus(session: Session): IDataObject {
-	return Object.fromEntries(session.connection.baseUrls.map((url) => [url, session.state.learned.json(url)]));
+	return Object.fromEntries(
+		session.connection.baseUrls.map((url) => [url, session.state.learned.json(url)]),
+	);
 }

@@ -15,7 +15,9 @@ const THINKING_NOTE =
 
 /** Status: is each Ollama host reachable, which models it has, which are loaded. Never throws for a dead host. */
 export async function execute(session: Session): Promise<IDataObject> {
-	const hosts = await Promise.all(session.connection.baseUrls.map((baseUrl) => hostStatus(session, baseUrl)));
+	const hosts = await Promise.all(
+		session.connection.baseUrls.map((baseUrl) => hostStatus(session, baseUrl)),
+	);
 	const first = hosts[0];
 	return {
 		reachable: first.reachable,
@@ -43,7 +45,11 @@ export async function execute(session: Session): Promise<IDataObject> {
 function costStatus(session: Session): IDataObject {
 	const endpoint = session.endpoint as NonNullable<Session['endpoint']>;
 	const spend = session.state.costs.spendOf(endpoint.credential, session.ports.clock.nowMs());
-	return { baseUrl: endpoint.baseUrl, currency: endpoint.currency, ...spend } as unknown as IDataObject;
+	return {
+		baseUrl: endpoint.baseUrl,
+		currency: endpoint.currency,
+		...spend,
+	} as unknown as IDataObject;
 }
 
 function residencyStatus(session: Session): IDataObject {
@@ -73,12 +79,26 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 	);
 	if (!fetched.ok) {
 		if (!isTransportError(fetched.error)) throw fetched.error;
-		return { baseUrl, reachable: false, version: null, models: [], loaded: [], tiers: null, error: fetched.error.message };
+		return {
+			baseUrl,
+			reachable: false,
+			version: null,
+			models: [],
+			loaded: [],
+			tiers: null,
+			error: fetched.error.message,
+		};
 	}
 	const [version, tags, loaded] = fetched.value;
 	const discovered = tierDiscoveredModels(tags);
 	const tiers = new Map(discovered.map((m) => [m.name, m.tier]));
-	const capabilities = await session.state.capabilities.read(baseUrl, tags.map((t) => t.name), ollama, session.ports.clock.nowMs(), cancel);
+	const capabilities = await session.state.capabilities.read(
+		baseUrl,
+		tags.map((t) => t.name),
+		ollama,
+		session.ports.clock.nowMs(),
+		cancel,
+	);
 	const thinks = (name: string) => {
 		const caps = capabilities.get(name);
 		return caps ? caps.includes('thinking') : null;
@@ -88,11 +108,17 @@ async function hostStatus(session: Session, baseUrl: string): Promise<IDataObjec
 		baseUrl,
 		reachable: true,
 		version,
-		models: tags.map((t) => ({ ...t, discoveredTier: tiers.get(t.name) ?? null, thinks: thinks(t.name) })),
+		models: tags.map((t) => ({
+			...t,
+			discoveredTier: tiers.get(t.name) ?? null,
+			thinks: thinks(t.name),
+		})),
 		// Which models think, and what the node does with them (one model is a valid setup).
 		thinking: { models: thinking, note: thinking.length > 0 ? THINKING_NOTE : null },
 		loaded: loaded.map((l) => ({ ...l })),
-		tiers: Object.fromEntries(TIERS.map((tier) => [tier, discovered.filter((m) => m.tier === tier).map((m) => m.name)])),
+		tiers: Object.fromEntries(
+			TIERS.map((tier) => [tier, discovered.filter((m) => m.tier === tier).map((m) => m.name)]),
+		),
 		error: null,
 	};
 }

@@ -3,11 +3,32 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import type { ChatMessage, DispatchRequest, ModelOptions, ModelSpec, OutputFormat, TaskType, Tier } from '../engine/types';
+import type {
+	ChatMessage,
+	DispatchRequest,
+	ModelOptions,
+	ModelSpec,
+	OutputFormat,
+	TaskType,
+	Tier,
+} from '../engine/types';
 import { TASK_TYPES, TIERS } from '../engine/types';
 import { readModelBackend, type OpenAiEndpoint } from './endpoint';
 import { readOllamaOptions } from './modelOptions';
-import { configInvalid, fieldLabel, filledRows, inputInvalid as invalid, readChoice, readJsonOrValue, readKeepAlive, readNumber, show, labelOf, type Field, type FieldPath } from './fields';
+import {
+	configInvalid,
+	fieldLabel,
+	filledRows,
+	inputInvalid as invalid,
+	readChoice,
+	readJsonOrValue,
+	readKeepAlive,
+	readNumber,
+	show,
+	labelOf,
+	type Field,
+	type FieldPath,
+} from './fields';
 
 export type Operation = 'generate' | 'selectModel' | 'status';
 
@@ -27,7 +48,8 @@ export function cleanText(text: string): string {
 	let start = 0;
 	for (let i = 0; i < text.length; i++) {
 		const code = text.charCodeAt(i);
-		const control = (code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
+		const control =
+			(code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d) || code === 0x7f;
 		if (control) {
 			clean += text.slice(start, i);
 			start = i + 1;
@@ -40,10 +62,16 @@ function readText(field: Field, value: unknown): string {
 	if (typeof value === 'number' || typeof value === 'boolean') return String(value);
 	if (typeof value !== 'string') {
 		const label = labelOf(field);
-		throw invalid(`${label} should be text, got ${show(value)}`, `Map a text field into "${label}", e.g. {{ $json.body }}.`);
+		throw invalid(
+			`${label} should be text, got ${show(value)}`,
+			`Map a text field into "${label}", e.g. {{ $json.body }}.`,
+		);
 	}
 	if (value.length > MAX_PROMPT_CHARS) {
-		throw invalid(`${labelOf(field)} is ${value.length} characters long; the limit is ${MAX_PROMPT_CHARS}`, 'Shorten or split the text before this node.');
+		throw invalid(
+			`${labelOf(field)} is ${value.length} characters long; the limit is ${MAX_PROMPT_CHARS}`,
+			'Shorten or split the text before this node.',
+		);
 	}
 	return cleanText(value);
 }
@@ -52,14 +80,25 @@ function readText(field: Field, value: unknown): string {
 export function parseMessages(value: unknown): ChatMessage[] {
 	const label = fieldLabel(['messages']);
 	const parsed = readJsonOrValue(label, value, invalid);
-	if (!Array.isArray(parsed)) throw invalid(`${label} should be an array of {role, content}, got ${show(parsed)}`);
-	if (parsed.length === 0) throw invalid(`${label} is empty`, 'Provide at least one {"role": "user", "content": "..."}.');
+	if (!Array.isArray(parsed))
+		throw invalid(`${label} should be an array of {role, content}, got ${show(parsed)}`);
+	if (parsed.length === 0)
+		throw invalid(`${label} is empty`, 'Provide at least one {"role": "user", "content": "..."}.');
 	return parsed.map((entry, index) => {
-		if (!entry || typeof entry !== 'object') throw invalid(`${label} #${index + 1} should be an object, got ${show(entry)}`);
+		if (!entry || typeof entry !== 'object')
+			throw invalid(`${label} #${index + 1} should be an object, got ${show(entry)}`);
 		const { role, content } = entry as { role?: unknown; content?: unknown };
-		const checkedRole = (ROLES as readonly string[]).includes(String(role)) ? (role as ChatMessage['role']) : undefined;
-		if (!checkedRole) throw invalid(`${label} #${index + 1} › role should be one of ${ROLES.join(', ')}, got ${show(role)}`);
-		return { role: checkedRole, content: readText(`${label} #${index + 1} › content`, content ?? '') };
+		const checkedRole = (ROLES as readonly string[]).includes(String(role))
+			? (role as ChatMessage['role'])
+			: undefined;
+		if (!checkedRole)
+			throw invalid(
+				`${label} #${index + 1} › role should be one of ${ROLES.join(', ')}, got ${show(role)}`,
+			);
+		return {
+			role: checkedRole,
+			content: readText(`${label} #${index + 1} › content`, content ?? ''),
+		};
 	});
 }
 
@@ -73,21 +112,50 @@ function parseSchema(value: unknown): Record<string, unknown> {
 }
 
 /** Reads one item's request from the node parameters. */
-export function readRequest(ctx: IExecuteFunctions, itemIndex: number, operation: Operation): DispatchRequest {
-	const inputMode = choice('inputMode', ctx.getNodeParameter('inputMode', itemIndex, 'prompt'), ['prompt', 'messages']);
-	const task = choice<TaskType | 'auto'>('taskType', ctx.getNodeParameter('taskType', itemIndex, 'auto'), ['auto', ...TASK_TYPES]);
-	const complexity = choice<Tier | 'auto'>('complexity', ctx.getNodeParameter('complexity', itemIndex, 'auto'), ['auto', ...TIERS]);
+export function readRequest(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	operation: Operation,
+): DispatchRequest {
+	const inputMode = choice('inputMode', ctx.getNodeParameter('inputMode', itemIndex, 'prompt'), [
+		'prompt',
+		'messages',
+	]);
+	const task = choice<TaskType | 'auto'>(
+		'taskType',
+		ctx.getNodeParameter('taskType', itemIndex, 'auto'),
+		['auto', ...TASK_TYPES],
+	);
+	const complexity = choice<Tier | 'auto'>(
+		'complexity',
+		ctx.getNodeParameter('complexity', itemIndex, 'auto'),
+		['auto', ...TIERS],
+	);
 
 	let format: OutputFormat = { type: 'text' };
 	let system: string | undefined;
 	if (operation === 'generate') {
-		const kind = choice('outputFormat', ctx.getNodeParameter('outputFormat', itemIndex, 'text'), ['text', 'json', 'jsonSchema']);
-		format = kind === 'jsonSchema' ? { type: 'jsonSchema', schema: parseSchema(ctx.getNodeParameter('jsonSchema', itemIndex)) } : { type: kind };
-		system = readText(['systemPrompt'], ctx.getNodeParameter('systemPrompt', itemIndex, '')) || undefined;
+		const kind = choice('outputFormat', ctx.getNodeParameter('outputFormat', itemIndex, 'text'), [
+			'text',
+			'json',
+			'jsonSchema',
+		]);
+		format =
+			kind === 'jsonSchema'
+				? { type: 'jsonSchema', schema: parseSchema(ctx.getNodeParameter('jsonSchema', itemIndex)) }
+				: { type: kind };
+		system =
+			readText(['systemPrompt'], ctx.getNodeParameter('systemPrompt', itemIndex, '')) || undefined;
 	}
 
 	if (inputMode === 'messages') {
-		return { messages: parseMessages(ctx.getNodeParameter('messages', itemIndex)), system, task, complexity, format };
+		return {
+			messages: parseMessages(ctx.getNodeParameter('messages', itemIndex)),
+			system,
+			task,
+			complexity,
+			format,
+		};
 	}
 	// An empty prompt is refused by the engine (`requireText`), for every caller alike.
 	const prompt = readText(['prompt'], ctx.getNodeParameter('prompt', itemIndex, ''));
@@ -97,15 +165,27 @@ export function readRequest(ctx: IExecuteFunctions, itemIndex: number, operation
 const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(?::[A-Za-z0-9._-]+)?$/;
 
 /** Reads and checks the Model List parameter; rows left without a model name are ignored. */
-export function readModelList(ctx: IExecuteFunctions, itemIndex: number, endpoint?: OpenAiEndpoint): ModelSpec[] {
+export function readModelList(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	endpoint?: OpenAiEndpoint,
+): ModelSpec[] {
 	const collection = ctx.getNodeParameter('models', itemIndex, {}) as { model?: unknown };
 	const rows = filledRows<IDataObject>(['models', 'model'], collection.model, ['name']);
 	if (rows.length === 0) {
-		throw configInvalid(`${fieldLabel(['models'])} is empty`, 'Add at least one model, or choose "Auto-Discover".');
+		throw configInvalid(
+			`${fieldLabel(['models'])} is empty`,
+			'Add at least one model, or choose "Auto-Discover".',
+		);
 	}
 	const seen = new Set<string>();
 	return rows.map(({ row: entry, index }) => {
-		const path = (...rest: Array<string | number>): FieldPath => ['models', 'model', index, ...rest];
+		const path = (...rest: Array<string | number>): FieldPath => [
+			'models',
+			'model',
+			index,
+			...rest,
+		];
 		const at = (...rest: Array<string | number>) => fieldLabel(path(...rest));
 		const name = typeof entry.name === 'string' ? entry.name.trim() : entry.name;
 		if (typeof name !== 'string' || !MODEL_NAME.test(name)) {
@@ -118,10 +198,19 @@ export function readModelList(ctx: IExecuteFunctions, itemIndex: number, endpoin
 		seen.add(name);
 		const tier = readChoice<Tier>(path('tier'), entry.tier ?? 'medium', TIERS);
 		const tasksValue = entry.tasks ?? [];
-		if (!Array.isArray(tasksValue)) throw configInvalid(`${at('tasks')} should be a list, got ${show(tasksValue)}`);
+		if (!Array.isArray(tasksValue))
+			throw configInvalid(`${at('tasks')} should be a list, got ${show(tasksValue)}`);
 		const tasks = tasksValue.map((t) => readChoice<TaskType>(path('tasks'), t, TASK_TYPES));
 		const backend = readModelBackend(entry, path, endpoint);
-		return { name, tier, tasks, options: readModelOptions((entry.modelOptions ?? {}) as IDataObject, (key) => path('modelOptions', key)), ...(backend ? { backend } : {}) };
+		return {
+			name,
+			tier,
+			tasks,
+			options: readModelOptions((entry.modelOptions ?? {}) as IDataObject, (key) =>
+				path('modelOptions', key),
+			),
+			...(backend ? { backend } : {}),
+		};
 	});
 }
 
@@ -157,14 +246,25 @@ export function readConnection(credentials: IDataObject): ConnectionSettings {
 		.split(/[,\s]+/)
 		.map((url) => url.trim().replace(/\/+$/, ''))
 		.filter((url) => url.length > 0);
-	if (baseUrls.length === 0) throw configInvalid('The credential has no Ollama Base URL', 'Set it, e.g. http://127.0.0.1:11434.');
+	if (baseUrls.length === 0)
+		throw configInvalid(
+			'The credential has no Ollama Base URL',
+			'Set it, e.g. http://127.0.0.1:11434.',
+		);
 	for (const url of baseUrls) {
 		if (!/^https?:\/\/[^\s/]+/.test(url)) {
-			throw configInvalid(`Ollama Base URL ${show(url)} is not an http(s) URL`, 'Use a URL like http://127.0.0.1:11434.');
+			throw configInvalid(
+				`Ollama Base URL ${show(url)} is not an http(s) URL`,
+				'Use a URL like http://127.0.0.1:11434.',
+			);
 		}
 	}
-	const prometheus = String(credentials.prometheusUrl ?? '').trim().replace(/\/+$/, '');
-	const pushgateway = String(credentials.pushgatewayUrl ?? '').trim().replace(/\/+$/, '');
+	const prometheus = String(credentials.prometheusUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
+	const pushgateway = String(credentials.pushgatewayUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	const instance = String(credentials.metricsInstance ?? '').trim();
 	return {
 		baseUrls,

@@ -33,12 +33,17 @@ export function isSafeForKey(url: URL): boolean {
 
 /** Checks the credential's fields; an API key bound for plain http on another machine is refused. */
 export function readEndpoint(credentials: IDataObject, credential: string): OpenAiEndpoint {
-	const raw = String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '');
+	const raw = String(credentials.baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 	let url: URL;
 	try {
 		url = new URL(raw);
 	} catch {
-		throw configInvalid(`${OPENAI_CREDENTIAL_LABEL} › Base URL ${show(raw)} is not a URL`, 'Use a URL like https://api.openai.com/v1.');
+		throw configInvalid(
+			`${OPENAI_CREDENTIAL_LABEL} › Base URL ${show(raw)} is not a URL`,
+			'Use a URL like https://api.openai.com/v1.',
+		);
 	}
 	if (url.username !== '' || url.password !== '') {
 		throw configInvalid(
@@ -47,7 +52,10 @@ export function readEndpoint(credentials: IDataObject, credential: string): Open
 		);
 	}
 	if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-		throw configInvalid(`${OPENAI_CREDENTIAL_LABEL} › Base URL ${show(raw)} is not an http(s) URL`, 'Use a URL like https://api.openai.com/v1.');
+		throw configInvalid(
+			`${OPENAI_CREDENTIAL_LABEL} › Base URL ${show(raw)} is not an http(s) URL`,
+			'Use a URL like https://api.openai.com/v1.',
+		);
 	}
 	const hasKey = typeof credentials.apiKey === 'string' && credentials.apiKey !== '';
 	if (hasKey && !isSafeForKey(url) && credentials.allowInsecureHttp !== true) {
@@ -65,7 +73,10 @@ export async function openEndpoint(ctx: IExecuteFunctions): Promise<OpenAiEndpoi
 	if (ctx.getNodeParameter('useOpenAiEndpoint', 0, false) !== true) return undefined;
 	const credentials = (await ctx.getCredentials(OPENAI_CREDENTIAL_TYPE)) as IDataObject;
 	const reference = ctx.getNode().credentials?.[OPENAI_CREDENTIAL_TYPE];
-	return readEndpoint(credentials, String(reference?.id ?? reference?.name ?? OPENAI_CREDENTIAL_TYPE));
+	return readEndpoint(
+		credentials,
+		String(reference?.id ?? reference?.name ?? OPENAI_CREDENTIAL_TYPE),
+	);
 }
 
 /**
@@ -75,18 +86,34 @@ export async function openEndpoint(ctx: IExecuteFunctions): Promise<OpenAiEndpoi
  * endpoint needs no liveness ping (its own connect and first-token limits apply to the call), lists
  * nothing loaded, and has nothing to preload or release.
  */
-export function withEndpoint(ollama: OllamaPort, endpoint: OpenAiEndpoint, http: HttpPort, nowMs: () => number): OllamaPort {
+export function withEndpoint(
+	ollama: OllamaPort,
+	endpoint: OpenAiEndpoint,
+	http: HttpPort,
+	nowMs: () => number,
+): OllamaPort {
 	const mine = (baseUrl: string) => baseUrl === endpoint.baseUrl;
 	const load = ollama.load;
 	return {
-		generate: (call: GenerateCall) => (mine(call.baseUrl) ? chatCompletion(http, call, nowMs) : ollama.generate(call)),
-		tags: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? [] : await ollama.tags(baseUrl, timeoutMs, cancel)),
-		ps: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? [] : await ollama.ps(baseUrl, timeoutMs, cancel)),
-		version: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? 'openai-compatible' : await ollama.version(baseUrl, timeoutMs, cancel)),
-		ping: async (baseUrl, timeoutMs, cancel) => (mine(baseUrl) ? undefined : await ollama.ping(baseUrl, timeoutMs, cancel)),
+		generate: (call: GenerateCall) =>
+			mine(call.baseUrl) ? chatCompletion(http, call, nowMs) : ollama.generate(call),
+		tags: async (baseUrl, timeoutMs, cancel) =>
+			mine(baseUrl) ? [] : await ollama.tags(baseUrl, timeoutMs, cancel),
+		ps: async (baseUrl, timeoutMs, cancel) =>
+			mine(baseUrl) ? [] : await ollama.ps(baseUrl, timeoutMs, cancel),
+		version: async (baseUrl, timeoutMs, cancel) =>
+			mine(baseUrl) ? 'openai-compatible' : await ollama.version(baseUrl, timeoutMs, cancel),
+		ping: async (baseUrl, timeoutMs, cancel) =>
+			mine(baseUrl) ? undefined : await ollama.ping(baseUrl, timeoutMs, cancel),
 		capabilities: async (baseUrl, model, timeoutMs, cancel) =>
-			mine(baseUrl) ? ['completion'] : ollama.capabilities ? await ollama.capabilities(baseUrl, model, timeoutMs, cancel) : [],
-		...(load ? { load: async (call) => (mine(call.baseUrl) ? undefined : await load.call(ollama, call)) } : {}),
+			mine(baseUrl)
+				? ['completion']
+				: ollama.capabilities
+					? await ollama.capabilities(baseUrl, model, timeoutMs, cancel)
+					: [],
+		...(load
+			? { load: async (call) => (mine(call.baseUrl) ? undefined : await load.call(ollama, call)) }
+			: {}),
 	};
 }
 
@@ -96,29 +123,50 @@ export function endpointHttp(ctx: IExecuteFunctions): HttpPort {
 }
 
 /** Item `itemIndex`'s cost settings (budgets, local first), for an execution with an endpoint. */
-export function readCostConfig(ctx: IExecuteFunctions, itemIndex: number, endpoint: OpenAiEndpoint, executionId: string): CostConfig {
+export function readCostConfig(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	endpoint: OpenAiEndpoint,
+	executionId: string,
+): CostConfig {
 	const raw = (ctx.getNodeParameter('cloud', itemIndex, {}) ?? {}) as IDataObject;
 	const budget = (name: 'budgetPerExecution' | 'budgetPerDay') => {
 		const value = readNumber(['cloud', name], raw[name], { min: 0 });
 		if (value === undefined || value === 0) return undefined;
 		const pico = budgetToPico(value);
-		if (pico === null) throw configInvalid(`${fieldLabel(['cloud', name])} should be an amount from 0 to 1e12 with at most 12 decimals, got ${show(value)}`);
+		if (pico === null)
+			throw configInvalid(
+				`${fieldLabel(['cloud', name])} should be an amount from 0 to 1e12 with at most 12 decimals, got ${show(value)}`,
+			);
 		return pico;
 	};
-	const priced = readChoice(['cloud', 'pricedModels'], raw.pricedModels ?? 'lastResort', ['lastResort', 'candidate'] as const);
+	const priced = readChoice(['cloud', 'pricedModels'], raw.pricedModels ?? 'lastResort', [
+		'lastResort',
+		'candidate',
+	] as const);
 	const perExecutionPico = budget('budgetPerExecution');
 	const perDayPico = budget('budgetPerDay');
 	return {
 		scope: { credential: endpoint.credential, executionId },
-		budgets: { ...(perExecutionPico !== undefined ? { perExecutionPico } : {}), ...(perDayPico !== undefined ? { perDayPico } : {}) },
+		budgets: {
+			...(perExecutionPico !== undefined ? { perExecutionPico } : {}),
+			...(perDayPico !== undefined ? { perDayPico } : {}),
+		},
 		pricedAsCandidates: priced === 'candidate',
 		currency: endpoint.currency,
 	};
 }
 
 /** A Model List row's backend and prices (`models.model[i]`); undefined for an Ollama model. */
-export function readModelBackend(entry: IDataObject, path: (...rest: Array<string | number>) => ReadonlyArray<string | number>, endpoint: OpenAiEndpoint | undefined): ModelBackend | undefined {
-	const backend = readChoice(path('backend'), entry.backend ?? 'ollama', ['ollama', 'openai'] as const);
+export function readModelBackend(
+	entry: IDataObject,
+	path: (...rest: Array<string | number>) => ReadonlyArray<string | number>,
+	endpoint: OpenAiEndpoint | undefined,
+): ModelBackend | undefined {
+	const backend = readChoice(path('backend'), entry.backend ?? 'ollama', [
+		'ollama',
+		'openai',
+	] as const);
 	if (backend === 'ollama') return undefined;
 	if (!endpoint) {
 		throw configInvalid(
@@ -129,8 +177,19 @@ export function readModelBackend(entry: IDataObject, path: (...rest: Array<strin
 	const price = (name: 'inputPricePerMTok' | 'outputPricePerMTok'): number => {
 		const value = readNumber(path(name), entry[name], { min: 0 }) ?? 0;
 		const micros = toMicrosPerMTok(value);
-		if (micros === null) throw configInvalid(`${fieldLabel(path(name))} should be a price with at most 6 decimals, got ${show(value)}`);
+		if (micros === null)
+			throw configInvalid(
+				`${fieldLabel(path(name))} should be a price with at most 6 decimals, got ${show(value)}`,
+			);
 		return micros;
 	};
-	return { kind: 'openai', baseUrl: endpoint.baseUrl, price: { inputMicrosPerMTok: price('inputPricePerMTok'), outputMicrosPerMTok: price('outputPricePerMTok'), currency: endpoint.currency } };
+	return {
+		kind: 'openai',
+		baseUrl: endpoint.baseUrl,
+		price: {
+			inputMicrosPerMTok: price('inputPricePerMTok'),
+			outputMicrosPerMTok: price('outputPricePerMTok'),
+			currency: endpoint.currency,
+		},
+	};
 }

@@ -17,19 +17,34 @@ export type NodeError = NodeApiError | NodeOperationError;
 export function toNodeError(node: INode, error: unknown, itemIndex: number): NodeError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	if (isDispatcherError(error)) {
-		const description = [error.hint, error.details ?? attemptLines(error.attempts)].filter(Boolean).join('\n\n');
+		const description = [error.hint, error.details ?? attemptLines(error.attempts)]
+			.filter(Boolean)
+			.join('\n\n');
 		if (error.code === 'ALL_CANDIDATES_FAILED' || error.code === 'OLLAMA_UNREACHABLE') {
-			const apiError = new NodeApiError(node, { code: error.code, attempts: error.attempts } as unknown as JsonObject, {
-				message: error.message,
-				description,
-				itemIndex,
-			});
+			const apiError = new NodeApiError(
+				node,
+				{ code: error.code, attempts: error.attempts } as unknown as JsonObject,
+				{
+					message: error.message,
+					description,
+					itemIndex,
+				},
+			);
 			return keepHeadline(apiError, error.message, description);
 		}
-		return new NodeOperationError(node, `${error.message} [item ${itemIndex}]`, { description, itemIndex });
+		return new NodeOperationError(node, `${error.message} [item ${itemIndex}]`, {
+			description,
+			itemIndex,
+		});
 	}
 	if (isTransportError(error)) {
-		return keepHeadline(new NodeApiError(node, { message: error.message } as JsonObject, { message: error.message, itemIndex }), error.message);
+		return keepHeadline(
+			new NodeApiError(node, { message: error.message } as JsonObject, {
+				message: error.message,
+				itemIndex,
+			}),
+			error.message,
+		);
 	}
 	const message = error instanceof Error ? error.message : String(error);
 	return new NodeOperationError(node, message, { itemIndex });

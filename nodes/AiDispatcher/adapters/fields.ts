@@ -46,7 +46,11 @@ export function fieldLabel(path: FieldPath, labels: LabelIndex = NODE_LABELS): s
 export type LabelIndex = ReadonlyMap<string, string>;
 
 /** Indexes the display names of `properties` and everything nested in them. */
-export function labelIndex(properties: ReadonlyArray<INodeProperties | INodePropertyCollection>, prefix = '', index = new Map<string, string>()): Map<string, string> {
+export function labelIndex(
+	properties: ReadonlyArray<INodeProperties | INodePropertyCollection>,
+	prefix = '',
+	index = new Map<string, string>(),
+): Map<string, string> {
 	for (const field of properties) {
 		const key = `${prefix}${field.name}`;
 		if (!index.has(key)) index.set(key, field.displayName);
@@ -56,10 +60,14 @@ export function labelIndex(properties: ReadonlyArray<INodeProperties | INodeProp
 }
 
 /** The fields inside a collection, the groups of a fixed collection, or the values of one group. */
-function children(field: INodeProperties | INodePropertyCollection): ReadonlyArray<INodeProperties | INodePropertyCollection> {
+function children(
+	field: INodeProperties | INodePropertyCollection,
+): ReadonlyArray<INodeProperties | INodePropertyCollection> {
 	if ('values' in field && Array.isArray(field.values)) return field.values;
 	if (!('options' in field) || !Array.isArray(field.options)) return [];
-	return field.options.flatMap((o) => ('values' in o || 'type' in o ? [o as INodeProperties | INodePropertyCollection] : []));
+	return field.options.flatMap((o) =>
+		'values' in o || 'type' in o ? [o as INodeProperties | INodePropertyCollection] : [],
+	);
 }
 
 /** Built once when the package loads; read-only afterwards. */
@@ -77,7 +85,8 @@ export function inputInvalid(message: string, hint?: string): DispatcherError {
 
 /** Shows a value in an error message: quoted, cut short, type named for non-strings. */
 export function show(value: unknown): string {
-	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 	if (value === null || value === undefined) return String(value);
 	if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
 	return `${typeof value} ${String(value)}`;
@@ -85,13 +94,22 @@ export function show(value: unknown): string {
 
 /** Unset in the panel: absent, null or an empty text. */
 export function isUnset(value: unknown): boolean {
-	return value === undefined || value === null || (typeof value === 'string' && value.trim() === '');
+	return (
+		value === undefined || value === null || (typeof value === 'string' && value.trim() === '')
+	);
 }
 
 /** One of `allowed`, else CONFIG_INVALID naming `label`. */
-export function readChoice<T extends string>(field: Field, value: unknown, allowed: readonly T[]): T {
-	if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-	throw configInvalid(`${labelOf(field)} should be one of ${allowed.join(', ')}, got ${show(value)}`);
+export function readChoice<T extends string>(
+	field: Field,
+	value: unknown,
+	allowed: readonly T[],
+): T {
+	if (typeof value === 'string' && (allowed as readonly string[]).includes(value))
+		return value as T;
+	throw configInvalid(
+		`${labelOf(field)} should be one of ${allowed.join(', ')}, got ${show(value)}`,
+	);
 }
 
 export interface NumberRule {
@@ -107,11 +125,18 @@ export function readNumber(field: Field, value: unknown, rule: NumberRule): numb
 	if (isUnset(value)) return undefined;
 	const n = typeof value === 'string' ? Number(value.trim()) : value;
 	const max = rule.max ?? Number.MAX_SAFE_INTEGER;
-	const ok = typeof n === 'number' && Number.isFinite(n) && n >= rule.min && n <= max && (!rule.integer || Number.isInteger(n));
+	const ok =
+		typeof n === 'number' &&
+		Number.isFinite(n) &&
+		n >= rule.min &&
+		n <= max &&
+		(!rule.integer || Number.isInteger(n));
 	if (!ok) {
 		const kind = rule.integer ? 'an integer' : 'a number';
 		const range = rule.max === undefined ? `≥ ${rule.min}` : `from ${rule.min} to ${rule.max}`;
-		throw configInvalid(`${labelOf(field)} should be ${kind} ${range}${rule.unit ?? ''}, got ${show(value)}`);
+		throw configInvalid(
+			`${labelOf(field)} should be ${kind} ${range}${rule.unit ?? ''}, got ${show(value)}`,
+		);
 	}
 	return n as number;
 }
@@ -119,22 +144,34 @@ export function readNumber(field: Field, value: unknown, rule: NumberRule): numb
 /** true or false; undefined when unset. */
 export function readBoolean(field: Field, value: unknown): boolean | undefined {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'boolean') throw configInvalid(`${labelOf(field)} should be true or false, got ${show(value)}`);
+	if (typeof value !== 'boolean')
+		throw configInvalid(`${labelOf(field)} should be true or false, got ${show(value)}`);
 	return value;
 }
 
 /** A text matching `pattern` (trimmed), else CONFIG_INVALID with an example; undefined when absent. */
-export function readPattern(field: Field, value: unknown, pattern: RegExp, example: string): string | undefined {
+export function readPattern(
+	field: Field,
+	value: unknown,
+	pattern: RegExp,
+	example: string,
+): string | undefined {
 	if (value === undefined || value === null) return undefined;
-	if (typeof value !== 'string' || !pattern.test(value.trim())) throw configInvalid(`${labelOf(field)} should look like ${example}, got ${show(value)}`);
+	if (typeof value !== 'string' || !pattern.test(value.trim()))
+		throw configInvalid(`${labelOf(field)} should look like ${example}, got ${show(value)}`);
 	return value.trim();
 }
 
 /** A JSON field: text is parsed, a value given by an expression is taken as it is. */
-export function readJsonOrValue(field: Field, value: unknown, make: (message: string) => DispatcherError = configInvalid): unknown {
+export function readJsonOrValue(
+	field: Field,
+	value: unknown,
+	make: (message: string) => DispatcherError = configInvalid,
+): unknown {
 	if (typeof value !== 'string') return value;
 	const parsed = parseJson(value);
-	if (!parsed.ok) throw make(`${labelOf(field)} is not valid JSON: ${(parsed.error as Error).message}`);
+	if (!parsed.ok)
+		throw make(`${labelOf(field)} is not valid JSON: ${(parsed.error as Error).message}`);
 	return parsed.value;
 }
 
@@ -143,7 +180,9 @@ export function readKeepAlive(field: Field, value: unknown): string | number | u
 	if (isUnset(value)) return undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) return value;
 	if (!isKeepAlive(value) || typeof value !== 'string') {
-		throw configInvalid(`${labelOf(field)} should be a duration like "5m" or a number of seconds, got ${show(value)}`);
+		throw configInvalid(
+			`${labelOf(field)} should be a duration like "5m" or a number of seconds, got ${show(value)}`,
+		);
 	}
 	const text = value.trim();
 	return /^-?\d+$/.test(text) ? Number(text) : text;
@@ -154,9 +193,14 @@ export function readKeepAlive(field: Field, value: unknown): string | number | u
  * `keys` are all unset (added with "Add …" and left empty; other fields keep their defaults) is
  * ignored, so it cannot fail the node.
  */
-export function filledRows<T extends Record<string, unknown>>(field: Field, value: unknown, keys: ReadonlyArray<keyof T>): Array<{ row: T; index: number }> {
+export function filledRows<T extends Record<string, unknown>>(
+	field: Field,
+	value: unknown,
+	keys: ReadonlyArray<keyof T>,
+): Array<{ row: T; index: number }> {
 	if (value === undefined || value === null) return [];
-	if (!Array.isArray(value)) throw configInvalid(`${labelOf(field)} should be a list, got ${show(value)}`);
+	if (!Array.isArray(value))
+		throw configInvalid(`${labelOf(field)} should be a list, got ${show(value)}`);
 	return (value as T[])
 		.map((row, index) => ({ row: (row ?? {}) as T, index }))
 		.filter(({ row }) => keys.some((key) => !isUnset(row[key])));

@@ -19,7 +19,10 @@ interface FullResponse {
 type Destroyable = { destroy?: () => void };
 
 /** Builds an HttpPort that streams response bodies through n8n's HTTP helper. */
-export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions, credentialType: string = CREDENTIAL_TYPE): HttpPort {
+export function n8nHttpPort(
+	context: IExecuteFunctions | ILoadOptionsFunctions,
+	credentialType: string = CREDENTIAL_TYPE,
+): HttpPort {
 	return async (request) => {
 		const deadline = startDeadline(request);
 		const options: IHttpRequestOptions = {
@@ -38,7 +41,14 @@ export function n8nHttpPort(context: IExecuteFunctions | ILoadOptionsFunctions, 
 			options.headers = { ...request.headers };
 		}
 		const sent = await settle(
-			beforeDeadline(deadline, context.helpers.httpRequestWithAuthentication.call(context, credentialType, options) as Promise<FullResponse>),
+			beforeDeadline(
+				deadline,
+				context.helpers.httpRequestWithAuthentication.call(
+					context,
+					credentialType,
+					options,
+				) as Promise<FullResponse>,
+			),
 		);
 		if (!sent.ok) {
 			deadline.clear();
@@ -58,7 +68,12 @@ function toChunks(body: unknown): AsyncIterable<Uint8Array | string> {
 	if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
 		return body as AsyncIterable<Uint8Array | string>;
 	}
-	const text = typeof body === 'string' ? body : body === undefined || body === null ? '' : JSON.stringify(body);
+	const text =
+		typeof body === 'string'
+			? body
+			: body === undefined || body === null
+				? ''
+				: JSON.stringify(body);
 	return (async function* () {
 		yield text;
 	})();

@@ -7,7 +7,15 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 /** Top-level parameters of version 1 that version 1.1 keeps under Options with the same name. */
-export const MOVED_UNDER_OPTIONS = ['systemPrompt', 'taskType', 'complexity', 'outputFormat', 'jsonSchema', 'rulesJson', 'useSignals'] as const;
+export const MOVED_UNDER_OPTIONS = [
+	'systemPrompt',
+	'taskType',
+	'complexity',
+	'outputFormat',
+	'jsonSchema',
+	'rulesJson',
+	'useSignals',
+] as const;
 
 /** The Options entries that group what version 1 kept elsewhere. */
 const GROUPS = ['tierTimeouts', 'liveSignals', 'prometheusQueries', 'signalQueries'] as const;
@@ -20,9 +28,14 @@ function group(options: IDataObject, name: (typeof GROUPS)[number]): IDataObject
  * Version 1.1 Options → the version-1 shapes the readers know: the moved fields taken out, the
  * tier timeouts flat under Options, the signal thresholds and exporter names as Signal Options.
  */
-export function layoutParameter(name: string, read: (name: string, fallback?: unknown) => unknown, fallback?: unknown): unknown {
+export function layoutParameter(
+	name: string,
+	read: (name: string, fallback?: unknown) => unknown,
+	fallback?: unknown,
+): unknown {
 	const moved = (MOVED_UNDER_OPTIONS as readonly string[]).includes(name);
-	if (!moved && !['options', 'signalOptions', 'signalQueries'].includes(name)) return read(name, fallback);
+	if (!moved && !['options', 'signalOptions', 'signalQueries'].includes(name))
+		return read(name, fallback);
 	const options = (read('options', {}) ?? {}) as IDataObject;
 	if (moved) {
 		return options[name] !== undefined ? options[name] : read(name, fallback);
@@ -38,7 +51,9 @@ export function layoutParameter(name: string, read: (name: string, fallback?: un
 			return { ...((read('signalOptions', {}) ?? {}) as IDataObject), ...moved };
 		}
 		case 'signalQueries':
-			return options.signalQueries !== undefined ? options.signalQueries : read('signalQueries', fallback);
+			return options.signalQueries !== undefined
+				? options.signalQueries
+				: read('signalQueries', fallback);
 		default:
 			return read(name, fallback);
 	}
@@ -46,14 +61,21 @@ export function layoutParameter(name: string, read: (name: string, fallback?: un
 
 /** `ctx` whose getNodeParameter reads through `layoutParameter`; every other member is `ctx`'s own. */
 export function withLayout(ctx: IExecuteFunctions): IExecuteFunctions {
-	const getNodeParameter = ctx.getNodeParameter.bind(ctx) as (name: string, itemIndex: number, fallback?: unknown, options?: unknown) => unknown;
+	const getNodeParameter = ctx.getNodeParameter.bind(ctx) as (
+		name: string,
+		itemIndex: number,
+		fallback?: unknown,
+		options?: unknown,
+	) => unknown;
 	const layoutAware = (name: string, itemIndex: number, fallback?: unknown, options?: unknown) =>
 		layoutParameter(name, (n, f) => getNodeParameter(n, itemIndex, f, options), fallback);
 	return new Proxy(ctx, {
 		get(target, property) {
 			if (property === 'getNodeParameter') return layoutAware;
 			const value: unknown = Reflect.get(target, property, target);
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
 		},
 	});
 }

@@ -29,14 +29,20 @@ function recorderOf(state: DispatcherState): MetricsRecorder | undefined {
 function pushTarget(connection: ConnectionSettings): { url: string } | { error: string } | null {
 	const url = connection.pushgatewayUrl;
 	if (url === null) return null;
-	if (!/^https?:\/\/[^\s/]+/.test(url)) return { error: `Pushgateway URL ${JSON.stringify(url)} is not an http(s) URL: metrics are not pushed` };
+	if (!/^https?:\/\/[^\s/]+/.test(url))
+		return {
+			error: `Pushgateway URL ${JSON.stringify(url)} is not an http(s) URL: metrics are not pushed`,
+		};
 	return { url };
 }
 
 /** The instance label: this n8n instance's id and a random per-process suffix (queue-mode workers differ). */
 function instanceLabel(ctx: IExecuteFunctions): string {
-	const id = typeof ctx.getInstanceId === 'function' ? String(ctx.getInstanceId() ?? '').slice(0, 12) : '';
-	const suffix = Math.floor(Math.random() * 0xffffffff).toString(16).padStart(8, '0');
+	const id =
+		typeof ctx.getInstanceId === 'function' ? String(ctx.getInstanceId() ?? '').slice(0, 12) : '';
+	const suffix = Math.floor(Math.random() * 0xffffffff)
+		.toString(16)
+		.padStart(8, '0');
 	return `${id || 'n8n'}-${suffix}`;
 }
 
@@ -50,14 +56,20 @@ export const PROCESS_PLACEHOLDER = '{process}';
  * name without `{process}` is used as it is (one n8n process only: processes would overwrite it).
  */
 export function instanceFor(configured: string | null, processLabel: string): string {
-	return configured === null ? processLabel : configured.split(PROCESS_PLACEHOLDER).join(processLabel);
+	return configured === null
+		? processLabel
+		: configured.split(PROCESS_PLACEHOLDER).join(processLabel);
 }
 
 /**
  * The `instance` label this process pushes (or will push) under, drawing its per-process part now
  * if no push did yet; undefined when the state has no recorder and the label depends on it.
  */
-export function ownInstance(ctx: IExecuteFunctions, state: DispatcherState, connection: ConnectionSettings): string | undefined {
+export function ownInstance(
+	ctx: IExecuteFunctions,
+	state: DispatcherState,
+	connection: ConnectionSettings,
+): string | undefined {
 	const recorder = recorderOf(state);
 	if (recorder) {
 		recorder.instance ??= instanceLabel(ctx);
@@ -71,7 +83,12 @@ export function ownInstance(ctx: IExecuteFunctions, state: DispatcherState, conn
  * After an execution's items are done: pushes the figures when the credential names a Pushgateway.
  * Waits at most one push timeout, at most once per push interval; never throws.
  */
-export async function pushAfterExecution(ctx: IExecuteFunctions, state: DispatcherState, connection: ConnectionSettings, ports: EnginePorts): Promise<void> {
+export async function pushAfterExecution(
+	ctx: IExecuteFunctions,
+	state: DispatcherState,
+	connection: ConnectionSettings,
+	ports: EnginePorts,
+): Promise<void> {
 	const recorder = recorderOf(state);
 	const target = pushTarget(connection);
 	if (!recorder || target === null) return;
@@ -80,7 +97,11 @@ export async function pushAfterExecution(ctx: IExecuteFunctions, state: Dispatch
 		return;
 	}
 	recorder.instance ??= instanceLabel(ctx);
-	const url = pushGroupUrl(target.url, METRICS_JOB, instanceFor(connection.metricsInstance, recorder.instance));
+	const url = pushGroupUrl(
+		target.url,
+		METRICS_JOB,
+		instanceFor(connection.metricsInstance, recorder.instance),
+	);
 	const http = n8nHttpPort(ctx);
 	await requestPush(
 		recorder.push,
@@ -89,7 +110,13 @@ export async function pushAfterExecution(ctx: IExecuteFunctions, state: Dispatch
 			sleep: ports.sleep,
 			send: () => pushMetrics(http, url, renderExposition(recorder.snapshot()), PUSH_TIMEOUT_MS),
 			describe: (error) => {
-				const text = withoutUserInfo(isTransportError(error) ? `${error.kind}: ${error.message}` : error instanceof Error ? error.message : String(error));
+				const text = withoutUserInfo(
+					isTransportError(error)
+						? `${error.kind}: ${error.message}`
+						: error instanceof Error
+							? error.message
+							: String(error),
+				);
 				ports.log.warn('AI Dispatcher: pushing metrics failed', { error: text });
 				return text;
 			},
@@ -103,7 +130,11 @@ function withoutUserInfo(text: string): string {
 }
 
 /** The Status operation's `metrics` field: where figures go, how the last push went, the figures. */
-export function metricsStatus(state: DispatcherState, connection: ConnectionSettings, nowMs: number): IDataObject {
+export function metricsStatus(
+	state: DispatcherState,
+	connection: ConnectionSettings,
+	nowMs: number,
+): IDataObject {
 	const recorder = recorderOf(state);
 	if (!recorder) return { enabled: false };
 	const target = pushTarget(connection);
@@ -113,7 +144,10 @@ export function metricsStatus(state: DispatcherState, connection: ConnectionSett
 		enabled: true,
 		pushgatewayUrl: connection.pushgatewayUrl,
 		job: METRICS_JOB,
-		instance: recorder.instance === null ? connection.metricsInstance : instanceFor(connection.metricsInstance, recorder.instance),
+		instance:
+			recorder.instance === null
+				? connection.metricsInstance
+				: instanceFor(connection.metricsInstance, recorder.instance),
 		pushing: target !== null && !('error' in target),
 		lastPushAt: at(status.lastPushAtMs),
 		lastPushAgeMs: status.lastPushAtMs === null ? null : Math.max(0, nowMs - status.lastPushAtMs),

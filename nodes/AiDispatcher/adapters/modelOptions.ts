@@ -8,7 +8,16 @@ import type { IDataObject } from 'n8n-workflow';
 import type { ModelOptions, ThinkSetting } from '../engine/types';
 import { readBoolean, readChoice, readNumber, type Field } from './fields';
 
-type NumberKey = 'frequency_penalty' | 'presence_penalty' | 'repeat_penalty' | 'main_gpu' | 'num_batch' | 'num_gpu' | 'num_thread' | 'top_k' | 'top_p';
+type NumberKey =
+	| 'frequency_penalty'
+	| 'presence_penalty'
+	| 'repeat_penalty'
+	| 'main_gpu'
+	| 'num_batch'
+	| 'num_gpu'
+	| 'num_thread'
+	| 'top_k'
+	| 'top_p';
 type BooleanKey = 'low_vram' | 'use_mlock' | 'use_mmap' | 'penalize_newline' | 'vocab_only';
 
 const NUMBERS: Array<[NumberKey, { min: number; max?: number; integer?: boolean }]> = [
@@ -22,7 +31,13 @@ const NUMBERS: Array<[NumberKey, { min: number; max?: number; integer?: boolean 
 	['top_k', { min: 1, integer: true }],
 	['top_p', { min: 0, max: 1 }],
 ];
-const BOOLEANS: BooleanKey[] = ['low_vram', 'use_mlock', 'use_mmap', 'penalize_newline', 'vocab_only'];
+const BOOLEANS: BooleanKey[] = [
+	'low_vram',
+	'use_mlock',
+	'use_mmap',
+	'penalize_newline',
+	'vocab_only',
+];
 
 const THINK_VALUES = ['auto', 'on', 'off', 'low', 'medium', 'high'] as const;
 

@@ -39,7 +39,9 @@ function option(raw: IDataObject, name: string, rule: NumberRule): number | unde
  * Item Order "As Received", but 1.01× with the default "Grouped by Model", so the default stays 1.
  */
 export function readConcurrency(ctx: IExecuteFunctions): number {
-	return option(rawOptions(ctx, 0), 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true }) ?? 1;
+	return (
+		option(rawOptions(ctx, 0), 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true }) ?? 1
+	);
 }
 
 /** The "Item Order" option: grouped by model (default) or as received. */
@@ -49,7 +51,10 @@ export type ItemOrder = 'grouped' | 'asReceived';
 export function readItemOrder(ctx: IExecuteFunctions): ItemOrder {
 	const raw = rawOptions(ctx, 0);
 	try {
-		return readChoice(['options', 'itemOrder'], raw.itemOrder ?? 'grouped', ['grouped', 'asReceived'] as const);
+		return readChoice(['options', 'itemOrder'], raw.itemOrder ?? 'grouped', [
+			'grouped',
+			'asReceived',
+		] as const);
 	} catch (error) {
 		throw configInvalid((error as Error).message, HINT);
 	}
@@ -59,14 +64,20 @@ export function readItemOrder(ctx: IExecuteFunctions): ItemOrder {
 export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number): ItemOptions {
 	const raw = rawOptions(ctx, itemIndex);
 	const ms = { unit: ' ms' };
-	const tierTimeout = (name: string, tier: Tier) => option(raw, name, { min: 1, ...ms }) ?? DEFAULT_TIMEOUTS_MS[tier];
-	const timeoutsMs = { low: tierTimeout('timeoutLowMs', 'low'), medium: tierTimeout('timeoutMediumMs', 'medium'), high: tierTimeout('timeoutHighMs', 'high') };
+	const tierTimeout = (name: string, tier: Tier) =>
+		option(raw, name, { min: 1, ...ms }) ?? DEFAULT_TIMEOUTS_MS[tier];
+	const timeoutsMs = {
+		low: tierTimeout('timeoutLowMs', 'low'),
+		medium: tierTimeout('timeoutMediumMs', 'medium'),
+		high: tierTimeout('timeoutHighMs', 'high'),
+	};
 
 	const resilience: ResilienceOverrides = {};
 	const maxRetries = option(raw, 'maxRetries', { min: 0, max: 10, integer: true });
 	if (maxRetries !== undefined) resilience.retry = { maxRetries };
 	const baseDelayMs = option(raw, 'retryDelayMs', { min: 0, max: 60_000, ...ms });
-	if (baseDelayMs !== undefined) resilience.backoff = { baseDelayMs, maxDelayMs: Math.max(baseDelayMs * 16, 4_000) };
+	if (baseDelayMs !== undefined)
+		resilience.backoff = { baseDelayMs, maxDelayMs: Math.max(baseDelayMs * 16, 4_000) };
 	const failureThreshold = option(raw, 'breakerFailures', { min: 1, max: 100, integer: true });
 	const cooldownMs = option(raw, 'breakerCooldownMs', { min: 1, max: 3_600_000, ...ms });
 	resilience.breaker = {
@@ -74,9 +85,15 @@ export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number): Item
 		...(cooldownMs !== undefined ? { cooldownMs } : {}),
 	};
 	const firstTokenMs = option(raw, 'firstTokenTimeoutMs', { min: 1, max: 3_600_000, ...ms });
-	if (firstTokenMs !== undefined) resilience.firstTokenTimeoutsMs = { low: firstTokenMs, medium: firstTokenMs, high: firstTokenMs };
+	if (firstTokenMs !== undefined)
+		resilience.firstTokenTimeoutsMs = {
+			low: firstTokenMs,
+			medium: firstTokenMs,
+			high: firstTokenMs,
+		};
 	const stallMs = option(raw, 'stallTimeoutMs', { min: 1, max: 3_600_000, ...ms });
-	if (stallMs !== undefined) resilience.stallTimeoutsMs = { low: stallMs, medium: stallMs, high: stallMs };
+	if (stallMs !== undefined)
+		resilience.stallTimeoutsMs = { low: stallMs, medium: stallMs, high: stallMs };
 	const connectTimeoutMs = option(raw, 'connectTimeoutMs', { min: 100, max: 3_600_000, ...ms });
 	if (connectTimeoutMs !== undefined) resilience.connectTimeoutMs = connectTimeoutMs;
 	let adaptive: boolean | undefined;

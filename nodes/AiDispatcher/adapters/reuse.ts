@@ -23,10 +23,17 @@ export interface ReuseIdentity {
 }
 
 /** The execution's reuse identity, from the node's credential reference and the decrypted credential. */
-export function reuseIdentity(ctx: IExecuteFunctions, credentials: IDataObject, connection: ConnectionSettings): ReuseIdentity {
+export function reuseIdentity(
+	ctx: IExecuteFunctions,
+	credentials: IDataObject,
+	connection: ConnectionSettings,
+): ReuseIdentity {
 	const reference = ctx.getNode().credentials?.[CREDENTIAL_TYPE];
 	const credentialId = String(reference?.id ?? reference?.name ?? '');
-	const apiKey = typeof credentials.apiKey === 'string' && credentials.apiKey !== '' ? credentials.apiKey : undefined;
+	const apiKey =
+		typeof credentials.apiKey === 'string' && credentials.apiKey !== ''
+			? credentials.apiKey
+			: undefined;
 	const id = typeof ctx.getExecutionId === 'function' ? ctx.getExecutionId() : undefined;
 	return {
 		scope: scopeDigest({ credentialId, baseUrls: connection.baseUrls, apiKey }),
@@ -35,13 +42,21 @@ export function reuseIdentity(ctx: IExecuteFunctions, credentials: IDataObject, 
 }
 
 /** Item `itemIndex`'s reuse settings: within the execution always; across executions when "Reuse Answers" is on. */
-export function readReuseConfig(ctx: IExecuteFunctions, itemIndex: number, identity: ReuseIdentity): ReuseConfig {
+export function readReuseConfig(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	identity: ReuseIdentity,
+): ReuseConfig {
 	const raw = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 	let on: boolean | undefined;
 	let minutes: number | undefined;
 	try {
 		on = readBoolean(['options', 'reuseAnswers'], raw.reuseAnswers);
-		minutes = readNumber(['options', 'reuseWindowMinutes'], raw.reuseWindowMinutes, { min: 1, max: 525_600, unit: ' minutes' });
+		minutes = readNumber(['options', 'reuseWindowMinutes'], raw.reuseWindowMinutes, {
+			min: 1,
+			max: 525_600,
+			unit: ' minutes',
+		});
 	} catch (error) {
 		throw configInvalid((error as Error).message, 'Fix the value under Options.');
 	}

@@ -23,23 +23,37 @@ function configInvalid(message: string, hint = 'Fix the value under Options.'): 
 export function parseRouterOptions(options: IDataObject): RouterSettings {
 	const point = options.qualitySpeed ?? 'balanced';
 	if (typeof point !== 'string' || !(OPERATING_POINTS as readonly string[]).includes(point)) {
-		throw configInvalid(`Quality ↔ Speed should be one of ${OPERATING_POINTS.join(', ')}, got ${show(point)}`);
+		throw configInvalid(
+			`Quality ↔ Speed should be one of ${OPERATING_POINTS.join(', ')}, got ${show(point)}`,
+		);
 	}
-	const entries = ((options.routingExamples as IDataObject | undefined)?.example ?? []) as IDataObject[];
+	const entries = ((options.routingExamples as IDataObject | undefined)?.example ??
+		[]) as IDataObject[];
 	if (entries.length > MAX_ROUTING_EXAMPLES) {
-		throw configInvalid(`Routing Examples has ${entries.length} entries; the limit is ${MAX_ROUTING_EXAMPLES}`, 'Keep the examples that teach the router something new.');
+		throw configInvalid(
+			`Routing Examples has ${entries.length} entries; the limit is ${MAX_ROUTING_EXAMPLES}`,
+			'Keep the examples that teach the router something new.',
+		);
 	}
 	const examples = entries.map((entry, index): RoutingExample => {
 		const field = `Routing Examples[${index}]`;
 		if (typeof entry.prompt !== 'string' || entry.prompt.trim() === '') {
-			throw configInvalid(`${field}.Prompt should be a non-empty text, got ${show(entry.prompt)}`, 'Paste a prompt you want routed like this, or map it with an expression.');
+			throw configInvalid(
+				`${field}.Prompt should be a non-empty text, got ${show(entry.prompt)}`,
+				'Paste a prompt you want routed like this, or map it with an expression.',
+			);
 		}
 		if (typeof entry.tier !== 'string' || !(TIERS as readonly string[]).includes(entry.tier)) {
-			throw configInvalid(`${field}.Tier should be one of ${TIERS.join(', ')}, got ${show(entry.tier)}`);
+			throw configInvalid(
+				`${field}.Tier should be one of ${TIERS.join(', ')}, got ${show(entry.tier)}`,
+			);
 		}
 		return { prompt: entry.prompt, tier: entry.tier as Tier };
 	});
-	return { operatingPoint: point as OperatingPointName, ...(examples.length > 0 ? { examples: prepareExamples(examples) } : {}) };
+	return {
+		operatingPoint: point as OperatingPointName,
+		...(examples.length > 0 ? { examples: prepareExamples(examples) } : {}),
+	};
 }
 
 /** Reads the router's settings for item `itemIndex`. */
@@ -50,5 +64,8 @@ export function readRouterOptions(ctx: IExecuteFunctions, itemIndex: number): Ro
 /** The Complexity Analyser option for item `itemIndex`: the trained router (default) or the heuristic score. */
 export function readAnalyser(ctx: IExecuteFunctions, itemIndex: number): 'router' | 'heuristic' {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	return readChoice(['options', 'analyser'], options.analyser ?? 'router', ['router', 'heuristic'] as const);
+	return readChoice(['options', 'analyser'], options.analyser ?? 'router', [
+		'router',
+		'heuristic',
+	] as const);
 }

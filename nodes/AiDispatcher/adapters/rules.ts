@@ -24,12 +24,20 @@ function rulesInvalid(issues: string[], hint: string): DispatcherError {
 }
 
 /** Reads the rules for item `itemIndex`: the UI rules first, then the JSON rules. */
-export function readRules(ctx: IExecuteFunctions, itemIndex: number, cache: RulesCache = new Map()): Rule[] {
+export function readRules(
+	ctx: IExecuteFunctions,
+	itemIndex: number,
+	cache: RulesCache = new Map(),
+): Rule[] {
 	const ui = (ctx.getNodeParameter('rules', itemIndex, {}) as { rule?: IDataObject[] }).rule ?? [];
 	const rules: Rule[] = [];
 	if (ui.length > 0) {
 		const parsed = parseRules(ui.map(uiRule), 'rules', builderLabel(ui));
-		if (!parsed.ok) throw rulesInvalid(parsed.issues, 'Fix the rule and condition named above in the Rules section.');
+		if (!parsed.ok)
+			throw rulesInvalid(
+				parsed.issues,
+				'Fix the rule and condition named above in the Rules section.',
+			);
 		rules.push(...parsed.value);
 	}
 	rules.push(...readJsonRules(ctx.getNodeParameter('rulesJson', itemIndex, '[]'), cache));
@@ -45,12 +53,19 @@ function readJsonRules(raw: unknown, cache: RulesCache): Rule[] {
 	if (typeof raw === 'string') {
 		const parsed = parseJson(raw.trim() === '' ? '[]' : raw);
 		if (!parsed.ok) {
-			throw rulesInvalid([`${JSON_FIELD} is not valid JSON: ${(parsed.error as Error).message}`], 'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].');
+			throw rulesInvalid(
+				[`${JSON_FIELD} is not valid JSON: ${(parsed.error as Error).message}`],
+				'Paste an array of rules, e.g. [{"condition": {...}, "action": {...}}].',
+			);
 		}
 		value = parsed.value;
 	}
 	const rules = parseRules(value, 'rulesJson', jsonLabel(value));
-	if (!rules.ok) throw rulesInvalid(rules.issues, 'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.');
+	if (!rules.ok)
+		throw rulesInvalid(
+			rules.issues,
+			'Fix the rule and field named above in "Rules (JSON)"; the README lists every fact, operator and action.',
+		);
 	if (cache.size >= MAX_CACHED) cache.clear();
 	cache.set(text, rules.value);
 	return rules.value;
@@ -58,9 +73,11 @@ function readJsonRules(raw: unknown, cache: RulesCache): Rule[] {
 
 /** One UI rule → the JSON rule shape. Values stay as typed where they do not parse, so the validator names them. */
 function uiRule(raw: IDataObject): IDataObject {
-	const list = ((raw.conditions as IDataObject | undefined)?.condition as IDataObject[] | undefined) ?? [];
+	const list =
+		((raw.conditions as IDataObject | undefined)?.condition as IDataObject[] | undefined) ?? [];
 	const leaves = list.map(uiCondition);
-	const combined = leaves.length === 1 ? leaves[0] : { [raw.combine === 'any' ? 'any' : 'all']: leaves };
+	const combined =
+		leaves.length === 1 ? leaves[0] : { [raw.combine === 'any' ? 'any' : 'all']: leaves };
 	return {
 		name: raw.name || undefined,
 		condition: raw.negate === true ? { not: combined } : combined,
@@ -72,15 +89,25 @@ function uiCondition(raw: IDataObject): IDataObject {
 	const fact = String(raw.fact ?? '');
 	if (fact === 'time') {
 		const window: IDataObject = { days: raw.days, from: raw.from, to: raw.to };
-		if (typeof raw.timeZone === 'string' && raw.timeZone.trim() !== '') window.timeZone = raw.timeZone.trim();
+		if (typeof raw.timeZone === 'string' && raw.timeZone.trim() !== '')
+			window.timeZone = raw.timeZone.trim();
 		return { fact, operator: raw.windowOperator ?? 'within', value: window };
 	}
 	const operator = String(raw.operator ?? '');
-	const value = typeof raw.value === 'string' ? valueFromText(fact as FactName, operator as Operator, raw.value) : raw.value;
+	const value =
+		typeof raw.value === 'string'
+			? valueFromText(fact as FactName, operator as Operator, raw.value)
+			: raw.value;
 	const leaf: IDataObject = { fact, operator, value: value as IDataObject[string] };
 	if (fact === 'signal') leaf.path = raw.signal;
 	// Trimmed: an expression saved as "=  {{ $json.priority }}" yields "  P1", which would never equal P1.
-	if (fact === 'item') leaf.input = raw.itemValue === undefined ? null : typeof raw.itemValue === 'string' ? raw.itemValue.trim() : (raw.itemValue as IDataObject[string]);
+	if (fact === 'item')
+		leaf.input =
+			raw.itemValue === undefined
+				? null
+				: typeof raw.itemValue === 'string'
+					? raw.itemValue.trim()
+					: (raw.itemValue as IDataObject[string]);
 	if (operator === 'exists' && (raw.value === '' || raw.value === undefined)) delete leaf.value;
 	return leaf;
 }
@@ -96,10 +123,13 @@ function uiAction(raw: IDataObject): IDataObject {
 	const call = (raw.callOptions as IDataObject | undefined) ?? raw;
 	if (typeof call.timeoutMs === 'number' && call.timeoutMs > 0) action.timeoutMs = call.timeoutMs;
 	const options: IDataObject = {};
-	if (typeof call.temperature === 'number' && call.temperature >= 0) options.temperature = call.temperature;
-	if (typeof call.numPredict === 'number' && call.numPredict > 0) options.num_predict = call.numPredict;
+	if (typeof call.temperature === 'number' && call.temperature >= 0)
+		options.temperature = call.temperature;
+	if (typeof call.numPredict === 'number' && call.numPredict > 0)
+		options.num_predict = call.numPredict;
 	// Think is passed on as the choice's value; an unknown one is refused by the rules validator with the field's label.
-	if (typeof call.think === 'string' && call.think !== '' && call.think !== 'auto') options.think = thinkSetting(call.think as Parameters<typeof thinkSetting>[0]) ?? call.think;
+	if (typeof call.think === 'string' && call.think !== '' && call.think !== 'auto')
+		options.think = thinkSetting(call.think as Parameters<typeof thinkSetting>[0]) ?? call.think;
 	if (Object.keys(options).length > 0) action.options = options;
 	if (raw.stop === true) action.stop = true;
 	return action;
@@ -118,7 +148,9 @@ function jsonLabel(value: unknown): IssueLabel {
 	const list = Array.isArray(value) ? value : (value as { rules?: unknown } | null)?.rules;
 	return (rule, at) => {
 		if (rule === undefined) return JSON_FIELD;
-		const name = Array.isArray(list) ? (list[rule] as { name?: unknown } | undefined)?.name : undefined;
+		const name = Array.isArray(list)
+			? (list[rule] as { name?: unknown } | undefined)?.name
+			: undefined;
 		const head = `${JSON_FIELD}: rule ${rule + 1}${typeof name === 'string' && name.trim() !== '' ? ` ${JSON.stringify(name.trim())}` : ''}`;
 		return at === '' ? head : `${head} › ${at.slice(1)}`;
 	};
@@ -150,7 +182,12 @@ const ACTION_FIELDS: Record<string, FieldPath> = {
 	think: ['callOptions', 'think'],
 	stop: ['stop'],
 };
-const TIME_FIELDS: Record<string, string> = { days: 'days', from: 'from', to: 'to', timeZone: 'timeZone' };
+const TIME_FIELDS: Record<string, string> = {
+	days: 'days',
+	from: 'from',
+	to: 'to',
+	timeZone: 'timeZone',
+};
 
 /** A JSON path inside one UI rule → the builder's parameter path. */
 function builderPath(rule: IDataObject, at: string): FieldPath {
@@ -165,7 +202,8 @@ function builderPath(rule: IDataObject, at: string): FieldPath {
 	if (combined && steps[2] === undefined) return ['conditions'];
 	const index = combined ? Number(steps[2]) : 0;
 	const field = combined ? steps.slice(3) : steps.slice(1);
-	const conditions = ((rule.conditions as IDataObject | undefined)?.condition as IDataObject[] | undefined) ?? [];
+	const conditions =
+		((rule.conditions as IDataObject | undefined)?.condition as IDataObject[] | undefined) ?? [];
 	const time = conditions[index]?.fact === 'time';
 	const base: FieldPath = ['conditions', 'condition', index];
 	switch (field[0]) {

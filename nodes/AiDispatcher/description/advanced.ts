@@ -13,8 +13,16 @@ import { EXPORTER_FIELDS, signalProperties, THRESHOLD_FIELDS } from './signals';
 import { V1_1 } from './versions';
 
 /** A top-level field as an entry of the Options collection (no displayOptions of its own). */
-function asOption(list: INodeProperties[], name: string, changes: Partial<INodeProperties> = {}): INodeProperties {
-	const option: INodeProperties = { ...(list.find((p) => p.name === name) as INodeProperties), ...changes, displayOptions: { show: V1_1 } };
+function asOption(
+	list: INodeProperties[],
+	name: string,
+	changes: Partial<INodeProperties> = {},
+): INodeProperties {
+	const option: INodeProperties = {
+		...(list.find((p) => p.name === name) as INodeProperties),
+		...changes,
+		displayOptions: { show: V1_1 },
+	};
 	delete option.required; // an Options entry is added on demand
 	return option;
 }
@@ -30,12 +38,26 @@ const tierTimeout = (tier: string, name: string, defaultMs: number): INodeProper
 
 /** The Options entries version 1.1 adds (sorted by the Options collection). */
 export const ADVANCED_OPTIONS: INodeProperties[] = [
-	asOption(inputProperties, 'systemPrompt', { description: 'Instructions for every model (not counted in the complexity analysis)' }),
-	asOption(inputProperties, 'taskType', { description: 'What the prompt asks for; Auto-Detect reads it from the prompt' }),
-	asOption(inputProperties, 'complexity', { description: 'Measure each prompt (Auto), or send every item to one tier' }),
-	asOption(inputProperties, 'outputFormat', { description: 'Text, or JSON parsed into the output; a reply that is not valid JSON makes the next model answer' }),
-	asOption(inputProperties, 'jsonSchema', { displayName: 'JSON Schema', description: 'Used when Output Format is JSON Schema: the shape the reply must have' }),
-	asOption(ruleProperties, 'rulesJson', { description: 'Rules as JSON, for copying between workflows; checked after the Rules above' }),
+	asOption(inputProperties, 'systemPrompt', {
+		description: 'Instructions for every model (not counted in the complexity analysis)',
+	}),
+	asOption(inputProperties, 'taskType', {
+		description: 'What the prompt asks for; Auto-Detect reads it from the prompt',
+	}),
+	asOption(inputProperties, 'complexity', {
+		description: 'Measure each prompt (Auto), or send every item to one tier',
+	}),
+	asOption(inputProperties, 'outputFormat', {
+		description:
+			'Text, or JSON parsed into the output; a reply that is not valid JSON makes the next model answer',
+	}),
+	asOption(inputProperties, 'jsonSchema', {
+		displayName: 'JSON Schema',
+		description: 'Used when Output Format is JSON Schema: the shape the reply must have',
+	}),
+	asOption(ruleProperties, 'rulesJson', {
+		description: 'Rules as JSON, for copying between workflows; checked after the Rules above',
+	}),
 	{
 		displayName: 'Timeout per Tier',
 		name: 'tierTimeouts',
@@ -48,7 +70,11 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 			{
 				name: 'values',
 				displayName: 'Timeouts',
-				values: [tierTimeout('Low', 'timeoutLowMs', 15000), tierTimeout('Medium', 'timeoutMediumMs', 30000), tierTimeout('High', 'timeoutHighMs', 60000)],
+				values: [
+					tierTimeout('Low', 'timeoutLowMs', 15000),
+					tierTimeout('Medium', 'timeoutMediumMs', 30000),
+					tierTimeout('High', 'timeoutHighMs', 60000),
+				],
 			},
 		],
 	},
@@ -58,7 +84,8 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 		type: 'fixedCollection',
 		placeholder: 'Set Thresholds',
 		default: {},
-		description: 'When the host counts as busy (CPU, memory, load, queue), and how long a reading is reused; used when Use Live Signals is on',
+		description:
+			'When the host counts as busy (CPU, memory, load, queue), and how long a reading is reused; used when Use Live Signals is on',
 		displayOptions: { show: V1_1 },
 		options: [{ name: 'values', displayName: 'Thresholds', values: THRESHOLD_FIELDS }],
 	},
@@ -68,10 +95,17 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 		type: 'fixedCollection',
 		placeholder: 'Set Prometheus Settings',
 		default: {},
-		description: "Only with a Prometheus URL in the credential: the Ollama exporter's metric and label names, selectors when Prometheus watches several hosts, and model health shared across queue-mode workers",
+		description:
+			"Only with a Prometheus URL in the credential: the Ollama exporter's metric and label names, selectors when Prometheus watches several hosts, and model health shared across queue-mode workers",
 		displayOptions: { show: V1_1 },
 		options: [{ name: 'values', displayName: 'Prometheus', values: EXPORTER_FIELDS }],
 	},
-	asOption(signalProperties, 'useSignals', { description: "Whether to choose by the host's live state too: Ollama's loaded models, what the node learned about each model, and Prometheus when the credential has its URL" }),
-	asOption(signalProperties, 'signalQueries', { description: 'Only with a Prometheus URL: replace a built-in query, or add named queries usable in rules' }),
+	asOption(signalProperties, 'useSignals', {
+		description:
+			"Whether to choose by the host's live state too: Ollama's loaded models, what the node learned about each model, and Prometheus when the credential has its URL",
+	}),
+	asOption(signalProperties, 'signalQueries', {
+		description:
+			'Only with a Prometheus URL: replace a built-in query, or add named queries usable in rules',
+	}),
 ];

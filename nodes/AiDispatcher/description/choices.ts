@@ -4,7 +4,11 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 export const TIER_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'High', value: 'high', description: 'Strongest, slowest: code, stack traces, analysis' },
 	{ name: 'Low', value: 'low', description: 'Small and fast: short, routine prompts' },
-	{ name: 'Medium', value: 'medium', description: 'Balanced: summaries, drafts, explanations, small calculations' },
+	{
+		name: 'Medium',
+		value: 'medium',
+		description: 'Balanced: summaries, drafts, explanations, small calculations',
+	},
 ];
 
 export const TASK_OPTIONS: INodePropertyOptions[] = [

@@ -36,15 +36,25 @@ export const cloudProperties: INodeProperties[] = [
 				type: 'number',
 				default: 0,
 				typeOptions: { minValue: 0, numberPrecision: 6 },
-				description: "Most spent on priced models in one execution, in the credential's currency; 0 for no limit",
+				description:
+					"Most spent on priced models in one execution, in the credential's currency; 0 for no limit",
 			},
 			{
 				displayName: 'Priced Models',
 				name: 'pricedModels',
 				type: 'options',
 				options: [
-					{ name: 'Last Resort (Local First)', value: 'lastResort', description: 'Used only when every suitable local model failed or was skipped, or a rule picks one' },
-					{ name: 'Ordinary Candidates', value: 'candidate', description: 'Ranked like local models of their tier' },
+					{
+						name: 'Last Resort (Local First)',
+						value: 'lastResort',
+						description:
+							'Used only when every suitable local model failed or was skipped, or a rule picks one',
+					},
+					{
+						name: 'Ordinary Candidates',
+						value: 'candidate',
+						description: 'Ranked like local models of their tier',
+					},
 				],
 				default: 'lastResort',
 			},
@@ -59,8 +69,17 @@ export const modelBackendFields: INodeProperties[] = [
 		name: 'backend',
 		type: 'options',
 		options: [
-			{ name: 'Ollama', value: 'ollama', description: "The AI Dispatcher credential's Ollama hosts" },
-			{ name: 'OpenAI-Compatible Endpoint', value: 'openai', description: 'The OpenAI-Compatible Endpoint credential (turn on Use OpenAI-Compatible Endpoint)' },
+			{
+				name: 'Ollama',
+				value: 'ollama',
+				description: "The AI Dispatcher credential's Ollama hosts",
+			},
+			{
+				name: 'OpenAI-Compatible Endpoint',
+				value: 'openai',
+				description:
+					'The OpenAI-Compatible Endpoint credential (turn on Use OpenAI-Compatible Endpoint)',
+			},
 		],
 		default: 'ollama',
 	},

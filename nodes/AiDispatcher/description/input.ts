@@ -12,7 +12,11 @@ export const inputProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Prompt', value: 'prompt', description: 'One text, sent to /api/generate' },
-			{ name: 'Chat Messages', value: 'messages', description: 'A conversation, sent to /api/chat' },
+			{
+				name: 'Chat Messages',
+				value: 'messages',
+				description: 'A conversation, sent to /api/chat',
+			},
 		],
 		default: 'prompt',
 		displayOptions: promptOperations,
@@ -51,7 +55,9 @@ export const inputProperties: INodeProperties[] = [
 		displayName: 'Task Type',
 		name: 'taskType',
 		type: 'options',
-		options: [{ name: 'Auto-Detect', value: 'auto' }, ...TASK_OPTIONS].sort((a, b) => a.name.localeCompare(b.name)),
+		options: [{ name: 'Auto-Detect', value: 'auto' }, ...TASK_OPTIONS].sort((a, b) =>
+			a.name.localeCompare(b.name),
+		),
 		default: 'auto',
 		description: 'What the prompt asks for. Models can be limited to task types in the model list.',
 		displayOptions: { show: { ...promptOperations.show, ...V1 } },
@@ -76,18 +82,24 @@ export const inputProperties: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'JSON', value: 'json', description: 'Ask Ollama for a JSON object and parse it' },
-			{ name: 'JSON Schema', value: 'jsonSchema', description: 'Constrain the reply to a JSON schema and parse it' },
+			{
+				name: 'JSON Schema',
+				value: 'jsonSchema',
+				description: 'Constrain the reply to a JSON schema and parse it',
+			},
 			{ name: 'Text', value: 'text' },
 		],
 		default: 'text',
-		description: 'A reply that is not valid JSON when JSON was asked counts as a failure, and the next model answers',
+		description:
+			'A reply that is not valid JSON when JSON was asked counts as a failure, and the next model answers',
 		displayOptions: { show: { operation: ['generate'], ...V1 } },
 	},
 	{
 		displayName: 'JSON Schema',
 		name: 'jsonSchema',
 		type: 'json',
-		default: '{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}',
+		default:
+			'{\n  "type": "object",\n  "properties": {\n    "summary": { "type": "string" }\n  },\n  "required": ["summary"]\n}',
 		description: "The schema passed as Ollama's format",
 		displayOptions: { show: { operation: ['generate'], outputFormat: ['jsonSchema'], ...V1 } },
 	},

@@ -21,7 +21,11 @@ export const modelProperties: INodeProperties[] = [
 				description:
 					"Use every model in Ollama's /api/tags, tiered by size and model family (run the Status operation to see the tiers)",
 			},
-			{ name: 'Model List', value: 'list', description: 'Use the models listed below, with their tiers' },
+			{
+				name: 'Model List',
+				value: 'list',
+				description: 'Use the models listed below, with their tiers',
+			},
 		],
 		default: 'auto',
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
@@ -90,7 +94,8 @@ export const modelProperties: INodeProperties[] = [
 								name: 'keep_alive',
 								type: 'string',
 								default: '5m',
-								description: 'How long Ollama keeps the model loaded after the call, e.g. 5m, 1h, 0, -1',
+								description:
+									'How long Ollama keeps the model loaded after the call, e.g. 5m, 1h, 0, -1',
 							},
 							{
 								displayName: 'Max Tokens (Num Predict)',

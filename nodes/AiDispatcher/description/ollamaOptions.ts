@@ -8,11 +8,32 @@ import type { INodeProperties } from 'n8n-workflow';
 
 /** The Think choices: Auto (decided per item from the prompt) or a fixed value for every call. */
 export const THINK_OPTIONS = [
-	{ name: 'Auto (Per Item)', value: 'auto', description: 'Off for simple prompts, lowest effort for medium ones, on (or high) for hard ones' },
-	{ name: 'High Effort', value: 'high', description: 'Models with effort levels (gpt-oss); other thinking models just think' },
-	{ name: 'Low Effort', value: 'low', description: 'Models with effort levels (gpt-oss); other thinking models just think' },
-	{ name: 'Medium Effort', value: 'medium', description: 'Models with effort levels (gpt-oss); other thinking models just think' },
-	{ name: 'Off', value: 'off', description: 'Never think (models with effort levels think at their lowest)' },
+	{
+		name: 'Auto (Per Item)',
+		value: 'auto',
+		description:
+			'Off for simple prompts, lowest effort for medium ones, on (or high) for hard ones',
+	},
+	{
+		name: 'High Effort',
+		value: 'high',
+		description: 'Models with effort levels (gpt-oss); other thinking models just think',
+	},
+	{
+		name: 'Low Effort',
+		value: 'low',
+		description: 'Models with effort levels (gpt-oss); other thinking models just think',
+	},
+	{
+		name: 'Medium Effort',
+		value: 'medium',
+		description: 'Models with effort levels (gpt-oss); other thinking models just think',
+	},
+	{
+		name: 'Off',
+		value: 'off',
+		description: 'Never think (models with effort levels think at their lowest)',
+	},
 	{ name: 'On', value: 'on', description: "Always think (Ollama's default for thinking models)" },
 ];
 
@@ -23,7 +44,8 @@ export const ollamaModelOptions: INodeProperties[] = [
 		type: 'options',
 		options: THINK_OPTIONS,
 		default: 'auto',
-		description: "Whether a thinking model (qwen3, deepseek-r1, gpt-oss, ...) thinks before it answers. The thinking text is kept apart from the answer, in the output's thinking field.",
+		description:
+			"Whether a thinking model (qwen3, deepseek-r1, gpt-oss, ...) thinks before it answers. The thinking text is kept apart from the answer, in the output's thinking field.",
 	},
 	{
 		displayName: 'Frequency Penalty',
@@ -31,7 +53,8 @@ export const ollamaModelOptions: INodeProperties[] = [
 		type: 'number',
 		default: 0,
 		typeOptions: { minValue: 0, numberPrecision: 2 },
-		description: 'Penalises tokens by how often they already appeared. Higher values discourage repetition.',
+		description:
+			'Penalises tokens by how often they already appeared. Higher values discourage repetition.',
 	},
 	{
 		displayName: 'Presence Penalty',
@@ -114,7 +137,8 @@ export const ollamaModelOptions: INodeProperties[] = [
 		name: 'vocab_only',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to load only the vocabulary, not the weights (for tokenisation tests; the model then cannot answer)',
+		description:
+			'Whether to load only the vocabulary, not the weights (for tokenisation tests; the model then cannot answer)',
 	},
 ];
 

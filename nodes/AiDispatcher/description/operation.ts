@@ -5,7 +5,8 @@ const OPERATIONS: INodePropertyOptions[] = [
 	{
 		name: 'Generate',
 		value: 'generate',
-		description: 'Choose a model for each item and generate the answer, falling back when a model fails',
+		description:
+			'Choose a model for each item and generate the answer, falling back when a model fails',
 		action: 'Generate a response with the best model',
 	},
 	{

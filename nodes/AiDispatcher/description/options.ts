@@ -44,7 +44,8 @@ export const optionProperties: INodeProperties[] = [
 				type: 'number',
 				default: 30000,
 				typeOptions: { minValue: 1 },
-				description: 'How long a model whose circuit opened is skipped before one probe call is let through',
+				description:
+					'How long a model whose circuit opened is skipped before one probe call is let through',
 			},
 			{
 				displayName: 'Circuit Breaker Failures',
@@ -63,8 +64,17 @@ export const optionProperties: INodeProperties[] = [
 				type: 'options',
 				default: 'router',
 				options: [
-					{ name: 'Trained Router', value: 'router', description: 'A small model trained on labelled prompts judges what the instruction asks (see Quality ↔ Speed)' },
-					{ name: 'Heuristic Score', value: 'heuristic', description: 'The earlier weighted score of length, code, stack traces and task cues' },
+					{
+						name: 'Trained Router',
+						value: 'router',
+						description:
+							'A small model trained on labelled prompts judges what the instruction asks (see Quality ↔ Speed)',
+					},
+					{
+						name: 'Heuristic Score',
+						value: 'heuristic',
+						description: 'The earlier weighted score of length, code, stack traces and task cues',
+					},
 				],
 				description: 'How each prompt is given its tier when Complexity is Auto',
 			},
@@ -110,9 +120,15 @@ export const optionProperties: INodeProperties[] = [
 						description:
 							'Plans every item first, then answers them model by model: the model already loaded first, each other model loaded once. Output order and pairing stay as the input.',
 					},
-					{ name: 'As Received', value: 'asReceived', description: 'Answers the items in input order, each on its own model: Ollama may load models back and forth' },
+					{
+						name: 'As Received',
+						value: 'asReceived',
+						description:
+							'Answers the items in input order, each on its own model: Ollama may load models back and forth',
+					},
 				],
-				description: 'In which order Generate answers the items; the output order is always the input order',
+				description:
+					'In which order Generate answers the items; the output order is always the input order',
 			},
 			{
 				displayName: 'Max Retries',
@@ -131,11 +147,27 @@ export const optionProperties: INodeProperties[] = [
 				type: 'options',
 				default: 'balanced',
 				options: [
-					{ name: 'Balanced', value: 'balanced', description: 'Keeps about 90 % of complex prompts on the high tier while serving most prompts below it' },
-					{ name: 'Quality', value: 'quality', description: 'Sends a complex prompt to a weak model even less often, at the cost of more high-tier calls' },
-					{ name: 'Speed', value: 'speed', description: 'Serves more prompts on the fast models; more complex prompts may land below high' },
+					{
+						name: 'Balanced',
+						value: 'balanced',
+						description:
+							'Keeps about 90 % of complex prompts on the high tier while serving most prompts below it',
+					},
+					{
+						name: 'Quality',
+						value: 'quality',
+						description:
+							'Sends a complex prompt to a weak model even less often, at the cost of more high-tier calls',
+					},
+					{
+						name: 'Speed',
+						value: 'speed',
+						description:
+							'Serves more prompts on the fast models; more complex prompts may land below high',
+					},
 				],
-				description: "How the trained router trades a complex prompt's risk of a weak model against serving prompts on the faster tiers",
+				description:
+					"How the trained router trades a complex prompt's risk of a weak model against serving prompts on the faster tiers",
 			},
 			{
 				displayName: 'Retry Delay (Ms)',
@@ -144,7 +176,8 @@ export const optionProperties: INodeProperties[] = [
 				type: 'number',
 				default: 250,
 				typeOptions: { minValue: 0 },
-				description: 'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
+				description:
+					'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
 			},
 			...reuseOptions,
 			{
@@ -154,14 +187,29 @@ export const optionProperties: INodeProperties[] = [
 				typeOptions: { multipleValues: true },
 				default: {},
 				placeholder: 'Add Example',
-				description: 'Prompts of this workflow labelled with the tier you want: a prompt similar enough to an example takes its tier, and the decision names the example',
+				description:
+					'Prompts of this workflow labelled with the tier you want: a prompt similar enough to an example takes its tier, and the decision names the example',
 				options: [
 					{
 						displayName: 'Example',
 						name: 'example',
 						values: [
-							{ displayName: 'Prompt', name: 'prompt', type: 'string', typeOptions: { rows: 3 }, default: '', description: 'A typical prompt, instruction and content as the workflow sends it' },
-							{ displayName: 'Tier', name: 'tier', type: 'options', options: TIER_OPTIONS, default: 'medium', description: 'The tier prompts like this one should go to' },
+							{
+								displayName: 'Prompt',
+								name: 'prompt',
+								type: 'string',
+								typeOptions: { rows: 3 },
+								default: '',
+								description: 'A typical prompt, instruction and content as the workflow sends it',
+							},
+							{
+								displayName: 'Tier',
+								name: 'tier',
+								type: 'options',
+								options: TIER_OPTIONS,
+								default: 'medium',
+								description: 'The tier prompts like this one should go to',
+							},
 						],
 					},
 				],

@@ -20,7 +20,8 @@ export const reuseOptions: INodeProperties[] = [
 		type: 'number',
 		default: DEFAULT_REUSE_WINDOW_MINUTES,
 		typeOptions: { minValue: 1 },
-		description: 'With Reuse Answers on: how old a stored answer may be to be reused. One day by default; set 1500 (25 hours) for a daily schedule.',
+		description:
+			'With Reuse Answers on: how old a stored answer may be to be reused. One day by default; set 1500 (25 hours) for a daily schedule.',
 	},
 ];
 
@@ -31,7 +32,8 @@ export const reuseStatusProperties: INodeProperties[] = [
 		name: 'clearReusedAnswers',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to drop every answer this n8n process keeps for reuse (both AI Dispatcher nodes share them)',
+		description:
+			'Whether to drop every answer this n8n process keeps for reuse (both AI Dispatcher nodes share them)',
 		displayOptions: { show: { operation: ['status'] } },
 	},
 ];

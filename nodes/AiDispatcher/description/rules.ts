@@ -7,17 +7,51 @@ import { V1, V1_1 } from './versions';
 const show = { show: { operation: ['generate', 'selectModel'] } };
 
 const FACT_OPTIONS = [
-	{ name: 'Complexity Confidence', value: 'complexityConfidence', description: "The router's confidence in its tier, 0 (unsure) to 1 (certain): e.g. below 0.3, use at least medium" },
-	{ name: 'Complexity Score', value: 'complexityScore', description: 'The measured score, 0 (trivial) to 1 (hardest)' },
-	{ name: 'Complexity Tier', value: 'complexityTier', description: 'The measured tier: low, medium or high' },
+	{
+		name: 'Complexity Confidence',
+		value: 'complexityConfidence',
+		description:
+			"The router's confidence in its tier, 0 (unsure) to 1 (certain): e.g. below 0.3, use at least medium",
+	},
+	{
+		name: 'Complexity Score',
+		value: 'complexityScore',
+		description: 'The measured score, 0 (trivial) to 1 (hardest)',
+	},
+	{
+		name: 'Complexity Tier',
+		value: 'complexityTier',
+		description: 'The measured tier: low, medium or high',
+	},
 	{ name: 'Contains Code', value: 'containsCode', description: 'Value: true or false' },
-	{ name: 'Contains Stack Trace', value: 'containsStackTrace', description: 'Value: true or false' },
-	{ name: 'Item Field', value: 'item', description: 'Any value of the item, mapped with an expression' },
-	{ name: 'Prompt Matches Regex', value: 'text', description: 'The prompt (first 20,000 characters) against a regular expression' },
+	{
+		name: 'Contains Stack Trace',
+		value: 'containsStackTrace',
+		description: 'Value: true or false',
+	},
+	{
+		name: 'Item Field',
+		value: 'item',
+		description: 'Any value of the item, mapped with an expression',
+	},
+	{
+		name: 'Prompt Matches Regex',
+		value: 'text',
+		description: 'The prompt (first 20,000 characters) against a regular expression',
+	},
 	{ name: 'Prompt Tokens', value: 'promptTokens', description: 'Estimated tokens of the prompt' },
-	{ name: 'Signal', value: 'signal', description: 'A live signal (CPU, memory, load, queue, GPU free, or a custom query); unknown means not met' },
+	{
+		name: 'Signal',
+		value: 'signal',
+		description:
+			'A live signal (CPU, memory, load, queue, GPU free, or a custom query); unknown means not met',
+	},
 	{ name: 'Task Type', value: 'taskType', description: 'The detected or configured task' },
-	{ name: 'Time Window', value: 'time', description: "Day and time, in the workflow's time zone unless set" },
+	{
+		name: 'Time Window',
+		value: 'time',
+		description: "Day and time, in the workflow's time zone unless set",
+	},
 ];
 
 const OPERATOR_OPTIONS = [
@@ -36,7 +70,13 @@ const OPERATOR_OPTIONS = [
 ];
 
 const conditionFields: INodeProperties[] = [
-	{ displayName: 'Fact', name: 'fact', type: 'options', options: FACT_OPTIONS, default: 'promptTokens' },
+	{
+		displayName: 'Fact',
+		name: 'fact',
+		type: 'options',
+		options: FACT_OPTIONS,
+		default: 'promptTokens',
+	},
 	{
 		displayName: 'Signal Name',
 		name: 'signal',
@@ -90,7 +130,8 @@ const conditionFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'e.g. 2000, P1, high, true, ORA-\\d{5}',
-		description: 'Numbers, true/false, a tier or task name, a regular expression, or a comma-separated list for "is one of"',
+		description:
+			'Numbers, true/false, a tier or task name, a regular expression, or a comma-separated list for "is one of"',
 		displayOptions: { hide: { fact: ['time'] } },
 	},
 	{
@@ -122,7 +163,8 @@ const conditionFields: INodeProperties[] = [
 		name: 'to',
 		type: 'string',
 		default: '18:00',
-		description: 'End time, HH:MM (24-hour), exclusive; before From means the window spans midnight',
+		description:
+			'End time, HH:MM (24-hour), exclusive; before From means the window spans midnight',
 		displayOptions: { show: { fact: ['time'] } },
 	},
 	{
@@ -142,7 +184,13 @@ const conditionFields: INodeProperties[] = [
  * options are added on demand, so no field shows a stand-in value such as -1 or 0.
  */
 const ruleFields: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', default: '', placeholder: 'e.g. P1 tickets on the strong model' },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. P1 tickets on the strong model',
+	},
 	{
 		displayName: 'Conditions',
 		name: 'conditions',
@@ -174,12 +222,32 @@ const ruleFields: INodeProperties[] = [
 		name: 'actionType',
 		type: 'options',
 		options: [
-			{ name: 'At Least Tier', value: 'minTier', description: 'Raise the tier to at least the one chosen below' },
-			{ name: 'At Most Tier', value: 'maxTier', description: 'Cap the tier at the one chosen below' },
-			{ name: 'Never Use Model', value: 'excludeModels', description: 'Leave the models chosen below out for this item' },
-			{ name: 'Only Set Call Options', value: 'none', description: 'Keep the choice; apply only the call options below' },
+			{
+				name: 'At Least Tier',
+				value: 'minTier',
+				description: 'Raise the tier to at least the one chosen below',
+			},
+			{
+				name: 'At Most Tier',
+				value: 'maxTier',
+				description: 'Cap the tier at the one chosen below',
+			},
+			{
+				name: 'Never Use Model',
+				value: 'excludeModels',
+				description: 'Leave the models chosen below out for this item',
+			},
+			{
+				name: 'Only Set Call Options',
+				value: 'none',
+				description: 'Keep the choice; apply only the call options below',
+			},
 			{ name: 'Use Model', value: 'useModel', description: 'Answer with the model chosen below' },
-			{ name: 'Use Tier', value: 'useTier', description: 'Answer with a model of the tier chosen below' },
+			{
+				name: 'Use Tier',
+				value: 'useTier',
+				description: 'Answer with a model of the tier chosen below',
+			},
 		],
 		default: 'useModel',
 		description: 'What a match does. Call options apply with any action.',
@@ -218,7 +286,8 @@ const ruleFields: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Call Option',
 		default: {},
-		description: "Settings for this item's calls when the rule matches; unset ones stay as they are",
+		description:
+			"Settings for this item's calls when the rule matches; unset ones stay as they are",
 		options: [
 			{
 				displayName: 'Max Tokens (Num Predict)',
@@ -271,7 +340,8 @@ export const ruleProperties: INodeProperties[] = [
 		typeOptions: { multipleValues: true, sortable: true },
 		placeholder: 'Add Rule',
 		default: {},
-		description: 'Checked in order for every item, before the default choice by complexity. A matching rule applies its action.',
+		description:
+			'Checked in order for every item, before the default choice by complexity. A matching rule applies its action.',
 		displayOptions: show,
 		options: [{ name: 'rule', displayName: 'Rule', values: ruleFields }],
 	},

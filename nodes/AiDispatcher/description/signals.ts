@@ -23,7 +23,8 @@ export const THRESHOLD_FIELDS: INodeProperties[] = [
 		type: 'number',
 		default: 15,
 		typeOptions: { minValue: 0 },
-		description: 'How long one round of signals is reused by every item, execution and workflow on this credential',
+		description:
+			'How long one round of signals is reused by every item, execution and workflow on this credential',
 	},
 	{
 		displayName: 'CPU Busy Max (%)',
@@ -31,7 +32,8 @@ export const THRESHOLD_FIELDS: INodeProperties[] = [
 		type: 'number',
 		default: 85,
 		typeOptions: { minValue: 0 },
-		description: 'Above this CPU busy share the host is under pressure and the smallest adequate model is chosen',
+		description:
+			'Above this CPU busy share the host is under pressure and the smallest adequate model is chosen',
 	},
 	{
 		displayName: 'Load per Core Max',
@@ -82,14 +84,16 @@ export const EXPORTER_FIELDS: INodeProperties[] = [
 		name: 'durationHistogramMetric',
 		type: 'string',
 		default: 'ollama_request_duration_seconds',
-		description: "Base name (without _bucket) of the Ollama exporter's request duration histogram, in seconds",
+		description:
+			"Base name (without _bucket) of the Ollama exporter's request duration histogram, in seconds",
 	},
 	{
 		displayName: 'Exporter Error Matcher',
 		name: 'errorMatcher',
 		type: 'string',
 		default: 'status="error"',
-		description: 'Label matcher that selects failed requests in the requests counter, e.g. status_code=~"5.."',
+		description:
+			'Label matcher that selects failed requests in the requests counter, e.g. status_code=~"5.."',
 	},
 	{
 		displayName: 'Exporter In-Flight Metric',
@@ -102,7 +106,8 @@ export const EXPORTER_FIELDS: INodeProperties[] = [
 		name: 'modelLabel',
 		type: 'string',
 		default: 'model',
-		description: 'Name of the label that carries the model name in the exporter metrics, e.g. model_name',
+		description:
+			'Name of the label that carries the model name in the exporter metrics, e.g. model_name',
 	},
 	{
 		displayName: 'Exporter Queued Metric',
@@ -122,7 +127,8 @@ export const EXPORTER_FIELDS: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'job="ollama"',
-		description: 'Label matchers added to every exporter metric, when Prometheus watches several Ollama hosts',
+		description:
+			'Label matchers added to every exporter metric, when Prometheus watches several Ollama hosts',
 	},
 	{
 		displayName: 'Node Selector',
@@ -130,7 +136,8 @@ export const EXPORTER_FIELDS: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'instance="ollama-host:9100"',
-		description: 'Label matchers added to node_exporter metrics, when Prometheus watches several hosts',
+		description:
+			'Label matchers added to node_exporter metrics, when Prometheus watches several hosts',
 	},
 	{
 		displayName: 'Rate Window',
@@ -171,7 +178,9 @@ export const signalProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: withSignals,
 		// Sorted by name, as n8n lists a collection's options.
-		options: [...THRESHOLD_FIELDS, ...EXPORTER_FIELDS].sort((x, y) => x.displayName.localeCompare(y.displayName)),
+		options: [...THRESHOLD_FIELDS, ...EXPORTER_FIELDS].sort((x, y) =>
+			x.displayName.localeCompare(y.displayName),
+		),
 	},
 	{
 		displayName: 'Signal Queries',
@@ -181,7 +190,8 @@ export const signalProperties: INodeProperties[] = [
 		placeholder: 'Add Query',
 		default: {},
 		displayOptions: withSignals,
-		description: 'Replace a built-in query, or add your own named queries (usable in rules as signals.custom.NAME)',
+		description:
+			'Replace a built-in query, or add your own named queries (usable in rules as signals.custom.NAME)',
 		options: [
 			{
 				name: 'custom',

@@ -20,7 +20,11 @@ import type { SignalsConfig } from './signals/types';
 import type { ComplexityResult, Decision, DispatchRequest, ModelSpec, Tier } from './types';
 
 /** Per-attempt total timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
-export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = { low: 15_000, medium: 30_000, high: 60_000 };
+export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = {
+	low: 15_000,
+	medium: 30_000,
+	high: 60_000,
+};
 
 export interface DispatchConfig {
 	/** Ollama base URLs; each is assumed to serve the same models (a pool). The first is the primary. */
@@ -105,13 +109,29 @@ export function requireText(request: DispatchRequest): string {
 }
 
 /** Analysis and selection only: what the Select Model operation returns. Pure. */
-export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: number, context: DecisionContext = {}): Choice {
+export function decide(
+	request: DispatchRequest,
+	config: DispatchConfig,
+	nowMs: number,
+	context: DecisionContext = {},
+): Choice {
 	const text = requireText(request);
 	const complexity =
 		config.analyser === 'heuristic'
-			? analyseComplexity(text, { task: request.task, complexity: request.complexity, thresholds: config.thresholds })
-			: routeComplexity(text, { task: request.task, complexity: request.complexity, ...config.router });
-	const rules = config.rules && config.rules.length > 0 ? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context)) : undefined;
+			? analyseComplexity(text, {
+					task: request.task,
+					complexity: request.complexity,
+					thresholds: config.thresholds,
+				})
+			: routeComplexity(text, {
+					task: request.task,
+					complexity: request.complexity,
+					...config.router,
+				});
+	const rules =
+		config.rules && config.rules.length > 0
+			? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context))
+			: undefined;
 	const decision = selectModel(config.models, {
 		complexity,
 		task: complexity.task,
@@ -127,7 +147,13 @@ export function decide(request: DispatchRequest, config: DispatchConfig, nowMs: 
 	return { complexity, decision, rules };
 }
 
-function ruleFacts(text: string, complexity: ComplexityResult, config: DispatchConfig, nowMs: number, context: DecisionContext): RuleFacts {
+function ruleFacts(
+	text: string,
+	complexity: ComplexityResult,
+	config: DispatchConfig,
+	nowMs: number,
+	context: DecisionContext,
+): RuleFacts {
 	return {
 		text,
 		tokens: complexity.tokens,

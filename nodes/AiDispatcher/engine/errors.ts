@@ -22,7 +22,11 @@ export class DispatcherError extends Error {
 	/** The full story (e.g. every attempt, one a line) for the error's description, when longer than the message. */
 	readonly details?: string;
 
-	constructor(code: DispatcherErrorCode, message: string, options: { attempts?: Attempt[]; hint?: string; details?: string } = {}) {
+	constructor(
+		code: DispatcherErrorCode,
+		message: string,
+		options: { attempts?: Attempt[]; hint?: string; details?: string } = {},
+	) {
 		super(message);
 		this.name = 'DispatcherError';
 		this.code = code;

@@ -43,14 +43,16 @@ const CAUSE_WORDS: Record<FailureCause, string> = {
 	budget: 'skipped: over the budget',
 };
 
-const MEMORY = /more system memory|out of memory|\boom\b|insufficient memory|cudaMalloc|failed to allocate/i;
+const MEMORY =
+	/more system memory|out of memory|\boom\b|insufficient memory|cudaMalloc|failed to allocate/i;
 
 /** The cause of one failed attempt, from its kind and Ollama's own words. */
 export function causeOf(attempt: Pick<Attempt, 'kind' | 'error'>): FailureCause {
 	const text = attempt.error ?? '';
 	if (attempt.kind === 'circuit_open') return 'circuit_open';
 	if (attempt.kind === 'aborted') return 'cancelled';
-	if (attempt.kind === 'auth' || attempt.kind === 'context_length' || attempt.kind === 'budget') return attempt.kind;
+	if (attempt.kind === 'auth' || attempt.kind === 'context_length' || attempt.kind === 'budget')
+		return attempt.kind;
 	if (MEMORY.test(text)) return 'memory';
 	switch (attempt.kind) {
 		case 'connection':
@@ -84,7 +86,12 @@ export function modelFailures(attempts: readonly Attempt[]): ModelFailure[] {
 	const byModel = new Map<string, ModelFailure>();
 	for (const a of attempts) {
 		if (a.ok) continue;
-		const failure: ModelFailure = { model: a.model, cause: causeOf(a), error: a.error ?? 'error', ...(a.host ? { host: a.host } : {}) };
+		const failure: ModelFailure = {
+			model: a.model,
+			cause: causeOf(a),
+			error: a.error ?? 'error',
+			...(a.host ? { host: a.host } : {}),
+		};
 		byModel.set(a.model, failure);
 	}
 	return [...byModel.values()];
@@ -92,13 +99,16 @@ export function modelFailures(attempts: readonly Attempt[]): ModelFailure[] {
 
 /** "a", "a and b", "a, b and c"; `limit` names at most that many and counts the rest. */
 export function listWords(names: readonly string[], limit = Infinity): string {
-	const shown = names.length > limit ? [...names.slice(0, limit), `${names.length - limit} more`] : [...names];
+	const shown =
+		names.length > limit ? [...names.slice(0, limit), `${names.length - limit} more`] : [...names];
 	if (shown.length <= 1) return shown.join('');
 	return `${shown.slice(0, -1).join(', ')} and ${shown[shown.length - 1]}`;
 }
 
 /** Models grouped by cause, causes in the order first seen. */
-function byCause(failures: readonly ModelFailure[]): Array<{ cause: FailureCause; models: string[] }> {
+function byCause(
+	failures: readonly ModelFailure[],
+): Array<{ cause: FailureCause; models: string[] }> {
 	const groups = new Map<FailureCause, string[]>();
 	for (const f of failures) groups.set(f.cause, [...(groups.get(f.cause) ?? []), f.model]);
 	return [...groups].map(([cause, models]) => ({ cause, models }));
@@ -112,9 +122,13 @@ function byCause(failures: readonly ModelFailure[]): Array<{ cause: FailureCause
 export function failureHeadline(failures: readonly ModelFailure[]): string {
 	if (failures.length === 0) return 'No model could answer';
 	const groups = byCause(failures);
-	const head = failures.length === 1 ? 'The only candidate model failed: ' : `All ${failures.length} models failed: `;
+	const head =
+		failures.length === 1
+			? 'The only candidate model failed: '
+			: `All ${failures.length} models failed: `;
 	for (const limit of [Infinity, 3, 2, 1]) {
-		const text = head + groups.map((g) => `${listWords(g.models, limit)} ${CAUSE_WORDS[g.cause]}`).join(', ');
+		const text =
+			head + groups.map((g) => `${listWords(g.models, limit)} ${CAUSE_WORDS[g.cause]}`).join(', ');
 		if (text.length <= MAX_HEADLINE_CHARS) return text;
 	}
 	const causes = groups.map((g) => CAUSE_WORDS[g.cause]).join(', ');
@@ -124,18 +138,25 @@ export function failureHeadline(failures: readonly ModelFailure[]): string {
 
 /** The hosts a group of failures happened on, or every configured host when not recorded. */
 function hostsOf(failures: readonly ModelFailure[], baseUrls: readonly string[]): string {
-	const hosts = [...new Set(failures.map((f) => f.host).filter((h): h is string => h !== undefined))];
+	const hosts = [
+		...new Set(failures.map((f) => f.host).filter((h): h is string => h !== undefined)),
+	];
 	return listWords(hosts.length > 0 ? hosts : [...baseUrls]);
 }
 
 /** "retry after 2026-…Z" from a circuit's exclusion text, when present. */
 function retryTime(failures: readonly ModelFailure[]): string | undefined {
-	const times = failures.map((f) => /retry after (\S+?)\)?(?:;|$)/.exec(f.error)?.[1]).filter((t): t is string => t !== undefined);
+	const times = failures
+		.map((f) => /retry after (\S+?)\)?(?:;|$)/.exec(f.error)?.[1])
+		.filter((t): t is string => t !== undefined);
 	return times.sort()[0];
 }
 
 /** What to do, one sentence per cause, in the order the causes were seen. */
-export function failureAdvice(failures: readonly ModelFailure[], baseUrls: readonly string[]): string[] {
+export function failureAdvice(
+	failures: readonly ModelFailure[],
+	baseUrls: readonly string[],
+): string[] {
 	return byCause(failures).map(({ cause, models }) => {
 		const these = failures.filter((f) => f.cause === cause);
 		const names = listWords(models, 4);

@@ -4,5 +4,8 @@ const DURATION = /^-?\d+(?:\.\d+)?(?:ns|us|µs|ms|s|m|h)?(?:\d+(?:\.\d+)?(?:ns|u
 
 /** True for a finite number or a duration text Ollama accepts. */
 export function isKeepAlive(value: unknown): value is string | number {
-	return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DURATION.test(value.trim()));
+	return (
+		(typeof value === 'number' && Number.isFinite(value)) ||
+		(typeof value === 'string' && DURATION.test(value.trim()))
+	);
 }

@@ -2,7 +2,15 @@
  * The engine's only ways out: HTTP, time, sleep, logging and cancellation reach it through these
  * small interfaces. `adapters/` builds them from n8n's execution context; tests pass fakes.
  */
-import type { ChatMessage, FailureKind, ModelOptions, OutputFormat, ThinkSetting, ToolCall, Usage } from './types';
+import type {
+	ChatMessage,
+	FailureKind,
+	ModelOptions,
+	OutputFormat,
+	ThinkSetting,
+	ToolCall,
+	Usage,
+} from './types';
 
 export interface HttpRequest {
 	method: 'GET' | 'POST' | 'PUT';
@@ -114,7 +122,12 @@ export interface OllamaPort {
 	ps(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaLoaded[]>;
 	version(baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<string>;
 	/** POST /api/show `capabilities` of a model (`completion`, `tools`, `thinking`, ...). Optional: without it, capabilities are unknown. */
-	capabilities?(baseUrl: string, model: string, timeoutMs: number, cancel?: AbortSignal): Promise<string[]>;
+	capabilities?(
+		baseUrl: string,
+		model: string,
+		timeoutMs: number,
+		cancel?: AbortSignal,
+	): Promise<string[]>;
 	/**
 	 * GET / ("Ollama is running"): answers at once, whatever the models are doing. Resolves on 200;
 	 * rejects with a `TransportError` (`connection`, `timeout`, or the HTTP status's kind) otherwise.
@@ -140,7 +153,12 @@ export interface PromQueryResult {
 
 /** Prometheus as the engine sees it. Failures reject with a classified `TransportError`. */
 export interface PrometheusPort {
-	query(baseUrl: string, promql: string, timeoutMs: number, cancel?: AbortSignal): Promise<PromQueryResult>;
+	query(
+		baseUrl: string,
+		promql: string,
+		timeoutMs: number,
+		cancel?: AbortSignal,
+	): Promise<PromQueryResult>;
 }
 
 export interface EnginePorts {

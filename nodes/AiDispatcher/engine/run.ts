@@ -15,10 +15,25 @@ import { callModel, type CallLimits, type CallResult } from './resilience/callMo
 import { parseJson, settle } from './result';
 import type { CapabilityStore } from './thinking/capabilities';
 import { thinkingOnHost, type ThinkingInputs } from './thinking/plan';
-import type { Attempt, Decision, DispatchRequest, DispatchResult, ModelSpec, ThinkingChoice, ThinkingRecord, ThinkSetting } from './types';
+import type {
+	Attempt,
+	Decision,
+	DispatchRequest,
+	DispatchResult,
+	ModelSpec,
+	ThinkingChoice,
+	ThinkingRecord,
+	ThinkSetting,
+} from './types';
 
 /** Answers a plan whose decision has a model; throws ALL_CANDIDATES_FAILED or ABORTED. */
-export async function answer(plan: Plan, ports: EnginePorts, registry: ResilienceRegistry, capabilities: CapabilityStore, costs?: CostLedger): Promise<DispatchResult> {
+export async function answer(
+	plan: Plan,
+	ports: EnginePorts,
+	registry: ResilienceRegistry,
+	capabilities: CapabilityStore,
+	costs?: CostLedger,
+): Promise<DispatchResult> {
 	const { request, config, settings, complexity, decision } = plan;
 	const byName = new Map(config.models.map((m) => [m.name, m]));
 	const attempts: Attempt[] = [];
@@ -34,7 +49,9 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			continue;
 		}
 		// A priced model is called only when its estimated cost fits every budget (reserved until settled).
-		const gate = costs ? await gateCall(costs, config.cost, model, complexity.tokens, () => ports.clock.nowMs()) : null;
+		const gate = costs
+			? await gateCall(costs, config.cost, model, complexity.tokens, () => ports.clock.nowMs())
+			: null;
 		if (gate && 'refusal' in gate) {
 			attempts.push(budgetAttempt(name, gate.refusal, currency));
 			continue;
@@ -47,13 +64,28 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 			stallMs: settings.stallTimeoutsMs[model.tier],
 		};
 		let thinking = plan.thinking[name] as ThinkingChoice | undefined;
-		const tried = await callModel({ model: name, baseUrls, limits, settings, ports, registry }, async (host, l) => {
-			// Capabilities unknown when planned (the host had not answered yet): asked now that it has.
-			if (thinking?.capabilitiesUnknown) thinking = await thinkingOnHost(thinkingInputs(plan), name, host, capabilities, ports, settings.connectTimeoutMs);
-			return await callOnce(model, host, l, request, ports, thinking?.think);
-		});
+		const tried = await callModel(
+			{ model: name, baseUrls, limits, settings, ports, registry },
+			async (host, l) => {
+				// Capabilities unknown when planned (the host had not answered yet): asked now that it has.
+				if (thinking?.capabilitiesUnknown)
+					thinking = await thinkingOnHost(
+						thinkingInputs(plan),
+						name,
+						host,
+						capabilities,
+						ports,
+						settings.connectTimeoutMs,
+					);
+				return await callOnce(model, host, l, request, ports, thinking?.think);
+			},
+		);
 		attempts.push(...tried.attempts);
-		if (!tried.ok && model.options.num_ctx !== undefined && tried.attempts.some((a) => a.kind === 'context_length')) {
+		if (
+			!tried.ok &&
+			model.options.num_ctx !== undefined &&
+			tried.attempts.some((a) => a.kind === 'context_length')
+		) {
 			exceeded = { model: name, numCtx: Math.max(model.options.num_ctx, exceeded?.numCtx ?? 0) };
 		}
 		const spent = costOf(model, tried.ok ? tried.outcome.usage : ZERO_USAGE, currency);
@@ -65,35 +97,86 @@ export async function answer(plan: Plan, ports: EnginePorts, registry: Resilienc
 		if (tried.ok) {
 			const { outcome, response, host } = tried;
 			const thought = thinkingRecord(thinking, outcome.thinking);
-			const reply = { text: outcome.text, toolCalls: outcome.toolCalls, doneReason: outcome.doneReason };
+			const reply = {
+				text: outcome.text,
+				toolCalls: outcome.toolCalls,
+				doneReason: outcome.doneReason,
+			};
 			const decided = cloudReason(decision, name, model, attempts);
-			return { response, model: name, tier: model.tier, host, complexity, decision: decided, attempts, usage: outcome.usage, reply, ...(config.cost ? { cost: spent.cost } : {}), ...(thought ? { thinking: thought } : {}) };
+			return {
+				response,
+				model: name,
+				tier: model.tier,
+				host,
+				complexity,
+				decision: decided,
+				attempts,
+				usage: outcome.usage,
+				reply,
+				...(config.cost ? { cost: spent.cost } : {}),
+				...(thought ? { thinking: thought } : {}),
+			};
 		}
-		if (tried.aborted) throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
+		if (tried.aborted)
+			throw new DispatcherError('ABORTED', 'The execution was cancelled', { attempts });
 		ports.log.debug('AI Dispatcher: model failed, trying the next candidate', { model: name });
 	}
-	if (attempts.some((a) => a.kind === 'budget')) throw budgetExceeded([...plan.skipped, ...attempts]);
+	if (attempts.some((a) => a.kind === 'budget'))
+		throw budgetExceeded([...plan.skipped, ...attempts]);
 	throw allFailed([...plan.skipped, ...attempts], config.baseUrls);
 }
 
 /** The skipped attempt of a model whose context window is no larger than one the prompt already exceeded. */
-function contextTooSmall(model: ModelSpec, exceeded: { model: string; numCtx: number } | undefined): Attempt | undefined {
+function contextTooSmall(
+	model: ModelSpec,
+	exceeded: { model: string; numCtx: number } | undefined,
+): Attempt | undefined {
 	const numCtx = model.options.num_ctx;
 	if (!exceeded || numCtx === undefined || numCtx > exceeded.numCtx) return undefined;
-	return { model: model.name, ok: false, error: `not called: its context (${numCtx} tokens) is no larger than ${exceeded.model}'s (${exceeded.numCtx}), which the prompt exceeded`, kind: 'context_length', ms: 0 };
+	return {
+		model: model.name,
+		ok: false,
+		error: `not called: its context (${numCtx} tokens) is no larger than ${exceeded.model}'s (${exceeded.numCtx}), which the prompt exceeded`,
+		kind: 'context_length',
+		ms: 0,
+	};
 }
 
-const ZERO_USAGE = { prompt_tokens: 0, completion_tokens: 0, total_ms: 0, load_ms: 0, tokens_per_s: 0 };
+const ZERO_USAGE = {
+	prompt_tokens: 0,
+	completion_tokens: 0,
+	total_ms: 0,
+	load_ms: 0,
+	tokens_per_s: 0,
+};
 
 /** The decision as the answer reports it: when a priced model answered after local ones failed, says so. */
-function cloudReason(decision: Decision, name: string, model: ModelSpec, attempts: Attempt[]): Decision {
+function cloudReason(
+	decision: Decision,
+	name: string,
+	model: ModelSpec,
+	attempts: Attempt[],
+): Decision {
 	if (!isPricedModel(model) || name === decision.model) return decision;
-	const failed = [...new Set(attempts.filter((a) => !a.ok && a.model !== name).map((a) => `${a.model}: ${a.kind ?? 'error'}`))];
+	const failed = [
+		...new Set(
+			attempts
+				.filter((a) => !a.ok && a.model !== name)
+				.map((a) => `${a.model}: ${a.kind ?? 'error'}`),
+		),
+	];
 	return { ...decision, reason: `${decision.reason}; cloud used: ${failed.join(', ')}` };
 }
 
 /** One generation of `model` on `baseUrl`, its reply checked (non-empty, JSON when asked). */
-async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, request: DispatchRequest, ports: EnginePorts, think?: ThinkSetting): Promise<CallResult> {
+async function callOnce(
+	model: ModelSpec,
+	baseUrl: string,
+	limits: CallLimits,
+	request: DispatchRequest,
+	ports: EnginePorts,
+	think?: ThinkSetting,
+): Promise<CallResult> {
 	const { keep_alive: keepAlive, ...rest } = model.options;
 	const options = { ...rest };
 	delete options.timeoutMs; // ours, not Ollama's
@@ -121,23 +204,32 @@ async function callOnce(model: ModelSpec, baseUrl: string, limits: CallLimits, r
 	}
 	const outcome = called.value;
 	const checked = interpret(outcome.text, request);
-	return checked instanceof TransportError ? { ok: false, error: checked } : { ok: true, outcome, response: checked.value };
+	return checked instanceof TransportError
+		? { ok: false, error: checked }
+		: { ok: true, outcome, response: checked.value };
 }
 
 /** What the answer records of thinking: present when `think` was sent or thinking text came (Ollama's default). */
-function thinkingRecord(choice: ThinkingChoice | undefined, text: string | undefined): ThinkingRecord | undefined {
+function thinkingRecord(
+	choice: ThinkingChoice | undefined,
+	text: string | undefined,
+): ThinkingRecord | undefined {
 	if (choice?.think === undefined && text === undefined) return undefined;
 	return { ...(choice ?? { effort: 'default', reason: 'think not sent' }), text: text ?? '' };
 }
 
 /** Checks a reply is usable: non-empty, and valid JSON when JSON was asked for. */
 function interpret(text: string, request: DispatchRequest): { value: unknown } | TransportError {
-	if (text.trim().length === 0) return new TransportError('empty', 'the model returned an empty reply');
+	if (text.trim().length === 0)
+		return new TransportError('empty', 'the model returned an empty reply');
 	if (request.format.type === 'text') return { value: text };
 	const parsed = parseJson(text);
 	if (parsed.ok) return { value: parsed.value };
 	const shown = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-	return new TransportError('invalid_json', `JSON was requested but the reply is not valid JSON: "${shown}"`);
+	return new TransportError(
+		'invalid_json',
+		`JSON was requested but the reply is not valid JSON: "${shown}"`,
+	);
 }
 
 /**
@@ -156,5 +248,10 @@ export function allFailed(attempts: Attempt[], baseUrls: readonly string[]): Dis
 
 /** What the thinking choice of a plan's model is made from. */
 function thinkingInputs(plan: Plan): Omit<ThinkingInputs, 'baseUrl' | 'read'> {
-	return { decision: plan.decision, complexity: plan.complexity, rules: plan.rules, models: plan.config.models };
+	return {
+		decision: plan.decision,
+		complexity: plan.complexity,
+		rules: plan.rules,
+		models: plan.config.models,
+	};
 }

@@ -74,5 +74,14 @@ export function createDispatcherState(options: DispatcherStateOptions = {}): Dis
 	const reuse = new ReuseStore(options.maxReuseBytes ?? DEFAULT_REUSE_MAX_BYTES);
 	const capabilities = new CapabilityStore(options.maxCapabilityEntries ?? MAX_CAPABILITY_ENTRIES);
 	const costs = new CostLedger();
-	return { resilience, signals, learned, residency, reuse, capabilities, costs, metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }) };
+	return {
+		resilience,
+		signals,
+		learned,
+		residency,
+		reuse,
+		capabilities,
+		costs,
+		metrics: options.metrics ?? new MetricsRecorder({ resilience, learned, signals, reuse }),
+	};
 }

@@ -40,10 +40,13 @@ function judgement(c: ComplexityResult): string {
 function ruleClause(plan: Plan): string {
 	const rules = plan.rules;
 	if (!rules || rules.matched.length === 0) return '';
-	if (rules.forcedModel && rules.forcedModel.model === plan.decision.model) return `, rule "${rules.forcedModel.rule}" picked the model`;
+	if (rules.forcedModel && rules.forcedModel.model === plan.decision.model)
+		return `, rule "${rules.forcedModel.rule}" picked the model`;
 	const target = ruledTier(plan.complexity.tier, rules);
 	const names = listWords(rules.matched.map((m) => `"${m.name}"`));
-	return target !== plan.complexity.tier ? `, rule ${names} moved it to ${target}` : `, rule ${names} matched`;
+	return target !== plan.complexity.tier
+		? `, rule ${names} moved it to ${target}`
+		: `, rule ${names} matched`;
 }
 
 /**
@@ -57,7 +60,9 @@ function skipClause(plan: Plan): string {
 	if (!skip) return '';
 	const retry = /retry after \d{4}-\d\d-\d\dT(\d\d:\d\d:\d\d)/.exec(skip.error ?? '')?.[1];
 	// A breaker adopted from another queue-mode worker: this process never saw the failures itself.
-	const where = skip.error?.includes('on another n8n process') ? ' on another n8n process (shared through Prometheus)' : '';
+	const where = skip.error?.includes('on another n8n process')
+		? ' on another n8n process (shared through Prometheus)'
+		: '';
 	return `; ${would} skipped: it failed repeatedly${where}${retry ? ` (tried again after ${retry} UTC)` : ''}`;
 }
 
@@ -71,9 +76,13 @@ function escaped(text: string): string {
  */
 function policyNote(plan: Plan): string | undefined {
 	const model = escaped(plan.decision.model ?? '');
-	const because = new RegExp(`(?:^|; )([^;]+): chose ${model} instead of (\\S+?)(?:;|$)`).exec(plan.decision.reason);
+	const because = new RegExp(`(?:^|; )([^;]+): chose ${model} instead of (\\S+?)(?:;|$)`).exec(
+		plan.decision.reason,
+	);
 	if (because) return `instead of ${because[2]}: ${because[1]}`;
-	const learned = new RegExp(`chose ${model} instead of (\\S+) \\(([^)]*)\\)`).exec(plan.decision.reason);
+	const learned = new RegExp(`chose ${model} instead of (\\S+) \\(([^)]*)\\)`).exec(
+		plan.decision.reason,
+	);
 	return learned ? `instead of ${learned[1]}: ${learned[2]}` : undefined;
 }
 
@@ -84,19 +93,26 @@ function tierNote(plan: Plan): string {
 	const policy = policyNote(plan);
 	if (policy) return ` (${decision.tier} tier) ${policy}`;
 	const wanted = ruledTier(complexity.tier, rules);
-	return decision.tier !== wanted ? ` (${decision.tier} tier; ${wanted}-tier models were not usable now)` : ` (${decision.tier} tier)`;
+	return decision.tier !== wanted
+		? ` (${decision.tier} tier; ${wanted}-tier models were not usable now)`
+		: ` (${decision.tier} tier)`;
 }
 
 /** The cost notes of an OpenAI-compatible endpoint in the decision ("local first: …", "cloud used: …", "cloud: …"), kept as written. */
 function costNotes(reason: string): string {
-	const notes = reason.split('; ').filter((part) => /^(?:local first: |cloud used: |cloud: |endpoint models of unknown price last: )/.test(part));
+	const notes = reason
+		.split('; ')
+		.filter((part) =>
+			/^(?:local first: |cloud used: |cloud: |endpoint models of unknown price last: )/.test(part),
+		);
 	return notes.length > 0 ? `; ${notes.join('; ')}` : '';
 }
 
 /** The plan in one sentence, before any call: "Simple extraction prompt: chose phi3:mini (low tier)". */
 export function planStory(plan: Plan, decisionReason = plan.decision.reason): string {
 	const { decision } = plan;
-	if (!decision.model) return `${judgement(plan.complexity)}${ruleClause(plan)}: no model can take it (${decision.reason})`;
+	if (!decision.model)
+		return `${judgement(plan.complexity)}${ruleClause(plan)}: no model can take it (${decision.reason})`;
 	return `${judgement(plan.complexity)}${ruleClause(plan)}: chose ${decision.model}${tierNote(plan)}${skipClause(plan)}${costNotes(decisionReason)}`;
 }
 
@@ -131,6 +147,9 @@ export function resultStory(plan: Plan, result: DispatchResult): string {
 	}
 	if (result.model === plan.decision.model) return chosen;
 	const failed = failedBefore(result.attempts, result.model);
-	const which = failed.length === 1 && failed[0].startsWith(`${plan.decision.model} (`) ? `it failed ${failed[0].slice(failed[0].indexOf('('))}` : `${listWords(failed)} failed`;
+	const which =
+		failed.length === 1 && failed[0].startsWith(`${plan.decision.model} (`)
+			? `it failed ${failed[0].slice(failed[0].indexOf('('))}`
+			: `${listWords(failed)} failed`;
 	return `${chosen}, but ${which}, so ${result.model} (${result.tier} tier) answered`;
 }

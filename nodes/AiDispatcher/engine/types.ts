@@ -114,9 +114,7 @@ export interface ToolCall {
 }
 
 export type OutputFormat =
-	| { type: 'text' }
-	| { type: 'json' }
-	| { type: 'jsonSchema'; schema: Record<string, unknown> };
+	{ type: 'text' } | { type: 'json' } | { type: 'jsonSchema'; schema: Record<string, unknown> };
 
 /** One item's request, after validation. */
 export interface DispatchRequest {
@@ -242,7 +240,14 @@ export interface Decision {
 	 * Expected times of the usable candidates at or above the item's tier, fastest first, when they
 	 * were ranked by it (thinking models among them, a low or medium item; `selection/expectedTime.ts`).
 	 */
-	expectedTimes?: Array<{ model: string; seconds: number; effort: ThinkingChoice['effort']; thinkTokens: number; tokensPerS: number; speedFrom: 'learned' | 'parameter size' }>;
+	expectedTimes?: Array<{
+		model: string;
+		seconds: number;
+		effort: ThinkingChoice['effort'];
+		thinkTokens: number;
+		tokensPerS: number;
+		speedFrom: 'learned' | 'parameter size';
+	}>;
 	/** The workflow rules that matched, with what each condition saw (absent when no rules are set). */
 	rules?: RuleMatchRecord[];
 }
@@ -251,7 +256,14 @@ export interface Decision {
 export interface RuleMatchRecord {
 	index: number;
 	name: string;
-	conditions: Array<{ fact: string; operator: string; expected: unknown; actual: unknown; result: boolean; note?: string }>;
+	conditions: Array<{
+		fact: string;
+		operator: string;
+		expected: unknown;
+		actual: unknown;
+		result: boolean;
+		note?: string;
+	}>;
 }
 
 /** Whether the answering model had to be loaded for this item (see `engine/residency/store.ts`). */

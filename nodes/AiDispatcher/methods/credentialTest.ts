@@ -19,11 +19,16 @@ import { tags } from '../transport/ollama';
 export const CREDENTIAL_TEST_TIMEOUT_MS = 5000;
 
 /** Tests the credential's Ollama hosts through `http`; never throws. */
-export async function testOllamaHosts(credentials: IDataObject, http: HttpPort): Promise<INodeCredentialTestResult> {
+export async function testOllamaHosts(
+	credentials: IDataObject,
+	http: HttpPort,
+): Promise<INodeCredentialTestResult> {
 	const read = await settle(Promise.resolve().then(() => readConnection(credentials)));
 	if (!read.ok) {
 		const error = read.error;
-		const message = isDispatcherError(error) ? `${error.message}. ${error.hint ?? ''}`.trim() : String(error);
+		const message = isDispatcherError(error)
+			? `${error.message}. ${error.hint ?? ''}`.trim()
+			: String(error);
 		return { status: 'Error', message };
 	}
 	const summaries: string[] = [];
@@ -31,7 +36,10 @@ export async function testOllamaHosts(credentials: IDataObject, http: HttpPort):
 		const listed = await settle(tags(http, baseUrl, CREDENTIAL_TEST_TIMEOUT_MS));
 		if (!listed.ok) return { status: 'Error', message: failureMessage(baseUrl, listed.error) };
 		const names = listed.value.map((t) => t.name);
-		const shown = names.length === 0 ? 'no models yet: run "ollama pull qwen2.5:7b"' : `${names.length} model${names.length === 1 ? '' : 's'} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`;
+		const shown =
+			names.length === 0
+				? 'no models yet: run "ollama pull qwen2.5:7b"'
+				: `${names.length} model${names.length === 1 ? '' : 's'} (${names.slice(0, 5).join(', ')}${names.length > 5 ? ', …' : ''})`;
 		summaries.push(`${baseUrl}: ${shown}`);
 	}
 	return { status: 'OK', message: `Ollama answered. ${summaries.join('; ')}` };
@@ -39,7 +47,8 @@ export async function testOllamaHosts(credentials: IDataObject, http: HttpPort):
 
 /** What went wrong with one host, and what to change. */
 export function failureMessage(baseUrl: string, error: unknown): string {
-	if (!isTransportError(error)) return `${baseUrl}: ${error instanceof Error ? error.message : String(error)}`;
+	if (!isTransportError(error))
+		return `${baseUrl}: ${error instanceof Error ? error.message : String(error)}`;
 	const e: TransportError = error;
 	const text = e.message;
 	if (e.kind === 'garbage') {
@@ -57,11 +66,13 @@ export function failureMessage(baseUrl: string, error: unknown): string {
 		}
 		return `Could not connect to ${baseUrl} (${text}). Check the host and port, and that Ollama runs there.`;
 	}
-	if (e.status === 401) return `${baseUrl} rejected the API key (HTTP 401): set the right API Key, or leave it empty for plain Ollama.`;
+	if (e.status === 401)
+		return `${baseUrl} rejected the API key (HTTP 401): set the right API Key, or leave it empty for plain Ollama.`;
 	if (e.status === 403) {
 		return `${baseUrl} refused access (HTTP 403): a proxy refused the request, or Ollama rejected the Host header (set OLLAMA_ORIGINS / OLLAMA_HOST).`;
 	}
-	if (e.status === 404) return `No Ollama API at ${baseUrl} (HTTP 404 on /api/tags): check the Ollama Base URL; it must not include a path such as /api.`;
+	if (e.status === 404)
+		return `No Ollama API at ${baseUrl} (HTTP 404 on /api/tags): check the Ollama Base URL; it must not include a path such as /api.`;
 	return `${baseUrl}/api/tags failed: ${text}`;
 }
 
@@ -77,7 +88,10 @@ export function dockerHostUrl(baseUrl: string): string {
 }
 
 /** n8n's credential-test request helper (request-style options) as the engine's HttpPort. */
-function legacyRequestPort(request: ICredentialTestFunctions['helpers']['request'], apiKey: string): HttpPort {
+function legacyRequestPort(
+	request: ICredentialTestFunctions['helpers']['request'],
+	apiKey: string,
+): HttpPort {
 	return async ({ method, url, timeoutMs }) => {
 		const reply = (await request({
 			method,
@@ -89,7 +103,14 @@ function legacyRequestPort(request: ICredentialTestFunctions['helpers']['request
 			resolveWithFullResponse: true,
 		})) as { statusCode?: number; body?: unknown };
 		const body = reply?.body;
-		const text = typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : body === undefined || body === null ? '' : JSON.stringify(body);
+		const text =
+			typeof body === 'string'
+				? body
+				: Buffer.isBuffer(body)
+					? body.toString('utf8')
+					: body === undefined || body === null
+						? ''
+						: JSON.stringify(body);
 		return {
 			status: typeof reply?.statusCode === 'number' ? reply.statusCode : 200,
 			body: (async function* () {

@@ -22,7 +22,9 @@ export async function getModels(this: ILoadOptionsFunctions): Promise<INodePrope
 	}
 	const local = listed.value.tags
 		.map((t) => ({
-			name: t.parameterSize ? `${t.name} (${t.parameterSize}${t.quantization ? `, ${t.quantization}` : ''})` : t.name,
+			name: t.parameterSize
+				? `${t.name} (${t.parameterSize}${t.quantization ? `, ${t.quantization}` : ''})`
+				: t.name,
 			value: t.name,
 		}))
 		.sort((a, b) => a.name.toLowerCase().localeCompare(b.name.toLowerCase()));
@@ -38,7 +40,10 @@ async function endpointModels(ctx: ILoadOptionsFunctions): Promise<INodeProperty
 	const listed = await settle(
 		(async () => {
 			const reference = ctx.getNode().credentials?.[OPENAI_CREDENTIAL_TYPE];
-			const endpoint = readEndpoint((await ctx.getCredentials(OPENAI_CREDENTIAL_TYPE)) as IDataObject, String(reference?.id ?? ''));
+			const endpoint = readEndpoint(
+				(await ctx.getCredentials(OPENAI_CREDENTIAL_TYPE)) as IDataObject,
+				String(reference?.id ?? ''),
+			);
 			return await listModels(n8nHttpPort(ctx, OPENAI_CREDENTIAL_TYPE), endpoint.baseUrl, 5_000);
 		})(),
 	);
@@ -46,5 +51,9 @@ async function endpointModels(ctx: ILoadOptionsFunctions): Promise<INodeProperty
 		const reason = listed.error instanceof Error ? listed.error.message : String(listed.error);
 		return [{ name: `(OpenAI-compatible endpoint not listed: ${reason})`, value: '' }];
 	}
-	return listed.value.map((id) => ({ name: `${id} (OpenAI-compatible endpoint)`, value: id, description: 'Set this row\'s Backend to OpenAI-Compatible Endpoint' }));
+	return listed.value.map((id) => ({
+		name: `${id} (OpenAI-compatible endpoint)`,
+		value: id,
+		description: "Set this row's Backend to OpenAI-Compatible Endpoint",
+	}));
 }

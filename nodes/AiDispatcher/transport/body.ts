@@ -18,7 +18,9 @@ const decodeWith = (utf8: ReturnType<typeof decoder>) => (chunk: Uint8Array | st
 
 /** "4 MiB" for error messages. */
 export function sizeLabel(chars: number): string {
-	return chars >= 1024 * 1024 ? `${Math.round((chars / (1024 * 1024)) * 10) / 10} MiB` : `${Math.round(chars / 1024)} KiB`;
+	return chars >= 1024 * 1024
+		? `${Math.round((chars / (1024 * 1024)) * 10) / 10} MiB`
+		: `${Math.round(chars / 1024)} KiB`;
 }
 
 /**
@@ -26,13 +28,19 @@ export function sizeLabel(chars: number): string {
  * unterminated line too. Each chunk is scanned once; a line longer than `maxLineChars` fails with
  * kind `too_large` before it is buffered whole.
  */
-export async function* readLines(body: AsyncIterable<Uint8Array | string>, maxLineChars = MAX_LINE_CHARS): AsyncGenerator<string> {
+export async function* readLines(
+	body: AsyncIterable<Uint8Array | string>,
+	maxLineChars = MAX_LINE_CHARS,
+): AsyncGenerator<string> {
 	const utf8 = decoder();
 	const decode = decodeWith(utf8);
 	let parts: string[] = [];
 	let partsChars = 0;
 	const tooLong = () =>
-		new TransportError('too_large', `reply line longer than ${sizeLabel(maxLineChars)} without a newline (reply too large)`);
+		new TransportError(
+			'too_large',
+			`reply line longer than ${sizeLabel(maxLineChars)} without a newline (reply too large)`,
+		);
 	const complete = (tail: string): string | null => {
 		if (partsChars + tail.length > maxLineChars) throw tooLong();
 		const whole = parts.length === 0 ? tail : parts.join('') + tail;
@@ -63,7 +71,10 @@ export async function* readLines(body: AsyncIterable<Uint8Array | string>, maxLi
  * The first `maxChars` characters of a body (all of it when shorter). Stops reading at the cap and
  * cancels the rest: an endless error body costs no more than the cap.
  */
-export async function readText(body: AsyncIterable<Uint8Array | string>, maxChars = 1_000_000): Promise<string> {
+export async function readText(
+	body: AsyncIterable<Uint8Array | string>,
+	maxChars = 1_000_000,
+): Promise<string> {
 	const { text } = await readUpTo(body, maxChars);
 	return text;
 }
@@ -72,13 +83,24 @@ export async function readText(body: AsyncIterable<Uint8Array | string>, maxChar
  * A whole body, which must fit in `maxChars` characters; a longer one fails with kind `too_large`
  * naming `what` (e.g. the URL), after reading no more than the cap.
  */
-export async function readAll(body: AsyncIterable<Uint8Array | string>, maxChars: number, what: string): Promise<string> {
+export async function readAll(
+	body: AsyncIterable<Uint8Array | string>,
+	maxChars: number,
+	what: string,
+): Promise<string> {
 	const { text, complete } = await readUpTo(body, maxChars);
-	if (!complete) throw new TransportError('too_large', `${what} sent more than ${sizeLabel(maxChars)} (reply too large)`);
+	if (!complete)
+		throw new TransportError(
+			'too_large',
+			`${what} sent more than ${sizeLabel(maxChars)} (reply too large)`,
+		);
 	return text;
 }
 
-async function readUpTo(body: AsyncIterable<Uint8Array | string>, maxChars: number): Promise<{ text: string; complete: boolean }> {
+async function readUpTo(
+	body: AsyncIterable<Uint8Array | string>,
+	maxChars: number,
+): Promise<{ text: string; complete: boolean }> {
 	const utf8 = decoder();
 	const decode = decodeWith(utf8);
 	const parts: string[] = [];

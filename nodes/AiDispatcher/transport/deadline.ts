@@ -24,7 +24,9 @@ export function startTimer(ms: number, onFire: () => void): () => void {
 
 /** Error an HttpPort throws when its own deadline passed (`code: 'ETIMEDOUT'`). */
 export function timeoutError(timeoutMs: number): Error {
-	return Object.assign(new Error(`no complete reply within ${timeoutMs} ms (timed out)`), { code: 'ETIMEDOUT' });
+	return Object.assign(new Error(`no complete reply within ${timeoutMs} ms (timed out)`), {
+		code: 'ETIMEDOUT',
+	});
 }
 
 /** Error an HttpPort throws when the caller's signal aborted (`code: 'ABORT_ERR'`). */
@@ -46,7 +48,12 @@ export interface Watch {
  * A controller that aborts with `reason` when `fire` is called or `caller` aborts, and the means to
  * stop listening. Shared by the deadline and the first-token/stall watch (firstToken.ts).
  */
-export function abortScope(caller?: AbortSignal): { signal: AbortSignal; abort: (reason: Error) => void; reason: () => Error | null; detach: () => void } {
+export function abortScope(caller?: AbortSignal): {
+	signal: AbortSignal;
+	abort: (reason: Error) => void;
+	reason: () => Error | null;
+	detach: () => void;
+} {
 	const controller = new AbortController();
 	let why: Error | null = null;
 	const abort = (reason: Error) => {
@@ -80,7 +87,10 @@ export function startDeadline(request: HttpRequest): Watch {
  * Settles like `promise`, or rejects with the watch's reason as soon as its signal aborts. The abort
  * listener is removed when `promise` settles, so nothing outlives one wait.
  */
-export function untilAborted<T>(watch: Pick<Watch, 'signal' | 'reason'>, promise: Promise<T>): Promise<T> {
+export function untilAborted<T>(
+	watch: Pick<Watch, 'signal' | 'reason'>,
+	promise: Promise<T>,
+): Promise<T> {
 	const why = () => watch.reason() ?? abortError();
 	if (watch.signal.aborted) {
 		promise.catch(() => undefined);
@@ -109,7 +119,11 @@ export const beforeDeadline = untilAborted;
  * Wraps a body so each chunk must arrive before the deadline. When the body ends, fails, or its
  * reader stops early, the source is released (`release`, e.g. destroy the socket) and the clock cleared.
  */
-export function guardBody(deadline: Watch, body: AsyncIterable<Uint8Array | string>, release: () => void): HttpResponse['body'] {
+export function guardBody(
+	deadline: Watch,
+	body: AsyncIterable<Uint8Array | string>,
+	release: () => void,
+): HttpResponse['body'] {
 	return {
 		async *[Symbol.asyncIterator]() {
 			const iterator = body[Symbol.asyncIterator]();

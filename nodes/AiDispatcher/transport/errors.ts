@@ -19,19 +19,34 @@ export function statusError(status: number, bodyText: string): TransportError {
 		if (parsed && typeof parsed === 'object') {
 			const err = (parsed as { error?: unknown }).error;
 			if (typeof err === 'string') message = err;
-			else if (err && typeof err === 'object' && typeof (err as { message?: unknown }).message === 'string') {
+			else if (
+				err &&
+				typeof err === 'object' &&
+				typeof (err as { message?: unknown }).message === 'string'
+			) {
 				message = (err as { message: string }).message;
 			}
 		}
 	} catch {
 		// Not JSON: keep the text excerpt.
 	}
-	return new TransportError(kindForStatus(status), `HTTP ${status}: ${message || '(empty body)'}`, status);
+	return new TransportError(
+		kindForStatus(status),
+		`HTTP ${status}: ${message || '(empty body)'}`,
+		status,
+	);
 }
 
 const CONNECTION_CODES = new Set([
-	'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-	'ERR_SOCKET_CONNECTION_TIMEOUT', 'UND_ERR_SOCKET',
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ENOTFOUND',
+	'EAI_AGAIN',
+	'EHOSTUNREACH',
+	'ENETUNREACH',
+	'ERR_SOCKET_CONNECTION_TIMEOUT',
+	'UND_ERR_SOCKET',
 ]);
 
 /**
@@ -40,14 +55,25 @@ const CONNECTION_CODES = new Set([
  */
 export function networkError(error: unknown, aborted: boolean): TransportError {
 	if (error instanceof TransportError) return error;
-	const err = (error ?? {}) as { code?: unknown; name?: unknown; message?: unknown; cause?: { code?: unknown } };
+	const err = (error ?? {}) as {
+		code?: unknown;
+		name?: unknown;
+		message?: unknown;
+		cause?: { code?: unknown };
+	};
 	const code = String(err.code ?? err.cause?.code ?? '');
 	const message = typeof err.message === 'string' ? err.message : String(error);
 	if (aborted) return new TransportError('aborted', 'request cancelled');
-	if (code === 'ETIMEDOUT' || code === 'ECONNABORTED' || err.name === 'TimeoutError' || /timed? ?out/i.test(message)) {
+	if (
+		code === 'ETIMEDOUT' ||
+		code === 'ECONNABORTED' ||
+		err.name === 'TimeoutError' ||
+		/timed? ?out/i.test(message)
+	) {
 		return new TransportError('timeout', message);
 	}
-	if (CONNECTION_CODES.has(code)) return new TransportError('connection', `${code}: ${excerpt(message, 160)}`);
+	if (CONNECTION_CODES.has(code))
+		return new TransportError('connection', `${code}: ${excerpt(message, 160)}`);
 	// Anything else without a response (socket hang up, reset, refused, aborted by the server) is a connection failure.
 	return new TransportError('connection', excerpt(message, 160));
 }

@@ -29,10 +29,14 @@ export interface ProgressWatch {
 	fired: () => TransportError | null;
 }
 
-const positive = (ms: number | undefined): number | undefined => (ms !== undefined && ms > 0 ? Math.max(1, Math.round(ms)) : undefined);
+const positive = (ms: number | undefined): number | undefined =>
+	ms !== undefined && ms > 0 ? Math.max(1, Math.round(ms)) : undefined;
 
 /** Starts the first-token clock (then the stall clock); forwards `callerSignal` too. */
-export function startProgressWatch(limits: ProgressLimits, callerSignal?: AbortSignal): ProgressWatch {
+export function startProgressWatch(
+	limits: ProgressLimits,
+	callerSignal?: AbortSignal,
+): ProgressWatch {
 	const scope = abortScope(callerSignal);
 	const firstTokenMs = positive(limits.firstTokenMs);
 	const stallMs = positive(limits.stallMs);
@@ -54,10 +58,17 @@ export function startProgressWatch(limits: ProgressLimits, callerSignal?: AbortS
 		if (stallMs === undefined) return;
 		const quietMs = performance.now() - lastLineAt;
 		if (quietMs < stallMs) return arm(Math.ceil(stallMs - quietMs), checkStall);
-		fire(new TransportError('timeout', `no new token for ${stallMs} ms after ${chars} characters (stalled)`));
+		fire(
+			new TransportError(
+				'timeout',
+				`no new token for ${stallMs} ms after ${chars} characters (stalled)`,
+			),
+		);
 	};
 	if (firstTokenMs !== undefined) {
-		arm(firstTokenMs, () => fire(new TransportError('timeout', `no first token within ${firstTokenMs} ms (timed out)`)));
+		arm(firstTokenMs, () =>
+			fire(new TransportError('timeout', `no first token within ${firstTokenMs} ms (timed out)`)),
+		);
 	}
 
 	return {

@@ -3,7 +3,15 @@
  * naming, replies parsed and checked on arrival.
  */
 import { TransportError } from '../engine/errors';
-import type { GenerateCall, GenerateOutcome, HttpPort, LoadCall, OllamaLoaded, OllamaPort, OllamaTag } from '../engine/ports';
+import type {
+	GenerateCall,
+	GenerateOutcome,
+	HttpPort,
+	LoadCall,
+	OllamaLoaded,
+	OllamaPort,
+	OllamaTag,
+} from '../engine/ports';
 import type { ToolCall, Usage } from '../engine/types';
 import { parseJson, settle } from '../engine/result';
 import { parseParameterBillions } from './parameterSize';
@@ -45,7 +53,8 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
 		tags: (baseUrl, timeoutMs, cancel) => tags(http, baseUrl, timeoutMs, cancel),
 		ps: (baseUrl, timeoutMs, cancel) => ps(http, baseUrl, timeoutMs, cancel),
 		version: (baseUrl, timeoutMs, cancel) => version(http, baseUrl, timeoutMs, cancel),
-		capabilities: (baseUrl, model, timeoutMs, cancel) => capabilities(http, baseUrl, model, timeoutMs, cancel),
+		capabilities: (baseUrl, model, timeoutMs, cancel) =>
+			capabilities(http, baseUrl, model, timeoutMs, cancel),
 		ping: (baseUrl, timeoutMs, cancel) => ping(http, baseUrl, timeoutMs, cancel),
 		load: (call) => load(http, call),
 	};
@@ -58,14 +67,24 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
  */
 export async function generate(http: HttpPort, call: GenerateCall): Promise<GenerateOutcome> {
 	const { path, body } = wireRequest(call);
-	const watch = startProgressWatch({ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs }, call.cancel);
+	const watch = startProgressWatch(
+		{ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs },
+		call.cancel,
+	);
 	const outcome = await settle(
 		withinProgress(
 			watch,
 			(async () => {
 				const url = joinUrl(call.baseUrl, path);
-				const response = await http({ method: 'POST', url, body, timeoutMs: call.timeoutMs, abort: watch.signal });
-				if (response.status >= 300) throw statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS));
+				const response = await http({
+					method: 'POST',
+					url,
+					body,
+					timeoutMs: call.timeoutMs,
+					abort: watch.signal,
+				});
+				if (response.status >= 300)
+					throw statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS));
 				return await readStream(response.body, watch.progressed, call.onDelta);
 			})(),
 		),
@@ -83,7 +102,9 @@ function wireRequest(call: GenerateCall): { path: string; body: Record<string, u
 	if (call.format.type === 'jsonSchema') common.format = call.format.schema;
 
 	if (call.messages && call.messages.length > 0) {
-		const messages = call.system ? [{ role: 'system', content: call.system }, ...call.messages] : call.messages;
+		const messages = call.system
+			? [{ role: 'system', content: call.system }, ...call.messages]
+			: call.messages;
 		const tools = call.tools && call.tools.length > 0 ? { tools: call.tools } : {};
 		return { path: '/api/chat', body: { ...common, messages, ...tools } };
 	}
@@ -104,13 +125,19 @@ async function readStream(
 	for await (const line of readLines(body)) {
 		const chunk = parseChunk(line);
 		if (chunk.error !== undefined && chunk.error !== null) {
-			throw new TransportError('stream_error', `error in stream: ${typeof chunk.error === 'string' ? chunk.error : excerpt(JSON.stringify(chunk.error), 160)}`);
+			throw new TransportError(
+				'stream_error',
+				`error in stream: ${typeof chunk.error === 'string' ? chunk.error : excerpt(JSON.stringify(chunk.error), 160)}`,
+			);
 		}
 		const piece = chunkText(chunk, line);
 		const thought = chunkThinking(chunk);
 		chars += piece.length + thought.length;
 		if (chars > MAX_REPLY_CHARS) {
-			throw new TransportError('too_large', `reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without done:true (reply too large)`);
+			throw new TransportError(
+				'too_large',
+				`reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without done:true (reply too large)`,
+			);
 		}
 		if (piece.length > 0) parts.push(piece);
 		if (thought.length > 0) thoughts.push(thought);
@@ -118,12 +145,22 @@ async function readStream(
 		onLine(chars);
 		if (piece.length > 0) onDelta?.(piece);
 		if (chunk.done === true) {
-			const doneReason = typeof chunk.done_reason === 'string' ? { doneReason: chunk.done_reason } : {};
+			const doneReason =
+				typeof chunk.done_reason === 'string' ? { doneReason: chunk.done_reason } : {};
 			const thinking = thoughts.length > 0 ? { thinking: thoughts.join('') } : {};
-			return { text: parts.join(''), usage: usageFrom(chunk), ...(toolCalls.length > 0 ? { toolCalls } : {}), ...doneReason, ...thinking };
+			return {
+				text: parts.join(''),
+				usage: usageFrom(chunk),
+				...(toolCalls.length > 0 ? { toolCalls } : {}),
+				...doneReason,
+				...thinking,
+			};
 		}
 	}
-	throw new TransportError('truncated', `stream ended without a done:true line after ${chars} characters`);
+	throw new TransportError(
+		'truncated',
+		`stream ended without a done:true line after ${chars} characters`,
+	);
 }
 
 /** The tool calls a chat line carries (none for /api/generate). */
@@ -136,11 +173,18 @@ function chunkToolCalls(chunk: WireChunk): ToolCall[] {
 /** `message.tool_calls` of a chat chunk, checked: `[{ function: { name, arguments: {...} } }]`. */
 export function parseToolCalls(wire: unknown): ToolCall[] {
 	if (wire === undefined || wire === null) return [];
-	if (!Array.isArray(wire)) throw new TransportError('garbage', `message.tool_calls is not an array: ${excerpt(JSON.stringify(wire), 80)}`);
+	if (!Array.isArray(wire))
+		throw new TransportError(
+			'garbage',
+			`message.tool_calls is not an array: ${excerpt(JSON.stringify(wire), 80)}`,
+		);
 	return wire.map((entry, i) => {
 		const fn = (entry as { function?: { name?: unknown; arguments?: unknown } } | null)?.function;
 		if (!fn || typeof fn.name !== 'string' || fn.name === '') {
-			throw new TransportError('garbage', `message.tool_calls[${i}] has no function name: ${excerpt(JSON.stringify(entry), 80)}`);
+			throw new TransportError(
+				'garbage',
+				`message.tool_calls[${i}] has no function name: ${excerpt(JSON.stringify(entry), 80)}`,
+			);
 		}
 		let args: unknown = fn.arguments ?? {};
 		if (typeof args === 'string') {
@@ -154,7 +198,8 @@ export function parseToolCalls(wire: unknown): ToolCall[] {
 
 function parseChunk(line: string): WireChunk {
 	const json = parseJson(line);
-	if (!json.ok) throw new TransportError('garbage', `reply is not Ollama NDJSON: "${excerpt(line, 80)}"`);
+	if (!json.ok)
+		throw new TransportError('garbage', `reply is not Ollama NDJSON: "${excerpt(line, 80)}"`);
 	const parsed = json.value;
 	if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
 		throw new TransportError('garbage', `reply line is not a JSON object: "${excerpt(line, 80)}"`);
@@ -165,13 +210,17 @@ function parseChunk(line: string): WireChunk {
 /** The text a line adds: `response` (/api/generate) or `message.content` (/api/chat), which must be strings. */
 function chunkText(chunk: WireChunk, line: string): string {
 	const wrongType = (field: string, value: unknown) =>
-		new TransportError('garbage', `reply line's "${field}" is ${describeType(value)}, not a string: "${excerpt(line, 80)}"`);
+		new TransportError(
+			'garbage',
+			`reply line's "${field}" is ${describeType(value)}, not a string: "${excerpt(line, 80)}"`,
+		);
 	if (chunk.response !== undefined && chunk.response !== null) {
 		if (typeof chunk.response !== 'string') throw wrongType('response', chunk.response);
 		return chunk.response;
 	}
 	if (chunk.message !== undefined && chunk.message !== null) {
-		if (typeof chunk.message !== 'object' || Array.isArray(chunk.message)) throw wrongType('message', chunk.message);
+		if (typeof chunk.message !== 'object' || Array.isArray(chunk.message))
+			throw wrongType('message', chunk.message);
 		const content = (chunk.message as { content?: unknown }).content;
 		if (content === undefined || content === null) return '';
 		if (typeof content !== 'string') throw wrongType('message.content', content);
@@ -221,39 +270,77 @@ export function usageFrom(final: WireFinal): Usage {
 }
 
 function count(value: unknown): number {
-	return typeof value === 'number' && Number.isInteger(value) && value >= 0 && value <= MAX_TOKEN_COUNT ? value : 0;
+	return typeof value === 'number' &&
+		Number.isInteger(value) &&
+		value >= 0 &&
+		value <= MAX_TOKEN_COUNT
+		? value
+		: 0;
 }
 
 function duration(value: unknown): number {
-	return typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_DURATION_NS ? value : 0;
+	return typeof value === 'number' &&
+		Number.isFinite(value) &&
+		value >= 0 &&
+		value <= MAX_DURATION_NS
+		? value
+		: 0;
 }
 
 /** GET `url` (POST `body` when given) and parse the JSON reply. */
-async function getJson(http: HttpPort, url: string, timeoutMs: number, cancel?: AbortSignal, body?: unknown): Promise<unknown> {
+async function getJson(
+	http: HttpPort,
+	url: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+	body?: unknown,
+): Promise<unknown> {
 	const fetched = await settle(
 		(async () => {
 			const method = body === undefined ? 'GET' : 'POST';
-			const response = await http({ method, url, timeoutMs, abort: cancel, ...(body === undefined ? {} : { body }) });
-			if (response.status >= 300) return { status: response.status, text: await readText(response.body, MAX_ERROR_BODY_CHARS) };
-			return { status: response.status, text: await readAll(response.body, MAX_METADATA_CHARS, url) };
+			const response = await http({
+				method,
+				url,
+				timeoutMs,
+				abort: cancel,
+				...(body === undefined ? {} : { body }),
+			});
+			if (response.status >= 300)
+				return {
+					status: response.status,
+					text: await readText(response.body, MAX_ERROR_BODY_CHARS),
+				};
+			return {
+				status: response.status,
+				text: await readAll(response.body, MAX_METADATA_CHARS, url),
+			};
 		})(),
 	);
 	if (!fetched.ok) throw networkError(fetched.error, cancel?.aborted === true);
 	const { status, text } = fetched.value;
 	if (status >= 300) throw statusError(status, text);
 	const parsed = parseJson(text);
-	if (!parsed.ok) throw new TransportError('garbage', `${url} did not return JSON: "${excerpt(text, 80)}"`);
+	if (!parsed.ok)
+		throw new TransportError('garbage', `${url} did not return JSON: "${excerpt(text, 80)}"`);
 	return parsed.value;
 }
 
 function modelList(reply: unknown, url: string): Array<Record<string, unknown>> {
 	const models = (reply as { models?: unknown } | null)?.models;
-	if (!Array.isArray(models)) throw new TransportError('garbage', `${url} returned no "models" array`);
-	return models.filter((m): m is Record<string, unknown> => !!m && typeof m === 'object' && typeof m.name === 'string');
+	if (!Array.isArray(models))
+		throw new TransportError('garbage', `${url} returned no "models" array`);
+	return models.filter(
+		(m): m is Record<string, unknown> => !!m && typeof m === 'object' && typeof m.name === 'string',
+	);
 }
 
 /** GET /api/tags: the installed models. */
-export async function tags(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaTag[]> {
+export async function tags(
+	http: HttpPort,
+	baseUrl: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+): Promise<OllamaTag[]> {
 	const url = joinUrl(baseUrl, '/api/tags');
 	return modelList(await getJson(http, url, timeoutMs, cancel), url).map((m) => {
 		const details = (m.details ?? {}) as Record<string, unknown>;
@@ -264,13 +351,19 @@ export async function tags(http: HttpPort, baseUrl: string, timeoutMs: number, c
 			parameterSize,
 			parameterBillions: parseParameterBillions(parameterSize),
 			family: typeof details.family === 'string' ? details.family : '',
-			quantization: typeof details.quantization_level === 'string' ? details.quantization_level : '',
+			quantization:
+				typeof details.quantization_level === 'string' ? details.quantization_level : '',
 		};
 	});
 }
 
 /** GET /api/ps: the models loaded in memory now. */
-export async function ps(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<OllamaLoaded[]> {
+export async function ps(
+	http: HttpPort,
+	baseUrl: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+): Promise<OllamaLoaded[]> {
 	const url = joinUrl(baseUrl, '/api/ps');
 	return modelList(await getJson(http, url, timeoutMs, cancel), url).map((m) => ({
 		name: m.name as string,
@@ -281,18 +374,33 @@ export async function ps(http: HttpPort, baseUrl: string, timeoutMs: number, can
 }
 
 /** GET /api/version. */
-export async function version(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<string> {
+export async function version(
+	http: HttpPort,
+	baseUrl: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+): Promise<string> {
 	const url = joinUrl(baseUrl, '/api/version');
 	const reply = (await getJson(http, url, timeoutMs, cancel)) as { version?: unknown } | null;
-	if (typeof reply?.version !== 'string') throw new TransportError('garbage', `${url} returned no "version"`);
+	if (typeof reply?.version !== 'string')
+		throw new TransportError('garbage', `${url} returned no "version"`);
 	return reply.version;
 }
 
 /** POST /api/show: what the model can do (`completion`, `tools`, `vision`, `thinking`, ...). */
-export async function capabilities(http: HttpPort, baseUrl: string, model: string, timeoutMs: number, cancel?: AbortSignal): Promise<string[]> {
+export async function capabilities(
+	http: HttpPort,
+	baseUrl: string,
+	model: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+): Promise<string[]> {
 	const url = joinUrl(baseUrl, '/api/show');
-	const list = ((await getJson(http, url, timeoutMs, cancel, { model })) as { capabilities?: unknown } | null)?.capabilities;
-	if (!Array.isArray(list)) throw new TransportError('garbage', `${url} returned no "capabilities" for ${model}`);
+	const list = (
+		(await getJson(http, url, timeoutMs, cancel, { model })) as { capabilities?: unknown } | null
+	)?.capabilities;
+	if (!Array.isArray(list))
+		throw new TransportError('garbage', `${url} returned no "capabilities" for ${model}`);
 	return list.filter((c): c is string => typeof c === 'string');
 }
 
@@ -308,7 +416,12 @@ export async function load(http: HttpPort, call: LoadCall): Promise<void> {
 }
 
 /** GET /: Ollama answers "Ollama is running" at once, independent of models. Resolves on 200. */
-export async function ping(http: HttpPort, baseUrl: string, timeoutMs: number, cancel?: AbortSignal): Promise<void> {
+export async function ping(
+	http: HttpPort,
+	baseUrl: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+): Promise<void> {
 	const url = joinUrl(baseUrl, '/');
 	const fetched = await settle(
 		(async () => {

@@ -23,7 +23,10 @@ export interface InstantQueryOptions {
 
 /** Builds the PrometheusPort the engine uses, on top of any HttpPort. */
 export function createPrometheusClient(http: HttpPort): PrometheusPort {
-	return { query: (baseUrl, promql, timeoutMs, cancel) => instantQuery(http, baseUrl, promql, timeoutMs, cancel) };
+	return {
+		query: (baseUrl, promql, timeoutMs, cancel) =>
+			instantQuery(http, baseUrl, promql, timeoutMs, cancel),
+	};
 }
 
 /** Prometheus' `timeout=` parameter: the server gives up a little before we do. */
@@ -77,24 +80,40 @@ interface Envelope {
 /** Parses one reply of /api/v1/query (any status) into a result, or throws a classified error. */
 export function parseQueryReply(status: number, text: string): PromQueryResult {
 	const parsed = parseJson(text);
-	const envelope = parsed.ok && parsed.value && typeof parsed.value === 'object' ? (parsed.value as Envelope) : undefined;
+	const envelope =
+		parsed.ok && parsed.value && typeof parsed.value === 'object'
+			? (parsed.value as Envelope)
+			: undefined;
 	if (envelope?.status === 'error') {
 		const type = typeof envelope.errorType === 'string' ? envelope.errorType : 'unknown';
 		const message = typeof envelope.error === 'string' ? envelope.error : '(no message)';
 		const httpStatus = status >= 300 ? status : undefined;
-		throw new TransportError(errorKind(type, status), `Prometheus ${type} error${httpStatus ? ` (HTTP ${status})` : ''}: ${message}`, httpStatus);
+		throw new TransportError(
+			errorKind(type, status),
+			`Prometheus ${type} error${httpStatus ? ` (HTTP ${status})` : ''}: ${message}`,
+			httpStatus,
+		);
 	}
 	if (status >= 300) {
-		throw new TransportError(kindForStatus(status), `Prometheus answered HTTP ${status}: ${excerpt(text, 160) || '(empty body)'}`, status);
+		throw new TransportError(
+			kindForStatus(status),
+			`Prometheus answered HTTP ${status}: ${excerpt(text, 160) || '(empty body)'}`,
+			status,
+		);
 	}
-	if (!envelope) throw new TransportError('garbage', `Prometheus did not return JSON: "${excerpt(text, 80)}"`);
+	if (!envelope)
+		throw new TransportError('garbage', `Prometheus did not return JSON: "${excerpt(text, 80)}"`);
 	if (envelope.status !== 'success' || !envelope.data || typeof envelope.data !== 'object') {
-		throw new TransportError('garbage', `Prometheus reply has no status "success" and data: "${excerpt(text, 80)}"`);
+		throw new TransportError(
+			'garbage',
+			`Prometheus reply has no status "success" and data: "${excerpt(text, 80)}"`,
+		);
 	}
 	const { resultType, result } = envelope.data;
 	if (resultType === 'scalar') return { resultType, samples: [sample({}, result)] };
 	if (resultType === 'vector') {
-		if (!Array.isArray(result)) throw new TransportError('garbage', 'Prometheus vector result is not an array');
+		if (!Array.isArray(result))
+			throw new TransportError('garbage', 'Prometheus vector result is not an array');
 		return { resultType, samples: result.map((entry) => vectorSample(entry)) };
 	}
 	throw new TransportError(
@@ -111,7 +130,8 @@ function errorKind(errorType: string, status: number): TransportError['kind'] {
 }
 
 function vectorSample(entry: unknown): PromSample {
-	if (!entry || typeof entry !== 'object') throw new TransportError('garbage', 'Prometheus vector sample is not an object');
+	if (!entry || typeof entry !== 'object')
+		throw new TransportError('garbage', 'Prometheus vector sample is not an object');
 	const { metric, value } = entry as { metric?: unknown; value?: unknown };
 	const labels: Record<string, string> = {};
 	if (metric && typeof metric === 'object') {
@@ -125,11 +145,18 @@ function vectorSample(entry: unknown): PromSample {
 /** `[<unix seconds>, "<value>"]` → a sample; special floats become null. */
 function sample(labels: Record<string, string>, pair: unknown): PromSample {
 	if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[1] !== 'string') {
-		throw new TransportError('garbage', `Prometheus sample value is not [time, "value"]: ${excerpt(JSON.stringify(pair) ?? '', 60)}`);
+		throw new TransportError(
+			'garbage',
+			`Prometheus sample value is not [time, "value"]: ${excerpt(JSON.stringify(pair) ?? '', 60)}`,
+		);
 	}
 	const raw = pair[1];
 	const value = parseSampleValue(raw);
-	if (value === undefined) throw new TransportError('garbage', `Prometheus sample value "${excerpt(raw, 40)}" is not a number`);
+	if (value === undefined)
+		throw new TransportError(
+			'garbage',
+			`Prometheus sample value "${excerpt(raw, 40)}" is not a number`,
+		);
 	return value === null ? { labels, value, raw } : { labels, value };
 }
 

@@ -12,11 +12,20 @@ import { joinUrl } from './url';
 
 /** The group URL: `<pushgateway>/metrics/job/<job>/instance/<instance>` (values URL-encoded). */
 export function pushGroupUrl(pushgatewayUrl: string, job: string, instance: string): string {
-	return joinUrl(pushgatewayUrl, `/metrics/job/${encodeURIComponent(job)}/instance/${encodeURIComponent(instance)}`);
+	return joinUrl(
+		pushgatewayUrl,
+		`/metrics/job/${encodeURIComponent(job)}/instance/${encodeURIComponent(instance)}`,
+	);
 }
 
 /** PUTs `text` (exposition format 0.0.4) to `groupUrl`; rejects with a classified TransportError. */
-export async function pushMetrics(http: HttpPort, groupUrl: string, text: string, timeoutMs: number, cancel?: AbortSignal): Promise<void> {
+export async function pushMetrics(
+	http: HttpPort,
+	groupUrl: string,
+	text: string,
+	timeoutMs: number,
+	cancel?: AbortSignal,
+): Promise<void> {
 	const sent = await settle(
 		(async () => {
 			const response = await http({
@@ -33,6 +42,10 @@ export async function pushMetrics(http: HttpPort, groupUrl: string, text: string
 	if (!sent.ok) throw networkError(sent.error, cancel?.aborted === true);
 	const { status } = sent.value;
 	if (status >= 300) {
-		throw new TransportError(kindForStatus(status), `Pushgateway answered HTTP ${status}: ${excerpt(sent.value.text, 160) || '(empty body)'}`, status);
+		throw new TransportError(
+			kindForStatus(status),
+			`Pushgateway answered HTTP ${status}: ${excerpt(sent.value.text, 160) || '(empty body)'}`,
+			status,
+		);
 	}
 }

@@ -18,7 +18,10 @@ export interface CallLog {
 	failed(entry: number, error: unknown): NodeError;
 }
 
-export function callLog(ctx: Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData' | 'getNode'>, itemIndex: number): CallLog {
+export function callLog(
+	ctx: Pick<ISupplyDataFunctions, 'addInputData' | 'addOutputData' | 'getNode'>,
+	itemIndex: number,
+): CallLog {
 	const type = NodeConnectionTypes.AiLanguageModel;
 	return {
 		start(call) {

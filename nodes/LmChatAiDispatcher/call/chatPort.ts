@@ -54,9 +54,17 @@ export function toolCallsText(calls: readonly ToolCall[]): string {
 }
 
 /** A reply as the engine kept it, back to what the model sent: a tool-calls-only reply has no text. */
-export function replyOutcome(reply: NonNullable<DispatchResult['reply']>, usage: Usage): GenerateOutcome {
+export function replyOutcome(
+	reply: NonNullable<DispatchResult['reply']>,
+	usage: Usage,
+): GenerateOutcome {
 	const toolOnly = reply.toolCalls?.length && reply.text === toolCallsText(reply.toolCalls);
-	return { text: toolOnly ? '' : reply.text, usage, toolCalls: reply.toolCalls, doneReason: reply.doneReason };
+	return {
+		text: toolOnly ? '' : reply.text,
+		usage,
+		toolCalls: reply.toolCalls,
+		doneReason: reply.doneReason,
+	};
 }
 
 export function chatPort(base: OllamaPort, extras: ChatExtras): ChatPort {
@@ -80,12 +88,14 @@ export function chatPort(base: OllamaPort, extras: ChatExtras): ChatPort {
 			}),
 		);
 		if (!settled.ok) {
-			if (sentChars > 0 && settled.error instanceof TransportError) throw new StreamBrokenError(call.model, sentChars, settled.error);
+			if (sentChars > 0 && settled.error instanceof TransportError)
+				throw new StreamBrokenError(call.model, sentChars, settled.error);
 			throw settled.error;
 		}
 		const outcome = settled.value;
 		outcomes.set(call.model, outcome);
-		if (outcome.toolCalls?.length && outcome.text.trim() === '') return { ...outcome, text: toolCallsText(outcome.toolCalls) };
+		if (outcome.toolCalls?.length && outcome.text.trim() === '')
+			return { ...outcome, text: toolCallsText(outcome.toolCalls) };
 		return outcome;
 	};
 	return { port: { ...base, generate }, outcomeOf: (model) => outcomes.get(model) };

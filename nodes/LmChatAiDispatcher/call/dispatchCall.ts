@@ -57,7 +57,10 @@ export interface ChatCallResult {
 	signals?: IDataObject;
 }
 
-export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Promise<ChatCallResult> {
+export async function dispatchChatCall(
+	runtime: ChatRuntime,
+	call: ChatCall,
+): Promise<ChatCallResult> {
 	const { session, itemIndex, settings } = runtime;
 	const { ctx, state } = session;
 	const config = withModelDefaults(await readDispatchConfig(session, itemIndex), settings);
@@ -69,31 +72,76 @@ export async function dispatchChatCall(runtime: ChatRuntime, call: ChatCall): Pr
 		format: settings.format,
 	};
 	const toolsHost = firstLiveHost(state.resilience, config.baseUrls, session.ports.clock.nowMs());
-	const noTools = call.tools.length > 0 ? await runtime.toolSupport.lacking(config.models.map((m) => m.name), toolsHost) : new Map<string, string>();
+	const noTools =
+		call.tools.length > 0
+			? await runtime.toolSupport.lacking(
+					config.models.map((m) => m.name),
+					toolsHost,
+				)
+			: new Map<string, string>();
 
-	const chat = chatPort(session.ports.ollama, { tools: call.tools, options: call.options, onDelta: call.onDelta });
+	const chat = chatPort(session.ports.ollama, {
+		tools: call.tools,
+		options: call.options,
+		onDelta: call.onDelta,
+	});
 	const executionCancel = session.ports.cancel;
-	const cancel = call.cancel && executionCancel ? AbortSignal.any([call.cancel, executionCancel]) : (call.cancel ?? executionCancel);
+	const cancel =
+		call.cancel && executionCancel
+			? AbortSignal.any([call.cancel, executionCancel])
+			: (call.cancel ?? executionCancel);
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
 	// An agent's call is reused only when the whole conversation, its tools and call options are
 	// identical (the node's own options too: one stored answer per key, so they belong in it).
-	const reuse = config.reuse ? { ...config.reuse, extras: { tools: call.tools, options: call.options, nodeOptions: settings.modelDefaults } } : undefined;
-	const planned = await planItem(request, { ...config, reuse }, state, ports, { item: readItem(ctx, itemIndex), excluded: noTools });
-	const sticky = { ...planned, decision: stickToPrevious(planned.decision, runtime.previousModel, config.router?.operatingPoint ?? 'balanced') };
+	const reuse = config.reuse
+		? {
+				...config.reuse,
+				extras: { tools: call.tools, options: call.options, nodeOptions: settings.modelDefaults },
+			}
+		: undefined;
+	const planned = await planItem(request, { ...config, reuse }, state, ports, {
+		item: readItem(ctx, itemIndex),
+		excluded: noTools,
+	});
+	const sticky = {
+		...planned,
+		decision: stickToPrevious(
+			planned.decision,
+			runtime.previousModel,
+			config.router?.operatingPoint ?? 'balanced',
+		),
+	};
 	const plan = call.tools.length > 0 ? { ...sticky, tools: true } : sticky;
 	// runPlan counts the call in the state's metrics (shared with the main node); the push is throttled
 	// to one per push interval and never throws.
-	const result = await runPlan(plan, ports, state).finally(() => pushAfterExecution(ctx, state, session.connection, session.ports));
+	const result = await runPlan(plan, ports, state).finally(() =>
+		pushAfterExecution(ctx, state, session.connection, session.ports),
+	);
 	runtime.previousModel = result.model;
-	const reply = result.reused && result.reply ? replyOutcome(result.reply, result.usage) : (chat.outcomeOf(result.model) as GenerateOutcome);
+	const reply =
+		result.reused && result.reply
+			? replyOutcome(result.reply, result.usage)
+			: (chat.outcomeOf(result.model) as GenerateOutcome);
 	// A reused answer made no call, so nothing streamed yet: the root node gets its text at once.
 	if (result.reused && reply.text !== '') call.onDelta?.(reply.text);
-	return { result, outcome: reply, noTools: [...noTools.keys()], summary: resultStory(plan, result), ...(plan.signals ? { signals: signalsJson(plan.signals) } : {}) };
+	return {
+		result,
+		outcome: reply,
+		noTools: [...noTools.keys()],
+		summary: resultStory(plan, result),
+		...(plan.signals ? { signals: signalsJson(plan.signals) } : {}),
+	};
 }
 
 /** The node's Options (temperature, max tokens, context, top K/P, keep alive, …) under each model's own options. */
 function withModelDefaults(config: DispatchConfig, settings: ChatSettings): DispatchConfig {
 	if (Object.keys(settings.modelDefaults).length === 0) return config;
-	return { ...config, models: config.models.map((m) => ({ ...m, options: { ...settings.modelDefaults, ...m.options } })) };
+	return {
+		...config,
+		models: config.models.map((m) => ({
+			...m,
+			options: { ...settings.modelDefaults, ...m.options },
+		})),
+	};
 }

@@ -19,7 +19,9 @@ export function withoutTracingEntries<T extends Entries>(ctx: T): T {
 		get(target, property) {
 			if (property === 'addInputData' || property === 'addOutputData') return quiet[property];
 			const value: unknown = Reflect.get(target, property, target);
-			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+			return typeof value === 'function'
+				? (value as (...args: unknown[]) => unknown).bind(target)
+				: value;
 		},
 	});
 }

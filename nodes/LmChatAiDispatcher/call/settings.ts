@@ -9,7 +9,14 @@ import type { IDataObject } from 'n8n-workflow';
 import { readChoice, readKeepAlive, readNumber } from '../../AiDispatcher/adapters/fields';
 import { readOllamaOptions } from '../../AiDispatcher/adapters/modelOptions';
 import { ollamaModelOptions } from '../../AiDispatcher/description/ollamaOptions';
-import { TASK_TYPES, TIERS, type ModelOptions, type OutputFormat, type TaskType, type Tier } from '../../AiDispatcher/engine/types';
+import {
+	TASK_TYPES,
+	TIERS,
+	type ModelOptions,
+	type OutputFormat,
+	type TaskType,
+	type Tier,
+} from '../../AiDispatcher/engine/types';
 
 /** The subset of n8n's context these readers need (ISupplyDataFunctions has it). */
 export interface ParameterSource {
@@ -25,10 +32,21 @@ export interface ChatSettings {
 }
 
 export function readChatSettings(ctx: ParameterSource, itemIndex: number): ChatSettings {
-	const task = readChoice<TaskType | 'auto'>('Task Type', ctx.getNodeParameter('taskType', itemIndex, 'auto'), ['auto', ...TASK_TYPES]);
-	const complexity = readChoice<Tier | 'auto'>('Complexity', ctx.getNodeParameter('complexity', itemIndex, 'auto'), ['auto', ...TIERS]);
+	const task = readChoice<TaskType | 'auto'>(
+		'Task Type',
+		ctx.getNodeParameter('taskType', itemIndex, 'auto'),
+		['auto', ...TASK_TYPES],
+	);
+	const complexity = readChoice<Tier | 'auto'>(
+		'Complexity',
+		ctx.getNodeParameter('complexity', itemIndex, 'auto'),
+		['auto', ...TIERS],
+	);
 	const options = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
-	const format = readChoice('Options › Output Format', options.format ?? 'default', ['default', 'json']);
+	const format = readChoice('Options › Output Format', options.format ?? 'default', [
+		'default',
+		'json',
+	]);
 	return {
 		task,
 		complexity,
@@ -53,7 +71,13 @@ function readModelDefaults(options: IDataObject): ModelOptions {
 	numeric('num_ctx', 'Context Length', 1);
 	const keepAlive = readKeepAlive('Options › Keep Alive', options.keep_alive);
 	if (keepAlive !== undefined) defaults.keep_alive = keepAlive;
-	return { ...defaults, ...readOllamaOptions(options, (key) => `Options › ${ollamaModelOptions.find((o) => o.name === key)?.displayName ?? key}`) };
+	return {
+		...defaults,
+		...readOllamaOptions(
+			options,
+			(key) => `Options › ${ollamaModelOptions.find((o) => o.name === key)?.displayName ?? key}`,
+		),
+	};
 }
 
 function defined(key: string, value: number | undefined): Record<string, number> {
@@ -64,7 +88,9 @@ function defined(key: string, value: number | undefined): Record<string, number>
  * What the root node asks for this call (the SDK's ChatModelConfig, or LangChain's call options the
  * SDK passes through), in Ollama's option names. Unknown or invalid values are left out.
  */
-export function callConfigOptions(config: Record<string, unknown> | undefined): Record<string, unknown> {
+export function callConfigOptions(
+	config: Record<string, unknown> | undefined,
+): Record<string, unknown> {
 	if (!config) return {};
 	const out: Record<string, unknown> = {};
 	const num = (from: string, to: string) => {
@@ -79,7 +105,8 @@ export function callConfigOptions(config: Record<string, unknown> | undefined): 
 	num('presencePenalty', 'presence_penalty');
 	num('frequencyPenalty', 'frequency_penalty');
 	const stop = config.stopSequences ?? config.stop;
-	if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string')) out.stop = stop;
+	if (Array.isArray(stop) && stop.length > 0 && stop.every((s) => typeof s === 'string'))
+		out.stop = stop;
 	return out;
 }
 

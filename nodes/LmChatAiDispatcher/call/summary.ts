@@ -33,7 +33,12 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		tier: result.tier,
 		host: result.host ?? null,
 		reason: result.decision.reason,
-		complexity: { score: result.complexity.score, tier: result.complexity.tier, task: result.complexity.task, forced: result.complexity.forced },
+		complexity: {
+			score: result.complexity.score,
+			tier: result.complexity.tier,
+			task: result.complexity.task,
+			forced: result.complexity.forced,
+		},
 		attempts: result.attempts.map((a) => ({ ...a })) as unknown as IDataObject[],
 		skippedForTools: noTools,
 		toolCalls: (outcome.toolCalls ?? []).map((c) => c.function.name),
@@ -41,7 +46,15 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		// With an endpoint: tokens and exact cost of the call (0, not priced, when a local model answered).
 		...(result.cost ? { cost: costJson(result.cost) } : {}),
 		// Whether the model thought, at which effort and why (the text is in the output entry's `thinking`).
-		...(result.thinking ? { thinking: { thought: result.thinking.text.length > 0, effort: result.thinking.effort, reason: result.thinking.reason } } : {}),
+		...(result.thinking
+			? {
+					thinking: {
+						thought: result.thinking.text.length > 0,
+						effort: result.thinking.effort,
+						reason: result.thinking.reason,
+					},
+				}
+			: {}),
 		...(answer.signals ? { signals: answer.signals } : {}),
 		...(result.reused ? { reused: reusedJson(result.reused) } : {}),
 	};

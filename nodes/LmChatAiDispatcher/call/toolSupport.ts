@@ -9,7 +9,8 @@ import { settle } from '../../AiDispatcher/engine/result';
 import { capabilities } from '../../AiDispatcher/transport/ollama';
 
 /** Why a model is excluded from a call that offers tools. */
-export const NO_TOOL_SUPPORT = 'no tool support (Ollama /api/show lists no "tools" capability); this call offers tools';
+export const NO_TOOL_SUPPORT =
+	'no tool support (Ollama /api/show lists no "tools" capability); this call offers tools';
 
 export interface ToolSupport {
 	/** The models among `models` that lack tool support, each with the reason, checked on `baseUrl`. */
@@ -22,15 +23,23 @@ export function toolSupport(http: HttpPort, timeoutMs: number, cancel?: AbortSig
 		const key = `${baseUrl}\n${model}`;
 		let entry = known.get(key);
 		if (!entry) {
-			entry = settle(capabilities(http, baseUrl, model, timeoutMs, cancel)).then((s) => (s.ok ? s.value : null));
+			entry = settle(capabilities(http, baseUrl, model, timeoutMs, cancel)).then((s) =>
+				s.ok ? s.value : null,
+			);
 			known.set(key, entry);
 		}
 		return entry;
 	};
 	return {
 		async lacking(models, baseUrl) {
-			const listed = await Promise.all(models.map(async (m) => [m, await capabilitiesOf(m, baseUrl)] as const));
-			return new Map(listed.filter(([, caps]) => caps !== null && !caps.includes('tools')).map(([m]) => [m, NO_TOOL_SUPPORT]));
+			const listed = await Promise.all(
+				models.map(async (m) => [m, await capabilitiesOf(m, baseUrl)] as const),
+			);
+			return new Map(
+				listed
+					.filter(([, caps]) => caps !== null && !caps.includes('tools'))
+					.map(([m]) => [m, NO_TOOL_SUPPORT]),
+			);
 		},
 	};
 }

@@ -19,7 +19,9 @@ export function toOllamaConversation(messages: readonly Message[]): OllamaConver
 	const out: ChatMessage[] = [];
 	for (const [index, message] of messages.entries()) {
 		if (!message || !Array.isArray(message.content)) {
-			throw new Error(`AI Dispatcher Chat Model: message ${index} has no content array (role ${JSON.stringify(message?.role)})`);
+			throw new Error(
+				`AI Dispatcher Chat Model: message ${index} has no content array (role ${JSON.stringify(message?.role)})`,
+			);
 		}
 		if (message.role === 'tool') {
 			out.push(...toolResults(message, toolNames));
@@ -29,7 +31,11 @@ export function toOllamaConversation(messages: readonly Message[]): OllamaConver
 		if (message.role === 'assistant') {
 			const calls = message.content.filter((c): c is ContentToolCall => c.type === 'tool-call');
 			for (const call of calls) if (call.toolCallId) toolNames.set(call.toolCallId, call.toolName);
-			out.push(calls.length > 0 ? { role: 'assistant', content, tool_calls: calls.map(toOllamaToolCall) } : { role: 'assistant', content });
+			out.push(
+				calls.length > 0
+					? { role: 'assistant', content, tool_calls: calls.map(toOllamaToolCall) }
+					: { role: 'assistant', content },
+			);
 			continue;
 		}
 		out.push({ role: message.role === 'system' ? 'system' : 'user', content });
@@ -38,7 +44,9 @@ export function toOllamaConversation(messages: readonly Message[]): OllamaConver
 }
 
 function analysedTextOf(messages: ChatMessage[]): string {
-	const lastUser = [...messages].reverse().find((m) => m.role === 'user' && m.content.trim().length > 0);
+	const lastUser = [...messages]
+		.reverse()
+		.find((m) => m.role === 'user' && m.content.trim().length > 0);
 	if (lastUser) return lastUser.content;
 	return [...messages].reverse().find((m) => m.content.trim().length > 0)?.content ?? '';
 }
@@ -52,8 +60,17 @@ function textOf(content: readonly MessageContent[]): string {
 }
 
 function toolResults(message: Message, toolNames: ReadonlyMap<string, string>): ChatMessage[] {
-	const results = message.content.filter((c): c is Extract<MessageContent, { type: 'tool-result' }> => c.type === 'tool-result');
-	if (results.length === 0) return [{ role: 'tool', content: textOf(message.content), ...(message.name ? { tool_name: message.name } : {}) }];
+	const results = message.content.filter(
+		(c): c is Extract<MessageContent, { type: 'tool-result' }> => c.type === 'tool-result',
+	);
+	if (results.length === 0)
+		return [
+			{
+				role: 'tool',
+				content: textOf(message.content),
+				...(message.name ? { tool_name: message.name } : {}),
+			},
+		];
 	return results.map((r) => {
 		const name = toolNames.get(r.toolCallId) ?? message.name;
 		return { role: 'tool', content: resultText(r.result), ...(name ? { tool_name: name } : {}) };
@@ -62,7 +79,10 @@ function toolResults(message: Message, toolNames: ReadonlyMap<string, string>): 
 
 function resultText(result: unknown): string {
 	if (typeof result === 'string') return result;
-	if (Array.isArray(result) && result.every((r) => r && typeof r === 'object' && (r as { type?: unknown }).type === 'text')) {
+	if (
+		Array.isArray(result) &&
+		result.every((r) => r && typeof r === 'object' && (r as { type?: unknown }).type === 'text')
+	) {
 		return textOf(result as MessageContent[]);
 	}
 	return JSON.stringify(result) ?? '';
@@ -76,7 +96,8 @@ function toOllamaToolCall(call: ContentToolCall): ToolCall {
 function parseArguments(input: string): Record<string, unknown> {
 	try {
 		const parsed = JSON.parse(input) as unknown;
-		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed))
+			return parsed as Record<string, unknown>;
 		return { input: parsed };
 	} catch {
 		return input.trim() === '' ? {} : { input };
@@ -99,15 +120,29 @@ export interface OllamaReply {
  * a text block (when there is text) and one tool-call block per
  * call, with ids from `newId` (Ollama sends none; the agent matches results to calls by id).
  */
-export function toGenerateResult(reply: OllamaReply, newId: () => string, providerMetadata: Record<string, unknown>): GenerateResult {
+export function toGenerateResult(
+	reply: OllamaReply,
+	newId: () => string,
+	providerMetadata: Record<string, unknown>,
+): GenerateResult {
 	const content: MessageContent[] = [];
 	if (reply.thinking) content.push({ type: 'reasoning', text: reply.thinking });
-	if (reply.text.length > 0 || !reply.toolCalls?.length) content.push({ type: 'text', text: reply.text });
+	if (reply.text.length > 0 || !reply.toolCalls?.length)
+		content.push({ type: 'text', text: reply.text });
 	for (const call of reply.toolCalls ?? []) {
-		content.push({ type: 'tool-call', toolCallId: newId(), toolName: call.function.name, input: JSON.stringify(call.function.arguments) });
+		content.push({
+			type: 'tool-call',
+			toolCallId: newId(),
+			toolName: call.function.name,
+			input: JSON.stringify(call.function.arguments),
+		});
 	}
 	return {
-		finishReason: reply.toolCalls?.length ? 'tool-calls' : reply.doneReason === 'length' ? 'length' : 'stop',
+		finishReason: reply.toolCalls?.length
+			? 'tool-calls'
+			: reply.doneReason === 'length'
+				? 'length'
+				: 'stop',
 		usage: {
 			promptTokens: reply.promptTokens,
 			completionTokens: reply.completionTokens,

@@ -16,7 +16,10 @@ const EMPTY_OBJECT_SCHEMA = { type: 'object', properties: {} };
  * Function tools as Ollama function definitions. Provider tools (a vendor's built-in web search and
  * the like) have no Ollama equivalent and are left out; their names are returned so the caller can say so.
  */
-export function toOllamaTools(tools: readonly Tool[], toJsonSchema: ToJsonSchema): { tools: OllamaTool[]; dropped: string[] } {
+export function toOllamaTools(
+	tools: readonly Tool[],
+	toJsonSchema: ToJsonSchema,
+): { tools: OllamaTool[]; dropped: string[] } {
 	const out: OllamaTool[] = [];
 	const dropped: string[] = [];
 	for (const tool of tools) {
@@ -24,8 +27,18 @@ export function toOllamaTools(tools: readonly Tool[], toJsonSchema: ToJsonSchema
 			dropped.push(tool.name);
 			continue;
 		}
-		const schema = tool.inputSchema === undefined || tool.inputSchema === null ? EMPTY_OBJECT_SCHEMA : toJsonSchema(tool);
-		out.push({ type: 'function', function: { name: tool.name, description: tool.description ?? '', parameters: withoutMeta(schema) } });
+		const schema =
+			tool.inputSchema === undefined || tool.inputSchema === null
+				? EMPTY_OBJECT_SCHEMA
+				: toJsonSchema(tool);
+		out.push({
+			type: 'function',
+			function: {
+				name: tool.name,
+				description: tool.description ?? '',
+				parameters: withoutMeta(schema),
+			},
+		});
 	}
 	return { tools: out, dropped };
 }

@@ -30,14 +30,24 @@ export function withoutOperation(property: INodeProperties): INodeProperties {
 
 function byName(list: readonly INodeProperties[], name: string): INodeProperties {
 	const found = list.find((p) => p.name === name);
-	if (!found) throw new Error(`AI Dispatcher: no property "${name}" in the main node's description`);
+	if (!found)
+		throw new Error(`AI Dispatcher: no property "${name}" in the main node's description`);
 	return found;
 }
 
 /** Model options shared with the Model List's per-model options (same names, same readers). */
-const perModelOptions = (byName(modelProperties, 'models').options as INodePropertyCollection[])[0].values;
-const modelOptionFields = (byName(perModelOptions, 'modelOptions').options as INodeProperties[]).filter((o) =>
-	['temperature', 'num_predict', 'num_ctx', 'keep_alive', ...ollamaModelOptions.map((x) => x.name)].includes(o.name),
+const perModelOptions = (byName(modelProperties, 'models').options as INodePropertyCollection[])[0]
+	.values;
+const modelOptionFields = (
+	byName(perModelOptions, 'modelOptions').options as INodeProperties[]
+).filter((o) =>
+	[
+		'temperature',
+		'num_predict',
+		'num_ctx',
+		'keep_alive',
+		...ollamaModelOptions.map((x) => x.name),
+	].includes(o.name),
 );
 
 const chatOnlyOptions: INodeProperties[] = [
@@ -47,7 +57,12 @@ const chatOnlyOptions: INodeProperties[] = [
 		type: 'options',
 		options: [
 			{ name: 'Default', value: 'default' },
-			{ name: 'JSON', value: 'json', description: 'Ask Ollama for JSON; a reply that is not valid JSON fails and the next model answers' },
+			{
+				name: 'JSON',
+				value: 'json',
+				description:
+					'Ask Ollama for JSON; a reply that is not valid JSON fails and the next model answers',
+			},
 		],
 		default: 'default',
 	},
@@ -71,11 +86,15 @@ const chatOnlyOptions: INodeProperties[] = [
 
 const mainOptions = byName(optionProperties, 'options');
 /** Timeouts, retries, breakers, stall and router options: the main node's Options, less Concurrency (n8n makes the calls). */
-const resilienceOptions = (mainOptions.options as INodeProperties[]).filter((o) => o.name !== 'concurrency');
+const resilienceOptions = (mainOptions.options as INodeProperties[]).filter(
+	(o) => o.name !== 'concurrency',
+);
 
 const optionsCollection: INodeProperties = {
 	...withoutOperation(mainOptions),
-	options: [...modelOptionFields, ...chatOnlyOptions, ...resilienceOptions].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	options: [...modelOptionFields, ...chatOnlyOptions, ...resilienceOptions].sort((a, b) =>
+		a.displayName.localeCompare(b.displayName),
+	),
 };
 
 export const chatModelProperties: INodeProperties[] = [

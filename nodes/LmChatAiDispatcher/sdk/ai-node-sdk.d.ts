@@ -15,9 +15,23 @@ declare module '@n8n/ai-node-sdk' {
 	}
 	export type ContentText = ContentMetadata & { type: 'text'; text: string };
 	export type ContentReasoning = ContentMetadata & { type: 'reasoning'; text: string };
-	export type ContentFile = ContentMetadata & { type: 'file'; mediaType?: string; data: string | Uint8Array };
-	export type ContentToolCall = ContentMetadata & { type: 'tool-call'; toolCallId?: string; toolName: string; input: string };
-	export type ContentToolResult = ContentMetadata & { type: 'tool-result'; toolCallId: string; result: unknown; isError?: boolean };
+	export type ContentFile = ContentMetadata & {
+		type: 'file';
+		mediaType?: string;
+		data: string | Uint8Array;
+	};
+	export type ContentToolCall = ContentMetadata & {
+		type: 'tool-call';
+		toolCallId?: string;
+		toolName: string;
+		input: string;
+	};
+	export type ContentToolResult = ContentMetadata & {
+		type: 'tool-result';
+		toolCallId: string;
+		result: unknown;
+		isError?: boolean;
+	};
 	export type ContentInvalidToolCall = ContentMetadata & {
 		type: 'invalid-tool-call';
 		toolCallId?: string;
@@ -25,8 +39,17 @@ declare module '@n8n/ai-node-sdk' {
 		args?: string;
 		name?: string;
 	};
-	export type ContentCitation = ContentMetadata & { type: 'citation'; source?: string; url?: string; title?: string; text?: string };
-	export type ContentProvider = ContentMetadata & { type: 'provider'; value: Record<string, unknown> };
+	export type ContentCitation = ContentMetadata & {
+		type: 'citation';
+		source?: string;
+		url?: string;
+		title?: string;
+		text?: string;
+	};
+	export type ContentProvider = ContentMetadata & {
+		type: 'provider';
+		value: Record<string, unknown>;
+	};
 	export type MessageContent =
 		| ContentText
 		| ContentToolCall
@@ -59,7 +82,8 @@ declare module '@n8n/ai-node-sdk' {
 	}
 	export type Tool = FunctionTool | ProviderTool;
 
-	export type FinishReason = 'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other';
+	export type FinishReason =
+		'stop' | 'length' | 'content-filter' | 'tool-calls' | 'error' | 'other';
 	export interface TokenUsage {
 		promptTokens: number;
 		completionTokens: number;
@@ -106,7 +130,9 @@ declare module '@n8n/ai-node-sdk' {
 		stream(messages: Message[], config?: TConfig): AsyncIterable<StreamChunk>;
 		withTools(tools: Tool[]): ChatModel<TConfig>;
 	}
-	export abstract class BaseChatModel<TConfig extends ChatModelConfig = ChatModelConfig> implements ChatModel<TConfig> {
+	export abstract class BaseChatModel<
+		TConfig extends ChatModelConfig = ChatModelConfig,
+	> implements ChatModel<TConfig> {
 		provider: string;
 		modelId: string;
 		defaultConfig?: TConfig;

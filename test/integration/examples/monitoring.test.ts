@@ -15,7 +15,13 @@ const ROOT = path.resolve(__dirname, '..', '..', '..');
 const RULES_DIR = path.join(ROOT, 'examples', 'prometheus');
 const RULES = path.join(RULES_DIR, 'ai-dispatcher.rules.yml');
 const DASHBOARD = path.join(ROOT, 'examples', 'grafana', 'ai-dispatcher.json');
-const ALERTS = ['AiDispatcherBreakerOpen', 'AiDispatcherFallbackRateHigh', 'AiDispatcherItemsFailingEverywhere', 'AiDispatcherSignalsUnavailable', 'AiDispatcherMetricsStale'];
+const ALERTS = [
+	'AiDispatcherBreakerOpen',
+	'AiDispatcherFallbackRateHigh',
+	'AiDispatcherItemsFailingEverywhere',
+	'AiDispatcherSignalsUnavailable',
+	'AiDispatcherMetricsStale',
+];
 
 let promtool = '';
 beforeAll(async () => {
@@ -53,9 +59,14 @@ describe('examples/prometheus/ai-dispatcher.rules.yml', () => {
 		expect(code).toBe(0);
 		const tests = fs.readFileSync(path.join(RULES_DIR, 'ai-dispatcher.rules.test.yml'), 'utf8');
 		for (const alert of ALERTS) {
-			const blocks = tests.split(/\n\s+- eval_time: /).filter((b) => b.includes(`alertname: ${alert}\n`));
+			const blocks = tests
+				.split(/\n\s+- eval_time: /)
+				.filter((b) => b.includes(`alertname: ${alert}\n`));
 			expect([alert, blocks.some((b) => /exp_alerts: \[\]/.test(b))]).toEqual([alert, true]);
-			expect([alert, blocks.some((b) => /exp_alerts:\n\s+- exp_labels:/.test(b))]).toEqual([alert, true]);
+			expect([alert, blocks.some((b) => /exp_alerts:\n\s+- exp_labels:/.test(b))]).toEqual([
+				alert,
+				true,
+			]);
 		}
 	});
 
@@ -69,12 +80,23 @@ describe('examples/prometheus/ai-dispatcher.rules.yml', () => {
 });
 
 describe('examples/grafana/ai-dispatcher.json', () => {
-	const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as { panels: Panel[]; templating: { list: Array<{ name: string; type: string; query: string }> } };
-	const recorded = new Set([...fs.readFileSync(RULES, 'utf8').matchAll(/- record: (\S+)/g)].map((m) => m[1]));
-	const exported = new Set(METRIC_DEFS.flatMap((d) => (d.type === 'histogram' ? [`${d.name}_bucket`, `${d.name}_sum`, `${d.name}_count`] : [d.name])));
+	const dashboard = JSON.parse(fs.readFileSync(DASHBOARD, 'utf8')) as {
+		panels: Panel[];
+		templating: { list: Array<{ name: string; type: string; query: string }> };
+	};
+	const recorded = new Set(
+		[...fs.readFileSync(RULES, 'utf8').matchAll(/- record: (\S+)/g)].map((m) => m[1]),
+	);
+	const exported = new Set(
+		METRIC_DEFS.flatMap((d) =>
+			d.type === 'histogram' ? [`${d.name}_bucket`, `${d.name}_sum`, `${d.name}_count`] : [d.name],
+		),
+	);
 
 	it('takes the Prometheus datasource as a variable in every panel and query', () => {
-		expect(dashboard.templating.list).toContainEqual(expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }));
+		expect(dashboard.templating.list).toContainEqual(
+			expect.objectContaining({ name: 'datasource', type: 'datasource', query: 'prometheus' }),
+		);
 		for (const p of dashboard.panels) {
 			expect(p.datasource.uid).toBe('${datasource}');
 			for (const t of p.targets) expect(t.datasource.uid).toBe('${datasource}');
@@ -82,14 +104,30 @@ describe('examples/grafana/ai-dispatcher.json', () => {
 	});
 
 	it('reads only recording rules of the rules file and metrics the dispatcher exports', () => {
-		const names = dashboard.panels.flatMap((p) => p.targets.flatMap((t) => [...t.expr.matchAll(/\b([a-z_]+:[a-z0-9_:]+|ai_dispatcher_[a-z_]+)\b/g)].map((m) => m[1])));
+		const names = dashboard.panels.flatMap((p) =>
+			p.targets.flatMap((t) =>
+				[...t.expr.matchAll(/\b([a-z_]+:[a-z0-9_:]+|ai_dispatcher_[a-z_]+)\b/g)].map((m) => m[1]),
+			),
+		);
 		expect(names.length).toBeGreaterThan(15);
-		for (const name of names) expect([name, recorded.has(name) || exported.has(name)]).toEqual([name, true]);
+		for (const name of names)
+			expect([name, recorded.has(name) || exported.has(name)]).toEqual([name, true]);
 	});
 
 	it('has the panels the issue lists', () => {
 		const titles = dashboard.panels.map((p) => p.title.toLowerCase()).join(' | ');
-		for (const topic of ['items per model and tier', 'fallback and failure', 'breaker states', 'latency p50 / p95', 'first token', 'tokens per second', 'time saved', 'signals freshness', 'confidence', 'answer reuse hit rate']) {
+		for (const topic of [
+			'items per model and tier',
+			'fallback and failure',
+			'breaker states',
+			'latency p50 / p95',
+			'first token',
+			'tokens per second',
+			'time saved',
+			'signals freshness',
+			'confidence',
+			'answer reuse hit rate',
+		]) {
 			expect(titles).toContain(topic);
 		}
 	});

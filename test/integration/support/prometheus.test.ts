@@ -49,12 +49,16 @@ function startGaugeTarget(initial: number) {
 		}
 		scrapes++;
 		res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4' });
-		res.end(`# HELP test_gauge A test gauge.\n# TYPE test_gauge gauge\ntest_gauge{model="m"} ${value}\n`);
+		res.end(
+			`# HELP test_gauge A test gauge.\n# TYPE test_gauge gauge\ntest_gauge{model="m"} ${value}\n`,
+		);
 	});
 	return {
 		listen: () =>
 			new Promise<string>((resolve) =>
-				server.listen(0, '127.0.0.1', () => resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`)),
+				server.listen(0, '127.0.0.1', () =>
+					resolve(`127.0.0.1:${(server.address() as AddressInfo).port}`),
+				),
 			),
 		set: (v: number) => (value = v),
 		scrapes: () => scrapes,
@@ -68,17 +72,23 @@ function startGaugeTarget(initial: number) {
 
 let bins: { prometheus: string; nodeExporter: string };
 
-beforeAll(async () => {
-	// Never skip: install the binaries if they are missing (apt; may take minutes on a fresh machine).
-	bins = await ensurePrometheusBinaries();
-}, 20 * 60 * 1000);
+beforeAll(
+	async () => {
+		// Never skip: install the binaries if they are missing (apt; may take minutes on a fresh machine).
+		bins = await ensurePrometheusBinaries();
+	},
+	20 * 60 * 1000,
+);
 
 test('the prometheus and node_exporter binaries exist and run', () => {
 	for (const bin of [bins.prometheus, bins.nodeExporter]) {
 		expect(fs.existsSync(bin)).toBe(true);
 		fs.accessSync(bin, fs.constants.X_OK);
 	}
-	const promVersion = execFileSync(bins.prometheus, ['--version'], { encoding: 'utf8', stdio: 'pipe' });
+	const promVersion = execFileSync(bins.prometheus, ['--version'], {
+		encoding: 'utf8',
+		stdio: 'pipe',
+	});
 	expect(promVersion).toMatch(/^prometheus, version \d+\.\d+\.\d+/);
 	const neHelp = execFileSync(bins.nodeExporter, ['--help'], { encoding: 'utf8', stdio: 'pipe' });
 	for (const flag of NODE_EXPORTER_FLAGS) expect(neHelp).toContain(flag);
@@ -113,7 +123,11 @@ describe('startPrometheus with node_exporter and a custom target', () => {
 		expect(h.version).toMatch(/^\d+\.\d+\.\d+/);
 		const cfg = JSON.parse(fs.readFileSync(`${h.dir}/prometheus.yml`, 'utf8'));
 		expect(cfg.global).toMatchObject({ scrape_interval: '1s', evaluation_interval: '1s' });
-		expect(cfg.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(['prometheus', 'node', 'custom']);
+		expect(cfg.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual([
+			'prometheus',
+			'node',
+			'custom',
+		]);
 		expect(pidAlive(h.pids.prometheus)).toBe(true);
 		expect(pidAlive(h.pids.nodeExporter!)).toBe(true);
 		expect(pidAlive(h.pids.watchdog)).toBe(true);
@@ -143,7 +157,12 @@ describe('startPrometheus with node_exporter and a custom target', () => {
 	test('the custom target gauge is 7 and follows the target after a scrape', async () => {
 		const first = asVector(await h.query('test_gauge'));
 		expect(first).toHaveLength(1);
-		expect(first[0].metric).toMatchObject({ __name__: 'test_gauge', model: 'm', job: 'custom', instance: gaugeAddress });
+		expect(first[0].metric).toMatchObject({
+			__name__: 'test_gauge',
+			model: 'm',
+			job: 'custom',
+			instance: gaugeAddress,
+		});
 		expect(Number(first[0].value[1])).toBe(7);
 
 		gauge.set(11.5);
@@ -282,8 +301,8 @@ describe('startup failures', () => {
 	});
 
 	test('reserved job names are rejected before anything starts', async () => {
-		await expect(startPrometheus({ targets: [{ job: 'node', address: '127.0.0.1:1' }] })).rejects.toThrow(
-			/reserved/,
-		);
+		await expect(
+			startPrometheus({ targets: [{ job: 'node', address: '127.0.0.1:1' }] }),
+		).rejects.toThrow(/reserved/);
 	});
 });

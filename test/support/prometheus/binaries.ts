@@ -31,24 +31,32 @@ export function which(name: string): string | undefined {
  * `scripts/ensure-runtime.sh --prometheus` (Debian packages via apt; may also install Node 24 and n8n
  * on first use, which takes minutes) when either is missing.
  */
-export async function ensurePrometheusBinaries(): Promise<{ prometheus: string; nodeExporter: string }> {
+export async function ensurePrometheusBinaries(): Promise<{
+	prometheus: string;
+	nodeExporter: string;
+}> {
 	binariesPromise ??= (async () => {
 		const prometheus = which('prometheus');
 		const nodeExporter = which('prometheus-node-exporter');
 		if (prometheus && nodeExporter) return { prometheus, nodeExporter };
 
 		const script = path.join(REPO_ROOT, 'scripts', 'ensure-runtime.sh');
-		const { code, stdout, stderr } = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-			(resolve, reject) => {
-				const child = spawn('bash', [script, '--prometheus'], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-				let out = '';
-				let err = '';
-				child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-				child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
-				child.on('error', reject);
-				child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
-			},
-		);
+		const { code, stdout, stderr } = await new Promise<{
+			code: number | null;
+			stdout: string;
+			stderr: string;
+		}>((resolve, reject) => {
+			const child = spawn('bash', [script, '--prometheus'], {
+				cwd: REPO_ROOT,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let out = '';
+			let err = '';
+			child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+			child.stderr.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-8000)));
+			child.on('error', reject);
+			child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }));
+		});
 		const get = (key: string) => stdout.match(new RegExp(`^${key}=(.+)$`, 'm'))?.[1]?.trim();
 		const p = get('PROMETHEUS');
 		const n = get('NODE_EXPORTER');

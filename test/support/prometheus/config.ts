@@ -12,7 +12,11 @@ export interface JobConfig {
 	static_configs: Array<{ targets: string[] }>;
 }
 
-export function buildConfig(scrapeIntervalMs: number, jobs: JobConfig[], ruleFiles: string[] = []): string {
+export function buildConfig(
+	scrapeIntervalMs: number,
+	jobs: JobConfig[],
+	ruleFiles: string[] = [],
+): string {
 	const interval = durationString(scrapeIntervalMs);
 	const timeout = durationString(Math.min(scrapeIntervalMs, 10_000));
 	const cfg = {
@@ -27,9 +31,11 @@ export function buildConfig(scrapeIntervalMs: number, jobs: JobConfig[], ruleFil
 export function groupTargets(targets: ScrapeTarget[], reserved: string[]): JobConfig[] {
 	const byJob = new Map<string, JobConfig>();
 	for (const t of targets) {
-		if (!t.job || !/^\S+$/.test(t.job)) throw new Error(`invalid job name ${JSON.stringify(t.job)}`);
+		if (!t.job || !/^\S+$/.test(t.job))
+			throw new Error(`invalid job name ${JSON.stringify(t.job)}`);
 		if (reserved.includes(t.job)) throw new Error(`job name "${t.job}" is reserved by the harness`);
-		if (!/^[^\s/]+:\d+$/.test(t.address)) throw new Error(`invalid target address ${JSON.stringify(t.address)} (want host:port)`);
+		if (!/^[^\s/]+:\d+$/.test(t.address))
+			throw new Error(`invalid target address ${JSON.stringify(t.address)} (want host:port)`);
 		const metricsPath = t.metricsPath ?? '/metrics';
 		const existing = byJob.get(t.job);
 		if (existing) {
@@ -50,9 +56,16 @@ export function groupTargets(targets: ScrapeTarget[], reserved: string[]): JobCo
 }
 
 /** The scrape jobs: Prometheus itself, node_exporter when there is one, then the caller's targets. */
-export function scrapeJobs(promAddress: string, nodeExporterAddress: string | undefined, targets: ScrapeTarget[]): JobConfig[] {
-	const jobs: JobConfig[] = [{ job_name: 'prometheus', static_configs: [{ targets: [promAddress] }] }];
-	if (nodeExporterAddress) jobs.push({ job_name: 'node', static_configs: [{ targets: [nodeExporterAddress] }] });
+export function scrapeJobs(
+	promAddress: string,
+	nodeExporterAddress: string | undefined,
+	targets: ScrapeTarget[],
+): JobConfig[] {
+	const jobs: JobConfig[] = [
+		{ job_name: 'prometheus', static_configs: [{ targets: [promAddress] }] },
+	];
+	if (nodeExporterAddress)
+		jobs.push({ job_name: 'node', static_configs: [{ targets: [nodeExporterAddress] }] });
 	jobs.push(...groupTargets(targets, ['prometheus', 'node']));
 	return jobs;
 }

@@ -7,7 +7,15 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 
 import { PrometheusStartupError } from './api';
-import { LogTail, installExitHook, isRunning, killChild, live, startWatchdog, type LiveRecord } from './processes';
+import {
+	LogTail,
+	installExitHook,
+	isRunning,
+	killChild,
+	live,
+	startWatchdog,
+	type LiveRecord,
+} from './processes';
 import { registerProcess } from '../process-registry';
 
 export class Launch {
@@ -44,8 +52,13 @@ export class Launch {
 	/** How a process that should be running ended, if it did: "exited (code …)" or "node_exporter exited (…)". */
 	died(): string | undefined {
 		const exited = (child: ChildProcess | undefined) =>
-			child && !isRunning(child) ? `exited (code ${child.exitCode}, signal ${child.signalCode})` : undefined;
-		return exited(this.prometheus) ?? (exited(this.nodeExporter) && `node_exporter ${exited(this.nodeExporter)}`);
+			child && !isRunning(child)
+				? `exited (code ${child.exitCode}, signal ${child.signalCode})`
+				: undefined;
+		return (
+			exited(this.prometheus) ??
+			(exited(this.nodeExporter) && `node_exporter ${exited(this.nodeExporter)}`)
+		);
 	}
 
 	async cleanup(): Promise<void> {

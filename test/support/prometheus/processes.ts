@@ -31,7 +31,8 @@ export function installExitHook(): void {
 		for (const rec of live) {
 			for (const child of rec.children) {
 				try {
-					if (child.pid && child.exitCode === null && child.signalCode === null) process.kill(child.pid, 'SIGKILL');
+					if (child.pid && child.exitCode === null && child.signalCode === null)
+						process.kill(child.pid, 'SIGKILL');
 				} catch {
 					// already gone
 				}
@@ -61,10 +62,14 @@ export function startWatchdog(pids: number[], dir: string): ChildProcess {
 		'kill -TERM "$@" 2>/dev/null; sleep 2; kill -KILL "$@" 2>/dev/null',
 		'rm -rf "$dir"',
 	].join('\n');
-	const wd = spawn('sh', ['-c', script, 'prometheus-harness-watchdog', String(process.pid), dir, ...pids.map(String)], {
-		detached: true,
-		stdio: 'ignore',
-	});
+	const wd = spawn(
+		'sh',
+		['-c', script, 'prometheus-harness-watchdog', String(process.pid), dir, ...pids.map(String)],
+		{
+			detached: true,
+			stdio: 'ignore',
+		},
+	);
 	wd.unref();
 	if (!wd.pid) throw new Error('could not start the watchdog shell');
 	registerProcess(wd.pid, true);

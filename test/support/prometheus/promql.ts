@@ -8,13 +8,16 @@
  * samples and reads HIGH (e.g. 0.9 on a half-busy machine); use {@link CPU_BUSY_IRATE_PROMQL} when the
  * value must be right immediately.
  */
-export const CPU_BUSY_PROMQL = 'clamp(1 - avg(rate(node_cpu_seconds_total{mode="idle"}[15s])), 0, 1)';
+export const CPU_BUSY_PROMQL =
+	'clamp(1 - avg(rate(node_cpu_seconds_total{mode="idle"}[15s])), 0, 1)';
 
 /** The same without the clamp, as in the reference notes (window shortened from 1m for 1 s scrapes). */
 export const CPU_BUSY_PROMQL_RAW = '1 - avg(rate(node_cpu_seconds_total{mode="idle"}[15s]))';
 
 /** CPU busy from the last two scrapes only: right as soon as two scrapes exist, but noisier. */
-export const CPU_BUSY_IRATE_PROMQL = 'clamp(1 - avg(irate(node_cpu_seconds_total{mode="idle"}[15s])), 0, 1)';
+export const CPU_BUSY_IRATE_PROMQL =
+	'clamp(1 - avg(irate(node_cpu_seconds_total{mode="idle"}[15s])), 0, 1)';
 
 /** PromQL for "at least two scrapes of node_exporter exist", i.e. rate() over [15s] has data. */
-export const NODE_TWO_SCRAPES_PROMQL = 'count_over_time(node_cpu_seconds_total{mode="idle"}[15s]) >= 2';
+export const NODE_TWO_SCRAPES_PROMQL =
+	'count_over_time(node_cpu_seconds_total{mode="idle"}[15s]) >= 2';

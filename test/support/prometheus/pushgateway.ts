@@ -28,7 +28,10 @@ async function binary(): Promise<string> {
 	if (found) return found;
 	await ensurePrometheusBinaries();
 	const installed = which('prometheus-pushgateway');
-	if (!installed) throw new Error('prometheus-pushgateway is not installed: run scripts/ensure-runtime.sh --prometheus');
+	if (!installed)
+		throw new Error(
+			'prometheus-pushgateway is not installed: run scripts/ensure-runtime.sh --prometheus',
+		);
 	return installed;
 }
 
@@ -41,7 +44,11 @@ export async function startPushgateway(timeoutMs = 15_000): Promise<PushgatewayH
 	let output = '';
 	// Debian's build persists to /var/lib/prometheus/pushgateway.data unless told otherwise: keep the
 	// groups in this harness's temp folder so no run sees another's metrics.
-	const args = [`--web.listen-address=${address}`, '--web.enable-admin-api', `--persistence.file=${path.join(dir, 'pushgateway.data')}`];
+	const args = [
+		`--web.listen-address=${address}`,
+		'--web.enable-admin-api',
+		`--persistence.file=${path.join(dir, 'pushgateway.data')}`,
+	];
 	const child: ChildProcess = spawn(bin, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
 	child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
 	child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));

@@ -13,7 +13,10 @@ interface PromEnvelope {
 	error?: string;
 }
 
-export async function promQuery(baseUrl: string, promql: string): Promise<{ resultType?: string; result: unknown }> {
+export async function promQuery(
+	baseUrl: string,
+	promql: string,
+): Promise<{ resultType?: string; result: unknown }> {
 	const url = `${baseUrl}/api/v1/query?query=${encodeURIComponent(promql)}`;
 	let res: Response;
 	try {
@@ -21,7 +24,9 @@ export async function promQuery(baseUrl: string, promql: string): Promise<{ resu
 	} catch (err) {
 		throw new PrometheusQueryError(
 			`Prometheus query request failed: ${(err as Error).message}${
-				(err as { cause?: { code?: string } }).cause?.code ? ` (${(err as { cause: { code: string } }).cause.code})` : ''
+				(err as { cause?: { code?: string } }).cause?.code
+					? ` (${(err as { cause: { code: string } }).cause.code})`
+					: ''
 			}`,
 			undefined,
 			undefined,
@@ -49,9 +54,12 @@ export async function promQuery(baseUrl: string, promql: string): Promise<{ resu
 }
 
 export function isNonEmptyVector(r: { resultType?: string; result: unknown }): boolean {
-	return (r.resultType === 'vector' || r.resultType === 'matrix') && Array.isArray(r.result) && r.result.length > 0;
+	return (
+		(r.resultType === 'vector' || r.resultType === 'matrix') &&
+		Array.isArray(r.result) &&
+		r.result.length > 0
+	);
 }
-
 
 /** Sums `prometheus_http_requests_total{handler="/api/v1/query"}` over all codes in exposition text. */
 export function sumQueryRequests(exposition: string): number {
@@ -61,7 +69,12 @@ export function sumQueryRequests(exposition: string): number {
 		const close = line.lastIndexOf('}');
 		const labels = line.slice('prometheus_http_requests_total{'.length, close);
 		if (!/(^|,)handler="\/api\/v1\/query"(,|$)/.test(labels)) continue;
-		const value = Number(line.slice(close + 1).trim().split(/\s+/)[0]);
+		const value = Number(
+			line
+				.slice(close + 1)
+				.trim()
+				.split(/\s+/)[0],
+		);
 		if (Number.isFinite(value)) total += value;
 	}
 	return total;
@@ -82,7 +95,9 @@ export async function waitForSeries(url: string, promql: string, timeoutMs: numb
 			last = (err as Error).message;
 		}
 		if (Date.now() + 100 > end) {
-			throw new Error(`waitForSeries(${promql}) timed out after ${timeoutMs} ms; last result: ${last}`);
+			throw new Error(
+				`waitForSeries(${promql}) timed out after ${timeoutMs} ms; last result: ${last}`,
+			);
 		}
 		await sleep(100);
 	}

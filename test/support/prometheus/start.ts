@@ -20,7 +20,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 import { freePorts } from '../loopback';
-import { PrometheusStartupError, type PrometheusHarness, type PrometheusHarnessOptions } from './api';
+import {
+	PrometheusStartupError,
+	type PrometheusHarness,
+	type PrometheusHarnessOptions,
+} from './api';
 import { ensurePrometheusBinaries } from './binaries';
 import { buildConfig, scrapeJobs } from './config';
 import { Launch } from './launch';
@@ -40,7 +44,9 @@ export const NODE_EXPORTER_FLAGS: readonly string[] = [
 const LOOPBACK = '127.0.0.1';
 
 /** Starts Prometheus; tries again (new ports) when a port was taken in the meantime. */
-export async function startPrometheus(options: PrometheusHarnessOptions = {}): Promise<PrometheusHarness> {
+export async function startPrometheus(
+	options: PrometheusHarnessOptions = {},
+): Promise<PrometheusHarness> {
 	let lastErr: unknown;
 	for (let attempt = 0; attempt < 3; attempt++) {
 		try {
@@ -64,7 +70,11 @@ function readSettings(options: PrometheusHarnessOptions): Settings {
 	if (!Number.isInteger(scrapeIntervalMs) || scrapeIntervalMs < 100) {
 		throw new Error(`scrapeIntervalMs must be an integer >= 100, got ${scrapeIntervalMs}`);
 	}
-	return { scrapeIntervalMs, withNodeExporter: options.withNodeExporter ?? true, startupTimeoutMs: options.startupTimeoutMs ?? 30_000 };
+	return {
+		scrapeIntervalMs,
+		withNodeExporter: options.withNodeExporter ?? true,
+		startupTimeoutMs: options.startupTimeoutMs ?? 30_000,
+	};
 }
 
 /** Where everything of one start lives: addresses, the scrape targets to wait for, the temp dir with the config. */
@@ -84,7 +94,9 @@ async function prepare(options: PrometheusHarnessOptions, settings: Settings): P
 	const promAddress = `${LOOPBACK}:${promPort}`;
 	const nodeExporterAddress = settings.withNodeExporter ? `${LOOPBACK}:${nodePort}` : undefined;
 	const jobs = scrapeJobs(promAddress, nodeExporterAddress, options.targets ?? []);
-	const expectedUp = jobs.flatMap((j) => j.static_configs[0].targets.map((instance) => `${j.job_name}/${instance}`));
+	const expectedUp = jobs.flatMap((j) =>
+		j.static_configs[0].targets.map((instance) => `${j.job_name}/${instance}`),
+	);
 
 	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ai-dispatcher-prom-'));
 	const dataDir = path.join(dir, 'data');
@@ -92,11 +104,24 @@ async function prepare(options: PrometheusHarnessOptions, settings: Settings): P
 	const config = buildConfig(settings.scrapeIntervalMs, jobs, options.ruleFiles);
 	const configPath = path.join(dir, 'prometheus.yml');
 	fs.writeFileSync(configPath, config);
-	return { url: `http://${promAddress}`, promAddress, nodeExporterAddress, expectedUp, dir, dataDir, configPath, config };
+	return {
+		url: `http://${promAddress}`,
+		promAddress,
+		nodeExporterAddress,
+		expectedUp,
+		dir,
+		dataDir,
+		configPath,
+		config,
+	};
 }
 
 /** Spawns node_exporter (when asked), Prometheus and the watchdog; returns when Prometheus was spawned. */
-async function spawnAll(launch: Launch, layout: Layout, bins: { prometheus: string; nodeExporter: string }): Promise<number> {
+async function spawnAll(
+	launch: Launch,
+	layout: Layout,
+	bins: { prometheus: string; nodeExporter: string },
+): Promise<number> {
 	if (layout.nodeExporterAddress) {
 		launch.nodeExporter = launch.spawnLogged('node_exporter', bins.nodeExporter, [
 			`--web.listen-address=${layout.nodeExporterAddress}`,
@@ -125,11 +150,20 @@ async function spawnAll(launch: Launch, layout: Layout, bins: { prometheus: stri
 }
 
 /** Waits until `/-/ready` answers 200. */
-async function waitReady(launch: Launch, url: string, deadline: number, startupTimeoutMs: number): Promise<void> {
+async function waitReady(
+	launch: Launch,
+	url: string,
+	deadline: number,
+	startupTimeoutMs: number,
+): Promise<void> {
 	for (;;) {
 		const d = launch.died();
-		if (d) return launch.fail(`Prometheus failed to start: ${d.startsWith('node_exporter') ? d : `prometheus ${d}`}`);
-		if (Date.now() > deadline) return launch.fail(`Prometheus not ready at ${url}/-/ready within ${startupTimeoutMs} ms`);
+		if (d)
+			return launch.fail(
+				`Prometheus failed to start: ${d.startsWith('node_exporter') ? d : `prometheus ${d}`}`,
+			);
+		if (Date.now() > deadline)
+			return launch.fail(`Prometheus not ready at ${url}/-/ready within ${startupTimeoutMs} ms`);
 		try {
 			const res = await fetchWithTimeout(`${url}/-/ready`, 1000);
 			await res.arrayBuffer();
@@ -142,18 +176,27 @@ async function waitReady(launch: Launch, url: string, deadline: number, startupT
 }
 
 /** Waits for the first successful scrape (`up == 1`) of every expected `job/instance`. */
-async function waitTargetsUp(launch: Launch, layout: Layout, deadline: number, settings: Settings): Promise<void> {
+async function waitTargetsUp(
+	launch: Launch,
+	layout: Layout,
+	deadline: number,
+	settings: Settings,
+): Promise<void> {
 	let notUp = layout.expectedUp;
 	for (;;) {
 		const d = launch.died();
 		if (d) return launch.fail(`process died while waiting for the first scrape: ${d}`);
 		if (Date.now() > deadline) {
-			return launch.fail(`targets not up (up != 1) within ${settings.startupTimeoutMs} ms: ${notUp.join(', ')}`);
+			return launch.fail(
+				`targets not up (up != 1) within ${settings.startupTimeoutMs} ms: ${notUp.join(', ')}`,
+			);
 		}
 		try {
 			const r = await promQuery(layout.url, 'up == 1');
 			const up = new Set(
-				(r.result as Array<{ metric: Record<string, string> }>).map((s) => `${s.metric.job}/${s.metric.instance}`),
+				(r.result as Array<{ metric: Record<string, string> }>).map(
+					(s) => `${s.metric.job}/${s.metric.instance}`,
+				),
 			);
 			notUp = layout.expectedUp.filter((k) => !up.has(k));
 			if (notUp.length === 0) return;
@@ -190,7 +233,12 @@ async function startOnce(options: PrometheusHarnessOptions): Promise<PrometheusH
 	return harness(launch, layout, timings, await readVersion(layout.url));
 }
 
-function harness(launch: Launch, layout: Layout, timings: PrometheusHarness['timings'], version: string): PrometheusHarness {
+function harness(
+	launch: Launch,
+	layout: Layout,
+	timings: PrometheusHarness['timings'],
+	version: string,
+): PrometheusHarness {
 	const { url } = layout;
 	const promProc = launch.prometheus!;
 	let stopped = false;
@@ -201,7 +249,11 @@ function harness(launch: Launch, layout: Layout, timings: PrometheusHarness['tim
 		dir: layout.dir,
 		config: layout.config,
 		timings,
-		pids: { prometheus: promProc.pid!, nodeExporter: launch.nodeExporter?.pid, watchdog: launch.rec.watchdog!.pid! },
+		pids: {
+			prometheus: promProc.pid!,
+			nodeExporter: launch.nodeExporter?.pid,
+			watchdog: launch.rec.watchdog!.pid!,
+		},
 		logs: () => launch.logs.all(),
 		query: async (promql) => (await promQuery(url, promql)).result,
 		waitForSeries: (promql, timeoutMs = 15_000) => waitForSeries(url, promql, timeoutMs),

@@ -13,7 +13,12 @@ import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 
 import { freePorts } from '../loopback';
-import { createN8nInstance, type N8nCredential, type N8nInstance, type N8nRuntime } from '../n8n-harness';
+import {
+	createN8nInstance,
+	type N8nCredential,
+	type N8nInstance,
+	type N8nRuntime,
+} from '../n8n-harness';
 import { startPostgres, type PostgresServer } from './postgres';
 import { startRedis, type RedisServer } from './redis';
 import { startService, type Service } from './service';
@@ -105,14 +110,21 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			// ("Activated workflow …"), which the cluster waits for.
 			N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false',
 		};
-		const main = await createN8nInstance({ runtime: options.runtime, tgz: options.tgz, env: shared });
+		const main = await createN8nInstance({
+			runtime: options.runtime,
+			tgz: options.tgz,
+			env: shared,
+		});
 		stoppers.push(() => main.cleanup());
 		await step('import (migrations, credentials, workflows)', async () => {
 			await main.importCredentials(options.credentials);
 			await main.importWorkflow(options.workflows);
 			for (const id of options.publish) {
 				const res = await main.run(['publish:workflow', `--id=${id}`]);
-				if (res.exitCode !== 0) throw new Error(`n8n publish:workflow --id=${id} failed:\n${res.stdout.slice(-2000)}\n${res.stderr.slice(-2000)}`);
+				if (res.exitCode !== 0)
+					throw new Error(
+						`n8n publish:workflow --id=${id} failed:\n${res.stdout.slice(-2000)}\n${res.stderr.slice(-2000)}`,
+					);
 			}
 		});
 
@@ -123,13 +135,23 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 			const instance = await createN8nInstance({
 				runtime: options.runtime,
 				tgz: options.tgz,
-				env: { ...shared, QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' },
+				env: {
+					...shared,
+					QUEUE_HEALTH_CHECK_ACTIVE: 'true',
+					QUEUE_HEALTH_CHECK_PORT: String(healthPort),
+					N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+				},
 			});
 			stoppers.push(() => instance.cleanup());
 			workerInstances.push({ instance, healthPort });
 		}
 
-		const spawnN8n = (name: string, instance: N8nInstance, args: string[], ready: () => Promise<boolean>) =>
+		const spawnN8n = (
+			name: string,
+			instance: N8nInstance,
+			args: string[],
+			ready: () => Promise<boolean>,
+		) =>
 			startService({
 				name,
 				bin: instance.runtime.node24,
@@ -143,9 +165,19 @@ export async function startQueueCluster(options: QueueClusterOptions): Promise<Q
 		// Main and workers start together: each takes tens of seconds on a loaded machine.
 		const started = await step('main and workers start', () =>
 			Promise.allSettled([
-				spawnN8n('n8n-main', main, ['start'], async () => (await ok(`${url}/healthz/readiness`)) && (await ok(`${url}/healthz`))),
+				spawnN8n(
+					'n8n-main',
+					main,
+					['start'],
+					async () => (await ok(`${url}/healthz/readiness`)) && (await ok(`${url}/healthz`)),
+				),
 				...workerInstances.map((w, i) =>
-					spawnN8n(`n8n-worker-${i + 1}`, w.instance, ['worker', `--concurrency=${options.workerConcurrency}`], () => ok(`http://127.0.0.1:${w.healthPort}/healthz/readiness`)),
+					spawnN8n(
+						`n8n-worker-${i + 1}`,
+						w.instance,
+						['worker', `--concurrency=${options.workerConcurrency}`],
+						() => ok(`http://127.0.0.1:${w.healthPort}/healthz/readiness`),
+					),
 				),
 			]),
 		);
@@ -182,10 +214,14 @@ async function waitForActivations(main: Service, ids: string[]): Promise<void> {
 	const deadline = Date.now() + 240_000;
 	for (;;) {
 		const log = main.log();
-		const missing = ids.filter((id) => !new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(log));
+		const missing = ids.filter(
+			(id) => !new RegExp(`Activated workflow .*\\(ID: ${id}\\)`).test(log),
+		);
 		if (missing.length === 0) return;
 		if (!main.running() || Date.now() > deadline) {
-			throw new Error(`the n8n main did not activate ${missing.join(', ')}:\n${log.split('\n').slice(-40).join('\n')}`);
+			throw new Error(
+				`the n8n main did not activate ${missing.join(', ')}:\n${log.split('\n').slice(-40).join('\n')}`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 250));
 	}

@@ -50,7 +50,12 @@ export async function startPostgres(binDir: string): Promise<PostgresServer> {
 	fs.chownSync(dir, uid, gid);
 	fs.writeFileSync(path.join(dir, 'pwfile'), `${PASSWORD}\n`);
 	fs.chownSync(path.join(dir, 'pwfile'), uid, gid);
-	const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', LC_ALL: 'C.UTF-8', HOME: dir };
+	const env = {
+		PATH: process.env.PATH ?? '/usr/bin:/bin',
+		LANG: 'C.UTF-8',
+		LC_ALL: 'C.UTF-8',
+		HOME: dir,
+	};
 	const [initBin, initArgs] = asPostgres(path.join(binDir, 'initdb'), [
 		`--pgdata=${data}`,
 		`--username=${USER}`,
@@ -66,24 +71,63 @@ export async function startPostgres(binDir: string): Promise<PostgresServer> {
 	}
 	const [port] = await freePorts(1);
 	const [serverBin, serverArgs] = asPostgres(path.join(binDir, 'postgres'), [
-		'-D', data,
-		'-p', String(port),
-		'-k', dir,
-		'-c', 'listen_addresses=127.0.0.1',
-		'-c', 'fsync=off',
-		'-c', 'synchronous_commit=off',
-		'-c', 'full_page_writes=off',
-		'-c', 'max_connections=60',
+		'-D',
+		data,
+		'-p',
+		String(port),
+		'-k',
+		dir,
+		'-c',
+		'listen_addresses=127.0.0.1',
+		'-c',
+		'fsync=off',
+		'-c',
+		'synchronous_commit=off',
+		'-c',
+		'full_page_writes=off',
+		'-c',
+		'max_connections=60',
 	]);
-	const service = await startService({ name: 'postgres', bin: serverBin, args: serverArgs, env, dir, ready: () => accepts(port), readyTimeoutMs: 60_000 });
+	const service = await startService({
+		name: 'postgres',
+		bin: serverBin,
+		args: serverArgs,
+		env,
+		dir,
+		ready: () => accepts(port),
+		readyTimeoutMs: 60_000,
+	});
 
 	const psql = async (database: string, statement: string): Promise<string> => {
-		const res = await runProcess(path.join(binDir, 'psql'), ['-h', '127.0.0.1', '-p', String(port), '-U', USER, '-d', database, '-X', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-c', statement], {
-			cwd: os.tmpdir(),
-			env: { ...env, HOME: os.tmpdir(), PGPASSWORD: PASSWORD },
-			timeoutMs: 60_000,
-		});
-		if (res.exitCode !== 0) throw new Error(`psql ${JSON.stringify(statement)} failed (exit ${res.exitCode}): ${res.stderr}`);
+		const res = await runProcess(
+			path.join(binDir, 'psql'),
+			[
+				'-h',
+				'127.0.0.1',
+				'-p',
+				String(port),
+				'-U',
+				USER,
+				'-d',
+				database,
+				'-X',
+				'-A',
+				'-t',
+				'-v',
+				'ON_ERROR_STOP=1',
+				'-c',
+				statement,
+			],
+			{
+				cwd: os.tmpdir(),
+				env: { ...env, HOME: os.tmpdir(), PGPASSWORD: PASSWORD },
+				timeoutMs: 60_000,
+			},
+		);
+		if (res.exitCode !== 0)
+			throw new Error(
+				`psql ${JSON.stringify(statement)} failed (exit ${res.exitCode}): ${res.stderr}`,
+			);
 		return res.stdout.trim();
 	};
 	try {
@@ -102,5 +146,13 @@ export async function startPostgres(binDir: string): Promise<PostgresServer> {
 		await service.stop();
 		throw error;
 	}
-	return { ...service, host: '127.0.0.1', port, user: USER, password: PASSWORD, database: DATABASE, sql: (statement) => psql(DATABASE, statement) };
+	return {
+		...service,
+		host: '127.0.0.1',
+		port,
+		user: USER,
+		password: PASSWORD,
+		database: DATABASE,
+		sql: (statement) => psql(DATABASE, statement),
+	};
 }

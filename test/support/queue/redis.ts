@@ -21,7 +21,10 @@ export interface RedisServer extends Service {
 export function redisCommand(port: number, line: string, timeoutMs = 2_000): Promise<string> {
 	return new Promise((resolve, reject) => {
 		const socket = net.connect({ host: '127.0.0.1', port });
-		const timer = setTimeout(() => (socket.destroy(), reject(new Error(`redis ${line}: no reply within ${timeoutMs} ms`))), timeoutMs);
+		const timer = setTimeout(
+			() => (socket.destroy(), reject(new Error(`redis ${line}: no reply within ${timeoutMs} ms`))),
+			timeoutMs,
+		);
 		socket.once('error', (e) => (clearTimeout(timer), reject(e)));
 		socket.once('connect', () => socket.write(`${line}\r\n`));
 		socket.once('data', (d) => {
@@ -38,7 +41,22 @@ export async function startRedis(redisServer: string): Promise<RedisServer> {
 	const service = await startService({
 		name: 'redis',
 		bin: redisServer,
-		args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--protected-mode', 'yes'],
+		args: [
+			'--port',
+			String(port),
+			'--bind',
+			'127.0.0.1',
+			'--save',
+			'',
+			'--appendonly',
+			'no',
+			'--dir',
+			dir,
+			'--daemonize',
+			'no',
+			'--protected-mode',
+			'yes',
+		],
 		dir,
 		ready: async () => (await redisCommand(port, 'PING', 500)).startsWith('+PONG'),
 	});

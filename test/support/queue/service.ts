@@ -74,9 +74,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 	liveGroups.add(pid);
 	registerProcess(pid, true);
 	// The watchdog only removes the folder when asked to; it always kills the group.
-	const watchdog = startWatchdog([-pid], options.removeDir === false ? path.join(options.dir, '.none') : options.dir);
+	const watchdog = startWatchdog(
+		[-pid],
+		options.removeDir === false ? path.join(options.dir, '.none') : options.dir,
+	);
 	let exited = false;
-	const exit = new Promise<void>((resolve) => child.once('exit', () => ((exited = true), resolve())));
+	const exit = new Promise<void>((resolve) =>
+		child.once('exit', () => ((exited = true), resolve())),
+	);
 	let stopped = false;
 
 	const log = () => {
@@ -98,7 +103,14 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 		if (watchdog.pid) killGroup(watchdog.pid, 'SIGKILL');
 		if (options.removeDir !== false) fs.rmSync(options.dir, { recursive: true, force: true });
 	};
-	const service: Service = { name: options.name, pid, dir: options.dir, log, running: () => !exited, stop };
+	const service: Service = {
+		name: options.name,
+		pid,
+		dir: options.dir,
+		log,
+		running: () => !exited,
+		stop,
+	};
 
 	const deadline = Date.now() + (options.readyTimeoutMs ?? 30_000);
 	for (;;) {
@@ -112,7 +124,9 @@ export async function startService(options: ServiceOptions): Promise<Service> {
 		if (exited || Date.now() > deadline) {
 			const tail = log().split('\n').slice(-40).join('\n');
 			await stop();
-			throw new Error(`${options.name} ${exited ? 'exited' : 'did not become ready'} (${options.bin} ${options.args.join(' ')}):\n${tail}`);
+			throw new Error(
+				`${options.name} ${exited ? 'exited' : 'did not become ready'} (${options.bin} ${options.args.join(' ')}):\n${tail}`,
+			);
 		}
 		await new Promise((resolve) => setTimeout(resolve, 200));
 	}

@@ -13,7 +13,15 @@ import { brokenJsonReply, defaultReply, tokenize } from './reply';
 import { countPromptTokens, tokenCap, type CompletionRequest } from './requests';
 import type { Scheduler } from './scheduler';
 import type { Telemetry } from './telemetry';
-import { CONTENT_JSON, CONTENT_NDJSON, ERR_BUSY, ERR_MIDSTREAM, ERR_OOM, ERR_RUNNER_STOPPED, GARBAGE_BODY } from './texts';
+import {
+	CONTENT_JSON,
+	CONTENT_NDJSON,
+	ERR_BUSY,
+	ERR_MIDSTREAM,
+	ERR_OOM,
+	ERR_RUNNER_STOPPED,
+	GARBAGE_BODY,
+} from './texts';
 import { thinkError, thinkingPlan, thinkingTokens } from './thinking';
 import { toolTurn, unsupportedToolsError } from './tools';
 import { validateFormat, validateOptions, wantsJson } from './validate';
@@ -35,7 +43,8 @@ async function emitTokens(
 	let sent = 0;
 	while (sent < tokens.length) {
 		const elapsed = performance.now() - start;
-		const due = intervalMs > 0 ? Math.min(tokens.length, Math.floor(elapsed / intervalMs)) : tokens.length;
+		const due =
+			intervalMs > 0 ? Math.min(tokens.length, Math.floor(elapsed / intervalMs)) : tokens.length;
 		while (sent < due) emit(tokens[sent++]);
 		if (sent >= tokens.length) break;
 		const nextAt = start + (sent + 1) * intervalMs;
@@ -107,7 +116,10 @@ export class Completions {
 			this.sim.scheduler.release(runtime, this.keepAliveFor(request));
 			doneReason = 'load';
 		}
-		const text = request.endpoint === 'chat' ? { message: { role: 'assistant', content: '' } } : { response: '' };
+		const text =
+			request.endpoint === 'chat'
+				? { message: { role: 'assistant', content: '' } }
+				: { response: '' };
 		sendJson(res, 200, {
 			model: request.model,
 			created_at: new Date().toISOString(),
@@ -242,31 +254,44 @@ export class Completions {
 		const loaded = nowNs();
 		const cap = tokenCap(request.options);
 		// Thinking comes first and counts against num_predict, as in Ollama.
-		const thoughts = thinkingTokens(Math.min(cap, thinkingPlan(request.think, model).tokens), request.prompt);
+		const thoughts = thinkingTokens(
+			Math.min(cap, thinkingPlan(request.think, model).tokens),
+			request.prompt,
+		);
 		let tokens = tokenize(this.replyText(request, model.name, fault.kind));
 		let doneReason = 'stop';
 		if (thoughts.length + tokens.length > cap) {
 			tokens = tokens.slice(0, cap - thoughts.length);
 			doneReason = 'length';
 		}
-		if (fault.kind === 'midstream' || fault.kind === 'truncated') tokens = tokens.slice(0, FAULT_TOKENS);
+		if (fault.kind === 'midstream' || fault.kind === 'truncated')
+			tokens = tokens.slice(0, FAULT_TOKENS);
 		const scale = this.sim.timeScale * fault.slowFactor;
 		const promptTokens = countPromptTokens(request);
 		await sleep((promptTokens / model.promptTokensPerS) * 1000 * scale, signal);
 		const timeline: Timeline = { start, loaded, prompted: nowNs() };
 
 		const writer = new NdjsonWriter(res);
-		const emit = request.stream ? (token: string) => writer.line(this.chunk(request, token)) : () => undefined;
-		const think = request.stream ? (token: string) => writer.line(this.thinkingChunk(request, token)) : () => undefined;
+		const emit = request.stream
+			? (token: string) => writer.line(this.chunk(request, token))
+			: () => undefined;
+		const think = request.stream
+			? (token: string) => writer.line(this.thinkingChunk(request, token))
+			: () => undefined;
 		await emitTokens(thoughts, (1000 / model.tokensPerS) * scale, signal, think);
 		await emitTokens(tokens, (1000 / model.tokensPerS) * scale, signal, emit);
 		const toolCalls = toolTurn(request, model.name)?.toolCalls;
-		if (toolCalls && request.stream) writer.line({ ...this.chunk(request, ''), message: { role: 'assistant', content: '', tool_calls: toolCalls } });
+		if (toolCalls && request.stream)
+			writer.line({
+				...this.chunk(request, ''),
+				message: { role: 'assistant', content: '', tool_calls: toolCalls },
+			});
 
 		if (fault.kind === 'midstream') return this.failMidstream(request, writer, res);
 		if (fault.kind === 'truncated') return this.truncate(request, tokens, writer, res);
 		const final = this.finalChunk(request, tokens, doneReason, promptTokens, timeline, thoughts);
-		if (toolCalls && !request.stream) final.message = { role: 'assistant', content: '', tool_calls: toolCalls };
+		if (toolCalls && !request.stream)
+			final.message = { role: 'assistant', content: '', tool_calls: toolCalls };
 		if (request.stream) {
 			writer.line(final);
 			writer.end();
@@ -278,14 +303,16 @@ export class Completions {
 
 	private chunk(request: CompletionRequest, token: string): JsonObject {
 		const base = { model: request.model, created_at: new Date().toISOString() };
-		if (request.endpoint === 'chat') return { ...base, message: { role: 'assistant', content: token }, done: false };
+		if (request.endpoint === 'chat')
+			return { ...base, message: { role: 'assistant', content: token }, done: false };
 		return { ...base, response: token, done: false };
 	}
 
 	/** A streamed line of thinking: the text in `thinking` / `message.thinking`, the answer's field empty. */
 	private thinkingChunk(request: CompletionRequest, token: string): JsonObject {
 		const base = { model: request.model, created_at: new Date().toISOString() };
-		if (request.endpoint === 'chat') return { ...base, message: { role: 'assistant', content: '', thinking: token }, done: false };
+		if (request.endpoint === 'chat')
+			return { ...base, message: { role: 'assistant', content: '', thinking: token }, done: false };
 		return { ...base, response: '', thinking: token, done: false };
 	}
 
@@ -311,14 +338,35 @@ export class Completions {
 		};
 		const head = { model: request.model, created_at: new Date().toISOString() };
 		if (request.endpoint === 'chat') {
-			return { ...head, message: { role: 'assistant', content: text, ...thinking }, done_reason: doneReason, done: true, ...metrics };
+			return {
+				...head,
+				message: { role: 'assistant', content: text, ...thinking },
+				done_reason: doneReason,
+				done: true,
+				...metrics,
+			};
 		}
-		const context = Array.from({ length: promptTokens + thoughts.length + tokens.length }, (_, i) => (i * 7919) % 32000 + 1);
-		return { ...head, response: text, ...thinking, done: true, done_reason: doneReason, context, ...metrics };
+		const context = Array.from(
+			{ length: promptTokens + thoughts.length + tokens.length },
+			(_, i) => ((i * 7919) % 32000) + 1,
+		);
+		return {
+			...head,
+			response: text,
+			...thinking,
+			done: true,
+			done_reason: doneReason,
+			context,
+			...metrics,
+		};
 	}
 
 	/** Error after output started: a trailing `{"error":...}` line; before: a real 500. */
-	private failMidstream(request: CompletionRequest, writer: NdjsonWriter, res: http.ServerResponse): boolean {
+	private failMidstream(
+		request: CompletionRequest,
+		writer: NdjsonWriter,
+		res: http.ServerResponse,
+	): boolean {
 		if (request.stream && writer.started) {
 			writer.line({ error: ERR_MIDSTREAM });
 			writer.end();

@@ -8,7 +8,9 @@ type Runtimes = Map<string, ModelRuntime>;
 
 function labels(pairs: Record<string, string>): string {
 	const body = Object.entries(pairs)
-		.map(([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`)
+		.map(
+			([k, v]) => `${k}="${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`,
+		)
 		.join(',');
 	return `{${body}}`;
 }
@@ -19,7 +21,11 @@ function metricFamily(name: string, type: string, help: string, samples: string[
 }
 
 /** The whole /metrics body; DCGM GPU series only when the simulator has `gpuMemoryBytes`. */
-export function metricsText(runtimeMap: Runtimes, telemetry: Telemetry, gpuMemoryBytes: number | undefined): string {
+export function metricsText(
+	runtimeMap: Runtimes,
+	telemetry: Telemetry,
+	gpuMemoryBytes: number | undefined,
+): string {
 	const runtimes = [...runtimeMap.values()];
 	const perModel = (value: (r: ModelRuntime) => number): string[] =>
 		runtimes.map((r) => `${labels({ model: r.name })} ${value(r)}`);
@@ -30,15 +36,26 @@ export function metricsText(runtimeMap: Runtimes, telemetry: Telemetry, gpuMemor
 			'ollama_requests_in_flight',
 			'gauge',
 			'Requests generating right now.',
-			named('ollama_requests_in_flight', perModel((r) => r.slots.active)),
+			named(
+				'ollama_requests_in_flight',
+				perModel((r) => r.slots.active),
+			),
 		),
 		...metricFamily(
 			'ollama_requests_queued',
 			'gauge',
 			'Requests waiting for a model load or a generation slot.',
-			named('ollama_requests_queued', perModel((r) => r.queued)),
+			named(
+				'ollama_requests_queued',
+				perModel((r) => r.queued),
+			),
 		),
-		...metricFamily('ollama_requests_total', 'counter', 'Finished generate/chat requests.', requestTotals(runtimeMap, telemetry)),
+		...metricFamily(
+			'ollama_requests_total',
+			'counter',
+			'Finished generate/chat requests.',
+			requestTotals(runtimeMap, telemetry),
+		),
 		...metricFamily(
 			'ollama_request_duration_seconds',
 			'histogram',
@@ -49,13 +66,19 @@ export function metricsText(runtimeMap: Runtimes, telemetry: Telemetry, gpuMemor
 			'ollama_model_loaded',
 			'gauge',
 			'1 when the model is loaded.',
-			named('ollama_model_loaded', perModel((r) => (r.loaded ? 1 : 0))),
+			named(
+				'ollama_model_loaded',
+				perModel((r) => (r.loaded ? 1 : 0)),
+			),
 		),
 		...metricFamily(
 			'ollama_model_vram_bytes',
 			'gauge',
 			'Resident size of the loaded model.',
-			named('ollama_model_vram_bytes', perModel((r) => (r.loaded ? r.vramBytes : 0))),
+			named(
+				'ollama_model_vram_bytes',
+				perModel((r) => (r.loaded ? r.vramBytes : 0)),
+			),
 		),
 		...gpuLines(runtimes, gpuMemoryBytes),
 	];
@@ -76,7 +99,9 @@ function histogramLines(telemetry: Telemetry, model: string): string[] {
 	const c = telemetry.countersFor(model);
 	const name = 'ollama_request_duration_seconds';
 	return [
-		...HISTOGRAM_BUCKETS.map((le, i) => `${name}_bucket${labels({ model, le: String(le) })} ${c.buckets[i]}`),
+		...HISTOGRAM_BUCKETS.map(
+			(le, i) => `${name}_bucket${labels({ model, le: String(le) })} ${c.buckets[i]}`,
+		),
 		`${name}_bucket${labels({ model, le: '+Inf' })} ${c.count}`,
 		`${name}_sum${labels({ model })} ${c.sum}`,
 		`${name}_count${labels({ model })} ${c.count}`,
@@ -90,7 +115,11 @@ function gpuLines(runtimes: ModelRuntime[], total: number | undefined): string[]
 	const free = Math.max(0, Math.round(total / MIB) - used);
 	const gpu = labels({ gpu: '0' });
 	return [
-		...metricFamily('DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).', [`DCGM_FI_DEV_FB_FREE${gpu} ${free}`]),
-		...metricFamily('DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).', [`DCGM_FI_DEV_FB_USED${gpu} ${used}`]),
+		...metricFamily('DCGM_FI_DEV_FB_FREE', 'gauge', 'Framebuffer memory free (in MiB).', [
+			`DCGM_FI_DEV_FB_FREE${gpu} ${free}`,
+		]),
+		...metricFamily('DCGM_FI_DEV_FB_USED', 'gauge', 'Framebuffer memory used (in MiB).', [
+			`DCGM_FI_DEV_FB_USED${gpu} ${used}`,
+		]),
 	];
 }

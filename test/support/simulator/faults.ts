@@ -32,7 +32,10 @@ export function normaliseFaults(fault: FaultSpec | FaultSpec[]): FaultSpec[] {
 	const specs: unknown[] = Array.isArray(fault) ? fault : [fault];
 	return specs.map((spec) => {
 		if (!isRecord(spec) || !FAULT_KINDS.includes(spec.kind as FaultKind)) {
-			throw new HttpError(400, `unknown fault kind: ${JSON.stringify(isRecord(spec) ? spec.kind : spec)}`);
+			throw new HttpError(
+				400,
+				`unknown fault kind: ${JSON.stringify(isRecord(spec) ? spec.kind : spec)}`,
+			);
 		}
 		const { rate, factor } = spec;
 		if (rate !== undefined && (typeof rate !== 'number' || rate < 0 || rate > 1)) {

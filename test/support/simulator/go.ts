@@ -22,7 +22,9 @@ export function goQuoteChar(c: string): string {
 export function goJsonSyntaxError(text: string): string {
 	let i = 0;
 	const fail = (context: string): never => {
-		throw new Error(i >= text.length ? 'unexpected EOF' : `invalid character ${goQuoteChar(text[i])} ${context}`);
+		throw new Error(
+			i >= text.length ? 'unexpected EOF' : `invalid character ${goQuoteChar(text[i])} ${context}`,
+		);
 	};
 	const skipWs = (): void => {
 		while (i < text.length && ' \t\r\n'.includes(text[i])) i++;
@@ -129,7 +131,10 @@ export function parseGoDuration(text: string): number {
 	const match = /^([+-]?)((?:(?:\d+\.?\d*|\.\d+)(?:ns|us|µs|μs|ms|s|m|h))+)$/.exec(text);
 	if (!match) {
 		const missingUnit = /^[+-]?(\d+\.?\d*|\.\d+)$/.test(text);
-		throw new HttpError(400, `time: ${missingUnit ? 'missing unit in' : 'invalid'} duration ${goQuote(text)}`);
+		throw new HttpError(
+			400,
+			`time: ${missingUnit ? 'missing unit in' : 'invalid'} duration ${goQuote(text)}`,
+		);
 	}
 	let ms = 0;
 	for (const part of match[2].matchAll(/(\d+\.?\d*|\.\d+)(ns|us|µs|μs|ms|s|m|h)/g)) {
@@ -183,7 +188,11 @@ export function fieldTypeMatches(value: unknown, type: GoFieldType): boolean {
 }
 
 /** Mimics the Go decoder's type errors for the fields the simulator reads. */
-export function checkFieldTypes(body: JsonObject, struct: string, fields: Record<string, GoFieldType>): void {
+export function checkFieldTypes(
+	body: JsonObject,
+	struct: string,
+	fields: Record<string, GoFieldType>,
+): void {
 	for (const [field, type] of Object.entries(fields)) {
 		const value = body[field];
 		if (value === undefined || value === null || fieldTypeMatches(value, type)) continue;

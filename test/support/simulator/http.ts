@@ -14,7 +14,12 @@ export class HttpError extends Error {
 	}
 }
 
-export function send(res: http.ServerResponse, status: number, contentType: string, body: string): void {
+export function send(
+	res: http.ServerResponse,
+	status: number,
+	contentType: string,
+	body: string,
+): void {
 	if (res.headersSent || res.destroyed) return;
 	res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': Buffer.byteLength(body) });
 	res.end(body);

@@ -21,7 +21,20 @@
  *
  * @packageDocumentation
  */
-export type { FaultKind, FaultSpec, OllamaSimulator, SimModel, SimStats, SimulatorOptions } from './api';
+export type {
+	FaultKind,
+	FaultSpec,
+	OllamaSimulator,
+	SimModel,
+	SimStats,
+	SimulatorOptions,
+} from './api';
 export { DEFAULT_SIM_MODELS, THINKING_SIM_MODELS } from './models';
 export { closeOpenSimulators, startOllamaSimulator } from './server';
-export { simTokens, startOpenAiSimulator, type OpenAiFault, type OpenAiSimulator, type OpenAiSimOptions } from './openai';
+export {
+	simTokens,
+	startOpenAiSimulator,
+	type OpenAiFault,
+	type OpenAiSimulator,
+	type OpenAiSimOptions,
+} from './openai';

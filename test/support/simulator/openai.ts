@@ -51,65 +51,150 @@ export function simTokens(text: string): number {
 	return trimmed === '' ? 0 : trimmed.split(/\s+/).length;
 }
 
-export async function startOpenAiSimulator(options: OpenAiSimOptions = {}): Promise<OpenAiSimulator> {
+export async function startOpenAiSimulator(
+	options: OpenAiSimOptions = {},
+): Promise<OpenAiSimulator> {
 	const models = options.models ?? ['cloud-small', 'cloud-large'];
 	const stats: OpenAiSimStats = { chatCalls: {}, modelListCalls: 0, unauthorized: 0, bodies: [] };
 	let fault: OpenAiFault | null = null;
 	let faultLeft = Infinity;
 	const sockets = new Set<Socket>();
 
-	const sendJson = (res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+	const sendJson = (
+		res: http.ServerResponse,
+		status: number,
+		body: unknown,
+		headers: Record<string, string> = {},
+	) => {
 		res.writeHead(status, { 'content-type': 'application/json', ...headers });
 		res.end(JSON.stringify(body));
 	};
-	const errorBody = (message: string, type: string, code: string | null) => ({ error: { message, type, param: null, code } });
+	const errorBody = (message: string, type: string, code: string | null) => ({
+		error: { message, type, param: null, code },
+	});
 
 	const server = http.createServer((req, res) => {
 		const chunks: Buffer[] = [];
 		req.on('data', (c: Buffer) => chunks.push(c));
 		req.on('end', () => {
 			const path = (req.url ?? '').split('?')[0];
-			if (options.apiKey !== undefined && req.headers.authorization !== `Bearer ${options.apiKey}`) {
+			if (
+				options.apiKey !== undefined &&
+				req.headers.authorization !== `Bearer ${options.apiKey}`
+			) {
 				stats.unauthorized++;
-				return sendJson(res, 401, errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'));
+				return sendJson(
+					res,
+					401,
+					errorBody('Incorrect API key provided.', 'invalid_request_error', 'invalid_api_key'),
+				);
 			}
 			if (req.method === 'GET' && path === '/v1/models') {
 				stats.modelListCalls++;
-				return sendJson(res, 200, { object: 'list', data: models.map((id) => ({ id, object: 'model', created: 1_700_000_000, owned_by: 'sim' })) });
+				return sendJson(res, 200, {
+					object: 'list',
+					data: models.map((id) => ({
+						id,
+						object: 'model',
+						created: 1_700_000_000,
+						owned_by: 'sim',
+					})),
+				});
 			}
-			if (req.method !== 'POST' || path !== '/v1/chat/completions') return sendJson(res, 404, errorBody(`Unknown path ${path}`, 'invalid_request_error', null));
+			if (req.method !== 'POST' || path !== '/v1/chat/completions')
+				return sendJson(res, 404, errorBody(`Unknown path ${path}`, 'invalid_request_error', null));
 			let body: Record<string, unknown>;
 			try {
 				body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
 			} catch {
-				return sendJson(res, 400, errorBody('We could not parse the JSON body of your request.', 'invalid_request_error', null));
+				return sendJson(
+					res,
+					400,
+					errorBody(
+						'We could not parse the JSON body of your request.',
+						'invalid_request_error',
+						null,
+					),
+				);
 			}
 			stats.bodies.push(body);
 			const model = String(body.model ?? '');
 			stats.chatCalls[model] = (stats.chatCalls[model] ?? 0) + 1;
-			if (!models.includes(model)) return sendJson(res, 404, errorBody(`The model \`${model}\` does not exist`, 'invalid_request_error', 'model_not_found'));
+			if (!models.includes(model))
+				return sendJson(
+					res,
+					404,
+					errorBody(
+						`The model \`${model}\` does not exist`,
+						'invalid_request_error',
+						'model_not_found',
+					),
+				);
 			const active = faultLeft > 0 ? fault : null;
 			if (active && --faultLeft <= 0) fault = null;
 			if (active?.kind === 'status') {
-				const headers: Record<string, string> = active.retryAfterS !== undefined ? { 'retry-after': String(active.retryAfterS) } : {};
-				return sendJson(res, active.status, errorBody(active.message ?? `simulated ${active.status}`, 'server_error', active.code ?? null), headers);
+				const headers: Record<string, string> =
+					active.retryAfterS !== undefined ? { 'retry-after': String(active.retryAfterS) } : {};
+				return sendJson(
+					res,
+					active.status,
+					errorBody(
+						active.message ?? `simulated ${active.status}`,
+						'server_error',
+						active.code ?? null,
+					),
+					headers,
+				);
 			}
 			if (active?.kind === 'context_length') {
-				return sendJson(res, 400, errorBody("This model's maximum context length is 8 tokens.", 'invalid_request_error', 'context_length_exceeded'));
+				return sendJson(
+					res,
+					400,
+					errorBody(
+						"This model's maximum context length is 8 tokens.",
+						'invalid_request_error',
+						'context_length_exceeded',
+					),
+				);
 			}
-			const messages = Array.isArray(body.messages) ? (body.messages as Array<{ role?: unknown; content?: unknown }>) : [];
-			const prompt = messages.map((m) => (typeof m.content === 'string' ? m.content : '')).join(' ');
-			const tools = Array.isArray(body.tools) ? (body.tools as Array<{ function?: { name?: unknown; parameters?: { properties?: Record<string, unknown>; required?: unknown } } }>) : [];
+			const messages = Array.isArray(body.messages)
+				? (body.messages as Array<{ role?: unknown; content?: unknown }>)
+				: [];
+			const prompt = messages
+				.map((m) => (typeof m.content === 'string' ? m.content : ''))
+				.join(' ');
+			const tools = Array.isArray(body.tools)
+				? (body.tools as Array<{
+						function?: {
+							name?: unknown;
+							parameters?: { properties?: Record<string, unknown>; required?: unknown };
+						};
+					}>)
+				: [];
 			const toolResult = messages.filter((m) => m.role === 'tool').at(-1);
 			// Tools offered and none answered yet: call the first one with the last user turn as its query.
 			if (tools.length > 0 && !toolResult && typeof tools[0].function?.name === 'string') {
 				const lastUser = [...messages].reverse().find((m) => m.role === 'user');
 				const params = tools[0].function.parameters;
-				const required = Array.isArray(params?.required) ? (params.required as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+				const required = Array.isArray(params?.required)
+					? (params.required as unknown[]).filter((r): r is string => typeof r === 'string')
+					: [];
 				const field = required[0] ?? Object.keys(params?.properties ?? {})[0] ?? 'input';
-				return streamToolCall(res, model, tools[0].function.name, JSON.stringify({ [field]: typeof lastUser?.content === 'string' ? lastUser.content : '' }), simTokens(prompt));
+				return streamToolCall(
+					res,
+					model,
+					tools[0].function.name,
+					JSON.stringify({
+						[field]: typeof lastUser?.content === 'string' ? lastUser.content : '',
+					}),
+					simTokens(prompt),
+				);
 			}
-			const text = toolResult ? `the tool said: ${String(toolResult.content)}` : options.reply ? options.reply(model, prompt) : `cloud answer from ${model}: ok`;
+			const text = toolResult
+				? `the tool said: ${String(toolResult.content)}`
+				: options.reply
+					? options.reply(model, prompt)
+					: `cloud answer from ${model}: ok`;
 			streamReply(res, model, text, simTokens(prompt), active);
 		});
 	});
@@ -134,7 +219,13 @@ export async function startOpenAiSimulator(options: OpenAiSimOptions = {}): Prom
 }
 
 /** Streams `text` word by word; the SSE lines are written split across writes, as proxies do. */
-function streamReply(res: http.ServerResponse, model: string, text: string, promptTokens: number, fault: OpenAiFault | null): void {
+function streamReply(
+	res: http.ServerResponse,
+	model: string,
+	text: string,
+	promptTokens: number,
+	fault: OpenAiFault | null,
+): void {
 	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 	const id = 'chatcmpl-sim';
 	const chunk = (delta: Record<string, unknown>, finish: string | null) =>
@@ -156,12 +247,32 @@ function streamReply(res: http.ServerResponse, model: string, text: string, prom
 }
 
 /** Streams one tool call, its arguments in two fragments (as OpenAI does), then usage and [DONE]. */
-function streamToolCall(res: http.ServerResponse, model: string, name: string, args: string, promptTokens: number): void {
+function streamToolCall(
+	res: http.ServerResponse,
+	model: string,
+	name: string,
+	args: string,
+	promptTokens: number,
+): void {
 	res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
 	const chunk = (delta: Record<string, unknown>, finish: string | null) =>
 		`data: ${JSON.stringify({ id: 'chatcmpl-sim', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [{ index: 0, delta, finish_reason: finish }] })}\n\n`;
 	const half = Math.floor(args.length / 2);
-	let out = chunk({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_sim_1', type: 'function', function: { name, arguments: args.slice(0, half) } }] }, null);
+	let out = chunk(
+		{
+			role: 'assistant',
+			content: null,
+			tool_calls: [
+				{
+					index: 0,
+					id: 'call_sim_1',
+					type: 'function',
+					function: { name, arguments: args.slice(0, half) },
+				},
+			],
+		},
+		null,
+	);
 	out += chunk({ tool_calls: [{ index: 0, function: { arguments: args.slice(half) } }] }, null);
 	out += chunk({}, 'tool_calls');
 	out += `data: ${JSON.stringify({ id: 'chatcmpl-sim', object: 'chat.completion.chunk', created: 1_700_000_000, model, choices: [], usage: { prompt_tokens: promptTokens, completion_tokens: 10, total_tokens: promptTokens + 10 } })}\n\n`;

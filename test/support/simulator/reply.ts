@@ -20,7 +20,10 @@ export function summarise(model: string, text: string): string {
 		.split('\n')
 		.filter((line) => !/^(From|To|Cc|Date|Subject):/i.test(line.trim()))
 		.join(' ');
-	const words = content.split(/\s+/).filter((w) => w.length > 0).slice(0, SUMMARY_WORDS);
+	const words = content
+		.split(/\s+/)
+		.filter((w) => w.length > 0)
+		.slice(0, SUMMARY_WORDS);
 	const lead = subject ? `Re "${subject}": ` : '';
 	return `[${model}] ${lead}${words.join(' ')}`.trimEnd();
 }
@@ -51,7 +54,8 @@ export function sampleString(schema: JsonObject, key: string, hints: ReplyHints)
 export function sampleObject(schema: JsonObject, hints: ReplyHints, depth: number): JsonObject {
 	const properties = isRecord(schema.properties) ? schema.properties : {};
 	const result: JsonObject = {};
-	for (const [key, sub] of Object.entries(properties)) result[key] = sampleSchema(sub, hints, key, depth + 1);
+	for (const [key, sub] of Object.entries(properties))
+		result[key] = sampleSchema(sub, hints, key, depth + 1);
 	const required = Array.isArray(schema.required) ? schema.required : [];
 	for (const key of required) {
 		if (typeof key === 'string' && !(key in result)) result[key] = hints.summary;
@@ -65,7 +69,8 @@ export function sampleSchema(schema: unknown, hints: ReplyHints, key = '', depth
 	if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
 	if ('const' in schema) return schema.const;
 	const variants = schema.anyOf ?? schema.oneOf ?? schema.allOf;
-	if (Array.isArray(variants) && variants.length > 0) return sampleSchema(variants[0], hints, key, depth + 1);
+	if (Array.isArray(variants) && variants.length > 0)
+		return sampleSchema(variants[0], hints, key, depth + 1);
 	switch (schemaType(schema)) {
 		case 'object':
 			return sampleObject(schema, hints, depth);

@@ -41,7 +41,10 @@ export function decodeBody(raw: string, struct: string): JsonObject {
 	}
 	if (value === null) return {};
 	if (!isRecord(value)) {
-		throw new HttpError(400, `json: cannot unmarshal ${jsonKind(value)} into Go value of type api.${struct}`);
+		throw new HttpError(
+			400,
+			`json: cannot unmarshal ${jsonKind(value)} into Go value of type api.${struct}`,
+		);
 	}
 	return value;
 }
@@ -50,12 +53,18 @@ export function parseMessages(value: unknown): ChatMessage[] {
 	if (!Array.isArray(value)) return [];
 	return value.map((item) => {
 		if (!isRecord(item)) {
-			throw new HttpError(400, `json: cannot unmarshal ${jsonKind(item)} into Go struct field ChatRequest.messages of type api.Message`);
+			throw new HttpError(
+				400,
+				`json: cannot unmarshal ${jsonKind(item)} into Go struct field ChatRequest.messages of type api.Message`,
+			);
 		}
 		for (const field of ['role', 'content']) {
 			const v = item[field];
 			if (v !== undefined && v !== null && typeof v !== 'string') {
-				throw new HttpError(400, `json: cannot unmarshal ${jsonKind(v)} into Go struct field ChatRequest.messages.${field} of type string`);
+				throw new HttpError(
+					400,
+					`json: cannot unmarshal ${jsonKind(v)} into Go struct field ChatRequest.messages.${field} of type string`,
+				);
 			}
 		}
 		return { role: String(item.role ?? ''), content: String(item.content ?? '') };

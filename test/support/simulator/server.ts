@@ -48,11 +48,15 @@ class Simulator implements OllamaSimulator, CompletionContext {
 		const keepAlive = options.keepAliveMs ?? 5 * 60_000;
 		this.defaultKeepAliveMs = keepAlive < 0 ? Infinity : keepAlive;
 		for (const model of models) {
-			this.runtimes.set(model.name, new ModelRuntime(model, options.numParallel ?? 1, this.defaultKeepAliveMs));
+			this.runtimes.set(
+				model.name,
+				new ModelRuntime(model, options.numParallel ?? 1, this.defaultKeepAliveMs),
+			);
 		}
 		this.telemetry = new Telemetry(models.map((m) => m.name));
 		this.faults = new FaultInjector(options.seed ?? 42);
-		for (const [model, fault] of Object.entries(options.faults ?? {})) this.faults.set(model, fault);
+		for (const [model, fault] of Object.entries(options.faults ?? {}))
+			this.faults.set(model, fault);
 		this.scheduler = new Scheduler(
 			this.runtimes,
 			{
@@ -134,7 +138,9 @@ class Simulator implements OllamaSimulator, CompletionContext {
 	}
 
 	resetStats(): void {
-		const active = Object.fromEntries([...this.runtimes.values()].map((r) => [r.name, r.slots.active]));
+		const active = Object.fromEntries(
+			[...this.runtimes.values()].map((r) => [r.name, r.slots.active]),
+		);
 		this.telemetry.reset(active);
 	}
 
@@ -146,17 +152,29 @@ class Simulator implements OllamaSimulator, CompletionContext {
 
 	private buildRoutes(): Record<string, Partial<Record<string, Route>>> {
 		const root: Route = (_req, res) => send(res, 200, CONTENT_TEXT, 'Ollama is running');
-		const version: Route = (_req, res) => sendJson(res, 200, { version: this.options.version ?? OLLAMA_VERSION });
+		const version: Route = (_req, res) =>
+			sendJson(res, 200, { version: this.options.version ?? OLLAMA_VERSION });
 		const tags: Route = (_req, res) => sendJson(res, 200, tagsBody(this.runtimes));
 		return {
 			'/': { GET: root, HEAD: root },
 			'/api/version': { GET: version, HEAD: version },
 			'/api/tags': { GET: tags, HEAD: tags },
-			'/api/ps': { GET: (_req, res) => sendJson(res, 200, psBody(this.runtimes, this.options.gpuMemoryBytes !== undefined)) },
+			'/api/ps': {
+				GET: (_req, res) =>
+					sendJson(res, 200, psBody(this.runtimes, this.options.gpuMemoryBytes !== undefined)),
+			},
 			'/api/show': { POST: (req, res) => this.handleShow(req, res) },
 			'/api/generate': { POST: (req, res) => this.completions.handle(req, res, parseGenerate) },
 			'/api/chat': { POST: (req, res) => this.completions.handle(req, res, parseChat) },
-			'/metrics': { GET: (_req, res) => send(res, 200, CONTENT_METRICS, metricsText(this.runtimes, this.telemetry, this.options.gpuMemoryBytes)) },
+			'/metrics': {
+				GET: (_req, res) =>
+					send(
+						res,
+						200,
+						CONTENT_METRICS,
+						metricsText(this.runtimes, this.telemetry, this.options.gpuMemoryBytes),
+					),
+			},
 			'/__sim/faults': { POST: (req, res) => this.handleSetFaults(req, res) },
 			'/__sim/reset': { POST: (_req, res) => this.handleReset(res) },
 			'/__sim/stats': { GET: (_req, res) => sendJson(res, 200, this.stats()) },
@@ -188,7 +206,10 @@ class Simulator implements OllamaSimulator, CompletionContext {
 	}
 
 	findModel(name: string): ModelRuntime | undefined {
-		return this.runtimes.get(name) ?? (name.includes(':') ? undefined : this.runtimes.get(`${name}:latest`));
+		return (
+			this.runtimes.get(name) ??
+			(name.includes(':') ? undefined : this.runtimes.get(`${name}:latest`))
+		);
 	}
 
 	/** Registers an in-flight request; its controller aborts when the client goes away or on close(). */
@@ -199,10 +220,10 @@ class Simulator implements OllamaSimulator, CompletionContext {
 			this.requests.delete(controller);
 			if (!res.writableFinished) controller.abort();
 		});
-		if (this.closed || res.destroyed || res.socket === null || res.socket.destroyed) controller.abort();
+		if (this.closed || res.destroyed || res.socket === null || res.socket.destroyed)
+			controller.abort();
 		return controller;
 	}
-
 
 	// --- /api/show ------------------------------------------------------------------------------
 
@@ -218,9 +239,13 @@ class Simulator implements OllamaSimulator, CompletionContext {
 
 	// --- control endpoints ----------------------------------------------------------------------
 
-	private async handleSetFaults(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+	private async handleSetFaults(
+		req: http.IncomingMessage,
+		res: http.ServerResponse,
+	): Promise<void> {
 		const body = decodeBody(await readBody(req), 'SimFaults');
-		if (typeof body.model !== 'string' || body.model === '') throw new HttpError(400, 'model is required');
+		if (typeof body.model !== 'string' || body.model === '')
+			throw new HttpError(400, 'model is required');
 		const faults = body.faults ?? null;
 		if (faults !== null && !isRecord(faults) && !Array.isArray(faults)) {
 			throw new HttpError(400, 'faults must be a fault, an array of faults or null');
@@ -236,7 +261,6 @@ class Simulator implements OllamaSimulator, CompletionContext {
 	}
 }
 
-
 /**
  * Starts an Ollama simulator on 127.0.0.1 and resolves once it listens.
  *
@@ -245,7 +269,9 @@ class Simulator implements OllamaSimulator, CompletionContext {
  * const res = await fetch(`${sim.url}/api/generate`, { method: 'POST', body: JSON.stringify({ model: 'phi3:mini', prompt: 'hi' }) });
  * await sim.close();
  */
-export async function startOllamaSimulator(options: SimulatorOptions = {}): Promise<OllamaSimulator> {
+export async function startOllamaSimulator(
+	options: SimulatorOptions = {},
+): Promise<OllamaSimulator> {
 	const simulator = new Simulator(options);
 	openSimulators.add(simulator);
 	await simulator.listen(options.port ?? 0);

@@ -14,7 +14,13 @@ export interface ModelCounters {
 
 export function emptyStats(models: string[]): SimStats {
 	const zeros = (): Record<string, number> => Object.fromEntries(models.map((m) => [m, 0]));
-	return { requests: {}, generations: zeros(), faultsInjected: zeros(), maxInFlight: zeros(), loads: zeros() };
+	return {
+		requests: {},
+		generations: zeros(),
+		faultsInjected: zeros(),
+		maxInFlight: zeros(),
+		loads: zeros(),
+	};
 }
 
 /** SimStats (resettable) plus Prometheus counters (monotonic, never reset). */
@@ -25,7 +31,13 @@ export class Telemetry {
 	constructor(private readonly models: string[]) {
 		this.data = emptyStats(models);
 		for (const m of models) {
-			this.counters.set(m, { ok: 0, error: 0, buckets: HISTOGRAM_BUCKETS.map(() => 0), sum: 0, count: 0 });
+			this.counters.set(m, {
+				ok: 0,
+				error: 0,
+				buckets: HISTOGRAM_BUCKETS.map(() => 0),
+				sum: 0,
+				count: 0,
+			});
 		}
 	}
 

@@ -34,7 +34,10 @@ export function thinks(model: Pick<SimModel, 'capabilities'>): boolean {
 }
 
 /** The HTTP 400 error text for a `think` the model or Ollama refuses, else null. */
-export function thinkError(think: unknown, model: Pick<SimModel, 'name' | 'capabilities'>): string | null {
+export function thinkError(
+	think: unknown,
+	model: Pick<SimModel, 'name' | 'capabilities'>,
+): string | null {
 	if (think === undefined || think === null) return null;
 	if (typeof think !== 'boolean' && !(typeof think === 'string' && think in LEVEL_SHARE)) {
 		return `invalid think value: ${JSON.stringify(think)} (must be "high", "medium", "low", true, or false)`;
@@ -57,7 +60,19 @@ export function thinkingPlan(think: unknown, model: SimModel): ThinkingPlan {
 
 /** `count` tokens of deterministic thinking text about `prompt` (each token one word and a space). */
 export function thinkingTokens(count: number, prompt: string): string[] {
-	const words = prompt.split(/\s+/).filter((w) => w.length > 0).slice(0, 8);
-	const pool = ['Let', 'me', 'think', 'about', ...words.map((w) => w.slice(0, 16)), 'step', 'by', 'step.'];
+	const words = prompt
+		.split(/\s+/)
+		.filter((w) => w.length > 0)
+		.slice(0, 8);
+	const pool = [
+		'Let',
+		'me',
+		'think',
+		'about',
+		...words.map((w) => w.slice(0, 16)),
+		'step',
+		'by',
+		'step.',
+	];
 	return Array.from({ length: count }, (_, i) => `${pool[i % pool.length]} `);
 }

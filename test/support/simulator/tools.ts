@@ -25,7 +25,8 @@ export interface SimToolCall {
 }
 
 /** What the model says in this turn: tool calls, or the text of its answer. */
-export type ToolTurn = { toolCalls: SimToolCall[]; text: '' } | { toolCalls?: undefined; text: string };
+export type ToolTurn =
+	{ toolCalls: SimToolCall[]; text: '' } | { toolCalls?: undefined; text: string };
 
 const NO_TOOLS_FAMILIES = new Set(['phi3']);
 const WORDS = 12;
@@ -37,7 +38,10 @@ export function simCapabilities(model: { family: string; capabilities?: string[]
 }
 
 /** The HTTP 400 error text when `request` offers tools the model cannot use, else null. */
-export function unsupportedToolsError(request: ToolTurnRequest, model: { name: string; family: string; capabilities?: string[] }): string | null {
+export function unsupportedToolsError(
+	request: ToolTurnRequest,
+	model: { name: string; family: string; capabilities?: string[] },
+): string | null {
 	if (!request.tools || request.tools.length === 0) return null;
 	if (simCapabilities(model).includes('tools')) return null;
 	const tagged = model.name.includes(':') ? model.name : `${model.name}:latest`;
@@ -52,11 +56,16 @@ export function toolTurn(request: ToolTurnRequest, model: string): ToolTurn | nu
 	const lastUser = lastIndex(messages, (m) => m.role === 'user');
 	const result = lastIndex(messages, (m) => m.role === 'tool');
 	if (result > lastUser) {
-		return { text: `[${model}] From the tool result: ${firstWords(messages[result].content, WORDS * 2)}` };
+		return {
+			text: `[${model}] From the tool result: ${firstWords(messages[result].content, WORDS * 2)}`,
+		};
 	}
 	const userText = lastUser >= 0 ? messages[lastUser].content : '';
 	const tool = tools[0];
-	return { toolCalls: [{ function: { name: tool.name, arguments: argumentsFor(tool, userText) } }], text: '' };
+	return {
+		toolCalls: [{ function: { name: tool.name, arguments: argumentsFor(tool, userText) } }],
+		text: '',
+	};
 }
 
 interface ToolFunction {
@@ -65,10 +74,18 @@ interface ToolFunction {
 }
 
 function functionOf(tool: unknown): ToolFunction | null {
-	const fn = (tool as { function?: { name?: unknown; parameters?: { properties?: unknown } } } | null)?.function;
+	const fn = (
+		tool as { function?: { name?: unknown; parameters?: { properties?: unknown } } } | null
+	)?.function;
 	if (!fn || typeof fn.name !== 'string') return null;
 	const properties = fn.parameters?.properties;
-	return { name: fn.name, properties: properties && typeof properties === 'object' ? (properties as ToolFunction['properties']) : {} };
+	return {
+		name: fn.name,
+		properties:
+			properties && typeof properties === 'object'
+				? (properties as ToolFunction['properties'])
+				: {},
+	};
 }
 
 function argumentsFor(tool: ToolFunction, userText: string): Record<string, unknown> {
@@ -89,5 +106,9 @@ function lastIndex<T>(list: T[], test: (item: T) => boolean): number {
 }
 
 function firstWords(text: string, count: number): string {
-	return text.split(/\s+/).filter((w) => w.length > 0).slice(0, count).join(' ');
+	return text
+		.split(/\s+/)
+		.filter((w) => w.length > 0)
+		.slice(0, count)
+		.join(' ');
 }

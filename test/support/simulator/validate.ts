@@ -37,12 +37,16 @@ export function validateOptions(options: JsonObject): string | null {
 	for (const [key, value] of Object.entries(options)) {
 		const type = KNOWN_OPTIONS[key];
 		if (type === undefined || value === null) continue;
-		if (type === 'integer' && typeof value !== 'number') return `option "${key}" must be of type integer`;
-		if (type === 'float32' && typeof value !== 'number') return `option "${key}" must be of type float32`;
-		if (type === 'boolean' && typeof value !== 'boolean') return `option "${key}" must be of type boolean`;
+		if (type === 'integer' && typeof value !== 'number')
+			return `option "${key}" must be of type integer`;
+		if (type === 'float32' && typeof value !== 'number')
+			return `option "${key}" must be of type float32`;
+		if (type === 'boolean' && typeof value !== 'boolean')
+			return `option "${key}" must be of type boolean`;
 		if (type === 'string-array') {
 			if (!Array.isArray(value)) return `option "${key}" must be of type array`;
-			if (value.some((item) => typeof item !== 'string')) return `option "${key}" must be of an array of strings`;
+			if (value.some((item) => typeof item !== 'string'))
+				return `option "${key}" must be of an array of strings`;
 		}
 	}
 	return null;
@@ -50,7 +54,14 @@ export function validateOptions(options: JsonObject): string | null {
 
 /** `format` must be absent, `"json"` or a JSON-schema object. Returns the error text or null. */
 export function validateFormat(format: unknown): string | null {
-	if (format === undefined || format === null || format === '' || format === 'json' || isRecord(format)) return null;
+	if (
+		format === undefined ||
+		format === null ||
+		format === '' ||
+		format === 'json' ||
+		isRecord(format)
+	)
+		return null;
 	return `invalid format: ${goQuote(JSON.stringify(format))}; expected "json" or a valid JSON Schema object`;
 }
 

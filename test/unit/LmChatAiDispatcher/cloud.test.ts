@@ -2,7 +2,9 @@
  * The chat sub-node with an OpenAI-compatible endpoint: an AI Agent's calls fall back from local
  * models to the priced cloud model; tools go as OpenAI function calls, JSON as response_format.
  */
-jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
+jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), {
+	virtual: true,
+});
 
 import type { FunctionTool } from '@n8n/ai-node-sdk';
 
@@ -27,7 +29,13 @@ const models = {
 	model: [
 		{ name: 'phi3:mini', tier: 'low' },
 		{ name: 'llama3.2:3b', tier: 'medium' },
-		{ name: 'cloud-large', tier: 'high', backend: 'openai', inputPricePerMTok: 2, outputPricePerMTok: 8 },
+		{
+			name: 'cloud-large',
+			tier: 'high',
+			backend: 'openai',
+			inputPricePerMTok: 2,
+			outputPricePerMTok: 8,
+		},
 	],
 };
 const lookup: FunctionTool = {
@@ -39,7 +47,12 @@ const lookup: FunctionTool = {
 type Meta = Record<string, Record<string, unknown>>;
 
 const supply = (params: Record<string, unknown> = {}) =>
-	supplyChatModel(createDispatcherState(), down, { models, useOpenAiEndpoint: true, cloud: {}, ...params }, { baseUrl: cloud.url, apiKey: KEY, currency: 'USD' });
+	supplyChatModel(
+		createDispatcherState(),
+		down,
+		{ models, useOpenAiEndpoint: true, cloud: {}, ...params },
+		{ baseUrl: cloud.url, apiKey: KEY, currency: 'USD' },
+	);
 
 describe('AI Dispatcher Chat Model with an OpenAI-compatible endpoint', () => {
 	it('local models down: the call falls back to the cloud model; tools go as OpenAI function calls and the tool loop completes', async () => {
@@ -49,19 +62,40 @@ describe('AI Dispatcher Chat Model with an OpenAI-compatible endpoint', () => {
 		const meta = (first.providerMetadata as Meta).aiDispatcher;
 		expect(meta.model).toBe('cloud-large');
 		expect(first.finishReason).toBe('tool-calls');
-		const call = first.message.content.find((c) => c.type === 'tool-call') as { toolCallId: string; toolName: string; input: string };
+		const call = first.message.content.find((c) => c.type === 'tool-call') as {
+			toolCallId: string;
+			toolName: string;
+			input: string;
+		};
 		expect(call).toMatchObject({ toolName: 'lookup_ticket' });
-		expect(JSON.parse(call.input)).toEqual({ query: 'What is the status of OPS-142? Use the tool.' });
-		const sent = cloud.stats().bodies.at(-1) as { tools: Array<{ type: string; function: { name: string } }> };
+		expect(JSON.parse(call.input)).toEqual({
+			query: 'What is the status of OPS-142? Use the tool.',
+		});
+		const sent = cloud.stats().bodies.at(-1) as {
+			tools: Array<{ type: string; function: { name: string } }>;
+		};
 		expect(sent.tools[0]).toMatchObject({ type: 'function', function: { name: 'lookup_ticket' } });
 
 		const final = await withTools.generate([
 			user('What is the status of OPS-142? Use the tool.'),
 			first.message,
-			{ role: 'tool', content: [{ type: 'tool-result', toolCallId: call.toolCallId, result: { status: 'Blocked by vendor' } }] },
+			{
+				role: 'tool',
+				content: [
+					{
+						type: 'tool-result',
+						toolCallId: call.toolCallId,
+						result: { status: 'Blocked by vendor' },
+					},
+				],
+			},
 		]);
-		expect(final.message.content).toEqual([{ type: 'text', text: expect.stringContaining('Blocked by vendor') }]);
-		const second = cloud.stats().bodies.at(-1) as { messages: Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string }> }> };
+		expect(final.message.content).toEqual([
+			{ type: 'text', text: expect.stringContaining('Blocked by vendor') },
+		]);
+		const second = cloud.stats().bodies.at(-1) as {
+			messages: Array<{ role: string; tool_call_id?: string; tool_calls?: Array<{ id: string }> }>;
+		};
 		const assistant = second.messages.find((m) => m.role === 'assistant');
 		const tool = second.messages.find((m) => m.role === 'tool');
 		expect(tool?.tool_call_id).toBe(assistant?.tool_calls?.[0].id);
@@ -72,14 +106,29 @@ describe('AI Dispatcher Chat Model with an OpenAI-compatible endpoint', () => {
 		const { model, entries } = await supply();
 		const reply = await model.generate([user('Summarize: the deploy moved to Friday')]);
 		expect((reply.providerMetadata as Meta).aiDispatcher.model).toBe('cloud-large');
-		const output = entries.at(-1)?.output as { model: string; cost?: { inputTokens: number; outputTokens: number; amountExact: string; currency: string; priced: boolean } };
+		const output = entries.at(-1)?.output as {
+			model: string;
+			cost?: {
+				inputTokens: number;
+				outputTokens: number;
+				amountExact: string;
+				currency: string;
+				priced: boolean;
+			};
+		};
 		expect(output.model).toBe('cloud-large');
 		const cost = output.cost as NonNullable<typeof output.cost>;
 		expect(cost).toMatchObject({ currency: 'USD', priced: true });
 		expect(cost.inputTokens).toBeGreaterThan(0);
 		expect(cost.outputTokens).toBeGreaterThan(0);
-		const price = { inputMicrosPerMTok: 2_000_000, outputMicrosPerMTok: 8_000_000, currency: 'USD' };
-		expect(cost.amountExact).toBe(picoToDecimal(callCostPico(price, cost.inputTokens, cost.outputTokens)));
+		const price = {
+			inputMicrosPerMTok: 2_000_000,
+			outputMicrosPerMTok: 8_000_000,
+			currency: 'USD',
+		};
+		expect(cost.amountExact).toBe(
+			picoToDecimal(callCostPico(price, cost.inputTokens, cost.outputTokens)),
+		);
 		expect(JSON.stringify(entries)).not.toContain(KEY);
 	});
 

@@ -3,7 +3,9 @@
  * (the whole conversation, tools and call options) is answered once; any difference calls again; a
  * reused tool-call reply is still a tool call; a streamed reuse delivers the whole text.
  */
-jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
+jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), {
+	virtual: true,
+});
 
 import type { FunctionTool, StreamChunk } from '@n8n/ai-node-sdk';
 
@@ -24,9 +26,15 @@ const lookup: FunctionTool = {
 	description: 'Look up a Jira ticket by key',
 	inputSchema: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] },
 };
-type Meta = { aiDispatcher: { model: string; attempts: unknown[]; reused?: { how: string; model: string } } };
+type Meta = {
+	aiDispatcher: { model: string; attempts: unknown[]; reused?: { how: string; model: string } };
+};
 const calls = () => Object.values(sim.stats().generations).reduce((a, b) => a + b, 0);
-const text = (r: { message: { content: Array<{ type: string; text?: string }> } }) => r.message.content.filter((c) => c.type === 'text').map((c) => c.text).join('');
+const text = (r: { message: { content: Array<{ type: string; text?: string }> } }) =>
+	r.message.content
+		.filter((c) => c.type === 'text')
+		.map((c) => c.text)
+		.join('');
 
 describe('the chat model reuses answers', () => {
 	it('answers an identical call of the same execution once; the reuse is in the metadata', async () => {
@@ -37,13 +45,21 @@ describe('the chat model reuses answers', () => {
 		expect(text(second)).toBe(text(first));
 		expect(text(second)).toMatch(/^\[phi3:mini\] /);
 		expect((first.providerMetadata as Meta).aiDispatcher.reused).toBeUndefined();
-		expect((second.providerMetadata as Meta).aiDispatcher).toMatchObject({ model: 'phi3:mini', attempts: [], reused: { how: 'this execution', model: 'phi3:mini' } });
+		expect((second.providerMetadata as Meta).aiDispatcher).toMatchObject({
+			model: 'phi3:mini',
+			attempts: [],
+			reused: { how: 'this execution', model: 'phi3:mini' },
+		});
 	});
 
 	it('calls again when the conversation, the tools or the call options differ', async () => {
 		const { model } = await supplyChatModel(state, sim.url);
 		await model.generate([user(SIMPLE)]);
-		await model.generate([user(SIMPLE), { role: 'assistant', content: [{ type: 'text', text: 'ok' }] }, user(SIMPLE)]);
+		await model.generate([
+			user(SIMPLE),
+			{ role: 'assistant', content: [{ type: 'text', text: 'ok' }] },
+			user(SIMPLE),
+		]);
 		expect(calls()).toBe(2);
 		await model.generate([user(SIMPLE)], { temperature: 0.9 });
 		expect(calls()).toBe(3);
@@ -62,7 +78,13 @@ describe('the chat model reuses answers', () => {
 		const second = await model.withTools([lookup]).generate(ask);
 		expect(calls()).toBe(1);
 		expect(second.finishReason).toBe('tool-calls');
-		const toolCall = (r: typeof first) => r.message.content.filter((c) => c.type === 'tool-call').map((c) => ({ name: (c as { toolName: string }).toolName, input: (c as { input: string }).input }));
+		const toolCall = (r: typeof first) =>
+			r.message.content
+				.filter((c) => c.type === 'tool-call')
+				.map((c) => ({
+					name: (c as { toolName: string }).toolName,
+					input: (c as { input: string }).input,
+				}));
 		expect(toolCall(second)).toEqual(toolCall(first));
 		expect(toolCall(second)).toEqual([{ name: 'lookup_ticket', input: '{"key":"OPS-142"}' }]);
 		expect(text(second)).toBe('');
@@ -74,23 +96,30 @@ describe('the chat model reuses answers', () => {
 		const { chunks, error } = await drain(model.stream([user(SIMPLE)]));
 		expect(error).toBeUndefined();
 		expect(calls()).toBe(1);
-		const deltas = chunks.filter((c): c is Extract<StreamChunk, { type: 'text-delta' }> => c.type === 'text-delta').map((c) => c.delta);
+		const deltas = chunks
+			.filter((c): c is Extract<StreamChunk, { type: 'text-delta' }> => c.type === 'text-delta')
+			.map((c) => c.delta);
 		expect(deltas.join('')).toBe(text(first));
 		expect(chunks[chunks.length - 1]).toMatchObject({ type: 'finish', finishReason: 'stop' });
 	});
 
 	it('another execution (another supply) reuses only with Reuse Answers on', async () => {
-		await (await supplyChatModel(state, sim.url, { options: { reuseAnswers: true } })).model.generate([user(SIMPLE)]);
+		await (
+			await supplyChatModel(state, sim.url, { options: { reuseAnswers: true } })
+		).model.generate([user(SIMPLE)]);
 		await (await supplyChatModel(state, sim.url)).model.generate([user(SIMPLE)]);
 		expect(calls()).toBe(2);
 		const { model } = await supplyChatModel(state, sim.url, { options: { reuseAnswers: true } });
 		const third = await model.generate([user(SIMPLE)]);
 		expect(calls()).toBe(2);
-		expect((third.providerMetadata as Meta).aiDispatcher.reused).toMatchObject({ how: 'earlier execution' });
+		expect((third.providerMetadata as Meta).aiDispatcher.reused).toMatchObject({
+			how: 'earlier execution',
+		});
 	});
 
 	it('the node’s own sampling options (Top K) are part of the key', async () => {
-		const supply = (topK: number) => supplyChatModel(state, sim.url, { options: { reuseAnswers: true, topK } });
+		const supply = (topK: number) =>
+			supplyChatModel(state, sim.url, { options: { reuseAnswers: true, topK } });
 		await (await supply(5)).model.generate([user(SIMPLE)]);
 		await (await supply(7)).model.generate([user(SIMPLE)]);
 		expect(calls()).toBe(2);
@@ -101,11 +130,17 @@ describe('the chat model reuses answers', () => {
 
 describe("the chat model's own Options reach Ollama", () => {
 	it('Top K and Top P are sent with each call (under a model row that sets neither)', async () => {
-		const { model, requests } = await supplyChatModel(state, sim.url, { options: { topK: 7, topP: 0.3, temperature: 0.2 } });
+		const { model, requests } = await supplyChatModel(state, sim.url, {
+			options: { topK: 7, topP: 0.3, temperature: 0.2 },
+		});
 		await model.generate([user(SIMPLE)]);
 		const chats = requests.filter((r) => r.url.endsWith('/api/chat'));
 		expect(chats).toHaveLength(1);
-		expect((chats[0].body as { options: Record<string, unknown> }).options).toMatchObject({ top_k: 7, top_p: 0.3, temperature: 0.2 });
+		expect((chats[0].body as { options: Record<string, unknown> }).options).toMatchObject({
+			top_k: 7,
+			top_p: 0.3,
+			temperature: 0.2,
+		});
 	});
 });
 

@@ -3,7 +3,9 @@
  * stays on that model when its own tier is lower (Balanced), with the reason; a new execution (a new
  * chat model instance) chooses afresh; Quality keeps each call's own choice.
  */
-jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), { virtual: true });
+jest.mock('@n8n/ai-node-sdk', () => jest.requireActual('../../support/ai-node-sdk-stub'), {
+	virtual: true,
+});
 
 import { createDispatcherState } from '../../../index';
 import { COMPLEX, SIMPLE, supplyChatModel, useChatSimulator, user } from '../../support/chat-model';
@@ -23,7 +25,9 @@ describe('chat model: stickiness per execution', () => {
 		const second = await model.generate([user(SIMPLE)]);
 		expect(meta(first).model).toBe('qwen2.5:7b');
 		expect(meta(second).model).toBe('qwen2.5:7b');
-		expect(meta(second).reason).toContain("sticky: kept qwen2.5:7b (high), which answered this conversation's previous call, instead of switching to phi3:mini (low)");
+		expect(meta(second).reason).toContain(
+			"sticky: kept qwen2.5:7b (high), which answered this conversation's previous call, instead of switching to phi3:mini (low)",
+		);
 
 		// The next execution supplies a new instance: it chooses on its own.
 		const { model: next } = await supplyChatModel(state, sim.url);
@@ -39,7 +43,9 @@ describe('chat model: stickiness per execution', () => {
 	});
 
 	it('Quality: each call keeps its own choice', async () => {
-		const { model } = await supplyChatModel(createDispatcherState(), sim.url, { options: { qualitySpeed: 'quality' } });
+		const { model } = await supplyChatModel(createDispatcherState(), sim.url, {
+			options: { qualitySpeed: 'quality' },
+		});
 		expect(meta(await model.generate([user(COMPLEX)])).model).toBe('qwen2.5:7b');
 		expect(meta(await model.generate([user(SIMPLE)])).model).toBe('phi3:mini');
 	});

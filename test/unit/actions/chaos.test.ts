@@ -6,7 +6,11 @@
  */
 import { DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
-import { startOllamaSimulator, type FaultSpec, type OllamaSimulator } from '../../support/simulator';
+import {
+	startOllamaSimulator,
+	type FaultSpec,
+	type OllamaSimulator,
+} from '../../support/simulator';
 import { runNode, timed } from '../../support/node-run';
 
 let state = createDispatcherState();
@@ -16,7 +20,9 @@ const CONCURRENCY = 4;
 // Cuts the injected hangs; long enough that a healthy model's first token (a few ms of simulated
 // latency) is not cut on a machine so busy that the test process waits a second for the CPU.
 const FIRST_TOKEN_MS = 2_000;
-const FAULTS: FaultSpec[] = (['reset', 'http500', 'busy', 'hang', 'midstream', 'truncated', 'garbage'] as const).map((kind) => ({
+const FAULTS: FaultSpec[] = (
+	['reset', 'http500', 'busy', 'hang', 'midstream', 'truncated', 'garbage'] as const
+).map((kind) => ({
 	kind,
 	rate: 0.05, // 7 kinds × 5 % ≈ 30 % of calls fail
 }));
@@ -37,7 +43,10 @@ afterAll(async () => {
 });
 
 it(`answers all ${ITEMS} items exactly once, in order and paired, every hang cut at the configured limit`, async () => {
-	const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} please summarize the weekly status update for the team in one sentence`);
+	const prompts = Array.from(
+		{ length: ITEMS },
+		(_, i) => `#${i} please summarize the weekly status update for the team in one sentence`,
+	);
 	const tiers = ['low', 'medium', 'high'];
 	const { value, ms } = await timed(
 		runNode({
@@ -46,7 +55,12 @@ it(`answers all ${ITEMS} items exactly once, in order and paired, every hang cut
 			prompts,
 			continueOnFail: true,
 			params: { complexity: (i: number) => tiers[i % 3] },
-			options: { concurrency: CONCURRENCY, firstTokenTimeoutMs: FIRST_TOKEN_MS, retryDelayMs: 20, breakerCooldownMs: 200 },
+			options: {
+				concurrency: CONCURRENCY,
+				firstTokenTimeoutMs: FIRST_TOKEN_MS,
+				retryDelayMs: 20,
+				breakerCooldownMs: 200,
+			},
 		}).result,
 	);
 	const out = value[0];
@@ -56,9 +70,13 @@ it(`answers all ${ITEMS} items exactly once, in order and paired, every hang cut
 	const errors = out.filter((o) => o.json.error !== undefined);
 	expect(errors.map((o) => o.json.error)).toEqual([]);
 	// The simulator echoes the prompt: each item got its own answer, none swapped or duplicated.
-	expect(out.map((o) => (o.json.response as string).split(' ')[1])).toEqual(prompts.map((p) => p.split(' ')[0]));
+	expect(out.map((o) => (o.json.response as string).split(' ')[1])).toEqual(
+		prompts.map((p) => p.split(' ')[0]),
+	);
 
-	const attempts = out.flatMap((o) => o.json.attempts as Array<{ ok: boolean; kind?: string; retry?: number; ms: number }>);
+	const attempts = out.flatMap(
+		(o) => o.json.attempts as Array<{ ok: boolean; kind?: string; retry?: number; ms: number }>,
+	);
 	const byKind: Record<string, number> = {};
 	for (const a of attempts) byKind[a.kind ?? 'ok'] = (byKind[a.kind ?? 'ok'] ?? 0) + 1;
 	const retries = attempts.filter((a) => a.retry).length;
@@ -73,12 +91,22 @@ it(`answers all ${ITEMS} items exactly once, in order and paired, every hang cut
 			`faults injected ${JSON.stringify(sim.stats().faultsInjected)}; slowest attempt ${slowest} ms`,
 	);
 	expect(byKind.ok).toBe(ITEMS);
-	for (const kind of ['connection', 'http_5xx', 'busy', 'timeout', 'stream_error', 'truncated', 'garbage']) {
+	for (const kind of [
+		'connection',
+		'http_5xx',
+		'busy',
+		'timeout',
+		'stream_error',
+		'truncated',
+		'garbage',
+	]) {
 		expect(byKind[kind]).toBeGreaterThan(0);
 	}
 	// Every hang was cut by the configured first-token limit, not left to the default one (10 s),
 	// which is what would cut it if the option were not applied: each timeout names the limit that fired.
 	const timeouts = attempts.filter((a) => a.kind === 'timeout') as Array<{ error?: string }>;
-	expect(new Set(timeouts.map((a) => a.error))).toEqual(new Set([`no first token within ${FIRST_TOKEN_MS} ms (timed out)`]));
+	expect(new Set(timeouts.map((a) => a.error))).toEqual(
+		new Set([`no first token within ${FIRST_TOKEN_MS} ms (timed out)`]),
+	);
 	expect(FIRST_TOKEN_MS).toBeLessThan(DEFAULT_FIRST_TOKEN_TIMEOUTS_MS.low);
 }, 300_000); // 500 items, ~30 hangs of 2 s at concurrency 4: minutes on a busy machine

@@ -18,7 +18,8 @@ afterEach(() => sim.clearFaults());
 
 /** Items alternating simple (forced low) and complex (forced high). */
 const complexity = (i: number) => (i % 2 === 0 ? 'low' : 'high');
-const prompts = (n: number) => Array.from({ length: n }, (_, i) => `item ${i}: ${i % 2 === 0 ? 'say hi' : 'prove the theorem'}`);
+const prompts = (n: number) =>
+	Array.from({ length: n }, (_, i) => `item ${i}: ${i % 2 === 0 ? 'say hi' : 'prove the theorem'}`);
 
 describe('with qwen2.5:7b out of memory', () => {
 	it('every answered item names the model that answered; fallbacks say so and why; one warning hint', async () => {
@@ -49,19 +50,35 @@ describe('with qwen2.5:7b out of memory', () => {
 			}
 		}
 		// The first two complex items tried qwen2.5:7b and failed; then its circuit opened and the rest skipped it.
-		expect(items[1].json.reason).toBe('Complexity set to high: chose qwen2.5:7b (high tier), but it failed (out of memory), so llama3.2:3b (medium tier) answered');
+		expect(items[1].json.reason).toBe(
+			'Complexity set to high: chose qwen2.5:7b (high tier), but it failed (out of memory), so llama3.2:3b (medium tier) answered',
+		);
 		expect(items[11].json.reason).toMatch(
 			/^Complexity set to high: chose llama3\.2:3b \(medium tier; high-tier models were not usable now\); qwen2\.5:7b skipped: it failed repeatedly \(tried again after \d\d:\d\d:\d\d UTC\)$/,
 		);
 		expect(ctx.hints).toEqual([
-			{ type: 'warning', location: 'outputPane', message: "6 of 12 items were answered by a fallback model because qwen2.5:7b did not answer; each item's reason says why." },
+			{
+				type: 'warning',
+				location: 'outputPane',
+				message:
+					"6 of 12 items were answered by a fallback model because qwen2.5:7b did not answer; each item's reason says why.",
+			},
 		]);
 	});
 
 	it('the full output keeps the scores in decision.reason', async () => {
 		sim.setFault('qwen2.5:7b', { kind: 'oom' });
-		const [items] = await runNode({ baseUrl: sim.url, prompts: ['Explain this stack trace in detail'], params: { complexity: 'high' }, options: { maxRetries: 0 } }).result;
-		const json = items[0].json as { reason: string; decision: { reason: string }; fallback: boolean };
+		const [items] = await runNode({
+			baseUrl: sim.url,
+			prompts: ['Explain this stack trace in detail'],
+			params: { complexity: 'high' },
+			options: { maxRetries: 0 },
+		}).result;
+		const json = items[0].json as {
+			reason: string;
+			decision: { reason: string };
+			fallback: boolean;
+		};
 		expect(json.fallback).toBe(true);
 		expect(json.decision.reason).toMatch(/complexity forced to high.*chose qwen2\.5:7b \(high\)/);
 		expect(json.reason).toContain('so llama3.2:3b (medium tier) answered');
@@ -69,9 +86,18 @@ describe('with qwen2.5:7b out of memory', () => {
 });
 
 it('no hint and no fallback field set when every first choice answered', async () => {
-	const { result, ctx } = runNode({ baseUrl: sim.url, prompts: prompts(4), params: { complexity, simplifyOutput: true } });
+	const { result, ctx } = runNode({
+		baseUrl: sim.url,
+		prompts: prompts(4),
+		params: { complexity, simplifyOutput: true },
+	});
 	const [items] = await result;
 	expect(items.map((i) => i.json.fallback)).toEqual([false, false, false, false]);
-	expect(items.map((i) => i.json.model)).toEqual(['phi3:mini', 'qwen2.5:7b', 'phi3:mini', 'qwen2.5:7b']);
+	expect(items.map((i) => i.json.model)).toEqual([
+		'phi3:mini',
+		'qwen2.5:7b',
+		'phi3:mini',
+		'qwen2.5:7b',
+	]);
 	expect(ctx.hints).toEqual([]);
 });

@@ -9,7 +9,11 @@ const ITEMS = 100;
 let sim: OllamaSimulator;
 
 beforeAll(async () => {
-	sim = await startOllamaSimulator({ timeScale: 0.05, numParallel: 4, preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'] });
+	sim = await startOllamaSimulator({
+		timeScale: 0.05,
+		numParallel: 4,
+		preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'],
+	});
 });
 afterAll(async () => {
 	await sim.close();
@@ -18,11 +22,16 @@ beforeEach(() => {
 	state = createDispatcherState();
 });
 
-const prompts = Array.from({ length: ITEMS }, (_, i) => `#${i} thanks, lunch moved to 1pm, see you there`);
+const prompts = Array.from(
+	{ length: ITEMS },
+	(_, i) => `#${i} thanks, lunch moved to 1pm, see you there`,
+);
 
 async function runWith(concurrency: number) {
 	sim.resetStats();
-	const { value, ms } = await timed(runNode({ state, baseUrl: sim.url, prompts, options: { concurrency } }).result);
+	const { value, ms } = await timed(
+		runNode({ state, baseUrl: sim.url, prompts, options: { concurrency } }).result,
+	);
 	return { out: value[0], ms, peak: sim.stats().maxInFlight };
 }
 

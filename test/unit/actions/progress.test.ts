@@ -1,4 +1,7 @@
-import { PROGRESS_INTERVAL_MS, progressReporter } from '../../../nodes/AiDispatcher/actions/progress';
+import {
+	PROGRESS_INTERVAL_MS,
+	progressReporter,
+} from '../../../nodes/AiDispatcher/actions/progress';
 
 function setup(total: number, withUi = true) {
 	let nowMs = 1_000_000;

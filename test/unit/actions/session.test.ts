@@ -30,16 +30,25 @@ afterAll(async () => {
 });
 
 describe('Auto-Discover failure memory', () => {
-	it.each([1, 4])('20 items at concurrency %i ask /api/tags once and all fail naming the HTTP error', async (concurrency) => {
-		tagsRequests = 0;
-		const prompts = Array.from({ length: 20 }, (_, i) => `Say hi ${i}`);
-		const { result } = runNode({ baseUrl: url, prompts, continueOnFail: true, params: { modelSource: 'auto' }, options: { concurrency } });
-		const [items] = await result;
-		expect(items).toHaveLength(20);
-		for (const [i, item] of items.entries()) {
-			expect(item.pairedItem).toEqual({ item: i });
-			expect(String(item.json.error)).toContain('/api/tags: HTTP 500: tags are broken');
-		}
-		expect(tagsRequests).toBe(1);
-	});
+	it.each([1, 4])(
+		'20 items at concurrency %i ask /api/tags once and all fail naming the HTTP error',
+		async (concurrency) => {
+			tagsRequests = 0;
+			const prompts = Array.from({ length: 20 }, (_, i) => `Say hi ${i}`);
+			const { result } = runNode({
+				baseUrl: url,
+				prompts,
+				continueOnFail: true,
+				params: { modelSource: 'auto' },
+				options: { concurrency },
+			});
+			const [items] = await result;
+			expect(items).toHaveLength(20);
+			for (const [i, item] of items.entries()) {
+				expect(item.pairedItem).toEqual({ item: i });
+				expect(String(item.json.error)).toContain('/api/tags: HTTP 500: tags are broken');
+			}
+			expect(tagsRequests).toBe(1);
+		},
+	);
 });

@@ -8,7 +8,13 @@ import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state'
 import type { DispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { Usage } from '../../../nodes/AiDispatcher/engine/types';
 import { runNode } from '../../support/node-run';
-import { DEFAULT_SIM_MODELS, startOllamaSimulator, THINKING_SIM_MODELS, type OllamaSimulator, type SimModel } from '../../support/simulator';
+import {
+	DEFAULT_SIM_MODELS,
+	startOllamaSimulator,
+	THINKING_SIM_MODELS,
+	type OllamaSimulator,
+	type SimModel,
+} from '../../support/simulator';
 
 /** A slow 14B that does not think. */
 const SLOW_14B: SimModel = {
@@ -25,32 +31,54 @@ const GPT_OSS = THINKING_SIM_MODELS.find((m) => m.name === 'gpt-oss:20b') as Sim
 
 let sim: OllamaSimulator;
 beforeAll(async () => {
-	sim = await startOllamaSimulator({ timeScale: 0.0005, models: [DEFAULT_SIM_MODELS[0], SLOW_14B, GPT_OSS] });
+	sim = await startOllamaSimulator({
+		timeScale: 0.0005,
+		models: [DEFAULT_SIM_MODELS[0], SLOW_14B, GPT_OSS],
+	});
 });
 afterAll(async () => await sim.close());
 
 type Out = {
 	model: string;
-	decision: { reason: string; expectedTimes?: Array<{ model: string; effort: string; speedFrom: string; tokensPerS: number }> };
+	decision: {
+		reason: string;
+		expectedTimes?: Array<{ model: string; effort: string; speedFrom: string; tokensPerS: number }>;
+	};
 	thinking?: { effort: string; think: unknown };
 };
 
 /** Speeds as this process would have learned them from earlier answers (the models' simulated decode speeds). */
 function learnSpeeds(state: DispatcherState, speeds: Record<string, number>): void {
 	for (const [model, tokensPerS] of Object.entries(speeds)) {
-		const usage: Usage = { prompt_tokens: 10, completion_tokens: 100, total_ms: 1000, load_ms: 0, tokens_per_s: tokensPerS };
+		const usage: Usage = {
+			prompt_tokens: 10,
+			completion_tokens: 100,
+			total_ms: 1000,
+			load_ms: 0,
+			tokens_per_s: tokensPerS,
+		};
 		state.learned.record(sim.url, [{ model, ok: true, error: null, ms: 1000 }], usage, Date.now());
 	}
 }
 
 /** One low item first: the host has answered, so the next plan may ask /api/show of every candidate. */
 async function warm(state: DispatcherState): Promise<void> {
-	const [out] = await runNode({ state, baseUrl: sim.url, prompts: ['What is the invoice number?'], params: { modelSource: 'auto', complexity: 'low' } }).result;
+	const [out] = await runNode({
+		state,
+		baseUrl: sim.url,
+		prompts: ['What is the invoice number?'],
+		params: { modelSource: 'auto', complexity: 'low' },
+	}).result;
 	expect(out[0].json.model).toBe('phi3:mini');
 }
 
 async function medium(state: DispatcherState): Promise<Out> {
-	const [out] = await runNode({ state, baseUrl: sim.url, prompts: ['Summarise this thread'], params: { modelSource: 'auto', complexity: 'medium' } }).result;
+	const [out] = await runNode({
+		state,
+		baseUrl: sim.url,
+		prompts: ['Summarise this thread'],
+		params: { modelSource: 'auto', complexity: 'medium' },
+	}).result;
 	return out[0].json as unknown as Out;
 }
 
@@ -62,11 +90,15 @@ describe('ranking by expected time in the node (auto-discovered: phi3:mini low, 
 		const out = await medium(state);
 		expect(out.model).toBe('gpt-oss:20b');
 		expect(out.thinking).toMatchObject({ effort: 'low', think: 'low' });
-		expect(out.decision.expectedTimes?.map((t) => [t.model, t.effort, t.speedFrom, t.tokensPerS])).toEqual([
+		expect(
+			out.decision.expectedTimes?.map((t) => [t.model, t.effort, t.speedFrom, t.tokensPerS]),
+		).toEqual([
 			['gpt-oss:20b', 'low', 'learned', 14],
 			['qwen2.5:14b', 'off', 'learned', 5],
 		]);
-		expect(out.decision.reason).toMatch(/ranked by expected time at the effort each would get: gpt-oss:20b ~[\d.]+ s \(think low\), qwen2\.5:14b ~[\d.]+ s$/);
+		expect(out.decision.reason).toMatch(
+			/ranked by expected time at the effort each would get: gpt-oss:20b ~[\d.]+ s \(think low\), qwen2\.5:14b ~[\d.]+ s$/,
+		);
 	});
 
 	it('no learned speeds: by parameter size the 20.9B is expected slower, so the medium item stays on the 14B', async () => {

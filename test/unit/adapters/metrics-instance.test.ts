@@ -10,20 +10,31 @@ describe('instanceFor', () => {
 	it.each<[string, string | null, string]>([
 		['empty field: the process label', null, '1a2b3c4d5e6f-0000abcd'],
 		['{process} replaced', 'prod-{process}', 'prod-1a2b3c4d5e6f-0000abcd'],
-		['every {process} replaced', '{process}/{process}', '1a2b3c4d5e6f-0000abcd/1a2b3c4d5e6f-0000abcd'],
+		[
+			'every {process} replaced',
+			'{process}/{process}',
+			'1a2b3c4d5e6f-0000abcd/1a2b3c4d5e6f-0000abcd',
+		],
 		['a fixed name as it is (one n8n process)', 'n8n-main', 'n8n-main'],
 	])('%s', (_name, configured, expected) => {
 		expect(instanceFor(configured, '1a2b3c4d5e6f-0000abcd')).toBe(expected);
 	});
 
 	it('gives two processes sharing one credential two groups', () => {
-		expect(instanceFor('prod-{process}', 'id-aaaa')).not.toBe(instanceFor('prod-{process}', 'id-bbbb'));
+		expect(instanceFor('prod-{process}', 'id-aaaa')).not.toBe(
+			instanceFor('prod-{process}', 'id-bbbb'),
+		);
 	});
 });
 
 describe('ownInstance', () => {
 	const ctx = { getInstanceId: () => '1a2b3c4d5e6f7a8b' } as unknown as IExecuteFunctions;
-	const connection = (metricsInstance: string | null): ConnectionSettings => ({ baseUrls: ['http://o:11434'], prometheusUrl: 'http://p:9090', pushgatewayUrl: 'http://g:9091', metricsInstance });
+	const connection = (metricsInstance: string | null): ConnectionSettings => ({
+		baseUrls: ['http://o:11434'],
+		prometheusUrl: 'http://p:9090',
+		pushgatewayUrl: 'http://g:9091',
+		metricsInstance,
+	});
 
 	it('draws the per-process label once, before any push, and keeps it for the pushes', () => {
 		const state = createDispatcherState();

@@ -3,7 +3,11 @@ import type { IHttpRequestOptions } from 'n8n-workflow';
 import { AiDispatcherOpenAiApi } from '../../../credentials/AiDispatcherOpenAiApi.credentials';
 
 const cred = new AiDispatcherOpenAiApi();
-const request: IHttpRequestOptions = { url: 'https://api.example.com/v1/chat/completions', method: 'POST', headers: { 'content-type': 'application/json' } };
+const request: IHttpRequestOptions = {
+	url: 'https://api.example.com/v1/chat/completions',
+	method: 'POST',
+	headers: { 'content-type': 'application/json' },
+};
 
 describe('OpenAI-Compatible Endpoint API credential', () => {
 	it('has a required Base URL, a password-typed API key, a currency and the plain-http switch off by default', () => {
@@ -16,9 +20,18 @@ describe('OpenAI-Compatible Endpoint API credential', () => {
 	});
 
 	it('sends the key as a Bearer token, and nothing without a key', async () => {
-		const withKey = await cred.authenticate({ baseUrl: 'https://api.example.com/v1', apiKey: 'sk-test' }, request);
-		expect(withKey.headers).toEqual({ 'content-type': 'application/json', Authorization: 'Bearer sk-test' });
-		const without = await cred.authenticate({ baseUrl: 'http://127.0.0.1:8000/v1', apiKey: '' }, request);
+		const withKey = await cred.authenticate(
+			{ baseUrl: 'https://api.example.com/v1', apiKey: 'sk-test' },
+			request,
+		);
+		expect(withKey.headers).toEqual({
+			'content-type': 'application/json',
+			Authorization: 'Bearer sk-test',
+		});
+		const without = await cred.authenticate(
+			{ baseUrl: 'http://127.0.0.1:8000/v1', apiKey: '' },
+			request,
+		);
 		expect(without.headers).toEqual({ 'content-type': 'application/json' });
 	});
 

@@ -88,17 +88,23 @@ const SAMPLE: Record<string, { panel: unknown; engine: unknown }> = {
 };
 
 function installedN8nOptions(): Array<[string, unknown]> | null {
-	const file = path.join(os.homedir(), '.cache/n8n-nodes-ai-dispatcher/n8n-2.40.7/node_modules/@n8n/n8n-nodes-langchain/dist/nodes/llms/LMOllama/description.js');
+	const file = path.join(
+		os.homedir(),
+		'.cache/n8n-nodes-ai-dispatcher/n8n-2.40.7/node_modules/@n8n/n8n-nodes-langchain/dist/nodes/llms/LMOllama/description.js',
+	);
 	if (!existsSync(file)) return null;
 	// eslint-disable-next-line @typescript-eslint/no-require-imports
-	const description = require(file) as { ollamaOptions: { options: Array<{ name: string; default: unknown }> } };
+	const description = require(file) as {
+		ollamaOptions: { options: Array<{ name: string; default: unknown }> };
+	};
 	return description.ollamaOptions.options.map((o) => [o.name, o.default]);
 }
 
-const chatOptions = (chatModelProperties.find((p) => p.name === 'options')?.options ?? []) as INodeProperties[];
-const rowOptions = (
-	((modelProperties.find((p) => p.name === 'models')?.options as INodePropertyCollection[])[0].values.find((v) => v.name === 'modelOptions')?.options ?? []) as INodeProperties[]
-);
+const chatOptions = (chatModelProperties.find((p) => p.name === 'options')?.options ??
+	[]) as INodeProperties[];
+const rowOptions = ((
+	modelProperties.find((p) => p.name === 'models')?.options as INodePropertyCollection[]
+)[0].values.find((v) => v.name === 'modelOptions')?.options ?? []) as INodeProperties[];
 
 describe("options parity with n8n's Ollama Chat Model", () => {
 	const installed = installedN8nOptions();
@@ -106,10 +112,30 @@ describe("options parity with n8n's Ollama Chat Model", () => {
 	it('the pinned list is what the installed n8n has (when the runtime is installed), and holds every option named in the issue', () => {
 		// Without the runtime, the pinned list is checked to hold every option the issue names.
 		const options = installed ?? PINNED_N8N_OPTIONS;
-		if (installed === null) console.log('[parity] n8n runtime not installed: checked against the pinned list only');
+		if (installed === null)
+			console.log('[parity] n8n runtime not installed: checked against the pinned list only');
 		else expect(installed.filter(([name]) => name !== 'langfuse')).toEqual(PINNED_N8N_OPTIONS);
 		expect(options.map(([name]) => name)).toEqual(
-			expect.arrayContaining(['think', 'temperature', 'topK', 'topP', 'frequencyPenalty', 'presencePenalty', 'repeatPenalty', 'keepAlive', 'lowVram', 'mainGpu', 'numBatch', 'numCtx', 'numGpu', 'numPredict', 'numThread', 'useMLock', 'useMMap', 'format']),
+			expect.arrayContaining([
+				'think',
+				'temperature',
+				'topK',
+				'topP',
+				'frequencyPenalty',
+				'presencePenalty',
+				'repeatPenalty',
+				'keepAlive',
+				'lowVram',
+				'mainGpu',
+				'numBatch',
+				'numCtx',
+				'numGpu',
+				'numPredict',
+				'numThread',
+				'useMLock',
+				'useMMap',
+				'format',
+			]),
 		);
 	});
 
@@ -121,33 +147,48 @@ describe("options parity with n8n's Ollama Chat Model", () => {
 		expect(chatOptions.map((o) => o.name)).toContain(mapped.field);
 	});
 
-	it.each(n8nOptions.map(([name]) => name).filter((n) => n !== 'format'))('%s is a model option of the main node', (name) => {
-		const ollama = CHAT_FIELD[name].ollama;
-		const field = { top_k: 'top_k', top_p: 'top_p' }[ollama] ?? CHAT_FIELD[name].field;
-		expect(rowOptions.map((o) => o.name)).toContain(field);
-	});
-
-	it("output format is the main node's Output Format parameter", () => {
-		const format = inputProperties.find((p) => p.name === 'outputFormat');
-		expect(format?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(expect.arrayContaining(['text', 'json']));
-	});
-
-	it.each(n8nOptions.filter(([name]) => !['think', 'temperature', 'topK', 'topP', 'numCtx', 'numPredict', 'format'].includes(name)))(
-		"%s has n8n's default (%p)",
-		(name, fallback) => {
-			expect(chatOptions.find((o) => o.name === CHAT_FIELD[name].field)?.default).toEqual(fallback);
+	it.each(n8nOptions.map(([name]) => name).filter((n) => n !== 'format'))(
+		'%s is a model option of the main node',
+		(name) => {
+			const ollama = CHAT_FIELD[name].ollama;
+			const field = { top_k: 'top_k', top_p: 'top_p' }[ollama] ?? CHAT_FIELD[name].field;
+			expect(rowOptions.map((o) => o.name)).toContain(field);
 		},
 	);
 
+	it("output format is the main node's Output Format parameter", () => {
+		const format = inputProperties.find((p) => p.name === 'outputFormat');
+		expect(format?.options?.map((o) => ('value' in o ? o.value : null))).toEqual(
+			expect.arrayContaining(['text', 'json']),
+		);
+	});
+
+	it.each(
+		n8nOptions.filter(
+			([name]) =>
+				!['think', 'temperature', 'topK', 'topP', 'numCtx', 'numPredict', 'format'].includes(name),
+		),
+	)("%s has n8n's default (%p)", (name, fallback) => {
+		expect(chatOptions.find((o) => o.name === CHAT_FIELD[name].field)?.default).toEqual(fallback);
+	});
+
 	it('the chat sub-node reads every option into Ollama naming (think as a top-level setting)', () => {
 		const options: Record<string, unknown> = {};
-		for (const [name] of n8nOptions) if (SAMPLE[name]) options[CHAT_FIELD[name].field] = SAMPLE[name].panel;
+		for (const [name] of n8nOptions)
+			if (SAMPLE[name]) options[CHAT_FIELD[name].field] = SAMPLE[name].panel;
 		options.format = 'json';
-		const settings = readChatSettings({ getNodeParameter: (n, _i, fallback) => (n === 'options' ? options : fallback) }, 0);
+		const settings = readChatSettings(
+			{ getNodeParameter: (n, _i, fallback) => (n === 'options' ? options : fallback) },
+			0,
+		);
 		const sent = settings.modelDefaults;
 		for (const [name] of n8nOptions) {
 			if (name === 'format') expect(settings.format).toEqual({ type: 'json' });
-			else expect([name, (sent as Record<string, unknown>)[CHAT_FIELD[name].ollama]]).toEqual([name, SAMPLE[name].engine]);
+			else
+				expect([name, (sent as Record<string, unknown>)[CHAT_FIELD[name].ollama]]).toEqual([
+					name,
+					SAMPLE[name].engine,
+				]);
 		}
 	});
 
@@ -158,19 +199,44 @@ describe("options parity with n8n's Ollama Chat Model", () => {
 			const ollama = CHAT_FIELD[name].ollama;
 			modelOptions[ollama] = SAMPLE[name].panel;
 		}
-		const params = { modelSource: 'list', models: { model: [{ name: 'qwen3:8b', tier: 'high', modelOptions }] } };
+		const params = {
+			modelSource: 'list',
+			models: { model: [{ name: 'qwen3:8b', tier: 'high', modelOptions }] },
+		};
 		const [spec] = readModelList(createContext({ params }).execute, 0);
 		for (const [name] of n8nOptions) {
-			if (SAMPLE[name]) expect([name, (spec.options as Record<string, unknown>)[CHAT_FIELD[name].ollama]]).toEqual([name, SAMPLE[name].engine]);
+			if (SAMPLE[name])
+				expect([name, (spec.options as Record<string, unknown>)[CHAT_FIELD[name].ollama]]).toEqual([
+					name,
+					SAMPLE[name].engine,
+				]);
 		}
 	});
 
 	it.each([
-		['num_batch', 0, 'Model List › Model #1 › Model Options › Context Batch Size should be an integer ≥ 1, got number 0'],
-		['use_mmap', 'yes', 'Model List › Model #1 › Model Options › Use Memory Mapping should be true or false, got "yes"'],
-		['think', 'max', 'Model List › Model #1 › Model Options › Think should be one of auto, on, off, low, medium, high, got "max"'],
-	])('refuses a bad %s, naming the field as the panel shows it and the value', (key, value, message) => {
-		const params = { modelSource: 'list', models: { model: [{ name: 'qwen3:8b', tier: 'high', modelOptions: { [key]: value } }] } };
-		expect(() => readModelList(createContext({ params }).execute, 0)).toThrow(message);
-	});
+		[
+			'num_batch',
+			0,
+			'Model List › Model #1 › Model Options › Context Batch Size should be an integer ≥ 1, got number 0',
+		],
+		[
+			'use_mmap',
+			'yes',
+			'Model List › Model #1 › Model Options › Use Memory Mapping should be true or false, got "yes"',
+		],
+		[
+			'think',
+			'max',
+			'Model List › Model #1 › Model Options › Think should be one of auto, on, off, low, medium, high, got "max"',
+		],
+	])(
+		'refuses a bad %s, naming the field as the panel shows it and the value',
+		(key, value, message) => {
+			const params = {
+				modelSource: 'list',
+				models: { model: [{ name: 'qwen3:8b', tier: 'high', modelOptions: { [key]: value } }] },
+			};
+			expect(() => readModelList(createContext({ params }).execute, 0)).toThrow(message);
+		},
+	);
 });

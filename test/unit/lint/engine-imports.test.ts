@@ -20,7 +20,11 @@ interface LintMessage {
 
 /** The `no-restricted-imports` messages ESLint reports for `code` linted as `relativePath`. */
 function restrictedImports(code: string, relativePath: string): LintMessage[] {
-	const run = spawnSync(ESLINT, ['--format', 'json', '--stdin', '--stdin-filename', relativePath], { cwd: ROOT, input: code, encoding: 'utf8' });
+	const run = spawnSync(ESLINT, ['--format', 'json', '--stdin', '--stdin-filename', relativePath], {
+		cwd: ROOT,
+		input: code,
+		encoding: 'utf8',
+	});
 	const [result] = JSON.parse(run.stdout) as Array<{ messages: LintMessage[] }>;
 	return result.messages.filter((m) => m.ruleId === 'no-restricted-imports');
 }
@@ -40,7 +44,11 @@ describe('engine/ dependency rule', () => {
 		const messages = restrictedImports(CODE, 'nodes/AiDispatcher/engine/selection/probe.ts');
 		const byLine = new Map(messages.map((m) => [m.line, m.message]));
 		PROBES.forEach(([line, why], i) => {
-			if (why) expect({ line, message: byLine.get(i + 1) }).toEqual({ line, message: expect.stringContaining(why) });
+			if (why)
+				expect({ line, message: byLine.get(i + 1) }).toEqual({
+					line,
+					message: expect.stringContaining(why),
+				});
 			else expect({ line, message: byLine.get(i + 1) }).toEqual({ line, message: undefined });
 		});
 		expect(messages).toHaveLength(PROBES.filter(([, why]) => why).length);

@@ -29,11 +29,19 @@ interface PackInfo {
 function dryRunPack(): PackInfo {
 	const declared: string[] = [...pkg.n8n.nodes, ...pkg.n8n.credentials];
 	const missing = declared.filter((f) => !fs.existsSync(path.join(REPO_ROOT, f)));
-	if (missing.length > 0) throw new Error(`dist is not built (missing ${missing.join(', ')}): run \`npm run build\` first`);
+	if (missing.length > 0)
+		throw new Error(
+			`dist is not built (missing ${missing.join(', ')}): run \`npm run build\` first`,
+		);
 	const env = { ...process.env };
 	for (const k of Object.keys(env)) if (/^npm_/i.test(k)) delete env[k];
-	const res = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: REPO_ROOT, env, encoding: 'utf8' });
-	if (res.status !== 0) throw new Error(`npm pack --dry-run failed (exit ${res.status}):\n${res.stderr}`);
+	const res = spawnSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], {
+		cwd: REPO_ROOT,
+		env,
+		encoding: 'utf8',
+	});
+	if (res.status !== 0)
+		throw new Error(`npm pack --dry-run failed (exit ${res.status}):\n${res.stderr}`);
 	const info = JSON.parse(res.stdout.slice(res.stdout.indexOf('['))) as PackInfo[];
 	expect(info).toHaveLength(1);
 	return info[0];
@@ -79,16 +87,24 @@ describe('the package npm pack builds', () => {
 	});
 
 	it('holds compiled JavaScript, declarations, codex JSON and icons only: no sources, maps or tests', () => {
-		const kinds = new Set(paths.filter((p) => p.startsWith('dist/')).map((p) => /(\.d\.ts|\.[a-z]+)$/.exec(p)?.[1]));
+		const kinds = new Set(
+			paths.filter((p) => p.startsWith('dist/')).map((p) => /(\.d\.ts|\.[a-z]+)$/.exec(p)?.[1]),
+		);
 		expect([...kinds].sort()).toEqual(['.d.ts', '.js', '.json', '.svg']);
 		expect(paths.filter((p) => p.endsWith('.map'))).toEqual([]);
 		expect(paths.filter((p) => p.endsWith('.ts') && !p.endsWith('.d.ts'))).toEqual([]);
-		expect(paths.filter((p) => /(^|\/)(test|tests|__tests__|fixtures|support|bench|examples|scripts|docs)\//.test(p))).toEqual([]);
+		expect(
+			paths.filter((p) =>
+				/(^|\/)(test|tests|__tests__|fixtures|support|bench|examples|scripts|docs)\//.test(p),
+			),
+		).toEqual([]);
 		expect(paths.filter((p) => /\.(test|spec)\./.test(p))).toEqual([]);
 	});
 
 	it('holds no example credentials, environment files or tarballs', () => {
-		expect(paths.filter((p) => /credentials\.example|\.env|\.npmrc|\.tgz$|\.n8n/.test(p))).toEqual([]);
+		expect(paths.filter((p) => /credentials\.example|\.env|\.npmrc|\.tgz$|\.n8n/.test(p))).toEqual(
+			[],
+		);
 	});
 
 	it('bundles nothing and declares no runtime dependency (n8n verification rule)', () => {

@@ -7,7 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { installBlock, packageIdentity, readInstallBlocks, readmeSection, README_PATH } from '../../support/readme-install';
+import {
+	installBlock,
+	packageIdentity,
+	readInstallBlocks,
+	readmeSection,
+	README_PATH,
+} from '../../support/readme-install';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
@@ -28,7 +34,12 @@ describe("README.md's Install section", () => {
 
 	it('builds from this repository with npm ci and the pack:release script', () => {
 		const repoDir = path.basename(id.repositoryUrl).replace(/\.git$/, '');
-		expect(installBlock('pack').commands).toEqual([`git clone ${id.repositoryUrl}`, `cd ${repoDir}`, 'npm ci', 'npm run pack:release']);
+		expect(installBlock('pack').commands).toEqual([
+			`git clone ${id.repositoryUrl}`,
+			`cd ${repoDir}`,
+			'npm ci',
+			'npm run pack:release',
+		]);
 		expect(repoDir).toBe(id.name);
 		// pack:release builds, then packs: the tarball npm pack names <name>-<version>.tgz.
 		expect(pkg.scripts['pack:release']).toBe('npm run build && npm pack');
@@ -71,13 +82,21 @@ describe("README.md's Install section", () => {
 	});
 
 	it('uninstalls with npm from the same folder and removes the tarball', () => {
-		expect(installBlock('uninstall').commands).toEqual(['cd ~/.n8n/nodes', `npm uninstall ${id.name}`, `rm ${id.tarball}`]);
+		expect(installBlock('uninstall').commands).toEqual([
+			'cd ~/.n8n/nodes',
+			`npm uninstall ${id.name}`,
+			`rm ${id.tarball}`,
+		]);
 		expect(section).toContain('`docker exec -u node -w /home/node/.n8n/nodes n8n …`');
 	});
 
 	it('tells queue-mode users to install on every worker, with the environment variables that must allow it', () => {
 		expect(section).toMatch(/\*\*and on every worker\*\*/);
-		for (const name of ['N8N_COMMUNITY_PACKAGES_ENABLED', 'N8N_COMMUNITY_PACKAGES_PREVENT_LOADING', 'N8N_REINSTALL_MISSING_PACKAGES']) {
+		for (const name of [
+			'N8N_COMMUNITY_PACKAGES_ENABLED',
+			'N8N_COMMUNITY_PACKAGES_PREVENT_LOADING',
+			'N8N_REINSTALL_MISSING_PACKAGES',
+		]) {
 			expect(section).toContain(`\`${name}\``);
 		}
 	});

@@ -38,11 +38,17 @@ interface Workflow {
 	jobs: Record<string, Job>;
 }
 
-const workflow = parse(fs.readFileSync(WORKFLOW, 'utf8'), { uniqueKeys: true, strict: true }) as Workflow;
+const workflow = parse(fs.readFileSync(WORKFLOW, 'utf8'), {
+	uniqueKeys: true,
+	strict: true,
+}) as Workflow;
 
 function step(job: string, name: string): Step {
 	const found = workflow.jobs[job]?.steps.find((s) => s.name === name);
-	if (!found) throw new Error(`job "${job}" has no step named "${name}" (steps: ${workflow.jobs[job]?.steps.map((s) => s.name).join(' | ')})`);
+	if (!found)
+		throw new Error(
+			`job "${job}" has no step named "${name}" (steps: ${workflow.jobs[job]?.steps.map((s) => s.name).join(' | ')})`,
+		);
 	return found;
 }
 
@@ -50,7 +56,11 @@ function step(job: string, name: string): Step {
 function runForTag(script: string, tag: string) {
 	const res = spawnSync('bash', ['-e', '-c', script], {
 		cwd: REPO_ROOT,
-		env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? '/tmp', GITHUB_REF_NAME: tag },
+		env: {
+			PATH: process.env.PATH ?? '/usr/bin:/bin',
+			HOME: process.env.HOME ?? '/tmp',
+			GITHUB_REF_NAME: tag,
+		},
 		encoding: 'utf8',
 	});
 	return { status: res.status, out: `${res.stdout}${res.stderr}` };
@@ -112,7 +122,9 @@ describe('.github/workflows/release.yml', () => {
 	});
 
 	it('publishes with provenance and public access, after the build', () => {
-		expect(step('publish', 'Publish to the npm registry with provenance').run?.trim()).toBe('npm publish --provenance --access public');
+		expect(step('publish', 'Publish to the npm registry with provenance').run?.trim()).toBe(
+			'npm publish --provenance --access public',
+		);
 		expect(step('publish', 'Build (npm run build)').run?.trim()).toBe('npm run build');
 		expect(step('publish', 'Set up Node 24').with).toEqual({ 'node-version': '24' });
 	});
@@ -123,8 +135,14 @@ describe('.github/workflows/release.yml', () => {
 	});
 
 	it(`the version check passes for the tag v${version}`, () => {
-		const res = runForTag(step('test', "Check the tag matches package.json's version").run!, `v${version}`);
-		expect(res).toEqual({ status: 0, out: `tag v${version} matches package.json's version ${version}\n` });
+		const res = runForTag(
+			step('test', "Check the tag matches package.json's version").run!,
+			`v${version}`,
+		);
+		expect(res).toEqual({
+			status: 0,
+			out: `tag v${version} matches package.json's version ${version}\n`,
+		});
 	});
 
 	it("writes the NPM_TOKEN secret as the auth token of npm's registry, and nothing without it", () => {
@@ -138,24 +156,40 @@ describe('.github/workflows/release.yml', () => {
 					encoding: 'utf8',
 				});
 				const npmrc = path.join(home, '.npmrc');
-				return { status: res.status, out: res.stdout.trim(), npmrc: fs.existsSync(npmrc) ? fs.readFileSync(npmrc, 'utf8').trim() : null };
+				return {
+					status: res.status,
+					out: res.stdout.trim(),
+					npmrc: fs.existsSync(npmrc) ? fs.readFileSync(npmrc, 'utf8').trim() : null,
+				};
 			} finally {
 				fs.rmSync(home, { recursive: true, force: true });
 			}
 		};
-		const registry = spawnSync('npm', ['config', 'get', 'registry'], { env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' }, encoding: 'utf8' }).stdout.trim();
+		const registry = spawnSync('npm', ['config', 'get', 'registry'], {
+			env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: '/nonexistent' },
+			encoding: 'utf8',
+		}).stdout.trim();
 		expect(registry).toMatch(/^https:\/\/[^/]+\/$/);
 		expect(run('secret-token-123')).toEqual({
 			status: 0,
 			out: 'publishing with the NPM_TOKEN secret',
 			npmrc: `${registry.replace(/^https:/, '')}:_authToken=secret-token-123`,
 		});
-		expect(run('')).toEqual({ status: 0, out: 'no NPM_TOKEN secret: publishing as a trusted publisher (OIDC)', npmrc: null });
+		expect(run('')).toEqual({
+			status: 0,
+			out: 'no NPM_TOKEN secret: publishing as a trusted publisher (OIDC)',
+			npmrc: null,
+		});
 	});
 
-	it.each([`v${version}.1`, version, `v${version}-rc.1`, 'v0.0.0', ''])('the version check fails for the tag %j', (tag) => {
-		const res = runForTag(step('test', "Check the tag matches package.json's version").run!, tag);
-		expect(res.status).toBe(1);
-		expect(res.out).toContain(`::error::tag ${tag} does not match package.json's version ${version}`);
-	});
+	it.each([`v${version}.1`, version, `v${version}-rc.1`, 'v0.0.0', ''])(
+		'the version check fails for the tag %j',
+		(tag) => {
+			const res = runForTag(step('test', "Check the tag matches package.json's version").run!, tag);
+			expect(res.status).toBe(1);
+			expect(res.out).toContain(
+				`::error::tag ${tag} does not match package.json's version ${version}`,
+			);
+		},
+	);
 });

@@ -3,7 +3,12 @@
  * after reading no more than the cap; a capped text read stops and cancels the body.
  */
 import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
-import { MAX_LINE_CHARS, readAll, readLines, readText } from '../../../nodes/AiDispatcher/transport/body';
+import {
+	MAX_LINE_CHARS,
+	readAll,
+	readLines,
+	readText,
+} from '../../../nodes/AiDispatcher/transport/body';
 
 /** A body of `count` chunks made by `make(i)` (endless when count is Infinity) that records how much was read and whether it was cancelled. */
 function body(make: (i: number) => string | Uint8Array, count = Number.POSITIVE_INFINITY) {
@@ -29,7 +34,10 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
 }
 
 async function rejection(promise: Promise<unknown>): Promise<TransportError> {
-	const error = await promise.then(() => undefined, (e: unknown) => e);
+	const error = await promise.then(
+		() => undefined,
+		(e: unknown) => e,
+	);
 	expect(error).toBeInstanceOf(TransportError);
 	return error as TransportError;
 }
@@ -37,7 +45,11 @@ async function rejection(promise: Promise<unknown>): Promise<TransportError> {
 describe('readLines: linear splitting with a line cap', () => {
 	it('joins a 3 MiB line sent in 64 KiB chunks exactly, with the lines around it', async () => {
 		const piece = 'a'.repeat(64 * 1024);
-		const parts = ['{"x":1}\n{"big":"', ...Array.from({ length: 48 }, () => piece), '"}\n{"y":2}\n'];
+		const parts = [
+			'{"x":1}\n{"big":"',
+			...Array.from({ length: 48 }, () => piece),
+			'"}\n{"y":2}\n',
+		];
 		const lines = await collect(readLines(body((i) => parts[i], parts.length).iterable));
 		expect(lines).toHaveLength(3);
 		expect(lines[0]).toBe('{"x":1}');
@@ -47,7 +59,13 @@ describe('readLines: linear splitting with a line cap', () => {
 
 	it('yields many lines from one chunk, and lines that end exactly at a chunk boundary', async () => {
 		const parts = ['a\nb\nc', '\n', 'd\r\n', '\n\n', 'e'];
-		expect(await collect(readLines(body((i) => parts[i], parts.length).iterable))).toEqual(['a', 'b', 'c', 'd', 'e']);
+		expect(await collect(readLines(body((i) => parts[i], parts.length).iterable))).toEqual([
+			'a',
+			'b',
+			'c',
+			'd',
+			'e',
+		]);
 	});
 
 	it('fails an endless line with kind too_large after reading just past the cap, and cancels the body', async () => {
@@ -62,14 +80,20 @@ describe('readLines: linear splitting with a line cap', () => {
 
 	it('honours a smaller cap, counting the pending part of a line across chunks', async () => {
 		const parts = ['ok\n12345', '67890', '1\n'];
-		const error = await rejection(collect(readLines(body((i) => parts[i], parts.length).iterable, 10)));
+		const error = await rejection(
+			collect(readLines(body((i) => parts[i], parts.length).iterable, 10)),
+		);
 		expect(error.kind).toBe('too_large');
-		expect(await collect(readLines(body((i) => ['ok\n12345', '67890\n'][i], 2).iterable, 10))).toEqual(['ok', '1234567890']);
+		expect(
+			await collect(readLines(body((i) => ['ok\n12345', '67890\n'][i], 2).iterable, 10)),
+		).toEqual(['ok', '1234567890']);
 	});
 
 	it('decodes multi-byte UTF-8 sent one byte per chunk', async () => {
 		const bytes = new TextEncoder().encode('{"t":"Grüße 日本 🚀"}\n');
-		expect(await collect(readLines(body((i) => bytes.subarray(i, i + 1), bytes.length).iterable))).toEqual(['{"t":"Grüße 日本 🚀"}']);
+		expect(
+			await collect(readLines(body((i) => bytes.subarray(i, i + 1), bytes.length).iterable)),
+		).toEqual(['{"t":"Grüße 日本 🚀"}']);
 	});
 });
 
@@ -83,14 +107,20 @@ describe('readText / readAll: read up to the cap, then stop', () => {
 	});
 
 	it('readAll returns a body within the cap whole', async () => {
-		expect(await readAll(body((i) => ['ab', 'cd'][i], 2).iterable, 4, 'http://x/api/tags')).toBe('abcd');
+		expect(await readAll(body((i) => ['ab', 'cd'][i], 2).iterable, 4, 'http://x/api/tags')).toBe(
+			'abcd',
+		);
 	});
 
 	it('readAll fails a longer body with kind too_large naming what sent it, without reading on', async () => {
 		const { iterable, seen } = body(() => 'x'.repeat(1024));
-		const error = await rejection(readAll(iterable, 8 * 1024 * 1024, 'http://127.0.0.1:11434/api/tags'));
+		const error = await rejection(
+			readAll(iterable, 8 * 1024 * 1024, 'http://127.0.0.1:11434/api/tags'),
+		);
 		expect(error.kind).toBe('too_large');
-		expect(error.message).toBe('http://127.0.0.1:11434/api/tags sent more than 8 MiB (reply too large)');
+		expect(error.message).toBe(
+			'http://127.0.0.1:11434/api/tags sent more than 8 MiB (reply too large)',
+		);
 		expect(seen.chunks).toBe(8 * 1024 + 1);
 		expect(seen.cancelled).toBe(true);
 	});

@@ -12,13 +12,19 @@ async function collect(iterable: AsyncIterable<string>): Promise<string[]> {
 
 describe('readLines', () => {
 	it('splits NDJSON across chunk boundaries, skips blank lines and keeps a last unterminated line', async () => {
-		expect(await collect(readLines(chunks('{"a":1}\n{"b"', ':2}\r\n\n', '{"c":3}')))).toEqual(['{"a":1}', '{"b":2}', '{"c":3}']);
+		expect(await collect(readLines(chunks('{"a":1}\n{"b"', ':2}\r\n\n', '{"c":3}')))).toEqual([
+			'{"a":1}',
+			'{"b":2}',
+			'{"c":3}',
+		]);
 	});
 
 	it('decodes a multi-byte UTF-8 character split between two chunks', async () => {
 		const bytes = new TextEncoder().encode('{"t":"grüß 日本"}\n');
 		const cut = 9; // inside "ü"
-		expect(await collect(readLines(chunks(bytes.slice(0, cut), bytes.slice(cut))))).toEqual(['{"t":"grüß 日本"}']);
+		expect(await collect(readLines(chunks(bytes.slice(0, cut), bytes.slice(cut))))).toEqual([
+			'{"t":"grüß 日本"}',
+		]);
 	});
 });
 

@@ -4,7 +4,12 @@
  */
 import { TransportError } from '../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall, HttpPort } from '../../../nodes/AiDispatcher/engine/ports';
-import { guardBody, startDeadline, startTimer, untilAborted } from '../../../nodes/AiDispatcher/transport/deadline';
+import {
+	guardBody,
+	startDeadline,
+	startTimer,
+	untilAborted,
+} from '../../../nodes/AiDispatcher/transport/deadline';
 import { startProgressWatch } from '../../../nodes/AiDispatcher/transport/firstToken';
 import { createOllamaClient } from '../../../nodes/AiDispatcher/transport/ollama';
 
@@ -31,20 +36,34 @@ describe('startTimer', () => {
 describe('startDeadline / untilAborted / guardBody', () => {
 	it('rejects a wait with ETIMEDOUT when the deadline passes', async () => {
 		const deadline = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 40 });
-		const error = (await untilAborted(deadline, new Promise(() => undefined)).catch((e: unknown) => e)) as { code?: string; message: string };
+		const error = (await untilAborted(deadline, new Promise(() => undefined)).catch(
+			(e: unknown) => e,
+		)) as { code?: string; message: string };
 		expect(error.code).toBe('ETIMEDOUT');
 		expect(error.message).toBe('no complete reply within 40 ms (timed out)');
 	});
 
 	it("rejects with ABORT_ERR when the caller's signal aborts, and stops listening to it once cleared", async () => {
 		const caller = new AbortController();
-		const deadline = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 10_000, abort: caller.signal });
-		const pending = untilAborted(deadline, new Promise(() => undefined)).catch((e: { code?: string }) => e.code);
+		const deadline = startDeadline({
+			method: 'GET',
+			url: 'http://x',
+			timeoutMs: 10_000,
+			abort: caller.signal,
+		});
+		const pending = untilAborted(deadline, new Promise(() => undefined)).catch(
+			(e: { code?: string }) => e.code,
+		);
 		caller.abort();
 		expect(await pending).toBe('ABORT_ERR');
 		deadline.clear();
 
-		const later = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 30, abort: new AbortController().signal });
+		const later = startDeadline({
+			method: 'GET',
+			url: 'http://x',
+			timeoutMs: 30,
+			abort: new AbortController().signal,
+		});
 		later.clear();
 		await wait(80);
 		expect(later.signal.aborted).toBe(false); // the cleared clock never fired
@@ -54,10 +73,14 @@ describe('startDeadline / untilAborted / guardBody', () => {
 		for (const leaveEarly of [false, true]) {
 			let released = 0;
 			const deadline = startDeadline({ method: 'GET', url: 'http://x', timeoutMs: 50 });
-			const guarded = guardBody(deadline, (async function* () {
-				yield 'a';
-				yield 'b';
-			})(), () => released++);
+			const guarded = guardBody(
+				deadline,
+				(async function* () {
+					yield 'a';
+					yield 'b';
+				})(),
+				() => released++,
+			);
 			const seen: unknown[] = [];
 			for await (const chunk of guarded) {
 				seen.push(chunk);
@@ -120,8 +143,19 @@ describe('generate with a stall limit', () => {
 				yield '{"response":"late","done":true}\n';
 			})(),
 		});
-		const call: GenerateCall = { baseUrl: 'http://o', model: 'm', prompt: 'p', format: { type: 'text' }, options: {}, timeoutMs: 10_000, firstTokenTimeoutMs: 500, stallTimeoutMs: 100 };
-		const error = (await createOllamaClient(http).generate(call).catch((e: unknown) => e)) as TransportError;
+		const call: GenerateCall = {
+			baseUrl: 'http://o',
+			model: 'm',
+			prompt: 'p',
+			format: { type: 'text' },
+			options: {},
+			timeoutMs: 10_000,
+			firstTokenTimeoutMs: 500,
+			stallTimeoutMs: 100,
+		};
+		const error = (await createOllamaClient(http)
+			.generate(call)
+			.catch((e: unknown) => e)) as TransportError;
 		expect(error).toBeInstanceOf(TransportError);
 		expect(error.kind).toBe('timeout');
 		expect(error.message).toBe('no new token for 100 ms after 8 characters (stalled)');

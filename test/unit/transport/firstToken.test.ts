@@ -49,7 +49,9 @@ describe('first-token timeout', () => {
 	it('still reports the caller cancelling as aborted', async () => {
 		sim.setFault('llama3.2:3b', { kind: 'hang' });
 		const controller = new AbortController();
-		const pending = ollama.generate(call({ firstTokenTimeoutMs: 5_000, cancel: controller.signal }));
+		const pending = ollama.generate(
+			call({ firstTokenTimeoutMs: 5_000, cancel: controller.signal }),
+		);
 		setTimeout(() => controller.abort(), 50);
 		expect((await failure(pending)).kind).toBe('aborted');
 	});

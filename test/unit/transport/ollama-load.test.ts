@@ -24,7 +24,11 @@ describe('load (preload / release)', () => {
 		const ollama = createOllamaClient(http);
 		await ollama.load?.({ baseUrl: sim.url, model: 'phi3:mini', timeoutMs: 5_000 });
 		expect(sim.loadedModels()).toEqual(['phi3:mini']);
-		expect(sent[0]).toMatchObject({ method: 'POST', url: `${sim.url}/api/generate`, body: { model: 'phi3:mini', stream: false } });
+		expect(sent[0]).toMatchObject({
+			method: 'POST',
+			url: `${sim.url}/api/generate`,
+			body: { model: 'phi3:mini', stream: false },
+		});
 		expect(sent[0].body).not.toHaveProperty('prompt');
 		expect(sim.stats().generations['phi3:mini']).toBe(0); // a load, not a generation
 
@@ -35,11 +39,22 @@ describe('load (preload / release)', () => {
 
 	it("passes the user's keep_alive on a preload", async () => {
 		const { http, sent } = recording();
-		await createOllamaClient(http).load?.({ baseUrl: sim.url, model: 'llama3.2:3b', keepAlive: '10m', timeoutMs: 5_000 });
+		await createOllamaClient(http).load?.({
+			baseUrl: sim.url,
+			model: 'llama3.2:3b',
+			keepAlive: '10m',
+			timeoutMs: 5_000,
+		});
 		expect(sent[0].body).toEqual({ model: 'llama3.2:3b', stream: false, keep_alive: '10m' });
 	});
 
 	it('an unknown model is a classified error naming it', async () => {
-		await expect(createOllamaClient(fetchHttpPort()).load?.({ baseUrl: sim.url, model: 'nope:1b', timeoutMs: 5_000 })).rejects.toMatchObject({ kind: 'not_found' });
+		await expect(
+			createOllamaClient(fetchHttpPort()).load?.({
+				baseUrl: sim.url,
+				model: 'nope:1b',
+				timeoutMs: 5_000,
+			}),
+		).rejects.toMatchObject({ kind: 'not_found' });
 	});
 });

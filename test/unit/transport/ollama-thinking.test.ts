@@ -2,7 +2,11 @@
 import { createOllamaClient } from '../../../nodes/AiDispatcher/transport/ollama';
 import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
 import { fetchHttpPort } from '../../support/http-port';
-import { startOllamaSimulator, THINKING_SIM_MODELS, type OllamaSimulator } from '../../support/simulator';
+import {
+	startOllamaSimulator,
+	THINKING_SIM_MODELS,
+	type OllamaSimulator,
+} from '../../support/simulator';
 
 describe('transport: think and thinking against the simulator', () => {
 	let sim: OllamaSimulator;
@@ -22,14 +26,20 @@ describe('transport: think and thinking against the simulator', () => {
 		timeoutMs: 10_000,
 		...extra,
 	});
-	const words = (text: string | undefined) => (text ?? '').split(' ').filter((w) => w !== '').length;
+	const words = (text: string | undefined) =>
+		(text ?? '').split(' ').filter((w) => w !== '').length;
 
 	it.each([
 		['generate', {}],
-		['chat', { prompt: undefined, messages: [{ role: 'user' as const, content: 'Why is the sky blue?' }] }],
+		[
+			'chat',
+			{ prompt: undefined, messages: [{ role: 'user' as const, content: 'Why is the sky blue?' }] },
+		],
 	])('%s: think true → thinking text apart from the answer; tokens counted', async (_, extra) => {
 		const deltas: string[] = [];
-		const outcome = await ollama.generate(call({ ...extra, think: true, onDelta: (t) => deltas.push(t) }));
+		const outcome = await ollama.generate(
+			call({ ...extra, think: true, onDelta: (t) => deltas.push(t) }),
+		);
 		expect(words(outcome.thinking)).toBe(400);
 		expect(outcome.text).toMatch(/^\[qwen3:8b\]/);
 		expect(outcome.text).not.toContain('Let me think');
@@ -43,8 +53,12 @@ describe('transport: think and thinking against the simulator', () => {
 	});
 
 	it('sends a level to a model with levels', async () => {
-		expect(words((await ollama.generate(call({ model: 'gpt-oss:20b', think: 'low' }))).thinking)).toBe(100);
-		expect(words((await ollama.generate(call({ model: 'gpt-oss:20b', think: 'high' }))).thinking)).toBe(400);
+		expect(
+			words((await ollama.generate(call({ model: 'gpt-oss:20b', think: 'low' }))).thinking),
+		).toBe(100);
+		expect(
+			words((await ollama.generate(call({ model: 'gpt-oss:20b', think: 'high' }))).thinking),
+		).toBe(400);
 	});
 
 	it('reads capabilities through the port', async () => {

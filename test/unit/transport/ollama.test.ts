@@ -2,7 +2,11 @@ import type { GenerateCall } from '../../../nodes/AiDispatcher/engine/ports';
 import { createOllamaClient, usageFrom } from '../../../nodes/AiDispatcher/transport/ollama';
 import { fetchHttpPort } from '../../support/http-port';
 import { closedPort } from '../../support/loopback';
-import { startOllamaSimulator, type FaultKind, type OllamaSimulator } from '../../support/simulator';
+import {
+	startOllamaSimulator,
+	type FaultKind,
+	type OllamaSimulator,
+} from '../../support/simulator';
 import { failure } from '../../support/transport-failure';
 
 let sim: OllamaSimulator;
@@ -27,7 +31,7 @@ const call = (extra: Partial<GenerateCall> = {}): GenerateCall => ({
 });
 
 describe('generate (streamed NDJSON)', () => {
-	it('concatenates every chunk and converts the final chunk\'s nanoseconds into usage', async () => {
+	it("concatenates every chunk and converts the final chunk's nanoseconds into usage", async () => {
 		const outcome = await ollama.generate(call());
 		expect(outcome.text).toMatch(/^\[llama3\.2:3b\] /);
 		expect(outcome.usage.prompt_tokens).toBeGreaterThan(0);
@@ -38,7 +42,11 @@ describe('generate (streamed NDJSON)', () => {
 
 	it('uses /api/chat for messages, with the system prompt as the first message', async () => {
 		const outcome = await ollama.generate(
-			call({ prompt: undefined, system: 'Be brief.', messages: [{ role: 'user', content: 'What is an SLA?' }] }),
+			call({
+				prompt: undefined,
+				system: 'Be brief.',
+				messages: [{ role: 'user', content: 'What is an SLA?' }],
+			}),
 		);
 		expect(outcome.text.length).toBeGreaterThan(0);
 		expect(sim.stats().requests['/api/chat']).toBeGreaterThanOrEqual(1);
@@ -47,17 +55,31 @@ describe('generate (streamed NDJSON)', () => {
 	it('asks for JSON with format and gets parseable JSON back', async () => {
 		const outcome = await ollama.generate(call({ format: { type: 'json' } }));
 		expect(() => JSON.parse(outcome.text)).not.toThrow();
-		const schema = { type: 'object', properties: { priority: { type: 'integer' } }, required: ['priority'] };
-		const typed = JSON.parse((await ollama.generate(call({ format: { type: 'jsonSchema', schema } }))).text);
+		const schema = {
+			type: 'object',
+			properties: { priority: { type: 'integer' } },
+			required: ['priority'],
+		};
+		const typed = JSON.parse(
+			(await ollama.generate(call({ format: { type: 'jsonSchema', schema } }))).text,
+		);
 		expect(Number.isInteger(typed.priority)).toBe(true);
 	});
 
 	it.each<[FaultKind, string, RegExp]>([
 		['http500', 'http_5xx', /^HTTP 500: model runner has unexpectedly stopped/],
-		['busy', 'busy', /^HTTP 503: server busy, please try again. {2}maximum pending requests exceeded$/],
+		[
+			'busy',
+			'busy',
+			/^HTTP 503: server busy, please try again. {2}maximum pending requests exceeded$/,
+		],
 		['notfound', 'not_found', /^HTTP 404: model 'llama3\.2:3b' not found$/],
 		['oom', 'http_5xx', /^HTTP 500: model requires more system memory/],
-		['midstream', 'stream_error', /^error in stream: an error was encountered while running the model/],
+		[
+			'midstream',
+			'stream_error',
+			/^error in stream: an error was encountered while running the model/,
+		],
 		['truncated', 'truncated', /^stream ended without a done:true line/],
 		['garbage', 'garbage', /^reply is not Ollama NDJSON: "<html>/],
 		['reset', 'connection', /./],
@@ -90,7 +112,9 @@ describe('generate (streamed NDJSON)', () => {
 	});
 
 	it('reports a refused connection as a connection failure', async () => {
-		const error = await failure(ollama.generate(call({ baseUrl: `http://127.0.0.1:${await closedPort()}` })));
+		const error = await failure(
+			ollama.generate(call({ baseUrl: `http://127.0.0.1:${await closedPort()}` })),
+		);
 		expect(error.kind).toBe('connection');
 		expect(error.message).toContain('ECONNREFUSED');
 	});
@@ -102,7 +126,11 @@ describe('tags / ps / version', () => {
 		const names = tags.map((t) => t.name).sort();
 		expect(names).toEqual(['llama3.2:3b', 'phi3:mini', 'qwen2.5:7b']);
 		const qwen = tags.find((t) => t.name === 'qwen2.5:7b');
-		expect(qwen).toMatchObject({ parameterSize: '7.6B', parameterBillions: 7.6, sizeBytes: 4683075271 });
+		expect(qwen).toMatchObject({
+			parameterSize: '7.6B',
+			parameterBillions: 7.6,
+			sizeBytes: 4683075271,
+		});
 	});
 
 	it('shows a model as loaded after a call', async () => {
@@ -132,13 +160,27 @@ describe('ping (GET /)', () => {
 
 describe('usageFrom', () => {
 	it('converts nanoseconds and guards missing or bogus fields', () => {
-		expect(usageFrom({ total_duration: 2_500_000_000, load_duration: 1_000_000, prompt_eval_count: 26, eval_count: 100, eval_duration: 2e9 })).toEqual({
+		expect(
+			usageFrom({
+				total_duration: 2_500_000_000,
+				load_duration: 1_000_000,
+				prompt_eval_count: 26,
+				eval_count: 100,
+				eval_duration: 2e9,
+			}),
+		).toEqual({
 			prompt_tokens: 26,
 			completion_tokens: 100,
 			total_ms: 2500,
 			load_ms: 1,
 			tokens_per_s: 50,
 		});
-		expect(usageFrom({ eval_count: Number.NaN as unknown as number })).toEqual({ prompt_tokens: 0, completion_tokens: 0, total_ms: 0, load_ms: 0, tokens_per_s: 0 });
+		expect(usageFrom({ eval_count: Number.NaN as unknown as number })).toEqual({
+			prompt_tokens: 0,
+			completion_tokens: 0,
+			total_ms: 0,
+			load_ms: 0,
+			tokens_per_s: 0,
+		});
 	});
 });

@@ -3,12 +3,22 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { isTransportError, TransportError } from '../../../nodes/AiDispatcher/engine/errors';
-import { instantQuery, parseQueryReply, parseSampleValue } from '../../../nodes/AiDispatcher/transport/prometheus';
+import {
+	instantQuery,
+	parseQueryReply,
+	parseSampleValue,
+} from '../../../nodes/AiDispatcher/transport/prometheus';
 import { fetchHttpPort } from '../../support/http-port';
 import { closedPort } from '../../support/loopback';
 
 const vector = (...values: string[]) =>
-	JSON.stringify({ status: 'success', data: { resultType: 'vector', result: values.map((v, i) => ({ metric: { model: `m${i}` }, value: [1.5, v] })) } });
+	JSON.stringify({
+		status: 'success',
+		data: {
+			resultType: 'vector',
+			result: values.map((v, i) => ({ metric: { model: `m${i}` }, value: [1.5, v] })),
+		},
+	});
 
 describe('parseSampleValue', () => {
 	it.each([
@@ -37,7 +47,12 @@ describe('parseQueryReply', () => {
 	});
 
 	it('parses a scalar as one unlabelled sample and an empty vector as no samples', () => {
-		expect(parseQueryReply(200, JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '0.25'] } }))).toEqual({
+		expect(
+			parseQueryReply(
+				200,
+				JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, '0.25'] } }),
+			),
+		).toEqual({
 			resultType: 'scalar',
 			samples: [{ labels: {}, value: 0.25 }],
 		});
@@ -55,11 +70,36 @@ describe('parseQueryReply', () => {
 	};
 
 	it.each([
-		[400, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": parse error' }, 'bad_request', /Prometheus bad_data error \(HTTP 400\): invalid parameter/],
-		[422, { status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' }, 'bad_request', /execution error \(HTTP 422\)/],
-		[503, { status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' }, 'timeout', /timeout error \(HTTP 503\)/],
-		[500, { status: 'error', errorType: 'internal', error: 'boom' }, 'http_5xx', /internal error \(HTTP 500\)/],
-		[200, { status: 'error', errorType: 'unavailable', error: 'not ready' }, 'busy', /unavailable error: not ready/],
+		[
+			400,
+			{ status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": parse error' },
+			'bad_request',
+			/Prometheus bad_data error \(HTTP 400\): invalid parameter/,
+		],
+		[
+			422,
+			{ status: 'error', errorType: 'execution', error: 'many-to-many matching not allowed' },
+			'bad_request',
+			/execution error \(HTTP 422\)/,
+		],
+		[
+			503,
+			{ status: 'error', errorType: 'timeout', error: 'query timed out in expression evaluation' },
+			'timeout',
+			/timeout error \(HTTP 503\)/,
+		],
+		[
+			500,
+			{ status: 'error', errorType: 'internal', error: 'boom' },
+			'http_5xx',
+			/internal error \(HTTP 500\)/,
+		],
+		[
+			200,
+			{ status: 'error', errorType: 'unavailable', error: 'not ready' },
+			'busy',
+			/unavailable error: not ready/,
+		],
 	])('HTTP %i %j → %s', (status, body, kind, message) => {
 		const error = errorOf(status, JSON.stringify(body));
 		expect(error.kind).toBe(kind);
@@ -72,9 +112,30 @@ describe('parseQueryReply', () => {
 		[404, '404 page not found', 'not_found', /HTTP 404/],
 		[200, '<html>login page</html>', 'garbage', /did not return JSON/],
 		[200, '{"status":"success"}', 'garbage', /no status "success" and data/],
-		[200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'high'] }] } }), 'garbage', /"high" is not a number/],
-		[200, JSON.stringify({ status: 'success', data: { resultType: 'vector', result: [{ metric: {}, value: [1, 2] }] } }), 'garbage', /not \[time, "value"\]/],
-		[200, JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }), 'bad_request', /matrix result/],
+		[
+			200,
+			JSON.stringify({
+				status: 'success',
+				data: { resultType: 'vector', result: [{ metric: {}, value: [1, 'high'] }] },
+			}),
+			'garbage',
+			/"high" is not a number/,
+		],
+		[
+			200,
+			JSON.stringify({
+				status: 'success',
+				data: { resultType: 'vector', result: [{ metric: {}, value: [1, 2] }] },
+			}),
+			'garbage',
+			/not \[time, "value"\]/,
+		],
+		[
+			200,
+			JSON.stringify({ status: 'success', data: { resultType: 'matrix', result: [] } }),
+			'bad_request',
+			/matrix result/,
+		],
 	])('HTTP %i %s → %s', (status, text, kind, message) => {
 		const error = errorOf(status, text);
 		expect(error.kind).toBe(kind);
@@ -92,7 +153,12 @@ describe('instantQuery over HTTP', () => {
 			let body = '';
 			req.on('data', (c: Buffer) => (body += c.toString()));
 			req.on('end', () => {
-				seen.push({ method: req.method ?? '', url: req.url ?? '', body, type: req.headers['content-type'] });
+				seen.push({
+					method: req.method ?? '',
+					url: req.url ?? '',
+					body,
+					type: req.headers['content-type'],
+				});
 				if (req.url?.startsWith('/slow')) return; // never answers
 				res.writeHead(200, { 'content-type': 'application/json' });
 				res.end(vector('42'));
@@ -117,15 +183,26 @@ describe('instantQuery over HTTP', () => {
 		const long = `sum(${'up + '.repeat(600)}up)`;
 		await instantQuery(port, `${url}/`, long, 1000);
 		const post = seen.at(-1)!;
-		expect(post).toMatchObject({ method: 'POST', url: '/api/v1/query', type: 'application/x-www-form-urlencoded' });
+		expect(post).toMatchObject({
+			method: 'POST',
+			url: '/api/v1/query',
+			type: 'application/x-www-form-urlencoded',
+		});
 		expect(new URLSearchParams(post.body).get('query')).toBe(long);
 	});
 
 	it('classifies a refused connection and a timeout', async () => {
-		const refused = await instantQuery(fetchHttpPort(), `http://127.0.0.1:${await closedPort()}`, 'up', 500).catch((e: unknown) => e);
+		const refused = await instantQuery(
+			fetchHttpPort(),
+			`http://127.0.0.1:${await closedPort()}`,
+			'up',
+			500,
+		).catch((e: unknown) => e);
 		expect(refused).toMatchObject({ kind: 'connection' });
 		const started = Date.now();
-		const slow = await instantQuery(fetchHttpPort(), `${url}/slow`, 'up', 150).catch((e: unknown) => e);
+		const slow = await instantQuery(fetchHttpPort(), `${url}/slow`, 'up', 150).catch(
+			(e: unknown) => e,
+		);
 		expect(slow).toMatchObject({ kind: 'timeout' });
 		expect(Date.now() - started).toBeLessThan(1000);
 	});

@@ -8,7 +8,9 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u;
 
 /** Code units below this are classified by a table built once; the rest by the regex. */
 const TABLE_SIZE = 0x800;
-const TABLE = Uint8Array.from({ length: TABLE_SIZE }, (_, code) => (LETTER_OR_DIGIT.test(String.fromCharCode(code)) ? 1 : 0));
+const TABLE = Uint8Array.from({ length: TABLE_SIZE }, (_, code) =>
+	LETTER_OR_DIGIT.test(String.fromCharCode(code)) ? 1 : 0,
+);
 
 const isHighSurrogate = (code: number) => code >= 0xd800 && code <= 0xdbff;
 const isLowSurrogate = (code: number) => code >= 0xdc00 && code <= 0xdfff;
@@ -61,7 +63,9 @@ export function wordSpans(text: string): { spans: Int32Array; words: number } {
 /** `\s` (WhiteSpace and LineTerminator): every such code unit is below this, except U+FEFF. */
 const SPACE_TABLE_SIZE = 0x3001;
 const BYTE_ORDER_MARK = 0xfeff;
-const SPACE = Uint8Array.from({ length: SPACE_TABLE_SIZE }, (_, code) => (/\s/.test(String.fromCharCode(code)) ? 1 : 0));
+const SPACE = Uint8Array.from({ length: SPACE_TABLE_SIZE }, (_, code) =>
+	/\s/.test(String.fromCharCode(code)) ? 1 : 0,
+);
 
 /** True when the code unit `code` matches the regex class `\s`. */
 export function isSpaceUnit(code: number): boolean {

@@ -10,7 +10,13 @@ import {
 	SHORT_ANSWER_CUES,
 	SUMMARY_CUES,
 } from './cues';
-import { boundedSample, countCues, countQuestions, estimateTokens, measureStructure } from './features';
+import {
+	boundedSample,
+	countCues,
+	countQuestions,
+	estimateTokens,
+	measureStructure,
+} from './features';
 
 /** Score boundaries between tiers: below `medium` is low, from `high` on is high. */
 export interface TierThresholds {
@@ -36,7 +42,15 @@ export function analyseComplexity(text: string, options: AnalyseOptions = {}): C
 	const lower = sample.toLowerCase();
 	const tokens = estimateTokens(text);
 
-	const { codeBlocks, stackFrames, logLines, listItems, structuredData: structured, math, figures } = measureStructure(sample);
+	const {
+		codeBlocks,
+		stackFrames,
+		logLines,
+		listItems,
+		structuredData: structured,
+		math,
+		figures,
+	} = measureStructure(sample);
 	const questions = countQuestions(sample);
 	const analysisCues = countCues(lower, ANALYSIS_CUES);
 	const reasoningCues = countCues(lower, REASONING_CUES);
@@ -53,12 +67,20 @@ export function analyseComplexity(text: string, options: AnalyseOptions = {}): C
 
 	const features: ComplexityFeature[] = [
 		feature('tokens', tokens, lengthContribution(tokens)),
-		feature('code_blocks', codeBlocks, codeBlocks > 0 ? 0.3 + Math.min(0.08, 0.04 * (codeBlocks - 1)) : 0),
+		feature(
+			'code_blocks',
+			codeBlocks,
+			codeBlocks > 0 ? 0.3 + Math.min(0.08, 0.04 * (codeBlocks - 1)) : 0,
+		),
 		feature('stack_trace_lines', stackFrames, stackFrames >= 2 ? 0.3 : stackFrames * 0.1),
 		feature('log_lines', logLines, Math.min(diagnosing ? 0.15 : 0.05, logLines * 0.03)),
 		feature('analysis_cues', analysisCues, Math.min(0.24, analysisCues * 0.08)),
 		feature('reasoning_cues', reasoningCues, Math.min(0.24, reasoningCues * 0.08)),
-		feature('generative_instructions', generative, generative === 0 ? 0 : Math.min(0.2, 0.12 + 0.04 * (generative - 1))),
+		feature(
+			'generative_instructions',
+			generative,
+			generative === 0 ? 0 : Math.min(0.2, 0.12 + 0.04 * (generative - 1)),
+		),
 		feature('output_structure', outputStructure, Math.min(0.12, outputStructure * 0.06)),
 		feature('short_answer', shortAnswer, shortAnswer > 0 ? -0.12 : 0),
 		feature('math', math, Math.min(0.15, math * 0.05)),
@@ -109,8 +131,10 @@ export interface TaskSignals {
 
 /** The task a (lowercased) request asks for, from its cue words and the content's structure. */
 export function detectTask(lower: string, signals: TaskSignals): TaskType {
-	if (countCues(lower, CODE_CUES) > 0 || (signals.codeBlocks > 0 && signals.stackFrames < 2)) return 'code';
-	if (signals.stackFrames >= 2 || signals.logLines >= 3 || signals.analysisCues >= 2) return 'analysis';
+	if (countCues(lower, CODE_CUES) > 0 || (signals.codeBlocks > 0 && signals.stackFrames < 2))
+		return 'code';
+	if (signals.stackFrames >= 2 || signals.logLines >= 3 || signals.analysisCues >= 2)
+		return 'analysis';
 	if (signals.reasoningCues >= 2) return 'reasoning';
 	if (countCues(lower, SUMMARY_CUES) > 0) return 'summarization';
 	if (countCues(lower, CLASSIFY_CUES) > 0) return 'classification';

@@ -6,7 +6,6 @@
  */
 import { isLetterOrDigitUnit, isSpaceUnit } from './chars';
 
-
 /** Longer prompts are analysed on their first and last parts only, so cost stays flat. */
 export const MAX_ANALYSED_CHARS = 20_000;
 
@@ -26,7 +25,9 @@ const MAX_LINE_CHARS = 400;
 
 /** The text's lines, each cut to `MAX_LINE_CHARS`. */
 export function boundedLines(text: string): string[] {
-	return text.split('\n').map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
+	return text
+		.split('\n')
+		.map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
 }
 
 /** The part of `text` the analysers look at: head and tail when it is very long. */
@@ -81,14 +82,18 @@ export function countCodeBlocks(text: string): number {
 function codeBlocksIn(text: string, lines: readonly string[]): number {
 	const fenced = text.includes('```') || text.includes('~~~');
 	const dataFences = fenced ? (text.match(DATA_FENCE) ?? []).length : 0;
-	const fences = fenced ? Math.max(0, Math.floor((text.match(FENCE) ?? []).length / 2) - dataFences) : 0;
+	const fences = fenced
+		? Math.max(0, Math.floor((text.match(FENCE) ?? []).length / 2) - dataFences)
+		: 0;
 	let runs = 0;
 	let run = 0;
 	for (const line of lines) {
 		const first = firstNonSpace(line);
 		if (first === line.length) continue; // blank lines neither extend nor break a run
 		const last = lastNonSpace(line);
-		const mayBeCode = inSet(CODE_LINE_FIRST, line.charCodeAt(first)) || inSet(CODE_LINE_LAST, line.charCodeAt(last));
+		const mayBeCode =
+			inSet(CODE_LINE_FIRST, line.charCodeAt(first)) ||
+			inSet(CODE_LINE_LAST, line.charCodeAt(last));
 		if (mayBeCode && CODE_LINE.test(line)) {
 			run++;
 			if (run === 3) runs++;
@@ -200,13 +205,18 @@ function hasCue(lower: string, cue: string): boolean {
 	for (;;) {
 		const at = lower.indexOf(cue, from);
 		if (at < 0) return false;
-		if (at === 0 || !(isLetterOrDigitUnit(lower, at - 1) || lower.charCodeAt(at - 1) === UNDERSCORE)) return true;
+		if (
+			at === 0 ||
+			!(isLetterOrDigitUnit(lower, at - 1) || lower.charCodeAt(at - 1) === UNDERSCORE)
+		)
+			return true;
 		from = at + 1;
 	}
 }
 
 /** The word-start alternatives share one `\b` (the same matches as `\bO\(…|\b\d+…|…`, tried once). */
-const MATH = /[²³√∑∫≤≥≠±]|\b(?:O\([^)]{1,12}\)|\d+\s*[*/^×÷]\s*\d+|[a-z]\s*[=<>]\s*\d|n\s*[+\-*^]\s*\d)/gi;
+const MATH =
+	/[²³√∑∫≤≥≠±]|\b(?:O\([^)]{1,12}\)|\d+\s*[*/^×÷]\s*\d+|[a-z]\s*[=<>]\s*\d|n\s*[+\-*^]\s*\d)/gi;
 
 /** Math notation: powers, operators between numbers, big-O, inequalities. */
 export function countMath(text: string): number {
@@ -215,8 +225,11 @@ export function countMath(text: string): number {
 
 /** Counts figures with units or decimals (capacity plans, invoices, metrics to reason about). */
 export function countFigures(text: string): number {
-	return (text.match(/\b\d+(?:[.,]\d+)?\s?(?:%|ms|s|gb|gib|mb|tb|k|m|€|\$|usd|eur|rps|qps|req\/s)(?=\W|$)/gi) ?? [])
-		.length;
+	return (
+		text.match(
+			/\b\d+(?:[.,]\d+)?\s?(?:%|ms|s|gb|gib|mb|tb|k|m|€|\$|usd|eur|rps|qps|req\/s)(?=\W|$)/gi,
+		) ?? []
+	).length;
 }
 
 /** Offset of the first code unit of `line` outside `\s` (`line.length` for a blank line). */

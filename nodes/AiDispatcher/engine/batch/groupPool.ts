@@ -25,7 +25,9 @@ export async function runGroups<T>(
 	stopped: () => boolean = () => false,
 ): Promise<Array<T | undefined>> {
 	const results = new Array<T | undefined>(count).fill(undefined);
-	const groupOf = new Map(schedule.groups.flatMap((g, group) => g.indices.map((index) => [index, group] as const)));
+	const groupOf = new Map(
+		schedule.groups.flatMap((g, group) => g.indices.map((index) => [index, group] as const)),
+	);
 	const lastAt = new Map(schedule.order.map((index, at) => [groupOf.get(index) as number, at]));
 	const positions = schedule.order.map((index, at) => {
 		const group = groupOf.get(index) as number;

@@ -37,7 +37,10 @@ export interface LoadCostFacts {
  * The decisions that change, by input index: their model is one the batch loads anyway, the former
  * choice first among the alternatives, and the reason says what was weighed.
  */
-export function preferResident(items: readonly PreferenceItem[], facts: LoadCostFacts): Map<number, Decision> {
+export function preferResident(
+	items: readonly PreferenceItem[],
+	facts: LoadCostFacts,
+): Map<number, Decision> {
 	const groups = new Map<string, PreferenceItem[]>();
 	for (const item of items) {
 		if (!item.decision.model) continue;
@@ -52,7 +55,12 @@ export function preferResident(items: readonly PreferenceItem[], facts: LoadCost
 		const loadMs = facts.loadMsOf(host, model);
 		const ownMs = facts.warmCallMsOf(host, model);
 		if (loadMs === undefined || ownMs === undefined) continue;
-		const targets = new Set([...facts.loaded(host), ...[...groups.keys()].filter((k) => k !== key && k.startsWith(`${host}\u0000`)).map((k) => k.split('\u0000')[1])]);
+		const targets = new Set([
+			...facts.loaded(host),
+			...[...groups.keys()]
+				.filter((k) => k !== key && k.startsWith(`${host}\u0000`))
+				.map((k) => k.split('\u0000')[1]),
+		]);
 		let best: { target: string; extraMs: number } | undefined;
 		for (const target of targets) {
 			if (target === model) continue;
@@ -65,7 +73,9 @@ export function preferResident(items: readonly PreferenceItem[], facts: LoadCost
 		const targetKey = `${host}\u0000${best.target}`;
 		groups.set(targetKey, [...(groups.get(targetKey) ?? []), ...members]);
 		groups.delete(key);
-		const where = facts.loaded(host).includes(best.target) ? 'which is loaded already' : 'which this batch uses anyway';
+		const where = facts.loaded(host).includes(best.target)
+			? 'which is loaded already'
+			: 'which this batch uses anyway';
 		const why = `batch: answered by ${best.target}, ${where}, instead of loading ${model} for ${members.length} item${members.length === 1 ? '' : 's'} (load ~${seconds(loadMs)} > ~${seconds(best.extraMs)} of slower answers)`;
 		for (const m of members) changed.set(m.index, moved(m.decision, best.target, why));
 	}
@@ -82,7 +92,11 @@ function allows(item: PreferenceItem, target: string): boolean {
  * it is a candidate (not excluded), the model was not forced by a rule, and its tier is the same or
  * higher (Balanced), or at most one below for a non-high item (Speed); never under Quality.
  */
-export function mayAnswerInstead(decision: Decision, target: string, preference: LoadPreference): boolean {
+export function mayAnswerInstead(
+	decision: Decision,
+	target: string,
+	preference: LoadPreference,
+): boolean {
 	if (preference === 'quality' || !decision.tier) return false;
 	const chosen = decision.candidates.find((c) => c.model === decision.model);
 	if (chosen?.reasons.some((r) => r.startsWith('forced by rule'))) return false;
@@ -99,8 +113,16 @@ export function moved(decision: Decision, target: string, why: string): Decision
 	const tried = decision.candidates.filter((c) => c.rank >= 0);
 	const excluded = decision.candidates.filter((c) => c.rank < 0);
 	const first = tried.find((c) => c.model === target) as RankedCandidate;
-	const order = [first, ...tried.filter((c) => c.model === former), ...tried.filter((c) => c.model !== target && c.model !== former)];
-	const candidates = order.map((c, rank) => ({ ...c, rank, reasons: c === first ? [...c.reasons, 'loaded for this batch'] : [...c.reasons] }));
+	const order = [
+		first,
+		...tried.filter((c) => c.model === former),
+		...tried.filter((c) => c.model !== target && c.model !== former),
+	];
+	const candidates = order.map((c, rank) => ({
+		...c,
+		rank,
+		reasons: c === first ? [...c.reasons, 'loaded for this batch'] : [...c.reasons],
+	}));
 	return {
 		...decision,
 		model: target,

@@ -44,7 +44,12 @@ export interface BatchOutcome<T> {
 }
 
 /** Plans the order of `items`, then answers them through `options.run`, grouped by model. */
-export async function runBatch<T>(items: readonly BatchItem[], ports: EnginePorts, state: DispatcherState, options: BatchOptions<T>): Promise<BatchOutcome<T>> {
+export async function runBatch<T>(
+	items: readonly BatchItem[],
+	ports: EnginePorts,
+	state: DispatcherState,
+	options: BatchOptions<T>,
+): Promise<BatchOutcome<T>> {
 	const plans: Array<Plan | undefined> = [];
 	for (const item of items) plans[item.index] = item.plan;
 	const hosts = [...new Set(items.flatMap((i) => (i.plan ? [hostOf(i.plan)] : [])))];
@@ -52,23 +57,45 @@ export async function runBatch<T>(items: readonly BatchItem[], ports: EnginePort
 
 	const facts = residencyFacts(state);
 	const preferred = preferResident(
-		items.flatMap((i) => (i.plan ? [{ index: i.index, decision: i.plan.decision, host: hostOf(i.plan), preference: preferenceOf(i.plan) }] : [])),
-		{ ...facts, loadMsOf: (h, m) => state.residency.loadMsOf(h, m), warmCallMsOf: (h, m) => state.residency.warmCallMsOf(h, m) },
+		items.flatMap((i) =>
+			i.plan
+				? [
+						{
+							index: i.index,
+							decision: i.plan.decision,
+							host: hostOf(i.plan),
+							preference: preferenceOf(i.plan),
+						},
+					]
+				: [],
+		),
+		{
+			...facts,
+			loadMsOf: (h, m) => state.residency.loadMsOf(h, m),
+			warmCallMsOf: (h, m) => state.residency.warmCallMsOf(h, m),
+		},
 	);
-	for (const [index, decision] of preferred) plans[index] = withDecision(plans[index] as Plan, decision);
+	for (const [index, decision] of preferred)
+		plans[index] = withDecision(plans[index] as Plan, decision);
 
 	const schedule = planBatch(
 		items.map((i) => {
 			const plan = plans[i.index];
 			const model = plan?.decision.model ?? null;
-			return { index: i.index, model, host: plan ? hostOf(plan) : '', keepAliveSet: plan ? keepAliveOf(plan, model) !== undefined : false };
+			return {
+				index: i.index,
+				model,
+				host: plan ? hostOf(plan) : '',
+				keepAliveSet: plan ? keepAliveOf(plan, model) !== undefined : false,
+			};
 		}),
 		facts,
 	);
 	for (const note of schedule.notes) ports.log.debug(`AI Dispatcher batch: ${note}`);
 
 	const pending: Array<Promise<unknown>> = [];
-	const step = (kind: BatchStep['kind'], group: number) => schedule.steps.find((s) => s.kind === kind && s.group === group);
+	const step = (kind: BatchStep['kind'], group: number) =>
+		schedule.steps.find((s) => s.kind === kind && s.group === group);
 	const results = await runGroups<T>(
 		schedule,
 		plans.length,
@@ -84,7 +111,8 @@ export async function runBatch<T>(items: readonly BatchItem[], ports: EnginePort
 				if (release) await sendLoad(release, plans, ports, state);
 				const g = schedule.groups[group];
 				// A load whose effect on the host is unknown: /api/ps shows whether another model was evicted.
-				if (g.model !== null && !g.loaded && state.residency.holds(g.host) === null) await refreshResidency(g.host, ports, state);
+				if (g.model !== null && !g.loaded && state.residency.holds(g.host) === null)
+					await refreshResidency(g.host, ports, state);
 			},
 		},
 		options.stopped,
@@ -120,23 +148,56 @@ function withDecision(plan: Plan, decision: Decision): Plan {
 }
 
 /** /api/ps into the residency store; fails open (the batch is planned on what was known). */
-async function refreshResidency(host: string, ports: EnginePorts, state: DispatcherState): Promise<void> {
+async function refreshResidency(
+	host: string,
+	ports: EnginePorts,
+	state: DispatcherState,
+): Promise<void> {
 	const listed = await settle(ports.ollama.ps(host, PS_TIMEOUT_MS, ports.cancel));
-	if (listed.ok) state.residency.observeLoaded(host, listed.value.map((l) => l.name), ports.clock.nowMs());
-	else ports.log.debug('AI Dispatcher: /api/ps failed; batch planned on what was known', { host, error: String(listed.error) });
+	if (listed.ok)
+		state.residency.observeLoaded(
+			host,
+			listed.value.map((l) => l.name),
+			ports.clock.nowMs(),
+		);
+	else
+		ports.log.debug('AI Dispatcher: /api/ps failed; batch planned on what was known', {
+			host,
+			error: String(listed.error),
+		});
 }
 
 /** A preload (with the user's keep_alive, if set) or a release (`keep_alive: 0`); never fails the batch. */
-async function sendLoad(step: BatchStep, plans: ReadonlyArray<Plan | undefined>, ports: EnginePorts, state: DispatcherState): Promise<void> {
+async function sendLoad(
+	step: BatchStep,
+	plans: ReadonlyArray<Plan | undefined>,
+	ports: EnginePorts,
+	state: DispatcherState,
+): Promise<void> {
 	const load = ports.ollama.load;
 	if (!load) return;
-	const keepAlive = step.kind === 'release' ? 0 : keepAliveOf(plans.find((p) => p?.decision.model === step.model), step.model);
+	const keepAlive =
+		step.kind === 'release'
+			? 0
+			: keepAliveOf(
+					plans.find((p) => p?.decision.model === step.model),
+					step.model,
+				);
 	const startedAtMs = ports.clock.nowMs();
 	const sent = await settle(
-		load.call(ports.ollama, { baseUrl: step.host, model: step.model, ...(keepAlive !== undefined ? { keepAlive } : {}), timeoutMs: LOAD_CALL_TIMEOUT_MS, cancel: ports.cancel }),
+		load.call(ports.ollama, {
+			baseUrl: step.host,
+			model: step.model,
+			...(keepAlive !== undefined ? { keepAlive } : {}),
+			timeoutMs: LOAD_CALL_TIMEOUT_MS,
+			cancel: ports.cancel,
+		}),
 	);
 	if (!sent.ok) {
-		ports.log.debug(`AI Dispatcher: ${step.kind} of ${step.model} failed`, { host: step.host, error: String(sent.error) });
+		ports.log.debug(`AI Dispatcher: ${step.kind} of ${step.model} failed`, {
+			host: step.host,
+			error: String(sent.error),
+		});
 		return;
 	}
 	const endedAtMs = ports.clock.nowMs();

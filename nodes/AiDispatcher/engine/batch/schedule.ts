@@ -84,19 +84,31 @@ export function planBatch(entries: readonly BatchEntry[], facts: ResidencyFacts)
 		group.indices.push(entry.index);
 		if (entry.keepAliveSet && entry.model !== null) keepAliveSet.add(key);
 	}
-	const groups = [...byKey.values()].sort((a, b) => groupRank(a, facts) - groupRank(b, facts) || a.indices[0] - b.indices[0]);
+	const groups = [...byKey.values()].sort(
+		(a, b) => groupRank(a, facts) - groupRank(b, facts) || a.indices[0] - b.indices[0],
+	);
 	const hosts = [...new Set(groups.map((g) => g.host))];
 	const known = hosts.map((h) => facts.holds(h));
-	const holds = known.every((n): n is number => n !== null) && known.length > 0 ? Math.max(1, Math.min(...known)) : 1;
+	const holds =
+		known.every((n): n is number => n !== null) && known.length > 0
+			? Math.max(1, Math.min(...known))
+			: 1;
 	const { steps, notes } = transitions(groups, facts, keepAliveSet);
 	const used = groups.filter((g) => g.model !== null).length;
 	// Nothing to load and room for every model: grouping would only bunch the slow model's items at
 	// the end; input order keeps long and short answers mixed, as before.
 	const resident = used > 0 && holds >= used && groups.every((g) => g.model === null || g.loaded);
 	const order = resident
-		? [...groups.filter((g) => g.model === null).flatMap((g) => g.indices), ...groups.filter((g) => g.model !== null).flatMap((g) => g.indices).sort((a, b) => a - b)]
+		? [
+				...groups.filter((g) => g.model === null).flatMap((g) => g.indices),
+				...groups
+					.filter((g) => g.model !== null)
+					.flatMap((g) => g.indices)
+					.sort((a, b) => a - b),
+			]
 		: groups.flatMap((g) => g.indices);
-	if (resident) notes.push('every model is loaded and the host holds them all: items run in input order');
+	if (resident)
+		notes.push('every model is loaded and the host holds them all: items run in input order');
 	notes.unshift(
 		`${entries.length} items, ${used} models: ${groups
 			.filter((g) => g.model !== null)
@@ -127,13 +139,17 @@ function transitions(
 		const holds = current.host === next.host ? facts.holds(current.host) : null;
 		if (holds !== null && holds >= 2) {
 			steps.push({ kind: 'preload', model: next.model, host: next.host, group: g });
-			notes.push(`preload ${next.model} while the last ${current.model} items run (the host holds ${holds} models)`);
+			notes.push(
+				`preload ${next.model} while the last ${current.model} items run (the host holds ${holds} models)`,
+			);
 		} else if (holds === 1) {
 			if (keepAliveSet.has(`${current.host}\u0000${current.model}`)) {
 				notes.push(`keep ${current.model} loaded after its items: its Keep Alive is set`);
 			} else {
 				steps.push({ kind: 'release', model: current.model, host: current.host, group: g });
-				notes.push(`release ${current.model} after its items (the host holds one model), then load ${next.model}`);
+				notes.push(
+					`release ${current.model} after its items (the host holds one model), then load ${next.model}`,
+				);
 			}
 		}
 	}

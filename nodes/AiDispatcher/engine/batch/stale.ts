@@ -11,5 +11,11 @@ import type { DispatcherState } from '../state';
 export function circuitOpenedSince(plan: Plan, state: DispatcherState, nowMs: number): boolean {
 	const model = plan.decision.model;
 	if (!model || plan.skipped.some((s) => s.model === model)) return false;
-	return openCircuits(state.resilience, plan.config.baseUrls, [model], nowMs, plan.settings.breaker).has(model);
+	return openCircuits(
+		state.resilience,
+		plan.config.baseUrls,
+		[model],
+		nowMs,
+		plan.settings.breaker,
+	).has(model);
 }

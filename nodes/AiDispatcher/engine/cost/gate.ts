@@ -5,7 +5,13 @@
  */
 import { DispatcherError } from '../errors';
 import type { Attempt, CallCost, ModelSpec, Usage } from '../types';
-import { isRefusal, type BudgetRefusal, type Budgets, type CostLedger, type Reservation } from './ledger';
+import {
+	isRefusal,
+	type BudgetRefusal,
+	type Budgets,
+	type CostLedger,
+	type Reservation,
+} from './ledger';
 import { callCostPico, isPriced, picoToDecimal, type PicoAmount } from './price';
 
 /** The item's cost settings: where spend counts and the budgets that hold it. */
@@ -27,10 +33,17 @@ export type Gate = { reservation: Reservation } | { refusal: BudgetRefusal };
  * (the model's Max Tokens; 0 when unset) at the model's price, or the largest call of the model
  * seen so far when that is more.
  */
-export function estimateCallPico(model: ModelSpec, inputTokens: number, largestSeenPico: PicoAmount): PicoAmount {
+export function estimateCallPico(
+	model: ModelSpec,
+	inputTokens: number,
+	largestSeenPico: PicoAmount,
+): PicoAmount {
 	const price = model.backend?.price;
 	if (!isPriced(price)) return 0n;
-	const maxOut = model.options.num_predict !== undefined && model.options.num_predict > 0 ? model.options.num_predict : 0;
+	const maxOut =
+		model.options.num_predict !== undefined && model.options.num_predict > 0
+			? model.options.num_predict
+			: 0;
 	const estimate = callCostPico(price, Math.max(0, Math.ceil(inputTokens)), maxOut);
 	return estimate > largestSeenPico ? estimate : largestSeenPico;
 }
@@ -41,28 +54,53 @@ export function estimateCallPico(model: ModelSpec, inputTokens: number, largestS
  * then one call of the model (per credential) is made at a time (the others wait for it, then are
  * estimated from its real size), so first calls made at once cannot pass a budget together.
  */
-export async function gateCall(ledger: CostLedger, cost: CostConfig | undefined, model: ModelSpec, inputTokens: number, nowMs: () => number): Promise<Gate | null> {
+export async function gateCall(
+	ledger: CostLedger,
+	cost: CostConfig | undefined,
+	model: ModelSpec,
+	inputTokens: number,
+	nowMs: () => number,
+): Promise<Gate | null> {
 	if (!cost || !isPriced(model.backend?.price)) return null;
 	const { credential } = cost.scope;
 	const outputBounded = model.options.num_predict !== undefined && model.options.num_predict > 0;
-	for (let pending = ledger.learningCall(credential, model.name); !outputBounded && pending && ledger.largestCallPico(credential, model.name) === 0n; pending = ledger.learningCall(credential, model.name)) {
+	for (
+		let pending = ledger.learningCall(credential, model.name);
+		!outputBounded && pending && ledger.largestCallPico(credential, model.name) === 0n;
+		pending = ledger.learningCall(credential, model.name)
+	) {
 		await pending;
 	}
 	const learned = ledger.largestCallPico(credential, model.name);
 	const estimate = estimateCallPico(model, inputTokens, learned);
-	const reserved = ledger.reserve({ ...cost.scope, nowMs: nowMs() }, model.name, estimate, cost.budgets);
+	const reserved = ledger.reserve(
+		{ ...cost.scope, nowMs: nowMs() },
+		model.name,
+		estimate,
+		cost.budgets,
+	);
 	if (isRefusal(reserved)) return { refusal: reserved };
 	if (!outputBounded && learned === 0n) ledger.startLearning(reserved);
 	return { reservation: reserved };
 }
 
 /** Tokens and exact cost of a call of `model` with `usage`. */
-export function costOf(model: ModelSpec, usage: Usage, currency: string): { cost: CallCost; pico: PicoAmount } {
+export function costOf(
+	model: ModelSpec,
+	usage: Usage,
+	currency: string,
+): { cost: CallCost; pico: PicoAmount } {
 	const price = model.backend?.price;
 	const priced = isPriced(price);
 	const pico = priced ? callCostPico(price, usage.prompt_tokens, usage.completion_tokens) : 0n;
 	return {
-		cost: { currency: priced ? price.currency : currency, inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, amount: picoToDecimal(pico), priced },
+		cost: {
+			currency: priced ? price.currency : currency,
+			inputTokens: usage.prompt_tokens,
+			outputTokens: usage.completion_tokens,
+			amount: picoToDecimal(pico),
+			priced,
+		},
 		pico,
 	};
 }
@@ -82,9 +120,16 @@ export function budgetText(refusal: BudgetRefusal, currency: string): string {
 export function budgetExceeded(attempts: Attempt[]): DispatcherError {
 	const refused = attempts.filter((a) => a.kind === 'budget');
 	const others = attempts.filter((a) => a.kind !== 'budget');
-	const tried = others.length > 0 ? `; before that: ${others.map((a) => `${a.model}: ${a.error}`).join('; ')}` : '';
-	return new DispatcherError('BUDGET_EXCEEDED', `${refused.map((a) => `${a.model} not called: ${a.error}`).join('; ')}${tried}`, {
-		attempts,
-		hint: 'Raise the budget in the node\'s Cloud settings, or wait for the next day (UTC) for the day budget; local models are used first.',
-	});
+	const tried =
+		others.length > 0
+			? `; before that: ${others.map((a) => `${a.model}: ${a.error}`).join('; ')}`
+			: '';
+	return new DispatcherError(
+		'BUDGET_EXCEEDED',
+		`${refused.map((a) => `${a.model} not called: ${a.error}`).join('; ')}${tried}`,
+		{
+			attempts,
+			hint: "Raise the budget in the node's Cloud settings, or wait for the next day (UTC) for the day budget; local models are used first.",
+		},
+	);
 }

@@ -81,7 +81,10 @@ export const MAX_LEDGER_MODELS = 256;
 export class CostLedger {
 	private readonly credentials = new Map<string, CredentialLedger>();
 	/** The first call in flight of a model whose call size is not known yet, per credential and model (settled or released → resolved). */
-	private readonly learning = new Map<string, { reservation: Reservation; done: Promise<void>; resolve: () => void }>();
+	private readonly learning = new Map<
+		string,
+		{ reservation: Reservation; done: Promise<void>; resolve: () => void }
+	>();
 
 	/** The first call in flight of `model` under `credential` whose size is being learned, if any: resolves when it settles or is released. */
 	learningCall(credential: string, model: string): Promise<void> | undefined {
@@ -92,7 +95,11 @@ export class CostLedger {
 	startLearning(reservation: Reservation): void {
 		let resolve: () => void = () => undefined;
 		const done = new Promise<void>((r) => (resolve = r));
-		this.learning.set(learnKey(reservation.scope.credential, reservation.model), { reservation, done, resolve });
+		this.learning.set(learnKey(reservation.scope.credential, reservation.model), {
+			reservation,
+			done,
+			resolve,
+		});
 	}
 
 	private endLearning(reservation: Reservation): void {
@@ -104,10 +111,19 @@ export class CostLedger {
 	}
 
 	private buckets(scope: SpendScope): { day: Bucket; execution: Bucket } {
-		const ledger = bounded(this.credentials, scope.credential, MAX_LEDGER_CREDENTIALS, () => ({ days: new Map(), executions: new Map(), largest: new Map() }));
+		const ledger = bounded(this.credentials, scope.credential, MAX_LEDGER_CREDENTIALS, () => ({
+			days: new Map(),
+			executions: new Map(),
+			largest: new Map(),
+		}));
 		return {
 			day: bounded(ledger.days, utcDay(scope.nowMs), MAX_LEDGER_DAYS, () => new Bucket()),
-			execution: bounded(ledger.executions, scope.executionId, MAX_LEDGER_EXECUTIONS, () => new Bucket()),
+			execution: bounded(
+				ledger.executions,
+				scope.executionId,
+				MAX_LEDGER_EXECUTIONS,
+				() => new Bucket(),
+			),
 		};
 	}
 
@@ -115,7 +131,12 @@ export class CostLedger {
 	 * Reserves `estimatePico` for a call of `model` unless it could take spent + reserved past a
 	 * budget; then returns the refusal naming the budget (the execution's is checked first).
 	 */
-	reserve(scope: SpendScope, model: string, estimatePico: PicoAmount, budgets: Budgets): Reservation | BudgetRefusal {
+	reserve(
+		scope: SpendScope,
+		model: string,
+		estimatePico: PicoAmount,
+		budgets: Budgets,
+	): Reservation | BudgetRefusal {
 		const { day, execution } = this.buckets(scope);
 		const checks: Array<[BudgetRefusal['budget'], Bucket, PicoAmount | undefined]> = [
 			['execution', execution, budgets.perExecutionPico],
@@ -137,14 +158,19 @@ export class CostLedger {
 	/** Records the real cost of a reserved call (the reservation is released). */
 	settle(reservation: Reservation, costPico: PicoAmount): void {
 		const { day, execution } = this.buckets(reservation.scope);
-		const largest = (this.credentials.get(reservation.scope.credential) as CredentialLedger).largest;
-		if (costPico > (largest.get(reservation.model) ?? 0n)) bounded(largest, reservation.model, MAX_LEDGER_MODELS, () => 0n);
+		const largest = (this.credentials.get(reservation.scope.credential) as CredentialLedger)
+			.largest;
+		if (costPico > (largest.get(reservation.model) ?? 0n))
+			bounded(largest, reservation.model, MAX_LEDGER_MODELS, () => 0n);
 		if (costPico > (largest.get(reservation.model) ?? 0n)) largest.set(reservation.model, costPico);
 		for (const bucket of [day, execution]) {
 			bucket.reservedPico -= reservation.estimatePico;
 			bucket.spentPico += costPico;
 			bucket.calls++;
-			bucket.byModel.set(reservation.model, (bucket.byModel.get(reservation.model) ?? 0n) + costPico);
+			bucket.byModel.set(
+				reservation.model,
+				(bucket.byModel.get(reservation.model) ?? 0n) + costPico,
+			);
 		}
 		this.endLearning(reservation);
 	}
@@ -160,16 +186,35 @@ export class CostLedger {
 	/** Spend of one credential for a day and an execution, per model, as exact decimal strings. */
 	report(scope: SpendScope): SpendReport {
 		const { day, execution } = this.buckets(scope);
-		return { day: utcDay(scope.nowMs), today: bucketReport(day), execution: bucketReport(execution) };
+		return {
+			day: utcDay(scope.nowMs),
+			today: bucketReport(day),
+			execution: bucketReport(execution),
+		};
 	}
 
 	/** Today's spend and the latest `limit` executions' spend of `credential` (newest first), per model. Creates nothing. */
-	spendOf(credential: string, nowMs: number, limit = 5): { day: string; today: BucketReport; executions: Array<{ executionId: string } & BucketReport> } {
+	spendOf(
+		credential: string,
+		nowMs: number,
+		limit = 5,
+	): {
+		day: string;
+		today: BucketReport;
+		executions: Array<{ executionId: string } & BucketReport>;
+	} {
 		const ledger = this.credentials.get(credential);
 		const day = utcDay(nowMs);
 		const today = ledger?.days.get(day);
 		const executions = ledger ? [...ledger.executions].reverse().slice(0, limit) : [];
-		return { day, today: bucketReport(today), executions: executions.map(([executionId, bucket]) => ({ executionId, ...bucketReport(bucket) })) };
+		return {
+			day,
+			today: bucketReport(today),
+			executions: executions.map(([executionId, bucket]) => ({
+				executionId,
+				...bucketReport(bucket),
+			})),
+		};
 	}
 
 	/** The most one call of `model` has cost under `credential`, in pico-units (0 before the first). */
@@ -193,7 +238,13 @@ export interface SpendReport {
 
 function bucketReport(bucket: Bucket | undefined): BucketReport {
 	if (!bucket) return { spent: '0', calls: 0, byModel: {} };
-	return { spent: picoToDecimal(bucket.spentPico), calls: bucket.calls, byModel: Object.fromEntries([...bucket.byModel].map(([model, pico]) => [model, picoToDecimal(pico)])) };
+	return {
+		spent: picoToDecimal(bucket.spentPico),
+		calls: bucket.calls,
+		byModel: Object.fromEntries(
+			[...bucket.byModel].map(([model, pico]) => [model, picoToDecimal(pico)]),
+		),
+	};
 }
 
 const learnKey = (credential: string, model: string) => `${credential}\u0000${model}`;

@@ -17,7 +17,12 @@ export function isPricedModel(model: ModelSpec | undefined): boolean {
  * the reason. Pure. `pricedAsCandidates` keeps the ranking as it is; a rule's forced priced model
  * stays first.
  */
-export function localFirst(decision: Decision, models: readonly ModelSpec[], rules: RuleOutcome | undefined, pricedAsCandidates: boolean): Decision {
+export function localFirst(
+	decision: Decision,
+	models: readonly ModelSpec[],
+	rules: RuleOutcome | undefined,
+	pricedAsCandidates: boolean,
+): Decision {
 	if (!decision.model) return decision;
 	const byName = new Map(models.map((m) => [m.name, m]));
 	const order = [decision.model, ...decision.alternatives];
@@ -25,12 +30,34 @@ export function localFirst(decision: Decision, models: readonly ModelSpec[], rul
 	if (cloud.length === 0) return decision;
 	const local = order.filter((name) => !isPricedModel(byName.get(name)));
 	const forced = rules?.forcedModel;
-	if (pricedAsCandidates) return reordered(decision, order, byName, `cloud: priced models are ordinary candidates (${cloud.join(', ')})`);
+	if (pricedAsCandidates)
+		return reordered(
+			decision,
+			order,
+			byName,
+			`cloud: priced models are ordinary candidates (${cloud.join(', ')})`,
+		);
 	if (forced && forced.model === decision.model && cloud.includes(forced.model)) {
-		return reordered(decision, order, byName, `cloud: rule "${forced.rule}" sends the item to ${forced.model}`);
+		return reordered(
+			decision,
+			order,
+			byName,
+			`cloud: rule "${forced.rule}" sends the item to ${forced.model}`,
+		);
 	}
-	if (local.length === 0) return reordered(decision, cloud, byName, `cloud: no local model is suitable, so ${cloud[0]} answers`);
-	return reordered(decision, [...local, ...cloud], byName, `local first: ${cloud.join(', ')} only if every local model fails`);
+	if (local.length === 0)
+		return reordered(
+			decision,
+			cloud,
+			byName,
+			`cloud: no local model is suitable, so ${cloud[0]} answers`,
+		);
+	return reordered(
+		decision,
+		[...local, ...cloud],
+		byName,
+		`local first: ${cloud.join(', ')} only if every local model fails`,
+	);
 }
 
 /** True for an endpoint model whose price is not known (found by Auto-Discover). */
@@ -50,11 +77,27 @@ export function unknownPriceLast(decision: Decision, models: readonly ModelSpec[
 	const unknown = order.filter((name) => isPriceUnknown(byName.get(name)));
 	if (unknown.length === 0) return decision;
 	const known = order.filter((name) => !isPriceUnknown(byName.get(name)));
-	if (known.length === 0) return reordered(decision, unknown, byName, `endpoint: no other model is suitable, so ${unknown[0]} (price unknown) answers`);
-	return reordered(decision, [...known, ...unknown], byName, `endpoint models of unknown price last: ${unknown.join(', ')} only if every other model fails`);
+	if (known.length === 0)
+		return reordered(
+			decision,
+			unknown,
+			byName,
+			`endpoint: no other model is suitable, so ${unknown[0]} (price unknown) answers`,
+		);
+	return reordered(
+		decision,
+		[...known, ...unknown],
+		byName,
+		`endpoint models of unknown price last: ${unknown.join(', ')} only if every other model fails`,
+	);
 }
 
-function reordered(decision: Decision, order: string[], byName: Map<string, ModelSpec>, why: string): Decision {
+function reordered(
+	decision: Decision,
+	order: string[],
+	byName: Map<string, ModelSpec>,
+	why: string,
+): Decision {
 	const rank = new Map(order.map((name, i) => [name, i]));
 	const [first, ...rest] = order;
 	return {
@@ -63,6 +106,8 @@ function reordered(decision: Decision, order: string[], byName: Map<string, Mode
 		tier: byName.get(first)?.tier ?? decision.tier,
 		alternatives: rest,
 		reason: `${decision.reason}; ${why}`,
-		candidates: decision.candidates.map((c) => (rank.has(c.model) ? { ...c, rank: rank.get(c.model) as number } : c)),
+		candidates: decision.candidates.map((c) =>
+			rank.has(c.model) ? { ...c, rank: rank.get(c.model) as number } : c,
+		),
 	};
 }

@@ -35,7 +35,10 @@ export function toMicrosPerMTok(perMTok: number): number | null {
 
 /** The exact cost of one call: input tokens × input price + output tokens × output price. */
 export function callCostPico(price: Price, inputTokens: number, outputTokens: number): PicoAmount {
-	return BigInt(inputTokens) * BigInt(price.inputMicrosPerMTok) + BigInt(outputTokens) * BigInt(price.outputMicrosPerMTok);
+	return (
+		BigInt(inputTokens) * BigInt(price.inputMicrosPerMTok) +
+		BigInt(outputTokens) * BigInt(price.outputMicrosPerMTok)
+	);
 }
 
 /** True when the price is above zero for some token (a "priced", cloud model). */
@@ -61,7 +64,8 @@ export const MAX_BUDGET = 1e12;
  * than a pico-unit.
  */
 export function budgetToPico(amount: number): PicoAmount | null {
-	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || amount > MAX_BUDGET) return null;
+	if (typeof amount !== 'number' || !Number.isFinite(amount) || amount <= 0 || amount > MAX_BUDGET)
+		return null;
 	const text = /e/i.test(String(amount)) ? amount.toFixed(20).replace(/0+$/, '') : String(amount);
 	const [whole, fraction = ''] = text.split('.');
 	if (fraction.length > 12) return null;

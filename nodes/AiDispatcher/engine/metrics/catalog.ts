@@ -14,9 +14,24 @@ export const LOAD_BUCKETS_S = [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120, 300] as cons
 /** 0..1 in tenths. */
 export const RATIO_BUCKETS = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1] as const;
 
-const counter = (name: string, help: string, labels: readonly string[] = []): MetricDef => ({ name, help, type: 'counter', labels });
-const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDef => ({ name, help, type: 'gauge', labels });
-const histogram = (name: string, help: string, labels: readonly string[], buckets: readonly number[]): MetricDef => ({
+const counter = (name: string, help: string, labels: readonly string[] = []): MetricDef => ({
+	name,
+	help,
+	type: 'counter',
+	labels,
+});
+const gauge = (name: string, help: string, labels: readonly string[] = []): MetricDef => ({
+	name,
+	help,
+	type: 'gauge',
+	labels,
+});
+const histogram = (
+	name: string,
+	help: string,
+	labels: readonly string[],
+	buckets: readonly number[],
+): MetricDef => ({
 	name,
 	help,
 	type: 'histogram',
@@ -25,7 +40,11 @@ const histogram = (name: string, help: string, labels: readonly string[], bucket
 });
 
 export const METRICS = {
-	items: counter('ai_dispatcher_items_total', 'Items answered, by the model and tier that answered.', ['model', 'tier']),
+	items: counter(
+		'ai_dispatcher_items_total',
+		'Items answered, by the model and tier that answered.',
+		['model', 'tier'],
+	),
 	itemsFailed: counter(
 		'ai_dispatcher_items_failed_total',
 		'Items that got no answer, by error code (ALL_CANDIDATES_FAILED: every candidate failed).',
@@ -47,8 +66,16 @@ export const METRICS = {
 		'Calls to Ollama models, by model, host and outcome (ok or the failure kind).',
 		['model', 'host', 'outcome'],
 	),
-	retries: counter('ai_dispatcher_retries_total', 'Retries of the same model after a transient failure.', ['model', 'host']),
-	fallbacks: counter('ai_dispatcher_fallbacks_total', 'Moves of an item from one model to the next candidate.', ['from', 'to']),
+	retries: counter(
+		'ai_dispatcher_retries_total',
+		'Retries of the same model after a transient failure.',
+		['model', 'host'],
+	),
+	fallbacks: counter(
+		'ai_dispatcher_fallbacks_total',
+		'Moves of an item from one model to the next candidate.',
+		['from', 'to'],
+	),
 	callDuration: histogram(
 		'ai_dispatcher_call_duration_seconds',
 		'Wall time of successful model calls, in seconds.',
@@ -72,14 +99,25 @@ export const METRICS = {
 		['model'],
 		LOAD_BUCKETS_S,
 	),
-	inputTokens: counter('ai_dispatcher_input_tokens_total', 'Prompt tokens of answered items (Ollama prompt_eval_count).', ['model']),
-	outputTokens: counter('ai_dispatcher_output_tokens_total', 'Completion tokens of answered items (Ollama eval_count).', ['model']),
+	inputTokens: counter(
+		'ai_dispatcher_input_tokens_total',
+		'Prompt tokens of answered items (Ollama prompt_eval_count).',
+		['model'],
+	),
+	outputTokens: counter(
+		'ai_dispatcher_output_tokens_total',
+		'Completion tokens of answered items (Ollama eval_count).',
+		['model'],
+	),
 	breakerState: gauge(
 		'ai_dispatcher_breaker_state',
 		'Circuit breaker per model and Ollama host at push time: 0 closed, 1 half-open, 2 open.',
 		['model', 'host'],
 	),
-	breakerOpenings: counter('ai_dispatcher_breaker_openings_total', 'Transitions of a model breaker into open, in this process.'),
+	breakerOpenings: counter(
+		'ai_dispatcher_breaker_openings_total',
+		'Transitions of a model breaker into open, in this process.',
+	),
 	breakerOpenUntil: gauge(
 		'ai_dispatcher_breaker_open_until_timestamp_seconds',
 		'Unix time until which an open breaker refuses calls to a model on an Ollama host, at push time (open breakers only). Other n8n processes read it back through Prometheus and skip the model until then.',
@@ -99,9 +137,18 @@ export const METRICS = {
 		'Items dispatched with live signals on, by the state of Prometheus in the round they used (ok, partial, unavailable, not configured).',
 		['state'],
 	),
-	signalsAge: gauge('ai_dispatcher_signals_age_seconds', 'Age of the live signals the last item used, in seconds.'),
-	signalsRefreshes: counter('ai_dispatcher_signals_refreshes_total', 'Live-signals rounds run by this process.'),
-	signalsFailures: counter('ai_dispatcher_signals_failed_refreshes_total', 'Live-signals rounds in which Prometheus gave nothing usable.'),
+	signalsAge: gauge(
+		'ai_dispatcher_signals_age_seconds',
+		'Age of the live signals the last item used, in seconds.',
+	),
+	signalsRefreshes: counter(
+		'ai_dispatcher_signals_refreshes_total',
+		'Live-signals rounds run by this process.',
+	),
+	signalsFailures: counter(
+		'ai_dispatcher_signals_failed_refreshes_total',
+		'Live-signals rounds in which Prometheus gave nothing usable.',
+	),
 	estimatedStrongest: counter(
 		'ai_dispatcher_estimated_strongest_model_seconds_total',
 		'ESTIMATE: decode seconds the strongest configured model would have needed for the tokens actually produced (its learned tokens/s).',
@@ -114,7 +161,14 @@ export const METRICS = {
 		'ai_dispatcher_estimated_items_total',
 		'Answered items that entered the time-saved estimate (both tokens/s known).',
 	),
-	seriesDropped: counter('ai_dispatcher_metrics_series_dropped_total', 'Label sets refused because the registry reached its series cap.'),
+	seriesDropped: counter(
+		'ai_dispatcher_metrics_series_dropped_total',
+		'Label sets refused because the registry reached its series cap.',
+	),
 } as const satisfies Record<string, MetricDef>;
 
-export const METRIC_DEFS: readonly MetricDef[] = [...Object.values(METRICS), ...Object.values(REUSE_METRICS), ...Object.values(COST_METRICS)];
+export const METRIC_DEFS: readonly MetricDef[] = [
+	...Object.values(METRICS),
+	...Object.values(REUSE_METRICS),
+	...Object.values(COST_METRICS),
+];

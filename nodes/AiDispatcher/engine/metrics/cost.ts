@@ -10,10 +10,19 @@ import type { Plan } from '../plan';
 import type { DispatchResult } from '../types';
 import type { MetricDef, MetricsRegistry } from './registry';
 
-const counter = (name: string, help: string, labels: readonly string[]): MetricDef => ({ name, help, type: 'counter', labels });
+const counter = (name: string, help: string, labels: readonly string[]): MetricDef => ({
+	name,
+	help,
+	type: 'counter',
+	labels,
+});
 
 export const COST_METRICS = {
-	cost: counter('ai_dispatcher_cost_total', 'Spend on priced (cloud) models, in the currency of their prices, by model.', ['model', 'currency']),
+	cost: counter(
+		'ai_dispatcher_cost_total',
+		'Spend on priced (cloud) models, in the currency of their prices, by model.',
+		['model', 'currency'],
+	),
 	saving: counter(
 		'ai_dispatcher_cost_saving_total',
 		"Estimated saving of answering locally: each local answer's tokens at the price of the priced model the item would have fallen back to, by that model.",
@@ -30,7 +39,9 @@ export function observeCost(metrics: MetricsRegistry, plan: Plan, result: Dispat
 		return;
 	}
 	const order = [plan.decision.model, ...plan.decision.alternatives];
-	const priced = order.map((name) => plan.config.models.find((m) => m.name === name)).find(isPricedModel);
+	const priced = order
+		.map((name) => plan.config.models.find((m) => m.name === name))
+		.find(isPricedModel);
 	const price = priced?.backend?.price as Price | undefined;
 	if (!priced || !price) return;
 	const pico = callCostPico(price, cost.inputTokens, cost.outputTokens);

@@ -14,7 +14,12 @@ export function renderExposition(registry: MetricsRegistry): string {
 		const series = registry.read(def);
 		if (series.length === 0) continue;
 		lines.push(`# HELP ${def.name} ${escapeHelp(def.help)}`, `# TYPE ${def.name} ${def.type}`);
-		for (const s of series) lines.push(...(def.type === 'histogram' ? histogramLines(def, s) : [sample(def.name, def.labels, s.labels, s.value)]));
+		for (const s of series)
+			lines.push(
+				...(def.type === 'histogram'
+					? histogramLines(def, s)
+					: [sample(def.name, def.labels, s.labels, s.value)]),
+			);
 	}
 	return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
@@ -36,7 +41,12 @@ function histogramLines(def: MetricDef, s: Series): string[] {
 	return lines;
 }
 
-function sample(name: string, names: readonly string[], values: readonly string[], value: number): string {
+function sample(
+	name: string,
+	names: readonly string[],
+	values: readonly string[],
+	value: number,
+): string {
 	if (names.length === 0) return `${name} ${formatNumber(value)}`;
 	const pairs = names.map((n, i) => `${n}="${escapeLabel(values[i])}"`).join(',');
 	return `${name}{${pairs}} ${formatNumber(value)}`;

@@ -47,19 +47,37 @@ export function observeItem(metrics: MetricsRegistry, item: ItemObservation): vo
 	const answered = result.attempts[result.attempts.length - 1];
 	if (answered?.ok) {
 		metrics.observe(METRICS.callDuration, [result.model], answered.ms / 1000);
-		const decodeMs = decodeSeconds(result.usage.completion_tokens, result.usage.tokens_per_s) * 1000;
+		const decodeMs =
+			decodeSeconds(result.usage.completion_tokens, result.usage.tokens_per_s) * 1000;
 		if (decodeMs > 0 || result.usage.completion_tokens === 0) {
-			metrics.observe(METRICS.firstToken, [result.model], Math.max(0, answered.ms - decodeMs) / 1000);
+			metrics.observe(
+				METRICS.firstToken,
+				[result.model],
+				Math.max(0, answered.ms - decodeMs) / 1000,
+			);
 		}
 	}
 	observeTimeSaved(metrics, result, item);
 }
 
 /** Records one selection (Generate and Select Model alike): the first choice, what moved it, its confidence. */
-export function observeDecision(metrics: MetricsRegistry, decision: Decision, complexity: ComplexityResult, thresholds?: TierThresholds): void {
+export function observeDecision(
+	metrics: MetricsRegistry,
+	decision: Decision,
+	complexity: ComplexityResult,
+	thresholds?: TierThresholds,
+): void {
 	if (!decision.model || !decision.tier) return;
-	metrics.inc(METRICS.decisions, [decision.model, decision.tier, decisionDriver(decision, complexity)]);
-	metrics.observe(METRICS.confidence, [complexity.tier], selectionConfidence(complexity, thresholds));
+	metrics.inc(METRICS.decisions, [
+		decision.model,
+		decision.tier,
+		decisionDriver(decision, complexity),
+	]);
+	metrics.observe(
+		METRICS.confidence,
+		[complexity.tier],
+		selectionConfidence(complexity, thresholds),
+	);
 }
 
 /** Calls, retries and fallbacks of one item (circuit skips were not calls). */
@@ -70,7 +88,8 @@ function observeAttempts(metrics: MetricsRegistry, attempts: readonly Attempt[])
 		const host = a.host ?? '';
 		metrics.inc(METRICS.calls, [a.model, host, a.ok ? 'ok' : (a.kind ?? 'unknown')]);
 		if (a.retry) metrics.inc(METRICS.retries, [a.model, host]);
-		if (previous !== undefined && previous !== a.model) metrics.inc(METRICS.fallbacks, [previous, a.model]);
+		if (previous !== undefined && previous !== a.model)
+			metrics.inc(METRICS.fallbacks, [previous, a.model]);
 		previous = a.model;
 	}
 }
@@ -87,9 +106,11 @@ export function countFallbacks(attempts: readonly { model: string; kind?: string
  */
 export function decisionDriver(decision: Decision, complexity: ComplexityResult): DecisionDriver {
 	const first = decision.candidates.find((c) => c.model === decision.model);
-	if (complexity.forced || first?.reasons.some((r) => r.startsWith('forced by rule'))) return 'forced';
+	if (complexity.forced || first?.reasons.some((r) => r.startsWith('forced by rule')))
+		return 'forced';
 	if (decision.rules && decision.rules.length > 0) return 'rule';
-	if (decision.candidates.some((c) => c.excluded?.startsWith('circuit open'))) return 'open_circuit';
+	if (decision.candidates.some((c) => c.excluded?.startsWith('circuit open')))
+		return 'open_circuit';
 	if (/ instead of /.test(decision.reason)) return 'load_policy';
 	return 'complexity';
 }
@@ -98,13 +119,17 @@ export function decisionDriver(decision: Decision, complexity: ComplexityResult)
  * 0..1: distance of the complexity score from the nearest tier threshold, relative to the width of
  * the band it fell in (low: [0, medium), medium: [medium, high), high: [high, 1]). A forced tier is 1.
  */
-export function selectionConfidence(complexity: ComplexityResult, thresholds: TierThresholds = DEFAULT_THRESHOLDS): number {
+export function selectionConfidence(
+	complexity: ComplexityResult,
+	thresholds: TierThresholds = DEFAULT_THRESHOLDS,
+): number {
 	if (complexity.forced) return 1;
 	const s = complexity.score;
 	const { medium, high } = thresholds;
 	let ratio: number;
 	if (s < medium) ratio = medium > 0 ? (medium - s) / medium : 1;
-	else if (s < high) ratio = high > medium ? (2 * Math.min(s - medium, high - s)) / (high - medium) : 1;
+	else if (s < high)
+		ratio = high > medium ? (2 * Math.min(s - medium, high - s)) / (high - medium) : 1;
 	else ratio = high < 1 ? (s - high) / (1 - high) : 1;
 	return Math.min(1, Math.max(0, ratio));
 }
@@ -132,12 +157,20 @@ function compareStrength(a: ModelSpec, b: ModelSpec): number {
  * produced (its learned tokens/s on the host that answered), next to what the answering model needed
  * (its eval rate in this reply). Skipped while either speed is unknown.
  */
-function observeTimeSaved(metrics: MetricsRegistry, result: DispatchResult, item: ItemObservation): void {
+function observeTimeSaved(
+	metrics: MetricsRegistry,
+	result: DispatchResult,
+	item: ItemObservation,
+): void {
 	const tokens = result.usage.completion_tokens;
 	const strongest = strongestModel(item.models);
 	if (!strongest || tokens <= 0) return;
-	const chosenRate = result.usage.tokens_per_s > 0 ? result.usage.tokens_per_s : item.tokensPerS(result.model, result.host);
-	const strongestRate = strongest.name === result.model ? chosenRate : item.tokensPerS(strongest.name, result.host);
+	const chosenRate =
+		result.usage.tokens_per_s > 0
+			? result.usage.tokens_per_s
+			: item.tokensPerS(result.model, result.host);
+	const strongestRate =
+		strongest.name === result.model ? chosenRate : item.tokensPerS(strongest.name, result.host);
 	if (!chosenRate || !strongestRate) return;
 	metrics.inc(METRICS.estimatedChosen, [], decodeSeconds(tokens, chosenRate));
 	metrics.inc(METRICS.estimatedStrongest, [], decodeSeconds(tokens, strongestRate));

@@ -61,7 +61,11 @@ export function newPushState(): PushState {
  * (await it: it is bounded by the request's timeout), else a resolved promise, with a trailing push
  * scheduled in the background. Never rejects.
  */
-export function requestPush(state: PushState, ports: PushPorts, intervalMs: number = PUSH_INTERVAL_MS): Promise<void> {
+export function requestPush(
+	state: PushState,
+	ports: PushPorts,
+	intervalMs: number = PUSH_INTERVAL_MS,
+): Promise<void> {
 	const nowMs = ports.clock.nowMs();
 	const waitMs = state.lastAttemptAtMs === null ? 0 : state.lastAttemptAtMs + intervalMs - nowMs;
 	if (waitMs <= 0 && !state.inFlight) return attempt(state, ports);
@@ -115,6 +119,7 @@ export function cancelPush(state: PushState): void {
 
 /** The status fields, without the promise. */
 export function pushStatus(state: PushState): PushStatus {
-	const { lastAttemptAtMs, lastPushAtMs, lastError, lastErrorAtMs, pushes, failures, deferred } = state;
+	const { lastAttemptAtMs, lastPushAtMs, lastError, lastErrorAtMs, pushes, failures, deferred } =
+		state;
 	return { lastAttemptAtMs, lastPushAtMs, lastError, lastErrorAtMs, pushes, failures, deferred };
 }

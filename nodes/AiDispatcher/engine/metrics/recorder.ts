@@ -57,8 +57,14 @@ export class MetricsRecorder implements DispatchObserver {
 			// What this process learned, else what the other processes pushed (queue mode: a worker that never
 			// ran the strongest model still has its speed for the time-saved estimate).
 			tokensPerS: (model, host) =>
-				host ? (this.sources.learned.forHost(host).get(model)?.tokensPerS ?? plan.signals?.snapshot.peerTokensPerS?.[host]?.[model] ?? null) : null,
-			signals: plan.signals ? { state: plan.signals.snapshot.prometheus, ageMs: plan.signals.ageMs } : undefined,
+				host
+					? (this.sources.learned.forHost(host).get(model)?.tokensPerS ??
+						plan.signals?.snapshot.peerTokensPerS?.[host]?.[model] ??
+						null)
+					: null,
+			signals: plan.signals
+				? { state: plan.signals.snapshot.prometheus, ageMs: plan.signals.ageMs }
+				: undefined,
 		});
 		if (outcome.ok) observeCost(this.registry, plan, outcome.value);
 	}
@@ -76,10 +82,17 @@ export class MetricsRecorder implements DispatchObserver {
 		const { resilience, learned, signals } = this.sources;
 		const counters = resilience.counters();
 		snapshotProcess(this.registry, {
-			breakers: resilience.openBreakers().map((b) => ({ ...b, untilMs: b.retryAfter ? Date.parse(b.retryAfter) : undefined })),
+			breakers: resilience
+				.openBreakers()
+				.map((b) => ({ ...b, untilMs: b.retryAfter ? Date.parse(b.retryAfter) : undefined })),
 			breakerOpenings: counters.breakerOpens,
 			breakerSharedOpenings: counters.sharedOpens,
-			learnedTokensPerS: new Map([...hosts].map((host) => [host, new Map([...learned.forHost(host)].map(([m, s]) => [m, s.tokensPerS]))])),
+			learnedTokensPerS: new Map(
+				[...hosts].map((host) => [
+					host,
+					new Map([...learned.forHost(host)].map(([m, s]) => [m, s.tokensPerS])),
+				]),
+			),
 			signals: { refreshes: signals.rounds, failedRefreshes: signals.failedRounds },
 		});
 		if (this.sources.reuse) snapshotReuse(this.registry, this.sources.reuse.stats());

@@ -115,7 +115,9 @@ export class MetricsRegistry {
 		const map = this.series.get(def.name);
 		if (!map) throw new Error(`metric ${def.name} is not registered`);
 		if (labels.length !== def.labels.length) {
-			throw new Error(`metric ${def.name} takes labels ${def.labels.join(', ')}, got ${labels.length} values`);
+			throw new Error(
+				`metric ${def.name} takes labels ${def.labels.join(', ')}, got ${labels.length} values`,
+			);
 		}
 		const values = labels.map(clean);
 		const key = keyOf(values);
@@ -126,7 +128,8 @@ export class MetricsRegistry {
 			return undefined;
 		}
 		s = { labels: values, value: 0 };
-		if (def.type === 'histogram') s.histogram = { counts: (def.buckets ?? []).map(() => 0), overflow: 0, sum: 0, count: 0 };
+		if (def.type === 'histogram')
+			s.histogram = { counts: (def.buckets ?? []).map(() => 0), overflow: 0, sum: 0, count: 0 };
 		map.set(key, s);
 		this.seriesCount++;
 		return s;

@@ -34,15 +34,20 @@ export function snapshotProcess(metrics: MetricsRegistry, facts: ProcessFacts): 
 		const [model, host] = s.labels;
 		if (host !== '') metrics.set(METRICS.breakerState, [model, host], 0);
 	}
-	for (const b of facts.breakers) metrics.set(METRICS.breakerState, [b.model, b.host], BREAKER_VALUE[b.state]);
+	for (const b of facts.breakers)
+		metrics.set(METRICS.breakerState, [b.model, b.host], BREAKER_VALUE[b.state]);
 	metrics.setCounter(METRICS.breakerOpenings, [], facts.breakerOpenings);
 	metrics.clear(METRICS.breakerOpenUntil);
-	for (const b of facts.breakers) if (b.state === 'open' && b.untilMs !== undefined) metrics.set(METRICS.breakerOpenUntil, [b.model, b.host], b.untilMs / 1000);
-	if (facts.breakerSharedOpenings !== undefined) metrics.setCounter(METRICS.breakerSharedOpenings, [], facts.breakerSharedOpenings);
+	for (const b of facts.breakers)
+		if (b.state === 'open' && b.untilMs !== undefined)
+			metrics.set(METRICS.breakerOpenUntil, [b.model, b.host], b.untilMs / 1000);
+	if (facts.breakerSharedOpenings !== undefined)
+		metrics.setCounter(METRICS.breakerSharedOpenings, [], facts.breakerSharedOpenings);
 
 	metrics.clear(METRICS.learnedTokensPerSecond);
 	for (const [host, models] of facts.learnedTokensPerS) {
-		for (const [model, rate] of models) if (rate !== null) metrics.set(METRICS.learnedTokensPerSecond, [model, host], rate);
+		for (const [model, rate] of models)
+			if (rate !== null) metrics.set(METRICS.learnedTokensPerSecond, [model, host], rate);
 	}
 	metrics.setCounter(METRICS.signalsRefreshes, [], facts.signals.refreshes);
 	metrics.setCounter(METRICS.signalsFailures, [], facts.signals.failedRefreshes);

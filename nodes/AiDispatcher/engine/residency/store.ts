@@ -92,7 +92,8 @@ export class ResidencyStore {
 				readySinceMs: new Map(),
 				loadsSincePs: 0,
 			};
-			if (this.hosts.size >= this.maxHosts) this.hosts.delete(this.hosts.keys().next().value as string);
+			if (this.hosts.size >= this.maxHosts)
+				this.hosts.delete(this.hosts.keys().next().value as string);
 		}
 		this.hosts.set(host, entry);
 		return entry;
@@ -147,7 +148,10 @@ export class ResidencyStore {
 		}
 		if (e.capacity !== null && listed.length > e.capacity) e.capacity = listed.length;
 		// Keep the believed use order for models still listed; new ones count as least recently used.
-		e.loaded = [...listed.filter((m) => !e.loaded.includes(m)), ...e.loaded.filter((m) => listed.includes(m))];
+		e.loaded = [
+			...listed.filter((m) => !e.loaded.includes(m)),
+			...e.loaded.filter((m) => listed.includes(m)),
+		];
 		for (const m of [...e.readySinceMs.keys()]) if (!listed.includes(m)) e.readySinceMs.delete(m);
 		for (const m of listed) if (!e.readySinceMs.has(m)) e.readySinceMs.set(m, 0);
 		e.mostSeenLoaded = Math.max(e.mostSeenLoaded, listed.length);
@@ -171,7 +175,12 @@ export class ResidencyStore {
 			// Loaded by a call that ran alongside this one: this call waited for the same load.
 			result = { alreadyLoaded: false, loadMs, counted: false, evicted: [] };
 		} else {
-			result = { alreadyLoaded: false, loadMs, counted: true, evicted: markLoaded(e, model, call.startedAtMs, loadMs) };
+			result = {
+				alreadyLoaded: false,
+				loadMs,
+				counted: true,
+				evicted: markLoaded(e, model, call.startedAtMs, loadMs),
+			};
 		}
 		touch(e, model, call.endedAtMs);
 		return result;
@@ -181,10 +190,17 @@ export class ResidencyStore {
 	 * A preload of `model` (a request without a prompt) ran from `startedAtMs` to `endedAtMs`: a load,
 	 * unless the model was believed loaded. Returns the models believed evicted for it.
 	 */
-	observePreload(host: string, model: string, startedAtMs: number, endedAtMs: number): { counted: boolean; evicted: string[] } {
+	observePreload(
+		host: string,
+		model: string,
+		startedAtMs: number,
+		endedAtMs: number,
+	): { counted: boolean; evicted: string[] } {
 		const e = this.entry(host);
 		const counted = !e.readySinceMs.has(model);
-		const evicted = counted ? markLoaded(e, model, startedAtMs, Math.max(0, endedAtMs - startedAtMs)) : [];
+		const evicted = counted
+			? markLoaded(e, model, startedAtMs, Math.max(0, endedAtMs - startedAtMs))
+			: [];
 		touch(e, model, endedAtMs);
 		return { counted, evicted };
 	}
@@ -216,7 +232,10 @@ function markLoaded(e: Entry, model: string, startedAtMs: number, loadMs: number
 /** `model` is now the most recently used. */
 function touch(e: Entry, model: string, atMs: number): void {
 	e.loaded = [...e.loaded.filter((m) => m !== model), model];
-	e.mostSeenLoaded = Math.max(e.mostSeenLoaded, e.capacity === null ? 1 : Math.min(e.loaded.length, e.capacity));
+	e.mostSeenLoaded = Math.max(
+		e.mostSeenLoaded,
+		e.capacity === null ? 1 : Math.min(e.loaded.length, e.capacity),
+	);
 	e.updatedAtMs = Math.max(e.updatedAtMs, atMs);
 }
 
@@ -236,7 +255,8 @@ const average = (previous: number | undefined, value: number): number =>
 function trimLoadTimes(e: Entry): void {
 	for (const table of [e.loadMs, e.warmCallMs]) {
 		const names = Object.keys(table);
-		for (const name of names.slice(0, Math.max(0, names.length - MAX_MODELS_PER_HOST))) delete table[name];
+		for (const name of names.slice(0, Math.max(0, names.length - MAX_MODELS_PER_HOST)))
+			delete table[name];
 	}
 }
 

@@ -19,7 +19,11 @@ export function backoffCapMs(retry: number, options: BackoffOptions): number {
  * Full jitter ("Exponential Backoff And Jitter", AWS): a uniform draw in [0, cap). `random` returns
  * 0 ≤ x < 1 (the engine's `ports.random`). Result in whole milliseconds.
  */
-export function backoffDelayMs(retry: number, options: BackoffOptions, random: () => number): number {
+export function backoffDelayMs(
+	retry: number,
+	options: BackoffOptions,
+	random: () => number,
+): number {
 	const draw = Math.min(Math.max(random(), 0), 1);
 	return Math.floor(draw * backoffCapMs(retry, options));
 }

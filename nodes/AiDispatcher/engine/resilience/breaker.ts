@@ -76,9 +76,14 @@ export function admit(state: BreakerState, nowMs: number, options: BreakerOption
 			return { allowed: true, probe: false, next: state };
 		case 'open':
 			if (nowMs < state.untilMs) return { allowed: false, probe: false, next: state };
-			return { allowed: true, probe: true, next: { state: 'halfOpen', sinceMs: state.sinceMs, probeSinceMs: nowMs } };
+			return {
+				allowed: true,
+				probe: true,
+				next: { state: 'halfOpen', sinceMs: state.sinceMs, probeSinceMs: nowMs },
+			};
 		case 'halfOpen':
-			if (nowMs - state.probeSinceMs < options.cooldownMs) return { allowed: false, probe: false, next: state };
+			if (nowMs - state.probeSinceMs < options.cooldownMs)
+				return { allowed: false, probe: false, next: state };
 			return { allowed: true, probe: true, next: { ...state, probeSinceMs: nowMs } };
 	}
 }
@@ -91,7 +96,11 @@ export function isAdmitting(state: BreakerState, nowMs: number, options: Breaker
 /** A call succeeded: the circuit closes (or stays closed, with the success recorded). */
 export function onSuccess(state: BreakerState, options: BreakerOptions): ClosedState {
 	if (state.state !== 'closed') return closedBreaker();
-	return { state: 'closed', failures: 0, window: pushWindow(state.window, false, options.windowSize) };
+	return {
+		state: 'closed',
+		failures: 0,
+		window: pushWindow(state.window, false, options.windowSize),
+	};
 }
 
 /**
@@ -99,12 +108,17 @@ export function onSuccess(state: BreakerState, options: BreakerOptions): ClosedS
  * window holds at least `minimumCalls` outcomes and its failure ratio reaches `failureRatio`.
  * Half-open (the probe failed): opens again for another cooldown. Open: stays open.
  */
-export function onFailure(state: BreakerState, nowMs: number, options: BreakerOptions): BreakerState {
+export function onFailure(
+	state: BreakerState,
+	nowMs: number,
+	options: BreakerOptions,
+): BreakerState {
 	if (state.state === 'halfOpen') return open(nowMs, options);
 	if (state.state === 'open') return state;
 	const failures = state.failures + 1;
 	const window = pushWindow(state.window, true, options.windowSize);
-	if (failures >= options.failureThreshold || ratioTripped(window, options)) return open(nowMs, options);
+	if (failures >= options.failureThreshold || ratioTripped(window, options))
+		return open(nowMs, options);
 	return { state: 'closed', failures, window };
 }
 
@@ -118,9 +132,19 @@ export function onAbandon(state: BreakerState, nowMs: number): BreakerState {
 export function breakerJson(state: BreakerState): Record<string, string | number | null> {
 	switch (state.state) {
 		case 'closed':
-			return { state: 'closed', consecutiveFailures: state.failures, since: null, retryAfter: null };
+			return {
+				state: 'closed',
+				consecutiveFailures: state.failures,
+				since: null,
+				retryAfter: null,
+			};
 		case 'open':
-			return { state: 'open', since: iso(state.sinceMs), retryAfter: iso(state.untilMs), ...(state.sharedFrom ? { sharedFrom: state.sharedFrom } : {}) };
+			return {
+				state: 'open',
+				since: iso(state.sinceMs),
+				retryAfter: iso(state.untilMs),
+				...(state.sharedFrom ? { sharedFrom: state.sharedFrom } : {}),
+			};
 		case 'halfOpen':
 			return { state: 'halfOpen', since: iso(state.sinceMs), retryAfter: null };
 	}
@@ -132,12 +156,15 @@ export function validateBreakerOptions(options: BreakerOptions): BreakerOptions 
 	if (!Number.isInteger(failureThreshold) || failureThreshold < 1) {
 		throw new RangeError(`failureThreshold should be a positive integer, got ${failureThreshold}`);
 	}
-	if (!(failureRatio > 0 && failureRatio <= 1)) throw new RangeError(`failureRatio should be in (0, 1], got ${failureRatio}`);
-	if (!Number.isInteger(windowSize) || windowSize < 1) throw new RangeError(`windowSize should be a positive integer, got ${windowSize}`);
+	if (!(failureRatio > 0 && failureRatio <= 1))
+		throw new RangeError(`failureRatio should be in (0, 1], got ${failureRatio}`);
+	if (!Number.isInteger(windowSize) || windowSize < 1)
+		throw new RangeError(`windowSize should be a positive integer, got ${windowSize}`);
 	if (!Number.isInteger(minimumCalls) || minimumCalls < 1) {
 		throw new RangeError(`minimumCalls should be a positive integer, got ${minimumCalls}`);
 	}
-	if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs)) throw new RangeError(`cooldownMs should be ≥ 0, got ${cooldownMs}`);
+	if (!(cooldownMs >= 0) || !Number.isFinite(cooldownMs))
+		throw new RangeError(`cooldownMs should be ≥ 0, got ${cooldownMs}`);
 	return options;
 }
 

@@ -29,7 +29,8 @@ export interface CallLimits {
 	stallMs: number;
 }
 
-export type CallResult = { ok: true; outcome: GenerateOutcome; response: unknown } | { ok: false; error: TransportError };
+export type CallResult =
+	{ ok: true; outcome: GenerateOutcome; response: unknown } | { ok: false; error: TransportError };
 
 /** Makes one call of the model on `baseUrl` within `limits`. */
 export type CallOnce = (baseUrl: string, limits: CallLimits) => Promise<CallResult>;
@@ -66,15 +67,25 @@ export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<Mo
 			if (last.retryAfterMs !== undefined && last.retryAfterMs > spec.limits.totalMs) break;
 			retries++;
 			retry = true;
-			const delayMs = Math.max(backoffDelayMs(retries, settings.backoff, ports.random), last.retryAfterMs ?? 0);
+			const delayMs = Math.max(
+				backoffDelayMs(retries, settings.backoff, ports.random),
+				last.retryAfterMs ?? 0,
+			);
 			const slept = await settle(ports.sleep(delayMs, ports.cancel));
 			if (ports.cancel?.aborted) return { ok: false, aborted: true, attempts };
 			// A sleep that broke without a cancel must not lose the item: retry without the pause.
-			if (!slept.ok) ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', { error: String(slept.error) });
+			if (!slept.ok)
+				ports.log.warn('AI Dispatcher: backoff sleep failed; retrying at once', {
+					error: String(slept.error),
+				});
 			host = pickHost(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker);
 			if (host === null) break;
 		}
-		const admission = admit(registry.getBreaker(host, model), ports.clock.nowMs(), settings.breaker);
+		const admission = admit(
+			registry.getBreaker(host, model),
+			ports.clock.nowMs(),
+			settings.breaker,
+		);
 		registry.setBreaker(host, model, admission.next);
 		if (!admission.allowed) {
 			tried.add(host); // another item holds the half-open probe
@@ -87,14 +98,27 @@ export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<Mo
 		const checkMs = Math.round(ports.clock.nowMs() - checkStarted);
 		if (!live.ok) {
 			if (live.kind === 'aborted') {
-				registry.setBreaker(host, model, onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()));
+				registry.setBreaker(
+					host,
+					model,
+					onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()),
+				);
 				return { ok: false, aborted: true, attempts };
 			}
 			// Not called: the host did not answer. It counts against the breaker like a refused connection.
-			registry.setBreaker(host, model, onFailure(registry.getBreaker(host, model), ports.clock.nowMs(), settings.breaker));
+			registry.setBreaker(
+				host,
+				model,
+				onFailure(registry.getBreaker(host, model), ports.clock.nowMs(), settings.breaker),
+			);
 			attempts.push({ model, ok: false, error: live.error, kind: live.kind, ms: checkMs, ...tag });
 			tried.add(host);
-			ports.log.debug('AI Dispatcher: host failed its liveness check', { model, host, kind: live.kind, retry: retries });
+			ports.log.debug('AI Dispatcher: host failed its liveness check', {
+				model,
+				host,
+				kind: live.kind,
+				retry: retries,
+			});
 			continue;
 		}
 
@@ -102,38 +126,66 @@ export async function callModel(spec: ModelCall, callOnce: CallOnce): Promise<Mo
 		afterCall(registry, host, result.ok ? undefined : result.error.kind, ports.clock.nowMs());
 		const ms = result.ms + checkMs; // what this try cost the item, liveness check included
 		if (result.ok) {
-			registry.setBreaker(host, model, onSuccess(registry.getBreaker(host, model), settings.breaker));
+			registry.setBreaker(
+				host,
+				model,
+				onSuccess(registry.getBreaker(host, model), settings.breaker),
+			);
 			registry.recordLatency(host, model, result.ms);
 			attempts.push({ model, ok: true, error: null, ms, ...tag });
 			return { ok: true, host, outcome: result.outcome, response: result.response, attempts };
 		}
 		const { kind, message, retryAfterMs } = result.error;
 		if (kind === 'aborted') {
-			registry.setBreaker(host, model, onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()));
+			registry.setBreaker(
+				host,
+				model,
+				onAbandon(registry.getBreaker(host, model), ports.clock.nowMs()),
+			);
 			return { ok: false, aborted: true, attempts };
 		}
 		const breaker = registry.getBreaker(host, model);
 		registry.setBreaker(
 			host,
 			model,
-			countsAgainstBreaker(kind) ? onFailure(breaker, ports.clock.nowMs(), settings.breaker) : onSuccess(breaker, settings.breaker),
+			countsAgainstBreaker(kind)
+				? onFailure(breaker, ports.clock.nowMs(), settings.breaker)
+				: onSuccess(breaker, settings.breaker),
 		);
-		attempts.push({ model, ok: false, error: message, kind, ms, ...tag, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) });
+		attempts.push({
+			model,
+			ok: false,
+			error: message,
+			kind,
+			ms,
+			...tag,
+			...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+		});
 		tried.add(host);
 		ports.log.debug('AI Dispatcher: attempt failed', { model, host, kind, retry: retries });
 		if (!worthAnotherHost(kind)) break;
 	}
 	if (attempts.length === 0) {
 		// Opened by another item since the decision was made.
-		const why = circuitExclusion(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker) ?? 'circuit open (probe in flight)';
+		const why =
+			circuitExclusion(registry, baseUrls, model, ports.clock.nowMs(), settings.breaker) ??
+			'circuit open (probe in flight)';
 		attempts.push({ model, ok: false, error: why, kind: 'circuit_open', ms: 0 });
 	}
 	return { ok: false, aborted: false, attempts };
 }
 
 /** One try of the model on `host`: adaptive limits, the host's in-flight slot held during the call. */
-async function tryHost(spec: ModelCall, host: string, callOnce: CallOnce): Promise<CallResult & { ms: number }> {
-	const totalMs = adaptiveTotalMs(spec.limits.totalMs, spec.registry.latencies(host, spec.model), spec.settings.adaptiveTimeout);
+async function tryHost(
+	spec: ModelCall,
+	host: string,
+	callOnce: CallOnce,
+): Promise<CallResult & { ms: number }> {
+	const totalMs = adaptiveTotalMs(
+		spec.limits.totalMs,
+		spec.registry.latencies(host, spec.model),
+		spec.settings.adaptiveTimeout,
+	);
 	const limits = {
 		totalMs,
 		firstTokenMs: firstTokenMs(spec.limits.firstTokenMs, totalMs),

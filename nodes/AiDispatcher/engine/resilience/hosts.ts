@@ -46,7 +46,9 @@ export function circuitExclusion(
 				: `since ${json.since}, probe in flight`;
 		return baseUrls.length > 1 ? `${url} ${when}` : when;
 	});
-	return baseUrls.length > 1 ? `circuit open on every host (${parts.join('; ')})` : `circuit open ${parts[0]}`;
+	return baseUrls.length > 1
+		? `circuit open on every host (${parts.join('; ')})`
+		: `circuit open ${parts[0]}`;
 }
 
 /** Models whose circuit is open on every host at `nowMs`, with the reason (excluded from the decision). */

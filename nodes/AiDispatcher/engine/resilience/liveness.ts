@@ -31,18 +31,29 @@ export const LIVENESS_WINDOW_MS = 10_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 3_000;
 
 /** What to do before a call on a host: nothing, ping it, or fail at once (it failed a check lately). */
-export type LivenessNeed = { need: 'none' } | { need: 'ping' } | { need: 'down'; failure: PingFailure };
+export type LivenessNeed =
+	{ need: 'none' } | { need: 'ping' } | { need: 'down'; failure: PingFailure };
 
 /** Decides from `state` at `nowMs` whether a call on the host needs a check first. Pure. */
-export function livenessNeed(state: HostLiveness, nowMs: number, windowMs = LIVENESS_WINDOW_MS): LivenessNeed {
-	if (state.failed && nowMs - state.failed.atMs < windowMs) return { need: 'down', failure: state.failed };
-	if (!state.suspect && state.answeredAtMs !== null && nowMs - state.answeredAtMs < windowMs) return { need: 'none' };
+export function livenessNeed(
+	state: HostLiveness,
+	nowMs: number,
+	windowMs = LIVENESS_WINDOW_MS,
+): LivenessNeed {
+	if (state.failed && nowMs - state.failed.atMs < windowMs)
+		return { need: 'down', failure: state.failed };
+	if (!state.suspect && state.answeredAtMs !== null && nowMs - state.answeredAtMs < windowMs)
+		return { need: 'none' };
 	return { need: 'ping' };
 }
 
 /** The host answered at `nowMs`: fresh, not suspect, no failure remembered. Pure. */
 export function answered(state: HostLiveness, nowMs: number): HostLiveness {
-	return { answeredAtMs: Math.max(nowMs, state.answeredAtMs ?? nowMs), suspect: false, failed: null };
+	return {
+		answeredAtMs: Math.max(nowMs, state.answeredAtMs ?? nowMs),
+		suspect: false,
+		failed: null,
+	};
 }
 
 /** A call on the host failed with `connection` or `timeout`: check it before the next call. Pure. */
@@ -63,7 +74,12 @@ const SILENT: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'circu
  * any failure that came with a reply (HTTP error, broken stream, bad JSON…) means it answers;
  * `connection` or `timeout` make it suspect; a stopped workflow says nothing.
  */
-export function afterCall(registry: ResilienceRegistry, baseUrl: string, kind: FailureKind | undefined, nowMs: number): void {
+export function afterCall(
+	registry: ResilienceRegistry,
+	baseUrl: string,
+	kind: FailureKind | undefined,
+	nowMs: number,
+): void {
 	if (kind !== undefined && SILENT.has(kind)) return;
 	const state = registry.getLiveness(baseUrl);
 	if (kind === 'connection' || kind === 'timeout') registry.setLiveness(baseUrl, suspected(state));
@@ -71,7 +87,8 @@ export function afterCall(registry: ResilienceRegistry, baseUrl: string, kind: F
 }
 
 /** The outcome of `checkHost`: go ahead, or fail this try with `kind` and `error`. */
-export type LiveCheck = { ok: true } | { ok: false; kind: 'connection' | 'timeout' | 'aborted'; error: string };
+export type LiveCheck =
+	{ ok: true } | { ok: false; kind: 'connection' | 'timeout' | 'aborted'; error: string };
 
 /**
  * Makes sure `baseUrl` answers before a call on it: returns at once when it answered lately, fails at
@@ -92,18 +109,29 @@ export async function checkHost(
 	if (need.need === 'none') return { ok: true };
 	if (need.need === 'down') {
 		const ago = Math.max(0, Math.round(nowMs - need.failure.atMs));
-		return { ok: false, kind: need.failure.kind, error: `${need.failure.error} (checked ${ago} ms ago)` };
+		return {
+			ok: false,
+			kind: need.failure.kind,
+			error: `${need.failure.error} (checked ${ago} ms ago)`,
+		};
 	}
-	const shared = registry.pingInFlight(baseUrl) ?? startPing(registry, baseUrl, connectTimeoutMs, ports);
+	const shared =
+		registry.pingInFlight(baseUrl) ?? startPing(registry, baseUrl, connectTimeoutMs, ports);
 	return await untilAborted(shared, ports.cancel);
 }
 
-function startPing(registry: ResilienceRegistry, baseUrl: string, connectTimeoutMs: number, ports: EnginePorts): Promise<PingOutcome> {
+function startPing(
+	registry: ResilienceRegistry,
+	baseUrl: string,
+	connectTimeoutMs: number,
+	ports: EnginePorts,
+): Promise<PingOutcome> {
 	// No caller's cancel: the check is shared by items of other executions; its own deadline bounds it.
 	const ping = async (): Promise<PingOutcome> => {
 		let settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
 		// A pooled keep-alive socket the host closed while idle fails at once with a reset: one more try, on a fresh socket.
-		if (!settled.ok && wasReset(settled.error)) settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
+		if (!settled.ok && wasReset(settled.error))
+			settled = await settle(ports.ollama.ping(baseUrl, connectTimeoutMs));
 		if (settled.ok) return { ok: true };
 		return classify(settled.error, connectTimeoutMs);
 	};
@@ -111,14 +139,26 @@ function startPing(registry: ResilienceRegistry, baseUrl: string, connectTimeout
 		const state = registry.getLiveness(baseUrl);
 		const atMs = ports.clock.nowMs();
 		if (outcome.ok) registry.setLiveness(baseUrl, answered(state, atMs));
-		else registry.setLiveness(baseUrl, pingFailed(state, { atMs, kind: outcome.kind, error: outcome.error }));
-		if (!outcome.ok) ports.log.debug('AI Dispatcher: host did not answer its liveness check', { host: baseUrl, error: outcome.error });
+		else
+			registry.setLiveness(
+				baseUrl,
+				pingFailed(state, { atMs, kind: outcome.kind, error: outcome.error }),
+			);
+		if (!outcome.ok)
+			ports.log.debug('AI Dispatcher: host did not answer its liveness check', {
+				host: baseUrl,
+				error: outcome.error,
+			});
 	});
 }
 
 /** A connection reset (ECONNRESET), as a socket reused after the server closed it fails. */
 function wasReset(error: unknown): boolean {
-	return error instanceof TransportError && error.kind === 'connection' && /ECONNRESET|socket hang up/i.test(error.message);
+	return (
+		error instanceof TransportError &&
+		error.kind === 'connection' &&
+		/ECONNRESET|socket hang up/i.test(error.message)
+	);
 }
 
 /** A failed ping as a liveness outcome; an HTTP reply of any status means the host answers. */
@@ -126,14 +166,21 @@ function classify(error: unknown, connectTimeoutMs: number): PingOutcome {
 	const kind = error instanceof TransportError ? error.kind : 'connection';
 	if (error instanceof TransportError && error.status !== undefined) return { ok: true };
 	if (kind === 'timeout') {
-		return { ok: false, kind: 'timeout', error: `host did not answer GET / within ${connectTimeoutMs} ms (connect timeout)` };
+		return {
+			ok: false,
+			kind: 'timeout',
+			error: `host did not answer GET / within ${connectTimeoutMs} ms (connect timeout)`,
+		};
 	}
 	const why = error instanceof Error ? error.message : String(error);
 	return { ok: false, kind: 'connection', error: `host did not answer GET / (${why})` };
 }
 
 /** Waits for `shared`, or returns `aborted` as soon as `cancel` aborts (the check goes on for others). */
-async function untilAborted(shared: Promise<PingOutcome>, cancel?: AbortSignal): Promise<LiveCheck> {
+async function untilAborted(
+	shared: Promise<PingOutcome>,
+	cancel?: AbortSignal,
+): Promise<LiveCheck> {
 	if (!cancel) return await shared;
 	if (cancel.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
 	let onAbort: () => void = () => undefined;
@@ -153,6 +200,15 @@ async function untilAborted(shared: Promise<PingOutcome>, cancel?: AbortSignal):
  * connect check within the window), else the first. Keeps a dead primary from stalling every
  * signals refresh on its timeout.
  */
-export function firstLiveHost(registry: ResilienceRegistry, baseUrls: readonly string[], nowMs: number, windowMs = LIVENESS_WINDOW_MS): string {
-	return baseUrls.find((url) => livenessNeed(registry.getLiveness(url), nowMs, windowMs).need !== 'down') ?? baseUrls[0];
+export function firstLiveHost(
+	registry: ResilienceRegistry,
+	baseUrls: readonly string[],
+	nowMs: number,
+	windowMs = LIVENESS_WINDOW_MS,
+): string {
+	return (
+		baseUrls.find(
+			(url) => livenessNeed(registry.getLiveness(url), nowMs, windowMs).need !== 'down',
+		) ?? baseUrls[0]
+	);
 }

@@ -34,7 +34,8 @@ export interface HostLiveness {
 }
 
 /** The outcome of one shared liveness check. */
-export type PingOutcome = { ok: true } | { ok: false; kind: 'connection' | 'timeout'; error: string };
+export type PingOutcome =
+	{ ok: true } | { ok: false; kind: 'connection' | 'timeout'; error: string };
 
 /** The registry key of one (URL, model). */
 export function keyOf(baseUrl: string, model: string): string {
@@ -67,7 +68,13 @@ export class ResilienceRegistry {
 	private readonly inFlightByHost = new Map<string, number>();
 	private readonly livenessByHost = new Map<string, HostLiveness>();
 	private readonly pingsInFlight = new Map<string, Promise<PingOutcome>>();
-	private readonly counts: ResilienceCounters = { breakerOpens: 0, sharedOpens: 0, probes: 0, pings: 0, pingFailures: 0 };
+	private readonly counts: ResilienceCounters = {
+		breakerOpens: 0,
+		sharedOpens: 0,
+		probes: 0,
+		pings: 0,
+		pingFailures: 0,
+	};
 
 	/** @param maxEntries most (URL, model) pairs and hosts remembered */
 	constructor(private readonly maxEntries = MAX_ENTRIES) {}
@@ -79,7 +86,8 @@ export class ResilienceRegistry {
 			this.entries.delete(key); // re-insert: Map order is the LRU order
 		} else {
 			found = { breaker: closedBreaker(), latenciesMs: [] };
-			if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+			if (this.entries.size >= this.maxEntries)
+				this.entries.delete(this.entries.keys().next().value as string);
 		}
 		this.entries.set(key, found);
 		return found;
@@ -94,7 +102,10 @@ export class ResilienceRegistry {
 	setBreaker(baseUrl: string, model: string, next: BreakerState): void {
 		const current = this.entry(baseUrl, model);
 		if (next.state === 'open' && current.breaker.state !== 'open') this.counts.breakerOpens++;
-		if (next.state === 'halfOpen' && (current.breaker.state !== 'halfOpen' || current.breaker.probeSinceMs !== next.probeSinceMs)) {
+		if (
+			next.state === 'halfOpen' &&
+			(current.breaker.state !== 'halfOpen' || current.breaker.probeSinceMs !== next.probeSinceMs)
+		) {
 			this.counts.probes++;
 		}
 		current.breaker = next;
@@ -148,7 +159,8 @@ export class ResilienceRegistry {
 	/** Stores `baseUrl`'s liveness (most recently updated hosts are kept; at most `maxEntries`). */
 	setLiveness(baseUrl: string, next: HostLiveness): void {
 		this.livenessByHost.delete(baseUrl);
-		if (this.livenessByHost.size >= this.maxEntries) this.livenessByHost.delete(this.livenessByHost.keys().next().value as string);
+		if (this.livenessByHost.size >= this.maxEntries)
+			this.livenessByHost.delete(this.livenessByHost.keys().next().value as string);
 		this.livenessByHost.set(baseUrl, next);
 	}
 
@@ -161,7 +173,11 @@ export class ResilienceRegistry {
 	 * Registers `start()`'s check as the one in flight for `baseUrl` until it settles; `finish` then
 	 * applies its outcome. Counts pings and failed pings.
 	 */
-	sharePing(baseUrl: string, start: () => Promise<PingOutcome>, finish: (outcome: PingOutcome) => void): Promise<PingOutcome> {
+	sharePing(
+		baseUrl: string,
+		start: () => Promise<PingOutcome>,
+		finish: (outcome: PingOutcome) => void,
+	): Promise<PingOutcome> {
 		this.counts.pings++;
 		const shared = start().then((outcome) => {
 			if (!outcome.ok) this.counts.pingFailures++;

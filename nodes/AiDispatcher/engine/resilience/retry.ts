@@ -27,7 +27,15 @@ const TRANSIENT: ReadonlySet<FailureKind> = new Set<FailureKind>([
 ]);
 
 /** Failures that do not count against a breaker: they are about the request, not the model or host. */
-const NOT_HEALTH: ReadonlySet<FailureKind> = new Set<FailureKind>(['aborted', 'bad_request', 'invalid_json', 'circuit_open', 'context_length', 'budget', 'auth']);
+const NOT_HEALTH: ReadonlySet<FailureKind> = new Set<FailureKind>([
+	'aborted',
+	'bad_request',
+	'invalid_json',
+	'circuit_open',
+	'context_length',
+	'budget',
+	'auth',
+]);
 
 export interface RetryOptions {
 	/** Extra tries of the same model on a transient failure, 0..10 (default 1). */
@@ -48,5 +56,12 @@ export function countsAgainstBreaker(kind: FailureKind): boolean {
 
 /** True when another host may do better than the one that failed (anything but the request's own fault). */
 export function worthAnotherHost(kind: FailureKind): boolean {
-	return kind !== 'aborted' && kind !== 'bad_request' && kind !== 'invalid_json' && kind !== 'auth' && kind !== 'context_length' && kind !== 'budget';
+	return (
+		kind !== 'aborted' &&
+		kind !== 'bad_request' &&
+		kind !== 'invalid_json' &&
+		kind !== 'auth' &&
+		kind !== 'context_length' &&
+		kind !== 'budget'
+	);
 }

@@ -4,7 +4,12 @@ import { DEFAULT_BACKOFF_OPTIONS, type BackoffOptions } from './backoff';
 import { DEFAULT_BREAKER_OPTIONS, validateBreakerOptions, type BreakerOptions } from './breaker';
 import { DEFAULT_CONNECT_TIMEOUT_MS, LIVENESS_WINDOW_MS } from './liveness';
 import { DEFAULT_RETRY_OPTIONS, type RetryOptions } from './retry';
-import { DEFAULT_ADAPTIVE_TIMEOUT, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS, DEFAULT_STALL_TIMEOUTS_MS, type AdaptiveTimeoutOptions } from './timeouts';
+import {
+	DEFAULT_ADAPTIVE_TIMEOUT,
+	DEFAULT_FIRST_TOKEN_TIMEOUTS_MS,
+	DEFAULT_STALL_TIMEOUTS_MS,
+	type AdaptiveTimeoutOptions,
+} from './timeouts';
 
 export interface ResilienceSettings {
 	retry: RetryOptions;
@@ -41,11 +46,15 @@ export function resolveResilience(overrides: ResilienceOverrides = {}): Resilien
 	}
 	const backoff = { ...DEFAULT_BACKOFF_OPTIONS, ...overrides.backoff };
 	if (!(backoff.baseDelayMs >= 0) || !(backoff.maxDelayMs >= backoff.baseDelayMs)) {
-		throw new RangeError(`backoff should have 0 ≤ baseDelayMs ≤ maxDelayMs, got ${backoff.baseDelayMs} and ${backoff.maxDelayMs}`);
+		throw new RangeError(
+			`backoff should have 0 ≤ baseDelayMs ≤ maxDelayMs, got ${backoff.baseDelayMs} and ${backoff.maxDelayMs}`,
+		);
 	}
 	const connectTimeoutMs = overrides.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
 	if (!(connectTimeoutMs > 0) || !Number.isFinite(connectTimeoutMs)) {
-		throw new RangeError(`connectTimeoutMs should be a positive number of milliseconds, got ${connectTimeoutMs}`);
+		throw new RangeError(
+			`connectTimeoutMs should be a positive number of milliseconds, got ${connectTimeoutMs}`,
+		);
 	}
 	const livenessWindowMs = overrides.livenessWindowMs ?? LIVENESS_WINDOW_MS;
 	if (!(livenessWindowMs >= 0) || !Number.isFinite(livenessWindowMs)) {

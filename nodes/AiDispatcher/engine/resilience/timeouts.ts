@@ -8,7 +8,11 @@
 import type { Tier } from '../types';
 
 /** First-token limits by tier, in milliseconds (10 s / 20 s / 30 s): room for a cold model load. */
-export const DEFAULT_FIRST_TOKEN_TIMEOUTS_MS: Record<Tier, number> = { low: 10_000, medium: 20_000, high: 30_000 };
+export const DEFAULT_FIRST_TOKEN_TIMEOUTS_MS: Record<Tier, number> = {
+	low: 10_000,
+	medium: 20_000,
+	high: 30_000,
+};
 
 /**
  * Stall limits by tier, in milliseconds (5 s / 10 s / 15 s): the longest quiet spell allowed between
@@ -16,7 +20,11 @@ export const DEFAULT_FIRST_TOKEN_TIMEOUTS_MS: Record<Tier, number> = { low: 10_0
  * below this even on a CPU; a server that trickles or stops without closing is cut off here instead
  * of at the total limit.
  */
-export const DEFAULT_STALL_TIMEOUTS_MS: Record<Tier, number> = { low: 5_000, medium: 10_000, high: 15_000 };
+export const DEFAULT_STALL_TIMEOUTS_MS: Record<Tier, number> = {
+	low: 5_000,
+	medium: 10_000,
+	high: 15_000,
+};
 
 export interface AdaptiveTimeoutOptions {
 	/** Off: always the configured total timeout. */
@@ -29,7 +37,12 @@ export interface AdaptiveTimeoutOptions {
 	minSamples: number;
 }
 
-export const DEFAULT_ADAPTIVE_TIMEOUT: AdaptiveTimeoutOptions = { enabled: true, multiplier: 3, floorMs: 10_000, minSamples: 20 };
+export const DEFAULT_ADAPTIVE_TIMEOUT: AdaptiveTimeoutOptions = {
+	enabled: true,
+	multiplier: 3,
+	floorMs: 10_000,
+	minSamples: 20,
+};
 
 /** The q-quantile (0..1) of `samples` by nearest rank; NaN for no samples. */
 export function quantile(samples: readonly number[], q: number): number {
@@ -43,10 +56,16 @@ export function quantile(samples: readonly number[], q: number): number {
  * The total timeout for one attempt, in milliseconds: the configured limit (which stays the ceiling),
  * or, once `minSamples` successful latencies (ms) are known, max(floor, min(ceiling, multiplier × p95)).
  */
-export function adaptiveTotalMs(configuredMs: number, latenciesMs: readonly number[], options: AdaptiveTimeoutOptions): number {
+export function adaptiveTotalMs(
+	configuredMs: number,
+	latenciesMs: readonly number[],
+	options: AdaptiveTimeoutOptions,
+): number {
 	if (!options.enabled || latenciesMs.length < options.minSamples) return configuredMs;
 	const learned = options.multiplier * quantile(latenciesMs, 0.95);
-	return Math.round(Math.max(Math.min(options.floorMs, configuredMs), Math.min(configuredMs, learned)));
+	return Math.round(
+		Math.max(Math.min(options.floorMs, configuredMs), Math.min(configuredMs, learned)),
+	);
 }
 
 /** The first-token (or stall) limit for an attempt: never longer than the total limit. */

@@ -34,7 +34,8 @@ export async function answerOnce(
 	const pending = store.inFlight(key);
 	if (pending) {
 		const shared = await unlessCancelled(pending, ports.cancel);
-		if (shared && fitsPlan(shared, acceptedModels(plan), plan)) return reusedResult(plan, { answer: shared, kind: 'in flight' }, state, ports.clock.nowMs());
+		if (shared && fitsPlan(shared, acceptedModels(plan), plan))
+			return reusedResult(plan, { answer: shared, kind: 'in flight' }, state, ports.clock.nowMs());
 	}
 
 	store.miss();
@@ -42,7 +43,9 @@ export async function answerOnce(
 	const flight = new Promise<StoredAnswer | undefined>((resolve) => (land = resolve));
 	if (!store.inFlight(key)) store.fly(key, flight);
 	const outcome = await settle(call());
-	const answer = outcome.ok ? storable(outcome.value, plan, reuse, key, ports.clock.nowMs()) : undefined;
+	const answer = outcome.ok
+		? storable(outcome.value, plan, reuse, key, ports.clock.nowMs())
+		: undefined;
 	if (answer) store.put(answer);
 	land(answer);
 	if (!outcome.ok) throw outcome.error;
@@ -50,7 +53,13 @@ export async function answerOnce(
 }
 
 /** The answer to keep from a result: only a successful, complete reply (never one cut off at the token limit). */
-function storable(result: DispatchResult, plan: Plan, reuse: ReuseConfig, key: string, nowMs: number): StoredAnswer | undefined {
+function storable(
+	result: DispatchResult,
+	plan: Plan,
+	reuse: ReuseConfig,
+	key: string,
+	nowMs: number,
+): StoredAnswer | undefined {
 	const reply = result.reply;
 	if (!reply || reply.doneReason === 'length' || result.reused) return undefined;
 	const model = plan.config.models.find((m) => m.name === result.model);
@@ -73,7 +82,12 @@ function storable(result: DispatchResult, plan: Plan, reuse: ReuseConfig, key: s
 	return { ...answer, bytes: answerBytes(answer) };
 }
 
-function reusedResult(plan: Plan, found: Reusable, state: DispatcherState, nowMs: number): DispatchResult {
+function reusedResult(
+	plan: Plan,
+	found: Reusable,
+	state: DispatcherState,
+	nowMs: number,
+): DispatchResult {
 	const { answer, kind } = found;
 	const tier = plan.config.models.find((m) => m.name === answer.model)?.tier ?? answer.tier;
 	state.reuse.hit(answer.usage.total_ms);
@@ -87,8 +101,18 @@ function reusedResult(plan: Plan, found: Reusable, state: DispatcherState, nowMs
 		decision: plan.decision,
 		attempts: [],
 		usage: { ...answer.usage },
-		reply: { text: answer.text, ...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}), ...(answer.doneReason ? { doneReason: answer.doneReason } : {}) },
-		reused: { kind, model: answer.model, tier, ageMs: Math.max(0, nowMs - answer.storedAtMs), savedMs: answer.usage.total_ms },
+		reply: {
+			text: answer.text,
+			...(answer.toolCalls ? { toolCalls: answer.toolCalls } : {}),
+			...(answer.doneReason ? { doneReason: answer.doneReason } : {}),
+		},
+		reused: {
+			kind,
+			model: answer.model,
+			tier,
+			ageMs: Math.max(0, nowMs - answer.storedAtMs),
+			savedMs: answer.usage.total_ms,
+		},
 	};
 }
 
@@ -100,7 +124,10 @@ function responseOf(text: string, format: OutputFormat): unknown {
 }
 
 /** Waits for the call in flight; a cancelled execution stops waiting at once. */
-async function unlessCancelled<T>(pending: Promise<T>, cancel: AbortSignal | undefined): Promise<T> {
+async function unlessCancelled<T>(
+	pending: Promise<T>,
+	cancel: AbortSignal | undefined,
+): Promise<T> {
 	if (!cancel) return await pending;
 	if (cancel.aborted) throw aborted();
 	let onAbort: () => void = () => undefined;

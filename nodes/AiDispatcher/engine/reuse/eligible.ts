@@ -50,13 +50,20 @@ export function fitsPlan(answer: StoredAnswer, models: readonly ModelSpec[], pla
 }
 
 /** The stored answer the item may reuse at `nowMs`, or undefined. */
-export function findReusable(store: ReuseStore, plan: Plan, reuse: ReuseConfig, key: string, nowMs: number): Reusable | undefined {
+export function findReusable(
+	store: ReuseStore,
+	plan: Plan,
+	reuse: ReuseConfig,
+	key: string,
+	nowMs: number,
+): Reusable | undefined {
 	const models = acceptedModels(plan);
 	for (const model of models) {
 		const answer = store.get(key, model.name);
 		if (!answer || !fitsPlan(answer, models, plan)) continue;
 		if (answer.executionId === reuse.executionId) return { answer, kind: 'this execution' };
-		if (answer.shared && reuse.windowMs > 0 && nowMs - answer.storedAtMs <= reuse.windowMs) return { answer, kind: 'earlier execution' };
+		if (answer.shared && reuse.windowMs > 0 && nowMs - answer.storedAtMs <= reuse.windowMs)
+			return { answer, kind: 'earlier execution' };
 	}
 	return undefined;
 }

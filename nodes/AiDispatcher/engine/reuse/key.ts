@@ -31,7 +31,11 @@ export function canonicalJson(value: unknown): string {
  * included), the `extras` sent with it (tools, call options) and the credential scope. The task and
  * complexity fields are not part of it: they steer the choice of model, which `eligible.ts` checks.
  */
-export function requestKey(request: DispatchRequest, scope: string, extras?: Record<string, unknown>): string {
+export function requestKey(
+	request: DispatchRequest,
+	scope: string,
+	extras?: Record<string, unknown>,
+): string {
 	return createHash('sha256')
 		.update(
 			canonicalJson([
@@ -50,12 +54,19 @@ export function requestKey(request: DispatchRequest, scope: string, extras?: Rec
 /** The options that change an answer (all but `ANSWER_NEUTRAL_OPTIONS`), as canonical JSON. */
 export function optionsKey(options: ModelOptions | Record<string, unknown>): string {
 	const kept: Record<string, unknown> = {};
-	for (const [name, value] of Object.entries(options)) if (!ANSWER_NEUTRAL_OPTIONS.has(name)) kept[name] = value;
+	for (const [name, value] of Object.entries(options))
+		if (!ANSWER_NEUTRAL_OPTIONS.has(name)) kept[name] = value;
 	return canonicalJson(kept);
 }
 
 /** A digest of a credential's identity, safe to keep: its id, Ollama URLs and a hash of its API key. */
-export function scopeDigest(parts: { credentialId: string; baseUrls: readonly string[]; apiKey?: string }): string {
+export function scopeDigest(parts: {
+	credentialId: string;
+	baseUrls: readonly string[];
+	apiKey?: string;
+}): string {
 	const keyHash = parts.apiKey ? createHash('sha256').update(parts.apiKey).digest('hex') : '';
-	return createHash('sha256').update(canonicalJson([parts.credentialId, parts.baseUrls, keyHash])).digest('hex');
+	return createHash('sha256')
+		.update(canonicalJson([parts.credentialId, parts.baseUrls, keyHash]))
+		.digest('hex');
 }

@@ -34,9 +34,18 @@ export interface ReuseStats extends ReuseCounters {
 /** The estimated bytes an answer holds: its strings as UTF-16 plus `ENTRY_OVERHEAD_BYTES`. */
 export function answerBytes(answer: Omit<StoredAnswer, 'bytes'>): number {
 	const calls = answer.toolCalls ? JSON.stringify(answer.toolCalls).length : 0;
-	const thinking = answer.thinking ? answer.thinking.text.length + answer.thinking.reason.length : 0;
+	const thinking = answer.thinking
+		? answer.thinking.text.length + answer.thinking.reason.length
+		: 0;
 	const chars =
-		answer.key.length + answer.model.length + answer.optionsKey.length + answer.text.length + calls + thinking + (answer.host?.length ?? 0) + answer.executionId.length;
+		answer.key.length +
+		answer.model.length +
+		answer.optionsKey.length +
+		answer.text.length +
+		calls +
+		thinking +
+		(answer.host?.length ?? 0) +
+		answer.executionId.length;
 	return 2 * chars + ENTRY_OVERHEAD_BYTES;
 }
 
@@ -140,7 +149,13 @@ export class ReuseStore {
 
 	/** What Status shows: entries, estimated bytes, the bound, calls in flight and the counters. */
 	stats(): ReuseStats {
-		return { entries: this.entries.size, bytes: this.heldBytes, maxBytes: this.maxBytes, inFlight: this.flights.size, ...this.counts };
+		return {
+			entries: this.entries.size,
+			bytes: this.heldBytes,
+			maxBytes: this.maxBytes,
+			inFlight: this.flights.size,
+			...this.counts,
+		};
 	}
 }
 

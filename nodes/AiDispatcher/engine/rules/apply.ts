@@ -12,7 +12,10 @@ export function ruledTier(measured: Tier, rules: RuleOutcome | undefined): Tier 
 }
 
 /** Why a rule keeps `model` out, or undefined. A forced model escapes tier bounds, not explicit exclusions. */
-export function ruleExclusion(model: ModelSpec, rules: RuleOutcome | undefined): string | undefined {
+export function ruleExclusion(
+	model: ModelSpec,
+	rules: RuleOutcome | undefined,
+): string | undefined {
 	if (!rules) return undefined;
 	const explicit = rules.excluded.get(model.name);
 	if (explicit) return explicit;
@@ -28,10 +31,17 @@ export function ruleExclusion(model: ModelSpec, rules: RuleOutcome | undefined):
 }
 
 /** The models with the rules' timeout and options laid over each one's own (for this item only). */
-export function withRuleOverrides(models: ModelSpec[], rules: RuleOutcome | undefined): ModelSpec[] {
+export function withRuleOverrides(
+	models: ModelSpec[],
+	rules: RuleOutcome | undefined,
+): ModelSpec[] {
 	if (!rules || (rules.timeoutMs === undefined && !rules.options)) return models;
 	return models.map((m) => ({
 		...m,
-		options: { ...m.options, ...rules.options, ...(rules.timeoutMs !== undefined ? { timeoutMs: rules.timeoutMs } : {}) },
+		options: {
+			...m.options,
+			...rules.options,
+			...(rules.timeoutMs !== undefined ? { timeoutMs: rules.timeoutMs } : {}),
+		},
 	}));
 }

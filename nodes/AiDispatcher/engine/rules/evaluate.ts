@@ -37,20 +37,33 @@ export function evaluateRules(rules: readonly Rule[], facts: RuleFacts): RuleOut
 function apply(outcome: RuleOutcome, rule: Rule): void {
 	const { action, name } = rule;
 	const reason = `rule: ${JSON.stringify(name)}`;
-	if (action.useModel && !outcome.forcedModel) outcome.forcedModel = { model: action.useModel, rule: name };
-	if (action.useTier && !outcome.forcedTier) outcome.forcedTier = { tier: action.useTier, rule: name };
-	for (const model of action.excludeModels ?? []) if (!outcome.excluded.has(model)) outcome.excluded.set(model, reason);
+	if (action.useModel && !outcome.forcedModel)
+		outcome.forcedModel = { model: action.useModel, rule: name };
+	if (action.useTier && !outcome.forcedTier)
+		outcome.forcedTier = { tier: action.useTier, rule: name };
+	for (const model of action.excludeModels ?? [])
+		if (!outcome.excluded.has(model)) outcome.excluded.set(model, reason);
 	// Bounds tighten, but never cross: a bound that contradicts an earlier rule's is ignored.
 	const max = action.maxTier;
-	if (max && (!outcome.maxTier || rank(max) < rank(outcome.maxTier.tier)) && (!outcome.minTier || rank(max) >= rank(outcome.minTier.tier))) {
+	if (
+		max &&
+		(!outcome.maxTier || rank(max) < rank(outcome.maxTier.tier)) &&
+		(!outcome.minTier || rank(max) >= rank(outcome.minTier.tier))
+	) {
 		outcome.maxTier = { tier: max, rule: name };
 	}
 	const min = action.minTier;
-	if (min && (!outcome.minTier || rank(min) > rank(outcome.minTier.tier)) && (!outcome.maxTier || rank(min) <= rank(outcome.maxTier.tier))) {
+	if (
+		min &&
+		(!outcome.minTier || rank(min) > rank(outcome.minTier.tier)) &&
+		(!outcome.maxTier || rank(min) <= rank(outcome.maxTier.tier))
+	) {
 		outcome.minTier = { tier: min, rule: name };
 	}
-	if (action.timeoutMs !== undefined && outcome.timeoutMs === undefined) outcome.timeoutMs = action.timeoutMs;
-	if (action.options?.think !== undefined && outcome.thinkRule === undefined) outcome.thinkRule = name;
+	if (action.timeoutMs !== undefined && outcome.timeoutMs === undefined)
+		outcome.timeoutMs = action.timeoutMs;
+	if (action.options?.think !== undefined && outcome.thinkRule === undefined)
+		outcome.thinkRule = name;
 	if (action.options) outcome.options = { ...action.options, ...outcome.options };
 }
 
@@ -59,10 +72,17 @@ interface Memo {
 	local?: Map<string, LocalTime>;
 }
 
-function evaluateCondition(condition: Condition, facts: RuleFacts, traces: ConditionTrace[], memo: Memo): boolean {
+function evaluateCondition(
+	condition: Condition,
+	facts: RuleFacts,
+	traces: ConditionTrace[],
+	memo: Memo,
+): boolean {
 	// Every branch is evaluated (no short circuit) so the trace shows all that the rule looked at.
-	if ('all' in condition) return condition.all.map((c) => evaluateCondition(c, facts, traces, memo)).every(Boolean);
-	if ('any' in condition) return condition.any.map((c) => evaluateCondition(c, facts, traces, memo)).some(Boolean);
+	if ('all' in condition)
+		return condition.all.map((c) => evaluateCondition(c, facts, traces, memo)).every(Boolean);
+	if ('any' in condition)
+		return condition.any.map((c) => evaluateCondition(c, facts, traces, memo)).some(Boolean);
 	if ('not' in condition) return !evaluateCondition(condition.not, facts, traces, memo);
 	const trace = evaluateLeaf(condition, facts, memo);
 	traces.push(trace);
@@ -70,8 +90,15 @@ function evaluateCondition(condition: Condition, facts: RuleFacts, traces: Condi
 }
 
 function evaluateLeaf(leaf: LeafCondition, facts: RuleFacts, memo: Memo): ConditionTrace {
-	const seen = FACT_TABLE[leaf.fact].read(leaf, { facts, localTime: (timeZone) => local(facts, timeZone, memo) });
-	const base = { fact: leaf.path ? `${leaf.fact}.${leaf.path}` : leaf.fact, operator: leaf.operator, expected: shownValue(leaf) };
+	const seen = FACT_TABLE[leaf.fact].read(leaf, {
+		facts,
+		localTime: (timeZone) => local(facts, timeZone, memo),
+	});
+	const base = {
+		fact: leaf.path ? `${leaf.fact}.${leaf.path}` : leaf.fact,
+		operator: leaf.operator,
+		expected: shownValue(leaf),
+	};
 	if (seen.note) return { ...base, actual: seen.actual ?? null, result: false, note: seen.note };
 	return { ...base, actual: seen.actual, result: compare(leaf, seen.actual, facts, memo) };
 }
@@ -101,7 +128,12 @@ function compare(leaf: LeafCondition, actual: unknown, facts: RuleFacts, memo: M
 		}
 		case 'matches':
 		case 'notMatches': {
-			const subject = leaf.fact === 'text' ? facts.text : actual === undefined || actual === null ? '' : String(actual);
+			const subject =
+				leaf.fact === 'text'
+					? facts.text
+					: actual === undefined || actual === null
+						? ''
+						: String(actual);
 			const found = leaf.pattern ? testBounded(leaf.pattern, subject) : false;
 			return leaf.operator === 'matches' ? found : !found;
 		}
@@ -110,7 +142,9 @@ function compare(leaf: LeafCondition, actual: unknown, facts: RuleFacts, memo: M
 		case 'notIn':
 			return !(expected as unknown[]).some((e) => same(actual, e));
 		case 'contains':
-			return Array.isArray(actual) ? actual.some((a) => same(a, expected)) : String(actual ?? '').includes(String(expected));
+			return Array.isArray(actual)
+				? actual.some((a) => same(a, expected))
+				: String(actual ?? '').includes(String(expected));
 		case 'exists':
 			return (actual !== undefined && actual !== null && actual !== '') === (expected !== false);
 		case 'equal':
@@ -125,8 +159,10 @@ function compare(leaf: LeafCondition, actual: unknown, facts: RuleFacts, memo: M
 /** Equality that lets item fields compare loosely with typed values ("3" equals 3, "P1" equals "p1" not). */
 function same(actual: unknown, expected: unknown): boolean {
 	if (actual === expected) return true;
-	if (typeof expected === 'number' && typeof actual === 'string' && actual.trim() !== '') return Number(actual) === expected;
-	if (typeof expected === 'boolean' && typeof actual === 'string') return actual === String(expected);
+	if (typeof expected === 'number' && typeof actual === 'string' && actual.trim() !== '')
+		return Number(actual) === expected;
+	if (typeof expected === 'boolean' && typeof actual === 'string')
+		return actual === String(expected);
 	return false;
 }
 

@@ -39,7 +39,12 @@ const OPERATOR_WORDS: Record<string, string> = {
 /** A value as the user typed it: strings quoted, regexes as /source/, objects as JSON. */
 function shown(value: unknown): string {
 	if (value === undefined) return 'nothing';
-	if (value && typeof value === 'object' && 'source' in value && typeof (value as { source: unknown }).source === 'string') {
+	if (
+		value &&
+		typeof value === 'object' &&
+		'source' in value &&
+		typeof (value as { source: unknown }).source === 'string'
+	) {
 		return `/${(value as { source: string }).source}/`;
 	}
 	const text = JSON.stringify(value) ?? String(value);
@@ -72,7 +77,9 @@ export function ruleResults(outcome: RuleOutcome | undefined): RuleResultJson[] 
 		if (r.result) return { rule: name, matched: true };
 		const failed = r.conditions.find((c) => !c.result);
 		// A negated rule fails when its conditions all held.
-		const why = failed ? conditionWords(failed) : `negated, and its conditions matched (${r.conditions.map(conditionWords).join('; ')})`;
+		const why = failed
+			? conditionWords(failed)
+			: `negated, and its conditions matched (${r.conditions.map(conditionWords).join('; ')})`;
 		return { rule: name, matched: false, why };
 	});
 }

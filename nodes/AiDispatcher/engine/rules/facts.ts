@@ -21,7 +21,18 @@ import {
 } from './types';
 
 /** What a condition's `value` must be, given its fact and operator. */
-export type ValueKind = 'number' | 'boolean' | 'tier' | 'tiers' | 'task' | 'tasks' | 'regex' | 'window' | 'scalar' | 'list' | 'flag';
+export type ValueKind =
+	| 'number'
+	| 'boolean'
+	| 'tier'
+	| 'tiers'
+	| 'task'
+	| 'tasks'
+	| 'regex'
+	| 'window'
+	| 'scalar'
+	| 'list'
+	| 'flag';
 
 /** A fact's value for one item, or why it has none (`note`: the condition is not met, the trace says why). */
 export interface Seen {
@@ -42,30 +53,62 @@ export interface FactSpec {
 	read(leaf: LeafCondition, scope: FactScope): Seen;
 }
 
-const numeric = (read: (facts: RuleFacts) => Seen): FactSpec => ({ operators: NUMERIC_OPERATORS, kind: 'number', read: (_, s) => read(s.facts) });
-const boolean = (read: (facts: RuleFacts) => Seen): FactSpec => ({ operators: ['equal', 'notEqual'], kind: 'boolean', read: (_, s) => read(s.facts) });
+const numeric = (read: (facts: RuleFacts) => Seen): FactSpec => ({
+	operators: NUMERIC_OPERATORS,
+	kind: 'number',
+	read: (_, s) => read(s.facts),
+});
+const boolean = (read: (facts: RuleFacts) => Seen): FactSpec => ({
+	operators: ['equal', 'notEqual'],
+	kind: 'boolean',
+	read: (_, s) => read(s.facts),
+});
 
 /** A count the analysis measures; absent means this analyser did not measure it (never a silent 0). */
 function fromCount(value: number | undefined, name: string, test: (n: number) => boolean): Seen {
-	return value === undefined ? { actual: null, note: `${name} is not measured by this analyser` } : { actual: test(value) };
+	return value === undefined
+		? { actual: null, note: `${name} is not measured by this analyser` }
+		: { actual: test(value) };
 }
 
 export const FACT_TABLE: Readonly<Record<FactName, FactSpec>> = {
 	promptTokens: numeric((f) => ({ actual: f.tokens })),
 	complexityScore: numeric((f) => ({ actual: f.score })),
 	complexityConfidence: numeric((f) =>
-		f.confidence === undefined ? { actual: null, note: 'confidence is measured by the trained router only' } : { actual: f.confidence },
+		f.confidence === undefined
+			? { actual: null, note: 'confidence is measured by the trained router only' }
+			: { actual: f.confidence },
 	),
-	signal: { operators: NUMERIC_OPERATORS, kind: 'number', read: (leaf, s) => signalValue(s.facts, leaf.path ?? '') },
+	signal: {
+		operators: NUMERIC_OPERATORS,
+		kind: 'number',
+		read: (leaf, s) => signalValue(s.facts, leaf.path ?? ''),
+	},
 	containsCode: boolean((f) => fromCount(f.codeBlocks, 'code blocks', (n) => n > 0)),
 	containsStackTrace: boolean((f) => fromCount(f.stackFrames, 'stack trace lines', (n) => n >= 2)),
-	text: { operators: REGEX_OPERATORS, kind: 'regex', read: (_, s) => ({ actual: s.facts.text.length > 80 ? `${s.facts.text.slice(0, 80)}…` : s.facts.text }) },
-	taskType: { operators: ['equal', 'notEqual', ...SET_OPERATORS], kind: { single: 'task', set: 'tasks' }, read: (_, s) => ({ actual: s.facts.task }) },
-	complexityTier: { operators: [...NUMERIC_OPERATORS, ...SET_OPERATORS], kind: { single: 'tier', set: 'tiers' }, read: (_, s) => ({ actual: s.facts.tier }) },
+	text: {
+		operators: REGEX_OPERATORS,
+		kind: 'regex',
+		read: (_, s) => ({
+			actual: s.facts.text.length > 80 ? `${s.facts.text.slice(0, 80)}…` : s.facts.text,
+		}),
+	},
+	taskType: {
+		operators: ['equal', 'notEqual', ...SET_OPERATORS],
+		kind: { single: 'task', set: 'tasks' },
+		read: (_, s) => ({ actual: s.facts.task }),
+	},
+	complexityTier: {
+		operators: [...NUMERIC_OPERATORS, ...SET_OPERATORS],
+		kind: { single: 'tier', set: 'tiers' },
+		read: (_, s) => ({ actual: s.facts.tier }),
+	},
 	time: {
 		operators: WINDOW_OPERATORS,
 		kind: 'window',
-		read: (leaf, s) => ({ actual: s.localTime((leaf.value as TimeWindow).timeZone ?? s.facts.timeZone).label }),
+		read: (leaf, s) => ({
+			actual: s.localTime((leaf.value as TimeWindow).timeZone ?? s.facts.timeZone).label,
+		}),
 	},
 	item: { operators: ITEM_OPERATORS, kind: { single: 'scalar', set: 'list' }, read: itemValue },
 };
@@ -79,7 +122,13 @@ export function valueKind(fact: FactName, operator: Operator): ValueKind {
 	if (typeof kind === 'string') return kind;
 	if (operator === 'in' || operator === 'notIn') return kind.set;
 	// Item fields compare by order as numbers; equality and `contains` take any scalar.
-	if (kind.single === 'scalar' && operator !== 'equal' && operator !== 'notEqual' && operator !== 'contains') return 'number';
+	if (
+		kind.single === 'scalar' &&
+		operator !== 'equal' &&
+		operator !== 'notEqual' &&
+		operator !== 'contains'
+	)
+		return 'number';
 	return kind.single;
 }
 
@@ -117,8 +166,10 @@ function scalarFromText(text: string): string | number | boolean {
 
 function signalValue(facts: RuleFacts, name: string): Seen {
 	const value = facts.signals?.[name];
-	if (value === undefined) return { actual: null, note: `signal ${JSON.stringify(name)} is not available` };
-	if (value === null || !Number.isFinite(value)) return { actual: null, note: `signal ${JSON.stringify(name)} is unknown (no data)` };
+	if (value === undefined)
+		return { actual: null, note: `signal ${JSON.stringify(name)} is not available` };
+	if (value === null || !Number.isFinite(value))
+		return { actual: null, note: `signal ${JSON.stringify(name)} is unknown (no data)` };
 	return { actual: value };
 }
 
@@ -132,7 +183,8 @@ function itemValue(leaf: LeafCondition, scope: FactScope): Seen {
 		}
 		value = (value as Record<string, unknown>)[key];
 	}
-	if (value === undefined && leaf.operator !== 'exists') return { actual: null, note: `item field ${JSON.stringify(leaf.path)} is missing` };
+	if (value === undefined && leaf.operator !== 'exists')
+		return { actual: null, note: `item field ${JSON.stringify(leaf.path)} is missing` };
 	return { actual: value };
 }
 
@@ -140,6 +192,9 @@ function itemValue(leaf: LeafCondition, scope: FactScope): Seen {
 export type MeasuredCount = 'code_blocks' | 'stack_trace_lines';
 
 /** A measured count from the analysis; undefined when the analyser did not report it (never 0 by a misspelt name). */
-export function measuredCount(complexity: Pick<ComplexityResult, 'features'>, name: MeasuredCount): number | undefined {
+export function measuredCount(
+	complexity: Pick<ComplexityResult, 'features'>,
+	name: MeasuredCount,
+): number | undefined {
 	return complexity.features.find((f) => f.name === name)?.value;
 }

@@ -15,21 +15,29 @@ const ALLOWED_FLAGS = /^[imsu]*$/;
 /** A group ending in a quantifier that is itself quantified: (a+)+, (a*)*, (x+){2,}, (?:a|b+)* … */
 const NESTED_QUANTIFIER = /\((?:[^()\\]|\\.)*[+*}](?:\?)?\)\s*(?:[+*]|\{\d+,?\d*\})/;
 /** A quantified group of alternatives that can match the same text: (a|a)*, (\w|\d)+ … */
-const QUANTIFIED_ALTERNATION = /\((?:\?:)?(?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,\d*\})/;
+const QUANTIFIED_ALTERNATION =
+	/\((?:\?:)?(?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*\)\s*(?:[+*]|\{\d+,\d*\})/;
 const BACKREFERENCE = /\\[1-9]|\\k</;
 
 /** Compiles `source`, or says in words why it is refused. Never throws. */
 export function compilePattern(source: string, flags = ''): Settled<CompiledPattern> {
 	if (source.length === 0) return refused('is empty');
-	if (source.length > MAX_PATTERN_CHARS) return refused(`is ${source.length} characters long; the limit is ${MAX_PATTERN_CHARS}`);
-	if (!ALLOWED_FLAGS.test(flags)) return refused(`has flags ${JSON.stringify(flags)}; allowed are i, m, s, u`);
-	if (NESTED_QUANTIFIER.test(source)) return refused('has a nested quantifier such as (a+)+ that can backtrack catastrophically');
+	if (source.length > MAX_PATTERN_CHARS)
+		return refused(`is ${source.length} characters long; the limit is ${MAX_PATTERN_CHARS}`);
+	if (!ALLOWED_FLAGS.test(flags))
+		return refused(`has flags ${JSON.stringify(flags)}; allowed are i, m, s, u`);
+	if (NESTED_QUANTIFIER.test(source))
+		return refused('has a nested quantifier such as (a+)+ that can backtrack catastrophically');
 	if (QUANTIFIED_ALTERNATION.test(source) && hasOverlappingAlternation(source)) {
-		return refused('repeats a group of overlapping alternatives such as (a|a)* that can backtrack catastrophically');
+		return refused(
+			'repeats a group of overlapping alternatives such as (a|a)* that can backtrack catastrophically',
+		);
 	}
-	if (BACKREFERENCE.test(source)) return refused('uses a back-reference, which can backtrack catastrophically');
+	if (BACKREFERENCE.test(source))
+		return refused('uses a back-reference, which can backtrack catastrophically');
 	const built = build(source, flags);
-	if (!built.ok) return refused(`is not a valid regular expression: ${(built.error as Error).message}`);
+	if (!built.ok)
+		return refused(`is not a valid regular expression: ${(built.error as Error).message}`);
 	return { ok: true, value: { source, flags, regex: built.value } };
 }
 
@@ -50,7 +58,9 @@ function build(source: string, flags: string): Settled<RegExp> {
 
 /** Alternatives overlap when one is a prefix of another or either is a broad class (\w, \d, ., \s). */
 function hasOverlappingAlternation(source: string): boolean {
-	const group = /\((?:\?:)?((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*)\)\s*(?:[+*]|\{\d+,\d*\})/.exec(source);
+	const group = /\((?:\?:)?((?:[^()\\]|\\.)*\|(?:[^()\\]|\\.)*)\)\s*(?:[+*]|\{\d+,\d*\})/.exec(
+		source,
+	);
 	if (!group) return false;
 	const alternatives = group[1].split('|');
 	if (alternatives.some((a) => /\\[wdsWDS]|\.|\[/.test(a))) return true;

@@ -11,7 +11,13 @@ export interface LocalTime {
 
 /** A formatter for `timeZone` (throws RangeError for an unknown zone). Callers memoize per item (see evaluate.ts). */
 function formatter(timeZone: string): Intl.DateTimeFormat {
-	return new Intl.DateTimeFormat('en-US', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+	return new Intl.DateTimeFormat('en-US', {
+		timeZone,
+		weekday: 'short',
+		hour: '2-digit',
+		minute: '2-digit',
+		hourCycle: 'h23',
+	});
 }
 
 /** True when `timeZone` is a time zone this runtime knows (IANA names, "UTC", "Etc/GMT+2"). Never throws. */
@@ -49,7 +55,8 @@ export function inWindow(local: LocalTime, window: TimeWindow): boolean {
 	const from = parseClock(window.from ?? '00:00') ?? 0;
 	const to = parseClock(window.to ?? '24:00') ?? 24 * 60;
 	const days = window.days && window.days.length > 0 ? window.days : WEEKDAYS;
-	if (from <= to) return days.includes(local.weekday) && local.minutes >= from && local.minutes < to;
+	if (from <= to)
+		return days.includes(local.weekday) && local.minutes >= from && local.minutes < to;
 	// Overnight: the part after midnight belongs to the previous day's window.
 	if (local.minutes >= from) return days.includes(local.weekday);
 	const previous = WEEKDAYS[(WEEKDAYS.indexOf(local.weekday) + 6) % 7];

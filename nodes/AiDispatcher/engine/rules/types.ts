@@ -5,12 +5,25 @@
  */
 import type { ModelOptions, TaskType, Tier } from '../types';
 
-export const NUMERIC_OPERATORS = ['equal', 'notEqual', 'lessThan', 'lessThanInclusive', 'greaterThan', 'greaterThanInclusive'] as const;
+export const NUMERIC_OPERATORS = [
+	'equal',
+	'notEqual',
+	'lessThan',
+	'lessThanInclusive',
+	'greaterThan',
+	'greaterThanInclusive',
+] as const;
 export type NumericOperator = (typeof NUMERIC_OPERATORS)[number];
 export const SET_OPERATORS = ['in', 'notIn'] as const;
 export const REGEX_OPERATORS = ['matches', 'notMatches'] as const;
 export const WINDOW_OPERATORS = ['within', 'notWithin'] as const;
-export const ITEM_OPERATORS = [...NUMERIC_OPERATORS, ...SET_OPERATORS, ...REGEX_OPERATORS, 'contains', 'exists'] as const;
+export const ITEM_OPERATORS = [
+	...NUMERIC_OPERATORS,
+	...SET_OPERATORS,
+	...REGEX_OPERATORS,
+	'contains',
+	'exists',
+] as const;
 export type Operator =
 	| NumericOperator
 	| (typeof SET_OPERATORS)[number]
@@ -69,10 +82,14 @@ export interface LeafCondition {
 	pattern?: CompiledPattern;
 }
 
-export type Condition = LeafCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
+export type Condition =
+	LeafCondition | { all: Condition[] } | { any: Condition[] } | { not: Condition };
 
 /** Rule options passed to Ollama for this call (in Ollama's naming). */
-export type RuleModelOptions = Pick<ModelOptions, 'temperature' | 'num_predict' | 'num_ctx' | 'keep_alive' | 'think'>;
+export type RuleModelOptions = Pick<
+	ModelOptions,
+	'temperature' | 'num_predict' | 'num_ctx' | 'keep_alive' | 'think'
+>;
 
 export interface RuleAction {
 	/** Try this model first. */

@@ -31,7 +31,8 @@ export type Parsed<T> = { ok: true; value: T } | { ok: false; issues: string[] }
 
 /** Shows a value in an issue: strings quoted and cut short, other types named. */
 export function showValue(value: unknown): string {
-	if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+	if (typeof value === 'string')
+		return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
 	if (value === null || value === undefined) return String(value);
 	if (Array.isArray(value)) return 'an array';
 	if (typeof value === 'object') return 'an object';
@@ -65,7 +66,8 @@ class Issues {
 	}
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isObject = (v: unknown): v is Record<string, unknown> =>
+	typeof v === 'object' && v !== null && !Array.isArray(v);
 const oneOf = (values: readonly string[]) => `one of ${values.join(', ')}`;
 
 /**
@@ -73,15 +75,22 @@ const oneOf = (values: readonly string[]) => `one of ${values.join(', ')}`;
  * names each place as the user sees it (the node's Rules builder). A rule with `"enabled": false`
  * is checked like the others but left out of the result.
  */
-export function parseRules(raw: unknown, base = 'rules', label: IssueLabel = jsonPathLabel(base)): Parsed<Rule[]> {
+export function parseRules(
+	raw: unknown,
+	base = 'rules',
+	label: IssueLabel = jsonPathLabel(base),
+): Parsed<Rule[]> {
 	const issues = new Issues([], label);
 	const list = isObject(raw) && Array.isArray(raw.rules) ? raw.rules : raw;
 	if (!Array.isArray(list)) {
 		issues.expected('', 'an array of rules', raw);
 		return { ok: false, issues: issues.list };
 	}
-	if (list.length > MAX_RULES) issues.add('', `has ${list.length} rules; the limit is ${MAX_RULES}`);
-	const rules = list.slice(0, MAX_RULES).map((entry, i) => parseRule(entry, '', i, issues.forRule(i)));
+	if (list.length > MAX_RULES)
+		issues.add('', `has ${list.length} rules; the limit is ${MAX_RULES}`);
+	const rules = list
+		.slice(0, MAX_RULES)
+		.map((entry, i) => parseRule(entry, '', i, issues.forRule(i)));
 	if (issues.list.length > 0) return { ok: false, issues: issues.list };
 	return { ok: true, value: rules.filter((r): r is Rule => r !== DISABLED) as Rule[] };
 }
@@ -90,27 +99,58 @@ const RULE_KEYS = ['name', 'condition', 'conditions', 'action', 'enabled'];
 /** A valid rule switched off with `"enabled": false`. */
 const DISABLED = Symbol('disabled rule');
 
-function parseRule(raw: unknown, path: string, index: number, issues: Issues): Rule | typeof DISABLED | null {
+function parseRule(
+	raw: unknown,
+	path: string,
+	index: number,
+	issues: Issues,
+): Rule | typeof DISABLED | null {
 	if (!isObject(raw)) {
 		issues.expected(path, 'an object with condition and action', raw);
 		return null;
 	}
-	for (const key of Object.keys(raw)) if (!RULE_KEYS.includes(key)) issues.add(`${path}.${key}`, `is not a rule field; use ${oneOf(RULE_KEYS)}`);
-	if (raw.name !== undefined && typeof raw.name !== 'string') issues.expected(`${path}.name`, 'a string', raw.name);
-	const name = typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name.trim() : `rule ${index + 1}`;
-	const conditionKey = raw.condition === undefined && raw.conditions !== undefined ? 'conditions' : 'condition';
+	for (const key of Object.keys(raw))
+		if (!RULE_KEYS.includes(key))
+			issues.add(`${path}.${key}`, `is not a rule field; use ${oneOf(RULE_KEYS)}`);
+	if (raw.name !== undefined && typeof raw.name !== 'string')
+		issues.expected(`${path}.name`, 'a string', raw.name);
+	const name =
+		typeof raw.name === 'string' && raw.name.trim() !== '' ? raw.name.trim() : `rule ${index + 1}`;
+	const conditionKey =
+		raw.condition === undefined && raw.conditions !== undefined ? 'conditions' : 'condition';
 	const counter = { leaves: 0 };
-	const condition = parseCondition(raw[conditionKey], `${path}.${conditionKey}`, 0, issues, counter);
-	if (counter.leaves > MAX_LEAVES_PER_RULE) issues.add(`${path}.${conditionKey}`, `has ${counter.leaves} conditions; the limit is ${MAX_LEAVES_PER_RULE}`);
+	const condition = parseCondition(
+		raw[conditionKey],
+		`${path}.${conditionKey}`,
+		0,
+		issues,
+		counter,
+	);
+	if (counter.leaves > MAX_LEAVES_PER_RULE)
+		issues.add(
+			`${path}.${conditionKey}`,
+			`has ${counter.leaves} conditions; the limit is ${MAX_LEAVES_PER_RULE}`,
+		);
 	const action = parseAction(raw.action, `${path}.action`, issues);
-	if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean') issues.expected(`${path}.enabled`, 'true or false', raw.enabled);
+	if (raw.enabled !== undefined && typeof raw.enabled !== 'boolean')
+		issues.expected(`${path}.enabled`, 'true or false', raw.enabled);
 	if (!condition || !action) return null;
 	return raw.enabled === false ? DISABLED : { name, condition, action };
 }
 
-function parseCondition(raw: unknown, path: string, depth: number, issues: Issues, counter: { leaves: number }): Condition | null {
+function parseCondition(
+	raw: unknown,
+	path: string,
+	depth: number,
+	issues: Issues,
+	counter: { leaves: number },
+): Condition | null {
 	if (!isObject(raw)) {
-		issues.expected(path, 'a condition object ({fact, operator, value} or {all}, {any}, {not})', raw);
+		issues.expected(
+			path,
+			'a condition object ({fact, operator, value} or {all}, {any}, {not})',
+			raw,
+		);
 		return null;
 	}
 	if (depth > MAX_DEPTH) {
@@ -124,7 +164,9 @@ function parseCondition(raw: unknown, path: string, depth: number, issues: Issue
 				issues.expected(`${path}.${key}`, 'a non-empty array of conditions', list);
 				return null;
 			}
-			const parsed = list.map((c, i) => parseCondition(c, `${path}.${key}[${i}]`, depth + 1, issues, counter));
+			const parsed = list.map((c, i) =>
+				parseCondition(c, `${path}.${key}[${i}]`, depth + 1, issues, counter),
+			);
 			return parsed.every(Boolean) ? ({ [key]: parsed } as Condition) : null;
 		}
 	}
@@ -138,8 +180,14 @@ function parseCondition(raw: unknown, path: string, depth: number, issues: Issue
 
 const LEAF_KEYS = ['fact', 'operator', 'value', 'path', 'flags', 'input'];
 
-function parseLeaf(raw: Record<string, unknown>, path: string, issues: Issues): LeafCondition | null {
-	for (const key of Object.keys(raw)) if (!LEAF_KEYS.includes(key)) issues.add(`${path}.${key}`, `is not a condition field; use ${oneOf(LEAF_KEYS)}`);
+function parseLeaf(
+	raw: Record<string, unknown>,
+	path: string,
+	issues: Issues,
+): LeafCondition | null {
+	for (const key of Object.keys(raw))
+		if (!LEAF_KEYS.includes(key))
+			issues.add(`${path}.${key}`, `is not a condition field; use ${oneOf(LEAF_KEYS)}`);
 	if (!(FACTS as readonly string[]).includes(raw.fact as string)) {
 		issues.expected(`${path}.fact`, oneOf(FACTS), raw.fact);
 		return null;
@@ -154,7 +202,13 @@ function parseLeaf(raw: Record<string, unknown>, path: string, issues: Issues): 
 	const leaf: LeafCondition = { fact, operator, value: raw.value };
 	if (fact === 'signal' || (fact === 'item' && !('input' in raw))) {
 		if (typeof raw.path !== 'string' || raw.path.trim() === '' || raw.path.length > 200) {
-			issues.expected(`${path}.path`, fact === 'signal' ? `a signal name (${Object.keys(RULE_SIGNAL_ALIASES).join(', ')}, a built-in signal name or a custom query name)` : 'a field path such as "priority" or "fields.priority"', raw.path);
+			issues.expected(
+				`${path}.path`,
+				fact === 'signal'
+					? `a signal name (${Object.keys(RULE_SIGNAL_ALIASES).join(', ')}, a built-in signal name or a custom query name)`
+					: 'a field path such as "priority" or "fields.priority"',
+				raw.path,
+			);
 			return null;
 		}
 		leaf.path = raw.path.trim();
@@ -163,11 +217,26 @@ function parseLeaf(raw: Record<string, unknown>, path: string, issues: Issues): 
 		leaf.input = raw.input;
 		if (typeof raw.path === 'string' && raw.path.trim() !== '') leaf.path = raw.path.trim();
 	}
-	if (raw.flags !== undefined && typeof raw.flags !== 'string') issues.expected(`${path}.flags`, 'a string of regex flags (i, m, s, u)', raw.flags);
-	return checkValue(leaf, valueKind(fact, operator), typeof raw.flags === 'string' ? raw.flags : '', path, issues) ? leaf : null;
+	if (raw.flags !== undefined && typeof raw.flags !== 'string')
+		issues.expected(`${path}.flags`, 'a string of regex flags (i, m, s, u)', raw.flags);
+	return checkValue(
+		leaf,
+		valueKind(fact, operator),
+		typeof raw.flags === 'string' ? raw.flags : '',
+		path,
+		issues,
+	)
+		? leaf
+		: null;
 }
 
-function checkValue(leaf: LeafCondition, kind: ValueKind, flags: string, path: string, issues: Issues): boolean {
+function checkValue(
+	leaf: LeafCondition,
+	kind: ValueKind,
+	flags: string,
+	path: string,
+	issues: Issues,
+): boolean {
 	const at = `${path}.value`;
 	const v = leaf.value;
 	const fail = (what: string) => {
@@ -188,11 +257,24 @@ function checkValue(leaf: LeafCondition, kind: ValueKind, flags: string, path: s
 		case 'task':
 			return (TASK_TYPES as readonly unknown[]).includes(v) || fail(oneOf(TASK_TYPES));
 		case 'tiers':
-			return (Array.isArray(v) && v.length > 0 && v.every((x) => (TIERS as readonly unknown[]).includes(x))) || fail(`a non-empty array of ${oneOf(TIERS)}`);
+			return (
+				(Array.isArray(v) &&
+					v.length > 0 &&
+					v.every((x) => (TIERS as readonly unknown[]).includes(x))) ||
+				fail(`a non-empty array of ${oneOf(TIERS)}`)
+			);
 		case 'tasks':
-			return (Array.isArray(v) && v.length > 0 && v.every((x) => (TASK_TYPES as readonly unknown[]).includes(x))) || fail(`a non-empty array of ${oneOf(TASK_TYPES)}`);
+			return (
+				(Array.isArray(v) &&
+					v.length > 0 &&
+					v.every((x) => (TASK_TYPES as readonly unknown[]).includes(x))) ||
+				fail(`a non-empty array of ${oneOf(TASK_TYPES)}`)
+			);
 		case 'list':
-			return (Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every(isScalar)) || fail('a non-empty array of strings, numbers or booleans');
+			return (
+				(Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every(isScalar)) ||
+				fail('a non-empty array of strings, numbers or booleans')
+			);
 		case 'scalar':
 			return isScalar(v) || fail('a string, number or boolean');
 		case 'regex': {
@@ -211,7 +293,9 @@ function checkValue(leaf: LeafCondition, kind: ValueKind, flags: string, path: s
 }
 
 function isScalar(v: unknown): boolean {
-	return typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+	return (
+		typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v))
+	);
 }
 
 function checkWindow(v: unknown, at: string, issues: Issues): boolean {
@@ -220,22 +304,42 @@ function checkWindow(v: unknown, at: string, issues: Issues): boolean {
 		return false;
 	}
 	const before = issues.list.length;
-	for (const key of Object.keys(v)) if (!['days', 'from', 'to', 'timeZone'].includes(key)) issues.add(`${at}.${key}`, 'is not a window field; use days, from, to, timeZone');
-	if (v.days !== undefined && !(Array.isArray(v.days) && v.days.every((d) => (WEEKDAYS as readonly unknown[]).includes(d)))) {
+	for (const key of Object.keys(v))
+		if (!['days', 'from', 'to', 'timeZone'].includes(key))
+			issues.add(`${at}.${key}`, 'is not a window field; use days, from, to, timeZone');
+	if (
+		v.days !== undefined &&
+		!(Array.isArray(v.days) && v.days.every((d) => (WEEKDAYS as readonly unknown[]).includes(d)))
+	) {
 		issues.expected(`${at}.days`, `an array of ${oneOf(WEEKDAYS)}`, v.days);
 	}
 	for (const key of ['from', 'to'] as const) {
-		if (v[key] !== undefined && (typeof v[key] !== 'string' || parseClock(v[key] as string) === null)) {
+		if (
+			v[key] !== undefined &&
+			(typeof v[key] !== 'string' || parseClock(v[key] as string) === null)
+		) {
 			issues.expected(`${at}.${key}`, 'a time "HH:MM" (24-hour)', v[key]);
 		}
 	}
-	if (v.timeZone !== undefined && (typeof v.timeZone !== 'string' || !isValidTimeZone(v.timeZone))) {
+	if (
+		v.timeZone !== undefined &&
+		(typeof v.timeZone !== 'string' || !isValidTimeZone(v.timeZone))
+	) {
 		issues.expected(`${at}.timeZone`, 'an IANA time zone such as "Europe/Berlin"', v.timeZone);
 	}
 	return issues.list.length === before;
 }
 
-const ACTION_KEYS = ['useModel', 'useTier', 'excludeModels', 'maxTier', 'minTier', 'timeoutMs', 'options', 'stop'];
+const ACTION_KEYS = [
+	'useModel',
+	'useTier',
+	'excludeModels',
+	'maxTier',
+	'minTier',
+	'timeoutMs',
+	'options',
+	'stop',
+];
 const MAX_TIMEOUT_MS = 3_600_000;
 
 function parseAction(raw: unknown, path: string, issues: Issues): RuleAction | null {
@@ -245,7 +349,9 @@ function parseAction(raw: unknown, path: string, issues: Issues): RuleAction | n
 	}
 	const before = issues.list.length;
 	const action: RuleAction = {};
-	for (const key of Object.keys(raw)) if (!ACTION_KEYS.includes(key)) issues.add(`${path}.${key}`, `is not an action; use ${oneOf(ACTION_KEYS)}`);
+	for (const key of Object.keys(raw))
+		if (!ACTION_KEYS.includes(key))
+			issues.add(`${path}.${key}`, `is not an action; use ${oneOf(ACTION_KEYS)}`);
 	const model = (key: string, v: unknown) => {
 		if (typeof v === 'string' && v.trim() !== '' && v.length <= 200) return v.trim();
 		issues.expected(`${path}.${key}`, 'a model name such as "qwen2.5:7b"', v);
@@ -262,23 +368,39 @@ function parseAction(raw: unknown, path: string, issues: Issues): RuleAction | n
 	if (raw.minTier !== undefined) action.minTier = tier('minTier', raw.minTier);
 	if (raw.excludeModels !== undefined) {
 		const list = typeof raw.excludeModels === 'string' ? [raw.excludeModels] : raw.excludeModels;
-		if (!Array.isArray(list)) issues.expected(`${path}.excludeModels`, 'an array of model names', raw.excludeModels);
-		else action.excludeModels = list.map((m, i) => model(`excludeModels[${i}]`, m)).filter((m): m is string => m !== undefined);
+		if (!Array.isArray(list))
+			issues.expected(`${path}.excludeModels`, 'an array of model names', raw.excludeModels);
+		else
+			action.excludeModels = list
+				.map((m, i) => model(`excludeModels[${i}]`, m))
+				.filter((m): m is string => m !== undefined);
 	}
 	if (raw.timeoutMs !== undefined) {
 		const t = raw.timeoutMs;
-		if (typeof t === 'number' && Number.isFinite(t) && t >= 1 && t <= MAX_TIMEOUT_MS) action.timeoutMs = t;
-		else issues.expected(`${path}.timeoutMs`, `a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`, t);
+		if (typeof t === 'number' && Number.isFinite(t) && t >= 1 && t <= MAX_TIMEOUT_MS)
+			action.timeoutMs = t;
+		else
+			issues.expected(
+				`${path}.timeoutMs`,
+				`a number of milliseconds between 1 and ${MAX_TIMEOUT_MS}`,
+				t,
+			);
 	}
-	if (raw.options !== undefined) action.options = parseOptions(raw.options, `${path}.options`, issues);
+	if (raw.options !== undefined)
+		action.options = parseOptions(raw.options, `${path}.options`, issues);
 	if (raw.stop !== undefined) {
 		if (typeof raw.stop === 'boolean') action.stop = raw.stop;
 		else issues.expected(`${path}.stop`, 'true or false', raw.stop);
 	}
-	if (action.minTier && action.maxTier && TIERS.indexOf(action.minTier) > TIERS.indexOf(action.maxTier)) {
+	if (
+		action.minTier &&
+		action.maxTier &&
+		TIERS.indexOf(action.minTier) > TIERS.indexOf(action.maxTier)
+	) {
 		issues.add(path, `has minTier ${action.minTier} above maxTier ${action.maxTier}`);
 	}
-	if (Object.keys(raw).length === 0) issues.add(path, `is empty; set at least one of ${ACTION_KEYS.join(', ')}`);
+	if (Object.keys(raw).length === 0)
+		issues.add(path, `is empty; set at least one of ${ACTION_KEYS.join(', ')}`);
 	return issues.list.length === before ? action : null;
 }
 
@@ -295,7 +417,11 @@ function parseOptions(raw: unknown, path: string, issues: Issues): RuleModelOpti
 		else issues.expected(`${path}.${key}`, `a number ≥ ${min}`, v);
 	};
 	for (const key of Object.keys(raw)) {
-		if (!['temperature', 'num_predict', 'num_ctx', 'keep_alive', 'think'].includes(key)) issues.add(`${path}.${key}`, 'is not a supported option; use temperature, num_predict, num_ctx, keep_alive, think');
+		if (!['temperature', 'num_predict', 'num_ctx', 'keep_alive', 'think'].includes(key))
+			issues.add(
+				`${path}.${key}`,
+				'is not a supported option; use temperature, num_predict, num_ctx, keep_alive, think',
+			);
 	}
 	numeric('temperature', 0);
 	numeric('num_predict', -1);
@@ -307,7 +433,8 @@ function parseOptions(raw: unknown, path: string, issues: Issues): RuleModelOpti
 	}
 	if (raw.think !== undefined) {
 		const t = raw.think;
-		if (typeof t === 'boolean' || (THINK_LEVELS as readonly unknown[]).includes(t)) options.think = t as ThinkSetting;
+		if (typeof t === 'boolean' || (THINK_LEVELS as readonly unknown[]).includes(t))
+			options.think = t as ThinkSetting;
 		else issues.expected(`${path}.think`, 'true, false, "low", "medium" or "high"', t);
 	}
 	return options;

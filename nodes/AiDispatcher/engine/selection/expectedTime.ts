@@ -60,23 +60,49 @@ export interface ExpectedTimeFacts {
 
 /** Billions of parameters, or an estimate from the disk size; undefined when neither is known. */
 function billionsOf(model: ModelSpec): number | undefined {
-	if (model.parameterBillions !== undefined && model.parameterBillions > 0) return model.parameterBillions;
+	if (model.parameterBillions !== undefined && model.parameterBillions > 0)
+		return model.parameterBillions;
 	return model.sizeBytes !== undefined && model.sizeBytes > 0 ? model.sizeBytes / 6e8 : undefined;
 }
 
 /** The expected time of `model` for the item; undefined when its speed or its capabilities are unknown. */
-export function expectedTimeOf(model: ModelSpec, facts: ExpectedTimeFacts): ExpectedTime | undefined {
+export function expectedTimeOf(
+	model: ModelSpec,
+	facts: ExpectedTimeFacts,
+): ExpectedTime | undefined {
 	const a = facts.assumptions ?? DEFAULT_EXPECTED_TIME;
 	const capabilities = facts.capabilities.get(model.name);
 	if (capabilities === undefined || capabilities === null) return undefined;
 	const learned = facts.stats?.get(model.name)?.tokensPerS;
 	const billions = billionsOf(model);
-	const tokensPerS = learned != null && learned > 0 ? learned : billions !== undefined ? a.decodeTokensPerSAt1B / billions : undefined;
+	const tokensPerS =
+		learned != null && learned > 0
+			? learned
+			: billions !== undefined
+				? a.decodeTokensPerSAt1B / billions
+				: undefined;
 	if (tokensPerS === undefined) return undefined;
-	const choice = decideThinking({ model: model.name, tier: facts.tier, capabilities, forced: model.options.think === undefined ? undefined : { think: model.options.think, source: 'the Think option' } });
+	const choice = decideThinking({
+		model: model.name,
+		tier: facts.tier,
+		capabilities,
+		forced:
+			model.options.think === undefined
+				? undefined
+				: { think: model.options.think, source: 'the Think option' },
+	});
 	const thinkTokens = a.thinkTokens[choice.effort];
-	const seconds = facts.promptTokens / (tokensPerS * a.prefillFactor) + (a.replyTokens[facts.tier] + thinkTokens) / tokensPerS;
-	return { model: model.name, seconds, effort: choice.effort, thinkTokens, tokensPerS, speedFrom: learned != null && learned > 0 ? 'learned' : 'parameter size' };
+	const seconds =
+		facts.promptTokens / (tokensPerS * a.prefillFactor) +
+		(a.replyTokens[facts.tier] + thinkTokens) / tokensPerS;
+	return {
+		model: model.name,
+		seconds,
+		effort: choice.effort,
+		thinkTokens,
+		tokensPerS,
+		speedFrom: learned != null && learned > 0 ? 'learned' : 'parameter size',
+	};
 }
 
 /**
@@ -84,14 +110,23 @@ export function expectedTimeOf(model: ModelSpec, facts: ExpectedTimeFacts): Expe
  * the item is low or medium, at least one of them is known to think, and every one's time is known.
  * Otherwise `why` says why not (undefined when no thinking model is among them: nothing to say).
  */
-export function expectedTimes(candidates: readonly ModelSpec[], facts: ExpectedTimeFacts): { times?: Map<string, ExpectedTime>; why?: string } {
+export function expectedTimes(
+	candidates: readonly ModelSpec[],
+	facts: ExpectedTimeFacts,
+): { times?: Map<string, ExpectedTime>; why?: string } {
 	const thinkers = candidates.filter((m) => facts.capabilities.get(m.name)?.includes('thinking'));
 	if (thinkers.length === 0 || candidates.length < 2) return {};
-	if (facts.tier === 'high') return { why: 'high-tier item: ranked by tier (thinking is what it needs), not by expected time' };
+	if (facts.tier === 'high')
+		return {
+			why: 'high-tier item: ranked by tier (thinking is what it needs), not by expected time',
+		};
 	const times = new Map<string, ExpectedTime>();
 	for (const model of candidates) {
 		const time = expectedTimeOf(model, facts);
-		if (!time) return { why: `expected time not ranked: ${model.name}'s ${facts.capabilities.get(model.name) == null ? 'capabilities' : 'speed'} unknown` };
+		if (!time)
+			return {
+				why: `expected time not ranked: ${model.name}'s ${facts.capabilities.get(model.name) == null ? 'capabilities' : 'speed'} unknown`,
+			};
 		times.set(model.name, time);
 	}
 	return { times };

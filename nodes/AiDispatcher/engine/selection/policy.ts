@@ -114,18 +114,27 @@ const num = (value: number): string => String(Math.round(value * 100) / 100);
 
 /** On-disk size of a model, from the spec, /api/tags or /api/ps; undefined when unknown. */
 export function diskBytes(model: ModelSpec, signals?: SignalSnapshot): number | undefined {
-	return model.sizeBytes ?? signals?.installedBytes?.[model.name] ?? signals?.loaded?.find((l) => l.name === model.name)?.sizeBytes;
+	return (
+		model.sizeBytes ??
+		signals?.installedBytes?.[model.name] ??
+		signals?.loaded?.find((l) => l.name === model.name)?.sizeBytes
+	);
 }
 
 /** New memory a model needs to answer: 0 when loaded, else its estimated resident size. */
-export function memoryNeeded(model: ModelSpec, input: Pick<PolicyInput, 'signals' | 'policy' | 'loaded'>): number | undefined {
+export function memoryNeeded(
+	model: ModelSpec,
+	input: Pick<PolicyInput, 'signals' | 'policy' | 'loaded'>,
+): number | undefined {
 	if (input.loaded?.has(model.name)) return 0;
 	const disk = diskBytes(model, input.signals);
 	return disk === undefined ? undefined : Math.round(disk * input.policy.residentFactor);
 }
 
 /** Free memory a new model must fit in: GPU free when known, else host memory available. */
-function freeMemory(signals: SignalSnapshot | undefined): { bytes: number; what: string } | undefined {
+function freeMemory(
+	signals: SignalSnapshot | undefined,
+): { bytes: number; what: string } | undefined {
 	const gpu = signals?.host.gpuFreeBytes;
 	if (gpu !== null && gpu !== undefined) return { bytes: gpu, what: 'GPU free' };
 	const mem = signals?.host.memAvailableBytes;
@@ -133,18 +142,29 @@ function freeMemory(signals: SignalSnapshot | undefined): { bytes: number; what:
 	return undefined;
 }
 
-function fitExclusions(candidates: readonly ModelSpec[], input: PolicyInput): { excluded: Map<string, string>; notes: string[] } {
+function fitExclusions(
+	candidates: readonly ModelSpec[],
+	input: PolicyInput,
+): { excluded: Map<string, string>; notes: string[] } {
 	const free = freeMemory(input.signals);
 	const excluded = new Map<string, string>();
 	if (!free) return { excluded, notes: [] };
 	for (const model of candidates) {
 		const need = memoryNeeded(model, input);
 		if (need !== undefined && need > free.bytes) {
-			excluded.set(model.name, `does not fit: needs ~${formatBytes(need)}, ${free.what} ${formatBytes(free.bytes)}`);
+			excluded.set(
+				model.name,
+				`does not fit: needs ~${formatBytes(need)}, ${free.what} ${formatBytes(free.bytes)}`,
+			);
 		}
 	}
 	if (excluded.size > 0 && excluded.size === candidates.length) {
-		return { excluded: new Map(), notes: [`no model fits in ${free.what} ${formatBytes(free.bytes)}; trying the smallest first`] };
+		return {
+			excluded: new Map(),
+			notes: [
+				`no model fits in ${free.what} ${formatBytes(free.bytes)}; trying the smallest first`,
+			],
+		};
 	}
 	return { excluded, notes: [] };
 }
@@ -156,10 +176,14 @@ export function pressureNotes(input: PolicyInput): string[] {
 	const notes: string[] = [];
 	if (!host) return notes;
 	if (host.memAvailableBytes !== null && host.memAvailableBytes < t.memAvailableMinBytes) {
-		notes.push(`memory available ${formatBytes(host.memAvailableBytes)} < ${formatBytes(t.memAvailableMinBytes)}`);
+		notes.push(
+			`memory available ${formatBytes(host.memAvailableBytes)} < ${formatBytes(t.memAvailableMinBytes)}`,
+		);
 	}
 	if (host.memAvailablePercent !== null && host.memAvailablePercent < t.memAvailableMinPercent) {
-		notes.push(`memory available ${pct(host.memAvailablePercent)} < ${pct(t.memAvailableMinPercent)}`);
+		notes.push(
+			`memory available ${pct(host.memAvailablePercent)} < ${pct(t.memAvailableMinPercent)}`,
+		);
 	}
 	if (host.cpuBusyPercent !== null && host.cpuBusyPercent > t.cpuBusyMaxPercent) {
 		notes.push(`CPU ${pct(host.cpuBusyPercent)} > ${pct(t.cpuBusyMaxPercent)}`);
@@ -171,7 +195,9 @@ export function pressureNotes(input: PolicyInput): string[] {
 	if (usual && host.gpuFreeBytes !== null) {
 		const need = memoryNeeded(usual, input);
 		if (need !== undefined && need > host.gpuFreeBytes) {
-			notes.push(`GPU free ${formatBytes(host.gpuFreeBytes)} < ${usual.name} ~${formatBytes(need)}`);
+			notes.push(
+				`GPU free ${formatBytes(host.gpuFreeBytes)} < ${usual.name} ~${formatBytes(need)}`,
+			);
 		}
 	}
 	return notes;
@@ -198,8 +224,17 @@ export function planPolicy(candidates: readonly ModelSpec[], input: PolicyInput)
 	const floor = taskFloor(item);
 	const fit = fitExclusions(candidates, input);
 	const unavailable =
-		signals?.prometheus === 'unavailable' ? `signals unavailable: ${signals.unavailableReason ?? 'Prometheus did not answer'}` : undefined;
-	const plan: PolicyPlan = { mode: 'normal', order: tierOrder(item.tier), floor, excluded: fit.excluded, notes: [...fit.notes], unavailable };
+		signals?.prometheus === 'unavailable'
+			? `signals unavailable: ${signals.unavailableReason ?? 'Prometheus did not answer'}`
+			: undefined;
+	const plan: PolicyPlan = {
+		mode: 'normal',
+		order: tierOrder(item.tier),
+		floor,
+		excluded: fit.excluded,
+		notes: [...fit.notes],
+		unavailable,
+	};
 
 	const pressure = pressureNotes(input);
 	if (pressure.length > 0 || fit.notes.length > 0) {
@@ -215,12 +250,16 @@ export function planPolicy(candidates: readonly ModelSpec[], input: PolicyInput)
 	if (queue && queue.queued > max) {
 		const usualTier = input.usual?.tier ?? item.tier;
 		if (markedHigh(item)) {
-			plan.notes.push(`queue ${num(queue.queued)}${queue.on} > ${max}, but the item is marked high (${highWhy(item)}): tier kept`);
+			plan.notes.push(
+				`queue ${num(queue.queued)}${queue.on} > ${max}, but the item is marked high (${highWhy(item)}): tier kept`,
+			);
 		} else if (usualTier !== 'low') {
 			const down = tierBelow(usualTier);
 			plan.mode = 'backlog';
 			plan.order = tierOrder(down);
-			plan.notes.push(`queue ${num(queue.queued)}${queue.on} > ${max}: one tier down (${usualTier} → ${down})`);
+			plan.notes.push(
+				`queue ${num(queue.queued)}${queue.on} > ${max}: one tier down (${usualTier} → ${down})`,
+			);
 		}
 		return plan;
 	}
@@ -235,11 +274,15 @@ function highWhy(item: PolicyItem): string {
 }
 
 /** The figures that were checked and found fine, e.g. "load normal (CPU 12 %, …)". */
-function normalFigures(input: PolicyInput, queue: { queued: number; on: string } | undefined): string {
+function normalFigures(
+	input: PolicyInput,
+	queue: { queued: number; on: string } | undefined,
+): string {
 	const host = input.signals?.host;
 	const parts: string[] = [];
 	if (host?.cpuBusyPercent != null) parts.push(`CPU ${pct(host.cpuBusyPercent)}`);
-	if (host?.memAvailableBytes != null) parts.push(`memory available ${formatBytes(host.memAvailableBytes)}`);
+	if (host?.memAvailableBytes != null)
+		parts.push(`memory available ${formatBytes(host.memAvailableBytes)}`);
 	if (host?.load1PerCore != null) parts.push(`load per core ${num(host.load1PerCore)}`);
 	if (host?.gpuFreeBytes != null) parts.push(`GPU free ${formatBytes(host.gpuFreeBytes)}`);
 	if (queue) parts.push(`queue ${num(queue.queued)}${queue.on}`);
@@ -247,7 +290,11 @@ function normalFigures(input: PolicyInput, queue: { queued: number; on: string }
 }
 
 /** Sort key of a model under the plan (lower first), before task fit and warmth. */
-export function planKey(model: ModelSpec, plan: PolicyPlan, input: Pick<PolicyInput, 'signals' | 'policy' | 'loaded'>): number[] {
+export function planKey(
+	model: ModelSpec,
+	plan: PolicyPlan,
+	input: Pick<PolicyInput, 'signals' | 'policy' | 'loaded'>,
+): number[] {
 	if (plan.mode !== 'pressure') return [plan.order.indexOf(model.tier)];
 	const belowFloor = tierRank(model.tier) < tierRank(plan.floor) ? 1 : 0;
 	const size = diskBytes(model, input.signals) ?? (tierRank(model.tier) + 1) * 1e15;
@@ -255,7 +302,10 @@ export function planKey(model: ModelSpec, plan: PolicyPlan, input: Pick<PolicyIn
 }
 
 /** Learned-speed key (lower first): unhealthy models last, then by moving latency; unknown after known. */
-export function learnedKey(model: ModelSpec, stats: ReadonlyMap<string, LearnedModelStats> | undefined): number[] {
+export function learnedKey(
+	model: ModelSpec,
+	stats: ReadonlyMap<string, LearnedModelStats> | undefined,
+): number[] {
 	const s = stats?.get(model.name);
 	if (!s) return [0, Number.MAX_SAFE_INTEGER];
 	const unhealthy = s.successRate !== null && s.samples >= 3 && s.successRate < 0.5 ? 1 : 0;

@@ -3,7 +3,16 @@ import type { RuleOutcome } from '../rules/types';
 import type { LearnedModelStats } from '../signals/learned';
 import type { SignalSnapshot } from '../signals/types';
 import type { ComplexityResult, Decision, ModelSpec, RankedCandidate, TaskType } from '../types';
-import { diskBytes, learnedKey, planKey, planPolicy, policyReasons, type PolicyConfig, type PolicyInput, type PolicyPlan } from './policy';
+import {
+	diskBytes,
+	learnedKey,
+	planKey,
+	planPolicy,
+	policyReasons,
+	type PolicyConfig,
+	type PolicyInput,
+	type PolicyPlan,
+} from './policy';
 import { describeExpectedTime, expectedTimes, type ExpectedTime } from './expectedTime';
 import { tierOrder, tierRank } from './tiers';
 
@@ -51,14 +60,22 @@ export function selectModel(candidates: readonly ModelSpec[], facts: SelectionFa
 	if (!facts.policy) return rank(candidates, facts);
 	const usual = rank(candidates, { ...facts, policy: undefined });
 	const input: PolicyInput = {
-		item: { tier: targetTier(facts), task: facts.task, forced: facts.complexity.forced || facts.rules?.forcedTier !== undefined },
+		item: {
+			tier: targetTier(facts),
+			task: facts.task,
+			forced: facts.complexity.forced || facts.rules?.forcedTier !== undefined,
+		},
 		signals: facts.signals,
 		stats: facts.stats,
 		policy: facts.policy,
 		usual: candidates.find((m) => m.name === usual.model),
 		loaded: facts.loaded,
 	};
-	return rank(candidates, facts, { plan: planPolicy(candidates, input), input, usual: usual.model });
+	return rank(candidates, facts, {
+		plan: planPolicy(candidates, input),
+		input,
+		usual: usual.model,
+	});
 }
 
 interface Planned {
@@ -68,13 +85,25 @@ interface Planned {
 	usual: string | null;
 }
 
-function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?: Planned): Decision {
+function rank(
+	candidates: readonly ModelSpec[],
+	facts: SelectionFacts,
+	planned?: Planned,
+): Decision {
 	const order = planned?.plan.order ?? tierOrder(targetTier(facts));
 	const forced = facts.rules?.forcedModel?.model;
 	const timed = timedRanking(candidates, facts, planned);
 	const ranked = candidates
-		.map((model, index) => ({ model, index, key: sortKey(model, index, facts, order, planned, timed.times) }))
-		.sort((a, b) => Number(b.model.name === forced) - Number(a.model.name === forced) || compareKeys(a.key, b.key));
+		.map((model, index) => ({
+			model,
+			index,
+			key: sortKey(model, index, facts, order, planned, timed.times),
+		}))
+		.sort(
+			(a, b) =>
+				Number(b.model.name === forced) - Number(a.model.name === forced) ||
+				compareKeys(a.key, b.key),
+		);
 
 	const tried: RankedCandidate[] = [];
 	const excluded: RankedCandidate[] = [];
@@ -85,8 +114,12 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 			...(planned ? policyReasons(model, planned.input, planned.plan) : []),
 			...(time ? [describeExpectedTime(time)] : []),
 		];
-		const why = facts.excluded?.get(model.name) ?? ruleExclusion(model, facts.rules) ?? planned?.plan.excluded.get(model.name);
-		if (why) excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
+		const why =
+			facts.excluded?.get(model.name) ??
+			ruleExclusion(model, facts.rules) ??
+			planned?.plan.excluded.get(model.name);
+		if (why)
+			excluded.push({ model: model.name, tier: model.tier, rank: -1, reasons, excluded: why });
 		else tried.push({ model: model.name, tier: model.tier, rank: tried.length, reasons });
 	}
 
@@ -94,10 +127,20 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 	return {
 		model: first?.model ?? null,
 		tier: first?.tier ?? null,
-		reason: withTimes(withPolicy(first ? explain(first, facts, planned) : explainNone(excluded, candidates.length), first, planned), first, timed),
+		reason: withTimes(
+			withPolicy(
+				first ? explain(first, facts, planned) : explainNone(excluded, candidates.length),
+				first,
+				planned,
+			),
+			first,
+			timed,
+		),
 		alternatives: tried.slice(1).map((c) => c.model),
 		candidates: [...tried, ...excluded],
-		...(timed.times ? { expectedTimes: [...timed.times.values()].sort((a, b) => a.seconds - b.seconds) } : {}),
+		...(timed.times
+			? { expectedTimes: [...timed.times.values()].sort((a, b) => a.seconds - b.seconds) }
+			: {}),
 		...(facts.rules ? { rules: facts.rules.matched } : {}),
 	};
 }
@@ -105,16 +148,31 @@ function rank(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?:
 /** [tier distance (or the policy's key), task fit, cold, (learned speed), configuration order] */
 type SortKey = number[];
 
-function sortKey(model: ModelSpec, index: number, facts: SelectionFacts, order: string[], planned?: Planned, times?: ReadonlyMap<string, ExpectedTime>): SortKey {
+function sortKey(
+	model: ModelSpec,
+	index: number,
+	facts: SelectionFacts,
+	order: string[],
+	planned?: Planned,
+	times?: ReadonlyMap<string, ExpectedTime>,
+): SortKey {
 	if (times) {
 		// Ranked by expected time: never below the item's tier, then a model listing other tasks last, then time.
 		const time = times.get(model.name);
-		const head = time ? [0, taskFit(model, facts.task) === 2 ? 1 : 0, time.seconds] : [1, order.indexOf(model.tier), 0];
+		const head = time
+			? [0, taskFit(model, facts.task) === 2 ? 1 : 0, time.seconds]
+			: [1, order.indexOf(model.tier), 0];
 		return [...head, taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, index];
 	}
 	const head = planned ? planKey(model, planned.plan, planned.input) : [order.indexOf(model.tier)];
 	const learned = planned ? learnedKey(model, facts.stats) : [];
-	return [...head, taskFit(model, facts.task), facts.loaded?.has(model.name) ? 0 : 1, ...learned, index];
+	return [
+		...head,
+		taskFit(model, facts.task),
+		facts.loaded?.has(model.name) ? 0 : 1,
+		...learned,
+		index,
+	];
 }
 
 /** 0: lists the task explicitly · 1: suits any task · 2: lists other tasks only. */
@@ -134,15 +192,29 @@ interface Timed {
  * load pressure or backlog, no model forced by a rule): of the usable models at or above the item's
  * tier. Balanced's rule holds: a model below the item's tier is never preferred for being faster.
  */
-function timedRanking(candidates: readonly ModelSpec[], facts: SelectionFacts, planned?: Planned): Timed {
-	if (!facts.thinking || facts.rules?.forcedModel || (planned && planned.plan.mode !== 'normal')) return {};
+function timedRanking(
+	candidates: readonly ModelSpec[],
+	facts: SelectionFacts,
+	planned?: Planned,
+): Timed {
+	if (!facts.thinking || facts.rules?.forcedModel || (planned && planned.plan.mode !== 'normal'))
+		return {};
 	const target = targetTier(facts);
 	const usable = candidates.filter(
 		// A model of an OpenAI-compatible endpoint is not timed: the local models come first (`localFirst`).
-		(m) => !m.backend && !facts.excluded?.has(m.name) && !ruleExclusion(m, facts.rules) && !planned?.plan.excluded.has(m.name) && tierRank(m.tier) >= tierRank(target),
+		(m) =>
+			!m.backend &&
+			!facts.excluded?.has(m.name) &&
+			!ruleExclusion(m, facts.rules) &&
+			!planned?.plan.excluded.has(m.name) &&
+			tierRank(m.tier) >= tierRank(target),
 	);
 	// A listed model's size comes from the signals round (/api/tags) when the row does not carry it, as the load policy reads it.
-	const sized = usable.map((m) => (m.sizeBytes === undefined && m.parameterBillions === undefined ? { ...m, sizeBytes: diskBytes(m, facts.signals) } : m));
+	const sized = usable.map((m) =>
+		m.sizeBytes === undefined && m.parameterBillions === undefined
+			? { ...m, sizeBytes: diskBytes(m, facts.signals) }
+			: m,
+	);
 	return expectedTimes(sized, {
 		tier: target,
 		promptTokens: facts.complexity.tokens,
@@ -157,7 +229,10 @@ function withTimes(reason: string, first: RankedCandidate | undefined, timed: Ti
 	if (!timed.times || !first) return reason;
 	const list = [...timed.times.values()]
 		.sort((a, b) => a.seconds - b.seconds)
-		.map((t) => `${t.model} ~${t.seconds.toFixed(1)} s${t.thinkTokens > 0 ? ` (think ${t.effort})` : ''}`)
+		.map(
+			(t) =>
+				`${t.model} ~${t.seconds.toFixed(1)} s${t.thinkTokens > 0 ? ` (think ${t.effort})` : ''}`,
+		)
 		.join(', ');
 	return `${reason}; thinking models among the candidates, ranked by expected time at the effort each would get: ${list}`;
 }
@@ -174,9 +249,14 @@ function suits(model: ModelSpec, task: TaskType): boolean {
 function reasonsFor(model: ModelSpec, facts: SelectionFacts, order: string[]): string[] {
 	const reasons: string[] = [];
 	const target = targetTier(facts);
-	if (facts.rules?.forcedModel?.model === model.name) reasons.push(`forced by rule ${JSON.stringify(facts.rules.forcedModel.rule)}`);
+	if (facts.rules?.forcedModel?.model === model.name)
+		reasons.push(`forced by rule ${JSON.stringify(facts.rules.forcedModel.rule)}`);
 	const distance = order.indexOf(model.tier);
-	reasons.push(distance === 0 ? `tier ${model.tier} matches` : `fallback tier ${model.tier} (wanted ${target})`);
+	reasons.push(
+		distance === 0
+			? `tier ${model.tier} matches`
+			: `fallback tier ${model.tier} (wanted ${target})`,
+	);
 	if (!suits(model, facts.task)) reasons.push(`not listed for task ${facts.task}`);
 	if (facts.loaded?.has(model.name)) reasons.push('already loaded');
 	return reasons;
@@ -192,10 +272,11 @@ function explain(first: RankedCandidate, facts: SelectionFacts, planned?: Planne
 	const forced = facts.rules?.forcedModel?.model === first.model;
 	const policyMoved = planned !== undefined && planned.plan.mode !== 'normal';
 	const fallback =
-		!forced && !policyMoved && first.tier !== target ? `; no usable ${target}-tier model, nearest tier is ${first.tier}` : '';
+		!forced && !policyMoved && first.tier !== target
+			? `; no usable ${target}-tier model, nearest tier is ${first.tier}`
+			: '';
 	return `${basis}${ruled}, task ${facts.task}: chose ${first.model} (${first.tier})${fallback}`;
 }
-
 
 function ruleNote(rules: RuleOutcome | undefined, measured: string, target: string): string {
 	if (!rules || rules.matched.length === 0) return '';
@@ -226,10 +307,15 @@ function withPolicy(reason: string, first: RankedCandidate | undefined, planned?
 	const changed = first !== undefined && usual !== null && first.model !== usual;
 	const parts: string[] = [];
 	if (plan.mode !== 'normal') {
-		parts.push(`${plan.notes.join('; ')}${changed ? `: chose ${first.model} instead of ${usual}` : ''}`);
+		parts.push(
+			`${plan.notes.join('; ')}${changed ? `: chose ${first.model} instead of ${usual}` : ''}`,
+		);
 	} else {
 		parts.push(...plan.notes);
-		if (changed) parts.push(`chose ${first.model} instead of ${usual} (${plan.excluded.get(usual) ?? 'learned faster'})`);
+		if (changed)
+			parts.push(
+				`chose ${first.model} instead of ${usual} (${plan.excluded.get(usual) ?? 'learned faster'})`,
+			);
 	}
 	if (plan.unavailable) parts.push(plan.unavailable);
 	return parts.length > 0 ? `${parts.join('; ')}; ${reason}` : reason;

@@ -8,7 +8,11 @@ import { mayAnswerInstead, moved, type LoadPreference } from '../batch/prefer';
 import type { Decision } from '../types';
 
 /** The decision with the previous call's model first when the setting allows it; else unchanged. */
-export function stickToPrevious(decision: Decision, previous: string | null | undefined, preference: LoadPreference): Decision {
+export function stickToPrevious(
+	decision: Decision,
+	previous: string | null | undefined,
+	preference: LoadPreference,
+): Decision {
 	if (!previous || !decision.model || decision.model === previous) return decision;
 	if (!mayAnswerInstead(decision, previous, preference)) return decision;
 	const tier = decision.candidates.find((c) => c.model === previous)?.tier;

@@ -81,7 +81,11 @@ export function tierDiscoveredModels(tags: OllamaTag[]): ModelSpec[] {
 	const usable = tags.filter((tag) => !EMBEDDING_NAME.test(tag.name));
 	const capability = (tag: OllamaTag) => billions(tag) * familyQuality(tag.name);
 	const sorted = [...usable].sort(
-		(a, b) => capability(a) - capability(b) || billions(a) - billions(b) || a.sizeBytes - b.sizeBytes || a.name.localeCompare(b.name),
+		(a, b) =>
+			capability(a) - capability(b) ||
+			billions(a) - billions(b) ||
+			a.sizeBytes - b.sizeBytes ||
+			a.name.localeCompare(b.name),
 	);
 	return sorted.map((tag, index) => ({
 		name: tag.name,

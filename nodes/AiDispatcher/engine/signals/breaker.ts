@@ -22,7 +22,13 @@ export function prometheusOpened(
 	reason: string,
 ): PrometheusBreakerState {
 	const failures = breaker.state === 'open' ? breaker.failures + 1 : 1;
-	return { state: 'open', sinceMs: breaker.state === 'open' ? breaker.sinceMs : nowMs, untilMs: nowMs + cooldownMs, reason, failures };
+	return {
+		state: 'open',
+		sinceMs: breaker.state === 'open' ? breaker.sinceMs : nowMs,
+		untilMs: nowMs + cooldownMs,
+		reason,
+		failures,
+	};
 }
 
 /** After a round in which Prometheus answered: closed. */
@@ -31,7 +37,10 @@ export function prometheusSucceeded(): PrometheusBreakerState {
 }
 
 /** For the Status output; `halfOpen` once the cooldown is over (the next round probes), as for model breakers. */
-export function prometheusBreakerJson(breaker: PrometheusBreakerState, nowMs: number): Record<string, unknown> {
+export function prometheusBreakerJson(
+	breaker: PrometheusBreakerState,
+	nowMs: number,
+): Record<string, unknown> {
 	if (breaker.state === 'closed') return { state: 'closed' };
 	return {
 		state: nowMs >= breaker.untilMs ? 'halfOpen' : 'open',

@@ -28,9 +28,11 @@ const ewma = (previous: number | null, value: number): number =>
 	previous === null ? value : previous + EWMA_ALPHA * (value - previous);
 
 /** Only finite, non-negative figures are learned: one NaN or Infinity would stay in the average for good. */
-const isMeasure = (value: number): boolean => typeof value === 'number' && Number.isFinite(value) && value >= 0;
+const isMeasure = (value: number): boolean =>
+	typeof value === 'number' && Number.isFinite(value) && value >= 0;
 
-const round1 = (value: number | null): number | null => (value === null ? null : Math.round(value * 10) / 10);
+const round1 = (value: number | null): number | null =>
+	value === null ? null : Math.round(value * 10) / 10;
 
 /** Most (URL, model) pairs remembered; the least recently updated goes first. */
 export const MAX_LEARNED_ENTRIES = 512;
@@ -50,8 +52,16 @@ export class LearnedStats {
 		if (entry) {
 			this.stats.delete(key); // re-insert: Map order is the LRU order
 		} else {
-			entry = { latencyMs: null, tokensPerS: null, successRate: null, samples: 0, inFlight: 0, updatedAtMs: 0 };
-			if (this.stats.size >= this.maxEntries) this.stats.delete(this.stats.keys().next().value as string);
+			entry = {
+				latencyMs: null,
+				tokensPerS: null,
+				successRate: null,
+				samples: 0,
+				inFlight: 0,
+				updatedAtMs: 0,
+			};
+			if (this.stats.size >= this.maxEntries)
+				this.stats.delete(this.stats.keys().next().value as string);
 		}
 		this.stats.set(key, entry);
 		return entry;
@@ -73,7 +83,12 @@ export class LearnedStats {
 	 * nothing about the model and are skipped; a latency or speed that is negative, NaN or infinite
 	 * is not learned (the attempt still counts for the success rate).
 	 */
-	record(baseUrl: string, attempts: readonly Attempt[], usage: Usage | undefined, nowMs: number): void {
+	record(
+		baseUrl: string,
+		attempts: readonly Attempt[],
+		usage: Usage | undefined,
+		nowMs: number,
+	): void {
 		for (const attempt of attempts) {
 			if (attempt.kind === 'aborted' || attempt.kind === 'circuit_open') continue;
 			const entry = this.entry(attempt.host ?? baseUrl, attempt.model);
@@ -82,7 +97,8 @@ export class LearnedStats {
 			entry.successRate = ewma(entry.successRate, attempt.ok ? 1 : 0);
 			if (!attempt.ok) continue;
 			if (isMeasure(attempt.ms)) entry.latencyMs = ewma(entry.latencyMs, attempt.ms);
-			if (usage && isMeasure(usage.tokens_per_s) && usage.tokens_per_s > 0) entry.tokensPerS = ewma(entry.tokensPerS, usage.tokens_per_s);
+			if (usage && isMeasure(usage.tokens_per_s) && usage.tokens_per_s > 0)
+				entry.tokensPerS = ewma(entry.tokensPerS, usage.tokens_per_s);
 		}
 	}
 
@@ -90,7 +106,8 @@ export class LearnedStats {
 	forHost(baseUrl: string): Map<string, LearnedModelStats> {
 		const prefix = `${baseUrl}|`;
 		const out = new Map<string, LearnedModelStats>();
-		for (const [key, value] of this.stats) if (key.startsWith(prefix)) out.set(key.slice(prefix.length), { ...value });
+		for (const [key, value] of this.stats)
+			if (key.startsWith(prefix)) out.set(key.slice(prefix.length), { ...value });
 		return out;
 	}
 

@@ -7,17 +7,25 @@ export type Normalised<T> = { value: T; unknown?: string };
 /** One number from a result: the single sample, or unknown with the reason. */
 export function singleValue(result: PromQueryResult): Normalised<number | null> {
 	const { samples } = result;
-	if (samples.length === 0) return { value: null, unknown: 'no data (empty result: metric not exported or not scraped)' };
+	if (samples.length === 0)
+		return { value: null, unknown: 'no data (empty result: metric not exported or not scraped)' };
 	if (samples.length > 1) {
-		return { value: null, unknown: `${samples.length} series returned; aggregate the query to one number, e.g. max(…)` };
+		return {
+			value: null,
+			unknown: `${samples.length} series returned; aggregate the query to one number, e.g. max(…)`,
+		};
 	}
 	const [sample] = samples;
-	if (sample.value === null) return { value: null, unknown: `value is ${sample.raw ?? 'not finite'}` };
+	if (sample.value === null)
+		return { value: null, unknown: `value is ${sample.raw ?? 'not finite'}` };
 	return { value: sample.value };
 }
 
 /** Per-model numbers, split by `modelLabel`; series without the label count towards the total only. */
-export function perModelValue(result: PromQueryResult, modelLabel: string): Normalised<PerModelValue> {
+export function perModelValue(
+	result: PromQueryResult,
+	modelLabel: string,
+): Normalised<PerModelValue> {
 	const byModel: Record<string, number> = {};
 	let total: number | null = null;
 	let special = 0;
@@ -31,8 +39,10 @@ export function perModelValue(result: PromQueryResult, modelLabel: string): Norm
 		if (model !== undefined) byModel[model] = (byModel[model] ?? 0) + sample.value;
 	}
 	const value = { total, byModel };
-	if (result.samples.length === 0) return { value, unknown: 'no data (empty result: exporter not scraped or names differ)' };
-	if (total === null) return { value, unknown: `every series is NaN/±Inf (${special}): no requests in the window` };
+	if (result.samples.length === 0)
+		return { value, unknown: 'no data (empty result: exporter not scraped or names differ)' };
+	if (total === null)
+		return { value, unknown: `every series is NaN/±Inf (${special}): no requests in the window` };
 	return { value };
 }
 

@@ -25,7 +25,9 @@ function quoted(value: string): string {
 
 /** The dispatcher's groups, without this process's own (`ownInstance`, its `instance` label) when known. */
 function peersSelector(ownInstance?: string): string {
-	return ownInstance ? `{job="${PEER_JOB}",instance!=${quoted(ownInstance)}}` : `{job="${PEER_JOB}"}`;
+	return ownInstance
+		? `{job="${PEER_JOB}",instance!=${quoted(ownInstance)}}`
+		: `{job="${PEER_JOB}"}`;
 }
 
 /**
@@ -87,14 +89,24 @@ export function readPeerBreakers(result: PromQueryResult): PeerBreaker[] {
  * time has not passed at `nowMs`, unless this process already holds it open as long or longer, or
  * has its probe in flight. Returns the breakers it opened.
  */
-export function adoptPeerBreakers(registry: ResilienceRegistry, peers: readonly PeerBreaker[], baseUrls: readonly string[], nowMs: number): PeerBreaker[] {
+export function adoptPeerBreakers(
+	registry: ResilienceRegistry,
+	peers: readonly PeerBreaker[],
+	baseUrls: readonly string[],
+	nowMs: number,
+): PeerBreaker[] {
 	const adopted: PeerBreaker[] = [];
 	for (const peer of peers) {
 		if (peer.untilMs <= nowMs || !baseUrls.includes(peer.host)) continue;
 		const current = registry.getBreaker(peer.host, peer.model);
 		if (current.state === 'halfOpen') continue;
 		if (current.state === 'open' && current.untilMs >= peer.untilMs) continue;
-		const next: OpenState = { state: 'open', sinceMs: nowMs, untilMs: peer.untilMs, sharedFrom: 'prometheus' };
+		const next: OpenState = {
+			state: 'open',
+			sinceMs: nowMs,
+			untilMs: peer.untilMs,
+			sharedFrom: 'prometheus',
+		};
 		registry.adoptBreaker(peer.host, peer.model, next);
 		adopted.push(peer);
 	}

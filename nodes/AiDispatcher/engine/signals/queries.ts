@@ -54,14 +54,12 @@ export function defaultQueries(settings: QuerySettings): Record<BuiltInSignal, s
 		memAvailablePercent: `100 * min(node_memory_MemAvailable_bytes${sel(node)} / node_memory_MemTotal_bytes${sel(node)})`,
 		cpuBusyPercent: `clamp(100 * max(1 - avg by (instance) (rate(${idle}[${w}]))), 0, 100)`,
 		load1PerCore: `max(node_load1${sel(node)} / on (instance) count by (instance) (${idle}))`,
-		containerWorkingSetBytes:
-			`max(container_memory_working_set_bytes${sel('name="ollama"')} or container_memory_working_set_bytes${sel('container="ollama"')})`,
+		containerWorkingSetBytes: `max(container_memory_working_set_bytes${sel('name="ollama"')} or container_memory_working_set_bytes${sel('container="ollama"')})`,
 		gpuFreeBytes: `sum(DCGM_FI_DEV_FB_FREE) * 1048576`,
 		queueDepth: `sum by (${m}) (${n.queued}${sel(exp)})`,
 		inFlight: `sum by (${m}) (${n.inFlight}${sel(exp)})`,
 		p95DurationSeconds: `histogram_quantile(0.95, sum by (${m}, le) (rate(${n.durationHistogram}_bucket${sel(exp)}[${w}])))`,
-		errorRatePercent:
-			`100 * sum by (${m}) (rate(${n.requestsTotal}${sel(n.errorMatcher, exp)}[${w}])) / sum by (${m}) (rate(${n.requestsTotal}${sel(exp)}[${w}]))`,
+		errorRatePercent: `100 * sum by (${m}) (rate(${n.requestsTotal}${sel(n.errorMatcher, exp)}[${w}])) / sum by (${m}) (rate(${n.requestsTotal}${sel(exp)}[${w}]))`,
 	};
 }
 

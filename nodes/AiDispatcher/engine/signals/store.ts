@@ -5,7 +5,13 @@
  * No timers: expiry is checked against the clock port when a caller asks.
  */
 import type { PrometheusBreakerState } from './breaker';
-import { PROMETHEUS_CLOSED, prometheusAllows, prometheusBreakerJson, prometheusOpened, prometheusSucceeded } from './breaker';
+import {
+	PROMETHEUS_CLOSED,
+	prometheusAllows,
+	prometheusBreakerJson,
+	prometheusOpened,
+	prometheusSucceeded,
+} from './breaker';
 import { runRound, type RoundPorts } from './round';
 import type { SignalSnapshot, SignalsConfig, SignalsSource } from './types';
 
@@ -46,7 +52,11 @@ export class SignalsStore {
 	}
 
 	/** The current signals: cached while fresh, else one round shared by every concurrent caller. */
-	async read(source: SignalsSource, config: SignalsConfig, ports: RoundPorts): Promise<SignalsRead> {
+	async read(
+		source: SignalsSource,
+		config: SignalsConfig,
+		ports: RoundPorts,
+	): Promise<SignalsRead> {
 		const key = SignalsStore.key(source, config);
 		const now = ports.clock.nowMs();
 		const entry = this.entries.get(key);
@@ -55,25 +65,42 @@ export class SignalsStore {
 			this.entries.set(key, entry); // most recently used last
 		}
 		if (entry?.snapshot && now < entry.expiresAtMs) {
-			return { snapshot: entry.snapshot, ageMs: Math.max(0, now - entry.snapshot.takenAtMs), refreshed: false };
+			return {
+				snapshot: entry.snapshot,
+				ageMs: Math.max(0, now - entry.snapshot.takenAtMs),
+				refreshed: false,
+			};
 		}
 		if (entry?.inflight) {
 			const snapshot = await entry.inflight;
-			return { snapshot, ageMs: Math.max(0, ports.clock.nowMs() - snapshot.takenAtMs), refreshed: true };
+			return {
+				snapshot,
+				ageMs: Math.max(0, ports.clock.nowMs() - snapshot.takenAtMs),
+				refreshed: true,
+			};
 		}
 		const target: Entry = entry ?? { expiresAtMs: 0 };
 		const inflight = this.refresh(source, config, ports, target);
 		target.inflight = inflight;
 		this.remember(key, target);
 		const snapshot = await inflight;
-		return { snapshot, ageMs: Math.max(0, ports.clock.nowMs() - snapshot.takenAtMs), refreshed: true };
+		return {
+			snapshot,
+			ageMs: Math.max(0, ports.clock.nowMs() - snapshot.takenAtMs),
+			refreshed: true,
+		};
 	}
 
 	breaker(prometheusUrl: string, nowMs: number): Record<string, unknown> {
 		return prometheusBreakerJson(this.breakers.get(prometheusUrl) ?? PROMETHEUS_CLOSED, nowMs);
 	}
 
-	private async refresh(source: SignalsSource, config: SignalsConfig, ports: RoundPorts, entry: Entry): Promise<SignalSnapshot> {
+	private async refresh(
+		source: SignalsSource,
+		config: SignalsConfig,
+		ports: RoundPorts,
+		entry: Entry,
+	): Promise<SignalSnapshot> {
 		this.rounds++;
 		const url = source.prometheusUrl;
 		const breaker = url ? (this.breakers.get(url) ?? PROMETHEUS_CLOSED) : PROMETHEUS_CLOSED;
@@ -88,7 +115,14 @@ export class SignalsStore {
 			if (url && skip === undefined) {
 				this.breakers.set(
 					url,
-					prometheusFailed ? prometheusOpened(breaker, snapshot.takenAtMs, config.ttlMs, snapshot.unavailableReason ?? 'failed') : prometheusSucceeded(),
+					prometheusFailed
+						? prometheusOpened(
+								breaker,
+								snapshot.takenAtMs,
+								config.ttlMs,
+								snapshot.unavailableReason ?? 'failed',
+							)
+						: prometheusSucceeded(),
 				);
 			}
 			entry.snapshot = snapshot;

@@ -18,7 +18,12 @@ export const HOST_SIGNALS = [
 export type HostSignal = (typeof HOST_SIGNALS)[number];
 
 /** Per-model signals from an Ollama exporter (one number per model label value). */
-export const MODEL_SIGNALS = ['queueDepth', 'inFlight', 'p95DurationSeconds', 'errorRatePercent'] as const;
+export const MODEL_SIGNALS = [
+	'queueDepth',
+	'inFlight',
+	'p95DurationSeconds',
+	'errorRatePercent',
+] as const;
 export type ModelSignal = (typeof MODEL_SIGNALS)[number];
 
 export type BuiltInSignal = HostSignal | ModelSignal;

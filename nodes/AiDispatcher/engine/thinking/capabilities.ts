@@ -54,11 +54,22 @@ export class CapabilityStore {
 		cancel?: AbortSignal,
 		options: ReadOptions = {},
 	): Promise<Map<string, string[] | null>> {
-		const listed = await Promise.all(models.map(async (m) => [m, await this.lookup(baseUrl, m, ollama, nowMs, cancel, options)] as const));
+		const listed = await Promise.all(
+			models.map(
+				async (m) => [m, await this.lookup(baseUrl, m, ollama, nowMs, cancel, options)] as const,
+			),
+		);
 		return new Map(listed);
 	}
 
-	private lookup(baseUrl: string, model: string, ollama: OllamaPort, nowMs: number, cancel: AbortSignal | undefined, options: ReadOptions): Promise<string[] | null> {
+	private lookup(
+		baseUrl: string,
+		model: string,
+		ollama: OllamaPort,
+		nowMs: number,
+		cancel: AbortSignal | undefined,
+		options: ReadOptions,
+	): Promise<string[] | null> {
 		const key = `${baseUrl}|${model}`;
 		const held = this.entries.get(key);
 		if (held && nowMs - held.atMs < (held.known ? CAPABILITIES_TTL_MS : UNKNOWN_TTL_MS)) {
@@ -70,12 +81,15 @@ export class CapabilityStore {
 		const ask = ollama.capabilities;
 		if (!ask) return Promise.resolve(null);
 		const entry: Entry = { capabilities: Promise.resolve(null), atMs: nowMs, known: true };
-		entry.capabilities = settle(ask.call(ollama, baseUrl, model, options.timeoutMs ?? CAPABILITIES_TIMEOUT_MS, cancel)).then((s) => {
+		entry.capabilities = settle(
+			ask.call(ollama, baseUrl, model, options.timeoutMs ?? CAPABILITIES_TIMEOUT_MS, cancel),
+		).then((s) => {
 			entry.known = s.ok;
 			return s.ok ? s.value : null;
 		});
 		this.entries.delete(key);
-		if (this.entries.size >= this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+		if (this.entries.size >= this.maxEntries)
+			this.entries.delete(this.entries.keys().next().value as string);
 		this.entries.set(key, entry);
 		return entry.capabilities;
 	}

@@ -44,25 +44,47 @@ export function decideThinking(facts: ThinkingFacts): ThinkingChoice {
 	const thinks = capabilities?.includes('thinking');
 	if (forced) {
 		if (thinks === false && forced.think !== false) {
-			return { effort: 'default', reason: `${forced.source} asks to think, but ${model} cannot (no "thinking" capability): not sent` };
+			return {
+				effort: 'default',
+				reason: `${forced.source} asks to think, but ${model} cannot (no "thinking" capability): not sent`,
+			};
 		}
-		return { think: forced.think, effort: effortOf(forced.think), reason: `${forced.source} sets think ${JSON.stringify(forced.think)}` };
+		return {
+			think: forced.think,
+			effort: effortOf(forced.think),
+			reason: `${forced.source} sets think ${JSON.stringify(forced.think)}`,
+		};
 	}
 	if (capabilities === null) {
-		return { effort: 'default', reason: `capabilities of ${model} unknown: think not sent (Ollama's default)`, capabilitiesUnknown: true };
+		return {
+			effort: 'default',
+			reason: `capabilities of ${model} unknown: think not sent (Ollama's default)`,
+			capabilitiesUnknown: true,
+		};
 	}
 	if (!thinks) return { effort: 'off', reason: `${model} does not think` };
 	const levels = takesThinkLevels(model);
-	if (tier === 'high' && facts.highProbability !== undefined && facts.highProbability < THINK_HIGH_PROBABILITY) {
+	if (
+		tier === 'high' &&
+		facts.highProbability !== undefined &&
+		facts.highProbability < THINK_HIGH_PROBABILITY
+	) {
 		const why = `borderline high-tier prompt (P(high) ${facts.highProbability.toFixed(2)} < ${THINK_HIGH_PROBABILITY})`;
-		return levels ? { think: 'low', effort: 'low', reason: `${why}: lowest effort` } : { think: false, effort: 'off', reason: `${why}: no thinking` };
+		return levels
+			? { think: 'low', effort: 'low', reason: `${why}: lowest effort` }
+			: { think: false, effort: 'off', reason: `${why}: no thinking` };
 	}
 	if (tier === 'high') {
 		return levels
 			? { think: 'high', effort: 'high', reason: 'high-tier prompt: thinks at high effort' }
 			: { think: true, effort: 'on', reason: 'high-tier prompt: thinks' };
 	}
-	if (levels) return { think: 'low', effort: 'low', reason: `${tier}-tier prompt: lowest effort (${model} cannot stop thinking)` };
+	if (levels)
+		return {
+			think: 'low',
+			effort: 'low',
+			reason: `${tier}-tier prompt: lowest effort (${model} cannot stop thinking)`,
+		};
 	return { think: false, effort: 'off', reason: `${tier}-tier prompt: no thinking` };
 }
 

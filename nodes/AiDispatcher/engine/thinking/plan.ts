@@ -23,7 +23,12 @@ export interface ThinkingInputs {
 }
 
 /** The thinking choice per model to try (none when the decision has no model). Never rejects. */
-export async function thinkingFor(inputs: ThinkingInputs, store: CapabilityStore, ports: EnginePorts, nowMs: number): Promise<Record<string, ThinkingChoice>> {
+export async function thinkingFor(
+	inputs: ThinkingInputs,
+	store: CapabilityStore,
+	ports: EnginePorts,
+	nowMs: number,
+): Promise<Record<string, ThinkingChoice>> {
 	const { decision, complexity, rules, models, baseUrl, read } = inputs;
 	if (!decision.model) return {};
 	const names = [decision.model, ...decision.alternatives];
@@ -34,8 +39,23 @@ export async function thinkingFor(inputs: ThinkingInputs, store: CapabilityStore
 	const choices: Record<string, ThinkingChoice> = {};
 	for (const name of names) {
 		const think = byName.get(name)?.options.think;
-		const forced = think === undefined ? undefined : { think, source: rules?.thinkRule && rules.options?.think !== undefined ? `rule ${JSON.stringify(rules.thinkRule)}` : 'the Think option' };
-		choices[name] = decideThinking({ model: name, tier, capabilities: capabilities.get(name) ?? null, forced, highProbability });
+		const forced =
+			think === undefined
+				? undefined
+				: {
+						think,
+						source:
+							rules?.thinkRule && rules.options?.think !== undefined
+								? `rule ${JSON.stringify(rules.thinkRule)}`
+								: 'the Think option',
+					};
+		choices[name] = decideThinking({
+			model: name,
+			tier,
+			capabilities: capabilities.get(name) ?? null,
+			forced,
+			highProbability,
+		});
 	}
 	return choices;
 }
@@ -44,10 +64,20 @@ export async function thinkingFor(inputs: ThinkingInputs, store: CapabilityStore
  * The router's P(high) when its probabilities alone made the item high-tier: not forced, no routing
  * example, no rule forcing or raising the tier, not the Quality point (where every high item thinks).
  */
-export function routerHighProbability(complexity: ComplexityResult, rules?: RuleOutcome): number | undefined {
+export function routerHighProbability(
+	complexity: ComplexityResult,
+	rules?: RuleOutcome,
+): number | undefined {
 	const router = complexity.router;
-	if (!router || complexity.forced || router.example || router.operatingPoint === 'quality') return undefined;
-	if (complexity.tier !== 'high' || router.modelTier !== 'high' || rules?.forcedTier || rules?.minTier) return undefined;
+	if (!router || complexity.forced || router.example || router.operatingPoint === 'quality')
+		return undefined;
+	if (
+		complexity.tier !== 'high' ||
+		router.modelTier !== 'high' ||
+		rules?.forcedTier ||
+		rules?.minTier
+	)
+		return undefined;
 	return router.probabilities.high;
 }
 
@@ -64,6 +94,11 @@ export async function thinkingOnHost(
 	timeoutMs: number,
 ): Promise<ThinkingChoice> {
 	const one: Decision = { ...inputs.decision, model, alternatives: [] };
-	const choices = await thinkingFor({ ...inputs, decision: one, baseUrl: host, read: { timeoutMs } }, store, ports, ports.clock.nowMs());
+	const choices = await thinkingFor(
+		{ ...inputs, decision: one, baseUrl: host, read: { timeoutMs } },
+		store,
+		ports,
+		ports.clock.nowMs(),
+	);
 	return choices[model];
 }

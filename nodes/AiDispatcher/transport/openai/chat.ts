@@ -19,17 +19,34 @@ import { parseSseLine } from './sse';
 import { ChunkTemplate } from './template';
 
 /** Streams one chat completion from an OpenAI-compatible endpoint. Failures reject with a `TransportError`. */
-export async function chatCompletion(http: HttpPort, call: GenerateCall, nowMs: () => number = Date.now): Promise<GenerateOutcome> {
-	const watch = startProgressWatch({ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs }, call.cancel);
+export async function chatCompletion(
+	http: HttpPort,
+	call: GenerateCall,
+	nowMs: () => number = Date.now,
+): Promise<GenerateOutcome> {
+	const watch = startProgressWatch(
+		{ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs },
+		call.cancel,
+	);
 	const outcome = await settle(
 		withinProgress(
 			watch,
 			(async () => {
 				const url = joinUrl(call.baseUrl, '/chat/completions');
-				const response = await http({ method: 'POST', url, body: chatBody(call), timeoutMs: call.timeoutMs, abort: watch.signal });
+				const response = await http({
+					method: 'POST',
+					url,
+					body: chatBody(call),
+					timeoutMs: call.timeoutMs,
+					abort: watch.signal,
+				});
 				if (response.status >= 300) {
 					const text = await readText(response.body, MAX_ERROR_BODY_CHARS);
-					throw openAiStatusError(response.status, text, parseRetryAfterMs(response.headers?.['retry-after'], nowMs()));
+					throw openAiStatusError(
+						response.status,
+						text,
+						parseRetryAfterMs(response.headers?.['retry-after'], nowMs()),
+					);
 				}
 				return await readSseStream(response.body, watch.progressed, call.onDelta);
 			})(),
@@ -58,7 +75,13 @@ export async function readSseStream(
 	const thoughts: string[] = [];
 	const tools = new Map<number, PartialToolCall>();
 	let chars = 0;
-	let usage: Usage = { prompt_tokens: 0, completion_tokens: 0, total_ms: 0, load_ms: 0, tokens_per_s: 0 };
+	let usage: Usage = {
+		prompt_tokens: 0,
+		completion_tokens: 0,
+		total_ms: 0,
+		load_ms: 0,
+		tokens_per_s: 0,
+	};
 	let finishReason: string | undefined;
 	const template = new ChunkTemplate();
 	for await (const line of readLines(body)) {
@@ -71,7 +94,9 @@ export async function readSseStream(
 			const event = parseSseLine(line);
 			if (event.type === 'skip') continue;
 			if (event.type === 'done') {
-				const toolCalls = [...tools.entries()].sort(([a], [b]) => a - b).map(([, t]) => toolCall(t));
+				const toolCalls = [...tools.entries()]
+					.sort(([a], [b]) => a - b)
+					.map(([, t]) => toolCall(t));
 				return {
 					text: parts.join(''),
 					usage,
@@ -83,23 +108,34 @@ export async function readSseStream(
 			const chunk = event.json as { choices?: unknown; usage?: unknown; error?: unknown };
 			if (wireError(chunk) !== undefined) throw streamError(chunk, event.line);
 			delta = choiceDelta(chunk, event.line);
-			if (chunk.usage !== undefined && chunk.usage !== null) usage = usageFrom(chunk.usage, event.line);
+			if (chunk.usage !== undefined && chunk.usage !== null)
+				usage = usageFrom(chunk.usage, event.line);
 			template.learn(line, chunk);
 		}
 		const piece = delta.content;
 		chars += piece.length + delta.reasoning.length;
-		if (chars > MAX_REPLY_CHARS) throw new TransportError('too_large', `reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without [DONE] (reply too large)`);
+		if (chars > MAX_REPLY_CHARS)
+			throw new TransportError(
+				'too_large',
+				`reply longer than ${sizeLabel(MAX_REPLY_CHARS)} without [DONE] (reply too large)`,
+			);
 		if (piece.length > 0) parts.push(piece);
 		if (delta.reasoning.length > 0) thoughts.push(delta.reasoning);
 		for (const fragment of delta.toolCalls) {
 			const partial = tools.get(fragment.index) ?? { name: '', arguments: '' };
-			tools.set(fragment.index, { name: partial.name + fragment.name, arguments: partial.arguments + fragment.arguments });
+			tools.set(fragment.index, {
+				name: partial.name + fragment.name,
+				arguments: partial.arguments + fragment.arguments,
+			});
 		}
 		if (delta.finishReason !== undefined) finishReason = delta.finishReason;
 		onLine(chars);
 		if (piece.length > 0) onDelta?.(piece);
 	}
-	throw new TransportError('truncated', `stream ended without "data: [DONE]" after ${chars} characters`);
+	throw new TransportError(
+		'truncated',
+		`stream ended without "data: [DONE]" after ${chars} characters`,
+	);
 }
 
 interface Delta {
@@ -111,7 +147,11 @@ interface Delta {
 
 const NO_TOOL_CALLS: Delta['toolCalls'] = [];
 
-const garbage = (what: string, line: string) => new TransportError('garbage', `stream chunk's ${what}: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}"`);
+const garbage = (what: string, line: string) =>
+	new TransportError(
+		'garbage',
+		`stream chunk's ${what}: "${line.length > 80 ? `${line.slice(0, 80)}…` : line}"`,
+	);
 
 /** The first choice's delta, checked: strings where strings belong. */
 function choiceDelta(chunk: { choices?: unknown }, line: string): Delta {
@@ -122,11 +162,16 @@ function choiceDelta(chunk: { choices?: unknown }, line: string): Delta {
 	const choice = chunk.choices[0] as { delta?: unknown; finish_reason?: unknown } | null;
 	if (!choice || typeof choice !== 'object') throw garbage('choices[0] is not an object', line);
 	const delta = (choice.delta ?? {}) as Record<string, unknown>;
-	if (typeof delta !== 'object' || Array.isArray(delta)) throw garbage('choices[0].delta is not an object', line);
+	if (typeof delta !== 'object' || Array.isArray(delta))
+		throw garbage('choices[0].delta is not an object', line);
 	const content = deltaText(delta, 'content', line);
-	const reasoning = deltaText(delta, 'reasoning_content', line) || deltaText(delta, 'reasoning', line);
-	const toolCalls = delta.tool_calls === undefined ? NO_TOOL_CALLS : toolFragments(delta.tool_calls, line);
-	return typeof choice.finish_reason === 'string' ? { content, reasoning, toolCalls, finishReason: choice.finish_reason } : { content, reasoning, toolCalls };
+	const reasoning =
+		deltaText(delta, 'reasoning_content', line) || deltaText(delta, 'reasoning', line);
+	const toolCalls =
+		delta.tool_calls === undefined ? NO_TOOL_CALLS : toolFragments(delta.tool_calls, line);
+	return typeof choice.finish_reason === 'string'
+		? { content, reasoning, toolCalls, finishReason: choice.finish_reason }
+		: { content, reasoning, toolCalls };
 }
 
 /** A text field of a delta: '' when absent, a `garbage` failure when not a string. */
@@ -141,20 +186,35 @@ function toolFragments(wire: unknown, line: string): Delta['toolCalls'] {
 	if (wire === undefined || wire === null) return [];
 	if (!Array.isArray(wire)) throw garbage('delta.tool_calls is not an array', line);
 	return wire.map((entry: unknown, i) => {
-		const e = (entry ?? {}) as { index?: unknown; function?: { name?: unknown; arguments?: unknown } };
-		const index = typeof e.index === 'number' && Number.isInteger(e.index) && e.index >= 0 && e.index < 128 ? e.index : i;
+		const e = (entry ?? {}) as {
+			index?: unknown;
+			function?: { name?: unknown; arguments?: unknown };
+		};
+		const index =
+			typeof e.index === 'number' && Number.isInteger(e.index) && e.index >= 0 && e.index < 128
+				? e.index
+				: i;
 		const name = e.function?.name;
 		const args = e.function?.arguments;
-		if ((name !== undefined && typeof name !== 'string') || (args !== undefined && typeof args !== 'string')) throw garbage('tool call is not {name, arguments} text', line);
+		if (
+			(name !== undefined && typeof name !== 'string') ||
+			(args !== undefined && typeof args !== 'string')
+		)
+			throw garbage('tool call is not {name, arguments} text', line);
 		return { index, name: name ?? '', arguments: args ?? '' };
 	});
 }
 
 function toolCall(t: PartialToolCall): ToolCall {
-	if (t.name === '') throw new TransportError('garbage', 'a streamed tool call has no function name');
-	const parsed = t.arguments.trim() === '' ? { ok: true as const, value: {} } : parseJson(t.arguments);
+	if (t.name === '')
+		throw new TransportError('garbage', 'a streamed tool call has no function name');
+	const parsed =
+		t.arguments.trim() === '' ? { ok: true as const, value: {} } : parseJson(t.arguments);
 	const value = parsed.ok ? parsed.value : { input: t.arguments };
-	const args = value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { input: value };
+	const args =
+		value && typeof value === 'object' && !Array.isArray(value)
+			? (value as Record<string, unknown>)
+			: { input: value };
 	return { function: { name: t.name, arguments: args } };
 }
 
@@ -166,9 +226,21 @@ function usageFrom(wire: unknown, line: string): Usage {
 	const u = wire as { prompt_tokens?: unknown; completion_tokens?: unknown };
 	const count = (value: unknown, field: string): number => {
 		if (value === undefined || value === null) return 0;
-		if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_TOKEN_COUNT) throw garbage(`usage.${field} is not a token count`, line);
+		if (
+			typeof value !== 'number' ||
+			!Number.isInteger(value) ||
+			value < 0 ||
+			value > MAX_TOKEN_COUNT
+		)
+			throw garbage(`usage.${field} is not a token count`, line);
 		return value;
 	};
 	if (!u || typeof u !== 'object') throw garbage('"usage" is not an object', line);
-	return { prompt_tokens: count(u.prompt_tokens, 'prompt_tokens'), completion_tokens: count(u.completion_tokens, 'completion_tokens'), total_ms: 0, load_ms: 0, tokens_per_s: 0 };
+	return {
+		prompt_tokens: count(u.prompt_tokens, 'prompt_tokens'),
+		completion_tokens: count(u.completion_tokens, 'completion_tokens'),
+		total_ms: 0,
+		load_ms: 0,
+		tokens_per_s: 0,
+	};
 }

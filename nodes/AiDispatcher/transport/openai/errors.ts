@@ -17,7 +17,8 @@ const MAX_RETRY_AFTER_MS = 10 * 60_000;
 export function parseRetryAfterMs(value: string | undefined, nowMs: number): number | undefined {
 	if (value === undefined) return undefined;
 	const text = value.trim();
-	if (/^\d+(\.\d+)?$/.test(text)) return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
+	if (/^\d+(\.\d+)?$/.test(text))
+		return Math.min(MAX_RETRY_AFTER_MS, Math.round(Number(text) * 1000));
 	const at = Date.parse(text);
 	if (Number.isNaN(at)) return undefined;
 	return Math.min(MAX_RETRY_AFTER_MS, Math.max(0, at - nowMs));
@@ -42,7 +43,9 @@ export function wireError(parsed: unknown): WireError | undefined {
  * part of the key it refused, and no part of a key may reach an output, a log or an error.
  */
 export function redactKeys(text: string): string {
-	return text.replace(/\b(?:sk|pk|gsk|rk|key|api[-_]?key)[-_][A-Za-z0-9*._-]{4,}/gi, '[redacted]').replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
+	return text
+		.replace(/\b(?:sk|pk|gsk|rk|key|api[-_]?key)[-_][A-Za-z0-9*._-]{4,}/gi, '[redacted]')
+		.replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
 }
 
 /** The message and code of an error body, or an excerpt of the text when it is not OpenAI's JSON. */
@@ -55,8 +58,14 @@ function describeRaw(bodyText: string): { message: string; code: string } {
 	try {
 		const error = wireError(JSON.parse(bodyText));
 		if (error) {
-			const message = typeof error.message === 'string' ? error.message : excerpt(JSON.stringify(error), 200);
-			const code = typeof error.code === 'string' ? error.code : typeof error.type === 'string' ? error.type : '';
+			const message =
+				typeof error.message === 'string' ? error.message : excerpt(JSON.stringify(error), 200);
+			const code =
+				typeof error.code === 'string'
+					? error.code
+					: typeof error.type === 'string'
+						? error.type
+						: '';
 			return { message: excerpt(message, 300), code };
 		}
 	} catch {
@@ -67,26 +76,45 @@ function describeRaw(bodyText: string): { message: string; code: string } {
 
 /** True for OpenAI's "the prompt does not fit" codes (OpenAI, vLLM, llama.cpp spell it alike or in the message). */
 function isContextLength(code: string, message: string): boolean {
-	return code === 'context_length_exceeded' || /context[_ ]length|maximum context|too many tokens/i.test(message);
+	return (
+		code === 'context_length_exceeded' ||
+		/context[_ ]length|maximum context|too many tokens/i.test(message)
+	);
 }
 
 /** The error for a non-2xx reply of an OpenAI-compatible endpoint. */
-export function openAiStatusError(status: number, bodyText: string, retryAfterMs?: number): TransportError {
+export function openAiStatusError(
+	status: number,
+	bodyText: string,
+	retryAfterMs?: number,
+): TransportError {
 	const { message, code } = describe(bodyText);
 	const text = `HTTP ${status}${code ? ` ${code}` : ''}: ${message || '(empty body)'}`;
 	if (status === 401 || status === 403) {
-		return new TransportError('auth', `${text} — the ${OPENAI_CREDENTIAL_LABEL} credential's API key was refused; check it in the credential`, status);
+		return new TransportError(
+			'auth',
+			`${text} — the ${OPENAI_CREDENTIAL_LABEL} credential's API key was refused; check it in the credential`,
+			status,
+		);
 	}
 	if (isContextLength(code, message)) return new TransportError('context_length', text, status);
 	const kind = kindForStatus(status);
-	return new TransportError(kind, text, status, kind === 'rate_limited' || kind === 'busy' ? retryAfterMs : undefined);
+	return new TransportError(
+		kind,
+		text,
+		status,
+		kind === 'rate_limited' || kind === 'busy' ? retryAfterMs : undefined,
+	);
 }
 
 /** The error for an `{"error": ...}` chunk in the middle of a stream. */
 export function streamError(parsed: unknown, line: string): TransportError {
 	const error = wireError(parsed);
-	const message = redactKeys(error && typeof error.message === 'string' ? error.message : excerpt(line, 160));
+	const message = redactKeys(
+		error && typeof error.message === 'string' ? error.message : excerpt(line, 160),
+	);
 	const code = error && typeof error.code === 'string' ? error.code : '';
-	if (isContextLength(code, message)) return new TransportError('context_length', `error in stream: ${excerpt(message, 300)}`);
+	if (isContextLength(code, message))
+		return new TransportError('context_length', `error in stream: ${excerpt(message, 300)}`);
 	return new TransportError('stream_error', `error in stream: ${excerpt(message, 300)}`);
 }

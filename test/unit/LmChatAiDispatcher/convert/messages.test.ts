@@ -1,7 +1,10 @@
 /** Message conversion between the n8n AI SDK and Ollama's /api/chat, both ways. */
 import type { Message } from '@n8n/ai-node-sdk';
 
-import { toGenerateResult, toOllamaConversation } from '../../../../nodes/LmChatAiDispatcher/convert/messages';
+import {
+	toGenerateResult,
+	toOllamaConversation,
+} from '../../../../nodes/LmChatAiDispatcher/convert/messages';
 
 const text = (t: string) => ({ type: 'text' as const, text: t });
 
@@ -9,7 +12,14 @@ describe('SDK messages → Ollama chat messages', () => {
 	it('keeps roles and joins text blocks; reasoning and files are not sent', () => {
 		const messages: Message[] = [
 			{ role: 'system', content: [text('You triage tickets.')] },
-			{ role: 'user', content: [text('Look at OPS-142.'), { type: 'reasoning', text: 'hidden' }, text('Be brief.')] },
+			{
+				role: 'user',
+				content: [
+					text('Look at OPS-142.'),
+					{ type: 'reasoning', text: 'hidden' },
+					text('Be brief.'),
+				],
+			},
 		];
 		expect(toOllamaConversation(messages)).toEqual({
 			messages: [
@@ -26,11 +36,19 @@ describe('SDK messages → Ollama chat messages', () => {
 			{
 				role: 'assistant',
 				content: [
-					{ type: 'tool-call', toolCallId: 'c1', toolName: 'lookup_ticket', input: '{"key":"OPS-142"}' },
+					{
+						type: 'tool-call',
+						toolCallId: 'c1',
+						toolName: 'lookup_ticket',
+						input: '{"key":"OPS-142"}',
+					},
 					{ type: 'tool-call', toolCallId: 'c2', toolName: 'list_owners', input: '' },
 				],
 			},
-			{ role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c1', result: { owner: 'Dana' } }] },
+			{
+				role: 'tool',
+				content: [{ type: 'tool-result', toolCallId: 'c1', result: { owner: 'Dana' } }],
+			},
 			{ role: 'tool', content: [{ type: 'tool-result', toolCallId: 'c2', result: 'Dana, Lee' }] },
 		];
 		const { messages: out, analysedText } = toOllamaConversation(messages);
@@ -61,29 +79,39 @@ describe('SDK messages → Ollama chat messages', () => {
 	});
 
 	it('falls back to the last non-empty turn when there is no user turn', () => {
-		expect(toOllamaConversation([{ role: 'system', content: [text('Summarize: the meeting moved')] }]).analysedText).toBe(
-			'Summarize: the meeting moved',
-		);
+		expect(
+			toOllamaConversation([{ role: 'system', content: [text('Summarize: the meeting moved')] }])
+				.analysedText,
+		).toBe('Summarize: the meeting moved');
 	});
 
 	it('keeps a non-JSON tool-call input under "input"', () => {
 		const { messages } = toOllamaConversation([
-			{ role: 'assistant', content: [{ type: 'tool-call', toolCallId: 'x', toolName: 'calc', input: '2+2' }] },
+			{
+				role: 'assistant',
+				content: [{ type: 'tool-call', toolCallId: 'x', toolName: 'calc', input: '2+2' }],
+			},
 		]);
-		expect(messages[0].tool_calls).toEqual([{ function: { name: 'calc', arguments: { input: '2+2' } } }]);
+		expect(messages[0].tool_calls).toEqual([
+			{ function: { name: 'calc', arguments: { input: '2+2' } } },
+		]);
 	});
 
 	it('uses the message name for a tool result whose call is not in the conversation', () => {
 		const { messages } = toOllamaConversation([
-			{ role: 'tool', name: 'search', content: [{ type: 'tool-result', toolCallId: 'gone', result: [text('found it')] }] },
+			{
+				role: 'tool',
+				name: 'search',
+				content: [{ type: 'tool-result', toolCallId: 'gone', result: [text('found it')] }],
+			},
 		]);
 		expect(messages).toEqual([{ role: 'tool', content: 'found it', tool_name: 'search' }]);
 	});
 
 	it('names the message when its content is not an array', () => {
-		expect(() => toOllamaConversation([{ role: 'user', content: 'hi' } as unknown as Message])).toThrow(
-			'AI Dispatcher Chat Model: message 0 has no content array (role "user")',
-		);
+		expect(() =>
+			toOllamaConversation([{ role: 'user', content: 'hi' } as unknown as Message]),
+		).toThrow('AI Dispatcher Chat Model: message 0 has no content array (role "user")');
 	});
 });
 
@@ -93,7 +121,11 @@ describe('Ollama reply → SDK result', () => {
 	beforeEach(() => (n = 0));
 
 	it('a text answer: one text block, finish "stop", usage, metadata', () => {
-		const result = toGenerateResult({ text: 'Done.', doneReason: 'stop', promptTokens: 10, completionTokens: 3 }, newId, { aiDispatcher: { model: 'm' } });
+		const result = toGenerateResult(
+			{ text: 'Done.', doneReason: 'stop', promptTokens: 10, completionTokens: 3 },
+			newId,
+			{ aiDispatcher: { model: 'm' } },
+		);
 		expect(result).toEqual({
 			finishReason: 'stop',
 			usage: { promptTokens: 10, completionTokens: 3, totalTokens: 13 },
@@ -118,18 +150,35 @@ describe('Ollama reply → SDK result', () => {
 		);
 		expect(result.finishReason).toBe('tool-calls');
 		expect(result.message.content).toEqual([
-			{ type: 'tool-call', toolCallId: 'id1', toolName: 'lookup_ticket', input: '{"key":"OPS-142"}' },
+			{
+				type: 'tool-call',
+				toolCallId: 'id1',
+				toolName: 'lookup_ticket',
+				input: '{"key":"OPS-142"}',
+			},
 			{ type: 'tool-call', toolCallId: 'id2', toolName: 'list_owners', input: '{}' },
 		]);
 	});
 
 	it('a reply cut by num_predict finishes with "length"', () => {
-		expect(toGenerateResult({ text: 'Once upon', doneReason: 'length', promptTokens: 1, completionTokens: 2 }, newId, {}).finishReason).toBe('length');
+		expect(
+			toGenerateResult(
+				{ text: 'Once upon', doneReason: 'length', promptTokens: 1, completionTokens: 2 },
+				newId,
+				{},
+			).finishReason,
+		).toBe('length');
 	});
 
 	it('round trip: the assistant turn it produces converts back into the same Ollama tool calls', () => {
-		const calls = [{ function: { name: 'lookup_ticket', arguments: { key: 'OPS-7', verbose: true } } }];
-		const result = toGenerateResult({ text: 'Checking.', toolCalls: calls, promptTokens: 1, completionTokens: 1 }, newId, {});
+		const calls = [
+			{ function: { name: 'lookup_ticket', arguments: { key: 'OPS-7', verbose: true } } },
+		];
+		const result = toGenerateResult(
+			{ text: 'Checking.', toolCalls: calls, promptTokens: 1, completionTokens: 1 },
+			newId,
+			{},
+		);
 		const back = toOllamaConversation([result.message]);
 		expect(back.messages).toEqual([{ role: 'assistant', content: 'Checking.', tool_calls: calls }]);
 	});

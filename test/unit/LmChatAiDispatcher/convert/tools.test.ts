@@ -4,8 +4,18 @@ import type { FunctionTool, Tool } from '@n8n/ai-node-sdk';
 import { toOllamaTools } from '../../../../nodes/LmChatAiDispatcher/convert/tools';
 
 describe('SDK tools → Ollama function definitions', () => {
-	const schema = { $schema: 'http://json-schema.org/draft-07/schema#', type: 'object', properties: { key: { type: 'string' } }, required: ['key'] };
-	const lookup: FunctionTool = { type: 'function', name: 'lookup_ticket', description: 'Find a ticket', inputSchema: schema };
+	const schema = {
+		$schema: 'http://json-schema.org/draft-07/schema#',
+		type: 'object',
+		properties: { key: { type: 'string' } },
+		required: ['key'],
+	};
+	const lookup: FunctionTool = {
+		type: 'function',
+		name: 'lookup_ticket',
+		description: 'Find a ticket',
+		inputSchema: schema,
+	};
 
 	it('converts function tools with their JSON schema (without $schema), converter applied', () => {
 		const seen: string[] = [];
@@ -18,17 +28,33 @@ describe('SDK tools → Ollama function definitions', () => {
 		expect(tools).toEqual([
 			{
 				type: 'function',
-				function: { name: 'lookup_ticket', description: 'Find a ticket', parameters: { type: 'object', properties: { key: { type: 'string' } }, required: ['key'] } },
+				function: {
+					name: 'lookup_ticket',
+					description: 'Find a ticket',
+					parameters: {
+						type: 'object',
+						properties: { key: { type: 'string' } },
+						required: ['key'],
+					},
+				},
 			},
 		]);
 	});
 
 	it('leaves out provider tools and names them; a tool without schema gets an empty object schema', () => {
-		const tools: Tool[] = [{ type: 'provider', name: 'web_search' }, { type: 'function', name: 'now', inputSchema: undefined }];
+		const tools: Tool[] = [
+			{ type: 'provider', name: 'web_search' },
+			{ type: 'function', name: 'now', inputSchema: undefined },
+		];
 		const out = toOllamaTools(tools, () => {
 			throw new Error('not called for a missing schema');
 		});
 		expect(out.dropped).toEqual(['web_search']);
-		expect(out.tools).toEqual([{ type: 'function', function: { name: 'now', description: '', parameters: { type: 'object', properties: {} } } }]);
+		expect(out.tools).toEqual([
+			{
+				type: 'function',
+				function: { name: 'now', description: '', parameters: { type: 'object', properties: {} } },
+			},
+		]);
 	});
 });

@@ -49,6 +49,7 @@ describe('complexity analyser on the labeled corpus', () => {
 	});
 
 	it('works on every source (mail, ticket, chat each ≥ 62%)', () => {
-		for (const [, g] of Object.entries(all.bySource)) expect(g.accuracy).toBeGreaterThanOrEqual(0.62);
+		for (const [, g] of Object.entries(all.bySource))
+			expect(g.accuracy).toBeGreaterThanOrEqual(0.62);
 	});
 });

@@ -1,6 +1,9 @@
 import * as vm from 'node:vm';
 
-import { analyseComplexity, tierForScore } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import {
+	analyseComplexity,
+	tierForScore,
+} from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
 import { estimateTokens } from '../../../../nodes/AiDispatcher/engine/analysis/features';
 
 const JAVA_TRACE = `Summarize this email and say what the sender needs.
@@ -33,7 +36,11 @@ It crashes on empty lists. Also: is the loop idiomatic?`;
 
 describe('analyseComplexity', () => {
 	it.each([
-		['a meeting move', 'low', 'Summarize: Hi Anna, can we move our 1:1 from Tuesday to Wednesday 10am? Thanks, Ben'],
+		[
+			'a meeting move',
+			'low',
+			'Summarize: Hi Anna, can we move our 1:1 from Tuesday to Wednesday 10am? Thanks, Ben',
+		],
 		['a thank-you', 'low', 'Thanks a lot for the quick delivery yesterday!'],
 		['a one-word prompt', 'low', 'Hello'],
 		['a Java incident with a stack trace', 'high', JAVA_TRACE],
@@ -55,8 +62,14 @@ describe('analyseComplexity', () => {
 	});
 
 	it.each([
-		['Classify this ticket as bug, feature or question: the export button is grey', 'classification'],
-		['Extract the order number and delivery date from this email: Order #4411 ships 3 May', 'extraction'],
+		[
+			'Classify this ticket as bug, feature or question: the export button is grey',
+			'classification',
+		],
+		[
+			'Extract the order number and delivery date from this email: Order #4411 ships 3 May',
+			'extraction',
+		],
 		['Give me a TL;DR of the thread below', 'summarization'],
 		['Write a function that parses ISO dates in TypeScript', 'code'],
 		[JAVA_TRACE, 'analysis'],
@@ -73,12 +86,23 @@ describe('analyseComplexity', () => {
 
 	it('scores German, French and Spanish incidents above their routine mails', () => {
 		const pairs = [
-			['Danke für die Einladung, ich komme gerne.', 'Bitte analysiere die Ursache: \nERROR: connection refused\n  at db.connect (pool.js:12:5)\n  at main (app.js:4:1)\nWarum passiert das nach jedem Deployment? Was sollen wir prüfen?'],
-			['Merci pour votre message, à demain.', 'Pourquoi le service tombe ? Trouvez la cause racine :\nTraceback (most recent call last):\n  File "app.py", line 10, in <module>\n  File "db.py", line 3, in connect\nConnectionError: timeout'],
-			['Gracias, nos vemos el lunes.', '¿Por qué falla? Analiza la causa raíz y compara dos soluciones:\npanic: runtime error: index out of range\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d'],
+			[
+				'Danke für die Einladung, ich komme gerne.',
+				'Bitte analysiere die Ursache: \nERROR: connection refused\n  at db.connect (pool.js:12:5)\n  at main (app.js:4:1)\nWarum passiert das nach jedem Deployment? Was sollen wir prüfen?',
+			],
+			[
+				'Merci pour votre message, à demain.',
+				'Pourquoi le service tombe ? Trouvez la cause racine :\nTraceback (most recent call last):\n  File "app.py", line 10, in <module>\n  File "db.py", line 3, in connect\nConnectionError: timeout',
+			],
+			[
+				'Gracias, nos vemos el lunes.',
+				'¿Por qué falla? Analiza la causa raíz y compara dos soluciones:\npanic: runtime error: index out of range\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:12 +0x1d',
+			],
 		];
 		for (const [routine, incident] of pairs) {
-			expect(analyseComplexity(incident).score).toBeGreaterThan(analyseComplexity(routine).score + 0.25);
+			expect(analyseComplexity(incident).score).toBeGreaterThan(
+				analyseComplexity(routine).score + 0.25,
+			);
 			expect(analyseComplexity(routine).tier).toBe('low');
 		}
 	});
@@ -95,7 +119,8 @@ describe('analyseComplexity', () => {
 	// past its budget (V8 terminates it), so these tests fail on a hang instead of timing out jest.
 	// The budget is two orders of magnitude above the normal cost; it bounds work, it times nothing.
 	const BUDGET_MS = 2_000;
-	const bounded = <T>(work: () => T): T => vm.runInNewContext('work()', { work }, { timeout: BUDGET_MS }) as T;
+	const bounded = <T>(work: () => T): T =>
+		vm.runInNewContext('work()', { work }, { timeout: BUDGET_MS }) as T;
 
 	it('the bound catches a catastrophic regex (the check below can fail)', () => {
 		expect(() => bounded(() => /^(a+)+$/.test(`${'a'.repeat(40)}!`))).toThrow(/timed out/);

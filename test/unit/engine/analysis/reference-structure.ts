@@ -24,7 +24,9 @@ const MAX_LINE_CHARS = 400;
 
 /** The text's lines, each cut to `MAX_LINE_CHARS`. */
 export function boundedLines(text: string): string[] {
-	return text.split('\n').map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
+	return text
+		.split('\n')
+		.map((line) => (line.length > MAX_LINE_CHARS ? line.slice(0, MAX_LINE_CHARS) : line));
 }
 
 /** The part of `text` the analysers look at: head and tail when it is very long. */
@@ -141,7 +143,8 @@ function hasCue(lower: string, cue: string): boolean {
 	}
 }
 
-const MATH = /[²³√∑∫≤≥≠±]|\bO\([^)]{1,12}\)|\b\d+\s*[*/^×÷]\s*\d+|\b[a-z]\s*[=<>]\s*\d|\bn\s*[+\-*^]\s*\d/gi;
+const MATH =
+	/[²³√∑∫≤≥≠±]|\bO\([^)]{1,12}\)|\b\d+\s*[*/^×÷]\s*\d+|\b[a-z]\s*[=<>]\s*\d|\bn\s*[+\-*^]\s*\d/gi;
 
 /** Math notation: powers, operators between numbers, big-O, inequalities. */
 export function countMath(text: string): number {
@@ -150,6 +153,9 @@ export function countMath(text: string): number {
 
 /** Counts figures with units or decimals (capacity plans, invoices, metrics to reason about). */
 export function countFigures(text: string): number {
-	return (text.match(/\b\d+(?:[.,]\d+)?\s?(?:%|ms|s|gb|gib|mb|tb|k|m|€|\$|usd|eur|rps|qps|req\/s)(?=\W|$)/gi) ?? [])
-		.length;
+	return (
+		text.match(
+			/\b\d+(?:[.,]\d+)?\s?(?:%|ms|s|gb|gib|mb|tb|k|m|€|\$|usd|eur|rps|qps|req\/s)(?=\W|$)/gi,
+		) ?? []
+	).length;
 }

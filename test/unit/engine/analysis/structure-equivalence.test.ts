@@ -32,10 +32,18 @@ function referencePipeline() {
 			}),
 		}));
 		loaded = {
-			...(jest.requireActual('../../../../nodes/AiDispatcher/engine/analysis/complexity') as object),
-			...(jest.requireActual('../../../../nodes/AiDispatcher/engine/analysis/router/route') as object),
-			...(jest.requireActual('../../../../nodes/AiDispatcher/engine/analysis/router/features') as object),
-			...(jest.requireActual('../../../../nodes/AiDispatcher/engine/analysis/router/model') as object),
+			...(jest.requireActual(
+				'../../../../nodes/AiDispatcher/engine/analysis/complexity',
+			) as object),
+			...(jest.requireActual(
+				'../../../../nodes/AiDispatcher/engine/analysis/router/route',
+			) as object),
+			...(jest.requireActual(
+				'../../../../nodes/AiDispatcher/engine/analysis/router/features',
+			) as object),
+			...(jest.requireActual(
+				'../../../../nodes/AiDispatcher/engine/analysis/router/model',
+			) as object),
 		} as typeof loaded;
 	});
 	return loaded;
@@ -44,7 +52,15 @@ function referencePipeline() {
 const routerCorpus = loadRouterCorpus();
 const CORPUS = [...routerCorpus.train, ...routerCorpus.heldout, ...loadCorpus()].map((p) => p.text);
 
-const codeLines = ['def f(x):', '    return x * 2;', 'const a = {', '}', 'x := 3', 'if (a) {', 'SELECT * FROM t;'];
+const codeLines = [
+	'def f(x):',
+	'    return x * 2;',
+	'const a = {',
+	'}',
+	'x := 3',
+	'if (a) {',
+	'SELECT * FROM t;',
+];
 /** Empty, huge, CRLF, unicode and lone surrogates, code fences, no newline, and each pattern's edge cases. */
 const TRICKY = [
 	'',
@@ -68,24 +84,50 @@ const TRICKY = [
 ];
 
 const TEXTS = [...CORPUS, ...TRICKY];
-const ALL_CUES: Array<[string, readonly string[]]> = Object.entries(CUES as Record<string, unknown>).filter((entry): entry is [string, readonly string[]] => Array.isArray(entry[1]));
+const ALL_CUES: Array<[string, readonly string[]]> = Object.entries(
+	CUES as Record<string, unknown>,
+).filter((entry): entry is [string, readonly string[]] => Array.isArray(entry[1]));
 
 describe('structural measurements: the fast versions equal the reference on every corpus prompt and tricky text', () => {
 	it('isSpaceUnit is the regex class \\s for every UTF-16 code unit', () => {
 		const differ: number[] = [];
-		for (let code = 0; code <= 0xffff; code++) if (isSpaceUnit(code) !== /\s/.test(String.fromCharCode(code))) differ.push(code);
+		for (let code = 0; code <= 0xffff; code++)
+			if (isSpaceUnit(code) !== /\s/.test(String.fromCharCode(code))) differ.push(code);
 		expect(differ).toEqual([]);
 	});
 
 	it('counts every measurement as the reference does, one by one and through measureStructure', () => {
-		const counts = ['countCodeBlocks', 'countStackFrames', 'countLogLines', 'countListItems', 'structuredDataLevel', 'countFigures', 'countMath', 'countQuestions'] as const;
+		const counts = [
+			'countCodeBlocks',
+			'countStackFrames',
+			'countLogLines',
+			'countListItems',
+			'structuredDataLevel',
+			'countFigures',
+			'countMath',
+			'countQuestions',
+		] as const;
 		let nonZero = 0;
 		for (const text of TEXTS) {
-			for (const input of [fast.boundedSample(text), ...(text.length <= fast.MAX_ANALYSED_CHARS ? [] : [text])]) {
+			for (const input of [
+				fast.boundedSample(text),
+				...(text.length <= fast.MAX_ANALYSED_CHARS ? [] : [text]),
+			]) {
 				const expected = Object.fromEntries(counts.map((name) => [name, reference[name](input)]));
-				expect({ text: input.slice(0, 60), ...Object.fromEntries(counts.map((name) => [name, fast[name](input)])) }).toEqual({ text: input.slice(0, 60), ...expected });
+				expect({
+					text: input.slice(0, 60),
+					...Object.fromEntries(counts.map((name) => [name, fast[name](input)])),
+				}).toEqual({ text: input.slice(0, 60), ...expected });
 				const s = fast.measureStructure(input);
-				expect([s.codeBlocks, s.stackFrames, s.logLines, s.listItems, s.structuredData, s.figures, s.math]).toEqual(counts.slice(0, 7).map((name) => expected[name]));
+				expect([
+					s.codeBlocks,
+					s.stackFrames,
+					s.logLines,
+					s.listItems,
+					s.structuredData,
+					s.figures,
+					s.math,
+				]).toEqual(counts.slice(0, 7).map((name) => expected[name]));
 				nonZero += counts.filter((name) => expected[name] > 0).length;
 			}
 		}
@@ -112,7 +154,12 @@ describe('structural measurements: the fast versions equal the reference on ever
 		for (const text of TEXTS) {
 			const f = routerFeatures(text);
 			const g = old.routerFeatures(text);
-			expect([f.task, f.counts, Array.from(f.indices), Array.from(f.values)]).toEqual([g.task, g.counts, Array.from(g.indices), Array.from(g.values)]);
+			expect([f.task, f.counts, Array.from(f.indices), Array.from(f.values)]).toEqual([
+				g.task,
+				g.counts,
+				Array.from(g.indices),
+				Array.from(g.values),
+			]);
 			expect(Array.from(probabilitiesOf(f))).toEqual(Array.from(old.probabilitiesOf(g)));
 			const routed = routeComplexity(text);
 			expect(routed).toEqual(old.routeComplexity(text));

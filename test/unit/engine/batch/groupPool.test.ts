@@ -19,7 +19,10 @@ function recorder() {
 		const model = MODELS[index];
 		events.push(`start ${index}`);
 		active = new Set([...active, `${model}#${index}`]);
-		maxModelsAtOnce = Math.max(maxModelsAtOnce, new Set([...active].map((k) => k.split('#')[0])).size);
+		maxModelsAtOnce = Math.max(
+			maxModelsAtOnce,
+			new Set([...active].map((k) => k.split('#')[0])).size,
+		);
 		for (let i = 0; i < 3; i++) await Promise.resolve();
 		active.delete(`${model}#${index}`);
 		events.push(`end ${index}`);
@@ -39,7 +42,14 @@ describe('runGroups', () => {
 	it('concurrency 1: items in the schedule order', async () => {
 		const r = recorder();
 		await runGroups(schedule(1), MODELS.length, 1, r.task);
-		expect(r.events.filter((e) => e.startsWith('start'))).toEqual(['start 0', 'start 2', 'start 5', 'start 1', 'start 4', 'start 3']);
+		expect(r.events.filter((e) => e.startsWith('start'))).toEqual([
+			'start 0',
+			'start 2',
+			'start 5',
+			'start 1',
+			'start 4',
+			'start 3',
+		]);
 	});
 
 	it('concurrency 4 on a one-model host: never two models at once, the next group waits for the last item', async () => {
@@ -58,13 +68,19 @@ describe('runGroups', () => {
 	it('calls lastStarted when a group’s last item starts and awaits finished before the next group', async () => {
 		const r = recorder();
 		const log: string[] = [];
-		await runGroups(schedule(1), MODELS.length, 2, async (i) => (log.push(`item ${i}`), r.task(i)), {
-			lastStarted: (g) => log.push(`last of group ${g}`),
-			finished: async (g) => {
-				log.push(`finished group ${g}`);
-				await Promise.resolve();
+		await runGroups(
+			schedule(1),
+			MODELS.length,
+			2,
+			async (i) => (log.push(`item ${i}`), r.task(i)),
+			{
+				lastStarted: (g) => log.push(`last of group ${g}`),
+				finished: async (g) => {
+					log.push(`finished group ${g}`);
+					await Promise.resolve();
+				},
 			},
-		});
+		);
 		expect(log).toEqual([
 			'item 0',
 			'item 2',
@@ -83,11 +99,18 @@ describe('runGroups', () => {
 
 	it('stops starting items once stopped, and a worker waiting for a group never hangs', async () => {
 		let stop = false;
-		const results = await runGroups(schedule(1), MODELS.length, 3, async (i) => {
-			if (i === 2) stop = true;
-			await Promise.resolve();
-			return i;
-		}, {}, () => stop);
+		const results = await runGroups(
+			schedule(1),
+			MODELS.length,
+			3,
+			async (i) => {
+				if (i === 2) stop = true;
+				await Promise.resolve();
+				return i;
+			},
+			{},
+			() => stop,
+		);
 		expect(results.filter((r) => r !== undefined).length).toBeLessThan(MODELS.length);
 		expect(results[1]).toBeUndefined(); // group b never started
 	});
@@ -100,7 +123,19 @@ describe('runGroups with every model resident (input order)', () => {
 			{ loaded: () => ['a', 'b', 'c'], holds: () => 3 },
 		);
 		const log: string[] = [];
-		await runGroups(resident, MODELS.length, 1, async (i) => (log.push(`item ${i}`), i), { lastStarted: (g) => log.push(`last ${resident.groups[g].model}`) });
-		expect(log).toEqual(['item 0', 'item 1', 'item 2', 'last c', 'item 3', 'last b', 'item 4', 'last a', 'item 5']);
+		await runGroups(resident, MODELS.length, 1, async (i) => (log.push(`item ${i}`), i), {
+			lastStarted: (g) => log.push(`last ${resident.groups[g].model}`),
+		});
+		expect(log).toEqual([
+			'item 0',
+			'item 1',
+			'item 2',
+			'last c',
+			'item 3',
+			'last b',
+			'item 4',
+			'last a',
+			'item 5',
+		]);
 	});
 });

@@ -1,10 +1,22 @@
 /** The batch planner: run order, groups at once, preloads and releases. Table-driven, no fakes. */
-import { planBatch, type BatchEntry, type ResidencyFacts } from '../../../../nodes/AiDispatcher/engine/batch/schedule';
+import {
+	planBatch,
+	type BatchEntry,
+	type ResidencyFacts,
+} from '../../../../nodes/AiDispatcher/engine/batch/schedule';
 
 const H = 'http://ollama:11434';
-const facts = (loaded: string[], holds: number | null): ResidencyFacts => ({ loaded: () => loaded, holds: () => holds });
+const facts = (loaded: string[], holds: number | null): ResidencyFacts => ({
+	loaded: () => loaded,
+	holds: () => holds,
+});
 const entries = (models: Array<string | null>, keepAliveSet: string[] = []): BatchEntry[] =>
-	models.map((model, index) => ({ index, model, host: H, keepAliveSet: model !== null && keepAliveSet.includes(model) }));
+	models.map((model, index) => ({
+		index,
+		model,
+		host: H,
+		keepAliveSet: model !== null && keepAliveSet.includes(model),
+	}));
 
 // A mixed digest as it comes in: the models alternate, so per-item order loads at almost every item.
 const MIXED = ['low', 'high', 'low', 'mid', 'high', 'low', 'mid', 'mid', 'high', 'low'];
@@ -25,7 +37,7 @@ describe('planBatch', () => {
 		const s = planBatch(entries(MIXED), facts([], null));
 		let loads = 0;
 		let current: string | null = null;
-		for (const i of s.order) if (MIXED[i] !== current) (current = MIXED[i]), loads++;
+		for (const i of s.order) if (MIXED[i] !== current) ((current = MIXED[i]), loads++);
 		expect(loads).toBe(3);
 		expect(s.groups.every((g) => !g.loaded)).toBe(true);
 	});
@@ -48,11 +60,19 @@ describe('planBatch', () => {
 		[1, 1, ['release low after group 0', 'release high after group 1']],
 		[2, 2, ['preload high during group 0', 'preload mid during group 1']],
 		[3, 3, ['preload high during group 0', 'preload mid during group 1']],
-	] as const)('a host holding %s model(s): %s group(s) at once, steps %j', (holds, atOnce, steps) => {
-		const s = planBatch(entries(['low', 'high', 'mid', 'low']), facts([], holds));
-		expect(s.holds).toBe(atOnce);
-		expect(s.steps.map((st) => `${st.kind} ${st.model} ${st.kind === 'release' ? 'after' : 'during'} group ${st.group}`)).toEqual(steps);
-	});
+	] as const)(
+		'a host holding %s model(s): %s group(s) at once, steps %j',
+		(holds, atOnce, steps) => {
+			const s = planBatch(entries(['low', 'high', 'mid', 'low']), facts([], holds));
+			expect(s.holds).toBe(atOnce);
+			expect(
+				s.steps.map(
+					(st) =>
+						`${st.kind} ${st.model} ${st.kind === 'release' ? 'after' : 'during'} group ${st.group}`,
+				),
+			).toEqual(steps);
+		},
+	);
 
 	it('never preloads or releases around a model that is already loaded', () => {
 		const s = planBatch(entries(['low', 'high']), facts(['high', 'low'], 2));
@@ -67,24 +87,38 @@ describe('planBatch', () => {
 
 	it('says what it planned in one line per decision', () => {
 		const s = planBatch(entries(MIXED), facts(['mid'], 1));
-		expect(s.notes[0]).toBe('10 items, 3 models: mid ×3 (loaded), low ×4, high ×3; one model at a time');
+		expect(s.notes[0]).toBe(
+			'10 items, 3 models: mid ×3 (loaded), low ×4, high ×3; one model at a time',
+		);
 	});
 
 	it('an empty batch is an empty schedule', () => {
-		expect(planBatch([], facts([], null))).toMatchObject({ groups: [], order: [], steps: [], holds: 1 });
+		expect(planBatch([], facts([], null))).toMatchObject({
+			groups: [],
+			order: [],
+			steps: [],
+			holds: 1,
+		});
 	});
 });
 
 describe('planBatch when every model is loaded and the host holds them all', () => {
 	it('keeps the input order (no load to save; the slow model’s items are not bunched at the end)', () => {
-		const s = planBatch(entries(['low', 'high', null, 'low', 'mid']), facts(['low', 'mid', 'high'], 3));
+		const s = planBatch(
+			entries(['low', 'high', null, 'low', 'mid']),
+			facts(['low', 'mid', 'high'], 3),
+		);
 		expect(s.order).toEqual([2, 0, 1, 3, 4]);
 		expect(s.steps).toEqual([]);
-		expect(s.notes).toContain('every model is loaded and the host holds them all: items run in input order');
+		expect(s.notes).toContain(
+			'every model is loaded and the host holds them all: items run in input order',
+		);
 	});
 
 	it('groups as soon as one model is not loaded, or the host holds fewer models than the batch uses', () => {
 		expect(planBatch(entries(['low', 'high', 'low']), facts(['low'], 3)).order).toEqual([0, 2, 1]);
-		expect(planBatch(entries(['low', 'high', 'low']), facts(['low', 'high'], 1)).order).toEqual([0, 2, 1]);
+		expect(planBatch(entries(['low', 'high', 'low']), facts(['low', 'high'], 1)).order).toEqual([
+			0, 2, 1,
+		]);
 	});
 });

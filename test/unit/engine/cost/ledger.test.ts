@@ -1,4 +1,10 @@
-import { CostLedger, isRefusal, MAX_LEDGER_EXECUTIONS, utcDay, type Reservation } from '../../../../nodes/AiDispatcher/engine/cost/ledger';
+import {
+	CostLedger,
+	isRefusal,
+	MAX_LEDGER_EXECUTIONS,
+	utcDay,
+	type Reservation,
+} from '../../../../nodes/AiDispatcher/engine/cost/ledger';
 
 const day = Date.parse('2026-12-06T12:00:00Z');
 const scope = (executionId = 'e1', nowMs = day) => ({ credential: 'cred-1', executionId, nowMs });
@@ -11,14 +17,23 @@ describe('CostLedger', () => {
 		for (let i = 0; i < 20; i++) {
 			const r = ledger.reserve(scope(), 'cloud', c, { perExecutionPico: 7n * c });
 			if (isRefusal(r)) {
-				expect(r).toEqual({ budget: 'execution', limitPico: 7n * c, spentPico: 7n * c, estimatePico: c });
+				expect(r).toEqual({
+					budget: 'execution',
+					limitPico: 7n * c,
+					spentPico: 7n * c,
+					estimatePico: c,
+				});
 				continue;
 			}
 			allowed++;
 			ledger.settle(r, c);
 		}
 		expect(allowed).toBe(7);
-		expect(ledger.report(scope()).execution).toEqual({ spent: '0.00004515', calls: 7, byModel: { cloud: '0.00004515' } });
+		expect(ledger.report(scope()).execution).toEqual({
+			spent: '0.00004515',
+			calls: 7,
+			byModel: { cloud: '0.00004515' },
+		});
 	});
 
 	it('reservations count at once: concurrent calls cannot pass the budget together', () => {
@@ -30,7 +45,9 @@ describe('CostLedger', () => {
 		}
 		expect(held).toHaveLength(3);
 		ledger.release(held[0]);
-		expect(isRefusal(ledger.reserve(scope(), 'cloud', 100n, { perExecutionPico: 300n }))).toBe(false);
+		expect(isRefusal(ledger.reserve(scope(), 'cloud', 100n, { perExecutionPico: 300n }))).toBe(
+			false,
+		);
 	});
 
 	it('the day budget spans executions; a new UTC day starts at 0', () => {

@@ -1,6 +1,17 @@
-import { budgetToPico, callCostPico, isPriced, picoToDecimal, toMicrosPerMTok, type Price } from '../../../../nodes/AiDispatcher/engine/cost/price';
+import {
+	budgetToPico,
+	callCostPico,
+	isPriced,
+	picoToDecimal,
+	toMicrosPerMTok,
+	type Price,
+} from '../../../../nodes/AiDispatcher/engine/cost/price';
 
-const price: Price = { inputMicrosPerMTok: toMicrosPerMTok(0.15) as number, outputMicrosPerMTok: toMicrosPerMTok(0.6) as number, currency: 'USD' };
+const price: Price = {
+	inputMicrosPerMTok: toMicrosPerMTok(0.15) as number,
+	outputMicrosPerMTok: toMicrosPerMTok(0.6) as number,
+	currency: 'USD',
+};
 
 describe('prices in integer micro-units per million tokens', () => {
 	it.each([
@@ -14,13 +25,18 @@ describe('prices in integer micro-units per million tokens', () => {
 		expect(toMicrosPerMTok(perMTok)).toBe(micros);
 	});
 
-	it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], [0.0000001], [2e6]])('refuses %s', (perMTok) => {
-		expect(toMicrosPerMTok(perMTok)).toBeNull();
-	});
+	it.each([[-1], [Number.NaN], [Number.POSITIVE_INFINITY], [0.0000001], [2e6]])(
+		'refuses %s',
+		(perMTok) => {
+			expect(toMicrosPerMTok(perMTok)).toBeNull();
+		},
+	);
 
 	it('isPriced: 0/0 is free, any price is priced', () => {
 		expect(isPriced(undefined)).toBe(false);
-		expect(isPriced({ inputMicrosPerMTok: 0, outputMicrosPerMTok: 0, currency: 'USD' })).toBe(false);
+		expect(isPriced({ inputMicrosPerMTok: 0, outputMicrosPerMTok: 0, currency: 'USD' })).toBe(
+			false,
+		);
 		expect(isPriced({ inputMicrosPerMTok: 0, outputMicrosPerMTok: 1, currency: 'USD' })).toBe(true);
 	});
 });

@@ -1,4 +1,7 @@
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import {
+	DEFAULT_TIMEOUTS_MS,
+	type DispatchConfig,
+} from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { COST_METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/cost';
 import { METRIC_DEFS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';
@@ -19,11 +22,26 @@ function setup(localDown: boolean) {
 			finished: (plan, outcome, ms) => recorders[0].finished(plan, outcome),
 		},
 	});
-	recorders.push(new MetricsRecorder({ resilience: state.resilience, learned: state.learned, signals: state.signals }));
+	recorders.push(
+		new MetricsRecorder({
+			resilience: state.resilience,
+			learned: state.learned,
+			signals: state.signals,
+		}),
+	);
 	const port: OllamaPort = {
 		async generate(call) {
 			if (call.baseUrl !== CLOUD && localDown) throw new TransportError('http_5xx', 'HTTP 500');
-			return { text: 'ok', usage: { prompt_tokens: 1000, completion_tokens: 500, total_ms: 1, load_ms: 0, tokens_per_s: 0 } };
+			return {
+				text: 'ok',
+				usage: {
+					prompt_tokens: 1000,
+					completion_tokens: 500,
+					total_ms: 1,
+					load_ms: 0,
+					tokens_per_s: 0,
+				},
+			};
 		},
 		tags: async () => [],
 		ps: async () => [],
@@ -34,7 +52,13 @@ function setup(localDown: boolean) {
 		baseUrls: ['http://ollama:11434'],
 		models: [
 			{ name: 'phi3:mini', tier: 'low', tasks: [], options: {} },
-			{ name: 'gpt-cloud', tier: 'low', tasks: [], options: {}, backend: { kind: 'openai', baseUrl: CLOUD, price } },
+			{
+				name: 'gpt-cloud',
+				tier: 'low',
+				tasks: [],
+				options: {},
+				backend: { kind: 'openai', baseUrl: CLOUD, price },
+			},
 		],
 		timeoutsMs: DEFAULT_TIMEOUTS_MS,
 		resilience: { retry: { maxRetries: 0 } },
@@ -43,7 +67,12 @@ function setup(localDown: boolean) {
 	return { state, recorder: recorders[0], port, config };
 }
 
-const request = { prompt: 'Summarize: lunch moved', task: 'auto' as const, complexity: 'auto' as const, format: { type: 'text' as const } };
+const request = {
+	prompt: 'Summarize: lunch moved',
+	task: 'auto' as const,
+	complexity: 'auto' as const,
+	format: { type: 'text' as const },
+};
 
 describe('cost metrics', () => {
 	it('are exported', () => {
@@ -53,14 +82,20 @@ describe('cost metrics', () => {
 	it('a local answer counts the saving against the priced fallback (1000 in × 1 + 500 out × 2 per MTok = 0.002)', async () => {
 		const { state, recorder, port, config } = setup(false);
 		for (let i = 0; i < 3; i++) await dispatch(request, config, state, fakePorts(port));
-		expect(recorder.registry.valueOf(COST_METRICS.saving, ['gpt-cloud', 'USD'])).toBeCloseTo(0.006, 12);
+		expect(recorder.registry.valueOf(COST_METRICS.saving, ['gpt-cloud', 'USD'])).toBeCloseTo(
+			0.006,
+			12,
+		);
 		expect(recorder.registry.valueOf(COST_METRICS.cost, ['gpt-cloud', 'USD'])).toBe(0);
 	});
 
 	it('a cloud answer counts its cost by model, and no saving', async () => {
 		const { state, recorder, port, config } = setup(true);
 		await dispatch(request, config, state, fakePorts(port));
-		expect(recorder.registry.valueOf(COST_METRICS.cost, ['gpt-cloud', 'USD'])).toBeCloseTo(0.002, 12);
+		expect(recorder.registry.valueOf(COST_METRICS.cost, ['gpt-cloud', 'USD'])).toBeCloseTo(
+			0.002,
+			12,
+		);
 		expect(recorder.registry.valueOf(COST_METRICS.saving, ['gpt-cloud', 'USD'])).toBe(0);
 	});
 });

@@ -1,9 +1,28 @@
-import { escapeHelp, escapeLabel, formatNumber, renderExposition } from '../../../../nodes/AiDispatcher/engine/metrics/exposition';
-import { MetricsRegistry, type MetricDef } from '../../../../nodes/AiDispatcher/engine/metrics/registry';
+import {
+	escapeHelp,
+	escapeLabel,
+	formatNumber,
+	renderExposition,
+} from '../../../../nodes/AiDispatcher/engine/metrics/exposition';
+import {
+	MetricsRegistry,
+	type MetricDef,
+} from '../../../../nodes/AiDispatcher/engine/metrics/registry';
 
-const calls: MetricDef = { name: 'x_calls_total', help: 'Calls.\nSecond line \\ here', type: 'counter', labels: ['model', 'outcome'] };
+const calls: MetricDef = {
+	name: 'x_calls_total',
+	help: 'Calls.\nSecond line \\ here',
+	type: 'counter',
+	labels: ['model', 'outcome'],
+};
 const state: MetricDef = { name: 'x_state', help: 'State.', type: 'gauge', labels: [] };
-const latency: MetricDef = { name: 'x_seconds', help: 'Latency.', type: 'histogram', labels: ['model'], buckets: [0.5, 1, 2.5] };
+const latency: MetricDef = {
+	name: 'x_seconds',
+	help: 'Latency.',
+	type: 'histogram',
+	labels: ['model'],
+	buckets: [0.5, 1, 2.5],
+};
 
 describe('text exposition format 0.0.4', () => {
 	it('writes HELP and TYPE once per metric, escapes label values and help, skips empty metrics', () => {
@@ -41,7 +60,12 @@ describe('text exposition format 0.0.4', () => {
 		const r = new MetricsRegistry([state]);
 		r.set(state, [], 2);
 		expect(renderExposition(r)).toBe('# HELP x_state State.\n# TYPE x_state gauge\nx_state 2\n');
-		expect([formatNumber(NaN), formatNumber(Infinity), formatNumber(-Infinity), formatNumber(0.25)]).toEqual(['NaN', '+Inf', '-Inf', '0.25']);
+		expect([
+			formatNumber(NaN),
+			formatNumber(Infinity),
+			formatNumber(-Infinity),
+			formatNumber(0.25),
+		]).toEqual(['NaN', '+Inf', '-Inf', '0.25']);
 		expect(escapeLabel('a\nb')).toBe('a\\nb');
 		expect(escapeHelp('"quoted"')).toBe('"quoted"');
 		expect(renderExposition(new MetricsRegistry([state]))).toBe('');

@@ -1,4 +1,7 @@
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import {
+	DEFAULT_TIMEOUTS_MS,
+	type DispatchConfig,
+} from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { METRIC_DEFS, METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import {
 	countFallbacks,
@@ -14,13 +17,33 @@ import { snapshotProcess } from '../../../../nodes/AiDispatcher/engine/metrics/s
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { settle } from '../../../../nodes/AiDispatcher/engine/result';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
-import type { ComplexityResult, DispatchRequest, ModelSpec, Tier } from '../../../../nodes/AiDispatcher/engine/types';
+import type {
+	ComplexityResult,
+	DispatchRequest,
+	ModelSpec,
+	Tier,
+} from '../../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../../support/fakes';
 
 const HOST = 'http://ollama:11434';
-const model = (name: string, tier: Tier, extra: Partial<ModelSpec> = {}): ModelSpec => ({ name, tier, tasks: [], options: {}, ...extra });
-const models = [model('phi3:mini', 'low'), model('llama3.2:3b', 'medium'), model('qwen2.5:7b', 'high')];
-const config: DispatchConfig = { baseUrls: [HOST], models, timeoutsMs: DEFAULT_TIMEOUTS_MS, resilience: { retry: { maxRetries: 0 } } };
+const model = (name: string, tier: Tier, extra: Partial<ModelSpec> = {}): ModelSpec => ({
+	name,
+	tier,
+	tasks: [],
+	options: {},
+	...extra,
+});
+const models = [
+	model('phi3:mini', 'low'),
+	model('llama3.2:3b', 'medium'),
+	model('qwen2.5:7b', 'high'),
+];
+const config: DispatchConfig = {
+	baseUrls: [HOST],
+	models,
+	timeoutsMs: DEFAULT_TIMEOUTS_MS,
+	resilience: { retry: { maxRetries: 0 } },
+};
 const request = (extra: Partial<DispatchRequest> = {}): DispatchRequest => ({
 	prompt: 'Summarize: lunch moved to 1pm',
 	task: 'auto',
@@ -28,14 +51,39 @@ const request = (extra: Partial<DispatchRequest> = {}): DispatchRequest => ({
 	format: { type: 'text' },
 	...extra,
 });
-const complexity = (score: number, tier: Tier, forced = false): ComplexityResult => ({ score, tier, task: 'general', tokens: 10, features: [], forced });
+const complexity = (score: number, tier: Tier, forced = false): ComplexityResult => ({
+	score,
+	tier,
+	task: 'general',
+	tokens: 10,
+	features: [],
+	forced,
+});
 
-
-async function observed(script: Parameters<typeof scriptedOllama>[0], req = request(), rates: Record<string, number> = {}) {
+async function observed(
+	script: Parameters<typeof scriptedOllama>[0],
+	req = request(),
+	rates: Record<string, number> = {},
+) {
 	const metrics = new MetricsRegistry(METRIC_DEFS);
 	const { ollama } = scriptedOllama(script);
-	const outcome = await settle(dispatch(req, config, createDispatcherState({ metrics: { planned: (plan) => observeDecision(metrics, plan.decision, plan.complexity) } }), fakePorts(ollama), {}));
-	observeItem(metrics, { outcome, models, tokensPerS: (m) => rates[m] ?? null, signals: { state: 'unavailable', ageMs: 2500 } });
+	const outcome = await settle(
+		dispatch(
+			req,
+			config,
+			createDispatcherState({
+				metrics: { planned: (plan) => observeDecision(metrics, plan.decision, plan.complexity) },
+			}),
+			fakePorts(ollama),
+			{},
+		),
+	);
+	observeItem(metrics, {
+		outcome,
+		models,
+		tokensPerS: (m) => rates[m] ?? null,
+		signals: { state: 'unavailable', ageMs: 2500 },
+	});
 	return { metrics, outcome };
 }
 
@@ -56,7 +104,10 @@ describe('observeItem', () => {
 	});
 
 	it('counts failed calls by kind and each move to the next model as a fallback (from → to)', async () => {
-		const { metrics, outcome } = await observed({ 'phi3:mini': [{ fail: 'http_5xx' }], 'llama3.2:3b': ['ok'] });
+		const { metrics, outcome } = await observed({
+			'phi3:mini': [{ fail: 'http_5xx' }],
+			'llama3.2:3b': ['ok'],
+		});
 		expect(outcome.ok).toBe(true);
 		expect(metrics.valueOf(METRICS.calls, ['phi3:mini', HOST, 'http_5xx'])).toBe(1);
 		expect(metrics.valueOf(METRICS.calls, ['llama3.2:3b', HOST, 'ok'])).toBe(1);
@@ -67,7 +118,11 @@ describe('observeItem', () => {
 	});
 
 	it('counts an item that failed on every candidate, with its calls and fallbacks', async () => {
-		const { metrics, outcome } = await observed({ 'phi3:mini': [{ fail: 'connection' }], 'llama3.2:3b': [{ fail: 'timeout' }], 'qwen2.5:7b': [{ fail: 'http_5xx' }] });
+		const { metrics, outcome } = await observed({
+			'phi3:mini': [{ fail: 'connection' }],
+			'llama3.2:3b': [{ fail: 'timeout' }],
+			'qwen2.5:7b': [{ fail: 'http_5xx' }],
+		});
 		expect(outcome.ok).toBe(false);
 		expect(metrics.valueOf(METRICS.itemsFailed, ['ALL_CANDIDATES_FAILED'])).toBe(1);
 		expect(metrics.read(METRICS.items)).toEqual([]);
@@ -81,7 +136,14 @@ describe('observeItem', () => {
 	it('counts retries of the same model apart from fallbacks', async () => {
 		const metrics = new MetricsRegistry(METRIC_DEFS);
 		const { ollama } = scriptedOllama({ 'phi3:mini': [{ fail: 'busy' }, 'ok'] });
-		const outcome = await settle(dispatch(request(), { ...config, resilience: { retry: { maxRetries: 1 } } }, createDispatcherState(), fakePorts(ollama)));
+		const outcome = await settle(
+			dispatch(
+				request(),
+				{ ...config, resilience: { retry: { maxRetries: 1 } } },
+				createDispatcherState(),
+				fakePorts(ollama),
+			),
+		);
 		observeItem(metrics, { outcome, models, tokensPerS: () => null });
 		expect(metrics.valueOf(METRICS.retries, ['phi3:mini', HOST])).toBe(1);
 		expect(metrics.read(METRICS.fallbacks)).toEqual([]);
@@ -96,26 +158,68 @@ describe('observeItem', () => {
 		const unknown = await observed({ 'phi3:mini': ['ok'] });
 		expect(unknown.metrics.valueOf(METRICS.estimatedItems)).toBe(0);
 		const same = await observed({ 'qwen2.5:7b': ['ok'] }, request({ complexity: 'high' }));
-		expect(same.metrics.valueOf(METRICS.estimatedStrongest)).toBe(same.metrics.valueOf(METRICS.estimatedChosen));
+		expect(same.metrics.valueOf(METRICS.estimatedStrongest)).toBe(
+			same.metrics.valueOf(METRICS.estimatedChosen),
+		);
 	});
 
 	it('names what moved the decision', async () => {
-		expect((await observed({ 'qwen2.5:7b': ['ok'] }, request({ complexity: 'high' }))).metrics.valueOf(METRICS.decisions, ['qwen2.5:7b', 'high', 'forced'])).toBe(1);
-		const base = { model: 'a', tier: 'low' as const, reason: 'complexity 0.1 → low', alternatives: [], candidates: [{ model: 'a', tier: 'low' as const, rank: 0, reasons: [] }] };
+		expect(
+			(await observed({ 'qwen2.5:7b': ['ok'] }, request({ complexity: 'high' }))).metrics.valueOf(
+				METRICS.decisions,
+				['qwen2.5:7b', 'high', 'forced'],
+			),
+		).toBe(1);
+		const base = {
+			model: 'a',
+			tier: 'low' as const,
+			reason: 'complexity 0.1 → low',
+			alternatives: [],
+			candidates: [{ model: 'a', tier: 'low' as const, rank: 0, reasons: [] }],
+		};
 		expect(decisionDriver(base, complexity(0.1, 'low'))).toBe('complexity');
-		expect(decisionDriver({ ...base, rules: [{ index: 0, name: 'r', conditions: [] }] }, complexity(0.1, 'low'))).toBe('rule');
-		expect(decisionDriver({ ...base, candidates: [base.candidates[0], { model: 'b', tier: 'high', rank: -1, reasons: [], excluded: 'circuit open since …' }] }, complexity(0.1, 'low'))).toBe('open_circuit');
-		expect(decisionDriver({ ...base, reason: 'CPU 91 % > 85 %: chose a instead of b; complexity …' }, complexity(0.1, 'low'))).toBe('load_policy');
-		expect(decisionDriver({ ...base, candidates: [{ ...base.candidates[0], reasons: ['forced by rule "x"'] }] }, complexity(0.1, 'low'))).toBe('forced');
+		expect(
+			decisionDriver(
+				{ ...base, rules: [{ index: 0, name: 'r', conditions: [] }] },
+				complexity(0.1, 'low'),
+			),
+		).toBe('rule');
+		expect(
+			decisionDriver(
+				{
+					...base,
+					candidates: [
+						base.candidates[0],
+						{ model: 'b', tier: 'high', rank: -1, reasons: [], excluded: 'circuit open since …' },
+					],
+				},
+				complexity(0.1, 'low'),
+			),
+		).toBe('open_circuit');
+		expect(
+			decisionDriver(
+				{ ...base, reason: 'CPU 91 % > 85 %: chose a instead of b; complexity …' },
+				complexity(0.1, 'low'),
+			),
+		).toBe('load_policy');
+		expect(
+			decisionDriver(
+				{ ...base, candidates: [{ ...base.candidates[0], reasons: ['forced by rule "x"'] }] },
+				complexity(0.1, 'low'),
+			),
+		).toBe('forced');
 	});
 });
 
-describe('MetricsRecorder (the DispatcherState\'s metrics)', () => {
+describe("MetricsRecorder (the DispatcherState's metrics)", () => {
 	it('records every item runPlan finishes, and snapshots breakers and learned speeds from its state', async () => {
 		const state = createDispatcherState();
 		const recorder = state.metrics as MetricsRecorder;
 		expect(recorder).toBeInstanceOf(MetricsRecorder);
-		const { ollama } = scriptedOllama({ 'phi3:mini': [{ fail: 'http_5xx' }], 'llama3.2:3b': ['ok'] });
+		const { ollama } = scriptedOllama({
+			'phi3:mini': [{ fail: 'http_5xx' }],
+			'llama3.2:3b': ['ok'],
+		});
 		const ports = fakePorts(ollama);
 		for (let i = 0; i < 4; i++) await settle(dispatch(request(), config, state, ports));
 		const registry = recorder.snapshot();
@@ -130,7 +234,9 @@ describe('MetricsRecorder (the DispatcherState\'s metrics)', () => {
 		expect(registry.valueOf(METRICS.breakerState, ['phi3:mini', HOST])).toBe(2);
 		expect(registry.valueOf(METRICS.breakerOpenings)).toBe(1);
 		expect(registry.valueOf(METRICS.learnedTokensPerSecond, ['llama3.2:3b', HOST])).toBe(400);
-		expect(registry.valueOf(METRICS.decisions, ['llama3.2:3b', 'medium', 'open_circuit'])).toBe(4 - phiCalls);
+		expect(registry.valueOf(METRICS.decisions, ['llama3.2:3b', 'medium', 'open_circuit'])).toBe(
+			4 - phiCalls,
+		);
 	});
 });
 
@@ -155,12 +261,25 @@ describe('selectionConfidence', () => {
 describe('helpers', () => {
 	it('finds the strongest model by tier, then parameters, then size', () => {
 		expect(strongestModel(models)?.name).toBe('qwen2.5:7b');
-		expect(strongestModel([model('a', 'high', { parameterBillions: 7 }), model('b', 'high', { parameterBillions: 14 })])?.name).toBe('b');
+		expect(
+			strongestModel([
+				model('a', 'high', { parameterBillions: 7 }),
+				model('b', 'high', { parameterBillions: 14 }),
+			])?.name,
+		).toBe('b');
 		expect(strongestModel([])).toBeUndefined();
 	});
 
 	it('counts fallbacks as moves between models, not retries or circuit skips', () => {
-		expect(countFallbacks([{ model: 'a' }, { model: 'a' }, { model: 'x', kind: 'circuit_open' }, { model: 'b' }, { model: 'c' }])).toBe(2);
+		expect(
+			countFallbacks([
+				{ model: 'a' },
+				{ model: 'a' },
+				{ model: 'x', kind: 'circuit_open' },
+				{ model: 'b' },
+				{ model: 'c' },
+			]),
+		).toBe(2);
 	});
 });
 
@@ -172,17 +291,31 @@ describe('snapshotProcess', () => {
 		const facts = {
 			breakers: [{ model: 'b', host: HOST, state: 'open' as const }],
 			breakerOpenings: 3,
-			learnedTokensPerS: new Map([[HOST, new Map([['a', 42], ['b', null]])]]),
+			learnedTokensPerS: new Map([
+				[
+					HOST,
+					new Map([
+						['a', 42],
+						['b', null],
+					]),
+				],
+			]),
 			signals: { refreshes: 4, failedRefreshes: 1 },
 		};
 		snapshotProcess(metrics, facts);
 		expect(metrics.valueOf(METRICS.breakerState, ['a', HOST])).toBe(0);
 		expect(metrics.valueOf(METRICS.breakerState, ['b', HOST])).toBe(2);
 		expect(metrics.valueOf(METRICS.breakerOpenings)).toBe(3);
-		expect(metrics.read(METRICS.learnedTokensPerSecond).map((s) => [...s.labels, s.value])).toEqual([['a', HOST, 42]]);
+		expect(metrics.read(METRICS.learnedTokensPerSecond).map((s) => [...s.labels, s.value])).toEqual(
+			[['a', HOST, 42]],
+		);
 		expect(metrics.valueOf(METRICS.signalsRefreshes)).toBe(4);
 		expect(metrics.valueOf(METRICS.signalsFailures)).toBe(1);
-		snapshotProcess(metrics, { ...facts, breakers: [{ model: 'b', host: HOST, state: 'halfOpen' }], breakerOpenings: 0 });
+		snapshotProcess(metrics, {
+			...facts,
+			breakers: [{ model: 'b', host: HOST, state: 'halfOpen' }],
+			breakerOpenings: 0,
+		});
 		expect(metrics.valueOf(METRICS.breakerState, ['b', HOST])).toBe(1);
 		expect(metrics.valueOf(METRICS.breakerOpenings)).toBe(3);
 	});

@@ -1,4 +1,10 @@
-import { cancelPush, newPushState, pushStatus, requestPush, type PushPorts } from '../../../../nodes/AiDispatcher/engine/metrics/pusher';
+import {
+	cancelPush,
+	newPushState,
+	pushStatus,
+	requestPush,
+	type PushPorts,
+} from '../../../../nodes/AiDispatcher/engine/metrics/pusher';
 
 /** A manual clock and a sleep that resolves when the test advances time past it. */
 function harness(send: () => Promise<void>) {
@@ -12,8 +18,9 @@ function harness(send: () => Promise<void>) {
 	};
 	const advance = async (ms: number) => {
 		now += ms;
-		for (const s of sleepers.splice(0)) if (s.until <= now) s.resolve();
-		else sleepers.push(s);
+		for (const s of sleepers.splice(0))
+			if (s.until <= now) s.resolve();
+			else sleepers.push(s);
 		for (let i = 0; i < 5; i++) await Promise.resolve();
 		await new Promise((r) => setImmediate(r));
 	};
@@ -34,7 +41,13 @@ describe('requestPush', () => {
 		expect(h.sleepers).toHaveLength(1); // one trailing push, not one per request
 		await h.advance(4_000);
 		expect(sent).toBe(2);
-		expect(pushStatus(state)).toMatchObject({ pushes: 2, failures: 0, deferred: 2, lastError: null, lastPushAtMs: 1_005_000 });
+		expect(pushStatus(state)).toMatchObject({
+			pushes: 2,
+			failures: 0,
+			deferred: 2,
+			lastError: null,
+			lastPushAtMs: 1_005_000,
+		});
 	});
 
 	it('fails open: a failed push resolves, is counted and shown, and the next attempt waits for the interval', async () => {
@@ -45,7 +58,12 @@ describe('requestPush', () => {
 		});
 		const state = newPushState();
 		await expect(requestPush(state, h.ports, 5_000)).resolves.toBeUndefined();
-		expect(pushStatus(state)).toMatchObject({ failures: 1, pushes: 0, lastError: 'connect ECONNREFUSED 127.0.0.1:9', lastErrorAtMs: 1_000_000 });
+		expect(pushStatus(state)).toMatchObject({
+			failures: 1,
+			pushes: 0,
+			lastError: 'connect ECONNREFUSED 127.0.0.1:9',
+			lastErrorAtMs: 1_000_000,
+		});
 		for (let i = 0; i < 10; i++) await requestPush(state, h.ports, 5_000);
 		expect(sent).toBe(1);
 		await h.advance(5_000);

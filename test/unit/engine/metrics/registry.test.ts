@@ -1,8 +1,18 @@
-import { MAX_LABEL_LENGTH, MetricsRegistry, type MetricDef } from '../../../../nodes/AiDispatcher/engine/metrics/registry';
+import {
+	MAX_LABEL_LENGTH,
+	MetricsRegistry,
+	type MetricDef,
+} from '../../../../nodes/AiDispatcher/engine/metrics/registry';
 
 const c: MetricDef = { name: 'c_total', help: 'c', type: 'counter', labels: ['model'] };
 const g: MetricDef = { name: 'g', help: 'g', type: 'gauge', labels: ['model'] };
-const h: MetricDef = { name: 'h_seconds', help: 'h', type: 'histogram', labels: [], buckets: [1, 2] };
+const h: MetricDef = {
+	name: 'h_seconds',
+	help: 'h',
+	type: 'histogram',
+	labels: [],
+	buckets: [1, 2],
+};
 
 describe('MetricsRegistry', () => {
 	it('counts, sets and observes per label set', () => {

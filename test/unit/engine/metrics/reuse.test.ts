@@ -7,7 +7,23 @@ describe('reuse metrics', () => {
 	it('exports hits, misses, evictions, model seconds saved, bytes and entries from the state’s store at push time', () => {
 		const state = createDispatcherState({ maxReuseBytes: 3000 });
 		const put = (key: string) => {
-			const a = { key, model: 'm', tier: 'low' as const, optionsKey: '{}', text: 'x'.repeat(400), usage: { prompt_tokens: 1, completion_tokens: 1, total_ms: 2500, load_ms: 0, tokens_per_s: 1 }, storedAtMs: 0, executionId: 'e', shared: true };
+			const a = {
+				key,
+				model: 'm',
+				tier: 'low' as const,
+				optionsKey: '{}',
+				text: 'x'.repeat(400),
+				usage: {
+					prompt_tokens: 1,
+					completion_tokens: 1,
+					total_ms: 2500,
+					load_ms: 0,
+					tokens_per_s: 1,
+				},
+				storedAtMs: 0,
+				executionId: 'e',
+				shared: true,
+			};
 			state.reuse.put({ ...a, bytes: answerBytes(a) });
 		};
 		for (const k of ['a', 'b', 'c', 'd']) put(k);

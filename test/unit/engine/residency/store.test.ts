@@ -1,8 +1,16 @@
 /** The residency store: what each host holds, learned from /api/ps, calls, preloads and releases. */
-import { MAX_MODELS_PER_HOST, ResidencyStore } from '../../../../nodes/AiDispatcher/engine/residency/store';
+import {
+	MAX_MODELS_PER_HOST,
+	ResidencyStore,
+} from '../../../../nodes/AiDispatcher/engine/residency/store';
 
 const H = 'http://ollama:11434';
-const call = (startedAtMs: number, loadMs: number, callMs = 1_000) => ({ startedAtMs, endedAtMs: startedAtMs + callMs, loadMs, callMs });
+const call = (startedAtMs: number, loadMs: number, callMs = 1_000) => ({
+	startedAtMs,
+	endedAtMs: startedAtMs + callMs,
+	loadMs,
+	callMs,
+});
 
 describe('ResidencyStore', () => {
 	it('knows nothing about a host it never saw: nothing loaded, capacity unknown', () => {
@@ -16,7 +24,12 @@ describe('ResidencyStore', () => {
 		const store = new ResidencyStore();
 		store.observeLoaded(H, ['a'], 1_000);
 		expect(store.isLoaded(H, 'a')).toBe(true);
-		expect(store.observeCall(H, 'a', call(2_000, 3))).toEqual({ alreadyLoaded: true, loadMs: null, counted: false, evicted: [] });
+		expect(store.observeCall(H, 'a', call(2_000, 3))).toEqual({
+			alreadyLoaded: true,
+			loadMs: null,
+			counted: false,
+			evicted: [],
+		});
 		expect(store.view(H)).toMatchObject({ loads: 0, warmCallMs: { a: 1_000 } });
 	});
 
@@ -96,7 +109,8 @@ describe('ResidencyStore', () => {
 		store.observeLoaded('h2', ['a'], 0);
 		store.observeLoaded('h3', ['a'], 0);
 		expect(Object.keys(store.toJSON())).toEqual(['h2', 'h3']);
-		for (let i = 0; i < MAX_MODELS_PER_HOST + 5; i++) store.observeCall(H, `m${i}`, call(i * 10, 1));
+		for (let i = 0; i < MAX_MODELS_PER_HOST + 5; i++)
+			store.observeCall(H, `m${i}`, call(i * 10, 1));
 		expect(Object.keys(store.view(H)?.loadMs ?? {})).toHaveLength(MAX_MODELS_PER_HOST);
 	});
 

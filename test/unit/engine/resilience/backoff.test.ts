@@ -1,4 +1,8 @@
-import { backoffCapMs, backoffDelayMs, DEFAULT_BACKOFF_OPTIONS } from '../../../../nodes/AiDispatcher/engine/resilience/backoff';
+import {
+	backoffCapMs,
+	backoffDelayMs,
+	DEFAULT_BACKOFF_OPTIONS,
+} from '../../../../nodes/AiDispatcher/engine/resilience/backoff';
 
 const opts = { baseDelayMs: 100, maxDelayMs: 1_000 };
 

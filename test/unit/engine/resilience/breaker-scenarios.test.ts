@@ -7,13 +7,23 @@
  * attempts that waited for a timeout), and cooldowns pass by moving the engine's clock, not by
  * sleeping: the checks hold however busy the machine is. Wall times are printed.
  */
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import {
+	DEFAULT_TIMEOUTS_MS,
+	type DispatchConfig,
+} from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { resolveResilience } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
-import { adaptiveTotalMs, DEFAULT_FIRST_TOKEN_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
+import {
+	adaptiveTotalMs,
+	DEFAULT_FIRST_TOKEN_TIMEOUTS_MS,
+} from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
-import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
+import type {
+	DispatchRequest,
+	DispatchResult,
+	ModelSpec,
+} from '../../../../nodes/AiDispatcher/engine/types';
 import { startOllamaSimulator, type OllamaSimulator } from '../../../support/simulator';
 import { countingSleep, realPorts, testClock, type TestClock } from '../../../support/real-ports';
 
@@ -23,7 +33,11 @@ const DEAD = 'qwen2.5:7b';
 let sim: OllamaSimulator;
 
 beforeAll(async () => {
-	sim = await startOllamaSimulator({ timeScale: 0.01, numParallel: 4, preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'] });
+	sim = await startOllamaSimulator({
+		timeScale: 0.01,
+		numParallel: 4,
+		preloaded: ['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b'],
+	});
 });
 afterAll(async () => {
 	await sim.close();
@@ -38,8 +52,18 @@ const models: ModelSpec[] = [
 	{ name: 'llama3.2:3b', tier: 'medium', tasks: [], options: {} },
 	{ name: DEAD, tier: 'high', tasks: [], options: {} },
 ];
-const config = (resilience: ResilienceOverrides): DispatchConfig => ({ baseUrls: [sim.url], models, timeoutsMs: DEFAULT_TIMEOUTS_MS, resilience });
-const request = (i: number): DispatchRequest => ({ prompt: `#${i} explain the outage report`, task: 'auto', complexity: 'high', format: { type: 'text' } });
+const config = (resilience: ResilienceOverrides): DispatchConfig => ({
+	baseUrls: [sim.url],
+	models,
+	timeoutsMs: DEFAULT_TIMEOUTS_MS,
+	resilience,
+});
+const request = (i: number): DispatchRequest => ({
+	prompt: `#${i} explain the outage report`,
+	task: 'auto',
+	complexity: 'high',
+	format: { type: 'text' },
+});
 
 interface ItemRun {
 	result: DispatchResult;
@@ -53,11 +77,20 @@ interface ItemRun {
 	deadCalls: number;
 }
 
-async function item(i: number, resilience: ResilienceOverrides, clock?: TestClock): Promise<ItemRun> {
+async function item(
+	i: number,
+	resilience: ResilienceOverrides,
+	clock?: TestClock,
+): Promise<ItemRun> {
 	const sleep = countingSleep();
 	const deadBefore = sim.stats().generations[DEAD] ?? 0;
 	const started = performance.now();
-	const result = await dispatch(request(i), config(resilience), state, realPorts({ seed: i, clock, sleep: sleep.sleep }));
+	const result = await dispatch(
+		request(i),
+		config(resilience),
+		state,
+		realPorts({ seed: i, clock, sleep: sleep.sleep }),
+	);
 	const wallMs = performance.now() - started;
 	const answering = result.attempts[result.attempts.length - 1];
 	return {
@@ -70,12 +103,16 @@ async function item(i: number, resilience: ResilienceOverrides, clock?: TestCloc
 	};
 }
 
-const avg = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const avg = (values: number[]) =>
+	values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 
 describe('a dead model', () => {
 	it('costs no extra time per item once its breaker has opened', async () => {
 		sim.setFault(DEAD, { kind: 'http500' });
-		const resilience = { backoff: { baseDelayMs: 200, maxDelayMs: 2_000 }, breaker: { cooldownMs: 60_000 } };
+		const resilience = {
+			backoff: { baseDelayMs: 200, maxDelayMs: 2_000 },
+			breaker: { cooldownMs: 60_000 },
+		};
 		const runs: ItemRun[] = [];
 		for (let i = 0; i < 12; i++) runs.push(await item(i, resilience));
 
@@ -86,7 +123,9 @@ describe('a dead model', () => {
 		const before = runs.slice(0, openedAt);
 		const after = runs.slice(openedAt);
 		expect(after.every((r) => !r.triedDead)).toBe(true);
-		expect(after[0].result.decision.reason).toMatch(/skipped qwen2\.5:7b: circuit open since .*, retry after /);
+		expect(after[0].result.decision.reason).toMatch(
+			/skipped qwen2\.5:7b: circuit open since .*, retry after /,
+		);
 
 		// What the dead model cost, as counts: before the breaker opened, calls to it and a backoff
 		// sleep; after, nothing: no call, no sleep, one attempt (the answering one).
@@ -94,7 +133,9 @@ describe('a dead model', () => {
 		expect(before.map((r) => r.slept.length)).toEqual([1, 1]);
 		expect(after.map((r) => r.deadCalls)).toEqual(Array(after.length).fill(0));
 		expect(after.map((r) => r.slept)).toEqual(Array(after.length).fill([]));
-		expect(after.map((r) => r.result.attempts.map((a) => `${a.model} ${a.ok}`))).toEqual(Array(after.length).fill(['llama3.2:3b true']));
+		expect(after.map((r) => r.result.attempts.map((a) => `${a.model} ${a.ok}`))).toEqual(
+			Array(after.length).fill(['llama3.2:3b true']),
+		);
 		expect(sim.stats().generations[DEAD]).toBe(3);
 		console.log(
 			`[breaker] dead model ${DEAD}: extra ms per item before the breaker opened ${avg(before.map((r) => r.extraMs)).toFixed(1)} ` +
@@ -138,8 +179,23 @@ describe('a hung model', () => {
 		const recovered = await runItem(10); // probe succeeds: closed again
 		const next = await runItem(11);
 
-		console.log(`[breaker] hung model: paid the 300 ms timeout per item ${JSON.stringify(paid.map(Number))}; wall ms ${JSON.stringify(wall)}`);
-		expect(paid).toEqual([true, true, true, false, false, false, false, false, true, false, false, false]);
+		console.log(
+			`[breaker] hung model: paid the 300 ms timeout per item ${JSON.stringify(paid.map(Number))}; wall ms ${JSON.stringify(wall)}`,
+		);
+		expect(paid).toEqual([
+			true,
+			true,
+			true,
+			false,
+			false,
+			false,
+			false,
+			false,
+			true,
+			false,
+			false,
+			false,
+		]);
 		expect(recovered.result.model).toBe(DEAD);
 		expect(next.result.model).toBe(DEAD);
 		expect(state.resilience.getBreaker(sim.url, DEAD).state).toBe('closed');
@@ -148,9 +204,16 @@ describe('a hung model', () => {
 
 describe('adaptive timeout', () => {
 	it('cuts a model that turned slow at a multiple of its learned p95, not the flat tier timeout', async () => {
-		const resilience = { adaptiveTimeout: { floorMs: 250, minSamples: 10, multiplier: 3 }, breaker: { failureThreshold: 100 } };
+		const resilience = {
+			adaptiveTimeout: { floorMs: 250, minSamples: 10, multiplier: 3 },
+			breaker: { failureThreshold: 100 },
+		};
 		for (let i = 0; i < 10; i++) expect((await item(i, resilience)).result.model).toBe(DEAD);
-		const learnedLimitMs = adaptiveTotalMs(DEFAULT_TIMEOUTS_MS.high, state.resilience.latencies(sim.url, DEAD), resolveResilience(resilience).adaptiveTimeout);
+		const learnedLimitMs = adaptiveTotalMs(
+			DEFAULT_TIMEOUTS_MS.high,
+			state.resilience.latencies(sim.url, DEAD),
+			resolveResilience(resilience).adaptiveTimeout,
+		);
 		sim.setFault(DEAD, { kind: 'slow', factor: 400 });
 		const r = await item(99, resilience);
 		const cut = r.result.attempts.find((a) => a.model === DEAD);

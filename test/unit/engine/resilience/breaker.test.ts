@@ -15,8 +15,15 @@ const options: BreakerOptions = { ...DEFAULT_BREAKER_OPTIONS, cooldownMs: 1_000 
 const T = 1_800_000_000_000;
 
 /** Applies a list of outcomes ('ok' | 'fail') at time T. */
-function run(outcomes: Array<'ok' | 'fail'>, opts = options, state: BreakerState = closedBreaker()): BreakerState {
-	return outcomes.reduce<BreakerState>((s, o) => (o === 'ok' ? onSuccess(s, opts) : onFailure(s, T, opts)), state);
+function run(
+	outcomes: Array<'ok' | 'fail'>,
+	opts = options,
+	state: BreakerState = closedBreaker(),
+): BreakerState {
+	return outcomes.reduce<BreakerState>(
+		(s, o) => (o === 'ok' ? onSuccess(s, opts) : onFailure(s, T, opts)),
+		state,
+	);
 }
 
 describe('breaker transitions', () => {
@@ -24,8 +31,16 @@ describe('breaker transitions', () => {
 		['stays closed below the threshold', ['fail', 'fail'], 'closed'],
 		['opens after 3 consecutive failures', ['fail', 'fail', 'fail'], 'open'],
 		['a success resets the consecutive count', ['fail', 'fail', 'ok', 'fail', 'fail'], 'closed'],
-		['stays closed when failures alternate below the ratio window', ['fail', 'ok', 'fail', 'ok', 'fail', 'ok'], 'closed'],
-		['opens on the failure ratio once the window has enough calls', ['fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail'], 'open'],
+		[
+			'stays closed when failures alternate below the ratio window',
+			['fail', 'ok', 'fail', 'ok', 'fail', 'ok'],
+			'closed',
+		],
+		[
+			'opens on the failure ratio once the window has enough calls',
+			['fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail', 'ok', 'fail'],
+			'open',
+		],
 	])('%s', (_name, outcomes, expected) => {
 		expect(run(outcomes).state).toBe(expected);
 	});
@@ -39,14 +54,22 @@ describe('breaker transitions', () => {
 	it('lets exactly one probe through after the cooldown (half-open), refusing the others', () => {
 		const open = run(['fail', 'fail', 'fail']);
 		const first = admit(open, T + 1_000, options);
-		expect(first).toMatchObject({ allowed: true, probe: true, next: { state: 'halfOpen', sinceMs: T, probeSinceMs: T + 1_000 } });
+		expect(first).toMatchObject({
+			allowed: true,
+			probe: true,
+			next: { state: 'halfOpen', sinceMs: T, probeSinceMs: T + 1_000 },
+		});
 		expect(admit(first.next, T + 1_001, options).allowed).toBe(false);
 	});
 
 	it('closes when the probe succeeds and re-opens for another cooldown when it fails', () => {
 		const half = admit(run(['fail', 'fail', 'fail']), T + 1_000, options).next;
 		expect(onSuccess(half, options)).toEqual(closedBreaker());
-		expect(onFailure(half, T + 1_500, options)).toEqual({ state: 'open', sinceMs: T + 1_500, untilMs: T + 2_500 });
+		expect(onFailure(half, T + 1_500, options)).toEqual({
+			state: 'open',
+			sinceMs: T + 1_500,
+			untilMs: T + 2_500,
+		});
 	});
 
 	it('lets a new probe through when the previous one was lost or abandoned', () => {
@@ -63,7 +86,11 @@ describe('breaker transitions', () => {
 			since: new Date(T).toISOString(),
 			retryAfter: new Date(T + 1_000).toISOString(),
 		});
-		expect(JSON.parse(JSON.stringify(closedBreaker()))).toEqual({ state: 'closed', failures: 0, window: [] });
+		expect(JSON.parse(JSON.stringify(closedBreaker()))).toEqual({
+			state: 'closed',
+			failures: 0,
+			window: [],
+		});
 	});
 
 	it.each<[Partial<BreakerOptions>, RegExp]>([

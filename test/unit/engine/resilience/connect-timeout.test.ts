@@ -9,12 +9,19 @@
  * checks hold however busy the machine is. Wall times are printed.
  */
 
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import {
+	DEFAULT_TIMEOUTS_MS,
+	type DispatchConfig,
+} from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { DispatcherError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
-import type { DispatchRequest, DispatchResult, ModelSpec } from '../../../../nodes/AiDispatcher/engine/types';
+import type {
+	DispatchRequest,
+	DispatchResult,
+	ModelSpec,
+} from '../../../../nodes/AiDispatcher/engine/types';
 import { closedPort, startBlackhole } from '../../../support/loopback';
 import { runNode, timed } from '../../../support/node-run';
 import { startOllamaSimulator, type OllamaSimulator } from '../../../support/simulator';
@@ -30,9 +37,14 @@ const FIRST_TOKEN_MS = 5_000;
 const CONNECT_ERROR = `host did not answer GET / within ${CONNECT_MS} ms (connect timeout)`;
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 /** The remembered result of that one check, as later tries in the same liveness window report it. */
-const REMEMBERED_CONNECT_ERROR = new RegExp(`^${escapeRegExp(CONNECT_ERROR)} \\(checked \\d+ ms ago\\)$`);
+const REMEMBERED_CONNECT_ERROR = new RegExp(
+	`^${escapeRegExp(CONNECT_ERROR)} \\(checked \\d+ ms ago\\)$`,
+);
 const ANY_CONNECT_ERROR = new RegExp(`^${escapeRegExp(CONNECT_ERROR)}`);
-const LIMITS: ResilienceOverrides = { connectTimeoutMs: CONNECT_MS, firstTokenTimeoutsMs: { low: FIRST_TOKEN_MS, medium: FIRST_TOKEN_MS, high: FIRST_TOKEN_MS } };
+const LIMITS: ResilienceOverrides = {
+	connectTimeoutMs: CONNECT_MS,
+	firstTokenTimeoutsMs: { low: FIRST_TOKEN_MS, medium: FIRST_TOKEN_MS, high: FIRST_TOKEN_MS },
+};
 
 let sim: OllamaSimulator;
 let hung: Awaited<ReturnType<typeof startBlackhole>>;
@@ -67,7 +79,12 @@ const config = (baseUrls: string[], resilience: ResilienceOverrides = {}): Dispa
 	timeoutsMs: DEFAULT_TIMEOUTS_MS,
 	resilience: { ...LIMITS, ...resilience },
 });
-const request = (i: number): DispatchRequest => ({ prompt: `#${i} summarize in one line: lunch moved to 1pm`, task: 'auto', complexity: 'low', format: { type: 'text' } });
+const request = (i: number): DispatchRequest => ({
+	prompt: `#${i} summarize in one line: lunch moved to 1pm`,
+	task: 'auto',
+	complexity: 'low',
+	format: { type: 'text' },
+});
 
 interface ItemRun {
 	result: DispatchResult;
@@ -84,15 +101,31 @@ async function item(i: number, cfg: DispatchConfig, clock?: TestClock): Promise<
 	const sleep = countingSleep();
 	const checksBefore = hungPaths['/'] ?? 0;
 	const started = performance.now();
-	const result = await dispatch(request(i), cfg, state, realPorts({ seed: i, clock, sleep: sleep.sleep }));
+	const result = await dispatch(
+		request(i),
+		cfg,
+		state,
+		realPorts({ seed: i, clock, sleep: sleep.sleep }),
+	);
 	const wallMs = performance.now() - started;
 	const answering = result.attempts[result.attempts.length - 1];
-	return { result, wallMs, extraMs: Math.max(0, wallMs - answering.ms), hungChecks: (hungPaths['/'] ?? 0) - checksBefore, slept: sleep.requested };
+	return {
+		result,
+		wallMs,
+		extraMs: Math.max(0, wallMs - answering.ms),
+		hungChecks: (hungPaths['/'] ?? 0) - checksBefore,
+		slept: sleep.requested,
+	};
 }
 
-const avg = (values: number[]) => (values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length);
+const avg = (values: number[]) =>
+	values.length === 0 ? 0 : values.reduce((a, b) => a + b, 0) / values.length;
 const fmt = (values: number[]) => JSON.stringify(values.map((v) => Math.round(v)));
-const count = (values: Array<string | undefined>) => values.reduce<Record<string, number>>((acc, v) => ({ ...acc, [v ?? 'ok']: (acc[v ?? 'ok'] ?? 0) + 1 }), {});
+const count = (values: Array<string | undefined>) =>
+	values.reduce<Record<string, number>>(
+		(acc, v) => ({ ...acc, [v ?? 'ok']: (acc[v ?? 'ok'] ?? 0) + 1 }),
+		{},
+	);
 
 describe('a host that accepts TCP and never answers', () => {
 	it('costs about the connect timeout once, not the first-token timeout; then its breaker skips it', async () => {
@@ -134,7 +167,10 @@ describe('a host that accepts TCP and never answers', () => {
 	it('with its breaker kept closed, costs the connect timeout once per liveness window', async () => {
 		const windowMs = 1_000;
 		const stepMs = 70;
-		const cfg = config([hungUrl, sim.url], { livenessWindowMs: windowMs, breaker: { failureThreshold: 100, minimumCalls: 1_000 } });
+		const cfg = config([hungUrl, sim.url], {
+			livenessWindowMs: windowMs,
+			breaker: { failureThreshold: 100, minimumCalls: 1_000 },
+		});
 		// The engine's clock stands still except for the 70 ms the test moves it between items, so the
 		// windows fall at the same items however long the tries really take.
 		const clock = testClock({ frozen: true });
@@ -153,7 +189,12 @@ describe('a host that accepts TCP and never answers', () => {
 		// Item 0 checks; the check is trusted for 1000 ms: item 15 (at 1050 ms) checks again, then item 30 (at 2100 ms).
 		expect(paid).toEqual([0, 15, 30]);
 		expect(runs.filter((r) => r.hungChecks > 0).map((r) => r.hungChecks)).toEqual([1, 1, 1]);
-		for (const i of paid) expect(runs[i].result.attempts[0]).toMatchObject({ host: hungUrl, kind: 'timeout', error: CONNECT_ERROR });
+		for (const i of paid)
+			expect(runs[i].result.attempts[0]).toMatchObject({
+				host: hungUrl,
+				kind: 'timeout',
+				error: CONNECT_ERROR,
+			});
 		// Every other item fails on host A at once, from the remembered check, without a request.
 		const unpaid = runs.filter((_, i) => !paid.includes(i));
 		expect(unpaid.map((r) => r.result.attempts[0].error)).toEqual(
@@ -169,13 +210,31 @@ describe('a host that accepts TCP and never answers', () => {
 				state,
 				baseUrl: sim.url,
 				credentials,
-				prompts: Array.from({ length: 16 }, (_, i) => `#${i} summarize in one line: lunch moved to 1pm`),
-				options: { concurrency: 4, connectTimeoutMs: CONNECT_MS, firstTokenTimeoutMs: FIRST_TOKEN_MS },
+				prompts: Array.from(
+					{ length: 16 },
+					(_, i) => `#${i} summarize in one line: lunch moved to 1pm`,
+				),
+				options: {
+					concurrency: 4,
+					connectTimeoutMs: CONNECT_MS,
+					firstTokenTimeoutMs: FIRST_TOKEN_MS,
+				},
 			}).result,
 		);
 		const out = value[0];
 		expect(out.map((o) => o.json.host)).toEqual(Array(16).fill(sim.url));
-		const failed = out.flatMap((o) => o.json.attempts as Array<{ ok: boolean; host: string; kind: string; ms: number; error: string }>).filter((a) => !a.ok);
+		const failed = out
+			.flatMap(
+				(o) =>
+					o.json.attempts as Array<{
+						ok: boolean;
+						host: string;
+						kind: string;
+						ms: number;
+						error: string;
+					}>,
+			)
+			.filter((a) => !a.ok);
 		console.log(
 			`[connect] through the node, concurrency 4: 16/16 answered by the healthy host in ${ms} ms; failed tries on the hung host ` +
 				`${failed.length} (ms ${fmt(failed.map((a) => a.ms))}); requests received by it ${JSON.stringify(hungPaths)} ` +
@@ -187,7 +246,9 @@ describe('a host that accepts TCP and never answers', () => {
 		// No generation reached host A, so no item waited for the 5000 ms first-token limit there:
 		// every failed try there is the connect timeout (or the remembered result of that one check).
 		expect(hungPaths['/api/generate'] ?? 0).toBe(0);
-		expect(failed.map((a) => a.error)).toEqual(Array(failed.length).fill(expect.stringMatching(ANY_CONNECT_ERROR)));
+		expect(failed.map((a) => a.error)).toEqual(
+			Array(failed.length).fill(expect.stringMatching(ANY_CONNECT_ERROR)),
+		);
 	});
 });
 
@@ -219,12 +280,21 @@ describe('a refused host', () => {
 		const runs: ItemRun[] = [];
 		for (let i = 0; i < 6; i++) runs.push(await item(i, config([refused, sim.url])));
 		expect(runs.map((r) => r.result.host)).toEqual(Array(6).fill(sim.url));
-		expect(runs[0].result.attempts[0]).toMatchObject({ kind: 'connection', host: refused, error: expect.stringMatching(/^host did not answer GET \/ \(.*\)$/) });
+		expect(runs[0].result.attempts[0]).toMatchObject({
+			kind: 'connection',
+			host: refused,
+			error: expect.stringMatching(/^host did not answer GET \/ \(.*\)$/),
+		});
 
 		state = createDispatcherState();
 		const started = performance.now();
 		const errors: DispatcherError[] = [];
-		for (let i = 0; i < 10; i++) errors.push((await dispatch(request(i), config([refused]), state, realPorts({ seed: i })).catch((e: unknown) => e)) as DispatcherError);
+		for (let i = 0; i < 10; i++)
+			errors.push(
+				(await dispatch(request(i), config([refused]), state, realPorts({ seed: i })).catch(
+					(e: unknown) => e,
+				)) as DispatcherError,
+			);
 		const aloneMs = performance.now() - started;
 		const kinds = errors.flatMap((e) => e.attempts.map((a) => a.kind));
 		console.log(

@@ -25,7 +25,11 @@ const B = 'http://b:11434';
 const T = 1_800_000_000_000;
 const W = LIVENESS_WINDOW_MS;
 const UNKNOWN: HostLiveness = { answeredAtMs: null, suspect: false, failed: null };
-const FAILURE = { atMs: T, kind: 'timeout' as const, error: 'host did not answer GET / within 300 ms (connect timeout)' };
+const FAILURE = {
+	atMs: T,
+	kind: 'timeout' as const,
+	error: 'host did not answer GET / within 300 ms (connect timeout)',
+};
 
 beforeEach(() => {
 	state = createDispatcherState();
@@ -38,7 +42,12 @@ describe('livenessNeed', () => {
 		['answered within the window', answered(UNKNOWN, T), T + W - 1, 'none'],
 		['answered exactly one window ago (stale)', answered(UNKNOWN, T), T + W, 'ping'],
 		['answered long ago (stale)', answered(UNKNOWN, T), T + 5 * W, 'ping'],
-		['fresh, but its last call could not connect or timed out', suspected(answered(UNKNOWN, T)), T + 1, 'ping'],
+		[
+			'fresh, but its last call could not connect or timed out',
+			suspected(answered(UNKNOWN, T)),
+			T + 1,
+			'ping',
+		],
 		['failed a check within the window', pingFailed(UNKNOWN, FAILURE), T + W - 1, 'down'],
 		['failed a check one window ago: check again', pingFailed(UNKNOWN, FAILURE), T + W, 'ping'],
 		['failed a check, then answered', answered(pingFailed(UNKNOWN, FAILURE), T + 5), T + 6, 'none'],
@@ -81,8 +90,10 @@ describe('afterCall', () => {
 	])('%s → %s', (_, kind, expected) => {
 		afterCall(state.resilience, A, kind, T);
 		const liveness = state.resilience.getLiveness(A);
-		if (expected === 'answered') expect(liveness).toEqual({ answeredAtMs: T, suspect: false, failed: null });
-		if (expected === 'suspect') expect(liveness).toEqual({ answeredAtMs: null, suspect: true, failed: null });
+		if (expected === 'answered')
+			expect(liveness).toEqual({ answeredAtMs: T, suspect: false, failed: null });
+		if (expected === 'suspect')
+			expect(liveness).toEqual({ answeredAtMs: null, suspect: true, failed: null });
 		if (expected === 'unchanged') expect(liveness).toEqual(UNKNOWN);
 	});
 });
@@ -135,22 +146,38 @@ describe('checkHost', () => {
 	it('a failed ping fails every waiter, then fails at once without pinging for the window', async () => {
 		const { ollama, pings, pending } = manualPing();
 		const { clock, ports } = clockPorts(ollama);
-		const waiting = [checkHost(state.resilience, A, limits, ports), checkHost(state.resilience, A, limits, ports)];
+		const waiting = [
+			checkHost(state.resilience, A, limits, ports),
+			checkHost(state.resilience, A, limits, ports),
+		];
 		await flush();
 		clock.now += 300;
 		pending[0].reject(new TransportError('timeout', 'no complete reply within 300 ms (timed out)'));
-		const expected = { ok: false, kind: 'timeout', error: 'host did not answer GET / within 300 ms (connect timeout)' };
+		const expected = {
+			ok: false,
+			kind: 'timeout',
+			error: 'host did not answer GET / within 300 ms (connect timeout)',
+		};
 		expect(await Promise.all(waiting)).toEqual([expected, expected]);
 
 		clock.now += 1_200;
-		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ...expected, error: `${expected.error} (checked 1200 ms ago)` });
+		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({
+			...expected,
+			error: `${expected.error} (checked 1200 ms ago)`,
+		});
 		expect(pings).toHaveLength(1);
 		clock.now += W;
 		const later = checkHost(state.resilience, A, limits, ports);
 		await flush();
 		expect(pings).toHaveLength(2);
-		pending[1].reject(new TransportError('connection', 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1'));
-		expect(await later).toEqual({ ok: false, kind: 'connection', error: 'host did not answer GET / (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1)' });
+		pending[1].reject(
+			new TransportError('connection', 'ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1'),
+		);
+		expect(await later).toEqual({
+			ok: false,
+			kind: 'connection',
+			error: 'host did not answer GET / (ECONNREFUSED: connect ECONNREFUSED 127.0.0.1:1)',
+		});
 		expect(state.resilience.counters()).toMatchObject({ pings: 2, pingFailures: 2 });
 	});
 
@@ -177,7 +204,7 @@ describe('checkHost', () => {
 		expect(await waiting).toEqual({ ok: true });
 	});
 
-	it("leaves at once when its execution is stopped, while the shared ping goes on for the others", async () => {
+	it('leaves at once when its execution is stopped, while the shared ping goes on for the others', async () => {
 		const { ollama, pings, pending } = manualPing();
 		const controller = new AbortController();
 		const { ports } = clockPorts(ollama);
@@ -193,18 +220,27 @@ describe('checkHost', () => {
 
 	it('asks once more on a fresh socket when the check fails with a reset (an idle keep-alive socket the host closed)', async () => {
 		const pinged: string[] = [];
-		const ollama = { ...scriptedOllama({}).ollama, ping: async (url: string) => {
-			pinged.push(url);
-			if (pinged.length === 1) throw new TransportError('connection', 'ECONNRESET: fetch failed');
-		} };
+		const ollama = {
+			...scriptedOllama({}).ollama,
+			ping: async (url: string) => {
+				pinged.push(url);
+				if (pinged.length === 1) throw new TransportError('connection', 'ECONNRESET: fetch failed');
+			},
+		};
 		const { ports } = clockPorts(ollama);
 		expect(await checkHost(state.resilience, A, limits, ports)).toEqual({ ok: true });
 		expect(pinged).toEqual([A, A]);
-		const refused = { ...ollama, ping: async (url: string) => {
-			pinged.push(url);
-			throw new TransportError('connection', 'ECONNREFUSED');
-		} };
-		expect(await checkHost(state.resilience, B, limits, clockPorts(refused).ports)).toMatchObject({ ok: false, kind: 'connection' });
+		const refused = {
+			...ollama,
+			ping: async (url: string) => {
+				pinged.push(url);
+				throw new TransportError('connection', 'ECONNREFUSED');
+			},
+		};
+		expect(await checkHost(state.resilience, B, limits, clockPorts(refused).ports)).toMatchObject({
+			ok: false,
+			kind: 'connection',
+		});
 		expect(pinged).toEqual([A, A, B]); // a refused connection is not asked twice
 	});
 
@@ -223,8 +259,17 @@ describe('checkHost', () => {
 });
 
 describe('in the attempt loop', () => {
-	const request = { prompt: 'Explain this', task: 'auto' as const, complexity: 'low' as const, format: { type: 'text' as const } };
-	const config = { baseUrls: [A, B], models: [{ name: 'small', tier: 'low' as const, tasks: [], options: {} }], timeoutsMs: DEFAULT_TIMEOUTS_MS };
+	const request = {
+		prompt: 'Explain this',
+		task: 'auto' as const,
+		complexity: 'low' as const,
+		format: { type: 'text' as const },
+	};
+	const config = {
+		baseUrls: [A, B],
+		models: [{ name: 'small', tier: 'low' as const, tasks: [], options: {} }],
+		timeoutsMs: DEFAULT_TIMEOUTS_MS,
+	};
 
 	it('records a failed check as an attempt on that host, counts it against its breaker, and moves on to the next host', async () => {
 		const { ollama: scripted, calls } = scriptedOllama({ small: ['ok'] });
@@ -233,7 +278,8 @@ describe('in the attempt loop', () => {
 			...scripted,
 			ping: async (baseUrl) => {
 				pinged.push(baseUrl);
-				if (baseUrl === A) throw new TransportError('timeout', 'no complete reply within 300 ms (timed out)');
+				if (baseUrl === A)
+					throw new TransportError('timeout', 'no complete reply within 300 ms (timed out)');
 			},
 		};
 		const ports = fakePorts(ollama);
@@ -241,7 +287,14 @@ describe('in the attempt loop', () => {
 		const first = await dispatch(request, { ...config, resilience }, state, ports);
 		expect(first.host).toBe(B);
 		expect(first.attempts).toEqual([
-			{ model: 'small', ok: false, kind: 'timeout', error: 'host did not answer GET / within 300 ms (connect timeout)', ms: expect.any(Number), host: A },
+			{
+				model: 'small',
+				ok: false,
+				kind: 'timeout',
+				error: 'host did not answer GET / within 300 ms (connect timeout)',
+				ms: expect.any(Number),
+				host: A,
+			},
 			{ model: 'small', ok: true, error: null, ms: expect.any(Number), host: B },
 		]);
 		expect(calls.map((c) => c.baseUrl)).toEqual([B]);
@@ -261,7 +314,12 @@ describe('in the attempt loop', () => {
 		const controller = new AbortController();
 		const { ollama: scripted, calls } = scriptedOllama({ small: ['ok'] });
 		const ollama: OllamaPort = { ...scripted, ping: () => new Promise(() => controller.abort()) };
-		const error = (await dispatch(request, config, state, fakePorts(ollama, { cancel: controller.signal })).catch((e: unknown) => e)) as { code: string };
+		const error = (await dispatch(
+			request,
+			config,
+			state,
+			fakePorts(ollama, { cancel: controller.signal }),
+		).catch((e: unknown) => e)) as { code: string };
 		expect(error.code).toBe('ABORTED');
 		expect(calls).toHaveLength(0);
 	});

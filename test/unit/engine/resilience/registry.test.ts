@@ -1,6 +1,9 @@
 import { DEFAULT_BREAKER_OPTIONS } from '../../../../nodes/AiDispatcher/engine/resilience/breaker';
 import { circuitExclusion, pickHost } from '../../../../nodes/AiDispatcher/engine/resilience/hosts';
-import { LATENCY_WINDOW, MAX_ENTRIES } from '../../../../nodes/AiDispatcher/engine/resilience/registry';
+import {
+	LATENCY_WINDOW,
+	MAX_ENTRIES,
+} from '../../../../nodes/AiDispatcher/engine/resilience/registry';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 
 let state = createDispatcherState();
@@ -20,7 +23,13 @@ describe('resilience registry', () => {
 		expect(state.resilience.getBreaker(A, 'm')).toEqual(open);
 		expect(state.resilience.getBreaker(B, 'm').state).toBe('closed');
 		expect(state.resilience.openBreakers()).toEqual([
-			{ model: 'm', host: A, state: 'open', since: new Date(T).toISOString(), retryAfter: new Date(T + 30_000).toISOString() },
+			{
+				model: 'm',
+				host: A,
+				state: 'open',
+				since: new Date(T).toISOString(),
+				retryAfter: new Date(T + 30_000).toISOString(),
+			},
 		]);
 		expect(state.resilience.counters().breakerOpens).toBe(1);
 	});
@@ -51,7 +60,9 @@ describe('host pool', () => {
 		const release = state.resilience.acquireHost(A);
 		expect(pickHost(state.resilience, [A, B], 'm', T, DEFAULT_BREAKER_OPTIONS)).toBe(B);
 		release();
-		expect(pickHost(state.resilience, [A, B], 'm', T, DEFAULT_BREAKER_OPTIONS, new Set([A]))).toBe(B);
+		expect(pickHost(state.resilience, [A, B], 'm', T, DEFAULT_BREAKER_OPTIONS, new Set([A]))).toBe(
+			B,
+		);
 		state.resilience.setBreaker(A, 'm', open);
 		expect(pickHost(state.resilience, [A, B], 'm', T, DEFAULT_BREAKER_OPTIONS)).toBe(B);
 		expect(circuitExclusion(state.resilience, [A, B], 'm', T, DEFAULT_BREAKER_OPTIONS)).toBeNull();
@@ -63,7 +74,9 @@ describe('host pool', () => {
 			`circuit open since ${new Date(T).toISOString()}, retry after ${new Date(T + 30_000).toISOString()}`,
 		);
 		state.resilience.setBreaker(B, 'm', open);
-		expect(circuitExclusion(state.resilience, [A, B], 'm', T + 1, DEFAULT_BREAKER_OPTIONS)).toMatch(/^circuit open on every host \(http:\/\/a:11434 since .*; http:\/\/b:11434 since/);
+		expect(circuitExclusion(state.resilience, [A, B], 'm', T + 1, DEFAULT_BREAKER_OPTIONS)).toMatch(
+			/^circuit open on every host \(http:\/\/a:11434 since .*; http:\/\/b:11434 since/,
+		);
 		expect(pickHost(state.resilience, [A, B], 'm', T + 30_000, DEFAULT_BREAKER_OPTIONS)).toBe(A); // cooldown over: probe
 	});
 });

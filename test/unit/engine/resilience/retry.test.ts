@@ -1,4 +1,8 @@
-import { countsAgainstBreaker, isTransient, worthAnotherHost } from '../../../../nodes/AiDispatcher/engine/resilience/retry';
+import {
+	countsAgainstBreaker,
+	isTransient,
+	worthAnotherHost,
+} from '../../../../nodes/AiDispatcher/engine/resilience/retry';
 import type { FailureKind } from '../../../../nodes/AiDispatcher/engine/types';
 
 describe('failure classification', () => {

@@ -1,12 +1,23 @@
 /** The stall limit's defaults by tier and how the Stall Timeout option and the total limit bound it (issue 9). */
 import { resolveResilience } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
-import { DEFAULT_STALL_TIMEOUTS_MS, firstTokenMs } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
+import {
+	DEFAULT_STALL_TIMEOUTS_MS,
+	firstTokenMs,
+} from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 
 describe('stall timeout settings', () => {
 	it('defaults to 5 s / 10 s / 15 s by tier, and an override replaces only what it names', () => {
 		expect(DEFAULT_STALL_TIMEOUTS_MS).toEqual({ low: 5_000, medium: 10_000, high: 15_000 });
-		expect(resolveResilience().stallTimeoutsMs).toEqual({ low: 5_000, medium: 10_000, high: 15_000 });
-		expect(resolveResilience({ stallTimeoutsMs: { high: 2_000 } }).stallTimeoutsMs).toEqual({ low: 5_000, medium: 10_000, high: 2_000 });
+		expect(resolveResilience().stallTimeoutsMs).toEqual({
+			low: 5_000,
+			medium: 10_000,
+			high: 15_000,
+		});
+		expect(resolveResilience({ stallTimeoutsMs: { high: 2_000 } }).stallTimeoutsMs).toEqual({
+			low: 5_000,
+			medium: 10_000,
+			high: 2_000,
+		});
 	});
 
 	it('is never longer than the total limit of the try', () => {

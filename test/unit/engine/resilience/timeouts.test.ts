@@ -11,10 +11,25 @@ const opts = { ...DEFAULT_ADAPTIVE_TIMEOUT, minSamples: 5, floorMs: 1_000, multi
 describe('adaptive total timeout', () => {
 	it.each<[string, number, number[], number]>([
 		['keeps the configured limit with too few samples', 60_000, [500, 500, 500, 500], 60_000],
-		['uses 3 × p95 once enough samples are known', 60_000, [900, 1_000, 1_100, 1_200, 2_000], 6_000],
+		[
+			'uses 3 × p95 once enough samples are known',
+			60_000,
+			[900, 1_000, 1_100, 1_200, 2_000],
+			6_000,
+		],
 		['never goes below the floor', 60_000, [10, 10, 10, 10, 10], 1_000],
-		['never goes above the configured limit (the ceiling)', 5_000, [4_000, 4_000, 4_000, 4_000, 4_000], 5_000],
-		['a floor above the configured limit yields the configured limit', 500, [10, 10, 10, 10, 10], 500],
+		[
+			'never goes above the configured limit (the ceiling)',
+			5_000,
+			[4_000, 4_000, 4_000, 4_000, 4_000],
+			5_000,
+		],
+		[
+			'a floor above the configured limit yields the configured limit',
+			500,
+			[10, 10, 10, 10, 10],
+			500,
+		],
 	])('%s', (_name, configured, samples, expected) => {
 		expect(adaptiveTotalMs(configured, samples, opts)).toBe(expected);
 	});
@@ -51,8 +66,14 @@ describe('resolveResilience', () => {
 		[{ retry: { maxRetries: -1 } }, /maxRetries should be an integer 0..10, got -1/],
 		[{ backoff: { baseDelayMs: 500, maxDelayMs: 100 } }, /0 ≤ baseDelayMs ≤ maxDelayMs/],
 		[{ breaker: { failureThreshold: 0 } }, /failureThreshold/],
-		[{ connectTimeoutMs: 0 }, /connectTimeoutMs should be a positive number of milliseconds, got 0/],
-		[{ connectTimeoutMs: Number.NaN }, /connectTimeoutMs should be a positive number of milliseconds, got NaN/],
+		[
+			{ connectTimeoutMs: 0 },
+			/connectTimeoutMs should be a positive number of milliseconds, got 0/,
+		],
+		[
+			{ connectTimeoutMs: Number.NaN },
+			/connectTimeoutMs should be a positive number of milliseconds, got NaN/,
+		],
 	])('rejects %j', (overrides, message) => {
 		expect(() => resolveResilience(overrides)).toThrow(message);
 	});

@@ -1,4 +1,10 @@
-import { ANSWER_NEUTRAL_OPTIONS, canonicalJson, optionsKey, requestKey, scopeDigest } from '../../../../nodes/AiDispatcher/engine/reuse/key';
+import {
+	ANSWER_NEUTRAL_OPTIONS,
+	canonicalJson,
+	optionsKey,
+	requestKey,
+	scopeDigest,
+} from '../../../../nodes/AiDispatcher/engine/reuse/key';
 import type { DispatchRequest } from '../../../../nodes/AiDispatcher/engine/types';
 
 const SCOPE = 'scope-a';
@@ -9,7 +15,11 @@ const base: DispatchRequest = {
 	complexity: 'auto',
 	format: { type: 'text' },
 };
-const key = (request: Partial<DispatchRequest> = {}, scope = SCOPE, extras?: Record<string, unknown>) => requestKey({ ...base, ...request }, scope, extras);
+const key = (
+	request: Partial<DispatchRequest> = {},
+	scope = SCOPE,
+	extras?: Record<string, unknown>,
+) => requestKey({ ...base, ...request }, scope, extras);
 
 describe('requestKey', () => {
 	it('is a sha256 hex digest that holds no prompt text', () => {
@@ -19,10 +29,20 @@ describe('requestKey', () => {
 	});
 
 	it('is equal for equal requests, whatever the key order of the objects in them', () => {
-		const schemaA = { type: 'object', properties: { a: { type: 'string' }, b: { type: 'number' } } };
-		const schemaB = { properties: { b: { type: 'number' }, a: { type: 'string' } }, type: 'object' };
-		expect(key({ format: { type: 'jsonSchema', schema: schemaA } })).toBe(key({ format: { type: 'jsonSchema', schema: schemaB } }));
-		expect(key({}, SCOPE, { options: { top_k: 5, stop: ['x'] } })).toBe(key({}, SCOPE, { options: { stop: ['x'], top_k: 5 } }));
+		const schemaA = {
+			type: 'object',
+			properties: { a: { type: 'string' }, b: { type: 'number' } },
+		};
+		const schemaB = {
+			properties: { b: { type: 'number' }, a: { type: 'string' } },
+			type: 'object',
+		};
+		expect(key({ format: { type: 'jsonSchema', schema: schemaA } })).toBe(
+			key({ format: { type: 'jsonSchema', schema: schemaB } }),
+		);
+		expect(key({}, SCOPE, { options: { top_k: 5, stop: ['x'] } })).toBe(
+			key({}, SCOPE, { options: { stop: ['x'], top_k: 5 } }),
+		);
 	});
 
 	it('ignores what only steers the choice of model: task, complexity, analysed text', () => {
@@ -35,7 +55,10 @@ describe('requestKey', () => {
 		['prompt whitespace', { prompt: 'Summarize: lunch moved to 1pm ' }],
 		['system prompt', { system: 'Be thorough.' }],
 		['no system prompt', { system: undefined }],
-		['messages instead of prompt', { prompt: undefined, messages: [{ role: 'user', content: 'Summarize: lunch moved to 1pm' }] }],
+		[
+			'messages instead of prompt',
+			{ prompt: undefined, messages: [{ role: 'user', content: 'Summarize: lunch moved to 1pm' }] },
+		],
 		['format json', { format: { type: 'json' } }],
 		['format schema', { format: { type: 'jsonSchema', schema: { type: 'object' } } }],
 	])('changes with the %s', (_, change) => {
@@ -49,24 +72,71 @@ describe('requestKey', () => {
 		];
 		const k = key({ prompt: undefined, messages });
 		expect(key({ prompt: undefined, messages: [messages[1], messages[0]] })).not.toBe(k);
-		expect(key({ prompt: undefined, messages: [messages[0], { role: 'assistant', content: 'U' }] })).not.toBe(k);
-		expect(key({ prompt: undefined, messages: [messages[0], { role: 'user', content: 'U2' }] })).not.toBe(k);
+		expect(
+			key({ prompt: undefined, messages: [messages[0], { role: 'assistant', content: 'U' }] }),
+		).not.toBe(k);
+		expect(
+			key({ prompt: undefined, messages: [messages[0], { role: 'user', content: 'U2' }] }),
+		).not.toBe(k);
 		const call = { function: { name: 'search', arguments: { q: 'a' } } };
-		const withCall = key({ prompt: undefined, messages: [...messages, { role: 'assistant', content: '', tool_calls: [call] }] });
-		expect(key({ prompt: undefined, messages: [...messages, { role: 'assistant', content: '', tool_calls: [{ function: { name: 'search', arguments: { q: 'b' } } }] }] })).not.toBe(withCall);
-		expect(key({ prompt: undefined, messages: [...messages, { role: 'tool', content: 'r', tool_name: 'a' }] })).not.toBe(
-			key({ prompt: undefined, messages: [...messages, { role: 'tool', content: 'r', tool_name: 'b' }] }),
+		const withCall = key({
+			prompt: undefined,
+			messages: [...messages, { role: 'assistant', content: '', tool_calls: [call] }],
+		});
+		expect(
+			key({
+				prompt: undefined,
+				messages: [
+					...messages,
+					{
+						role: 'assistant',
+						content: '',
+						tool_calls: [{ function: { name: 'search', arguments: { q: 'b' } } }],
+					},
+				],
+			}),
+		).not.toBe(withCall);
+		expect(
+			key({
+				prompt: undefined,
+				messages: [...messages, { role: 'tool', content: 'r', tool_name: 'a' }],
+			}),
+		).not.toBe(
+			key({
+				prompt: undefined,
+				messages: [...messages, { role: 'tool', content: 'r', tool_name: 'b' }],
+			}),
 		);
 	});
 
 	it('changes with the credential scope and with every extra (tools, call options)', () => {
 		expect(key({}, 'scope-b')).not.toBe(key());
-		const tool = { type: 'function', function: { name: 'search', description: 'Search', parameters: { type: 'object' } } };
+		const tool = {
+			type: 'function',
+			function: { name: 'search', description: 'Search', parameters: { type: 'object' } },
+		};
 		const withTool = key({}, SCOPE, { tools: [tool], options: {} });
 		expect(withTool).not.toBe(key({}, SCOPE, { tools: [], options: {} }));
-		expect(withTool).not.toBe(key({}, SCOPE, { tools: [{ ...tool, function: { ...tool.function, description: 'Find' } }], options: {} }));
-		for (const [name, value] of Object.entries({ temperature: 0.3, seed: 7, num_predict: 50, num_ctx: 4096, top_k: 3, top_p: 0.5, stop: ['\n'], think: true })) {
-			expect([name, key({}, SCOPE, { tools: [], options: { [name]: value } })]).not.toEqual([name, key({}, SCOPE, { tools: [], options: {} })]);
+		expect(withTool).not.toBe(
+			key({}, SCOPE, {
+				tools: [{ ...tool, function: { ...tool.function, description: 'Find' } }],
+				options: {},
+			}),
+		);
+		for (const [name, value] of Object.entries({
+			temperature: 0.3,
+			seed: 7,
+			num_predict: 50,
+			num_ctx: 4096,
+			top_k: 3,
+			top_p: 0.5,
+			stop: ['\n'],
+			think: true,
+		})) {
+			expect([name, key({}, SCOPE, { tools: [], options: { [name]: value } })]).not.toEqual([
+				name,
+				key({}, SCOPE, { tools: [], options: {} }),
+			]);
 		}
 	});
 });
@@ -92,7 +162,9 @@ describe('optionsKey', () => {
 	});
 
 	it('does not depend on the order options were set in', () => {
-		expect(optionsKey({ temperature: 0.1, num_ctx: 2048 })).toBe(optionsKey({ num_ctx: 2048, temperature: 0.1 }));
+		expect(optionsKey({ temperature: 0.1, num_ctx: 2048 })).toBe(
+			optionsKey({ num_ctx: 2048, temperature: 0.1 }),
+		);
 	});
 });
 
@@ -112,6 +184,8 @@ describe('scopeDigest', () => {
 
 describe('canonicalJson', () => {
 	it('sorts keys at every depth and drops undefined members', () => {
-		expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe('{"a":{"d":[1,{"y":2,"z":1}]},"b":1}');
+		expect(canonicalJson({ b: 1, a: { d: [1, { z: 1, y: 2 }], c: undefined } })).toBe(
+			'{"a":{"d":[1,{"y":2,"z":1}]},"b":1}',
+		);
 	});
 });

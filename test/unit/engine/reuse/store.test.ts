@@ -1,16 +1,44 @@
-import { answerBytes, ENTRY_OVERHEAD_BYTES, ReuseStore } from '../../../../nodes/AiDispatcher/engine/reuse/store';
+import {
+	answerBytes,
+	ENTRY_OVERHEAD_BYTES,
+	ReuseStore,
+} from '../../../../nodes/AiDispatcher/engine/reuse/store';
 import type { StoredAnswer } from '../../../../nodes/AiDispatcher/engine/reuse/types';
 
-const usage = { prompt_tokens: 1, completion_tokens: 1, total_ms: 1000, load_ms: 0, tokens_per_s: 10 };
-function answer(key: string, model = 'm', text = 'x'.repeat(100), scope: { executionId?: string; shared?: boolean } = {}): StoredAnswer {
-	const a = { key, model, tier: 'low' as const, optionsKey: '{}', text, usage, storedAtMs: 0, executionId: scope.executionId ?? 'e1', shared: scope.shared ?? true };
+const usage = {
+	prompt_tokens: 1,
+	completion_tokens: 1,
+	total_ms: 1000,
+	load_ms: 0,
+	tokens_per_s: 10,
+};
+function answer(
+	key: string,
+	model = 'm',
+	text = 'x'.repeat(100),
+	scope: { executionId?: string; shared?: boolean } = {},
+): StoredAnswer {
+	const a = {
+		key,
+		model,
+		tier: 'low' as const,
+		optionsKey: '{}',
+		text,
+		usage,
+		storedAtMs: 0,
+		executionId: scope.executionId ?? 'e1',
+		shared: scope.shared ?? true,
+	};
 	return { ...a, bytes: answerBytes(a) };
 }
 
 describe('ReuseStore', () => {
 	it('estimates an entry as its strings in UTF-16 plus a fixed overhead', () => {
 		const a = answer('k', 'm', 'abc');
-		expect(a.bytes).toBe(2 * ('k'.length + 'm'.length + '{}'.length + 'abc'.length + 'e1'.length) + ENTRY_OVERHEAD_BYTES);
+		expect(a.bytes).toBe(
+			2 * ('k'.length + 'm'.length + '{}'.length + 'abc'.length + 'e1'.length) +
+				ENTRY_OVERHEAD_BYTES,
+		);
 	});
 
 	it('keeps answers per (key, model) and replaces the same model’s earlier one', () => {
@@ -21,7 +49,10 @@ describe('ReuseStore', () => {
 		expect(store.get('k1', 'a')?.text).toBe('second');
 		expect(store.get('k1', 'b')?.text).toBe('other');
 		expect(store.get('k2', 'a')).toBeUndefined();
-		expect(store.stats()).toMatchObject({ entries: 2, bytes: answer('k1', 'a', 'second').bytes + answer('k1', 'b', 'other').bytes });
+		expect(store.stats()).toMatchObject({
+			entries: 2,
+			bytes: answer('k1', 'a', 'second').bytes + answer('k1', 'b', 'other').bytes,
+		});
 	});
 
 	it('never holds more bytes than its bound: the least recently used go first, and are counted', () => {
@@ -53,7 +84,16 @@ describe('ReuseStore', () => {
 		store.hit(1500);
 		store.miss();
 		expect(store.clear()).toBe(2);
-		expect(store.stats()).toEqual({ entries: 0, bytes: 0, maxBytes: store.maxBytes, inFlight: 0, hits: 1, misses: 1, evictions: 0, savedMs: 1500 });
+		expect(store.stats()).toEqual({
+			entries: 0,
+			bytes: 0,
+			maxBytes: store.maxBytes,
+			inFlight: 0,
+			hits: 1,
+			misses: 1,
+			evictions: 0,
+			savedMs: 1500,
+		});
 	});
 
 	it('forgets a call in flight once it settles, resolved or rejected', async () => {
@@ -84,7 +124,10 @@ describe('ReuseStore', () => {
 		expect(store.get('own', 'm')).toBeUndefined();
 		expect(store.get('kept', 'm')?.text).toBe('b');
 		expect(store.get('other', 'm')?.text).toBe('c');
-		expect(store.stats()).toMatchObject({ entries: 2, bytes: before - answer('own', 'm', 'a').bytes });
+		expect(store.stats()).toMatchObject({
+			entries: 2,
+			bytes: before - answer('own', 'm', 'a').bytes,
+		});
 		expect(store.forgetExecution('e1')).toBe(0);
 	});
 });

@@ -1,6 +1,10 @@
 import { evaluateRules } from '../../../../nodes/AiDispatcher/engine/rules/evaluate';
 import { testBounded, MAX_MATCHED_CHARS } from '../../../../nodes/AiDispatcher/engine/rules/regex';
-import type { LeafCondition, Rule, RuleFacts } from '../../../../nodes/AiDispatcher/engine/rules/types';
+import type {
+	LeafCondition,
+	Rule,
+	RuleFacts,
+} from '../../../../nodes/AiDispatcher/engine/rules/types';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
 
 function rules(raw: unknown): Rule[] {
@@ -28,7 +32,18 @@ const facts = (extra: Partial<RuleFacts> = {}): RuleFacts => ({
 describe('evaluateRules', () => {
 	it('records every condition with the fact value it saw', () => {
 		const outcome = evaluateRules(
-			rules([{ name: 'big or code', condition: { any: [{ fact: 'promptTokens', operator: 'greaterThan', value: 5 }, { fact: 'containsCode', operator: 'equal', value: true }] }, action: { useTier: 'high' } }]),
+			rules([
+				{
+					name: 'big or code',
+					condition: {
+						any: [
+							{ fact: 'promptTokens', operator: 'greaterThan', value: 5 },
+							{ fact: 'containsCode', operator: 'equal', value: true },
+						],
+					},
+					action: { useTier: 'high' },
+				},
+			]),
 			facts(),
 		);
 		expect(outcome.forcedTier).toEqual({ tier: 'high', rule: 'big or code' });
@@ -46,7 +61,16 @@ describe('evaluateRules', () => {
 
 	it('combines all / any / not', () => {
 		const r = rules([
-			{ name: 'a', condition: { all: [{ fact: 'taskType', operator: 'equal', value: 'summarization' }, { not: { fact: 'complexityTier', operator: 'greaterThanInclusive', value: 'medium' } }] }, action: { useModel: 'phi3:mini' } },
+			{
+				name: 'a',
+				condition: {
+					all: [
+						{ fact: 'taskType', operator: 'equal', value: 'summarization' },
+						{ not: { fact: 'complexityTier', operator: 'greaterThanInclusive', value: 'medium' } },
+					],
+				},
+				action: { useModel: 'phi3:mini' },
+			},
 		]);
 		expect(evaluateRules(r, facts()).forcedModel).toEqual({ model: 'phi3:mini', rule: 'a' });
 		expect(evaluateRules(r, facts({ tier: 'high' })).matched).toEqual([]);
@@ -54,13 +78,34 @@ describe('evaluateRules', () => {
 
 	it('keeps the first forced model, merges exclusions, takes the tightest bounds, and stops when told', () => {
 		const r = rules([
-			{ name: 'first', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { useModel: 'a', excludeModels: ['x'], maxTier: 'medium', timeoutMs: 5000 } },
-			{ name: 'second', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { useModel: 'b', excludeModels: ['y'], maxTier: 'low', timeoutMs: 9000, stop: true } },
-			{ name: 'never', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { excludeModels: ['z'] } },
+			{
+				name: 'first',
+				condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 },
+				action: { useModel: 'a', excludeModels: ['x'], maxTier: 'medium', timeoutMs: 5000 },
+			},
+			{
+				name: 'second',
+				condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 },
+				action: {
+					useModel: 'b',
+					excludeModels: ['y'],
+					maxTier: 'low',
+					timeoutMs: 9000,
+					stop: true,
+				},
+			},
+			{
+				name: 'never',
+				condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 },
+				action: { excludeModels: ['z'] },
+			},
 		]);
 		const outcome = evaluateRules(r, facts());
 		expect(outcome.forcedModel?.model).toBe('a');
-		expect([...outcome.excluded]).toEqual([['x', 'rule: "first"'], ['y', 'rule: "second"']]);
+		expect([...outcome.excluded]).toEqual([
+			['x', 'rule: "first"'],
+			['y', 'rule: "second"'],
+		]);
 		expect(outcome.maxTier).toEqual({ tier: 'low', rule: 'second' });
 		expect(outcome.timeoutMs).toBe(5000);
 		expect(outcome.matched.map((m) => m.name)).toEqual(['first', 'second']);
@@ -68,8 +113,16 @@ describe('evaluateRules', () => {
 
 	it('lets an earlier tier bound win over a later one that contradicts it, so some model stays usable', () => {
 		const r = rules([
-			{ name: 'P4 small', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { maxTier: 'low' } },
-			{ name: 'traces medium+', condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 }, action: { minTier: 'medium' } },
+			{
+				name: 'P4 small',
+				condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 },
+				action: { maxTier: 'low' },
+			},
+			{
+				name: 'traces medium+',
+				condition: { fact: 'promptTokens', operator: 'greaterThan', value: 0 },
+				action: { minTier: 'medium' },
+			},
 		]);
 		const outcome = evaluateRules(r, facts());
 		expect(outcome.maxTier).toEqual({ tier: 'low', rule: 'P4 small' });
@@ -78,13 +131,28 @@ describe('evaluateRules', () => {
 	});
 
 	it('treats a missing or unknown signal as "not met" and says so', () => {
-		const r = rules([{ name: 'busy', condition: { fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 0.8 }, action: { maxTier: 'low' } }]);
+		const r = rules([
+			{
+				name: 'busy',
+				condition: { fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 0.8 },
+				action: { maxTier: 'low' },
+			},
+		]);
 		const none = evaluateRules(r, facts());
 		expect(none.matched).toEqual([]);
-		expect(none.evaluated[0].conditions[0]).toMatchObject({ result: false, actual: null, note: 'signal "cpu" is not available' });
-		expect(evaluateRules(r, facts({ signals: { cpu: null } })).evaluated[0].conditions[0].note).toBe('signal "cpu" is unknown (no data)');
+		expect(none.evaluated[0].conditions[0]).toMatchObject({
+			result: false,
+			actual: null,
+			note: 'signal "cpu" is not available',
+		});
+		expect(
+			evaluateRules(r, facts({ signals: { cpu: null } })).evaluated[0].conditions[0].note,
+		).toBe('signal "cpu" is unknown (no data)');
 		// `not` of an unknown signal does match: write "cpu < 0.8" rather than "not cpu > 0.8" to fail safe.
-		expect(evaluateRules(r, facts({ signals: { cpu: 0.93 } })).maxTier).toEqual({ tier: 'low', rule: 'busy' });
+		expect(evaluateRules(r, facts({ signals: { cpu: 0.93 } })).maxTier).toEqual({
+			tier: 'low',
+			rule: 'busy',
+		});
 	});
 
 	it.each([
@@ -94,7 +162,13 @@ describe('evaluateRules', () => {
 		[{ from: '22:00', to: '12:00' }, true], // overnight window reaches 11:30
 		[{ days: ['tue'], from: '22:00', to: '12:00' }, true], // Tuesday's overnight window spans into Wednesday
 	])('checks time window %j in the workflow time zone', (window, inside) => {
-		const r = rules([{ name: 'office', condition: { fact: 'time', operator: 'within', value: window }, action: { maxTier: 'medium' } }]);
+		const r = rules([
+			{
+				name: 'office',
+				condition: { fact: 'time', operator: 'within', value: window },
+				action: { maxTier: 'medium' },
+			},
+		]);
 		const outcome = evaluateRules(r, facts());
 		expect(outcome.matched.length === 1).toBe(inside);
 		expect(outcome.evaluated[0].conditions[0].actual).toMatch(/^wed \d\d:30 /);
@@ -102,8 +176,16 @@ describe('evaluateRules', () => {
 
 	it('compares item fields loosely (mapped values are often strings) and reads nested paths', () => {
 		const r = rules([
-			{ name: 'P1', condition: { fact: 'item', path: 'fields.priority', operator: 'equal', value: 'P1' }, action: { useModel: 'qwen2.5:7b' } },
-			{ name: 'big account', condition: { fact: 'item', path: 'seats', operator: 'greaterThanInclusive', value: 100 }, action: { minTier: 'medium' } },
+			{
+				name: 'P1',
+				condition: { fact: 'item', path: 'fields.priority', operator: 'equal', value: 'P1' },
+				action: { useModel: 'qwen2.5:7b' },
+			},
+			{
+				name: 'big account',
+				condition: { fact: 'item', path: 'seats', operator: 'greaterThanInclusive', value: 100 },
+				action: { minTier: 'medium' },
+			},
 		]);
 		const outcome = evaluateRules(r, facts({ item: { fields: { priority: 'P1' }, seats: '250' } }));
 		expect(outcome.matched.map((m) => m.name)).toEqual(['P1', 'big account']);
@@ -112,13 +194,31 @@ describe('evaluateRules', () => {
 	});
 
 	it('uses the value resolved from a per-item expression when the rule carries one (UI rules)', () => {
-		const r = rules([{ name: 'P1', condition: { fact: 'item', input: 'P1', operator: 'equal', value: 'P1' }, action: { useModel: 'qwen2.5:7b' } }]);
-		expect(evaluateRules(r, facts()).matched[0].conditions[0]).toMatchObject({ fact: 'item', actual: 'P1', result: true });
+		const r = rules([
+			{
+				name: 'P1',
+				condition: { fact: 'item', input: 'P1', operator: 'equal', value: 'P1' },
+				action: { useModel: 'qwen2.5:7b' },
+			},
+		]);
+		expect(evaluateRules(r, facts()).matched[0].conditions[0]).toMatchObject({
+			fact: 'item',
+			actual: 'P1',
+			result: true,
+		});
 	});
 
 	it('matches regular expressions on bounded input only', () => {
-		const r = rules([{ name: 'oracle', condition: { fact: 'text', operator: 'matches', value: 'ORA-\\d{5}' }, action: { useTier: 'high' } }]);
-		expect(evaluateRules(r, facts({ text: 'failed with ORA-00942 table missing' })).forcedTier?.tier).toBe('high');
+		const r = rules([
+			{
+				name: 'oracle',
+				condition: { fact: 'text', operator: 'matches', value: 'ORA-\\d{5}' },
+				action: { useTier: 'high' },
+			},
+		]);
+		expect(
+			evaluateRules(r, facts({ text: 'failed with ORA-00942 table missing' })).forcedTier?.tier,
+		).toBe('high');
 		const late = `${'x'.repeat(MAX_MATCHED_CHARS)} ORA-00942`;
 		expect(evaluateRules(r, facts({ text: late })).matched).toEqual([]);
 		const { pattern } = r[0].condition as LeafCondition;

@@ -4,8 +4,19 @@ import { ruleProperties } from '../../../../nodes/AiDispatcher/description/rules
 import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
 import { routeComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/router/route';
 import { evaluateRules } from '../../../../nodes/AiDispatcher/engine/rules/evaluate';
-import { FACT_TABLE, measuredCount, valueFromText, valueKind, type ValueKind } from '../../../../nodes/AiDispatcher/engine/rules/facts';
-import { FACTS, WINDOW_OPERATORS, type FactName, type RuleFacts } from '../../../../nodes/AiDispatcher/engine/rules/types';
+import {
+	FACT_TABLE,
+	measuredCount,
+	valueFromText,
+	valueKind,
+	type ValueKind,
+} from '../../../../nodes/AiDispatcher/engine/rules/facts';
+import {
+	FACTS,
+	WINDOW_OPERATORS,
+	type FactName,
+	type RuleFacts,
+} from '../../../../nodes/AiDispatcher/engine/rules/types';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
 
 /** A valid value of each kind, and a text the Rules builder would hold for it. */
@@ -55,7 +66,9 @@ const ACTUAL: Record<FactName, unknown> = {
 	item: 'P1',
 };
 
-const everyPair = FACTS.flatMap((fact) => FACT_TABLE[fact].operators.map((operator) => [fact, operator] as const));
+const everyPair = FACTS.flatMap((fact) =>
+	FACT_TABLE[fact].operators.map((operator) => [fact, operator] as const),
+);
 
 describe('the rules fact table', () => {
 	it('covers every fact in FACTS, each with at least one operator', () => {
@@ -64,17 +77,25 @@ describe('the rules fact table', () => {
 		expect(everyPair.length).toBeGreaterThan(FACTS.length);
 	});
 
-	it.each(everyPair)('%s %s: accepted by validate, read and compared by evaluate', (fact, operator) => {
-		const path = PATHS[fact];
-		const condition = { fact, operator, value: SAMPLE[valueKind(fact, operator)], ...(path ? { path } : {}) };
-		const parsed = parseRules([{ name: 'r', condition, action: { useTier: 'high' } }]);
-		if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-		const outcome = evaluateRules(parsed.value, FACTS_SEEN);
-		const [trace] = outcome.evaluated[0].conditions;
-		expect(trace.note).toBeUndefined();
-		expect(trace.actual).toEqual(ACTUAL[fact]);
-		expect(typeof trace.result).toBe('boolean');
-	});
+	it.each(everyPair)(
+		'%s %s: accepted by validate, read and compared by evaluate',
+		(fact, operator) => {
+			const path = PATHS[fact];
+			const condition = {
+				fact,
+				operator,
+				value: SAMPLE[valueKind(fact, operator)],
+				...(path ? { path } : {}),
+			};
+			const parsed = parseRules([{ name: 'r', condition, action: { useTier: 'high' } }]);
+			if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
+			const outcome = evaluateRules(parsed.value, FACTS_SEEN);
+			const [trace] = outcome.evaluated[0].conditions;
+			expect(trace.note).toBeUndefined();
+			expect(trace.actual).toEqual(ACTUAL[fact]);
+			expect(typeof trace.result).toBe('boolean');
+		},
+	);
 
 	it('compares through the table: one true and one false leaf per fact', () => {
 		const pairs: Array<[FactName, string, unknown, boolean]> = [
@@ -93,22 +114,41 @@ describe('the rules fact table', () => {
 		expect(pairs.map(([f]) => f).sort()).toEqual([...FACTS].sort());
 		for (const [fact, operator, value, expected] of pairs) {
 			const path = PATHS[fact];
-			const parsed = parseRules([{ condition: { fact, operator, value, ...(path ? { path } : {}) }, action: { useTier: 'high' } }]);
+			const parsed = parseRules([
+				{
+					condition: { fact, operator, value, ...(path ? { path } : {}) },
+					action: { useTier: 'high' },
+				},
+			]);
 			if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
-			expect([fact, evaluateRules(parsed.value, FACTS_SEEN).evaluated[0].result]).toEqual([fact, expected]);
+			expect([fact, evaluateRules(parsed.value, FACTS_SEEN).evaluated[0].result]).toEqual([
+				fact,
+				expected,
+			]);
 		}
 	});
 
 	it('a count the analyser did not measure is unknown, not 0: the condition is not met and says why', () => {
-		const parsed = parseRules([{ condition: { fact: 'containsCode', operator: 'equal', value: false }, action: { useTier: 'low' } }]);
+		const parsed = parseRules([
+			{
+				condition: { fact: 'containsCode', operator: 'equal', value: false },
+				action: { useTier: 'low' },
+			},
+		]);
 		if (!parsed.ok) throw new Error(parsed.issues.join('\n'));
 		const { codeBlocks: _omitted, ...unmeasured } = FACTS_SEEN;
 		const [trace] = evaluateRules(parsed.value, unmeasured).evaluated[0].conditions;
-		expect(trace).toMatchObject({ fact: 'containsCode', actual: null, result: false, note: 'code blocks is not measured by this analyser' });
+		expect(trace).toMatchObject({
+			fact: 'containsCode',
+			actual: null,
+			result: false,
+			note: 'code blocks is not measured by this analyser',
+		});
 	});
 
 	it('both analysers report the counts the facts read by their typed names', () => {
-		const text = 'Why does this fail?\n```js\nfoo()\n```\n    at foo (a.js:1:1)\n    at bar (b.js:2:2)\n    at baz (c.js:3:3)';
+		const text =
+			'Why does this fail?\n```js\nfoo()\n```\n    at foo (a.js:1:1)\n    at bar (b.js:2:2)\n    at baz (c.js:3:3)';
 		for (const result of [analyseComplexity(text), routeComplexity(text)]) {
 			expect(measuredCount(result, 'code_blocks')).toBe(1);
 			expect(measuredCount(result, 'stack_trace_lines')).toBeGreaterThanOrEqual(2);
@@ -116,11 +156,23 @@ describe('the rules fact table', () => {
 	});
 
 	it.each([
-		[{ fact: 'cpu', operator: 'greaterThan', value: 1 }, 'rules[0].condition.fact should be one of promptTokens, containsCode, containsStackTrace, text, taskType, complexityTier, complexityScore, complexityConfidence, signal, time, item, got "cpu"'],
-		[{ fact: 'containsCode', operator: 'greaterThan', value: 1 }, 'rules[0].condition.operator should be one of equal, notEqual for fact containsCode, got "greaterThan"'],
-		[{ fact: 'text', operator: 'startsWith', value: 'x' }, 'rules[0].condition.operator should be one of matches, notMatches for fact text, got "startsWith"'],
+		[
+			{ fact: 'cpu', operator: 'greaterThan', value: 1 },
+			'rules[0].condition.fact should be one of promptTokens, containsCode, containsStackTrace, text, taskType, complexityTier, complexityScore, complexityConfidence, signal, time, item, got "cpu"',
+		],
+		[
+			{ fact: 'containsCode', operator: 'greaterThan', value: 1 },
+			'rules[0].condition.operator should be one of equal, notEqual for fact containsCode, got "greaterThan"',
+		],
+		[
+			{ fact: 'text', operator: 'startsWith', value: 'x' },
+			'rules[0].condition.operator should be one of matches, notMatches for fact text, got "startsWith"',
+		],
 	])('an unknown fact or operator is named with what is allowed: %#', (condition, message) => {
-		expect(parseRules([{ condition, action: { useTier: 'high' } }])).toEqual({ ok: false, issues: [message] });
+		expect(parseRules([{ condition, action: { useTier: 'high' } }])).toEqual({
+			ok: false,
+			issues: [message],
+		});
 	});
 
 	it.each([
@@ -142,9 +194,16 @@ describe('the rules fact table', () => {
 	});
 
 	it('the Rules builder offers exactly the facts of the table, and every operator they accept', () => {
-		const conditionFields = ((ruleProperties[0].options as INodePropertyCollection[])[0].values.find((f) => f.name === 'conditions') as INodeProperties)
-			.options as INodePropertyCollection[];
-		const values = (name: string) => ((conditionFields[0].values.find((f) => f.name === name) as INodeProperties).options as INodePropertyOptions[]).map((o) => o.value);
+		const conditionFields = (
+			(ruleProperties[0].options as INodePropertyCollection[])[0].values.find(
+				(f) => f.name === 'conditions',
+			) as INodeProperties
+		).options as INodePropertyCollection[];
+		const values = (name: string) =>
+			(
+				(conditionFields[0].values.find((f) => f.name === name) as INodeProperties)
+					.options as INodePropertyOptions[]
+			).map((o) => o.value);
 		expect(values('fact').sort()).toEqual([...FACTS].sort());
 		const offered = new Set([...values('operator'), ...values('windowOperator')]);
 		const accepted = new Set(FACTS.flatMap((f) => FACT_TABLE[f].operators));

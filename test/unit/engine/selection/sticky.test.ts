@@ -13,7 +13,13 @@ function decision(model: string, excluded: string[] = []): Decision {
 		alternatives: tried.slice(1),
 		candidates: [
 			...tried.map((m, rank) => ({ model: m, tier: TIER[m], rank, reasons: [] })),
-			...excluded.map((m) => ({ model: m, tier: TIER[m], rank: -1, reasons: [], excluded: 'circuit open' })),
+			...excluded.map((m) => ({
+				model: m,
+				tier: TIER[m],
+				rank: -1,
+				reasons: [],
+				excluded: 'circuit open',
+			})),
 		],
 	};
 }
@@ -22,7 +28,9 @@ describe('stickToPrevious', () => {
 	it('Balanced: keeps the previous model of the same or a higher tier, with the reason, the fresh choice next', () => {
 		const d = stickToPrevious(decision('mid'), 'big', 'balanced');
 		expect(d).toMatchObject({ model: 'big', tier: 'high', alternatives: ['mid', 'small'] });
-		expect(d.reason).toBe("chose mid; sticky: kept big (high), which answered this conversation's previous call, instead of switching to mid (medium)");
+		expect(d.reason).toBe(
+			"chose mid; sticky: kept big (high), which answered this conversation's previous call, instead of switching to mid (medium)",
+		);
 	});
 
 	it.each([
@@ -31,9 +39,12 @@ describe('stickToPrevious', () => {
 		['speed', 'big', 'mid', 'big'], // a high call never goes down
 		['speed', 'mid', 'small', 'small'], // one tier down for a non-high call
 		['quality', 'small', 'big', 'small'], // Quality: each call keeps its own choice
-	] as const)('%s: a %s call after %s is answered by %s', (preference, chosen, previous, expected) => {
-		expect(stickToPrevious(decision(chosen), previous, preference).model).toBe(expected);
-	});
+	] as const)(
+		'%s: a %s call after %s is answered by %s',
+		(preference, chosen, previous, expected) => {
+			expect(stickToPrevious(decision(chosen), previous, preference).model).toBe(expected);
+		},
+	);
 
 	it('changes nothing without a previous model, when it is the choice already, or when it is excluded now', () => {
 		const d = decision('mid');

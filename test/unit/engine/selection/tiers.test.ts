@@ -1,5 +1,9 @@
 import type { OllamaTag } from '../../../../nodes/AiDispatcher/engine/ports';
-import { familyQuality, tierDiscoveredModels, tierOrder } from '../../../../nodes/AiDispatcher/engine/selection/tiers';
+import {
+	familyQuality,
+	tierDiscoveredModels,
+	tierOrder,
+} from '../../../../nodes/AiDispatcher/engine/selection/tiers';
 import { parseParameterBillions } from '../../../../nodes/AiDispatcher/transport/parameterSize';
 
 const tag = (name: string, parameterSize: string, sizeBytes = 1e9): OllamaTag => ({
@@ -39,8 +43,12 @@ describe('parseParameterBillions', () => {
 });
 
 describe('tierDiscoveredModels', () => {
-	it('tiers our users\' three models as the documented default list, not by list order or raw size', () => {
-		const models = tierDiscoveredModels([tag('qwen2.5:7b', '7.6B'), tag('phi3:mini', '3.8B'), tag('llama3.2:3b', '3.2B')]);
+	it("tiers our users' three models as the documented default list, not by list order or raw size", () => {
+		const models = tierDiscoveredModels([
+			tag('qwen2.5:7b', '7.6B'),
+			tag('phi3:mini', '3.8B'),
+			tag('llama3.2:3b', '3.2B'),
+		]);
 		expect(models.map((m) => [m.name, m.tier])).toEqual([
 			['phi3:mini', 'low'],
 			['llama3.2:3b', 'medium'],
@@ -49,13 +57,19 @@ describe('tierDiscoveredModels', () => {
 	});
 
 	it('ranks by parameters within a family, and weighs older families below current ones', () => {
-		const models = tierDiscoveredModels([tag('qwen2.5:14b', '14.8B'), tag('llama2:13b', '13B'), tag('qwen2.5:0.5b', '494M')]);
+		const models = tierDiscoveredModels([
+			tag('qwen2.5:14b', '14.8B'),
+			tag('llama2:13b', '13B'),
+			tag('qwen2.5:0.5b', '494M'),
+		]);
 		expect(models.map((m) => [m.name, m.tier])).toEqual([
 			['qwen2.5:0.5b', 'low'],
 			['llama2:13b', 'medium'],
 			['qwen2.5:14b', 'high'],
 		]);
-		expect(familyQuality('hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M')).toBe(familyQuality('qwen2.5:7b'));
+		expect(familyQuality('hf.co/bartowski/Qwen2.5-7B-Instruct-GGUF:Q4_K_M')).toBe(
+			familyQuality('qwen2.5:7b'),
+		);
 		expect(familyQuality('phi3.5:latest')).toBeGreaterThan(familyQuality('phi3:mini'));
 		expect(familyQuality('somethingnew:7b')).toBeLessThan(1);
 	});

@@ -5,15 +5,32 @@
  * A's reported time has passed B's breaker lets one probe through, as for its own openings; without
  * Prometheus (down, or sharing off) B decides alone, as before.
  */
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import {
+	DEFAULT_TIMEOUTS_MS,
+	type DispatchConfig,
+} from '../../../../nodes/AiDispatcher/engine/dispatch';
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
-import type { EnginePorts, PrometheusPort, PromQueryResult, PromSample } from '../../../../nodes/AiDispatcher/engine/ports';
-import { DEFAULT_SIGNALS_CONFIG, DEFAULT_QUERY_SETTINGS } from '../../../../nodes/AiDispatcher/engine/signals/queries';
-import { PEER_BREAKERS_PROMQL, PEER_SPEEDS_PROMQL } from '../../../../nodes/AiDispatcher/engine/signals/peers';
-import { createDispatcherState, type DispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
+import type {
+	EnginePorts,
+	PrometheusPort,
+	PromQueryResult,
+	PromSample,
+} from '../../../../nodes/AiDispatcher/engine/ports';
+import {
+	DEFAULT_SIGNALS_CONFIG,
+	DEFAULT_QUERY_SETTINGS,
+} from '../../../../nodes/AiDispatcher/engine/signals/queries';
+import {
+	PEER_BREAKERS_PROMQL,
+	PEER_SPEEDS_PROMQL,
+} from '../../../../nodes/AiDispatcher/engine/signals/peers';
+import {
+	createDispatcherState,
+	type DispatcherState,
+} from '../../../../nodes/AiDispatcher/engine/state';
 import { DEFAULT_POLICY } from '../../../../nodes/AiDispatcher/engine/selection/policy';
 import type { DispatchRequest, ModelSpec, Tier } from '../../../../nodes/AiDispatcher/engine/types';
 import { scriptedOllama, type Script } from '../../../support/fakes';
@@ -29,13 +46,29 @@ function config(sharedHealth: boolean): DispatchConfig {
 		baseUrls: [HOST],
 		models: [model('phi3:mini', 'low'), model('llama3.2:3b', 'medium'), model(FAILING, 'high')],
 		timeoutsMs: DEFAULT_TIMEOUTS_MS,
-		resilience: { retry: { maxRetries: 0 }, breaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS } },
+		resilience: {
+			retry: { maxRetries: 0 },
+			breaker: { failureThreshold: 2, cooldownMs: COOLDOWN_MS },
+		},
 		// TTL 0: every item reads a fresh round, as a short Cache TTL would.
-		signals: { config: { ...DEFAULT_SIGNALS_CONFIG, ttlMs: 0, queries: { ...DEFAULT_QUERY_SETTINGS, sharedHealth } }, policy: DEFAULT_POLICY, prometheusUrl: PROM },
+		signals: {
+			config: {
+				...DEFAULT_SIGNALS_CONFIG,
+				ttlMs: 0,
+				queries: { ...DEFAULT_QUERY_SETTINGS, sharedHealth },
+			},
+			policy: DEFAULT_POLICY,
+			prometheusUrl: PROM,
+		},
 	};
 }
 // Forced high: qwen2.5:7b is every item's first choice.
-const request: DispatchRequest = { prompt: 'Review this design', task: 'auto', complexity: 'high', format: { type: 'text' } };
+const request: DispatchRequest = {
+	prompt: 'Review this design',
+	task: 'auto',
+	complexity: 'high',
+	format: { type: 'text' },
+};
 
 /** What the Pushgateway holds after each process's last push, and a Prometheus answering from it. */
 class FakeMonitoring {
@@ -47,9 +80,18 @@ class FakeMonitoring {
 	/** A push of `recorder`'s figures under `instance`, scraped at once. */
 	push(instance: string, recorder: MetricsRecorder): void {
 		const series = recorder.snapshot().read(METRICS.breakerOpenUntil);
-		this.groups.set(instance, series.map((s) => ({ labels: { model: s.labels[0], host: s.labels[1], instance, job: 'ai_dispatcher' }, value: s.value })));
+		this.groups.set(
+			instance,
+			series.map((s) => ({
+				labels: { model: s.labels[0], host: s.labels[1], instance, job: 'ai_dispatcher' },
+				value: s.value,
+			})),
+		);
 		const speeds = recorder.snapshot().read(METRICS.learnedTokensPerSecond);
-		this.speeds.set(instance, speeds.map((s) => ({ labels: { model: s.labels[0], host: s.labels[1] }, value: s.value })));
+		this.speeds.set(
+			instance,
+			speeds.map((s) => ({ labels: { model: s.labels[0], host: s.labels[1] }, value: s.value })),
+		);
 	}
 
 	readonly port: PrometheusPort = {
@@ -57,14 +99,19 @@ class FakeMonitoring {
 			this.queries.push(promql);
 			if (this.down) throw new TransportError('connection', 'connect ECONNREFUSED 127.0.0.1:9090');
 			// avg by (model, host): one pushing process here, so its own values.
-			if (promql === PEER_SPEEDS_PROMQL) return { resultType: 'vector', samples: [...this.speeds.values()].flat() };
+			if (promql === PEER_SPEEDS_PROMQL)
+				return { resultType: 'vector', samples: [...this.speeds.values()].flat() };
 			if (promql !== PEER_BREAKERS_PROMQL) return { resultType: 'vector', samples: [] };
 			// max by (model, host)
 			const max = new Map<string, PromSample>();
 			for (const sample of [...this.groups.values()].flat()) {
 				const key = `${sample.labels.model}|${sample.labels.host}`;
 				const seen = max.get(key);
-				if (!seen || (sample.value ?? 0) > (seen.value ?? 0)) max.set(key, { labels: { model: sample.labels.model, host: sample.labels.host }, value: sample.value });
+				if (!seen || (sample.value ?? 0) > (seen.value ?? 0))
+					max.set(key, {
+						labels: { model: sample.labels.model, host: sample.labels.host },
+						value: sample.value,
+					});
 			}
 			return { resultType: 'vector', samples: [...max.values()] };
 		},
@@ -78,19 +125,38 @@ interface Worker {
 	ports: EnginePorts;
 }
 
-function worker(script: Script, clock: { nowMs: () => number }, prometheus: PrometheusPort): Worker {
+function worker(
+	script: Script,
+	clock: { nowMs: () => number },
+	prometheus: PrometheusPort,
+): Worker {
 	const state = createDispatcherState();
 	const { ollama, calls } = scriptedOllama(script);
-	const ports: EnginePorts = { ollama, prometheus, clock, sleep: async () => undefined, log: { debug: () => undefined, warn: () => undefined }, random: () => 0.5 };
+	const ports: EnginePorts = {
+		ollama,
+		prometheus,
+		clock,
+		sleep: async () => undefined,
+		log: { debug: () => undefined, warn: () => undefined },
+		random: () => 0.5,
+	};
 	return {
 		state,
 		recorder: state.metrics as MetricsRecorder,
 		ports,
-		calls: () => calls.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c.model]: (acc[c.model] ?? 0) + 1 }), {}),
+		calls: () =>
+			calls.reduce<Record<string, number>>(
+				(acc, c) => ({ ...acc, [c.model]: (acc[c.model] ?? 0) + 1 }),
+				{},
+			),
 	};
 }
 
-const failingScript: Script = { [FAILING]: [{ fail: 'http_5xx', message: 'HTTP 500: internal error' }], 'llama3.2:3b': ['ok from llama'], 'phi3:mini': ['ok from phi'] };
+const failingScript: Script = {
+	[FAILING]: [{ fail: 'http_5xx', message: 'HTTP 500: internal error' }],
+	'llama3.2:3b': ['ok from llama'],
+	'phi3:mini': ['ok from phi'],
+};
 
 describe('two workers sharing model health through Prometheus', () => {
 	let now: number;
@@ -127,16 +193,25 @@ describe('two workers sharing model health through Prometheus', () => {
 		for (let i = 0; i < 10; i++) {
 			const r = await dispatch(request, config(true), b.state, b.ports);
 			expect(r.model).toBe('llama3.2:3b');
-			expect(r.decision.reason).toContain(`${FAILING}: circuit open on another n8n process (shared through Prometheus), retry after`);
+			expect(r.decision.reason).toContain(
+				`${FAILING}: circuit open on another n8n process (shared through Prometheus), retry after`,
+			);
 			now += 1_000;
 		}
 		expect(b.calls()[FAILING]).toBeUndefined();
 		expect(b.state.resilience.counters()).toMatchObject({ breakerOpens: 0, sharedOpens: 1 });
-		expect(monitoring.queries.filter((q) => q === PEER_BREAKERS_PROMQL).length).toBeGreaterThanOrEqual(10);
+		expect(
+			monitoring.queries.filter((q) => q === PEER_BREAKERS_PROMQL).length,
+		).toBeGreaterThanOrEqual(10);
 		// B's own push says it skipped the model until the same time: no report extends another.
 		const bSeries = b.recorder.snapshot().read(METRICS.breakerOpenUntil);
 		expect(bSeries.map((s) => s.value)).toEqual([untilMs / 1000]);
-		expect(b.recorder.snapshot().read(METRICS.breakerSharedOpenings).map((s) => s.value)).toEqual([1]);
+		expect(
+			b.recorder
+				.snapshot()
+				.read(METRICS.breakerSharedOpenings)
+				.map((s) => s.value),
+		).toEqual([1]);
 	});
 
 	it('reopens by the breaker probe: after the reported time B lets one call through, and it closes on success', async () => {
@@ -196,12 +271,18 @@ describe('two workers sharing model health through Prometheus', () => {
 		await dispatch(request, config(true), a.state, a.ports);
 		monitoring.push('worker-a', a.recorder);
 		const low: DispatchRequest = { ...request, complexity: 'low' };
-		for (const [sharing, expected] of [[true, 1], [false, 0]] as const) {
+		for (const [sharing, expected] of [
+			[true, 1],
+			[false, 0],
+		] as const) {
 			const b = worker(failingScript, clock, monitoring.port);
 			const r = await dispatch(low, config(sharing), b.state, b.ports);
 			expect(r.model).toBe('phi3:mini');
 			expect(b.calls()[FAILING]).toBeUndefined();
-			expect({ sharing, estimated: b.recorder.registry.valueOf(METRICS.estimatedItems) }).toEqual({ sharing, estimated: expected });
+			expect({ sharing, estimated: b.recorder.registry.valueOf(METRICS.estimatedItems) }).toEqual({
+				sharing,
+				estimated: expected,
+			});
 		}
 	});
 });

@@ -9,7 +9,14 @@ const GIB = 1024 ** 3;
 function snapshot() {
 	const s = emptySnapshot(0);
 	s.prometheus = 'ok';
-	s.host = { ...s.host, cpuBusyPercent: 93, memAvailableBytes: 6 * GIB, memAvailablePercent: 40, load1PerCore: 0.5, gpuFreeBytes: null };
+	s.host = {
+		...s.host,
+		cpuBusyPercent: 93,
+		memAvailableBytes: 6 * GIB,
+		memAvailablePercent: 40,
+		load1PerCore: 0.5,
+		gpuFreeBytes: null,
+	};
 	s.models.queueDepth = { total: 5, byModel: { 'qwen2.5:7b': 5 } };
 	s.custom = { ollama_vram_headroom: 1.5 };
 	return s;
@@ -38,18 +45,29 @@ describe('ruleSignals (live signals as rule conditions see them)', () => {
 			{ name: 'qwen2.5:7b', tier: 'high', tasks: [], options: {} },
 		];
 		const parsed = parseRules([
-			{ name: 'busy host', condition: { fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 90 }, action: { maxTier: 'low' } },
+			{
+				name: 'busy host',
+				condition: { fact: 'signal', path: 'cpu', operator: 'greaterThan', value: 90 },
+				action: { maxTier: 'low' },
+			},
 		]);
 		if (!parsed.ok) throw new Error(parsed.issues.join('; '));
 		const rules = parsed.value;
 		const config = { baseUrls: ['http://o:1'], models, timeoutsMs: DEFAULT_TIMEOUTS_MS, rules };
-		const request = { prompt: 'x', task: 'general' as const, complexity: 'high' as const, format: { type: 'text' as const } };
+		const request = {
+			prompt: 'x',
+			task: 'general' as const,
+			complexity: 'high' as const,
+			format: { type: 'text' as const },
+		};
 		const busy = decide(request, config as never, 0, { signals: snapshot() });
 		expect(busy.decision.model).toBe('phi3:mini');
 		expect(busy.decision.rules?.[0]).toMatchObject({ name: 'busy host' });
 		expect(JSON.stringify(busy.decision.rules)).toContain('93');
 		const calm = snapshot();
 		calm.host.cpuBusyPercent = 20;
-		expect(decide(request, config as never, 0, { signals: calm }).decision.model).toBe('qwen2.5:7b');
+		expect(decide(request, config as never, 0, { signals: calm }).decision.model).toBe(
+			'qwen2.5:7b',
+		);
 	});
 });

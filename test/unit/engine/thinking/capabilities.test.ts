@@ -1,10 +1,17 @@
 import type { OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
-import { CAPABILITIES_TTL_MS, CapabilityStore, UNKNOWN_TTL_MS } from '../../../../nodes/AiDispatcher/engine/thinking/capabilities';
+import {
+	CAPABILITIES_TTL_MS,
+	CapabilityStore,
+	UNKNOWN_TTL_MS,
+} from '../../../../nodes/AiDispatcher/engine/thinking/capabilities';
 import { scriptedOllama } from '../../../support/fakes';
 
 const URL = 'http://ollama:11434';
 
-function withCapabilities(answer: (model: string) => Promise<string[]>): { ollama: OllamaPort; asked: string[] } {
+function withCapabilities(answer: (model: string) => Promise<string[]>): {
+	ollama: OllamaPort;
+	asked: string[];
+} {
 	const asked: string[] = [];
 	const { ollama } = scriptedOllama({});
 	return {
@@ -21,9 +28,14 @@ function withCapabilities(answer: (model: string) => Promise<string[]>): { ollam
 
 describe('CapabilityStore', () => {
 	it('asks /api/show once per model, shares lookups in flight, and asks again after the TTL', async () => {
-		const { ollama, asked } = withCapabilities(async (m) => (m === 'qwen3:8b' ? ['completion', 'thinking'] : ['completion']));
+		const { ollama, asked } = withCapabilities(async (m) =>
+			m === 'qwen3:8b' ? ['completion', 'thinking'] : ['completion'],
+		);
 		const store = new CapabilityStore();
-		const [a, b] = await Promise.all([store.read(URL, ['qwen3:8b', 'phi3:mini'], ollama, 0), store.read(URL, ['qwen3:8b'], ollama, 0)]);
+		const [a, b] = await Promise.all([
+			store.read(URL, ['qwen3:8b', 'phi3:mini'], ollama, 0),
+			store.read(URL, ['qwen3:8b'], ollama, 0),
+		]);
 		expect(a.get('qwen3:8b')).toEqual(['completion', 'thinking']);
 		expect(a.get('phi3:mini')).toEqual(['completion']);
 		expect(b.get('qwen3:8b')).toEqual(['completion', 'thinking']);

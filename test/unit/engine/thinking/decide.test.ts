@@ -1,4 +1,8 @@
-import { decideThinking, takesThinkLevels, THINK_HIGH_PROBABILITY } from '../../../../nodes/AiDispatcher/engine/thinking/decide';
+import {
+	decideThinking,
+	takesThinkLevels,
+	THINK_HIGH_PROBABILITY,
+} from '../../../../nodes/AiDispatcher/engine/thinking/decide';
 import type { Tier } from '../../../../nodes/AiDispatcher/engine/types';
 
 const THINKS = ['completion', 'tools', 'thinking'];
@@ -24,21 +28,33 @@ describe('decideThinking', () => {
 		['qwen3:8b', THINK_HIGH_PROBABILITY, true, 'on'],
 		['gpt-oss:20b', 0.9, 'high', 'high'],
 		['qwen3:8b', undefined, true, 'on'],
-	])('%s, high-tier prompt with P(high) %p: think %p (effort %s)', (model, highProbability, think, effort) => {
-		const choice = decideThinking({ model, tier: 'high', capabilities: THINKS, highProbability });
-		expect(choice.think).toBe(think);
-		expect(choice.effort).toBe(effort);
-		if (highProbability !== undefined && highProbability < THINK_HIGH_PROBABILITY) expect(choice.reason).toMatch(/^borderline high-tier prompt \(P\(high\) 0\.20 < 0\.27\): /);
-		else expect(choice.reason).toContain('high-tier prompt: thinks');
-	});
+	])(
+		'%s, high-tier prompt with P(high) %p: think %p (effort %s)',
+		(model, highProbability, think, effort) => {
+			const choice = decideThinking({ model, tier: 'high', capabilities: THINKS, highProbability });
+			expect(choice.think).toBe(think);
+			expect(choice.effort).toBe(effort);
+			if (highProbability !== undefined && highProbability < THINK_HIGH_PROBABILITY)
+				expect(choice.reason).toMatch(/^borderline high-tier prompt \(P\(high\) 0\.20 < 0\.27\): /);
+			else expect(choice.reason).toContain('high-tier prompt: thinks');
+		},
+	);
 
 	it('a forced think wins over a borderline P(high)', () => {
-		const choice = decideThinking({ model: 'qwen3:8b', tier: 'high', capabilities: THINKS, highProbability: 0.1, forced: { think: true, source: 'the Think option' } });
+		const choice = decideThinking({
+			model: 'qwen3:8b',
+			tier: 'high',
+			capabilities: THINKS,
+			highProbability: 0.1,
+			forced: { think: true, source: 'the Think option' },
+		});
 		expect(choice).toMatchObject({ think: true, effort: 'on' });
 	});
 
 	it('sends nothing to a model that does not think, and says so', () => {
-		expect(decideThinking({ model: 'phi3:mini', tier: 'high', capabilities: ['completion'] })).toEqual({ effort: 'off', reason: 'phi3:mini does not think' });
+		expect(
+			decideThinking({ model: 'phi3:mini', tier: 'high', capabilities: ['completion'] }),
+		).toEqual({ effort: 'off', reason: 'phi3:mini does not think' });
 	});
 
 	it('fails open when the capabilities are unknown: think is not sent (Ollama decides)', () => {
@@ -49,16 +65,36 @@ describe('decideThinking', () => {
 	});
 
 	it('a forced think wins over the tier, naming where it came from', () => {
-		const choice = decideThinking({ model: 'qwen3:8b', tier: 'low', capabilities: THINKS, forced: { think: true, source: 'rule "P1"' } });
+		const choice = decideThinking({
+			model: 'qwen3:8b',
+			tier: 'low',
+			capabilities: THINKS,
+			forced: { think: true, source: 'rule "P1"' },
+		});
 		expect(choice).toEqual({ think: true, effort: 'on', reason: 'rule "P1" sets think true' });
-		const off = decideThinking({ model: 'qwen3:8b', tier: 'high', capabilities: THINKS, forced: { think: false, source: 'the Think option' } });
+		const off = decideThinking({
+			model: 'qwen3:8b',
+			tier: 'high',
+			capabilities: THINKS,
+			forced: { think: false, source: 'the Think option' },
+		});
 		expect(off).toMatchObject({ think: false, effort: 'off' });
-		const level = decideThinking({ model: 'gpt-oss:20b', tier: 'low', capabilities: null, forced: { think: 'medium', source: 'the Think option' } });
+		const level = decideThinking({
+			model: 'gpt-oss:20b',
+			tier: 'low',
+			capabilities: null,
+			forced: { think: 'medium', source: 'the Think option' },
+		});
 		expect(level).toMatchObject({ think: 'medium', effort: 'medium' });
 	});
 
 	it('never forces thinking on a model known not to think (Ollama would answer 400)', () => {
-		const choice = decideThinking({ model: 'phi3:mini', tier: 'low', capabilities: ['completion'], forced: { think: 'high', source: 'the Think option' } });
+		const choice = decideThinking({
+			model: 'phi3:mini',
+			tier: 'low',
+			capabilities: ['completion'],
+			forced: { think: 'high', source: 'the Think option' },
+		});
 		expect(choice.think).toBeUndefined();
 		expect(choice.reason).toMatch(/cannot/);
 	});

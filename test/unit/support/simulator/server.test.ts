@@ -26,8 +26,10 @@ const METRIC_KEYS = [
 	'eval_duration',
 ];
 const BUSY_BODY = '{"error":"server busy, please try again.  maximum pending requests exceeded"}';
-const PROMPT = 'Summarise the following report about quarterly revenue growth in the northern region and list the risks';
-const PHI_REPLY = '[phi3:mini] Summarise the following report about quarterly revenue growth in the northern region';
+const PROMPT =
+	'Summarise the following report about quarterly revenue growth in the northern region and list the risks';
+const PHI_REPLY =
+	'[phi3:mini] Summarise the following report about quarterly revenue growth in the northern region';
 
 /** A model slow enough (100 ms per token at timeScale 1) to observe requests while they run. */
 const SLOW_MODEL: SimModel = {
@@ -59,13 +61,24 @@ interface Reply {
 	text: string;
 }
 
-async function request(sim: OllamaSimulator, urlPath: string, init: RequestInit = {}): Promise<Reply> {
+async function request(
+	sim: OllamaSimulator,
+	urlPath: string,
+	init: RequestInit = {},
+): Promise<Reply> {
 	const res = await fetch(`${sim.url}${urlPath}`, init);
-	return { status: res.status, contentType: res.headers.get('content-type') ?? '', text: await res.text() };
+	return {
+		status: res.status,
+		contentType: res.headers.get('content-type') ?? '',
+		text: await res.text(),
+	};
 }
 
 function post(sim: OllamaSimulator, urlPath: string, body: unknown): Promise<Reply> {
-	return request(sim, urlPath, { method: 'POST', body: typeof body === 'string' ? body : JSON.stringify(body) });
+	return request(sim, urlPath, {
+		method: 'POST',
+		body: typeof body === 'string' ? body : JSON.stringify(body),
+	});
 }
 
 async function postJson(sim: OllamaSimulator, urlPath: string, body: unknown): Promise<Json> {
@@ -165,7 +178,11 @@ describe('plain endpoints', () => {
 	it('answers GET and HEAD / with "Ollama is running"', async () => {
 		const sim = await start();
 		const get = await request(sim, '/');
-		expect(get).toEqual({ status: 200, contentType: 'text/plain; charset=utf-8', text: 'Ollama is running' });
+		expect(get).toEqual({
+			status: 200,
+			contentType: 'text/plain; charset=utf-8',
+			text: 'Ollama is running',
+		});
 		const head = await request(sim, '/', { method: 'HEAD' });
 		expect(head.status).toBe(200);
 		expect(head.text).toBe('');
@@ -181,7 +198,10 @@ describe('plain endpoints', () => {
 
 	it('answers unknown routes with 404 and wrong methods with 405', async () => {
 		const sim = await start();
-		expect(await request(sim, '/api/nope')).toMatchObject({ status: 404, text: '404 page not found' });
+		expect(await request(sim, '/api/nope')).toMatchObject({
+			status: 404,
+			text: '404 page not found',
+		});
 		expect((await request(sim, '/api/generate')).status).toBe(405);
 		expect((await request(sim, '/', { method: 'DELETE' })).status).toBe(405);
 	});
@@ -191,7 +211,14 @@ describe('plain endpoints', () => {
 		const body = JSON.parse((await request(sim, '/api/tags')).text) as { models: Json[] };
 		expect(body.models.map((m) => m.name)).toEqual(['phi3:mini', 'llama3.2:3b', 'qwen2.5:7b']);
 		for (const model of body.models) {
-			expect(Object.keys(model)).toEqual(['name', 'model', 'modified_at', 'size', 'digest', 'details']);
+			expect(Object.keys(model)).toEqual([
+				'name',
+				'model',
+				'modified_at',
+				'size',
+				'digest',
+				'details',
+			]);
 			expect(model.model).toBe(model.name);
 			expect(model.digest).toMatch(/^[0-9a-f]{64}$/);
 			expect(Object.keys(model.details as Json)).toEqual([
@@ -207,23 +234,42 @@ describe('plain endpoints', () => {
 		expect([...dates].sort((a, b) => b - a)).toEqual(dates);
 		expect(body.models[1]).toMatchObject({
 			size: 2019393189,
-			details: { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: '3.2B', quantization_level: 'Q4_K_M' },
+			details: {
+				parent_model: '',
+				format: 'gguf',
+				family: 'llama',
+				families: ['llama'],
+				parameter_size: '3.2B',
+				quantization_level: 'Q4_K_M',
+			},
 		});
-		expect(body.models[2]).toMatchObject({ size: 4683075271, details: { parameter_size: '7.6B', family: 'qwen2' } });
-		expect(body.models[0]).toMatchObject({ details: { parameter_size: '3.8B', quantization_level: 'Q4_0' } });
+		expect(body.models[2]).toMatchObject({
+			size: 4683075271,
+			details: { parameter_size: '7.6B', family: 'qwen2' },
+		});
+		expect(body.models[0]).toMatchObject({
+			details: { parameter_size: '3.8B', quantization_level: 'Q4_0' },
+		});
 	});
 
 	it('shows a model and 404s an unknown one', async () => {
 		const sim = await start();
 		const shown = await postJson(sim, '/api/show', { model: 'qwen2.5:7b' });
 		expect(shown.capabilities).toEqual(['completion', 'tools']); // qwen2.5 has tool support (phi3 has not: test/unit/support/simulator/tools.test.ts)
-		expect(shown.details).toMatchObject({ family: 'qwen2', parameter_size: '7.6B', quantization_level: 'Q4_K_M' });
+		expect(shown.details).toMatchObject({
+			family: 'qwen2',
+			parameter_size: '7.6B',
+			quantization_level: 'Q4_K_M',
+		});
 		expect((shown.model_info as Json)['general.parameter_count']).toBe(7_600_000_000);
 		expect(await post(sim, '/api/show', { model: 'nope:1b' })).toMatchObject({
 			status: 404,
 			text: `{"error":"model 'nope:1b' not found"}`,
 		});
-		expect(await post(sim, '/api/show', {})).toMatchObject({ status: 400, text: '{"error":"model is required"}' });
+		expect(await post(sim, '/api/show', {})).toMatchObject({
+			status: 400,
+			text: '{"error":"model is required"}',
+		});
 	});
 
 	it('lists loaded models in the /api/ps shape', async () => {
@@ -293,7 +339,10 @@ describe('generation', () => {
 		}
 		expect(final.eval_count).toBe(tokens.length);
 		expect(final.prompt_eval_count).toBe(Math.ceil(PROMPT.length / 4));
-		const parts = (final.load_duration as number) + (final.prompt_eval_duration as number) + (final.eval_duration as number);
+		const parts =
+			(final.load_duration as number) +
+			(final.prompt_eval_duration as number) +
+			(final.eval_duration as number);
 		expect(final.total_duration as number).toBeGreaterThanOrEqual(parts);
 		expect((final.total_duration as number) / 1e6).toBeLessThanOrEqual(wallMs + 5);
 		// the cold load (1500 ms × 0.01) is part of load_duration
@@ -320,7 +369,11 @@ describe('generation', () => {
 		}
 		const text = chunks.map((c) => (c.message as Json).content).join('');
 		expect(text).toBe(PHI_REPLY.replace('phi3:mini', 'llama3.2:3b'));
-		expect(final).toMatchObject({ done: true, done_reason: 'stop', message: { role: 'assistant', content: '' } });
+		expect(final).toMatchObject({
+			done: true,
+			done_reason: 'stop',
+			message: { role: 'assistant', content: '' },
+		});
 		for (const key of METRIC_KEYS) expect(Number.isInteger(final[key])).toBe(true);
 	});
 
@@ -329,7 +382,12 @@ describe('generation', () => {
 		const generate = await post(sim, '/api/generate', generateBody('phi3:mini', { stream: false }));
 		expect(generate.contentType).toContain('application/json');
 		const body = JSON.parse(generate.text) as Json;
-		expect(body).toMatchObject({ model: 'phi3:mini', response: PHI_REPLY, done: true, done_reason: 'stop' });
+		expect(body).toMatchObject({
+			model: 'phi3:mini',
+			response: PHI_REPLY,
+			done: true,
+			done_reason: 'stop',
+		});
 		for (const key of METRIC_KEYS) expect(Number.isInteger(body[key])).toBe(true);
 
 		const chat = await postJson(sim, '/api/chat', {
@@ -342,8 +400,16 @@ describe('generation', () => {
 
 	it('caps the reply at options.num_predict with done_reason "length"', async () => {
 		const sim = await start();
-		const body = await postJson(sim, '/api/generate', generateBody('phi3:mini', { stream: false, options: { num_predict: 3 } }));
-		expect(body).toMatchObject({ done_reason: 'length', eval_count: 3, response: '[phi3:mini] Summarise the' });
+		const body = await postJson(
+			sim,
+			'/api/generate',
+			generateBody('phi3:mini', { stream: false, options: { num_predict: 3 } }),
+		);
+		expect(body).toMatchObject({
+			done_reason: 'length',
+			eval_count: 3,
+			response: '[phi3:mini] Summarise the',
+		});
 	});
 
 	it('uses the respond callback', async () => {
@@ -354,17 +420,35 @@ describe('generation', () => {
 				return `custom reply for ${req.model}`;
 			},
 		});
-		const body = await postJson(sim, '/api/generate', generateBody('qwen2.5:7b', { system: 'be brief', stream: false }));
+		const body = await postJson(
+			sim,
+			'/api/generate',
+			generateBody('qwen2.5:7b', { system: 'be brief', stream: false }),
+		);
 		expect(body.response).toBe('custom reply for qwen2.5:7b');
 		expect(seen[0]).toMatchObject({ model: 'qwen2.5:7b', prompt: PROMPT, system: 'be brief' });
 		const messages = [{ role: 'user', content: 'chat text' }];
-		await postJson(sim, '/api/chat', { model: 'phi3:mini', messages, stream: false, format: 'json' });
-		expect(seen[1]).toMatchObject({ model: 'phi3:mini', prompt: 'chat text', messages, format: 'json' });
+		await postJson(sim, '/api/chat', {
+			model: 'phi3:mini',
+			messages,
+			stream: false,
+			format: 'json',
+		});
+		expect(seen[1]).toMatchObject({
+			model: 'phi3:mini',
+			prompt: 'chat text',
+			messages,
+			format: 'json',
+		});
 	});
 
 	it('returns a JSON object for format "json"', async () => {
 		const sim = await start();
-		const body = await postJson(sim, '/api/generate', generateBody('phi3:mini', { format: 'json', stream: false }));
+		const body = await postJson(
+			sim,
+			'/api/generate',
+			generateBody('phi3:mini', { format: 'json', stream: false }),
+		);
 		expect(JSON.parse(body.response as string)).toEqual({ summary: PHI_REPLY, model: 'phi3:mini' });
 	});
 
@@ -379,7 +463,11 @@ describe('generation', () => {
 				ok: { type: 'boolean' },
 				level: { type: 'string', enum: ['low', 'high'] },
 				tags: { type: 'array', items: { type: 'string' } },
-				nested: { type: 'object', properties: { n: { type: 'integer', maximum: 0 } }, required: ['n'] },
+				nested: {
+					type: 'object',
+					properties: { n: { type: 'integer', maximum: 0 } },
+					required: ['n'],
+				},
 			},
 			required: ['title', 'score', 'extra'],
 		};
@@ -395,7 +483,9 @@ describe('generation', () => {
 		expect(Number.isInteger(value.count)).toBe(true);
 		expect(value.ok).toBe(true);
 		expect(value.level).toBe('low');
-		expect(Array.isArray(value.tags) && (value.tags as unknown[]).every((t) => typeof t === 'string')).toBe(true);
+		expect(
+			Array.isArray(value.tags) && (value.tags as unknown[]).every((t) => typeof t === 'string'),
+		).toBe(true);
 		expect((value.nested as Json).n).toBeLessThanOrEqual(0);
 		expect(Number.isInteger((value.nested as Json).n)).toBe(true);
 		expect(value).toHaveProperty('extra');
@@ -405,10 +495,19 @@ describe('generation', () => {
 		const sim = await start();
 		const generate = await post(sim, '/api/generate', { model: 'phi3:mini' });
 		expect(generate.contentType).toContain('application/json');
-		expect(JSON.parse(generate.text)).toMatchObject({ model: 'phi3:mini', response: '', done: true, done_reason: 'load' });
+		expect(JSON.parse(generate.text)).toMatchObject({
+			model: 'phi3:mini',
+			response: '',
+			done: true,
+			done_reason: 'load',
+		});
 		expect(sim.loadedModels()).toEqual(['phi3:mini']);
 		const chat = await postJson(sim, '/api/chat', { model: 'qwen2.5:7b', messages: [] });
-		expect(chat).toMatchObject({ message: { role: 'assistant', content: '' }, done: true, done_reason: 'load' });
+		expect(chat).toMatchObject({
+			message: { role: 'assistant', content: '' },
+			done: true,
+			done_reason: 'load',
+		});
 		expect(sim.loadedModels().sort()).toEqual(['phi3:mini', 'qwen2.5:7b']);
 		expect(sim.stats().loads).toMatchObject({ 'phi3:mini': 1, 'qwen2.5:7b': 1 });
 		expect(sim.stats().generations).toMatchObject({ 'phi3:mini': 0, 'qwen2.5:7b': 0 });
@@ -423,11 +522,23 @@ describe('generation', () => {
 
 	it('honours keep_alive from the request and keepAliveMs by default', async () => {
 		const sim = await start({ keepAliveMs: 40 });
-		await postJson(sim, '/api/generate', generateBody('phi3:mini', { stream: false, keep_alive: 0 }));
+		await postJson(
+			sim,
+			'/api/generate',
+			generateBody('phi3:mini', { stream: false, keep_alive: 0 }),
+		);
 		expect(sim.loadedModels()).toEqual([]);
 
-		await postJson(sim, '/api/generate', generateBody('phi3:mini', { stream: false, keep_alive: '10m' }));
-		await postJson(sim, '/api/generate', generateBody('qwen2.5:7b', { stream: false, keep_alive: -1 }));
+		await postJson(
+			sim,
+			'/api/generate',
+			generateBody('phi3:mini', { stream: false, keep_alive: '10m' }),
+		);
+		await postJson(
+			sim,
+			'/api/generate',
+			generateBody('qwen2.5:7b', { stream: false, keep_alive: -1 }),
+		);
 		const { models } = JSON.parse((await request(sim, '/api/ps')).text) as { models: Json[] };
 		expect(models.map((m) => m.name)).toEqual(['qwen2.5:7b', 'phi3:mini']); // latest expiry first
 		expect(Date.parse(models[0].expires_at as string)).toBeGreaterThan(Date.parse('2200-01-01'));
@@ -450,7 +561,13 @@ describe('errors', () => {
 	const cases: Array<[string, string, string | Json, number, string]> = [
 		['generate without body', '/api/generate', '', 400, '{"error":"missing request body"}'],
 		['chat without body', '/api/chat', '', 400, '{"error":"missing request body"}'],
-		['malformed JSON', '/api/generate', '{"model": x}', 400, `{"error":"invalid character 'x' looking for beginning of value"}`],
+		[
+			'malformed JSON',
+			'/api/generate',
+			'{"model": x}',
+			400,
+			`{"error":"invalid character 'x' looking for beginning of value"}`,
+		],
 		['truncated JSON', '/api/chat', '{"model":"phi3:mini"', 400, '{"error":"unexpected EOF"}'],
 		[
 			'wrong field type',
@@ -461,7 +578,13 @@ describe('errors', () => {
 		],
 		['chat without model', '/api/chat', { messages: [] }, 400, '{"error":"model is required"}'],
 		['generate without model', '/api/generate', {}, 404, `{"error":"model '' not found"}`],
-		['unknown model (generate)', '/api/generate', { model: 'llama9', prompt: 'hi' }, 404, `{"error":"model 'llama9' not found"}`],
+		[
+			'unknown model (generate)',
+			'/api/generate',
+			{ model: 'llama9', prompt: 'hi' },
+			404,
+			`{"error":"model 'llama9' not found"}`,
+		],
 		[
 			'unknown model (chat)',
 			'/api/chat',
@@ -483,7 +606,13 @@ describe('errors', () => {
 			500,
 			String.raw`{"error":"option \"temperature\" must be of type float32"}`,
 		],
-		['keep_alive of a wrong type', '/api/generate', { model: 'phi3:mini', keep_alive: true }, 400, `{"error":"Unsupported type: 'bool'"}`],
+		[
+			'keep_alive of a wrong type',
+			'/api/generate',
+			{ model: 'phi3:mini', keep_alive: true },
+			400,
+			`{"error":"Unsupported type: 'bool'"}`,
+		],
 		[
 			'keep_alive not a duration',
 			'/api/generate',
@@ -501,8 +630,14 @@ describe('errors', () => {
 
 	it('keeps the Go-quoted format error readable', async () => {
 		const sim = await start();
-		const reply = await post(sim, '/api/chat', { model: 'phi3:mini', messages: [{ role: 'user', content: 'x' }], format: 5 });
-		expect((JSON.parse(reply.text) as Json).error).toBe('invalid format: "5"; expected "json" or a valid JSON Schema object');
+		const reply = await post(sim, '/api/chat', {
+			model: 'phi3:mini',
+			messages: [{ role: 'user', content: 'x' }],
+			format: 5,
+		});
+		expect((JSON.parse(reply.text) as Json).error).toBe(
+			'invalid format: "5"; expected "json" or a valid JSON Schema object',
+		);
 	});
 });
 
@@ -527,12 +662,28 @@ describe('faults', () => {
 		],
 		['busy', 503, BUSY_BODY],
 		['notfound', 404, `{"error":"model 'qwen2.5:7b' not found"}`],
-		['oom', 500, '{"error":"model requires more system memory (5.0 GiB) than is available (3.9 GiB)"}'],
+		[
+			'oom',
+			500,
+			'{"error":"model requires more system memory (5.0 GiB) than is available (3.9 GiB)"}',
+		],
 	] as const)('%s answers with the exact Ollama error', async (kind, status, text) => {
 		const sim = await start({ faults: { 'qwen2.5:7b': { kind } } });
-		expect(await post(sim, '/api/generate', body)).toEqual({ status, contentType: 'application/json; charset=utf-8', text });
-		expect(await post(sim, '/api/chat', { model: 'qwen2.5:7b', messages: [{ role: 'user', content: 'x' }] })).toMatchObject({ status, text });
-		expect(sim.stats()).toMatchObject({ generations: { 'qwen2.5:7b': 2 }, faultsInjected: { 'qwen2.5:7b': 2 } });
+		expect(await post(sim, '/api/generate', body)).toEqual({
+			status,
+			contentType: 'application/json; charset=utf-8',
+			text,
+		});
+		expect(
+			await post(sim, '/api/chat', {
+				model: 'qwen2.5:7b',
+				messages: [{ role: 'user', content: 'x' }],
+			}),
+		).toMatchObject({ status, text });
+		expect(sim.stats()).toMatchObject({
+			generations: { 'qwen2.5:7b': 2 },
+			faultsInjected: { 'qwen2.5:7b': 2 },
+		});
 		// other models are unaffected
 		expect((await post(sim, '/api/generate', generateBody('phi3:mini'))).status).toBe(200);
 	});
@@ -551,7 +702,11 @@ describe('faults', () => {
 		const sim = await start({ faults: { 'qwen2.5:7b': { kind: 'hang' } } });
 		const t0 = Date.now();
 		await expect(
-			request(sim, '/api/generate', { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(150) }),
+			request(sim, '/api/generate', {
+				method: 'POST',
+				body: JSON.stringify(body),
+				signal: AbortSignal.timeout(150),
+			}),
 		).rejects.toThrow();
 		expect(Date.now() - t0).toBeGreaterThanOrEqual(140);
 		sim.clearFaults();
@@ -564,7 +719,9 @@ describe('faults', () => {
 		expect(reply.status).toBe(200);
 		expect(reply.contentType).toBe('application/x-ndjson');
 		const lines = reply.text.trimEnd().split('\n');
-		expect(lines[lines.length - 1]).toBe('{"error":"an error was encountered while running the model: unexpected EOF"}');
+		expect(lines[lines.length - 1]).toBe(
+			'{"error":"an error was encountered while running the model: unexpected EOF"}',
+		);
 		const tokens = lines.slice(0, -1).map((l) => JSON.parse(l) as Json);
 		expect(tokens.length).toBeGreaterThan(0);
 		expect(tokens.every((t) => t.done === false)).toBe(true);
@@ -592,7 +749,12 @@ describe('faults', () => {
 		const sim = await start({ faults: { 'qwen2.5:7b': { kind: 'empty' } } });
 		const chunks = ndjson((await post(sim, '/api/generate', body)).text);
 		expect(chunks).toHaveLength(1);
-		expect(chunks[0]).toMatchObject({ done: true, done_reason: 'stop', response: '', eval_count: 0 });
+		expect(chunks[0]).toMatchObject({
+			done: true,
+			done_reason: 'stop',
+			response: '',
+			eval_count: 0,
+		});
 	});
 
 	it('badjson breaks JSON replies only', async () => {
@@ -619,8 +781,14 @@ describe('faults', () => {
 	});
 
 	it('combines several faults: slow plus another kind', async () => {
-		const sim = await start({ faults: { 'phi3:mini': [{ kind: 'slow', factor: 2 }, { kind: 'empty' }] } });
-		const reply = await postJson(sim, '/api/generate', generateBody('phi3:mini', { stream: false }));
+		const sim = await start({
+			faults: { 'phi3:mini': [{ kind: 'slow', factor: 2 }, { kind: 'empty' }] },
+		});
+		const reply = await postJson(
+			sim,
+			'/api/generate',
+			generateBody('phi3:mini', { stream: false }),
+		);
 		expect(reply.response).toBe('');
 		expect(sim.stats().faultsInjected['phi3:mini']).toBe(1);
 	});
@@ -630,9 +798,19 @@ describe('faults', () => {
 			const sim = await start({ seed, faults: { 'phi3:mini': { kind: 'http500', rate: 0.5 } } });
 			const statuses: number[] = [];
 			for (let i = 0; i < 24; i++) {
-				statuses.push((await post(sim, '/api/generate', generateBody('phi3:mini', { stream: false, options: { num_predict: 1 } }))).status);
+				statuses.push(
+					(
+						await post(
+							sim,
+							'/api/generate',
+							generateBody('phi3:mini', { stream: false, options: { num_predict: 1 } }),
+						)
+					).status,
+				);
 			}
-			expect(sim.stats().faultsInjected['phi3:mini']).toBe(statuses.filter((s) => s === 500).length);
+			expect(sim.stats().faultsInjected['phi3:mini']).toBe(
+				statuses.filter((s) => s === 500).length,
+			);
 			return statuses;
 		};
 		const first = await pattern(7);
@@ -644,7 +822,9 @@ describe('faults', () => {
 
 	it('rejects unknown fault kinds', async () => {
 		const sim = await start();
-		expect(() => sim.setFault('phi3:mini', { kind: 'meteor' as never })).toThrow(/unknown fault kind/);
+		expect(() => sim.setFault('phi3:mini', { kind: 'meteor' as never })).toThrow(
+			/unknown fault kind/,
+		);
 	});
 });
 
@@ -655,9 +835,15 @@ describe('faults', () => {
 describe('scheduling', () => {
 	const longPrompt = 'word '.repeat(400); // 500 prompt tokens
 
-	async function concurrent(sim: OllamaSimulator, n: number, model = 'phi3:mini'): Promise<Reply[]> {
+	async function concurrent(
+		sim: OllamaSimulator,
+		n: number,
+		model = 'phi3:mini',
+	): Promise<Reply[]> {
 		return Promise.all(
-			Array.from({ length: n }, () => post(sim, '/api/generate', { model, prompt: longPrompt, stream: false })),
+			Array.from({ length: n }, () =>
+				post(sim, '/api/generate', { model, prompt: longPrompt, stream: false }),
+			),
 		);
 	}
 
@@ -668,7 +854,8 @@ describe('scheduling', () => {
 		expect(sim.stats().maxInFlight['phi3:mini']).toBe(1);
 		const bodies = replies.map((r) => JSON.parse(r.text) as Json);
 		const loads = bodies.map((b) => b.load_duration as number).sort((a, b) => a - b);
-		const oneGeneration = (bodies[0].prompt_eval_duration as number) + (bodies[0].eval_duration as number);
+		const oneGeneration =
+			(bodies[0].prompt_eval_duration as number) + (bodies[0].eval_duration as number);
 		expect(loads[2]).toBeGreaterThanOrEqual(oneGeneration); // the last one waited for at least one other
 	});
 
@@ -689,7 +876,11 @@ describe('scheduling', () => {
 		const sim = await start({ timeScale: 0.1, maxQueue: 1 }); // qwen load: 400 ms
 		const t0 = Date.now();
 		const timed = Array.from({ length: 4 }, () =>
-			post(sim, '/api/generate', generateBody('qwen2.5:7b', { stream: false, options: { num_predict: 1 } })).then((r) => ({
+			post(
+				sim,
+				'/api/generate',
+				generateBody('qwen2.5:7b', { stream: false, options: { num_predict: 1 } }),
+			).then((r) => ({
 				...r,
 				ms: Date.now() - t0,
 			})),
@@ -720,7 +911,11 @@ describe('scheduling', () => {
 	it('evicts the least recently used model beyond maxLoadedModels', async () => {
 		const sim = await start({ maxLoadedModels: 2 });
 		const run = (model: string): Promise<Json> =>
-			postJson(sim, '/api/generate', generateBody(model, { stream: false, options: { num_predict: 1 } }));
+			postJson(
+				sim,
+				'/api/generate',
+				generateBody(model, { stream: false, options: { num_predict: 1 } }),
+			);
 		await run('phi3:mini');
 		await run('llama3.2:3b');
 		await run('phi3:mini'); // phi3 is now the most recently used
@@ -730,18 +925,35 @@ describe('scheduling', () => {
 	});
 
 	it('frees the slot and stops generating when the client disconnects', async () => {
-		const sim = await start({ models: [SLOW_MODEL], timeScale: 1, preloaded: [SLOW_MODEL.name], numParallel: 1 });
-		const stream = await openStream(sim, '/api/generate', { model: SLOW_MODEL.name, prompt: PROMPT });
+		const sim = await start({
+			models: [SLOW_MODEL],
+			timeScale: 1,
+			preloaded: [SLOW_MODEL.name],
+			numParallel: 1,
+		});
+		const stream = await openStream(sim, '/api/generate', {
+			model: SLOW_MODEL.name,
+			prompt: PROMPT,
+		});
 		expect(stream.status).toBe(200);
 		expect(JSON.parse((await stream.nextLine()) as string)).toMatchObject({ done: false });
 		stream.abort();
-		await waitFor(async () => (await scrape(sim)).get('ollama_requests_in_flight{model="slow:1b"}') === 0);
+		await waitFor(
+			async () => (await scrape(sim)).get('ollama_requests_in_flight{model="slow:1b"}') === 0,
+		);
 		// the slot is free: a short request is served at once, not after the ~1.3 s left of the first one
 		const t0 = Date.now();
-		const next = await postJson(sim, '/api/generate', { model: SLOW_MODEL.name, prompt: 'hi', stream: false, options: { num_predict: 1 } });
+		const next = await postJson(sim, '/api/generate', {
+			model: SLOW_MODEL.name,
+			prompt: 'hi',
+			stream: false,
+			options: { num_predict: 1 },
+		});
 		expect(next.done).toBe(true);
 		expect(Date.now() - t0).toBeLessThan(900);
-		expect((await scrape(sim)).get('ollama_requests_total{model="slow:1b",status="error"}')).toBe(1);
+		expect((await scrape(sim)).get('ollama_requests_total{model="slow:1b",status="error"}')).toBe(
+			1,
+		);
 	});
 
 	it('refuses connections while down and comes back on the same port', async () => {
@@ -778,7 +990,8 @@ describe('scheduling', () => {
 // ---------------------------------------------------------------------------------------------
 
 describe('/metrics', () => {
-	const SAMPLE_LINE = /^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?([0-9.e+-]+|\+Inf|NaN)$/;
+	const SAMPLE_LINE =
+		/^[a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})? -?([0-9.e+-]+|\+Inf|NaN)$/;
 
 	it('is valid exposition text with a series per configured model', async () => {
 		const sim = await start();
@@ -791,7 +1004,9 @@ describe('/metrics', () => {
 			if (line.startsWith('# HELP ') || line.startsWith('# TYPE ')) continue;
 			expect(line).toMatch(SAMPLE_LINE);
 		}
-		const types = lines.filter((l) => l.startsWith('# TYPE ')).map((l) => l.split(' ').slice(2).join(' '));
+		const types = lines
+			.filter((l) => l.startsWith('# TYPE '))
+			.map((l) => l.split(' ').slice(2).join(' '));
 		expect(types).toEqual([
 			'ollama_up gauge',
 			'ollama_requests_in_flight gauge',
@@ -804,10 +1019,17 @@ describe('/metrics', () => {
 		const samples = await scrape(sim);
 		expect(samples.get('ollama_up')).toBe(1);
 		for (const { name } of DEFAULT_SIM_MODELS) {
-			for (const metric of ['ollama_requests_in_flight', 'ollama_requests_queued', 'ollama_model_loaded', 'ollama_model_vram_bytes']) {
+			for (const metric of [
+				'ollama_requests_in_flight',
+				'ollama_requests_queued',
+				'ollama_model_loaded',
+				'ollama_model_vram_bytes',
+			]) {
 				expect(samples.has(`${metric}{model="${name}"}`)).toBe(true);
 			}
-			expect(samples.has(`ollama_request_duration_seconds_bucket{model="${name}",le="+Inf"}`)).toBe(true);
+			expect(samples.has(`ollama_request_duration_seconds_bucket{model="${name}",le="+Inf"}`)).toBe(
+				true,
+			);
 		}
 		const le = [...samples.keys()]
 			.filter((k) => k.startsWith('ollama_request_duration_seconds_bucket{model="phi3:mini"'))
@@ -816,17 +1038,29 @@ describe('/metrics', () => {
 		expect(samples.get('ollama_requests_total{model="phi3:mini",status="ok"}')).toBe(1);
 		expect(samples.get('ollama_requests_total{model="qwen2.5:7b",status="ok"}')).toBe(0);
 		expect(samples.get('ollama_request_duration_seconds_count{model="phi3:mini"}')).toBe(1);
-		expect(samples.get('ollama_request_duration_seconds_sum{model="phi3:mini"}')).toBeGreaterThan(0);
+		expect(samples.get('ollama_request_duration_seconds_sum{model="phi3:mini"}')).toBeGreaterThan(
+			0,
+		);
 		expect(samples.get('ollama_model_loaded{model="phi3:mini"}')).toBe(1);
 		expect(samples.get('ollama_model_loaded{model="qwen2.5:7b"}')).toBe(0);
-		expect(samples.get('ollama_model_vram_bytes{model="phi3:mini"}')).toBe(Math.round(DEFAULT_SIM_MODELS[0].sizeBytes * 1.15));
+		expect(samples.get('ollama_model_vram_bytes{model="phi3:mini"}')).toBe(
+			Math.round(DEFAULT_SIM_MODELS[0].sizeBytes * 1.15),
+		);
 		expect(samples.has('DCGM_FI_DEV_FB_FREE{gpu="0"}')).toBe(false);
 	});
 
 	it('reflects in-flight and queued requests live', async () => {
-		const sim = await start({ models: [SLOW_MODEL], timeScale: 1, preloaded: [SLOW_MODEL.name], numParallel: 1 });
+		const sim = await start({
+			models: [SLOW_MODEL],
+			timeScale: 1,
+			preloaded: [SLOW_MODEL.name],
+			numParallel: 1,
+		});
 		const key = (metric: string): string => `${metric}{model="slow:1b"}`;
-		const first = await openStream(sim, '/api/generate', { model: SLOW_MODEL.name, prompt: PROMPT });
+		const first = await openStream(sim, '/api/generate', {
+			model: SLOW_MODEL.name,
+			prompt: PROMPT,
+		});
 		await first.nextLine();
 		const second = fireAndForget(sim, '/api/generate', { model: SLOW_MODEL.name, prompt: PROMPT });
 		await waitFor(async () => (await scrape(sim)).get(key('ollama_requests_queued')) === 1);
@@ -837,7 +1071,10 @@ describe('/metrics', () => {
 		second.destroy();
 		await waitFor(async () => {
 			const idle = await scrape(sim);
-			return idle.get(key('ollama_requests_in_flight')) === 0 && idle.get(key('ollama_requests_queued')) === 0;
+			return (
+				idle.get(key('ollama_requests_in_flight')) === 0 &&
+				idle.get(key('ollama_requests_queued')) === 0
+			);
 		});
 	});
 
@@ -859,19 +1096,35 @@ describe('/metrics', () => {
 describe('control endpoints', () => {
 	it('sets and clears faults over HTTP', async () => {
 		const sim = await start();
-		const set = await post(sim, '/__sim/faults', { model: 'qwen2.5:7b', faults: [{ kind: 'http500' }] });
+		const set = await post(sim, '/__sim/faults', {
+			model: 'qwen2.5:7b',
+			faults: [{ kind: 'http500' }],
+		});
 		expect(set.status).toBe(200);
 		expect((await post(sim, '/api/generate', generateBody('qwen2.5:7b'))).status).toBe(500);
 		await post(sim, '/__sim/faults', { model: 'qwen2.5:7b', faults: null });
 		expect((await post(sim, '/api/generate', generateBody('qwen2.5:7b'))).status).toBe(200);
-		expect((await post(sim, '/__sim/faults', { model: 'qwen2.5:7b', faults: [{ kind: 'meteor' }] })).status).toBe(400);
-		expect((await post(sim, '/__sim/faults', { model: 'qwen2.5:7b', faults: [{ kind: 'busy', rate: 2 }] })).status).toBe(400);
+		expect(
+			(await post(sim, '/__sim/faults', { model: 'qwen2.5:7b', faults: [{ kind: 'meteor' }] }))
+				.status,
+		).toBe(400);
+		expect(
+			(
+				await post(sim, '/__sim/faults', {
+					model: 'qwen2.5:7b',
+					faults: [{ kind: 'busy', rate: 2 }],
+				})
+			).status,
+		).toBe(400);
 	});
 
 	it('serves stats and resets faults and stats', async () => {
 		const sim = await start({ faults: { 'phi3:mini': { kind: 'busy' } } });
 		await post(sim, '/api/generate', generateBody('phi3:mini'));
-		await post(sim, '/api/chat', { model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] });
+		await post(sim, '/api/chat', {
+			model: 'llama3.2:3b',
+			messages: [{ role: 'user', content: 'hi' }],
+		});
 		const stats = JSON.parse((await request(sim, '/__sim/stats')).text) as Json;
 		expect(stats).toEqual(sim.stats());
 		expect(stats).toEqual({
@@ -891,7 +1144,11 @@ describe('control endpoints', () => {
 		const sim = await start();
 		await post(sim, '/api/generate', generateBody('phi3:mini'));
 		sim.resetStats();
-		expect(sim.stats()).toMatchObject({ requests: {}, generations: { 'phi3:mini': 0 }, loads: { 'phi3:mini': 0 } });
+		expect(sim.stats()).toMatchObject({
+			requests: {},
+			generations: { 'phi3:mini': 0 },
+			loads: { 'phi3:mini': 0 },
+		});
 	});
 });
 
@@ -901,7 +1158,17 @@ describe('control endpoints', () => {
 
 describe('simulator-cli', () => {
 	it('parses flags', () => {
-		expect(parseArgs(['--port', '0', '--time-scale=0.5', '--num-parallel', '2', '--preload', 'phi3:mini'])).toEqual({
+		expect(
+			parseArgs([
+				'--port',
+				'0',
+				'--time-scale=0.5',
+				'--num-parallel',
+				'2',
+				'--preload',
+				'phi3:mini',
+			]),
+		).toEqual({
 			port: 0,
 			timeScale: 0.5,
 			numParallel: 2,
@@ -913,11 +1180,22 @@ describe('simulator-cli', () => {
 
 	it('announces its URL, serves, and stops on SIGTERM', async () => {
 		const root = path.resolve(__dirname, '../../../..');
-		const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), 'test/support/simulator-cli.ts', '--port', '0'], {
-			cwd: root,
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+		const child = spawn(
+			process.execPath,
+			[
+				path.join(root, 'node_modules/tsx/dist/cli.mjs'),
+				'test/support/simulator-cli.ts',
+				'--port',
+				'0',
+			],
+			{
+				cwd: root,
+				stdio: ['ignore', 'pipe', 'pipe'],
+			},
+		);
+		const exited = new Promise<number | null>((resolve) =>
+			child.on('exit', (code) => resolve(code)),
+		);
 		try {
 			const url = await new Promise<string>((resolve, reject) => {
 				let out = '';

@@ -1,6 +1,9 @@
 import type { GenerateCall } from '../../../../nodes/AiDispatcher/engine/ports';
 import { chatCompletion } from '../../../../nodes/AiDispatcher/transport/openai/chat';
-import { parseRetryAfterMs, redactKeys } from '../../../../nodes/AiDispatcher/transport/openai/errors';
+import {
+	parseRetryAfterMs,
+	redactKeys,
+} from '../../../../nodes/AiDispatcher/transport/openai/errors';
 import { listModels } from '../../../../nodes/AiDispatcher/transport/openai/models';
 import { fetchHttpPort } from '../../../support/http-port';
 import { startBlackhole } from '../../../support/loopback';
@@ -33,7 +36,9 @@ describe('chatCompletion against an OpenAI-compatible endpoint', () => {
 	it('streams the answer with the usage chunk (stream_options.include_usage sent)', async () => {
 		const outcome = await chatCompletion(withKey, call({ system: 'Be brief.' }));
 		expect(outcome.text).toBe('cloud answer from cloud-small: ok');
-		expect(outcome.usage.prompt_tokens).toBe(simTokens('Be brief. Summarize the quarterly numbers in one line'));
+		expect(outcome.usage.prompt_tokens).toBe(
+			simTokens('Be brief. Summarize the quarterly numbers in one line'),
+		);
 		expect(outcome.usage.completion_tokens).toBe(simTokens(outcome.text));
 		const sent = sim.stats().bodies.at(-1) as Record<string, unknown>;
 		expect(sent.stream).toBe(true);
@@ -45,9 +50,18 @@ describe('chatCompletion against an OpenAI-compatible endpoint', () => {
 	});
 
 	it('sends JSON output as response_format, Max Tokens as max_tokens, and no Ollama-only options', async () => {
-		await chatCompletion(withKey, call({ format: { type: 'jsonSchema', schema: { type: 'object' } }, options: { num_predict: 64, temperature: 0.2, num_gpu: 1 } }));
+		await chatCompletion(
+			withKey,
+			call({
+				format: { type: 'jsonSchema', schema: { type: 'object' } },
+				options: { num_predict: 64, temperature: 0.2, num_gpu: 1 },
+			}),
+		);
 		const sent = sim.stats().bodies.at(-1) as Record<string, unknown>;
-		expect(sent.response_format).toEqual({ type: 'json_schema', json_schema: { name: 'output', schema: { type: 'object' } } });
+		expect(sent.response_format).toEqual({
+			type: 'json_schema',
+			json_schema: { name: 'output', schema: { type: 'object' } },
+		});
 		expect(sent.max_tokens).toBe(64);
 		expect(sent.temperature).toBe(0.2);
 		expect(sent).not.toHaveProperty('num_gpu');
@@ -55,34 +69,60 @@ describe('chatCompletion against an OpenAI-compatible endpoint', () => {
 	});
 
 	it('sends tools as OpenAI function definitions and tool turns tied to their call ids', async () => {
-		const tools = [{ type: 'function', function: { name: 'lookup', description: 'find', parameters: { type: 'object' } } }];
+		const tools = [
+			{
+				type: 'function',
+				function: { name: 'lookup', description: 'find', parameters: { type: 'object' } },
+			},
+		];
 		await chatCompletion(
 			withKey,
 			call({
 				prompt: undefined,
 				messages: [
 					{ role: 'user', content: 'find x' },
-					{ role: 'assistant', content: '', tool_calls: [{ function: { name: 'lookup', arguments: { q: 'x' } } }] },
+					{
+						role: 'assistant',
+						content: '',
+						tool_calls: [{ function: { name: 'lookup', arguments: { q: 'x' } } }],
+					},
 					{ role: 'tool', content: 'found', tool_name: 'lookup' },
 				],
 				tools,
 			}),
 		);
-		const sent = sim.stats().bodies.at(-1) as { tools: unknown; messages: Array<Record<string, unknown>> };
+		const sent = sim.stats().bodies.at(-1) as {
+			tools: unknown;
+			messages: Array<Record<string, unknown>>;
+		};
 		expect(sent.tools).toEqual(tools);
-		expect(sent.messages[1]).toEqual({ role: 'assistant', content: '', tool_calls: [{ id: 'call_1_0', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } }] });
+		expect(sent.messages[1]).toEqual({
+			role: 'assistant',
+			content: '',
+			tool_calls: [
+				{ id: 'call_1_0', type: 'function', function: { name: 'lookup', arguments: '{"q":"x"}' } },
+			],
+		});
 		expect(sent.messages[2]).toEqual({ role: 'tool', content: 'found', tool_call_id: 'call_1_0' });
 	});
 
 	it('401: kind auth, naming the credential, never the key', async () => {
-		const error = await failure(chatCompletion(fetchHttpPort({ authorization: 'Bearer wrong' }), call()));
+		const error = await failure(
+			chatCompletion(fetchHttpPort({ authorization: 'Bearer wrong' }), call()),
+		);
 		expect(error.kind).toBe('auth');
 		expect(error.message).toContain('OpenAI-Compatible Endpoint API credential');
 		expect(error.message).not.toContain(KEY);
 	});
 
 	it('429 with Retry-After: kind rate_limited carrying the wait in ms', async () => {
-		sim.setFault({ kind: 'status', status: 429, code: 'rate_limit_exceeded', message: 'Rate limit reached', retryAfterS: 2 });
+		sim.setFault({
+			kind: 'status',
+			status: 429,
+			code: 'rate_limit_exceeded',
+			message: 'Rate limit reached',
+			retryAfterS: 2,
+		});
 		const error = await failure(chatCompletion(withKey, call()));
 		expect(error.kind).toBe('rate_limited');
 		expect(error.retryAfterMs).toBe(2_000);
@@ -115,7 +155,12 @@ describe('chatCompletion against an OpenAI-compatible endpoint', () => {
 	it('a server that never answers: the first-token limit fails the call with timeout', async () => {
 		const hole = await startBlackhole();
 		try {
-			const error = await failure(chatCompletion(withKey, call({ baseUrl: hole.url, firstTokenTimeoutMs: 150, timeoutMs: 5_000 })));
+			const error = await failure(
+				chatCompletion(
+					withKey,
+					call({ baseUrl: hole.url, firstTokenTimeoutMs: 150, timeoutMs: 5_000 }),
+				),
+			);
 			expect(error.kind).toBe('timeout');
 			expect(error.message).toContain('first token');
 		} finally {
@@ -145,7 +190,12 @@ describe('parseRetryAfterMs', () => {
 
 describe('no part of a key in errors', () => {
 	it("OpenAI's 401 echoes part of the refused key: it is redacted", async () => {
-		sim.setFault({ kind: 'status', status: 401, message: 'Incorrect API key provided: sk-canar************-key. You can find your API key at https://platform.openai.com.' });
+		sim.setFault({
+			kind: 'status',
+			status: 401,
+			message:
+				'Incorrect API key provided: sk-canar************-key. You can find your API key at https://platform.openai.com.',
+		});
 		const error = await failure(chatCompletion(withKey, call()));
 		expect(error.kind).toBe('auth');
 		expect(error.message).toContain('Incorrect API key provided: [redacted]');

@@ -11,8 +11,10 @@ function body(...pieces: string[]): AsyncIterable<string> {
 	})();
 }
 
-const delta = (content: string, finish: string | null = null) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
-const usage = (prompt: number, completion: number) => `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion } })}\n\n`;
+const delta = (content: string, finish: string | null = null) =>
+	`data: ${JSON.stringify({ choices: [{ index: 0, delta: { content }, finish_reason: finish }] })}\n\n`;
+const usage = (prompt: number, completion: number) =>
+	`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: prompt, completion_tokens: completion } })}\n\n`;
 
 describe('parseSseLine', () => {
 	it.each([
@@ -27,9 +29,12 @@ describe('parseSseLine', () => {
 		expect(parseSseLine(line)).toEqual(event);
 	});
 
-	it.each(['data: not json', 'data: [1,2]', '<html>', '{"choices":[]}'])('refuses %s as garbage', (line) => {
-		expect(() => parseSseLine(line)).toThrow(expect.objectContaining({ kind: 'garbage' }));
-	});
+	it.each(['data: not json', 'data: [1,2]', '<html>', '{"choices":[]}'])(
+		'refuses %s as garbage',
+		(line) => {
+			expect(() => parseSseLine(line)).toThrow(expect.objectContaining({ kind: 'garbage' }));
+		},
+	);
 });
 
 describe('readSseStream', () => {
@@ -38,7 +43,11 @@ describe('readSseStream', () => {
 		const pieces: string[] = [];
 		for (let i = 0; i < text.length; i += 5) pieces.push(text.slice(i, i + 5));
 		const deltas: string[] = [];
-		const outcome = await readSseStream(body(...pieces), () => undefined, (d) => deltas.push(d));
+		const outcome = await readSseStream(
+			body(...pieces),
+			() => undefined,
+			(d) => deltas.push(d),
+		);
 		expect(outcome.text).toBe('Hello, world');
 		expect(deltas).toEqual(['Hel', 'lo, ', 'world']);
 		expect(outcome.doneReason).toBe('stop');
@@ -47,7 +56,9 @@ describe('readSseStream', () => {
 	});
 
 	it('handles CRLF line ends and comments', async () => {
-		const outcome = await readSseStream(body(': ping\r\n\r\n', delta('ok').replace(/\n/g, '\r\n'), 'data: [DONE]\r\n'));
+		const outcome = await readSseStream(
+			body(': ping\r\n\r\n', delta('ok').replace(/\n/g, '\r\n'), 'data: [DONE]\r\n'),
+		);
 		expect(outcome.text).toBe('ok');
 	});
 
@@ -58,9 +69,15 @@ describe('readSseStream', () => {
 	});
 
 	it('assembles tool calls streamed in fragments, by index', async () => {
-		const tc = (index: number, fn: Record<string, string>) => `data: ${JSON.stringify({ choices: [{ index: 0, delta: { tool_calls: [{ index, function: fn }] } }] })}\n\n`;
+		const tc = (index: number, fn: Record<string, string>) =>
+			`data: ${JSON.stringify({ choices: [{ index: 0, delta: { tool_calls: [{ index, function: fn }] } }] })}\n\n`;
 		const outcome = await readSseStream(
-			body(tc(0, { name: 'get_weather', arguments: '{"ci' }), tc(1, { name: 'time', arguments: '' }), tc(0, { arguments: 'ty":"Paris"}' }), 'data: [DONE]\n\n'),
+			body(
+				tc(0, { name: 'get_weather', arguments: '{"ci' }),
+				tc(1, { name: 'time', arguments: '' }),
+				tc(0, { arguments: 'ty":"Paris"}' }),
+				'data: [DONE]\n\n',
+			),
 		);
 		expect(outcome.toolCalls).toEqual([
 			{ function: { name: 'get_weather', arguments: { city: 'Paris' } } },
@@ -69,13 +86,26 @@ describe('readSseStream', () => {
 	});
 
 	it('fails with stream_error on an error chunk mid-stream, naming its message', async () => {
-		const error = await failure(readSseStream(body(delta('par'), `data: ${JSON.stringify({ error: { message: 'upstream overloaded', type: 'server_error' } })}\n\n`)));
+		const error = await failure(
+			readSseStream(
+				body(
+					delta('par'),
+					`data: ${JSON.stringify({ error: { message: 'upstream overloaded', type: 'server_error' } })}\n\n`,
+				),
+			),
+		);
 		expect(error.kind).toBe('stream_error');
 		expect(error.message).toContain('upstream overloaded');
 	});
 
 	it('maps a context_length_exceeded error chunk to context_length', async () => {
-		const error = await failure(readSseStream(body(`data: ${JSON.stringify({ error: { message: 'too long', code: 'context_length_exceeded' } })}\n\n`)));
+		const error = await failure(
+			readSseStream(
+				body(
+					`data: ${JSON.stringify({ error: { message: 'too long', code: 'context_length_exceeded' } })}\n\n`,
+				),
+			),
+		);
 		expect(error.kind).toBe('context_length');
 	});
 
@@ -85,10 +115,19 @@ describe('readSseStream', () => {
 	});
 
 	it.each([
-		['content that is not a string', `data: ${JSON.stringify({ choices: [{ delta: { content: 42 } }] })}\n\n`],
+		[
+			'content that is not a string',
+			`data: ${JSON.stringify({ choices: [{ delta: { content: 42 } }] })}\n\n`,
+		],
 		['choices that are not an array', `data: ${JSON.stringify({ choices: 'x' })}\n\n`],
-		['a usage count that is not whole', `data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 1.5 } })}\n\n`],
-		['a negative usage count', `data: ${JSON.stringify({ choices: [], usage: { completion_tokens: -1 } })}\n\n`],
+		[
+			'a usage count that is not whole',
+			`data: ${JSON.stringify({ choices: [], usage: { prompt_tokens: 1.5 } })}\n\n`,
+		],
+		[
+			'a negative usage count',
+			`data: ${JSON.stringify({ choices: [], usage: { completion_tokens: -1 } })}\n\n`,
+		],
 		['an HTML page', '<html><body>502 Bad Gateway</body></html>\n'],
 	])('fails with garbage on %s', async (_name, text) => {
 		const error = await failure(readSseStream(body(text, 'data: [DONE]\n\n')));
@@ -96,14 +135,20 @@ describe('readSseStream', () => {
 	});
 
 	it('fails with too_large on a line over the line cap, before buffering it whole', async () => {
-		const error = await failure(readSseStream(body('data: {"choices":[{"delta":{"content":"', 'x'.repeat(MAX_LINE_CHARS + 1), '"}}]}\n')));
+		const error = await failure(
+			readSseStream(
+				body('data: {"choices":[{"delta":{"content":"', 'x'.repeat(MAX_LINE_CHARS + 1), '"}}]}\n'),
+			),
+		);
 		expect(error.kind).toBe('too_large');
 		expect(error.message).toContain('line');
 	});
 
 	it('fails with too_large when the reply text passes MAX_REPLY_CHARS', async () => {
 		const piece = 'y'.repeat(1024 * 1024);
-		const error = await failure(readSseStream(body(delta(piece), delta(piece), delta('z'), 'data: [DONE]\n\n')));
+		const error = await failure(
+			readSseStream(body(delta(piece), delta(piece), delta('z'), 'data: [DONE]\n\n')),
+		);
 		expect(error.kind).toBe('too_large');
 		expect(error.message).toContain(`${MAX_REPLY_CHARS / (1024 * 1024)} MiB`);
 	});

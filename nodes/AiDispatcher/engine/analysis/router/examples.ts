@@ -22,7 +22,9 @@ export const EXAMPLE_MIN_SIMILARITY = 0.6;
 
 function vectorOf(features: Pick<RouterFeatures, 'indices' | 'values'>): Map<number, number> {
 	const vector = new Map<number, number>();
-	features.indices.forEach((bucket, i) => vector.set(bucket, (vector.get(bucket) ?? 0) + features.values[i]));
+	features.indices.forEach((bucket, i) =>
+		vector.set(bucket, (vector.get(bucket) ?? 0) + features.values[i]),
+	);
 	return vector;
 }
 
@@ -54,7 +56,8 @@ export function nearestExample(
 		let dot = 0;
 		for (const [bucket, value] of vector) dot += value * (example.vector.get(bucket) ?? 0);
 		const similarity = dot / (norm * example.norm);
-		if (similarity >= minSimilarity && (!best || similarity > best.similarity)) best = { index, similarity };
+		if (similarity >= minSimilarity && (!best || similarity > best.similarity))
+			best = { index, similarity };
 	});
 	return best;
 }

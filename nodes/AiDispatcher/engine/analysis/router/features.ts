@@ -7,7 +7,13 @@
  * only built for the features a decision explains (`featureName`).
  */
 import { detectTask } from '../complexity';
-import { ANALYSIS_CUES, GENERATIVE_CUES, OUTPUT_STRUCTURE_CUES, REASONING_CUES, SHORT_ANSWER_CUES } from '../cues';
+import {
+	ANALYSIS_CUES,
+	GENERATIVE_CUES,
+	OUTPUT_STRUCTURE_CUES,
+	REASONING_CUES,
+	SHORT_ANSWER_CUES,
+} from '../cues';
 import { boundedSample, countQuestions, estimateTokens, measureStructure } from '../features';
 import { TASK_TYPES, type ComplexityFeature, type TaskType } from '../../types';
 import { countGroups, cueIndex, TASK_FAMILIES } from './cues';
@@ -92,7 +98,12 @@ export function routerFeatures(text: string): RouterFeatures {
 	const denseValues = [...cueValues(hits), ...structuralValues(m, parts), 1];
 	const dense: Dense[] = [];
 	for (let i = 0; i < denseValues.length; i++) {
-		if (denseValues[i] !== 0) dense.push(i < DENSE_FEATURES.length ? DENSE_FEATURES[i] : (TASK_FEATURES.get(task) ?? denseFeature(`s:task_${task}`)));
+		if (denseValues[i] !== 0)
+			dense.push(
+				i < DENSE_FEATURES.length
+					? DENSE_FEATURES[i]
+					: (TASK_FEATURES.get(task) ?? denseFeature(`s:task_${task}`)),
+			);
 	}
 
 	const size = instruction.count + content.count + dense.length;
@@ -105,11 +116,25 @@ export function routerFeatures(text: string): RouterFeatures {
 		indices[at] = dense[at - instruction.count - content.count].bucket;
 		values[at++] = denseValues[i];
 	}
-	return { indices, values, sources: { instruction, content, dense }, parts, task, tokens: estimateTokens(text), counts };
+	return {
+		indices,
+		values,
+		sources: { instruction, content, dense },
+		parts,
+		task,
+		tokens: estimateTokens(text),
+		counts,
+	};
 }
 
 /** A group's grams as binary features, L2-normalised as a group and scaled; returns the next free position. */
-function addGroup(indices: Int32Array, values: Float64Array, at: number, grams: Grams, scale: number): number {
+function addGroup(
+	indices: Int32Array,
+	values: Float64Array,
+	at: number,
+	grams: Grams,
+	scale: number,
+): number {
 	if (grams.count === 0) return at;
 	const value = scale / Math.sqrt(grams.count);
 	for (let i = 0; i < grams.count; i++) {
@@ -136,13 +161,16 @@ const CUE_FEATURES: readonly Dense[] = [
 ];
 
 function cueValues(hits: number[]): number[] {
-	const byTier = (tier: string) => TASK_FAMILIES.reduce((sum, family, i) => sum + (family.tier === tier ? hits[i] : 0), 0);
+	const byTier = (tier: string) =>
+		TASK_FAMILIES.reduce((sum, family, i) => sum + (family.tier === tier ? hits[i] : 0), 0);
 	return [
 		...TASK_FAMILIES.map((_, i) => capped(hits[i], 2)),
 		capped(byTier('low'), 3),
 		capped(byTier('medium'), 3),
 		capped(byTier('high'), 3),
-		...INSTRUCTION_CUES.groups.slice(FAMILIES).map((name, i) => capped(hits[FAMILIES + i], name === 'short_answer' ? 2 : 3)),
+		...INSTRUCTION_CUES.groups
+			.slice(FAMILIES)
+			.map((name, i) => capped(hits[FAMILIES + i], name === 'short_answer' ? 2 : 3)),
 	];
 }
 
@@ -151,7 +179,17 @@ function cueValues(hits: number[]): number[] {
  * Length is deliberately absent: by the labelling rule it decides nothing (a 1,300-word newsletter
  * reduced to one line is low, a 13-word proof request is high).
  */
-const STRUCTURAL_FEATURES: readonly Dense[] = ['s:no_content', 's:code', 's:stack', 's:log', 's:data', 's:questions', 's:list_items', 's:figures', 's:math'].map(denseFeature);
+const STRUCTURAL_FEATURES: readonly Dense[] = [
+	's:no_content',
+	's:code',
+	's:stack',
+	's:log',
+	's:data',
+	's:questions',
+	's:list_items',
+	's:figures',
+	's:math',
+].map(denseFeature);
 
 function structuralValues(m: Record<string, number>, parts: PromptParts): number[] {
 	return [
@@ -168,7 +206,9 @@ function structuralValues(m: Record<string, number>, parts: PromptParts): number
 }
 
 /** The task the heuristic detects on the instruction, one feature each (value 1). */
-const TASK_FEATURES: ReadonlyMap<TaskType, Dense> = new Map(TASK_TYPES.map((task) => [task, denseFeature(`s:task_${task}`)]));
+const TASK_FEATURES: ReadonlyMap<TaskType, Dense> = new Map(
+	TASK_TYPES.map((task) => [task, denseFeature(`s:task_${task}`)]),
+);
 
 /** The cue and structural features, in the order of `cueValues` then `structuralValues`. */
 const DENSE_FEATURES: readonly Dense[] = [...CUE_FEATURES, ...STRUCTURAL_FEATURES];

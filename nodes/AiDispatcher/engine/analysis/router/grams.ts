@@ -33,7 +33,9 @@ export function fnv1a(name: string): number {
 }
 
 /** The hash state after "<letter>:", per namespace. */
-const PREFIX_HASH = NAMESPACE_LETTERS.map((letter) => step(step(FNV_OFFSET, letter.charCodeAt(0)), 0x3a));
+const PREFIX_HASH = NAMESPACE_LETTERS.map((letter) =>
+	step(step(FNV_OFFSET, letter.charCodeAt(0)), 0x3a),
+);
 
 /** Distinct grams of one text, in first-occurrence order. */
 export interface Grams {
@@ -92,7 +94,9 @@ function sameGram(g: Grams, a: number, b: number): boolean {
 		case LETTERS: {
 			const n = letterGramLength(g, wa);
 			if (n !== letterGramLength(g, wb)) return false;
-			for (let k = 0; k < n; k++) if (paddedUnit(g, wa, offsetOf(g, a) + k) !== paddedUnit(g, wb, offsetOf(g, b) + k)) return false;
+			for (let k = 0; k < n; k++)
+				if (paddedUnit(g, wa, offsetOf(g, a) + k) !== paddedUnit(g, wb, offsetOf(g, b) + k))
+					return false;
 			return true;
 		}
 		default:
@@ -148,7 +152,8 @@ export function instructionGrams(lower: string): Grams {
 	const g = set.g;
 	for (let w = 0; w < words; w++) {
 		set.add(hashWord(g, PREFIX_HASH[WORD], w), WORD, w, 0);
-		if (w > 0) set.add(hashWord(g, step(hashWord(g, PREFIX_HASH[PAIR], w - 1), SPACE), w), PAIR, w, 0);
+		if (w > 0)
+			set.add(hashWord(g, step(hashWord(g, PREFIX_HASH[PAIR], w - 1), SPACE), w), PAIR, w, 0);
 		const padded = wordLength(g, w) + 2;
 		const grams = padded <= CHAR_GRAM ? 1 : padded - CHAR_GRAM + 1;
 		const n = Math.min(CHAR_GRAM, padded);

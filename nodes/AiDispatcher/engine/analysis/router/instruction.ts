@@ -19,14 +19,18 @@ const MAX_INSTRUCTION_BLOCK_CHARS = 700;
 const MAX_TRAILING_INSTRUCTION_CHARS = 400;
 /** …and up to this long when the first paragraph already was one. */
 const SHORT_TRAILING_INSTRUCTION_CHARS = 160;
-const GREETING = /^(?:hi|hello|hey|dear|hallo|liebe|lieber|sehr geehrte|guten|bonjour|salut|madame|monsieur|hola|estimad|buenos|ciao|buongiorno|gentile|hoi|beste|dzień dobry|olá|caro|cara)\b/i;
+const GREETING =
+	/^(?:hi|hello|hey|dear|hallo|liebe|lieber|sehr geehrte|guten|bonjour|salut|madame|monsieur|hola|estimad|buenos|ciao|buongiorno|gentile|hoi|beste|dzień dobry|olá|caro|cara)\b/i;
 /** How a second, trailing request starts ("Answer in one line.", "Return JSON only."). */
-const REQUEST_START = /^(?:answer|reply|respond|return|output|give|list|include|use|keep|format|only|write|make sure|do not|don't|be |please|remember|note:|antworte|gib|nenne|nur|bitte|schreibe|verwende|réponds|donne|utilise|seulement|merci de|responde|devuelve|usa|solo|por favor|rispondi|restituisci|antwoord|geef)/i;
+const REQUEST_START =
+	/^(?:answer|reply|respond|return|output|give|list|include|use|keep|format|only|write|make sure|do not|don't|be |please|remember|note:|antworte|gib|nenne|nur|bitte|schreibe|verwende|réponds|donne|utilise|seulement|merci de|responde|devuelve|usa|solo|por favor|rispondi|restituisci|antwoord|geef)/i;
 /** Sentences kept from each end of a single long paragraph. */
 const EDGE_SENTENCES = 2;
 
-const HEADER_LINE = /^\s*(?:from|to|cc|subject|date|sent|von|an|betreff|datum|de|à|objet|para|asunto|fecha|da|oggetto|body|ticket|title|titel|description|reporter|assignee|status|priority|card|carte|karte|tarjeta|scheda|kaart|list|members|labels|due|comments?|customer|agent|kunde|client|cliente)\s*[:：]/i;
-const CONTENT_START = /^\s*(?:```|~~~|>|[{[<]|\||#\s|\d{4}-\d{2}-\d{2}|\[\d|at\s+\S+\(|traceback|exception|error[:\s]|warn|info\s|debug\s|select\s|insert\s|update\s|def\s|class\s|function\s|import\s|package\s|const\s|let\s|var\s|public\s|func\s|fn\s|#include)/i;
+const HEADER_LINE =
+	/^\s*(?:from|to|cc|subject|date|sent|von|an|betreff|datum|de|à|objet|para|asunto|fecha|da|oggetto|body|ticket|title|titel|description|reporter|assignee|status|priority|card|carte|karte|tarjeta|scheda|kaart|list|members|labels|due|comments?|customer|agent|kunde|client|cliente)\s*[:：]/i;
+const CONTENT_START =
+	/^\s*(?:```|~~~|>|[{[<]|\||#\s|\d{4}-\d{2}-\d{2}|\[\d|at\s+\S+\(|traceback|exception|error[:\s]|warn|info\s|debug\s|select\s|insert\s|update\s|def\s|class\s|function\s|import\s|package\s|const\s|let\s|var\s|public\s|func\s|fn\s|#include)/i;
 const ROW_LINE = /^\s*(?:[-*•]\s+\S|\d+[.)]\s+\S|[\w.-]+\s*[,;\t|]\s*[\w."-]+\s*[,;\t|])/;
 
 /** True when a paragraph looks like material to work on rather than a request. */
@@ -66,7 +70,14 @@ export function splitPrompt(text: string): PromptParts {
 	const second = instruction.length > 0;
 	const trailingLimit = second ? SHORT_TRAILING_INSTRUCTION_CHARS : MAX_TRAILING_INSTRUCTION_CHARS;
 	const asks = !second || REQUEST_START.test(last);
-	if (asks && last.length <= trailingLimit && !looksLikeContent(last) && !isSignOff(last) && !GREETING.test(last)) instruction.push(last);
+	if (
+		asks &&
+		last.length <= trailingLimit &&
+		!looksLikeContent(last) &&
+		!isSignOff(last) &&
+		!GREETING.test(last)
+	)
+		instruction.push(last);
 	else content.push(last);
 	if (instruction.length === 0) return splitSingle(blocks.join('\n\n'));
 	return { instruction: instruction.join('\n'), content: content.join('\n\n') };
@@ -75,13 +86,18 @@ export function splitPrompt(text: string): PromptParts {
 /** The first paragraph's request lines; header, code or data lines after them are content. */
 function leadingInstruction(block: string): PromptParts {
 	const lines = block.split('\n');
-	let cut = lines.findIndex((line, i) => i > 0 && (HEADER_LINE.test(line) || CONTENT_START.test(line)));
+	let cut = lines.findIndex(
+		(line, i) => i > 0 && (HEADER_LINE.test(line) || CONTENT_START.test(line)),
+	);
 	if (cut < 0) cut = endsRequest(lines) ? 1 : lines.length;
 	const head = lines.slice(0, cut).join('\n');
 	const rest = lines.slice(cut).join('\n');
 	if (head.length <= MAX_INSTRUCTION_BLOCK_CHARS) return { instruction: head, content: rest };
 	const edges = edgeSentences(head);
-	return { instruction: edges.instruction, content: [edges.content, rest].filter(Boolean).join('\n') };
+	return {
+		instruction: edges.instruction,
+		content: [edges.content, rest].filter(Boolean).join('\n'),
+	};
 }
 
 /**
@@ -90,7 +106,8 @@ function leadingInstruction(block: string): PromptParts {
  */
 function splitSingle(block: string): PromptParts {
 	const first = block.split('\n', 1)[0];
-	if (HEADER_LINE.test(first) || CONTENT_START.test(first) || ROW_LINE.test(first)) return { instruction: '', content: block };
+	if (HEADER_LINE.test(first) || CONTENT_START.test(first) || ROW_LINE.test(first))
+		return { instruction: '', content: block };
 	return leadingInstruction(block);
 }
 
@@ -98,7 +115,12 @@ function splitSingle(block: string): PromptParts {
 const MIN_CONTENT_AFTER_REQUEST_CHARS = 150;
 
 function endsRequest(lines: string[]): boolean {
-	if (lines.length < 2 || lines[0].length > MAX_INSTRUCTION_BLOCK_CHARS || !/[.?!:？。]\s*$/.test(lines[0])) return false;
+	if (
+		lines.length < 2 ||
+		lines[0].length > MAX_INSTRUCTION_BLOCK_CHARS ||
+		!/[.?!:？。]\s*$/.test(lines[0])
+	)
+		return false;
 	return lines.slice(1).join('\n').length >= MIN_CONTENT_AFTER_REQUEST_CHARS;
 }
 
@@ -107,10 +129,14 @@ function edgeSentences(block: string): PromptParts {
 	if (sentences.length <= EDGE_SENTENCES * 2) return { instruction: block, content: '' };
 	const head = sentences.slice(0, EDGE_SENTENCES);
 	const tail = sentences.slice(-EDGE_SENTENCES);
-	return { instruction: [...head, ...tail].join(' '), content: sentences.slice(EDGE_SENTENCES, -EDGE_SENTENCES).join(' ') };
+	return {
+		instruction: [...head, ...tail].join(' '),
+		content: sentences.slice(EDGE_SENTENCES, -EDGE_SENTENCES).join(' '),
+	};
 }
 
-const SIGN_OFF = /^(?:thanks|thank you|best|regards|cheers|kind regards|best regards|viele grüße|mit freundlichen grüßen|grüße|danke|merci|cordialement|bien à vous|saludos|un saludo|gracias|atentamente|cumprimentos|grazie|saluti)\b/i;
+const SIGN_OFF =
+	/^(?:thanks|thank you|best|regards|cheers|kind regards|best regards|viele grüße|mit freundlichen grüßen|grüße|danke|merci|cordialement|bien à vous|saludos|un saludo|gracias|atentamente|cumprimentos|grazie|saluti)\b/i;
 
 function isSignOff(block: string): boolean {
 	const lastLine = block.split('\n').pop()?.trim() ?? '';

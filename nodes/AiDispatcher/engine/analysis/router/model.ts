@@ -31,18 +31,24 @@ export interface RouterModel {
 
 function decode(): RouterModel {
 	if (ROUTER_WEIGHTS.buckets !== BUCKETS) {
-		throw new Error(`router weights were trained for ${ROUTER_WEIGHTS.buckets} buckets, features use ${BUCKETS}: run npm run train-router`);
+		throw new Error(
+			`router weights were trained for ${ROUTER_WEIGHTS.buckets} buckets, features use ${BUCKETS}: run npm run train-router`,
+		);
 	}
 	const bytes = Buffer.from(ROUTER_WEIGHTS.weightsBase64, 'base64');
 	const weights = new Float32Array(BUCKETS * TIERS.length);
-	for (let i = 0; i < bytes.length && i < weights.length; i++) weights[i] = ((bytes[i] << 24) >> 24) * ROUTER_WEIGHTS.scale;
+	for (let i = 0; i < bytes.length && i < weights.length; i++)
+		weights[i] = ((bytes[i] << 24) >> 24) * ROUTER_WEIGHTS.scale;
 	return { weights, bias: ROUTER_WEIGHTS.bias, points: ROUTER_WEIGHTS.operatingPoints };
 }
 
 export const SHIPPED_MODEL: RouterModel = decode();
 
 /** P(low), P(medium), P(high) for a prompt's features. */
-export function probabilitiesOf(features: Pick<RouterFeatures, 'indices' | 'values'>, model: Pick<RouterModel, 'weights' | 'bias'> = SHIPPED_MODEL): number[] {
+export function probabilitiesOf(
+	features: Pick<RouterFeatures, 'indices' | 'values'>,
+	model: Pick<RouterModel, 'weights' | 'bias'> = SHIPPED_MODEL,
+): number[] {
 	let z0 = model.bias[0];
 	let z1 = model.bias[1];
 	let z2 = model.bias[2];
@@ -107,5 +113,9 @@ export function contributionsOf(
 		top.splice(at, 0, { index: i, contribution });
 		if (top.length > count) top.pop();
 	}
-	return top.map(({ index, contribution }) => ({ name: featureName(features, index), value: features.values[index], contribution }));
+	return top.map(({ index, contribution }) => ({
+		name: featureName(features, index),
+		value: features.values[index],
+		contribution,
+	}));
 }

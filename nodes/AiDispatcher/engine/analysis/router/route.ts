@@ -6,7 +6,15 @@
 import type { ComplexityFeature, ComplexityResult, TaskType, Tier } from '../../types';
 import { nearestExample, type PreparedExample } from './examples';
 import { routerFeatures } from './features';
-import { confidenceOf, contributionsOf, probabilitiesOf, SHIPPED_MODEL, tierForProbabilities, type OperatingPointName, type RouterModel } from './model';
+import {
+	confidenceOf,
+	contributionsOf,
+	probabilitiesOf,
+	SHIPPED_MODEL,
+	tierForProbabilities,
+	type OperatingPointName,
+	type RouterModel,
+} from './model';
 
 export interface RouteOptions {
 	task?: TaskType | 'auto';
@@ -30,11 +38,23 @@ export function routeComplexity(text: string, options: RouteOptions = {}): Compl
 	const p = probabilitiesOf(features, model);
 	const modelTier = tierForProbabilities(p, model.points[operatingPoint]);
 	const near = options.examples ? nearestExample(features, options.examples) : undefined;
-	const example = near && options.examples ? { index: near.index, tier: options.examples[near.index].tier, similarity: round3(near.similarity), prompt: excerpt(options.examples[near.index].prompt) } : undefined;
+	const example =
+		near && options.examples
+			? {
+					index: near.index,
+					tier: options.examples[near.index].tier,
+					similarity: round3(near.similarity),
+					prompt: excerpt(options.examples[near.index].prompt),
+				}
+			: undefined;
 	const forced = options.complexity !== undefined && options.complexity !== 'auto';
 	const tier = forced ? (options.complexity as Tier) : (example?.tier ?? modelTier);
 	const explained = contributionsOf(features, tier, EXPLAINED_FEATURES, model).map(
-		(c): ComplexityFeature => ({ name: readable(c.name), value: round3(c.value), contribution: round3(c.contribution) }),
+		(c): ComplexityFeature => ({
+			name: readable(c.name),
+			value: round3(c.value),
+			contribution: round3(c.contribution),
+		}),
 	);
 	const router: NonNullable<ComplexityResult['router']> = {
 		probabilities: { low: round3(p[0]), medium: round3(p[1]), high: round3(p[2]) },
@@ -71,7 +91,9 @@ function readable(name: string): string {
 	const space = colon < 0 ? name : name.slice(0, colon);
 	const body = colon < 0 ? '' : name.slice(colon + 1);
 	const label = NAMESPACES[space] ?? space;
-	return space === 't' || space === 's' || space === 'q' ? `${label} ${body}` : `${label} "${body}"`;
+	return space === 't' || space === 's' || space === 'q'
+		? `${label} ${body}`
+		: `${label} "${body}"`;
 }
 
 function excerpt(prompt: string): string {

@@ -21,7 +21,9 @@ export function referenceInstructionGrams(instruction: string): string[] {
 		if (i > 0) grams.add(`b:${ws[i - 1]} ${ws[i]}`);
 		const padded = `_${ws[i]}_`;
 		if (padded.length <= CHAR_GRAM) grams.add(`g:${padded}`);
-		else for (let j = 0; j + CHAR_GRAM <= padded.length; j++) grams.add(`g:${padded.slice(j, j + CHAR_GRAM)}`);
+		else
+			for (let j = 0; j + CHAR_GRAM <= padded.length; j++)
+				grams.add(`g:${padded.slice(j, j + CHAR_GRAM)}`);
 	}
 	return [...grams];
 }
