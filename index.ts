@@ -9,11 +9,11 @@ export {
 	analyseComplexity,
 	tierForScore,
 	DEFAULT_THRESHOLDS,
-} from './nodes/AiDispatcher/engine/analysis/complexity';
+} from './nodes/AiDispatcher/engine/analysis/heuristic';
 export type {
 	TierThresholds,
 	AnalyseOptions,
-} from './nodes/AiDispatcher/engine/analysis/complexity';
+} from './nodes/AiDispatcher/engine/analysis/heuristic';
 export { routeComplexity } from './nodes/AiDispatcher/engine/analysis/router/route';
 export type { RouteOptions } from './nodes/AiDispatcher/engine/analysis/router/route';
 export { prepareExamples } from './nodes/AiDispatcher/engine/analysis/router/examples';
@@ -33,13 +33,13 @@ export type {
 } from './nodes/AiDispatcher/engine/state';
 export { planItem, runPlan, dispatch } from './nodes/AiDispatcher/engine/plan';
 export type { Plan } from './nodes/AiDispatcher/engine/plan';
-export { decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/dispatch';
+export { decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/decision';
 export type {
 	DispatchConfig,
 	DecisionContext,
 	LiveSignalsConfig,
 	RouterSettings,
-} from './nodes/AiDispatcher/engine/dispatch';
+} from './nodes/AiDispatcher/engine/decision';
 export { createOllamaClient } from './nodes/AiDispatcher/transport/ollama';
 export { resolveResilience } from './nodes/AiDispatcher/engine/resilience/settings';
 export type {

@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
-import { BUCKETS, HASH_BITS } from '../nodes/AiDispatcher/engine/analysis/router/features';
+import { BUCKETS, HASH_BITS } from '../nodes/AiDispatcher/engine/analysis/router/featureVector';
 import {
 	OPERATING_POINTS,
 	type OperatingPoint,

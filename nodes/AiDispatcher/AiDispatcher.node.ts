@@ -6,7 +6,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { router } from './actions/router';
+import { runOperation } from './actions/runOperation';
 import { processState } from './adapters/state';
 import { nodeProperties } from './description/properties';
 import type { DispatcherState } from './engine/state';
@@ -51,7 +51,7 @@ export class AiDispatcher implements INodeType {
 	/** @param state what this node remembers across executions: n8n passes none (the process's); tests their own */
 	constructor(state: DispatcherState = processState) {
 		this.execute = async function (this: IExecuteFunctions) {
-			return await router.call(this, state);
+			return await runOperation.call(this, state);
 		};
 	}
 }

@@ -2,7 +2,10 @@
  * Multinomial logistic regression on sparse hashed features, L2-regularised, trained full-batch
  * with Adam from zero weights: no randomness, fixed order, so the same corpus gives the same bytes.
  */
-import { BUCKETS, routerFeatures } from '../../nodes/AiDispatcher/engine/analysis/router/features';
+import {
+	BUCKETS,
+	routerFeatures,
+} from '../../nodes/AiDispatcher/engine/analysis/router/featureVector';
 import type { Tier } from '../../nodes/AiDispatcher/engine/types';
 import { TIERS } from '../../nodes/AiDispatcher/engine/types';
 

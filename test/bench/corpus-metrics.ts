@@ -1,7 +1,7 @@
 /**
  * Figures of the complexity analyser on the labeled corpus (`test/fixtures/complexity-corpus.json`):
  * confusion matrix, accuracy, high-tier recall, share served below high, per language and per source.
- * Shared by `npm run complexity-report` and the regression test `test/unit/engine/analysis/complexity-corpus.test.ts`.
+ * Shared by `npm run complexity-report` and the regression test `test/unit/engine/analysis/heuristic-corpus.test.ts`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import {
 	analyseComplexity,
 	type TierThresholds,
-} from '../../nodes/AiDispatcher/engine/analysis/complexity';
+} from '../../nodes/AiDispatcher/engine/analysis/heuristic';
 import type { TaskType, Tier } from '../../nodes/AiDispatcher/engine/types';
 import { TIERS } from '../../nodes/AiDispatcher/engine/types';
 

@@ -3,7 +3,7 @@
  * the heuristic analyser on the same prompts, and k-fold cross-validation of the training part.
  * Shared by `npm run complexity-report` and `test/unit/engine/analysis/router/heldout.test.ts`.
  */
-import { analyseComplexity } from '../../nodes/AiDispatcher/engine/analysis/complexity';
+import { analyseComplexity } from '../../nodes/AiDispatcher/engine/analysis/heuristic';
 import {
 	tierForProbabilities,
 	type OperatingPointName,

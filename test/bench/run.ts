@@ -27,7 +27,7 @@ import {
 	DEFAULT_TIMEOUTS_MS,
 	decide,
 	type DispatchConfig,
-} from '../../nodes/AiDispatcher/engine/dispatch';
+} from '../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';

@@ -286,9 +286,7 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 
 	const calls = () => Object.values(sim.stats().generations).reduce((a, b) => a + b, 0);
 
-	async function runParent(
-		id: string,
-	): Promise<{
+	async function runParent(id: string): Promise<{
 		run1: N8nItem[];
 		run2: N8nItem[];
 		calls: number;

@@ -2,11 +2,11 @@
 import { readCostConfig } from '../adapters/endpoint';
 import { readItemOptions } from '../adapters/options';
 import { readReuseConfig } from '../adapters/reuse';
-import { readAnalyser, readRouterOptions } from '../adapters/router';
+import { readAnalyser, readRouterOptions } from '../adapters/routerOptions';
 import { readRules, readTimeZone } from '../adapters/rules';
 import { ownInstance } from '../adapters/metrics';
 import { readSignalsSettings, withSharedHealth } from '../adapters/signals';
-import type { DispatchConfig } from '../engine/dispatch';
+import type { DispatchConfig } from '../engine/decision';
 import type { Session } from './session';
 
 export async function readDispatchConfig(

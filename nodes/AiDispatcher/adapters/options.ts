@@ -4,7 +4,7 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUTS_MS } from '../engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS } from '../engine/decision';
 import type { ResilienceOverrides } from '../engine/resilience/settings';
 import type { Tier } from '../engine/types';
 import { configInvalid, readBoolean, readChoice, readNumber, type NumberRule } from './fields';

@@ -4,7 +4,7 @@
  * (tries, retries, fallback). Callers differ only in what they do with the plan or the result.
  */
 import { localFirst, unknownPriceLast } from './cost/localFirst';
-import { decide, requireText, type DecisionContext, type DispatchConfig } from './dispatch';
+import { decide, requireText, type DecisionContext, type DispatchConfig } from './decision';
 import { DispatcherError } from './errors';
 import type { EnginePorts } from './ports';
 import { openCircuits, pickHost } from './resilience/hosts';

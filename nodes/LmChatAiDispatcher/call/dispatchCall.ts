@@ -11,7 +11,7 @@ import { signalsJson } from '../../AiDispatcher/actions/output';
 import type { Session } from '../../AiDispatcher/actions/session';
 import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
-import type { DispatchConfig } from '../../AiDispatcher/engine/dispatch';
+import type { DispatchConfig } from '../../AiDispatcher/engine/decision';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
 import { resultStory } from '../../AiDispatcher/engine/story';
 import { stickToPrevious } from '../../AiDispatcher/engine/selection/sticky';

@@ -8,7 +8,7 @@ import {
 	readRequest,
 } from '../../../nodes/AiDispatcher/adapters/config';
 import { readItemOptions } from '../../../nodes/AiDispatcher/adapters/options';
-import { requireText } from '../../../nodes/AiDispatcher/engine/dispatch';
+import { requireText } from '../../../nodes/AiDispatcher/engine/decision';
 import { createContext } from '../../support/n8n-context';
 
 const ctx = (params: Record<string, unknown>): IExecuteFunctions =>

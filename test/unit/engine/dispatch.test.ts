@@ -2,7 +2,7 @@ import {
 	DEFAULT_TIMEOUTS_MS,
 	decide,
 	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';

@@ -1,7 +1,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../nodes/AiDispatcher/engine/decision';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
 import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';

@@ -34,7 +34,7 @@ const PROBES: Array<[string, string]> = [
 	["import { supplyModel } from '@n8n/ai-node-sdk';", 'free of n8n'],
 	["import { ollamaGenerate } from '../../transport/ollama';", 'does not speak HTTP'],
 	["import { enginePorts } from '../../adapters/ports';", 'does not know adapters'],
-	["import { router } from '../../actions/router';", 'n8n-facing layers'],
+	["import { runOperation } from '../../actions/runOperation';", 'n8n-facing layers'],
 	["import { DispatcherError } from '../errors';", ''],
 ];
 const CODE = `${PROBES.map(([line]) => line).join('\n')}\nexport const probe = [NodeOperationError, supplyModel, ollamaGenerate, enginePorts, router, DispatcherError];\n`;

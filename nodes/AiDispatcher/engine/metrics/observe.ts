@@ -3,7 +3,7 @@
  * error with its attempts) into counter and histogram updates. Pure apart from the registry it is
  * given: no clock, no I/O.
  */
-import { DEFAULT_THRESHOLDS, type TierThresholds } from '../analysis/complexity';
+import { DEFAULT_THRESHOLDS, type TierThresholds } from '../analysis/heuristic';
 import { isDispatcherError } from '../errors';
 import type { Settled } from '../result';
 import { tierRank } from '../selection/tiers';

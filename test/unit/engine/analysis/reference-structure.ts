@@ -1,7 +1,7 @@
 /**
  * The structural measurements as they were before `measureStructure` (one split, pre-tests on a
  * line's first and last characters, one combined stack-frame pattern): the specification the fast
- * version in `engine/analysis/features.ts` must equal, count for count. Used only by
+ * version in `engine/analysis/measure.ts` must equal, count for count. Used only by
  * `structure-equivalence.test.ts`; kept verbatim, do not optimise.
  */
 

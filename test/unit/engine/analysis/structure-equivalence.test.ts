@@ -1,9 +1,9 @@
-import * as fast from '../../../../nodes/AiDispatcher/engine/analysis/features';
+import * as fast from '../../../../nodes/AiDispatcher/engine/analysis/measure';
 import { isSpaceUnit } from '../../../../nodes/AiDispatcher/engine/analysis/chars';
-import * as CUES from '../../../../nodes/AiDispatcher/engine/analysis/cues';
-import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import * as CUES from '../../../../nodes/AiDispatcher/engine/analysis/heuristicCues';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
 import { routeComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/router/route';
-import { routerFeatures } from '../../../../nodes/AiDispatcher/engine/analysis/router/features';
+import { routerFeatures } from '../../../../nodes/AiDispatcher/engine/analysis/router/featureVector';
 import { probabilitiesOf } from '../../../../nodes/AiDispatcher/engine/analysis/router/model';
 import { loadCorpus } from '../../../bench/corpus-metrics';
 import { loadRouterCorpus } from '../../../../scripts/router/corpus';
@@ -19,7 +19,7 @@ function referencePipeline() {
 	};
 	jest.isolateModules(() => {
 		// The old call sequence: each count over its own split of the text.
-		jest.doMock(require.resolve('../../../../nodes/AiDispatcher/engine/analysis/features'), () => ({
+		jest.doMock(require.resolve('../../../../nodes/AiDispatcher/engine/analysis/measure'), () => ({
 			...reference,
 			measureStructure: (text: string): fast.StructureCounts => ({
 				codeBlocks: reference.countCodeBlocks(text),
@@ -32,14 +32,12 @@ function referencePipeline() {
 			}),
 		}));
 		loaded = {
-			...(jest.requireActual(
-				'../../../../nodes/AiDispatcher/engine/analysis/complexity',
-			) as object),
+			...(jest.requireActual('../../../../nodes/AiDispatcher/engine/analysis/heuristic') as object),
 			...(jest.requireActual(
 				'../../../../nodes/AiDispatcher/engine/analysis/router/route',
 			) as object),
 			...(jest.requireActual(
-				'../../../../nodes/AiDispatcher/engine/analysis/router/features',
+				'../../../../nodes/AiDispatcher/engine/analysis/router/featureVector',
 			) as object),
 			...(jest.requireActual(
 				'../../../../nodes/AiDispatcher/engine/analysis/router/model',

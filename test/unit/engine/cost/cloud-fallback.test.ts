@@ -8,7 +8,7 @@ import type { CostConfig } from '../../../../nodes/AiDispatcher/engine/cost/gate
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { GenerateCall, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';

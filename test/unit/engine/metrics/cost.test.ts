@@ -1,7 +1,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { COST_METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/cost';
 import { METRIC_DEFS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';

@@ -1,7 +1,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { METRIC_DEFS, METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import {
 	countFallbacks,

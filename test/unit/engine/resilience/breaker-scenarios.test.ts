@@ -10,7 +10,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { resolveResilience } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
 import {

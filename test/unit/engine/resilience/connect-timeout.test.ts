@@ -12,7 +12,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { DispatcherError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';

@@ -2,7 +2,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';

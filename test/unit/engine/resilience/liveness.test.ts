@@ -1,5 +1,5 @@
 /** The host liveness check behind the connect timeout: its state, the shared ping, and its place in the attempt loop. */
-import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { EnginePorts, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';

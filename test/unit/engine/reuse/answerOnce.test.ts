@@ -6,7 +6,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { planItem, runPlan, type Plan } from '../../../../nodes/AiDispatcher/engine/plan';
 import type {

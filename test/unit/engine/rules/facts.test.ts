@@ -1,7 +1,7 @@
 import type { INodeProperties, INodePropertyCollection, INodePropertyOptions } from 'n8n-workflow';
 
 import { ruleProperties } from '../../../../nodes/AiDispatcher/description/rules';
-import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
 import { routeComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/router/route';
 import { evaluateRules } from '../../../../nodes/AiDispatcher/engine/rules/evaluate';
 import {

@@ -1,4 +1,4 @@
-import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
 import {
 	DEFAULT_EXPECTED_TIME,
 	expectedTimeOf,

@@ -1,5 +1,5 @@
 /** The load policy through selectModel: pure, table-driven, no mocks. */
-import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
 import {
 	DEFAULT_POLICY,
 	GIB,

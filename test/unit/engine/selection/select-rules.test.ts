@@ -1,9 +1,9 @@
-import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
 import {
 	DEFAULT_TIMEOUTS_MS,
 	decide,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { RuleOutcome } from '../../../../nodes/AiDispatcher/engine/rules/types';

@@ -1,4 +1,4 @@
-import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
+import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
 import { selectModel } from '../../../../nodes/AiDispatcher/engine/selection/select';
 import type { ModelSpec, TaskType, Tier } from '../../../../nodes/AiDispatcher/engine/types';
 

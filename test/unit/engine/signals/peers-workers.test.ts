@@ -8,7 +8,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';

@@ -1,4 +1,4 @@
-import { decide, DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/dispatch';
+import { decide, DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/decision';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
 import { emptySnapshot } from '../../../../nodes/AiDispatcher/engine/signals/round';
 import { ruleSignals } from '../../../../nodes/AiDispatcher/engine/signals/ruleSignals';

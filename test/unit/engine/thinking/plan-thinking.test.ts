@@ -2,7 +2,7 @@
 import {
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../../nodes/AiDispatcher/engine/decision';
 import type { OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
 import { dispatch, planItem } from '../../../../nodes/AiDispatcher/engine/plan';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';

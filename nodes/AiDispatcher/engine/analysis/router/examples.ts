@@ -4,7 +4,7 @@
  * example's tier, so a user can teach the router their own mail and ticket types.
  */
 import type { Tier } from '../../types';
-import { routerFeatures, type RouterFeatures } from './features';
+import { routerFeatures, type RouterFeatures } from './featureVector';
 
 export interface RoutingExample {
 	prompt: string;

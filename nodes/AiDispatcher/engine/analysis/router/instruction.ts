@@ -4,7 +4,7 @@
  * judges what the instruction asks, so the router looks at the two separately instead of averaging
  * the instruction into a long email.
  */
-import { boundedSample } from '../features';
+import { boundedSample } from '../measure';
 
 export interface PromptParts {
 	/** What the prompt asks: its first and/or last paragraph when they do not look like content. */

@@ -1,11 +1,11 @@
 /**
  * Inference of the trained router: a multinomial logistic regression over the hashed features of
- * `features.ts`, with the weights shipped in `weights.generated.ts` (written by
+ * `featureVector.ts`, with the weights shipped in `weights.generated.ts` (written by
  * `npm run train-router`). Pure; no state beyond the decoded constant weights.
  */
 import type { Tier } from '../../types';
 import { TIERS } from '../../types';
-import { BUCKETS, featureName, type RouterFeatures } from './features';
+import { BUCKETS, featureName, type RouterFeatures } from './featureVector';
 import { ROUTER_WEIGHTS } from './weights.generated';
 
 /**

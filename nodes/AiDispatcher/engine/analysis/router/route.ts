@@ -5,7 +5,7 @@
  */
 import type { ComplexityFeature, ComplexityResult, TaskType, Tier } from '../../types';
 import { nearestExample, type PreparedExample } from './examples';
-import { routerFeatures } from './features';
+import { routerFeatures } from './featureVector';
 import {
 	confidenceOf,
 	contributionsOf,

@@ -1,9 +1,9 @@
 /**
  * The router's sparse features written the plain way (strings, regexes, sets): the specification the
- * allocation-free version in `router/grams.ts` and `router/cues.ts` must match name for name, in the
+ * allocation-free version in `router/grams.ts` and `router/taskFamilies.ts` must match name for name, in the
  * same order, so the shipped weights give bit-identical probabilities.
  */
-import type { CueIndex } from '../../../../../nodes/AiDispatcher/engine/analysis/router/cues';
+import type { CueIndex } from '../../../../../nodes/AiDispatcher/engine/analysis/router/taskFamilies';
 
 const WORD = /[\p{L}\p{N}]+/gu;
 const CHAR_GRAM = 4;

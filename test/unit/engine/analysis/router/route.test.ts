@@ -4,7 +4,7 @@ import {
 	BUCKETS,
 	featureName,
 	routerFeatures,
-} from '../../../../../nodes/AiDispatcher/engine/analysis/router/features';
+} from '../../../../../nodes/AiDispatcher/engine/analysis/router/featureVector';
 import {
 	confidenceOf,
 	OPERATING_POINTS,

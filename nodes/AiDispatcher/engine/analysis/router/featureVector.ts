@@ -6,17 +6,17 @@
  * `MAX_CONTENT_WORDS`. The n-grams are hashed from the text's code units (`grams.ts`); names are
  * only built for the features a decision explains (`featureName`).
  */
-import { detectTask } from '../complexity';
+import { detectTask } from '../heuristic';
 import {
 	ANALYSIS_CUES,
 	GENERATIVE_CUES,
 	OUTPUT_STRUCTURE_CUES,
 	REASONING_CUES,
 	SHORT_ANSWER_CUES,
-} from '../cues';
-import { boundedSample, countQuestions, estimateTokens, measureStructure } from '../features';
+} from '../heuristicCues';
+import { boundedSample, countQuestions, estimateTokens, measureStructure } from '../measure';
 import { TASK_TYPES, type ComplexityFeature, type TaskType } from '../../types';
-import { countGroups, cueIndex, TASK_FAMILIES } from './cues';
+import { countGroups, cueIndex, TASK_FAMILIES } from './taskFamilies';
 import { contentGrams, fnv1a, gramName, hashOf, instructionGrams, type Grams } from './grams';
 import { splitPrompt, type PromptParts } from './instruction';
 

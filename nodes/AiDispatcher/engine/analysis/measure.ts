@@ -1,6 +1,6 @@
 /**
  * Cheap, language-independent measurements of a prompt. Each returns a count; scoring lives in
- * `complexity.ts`. All patterns are linear-time on bounded input (see `MAX_ANALYSED_CHARS`).
+ * `heuristic.ts`. All patterns are linear-time on bounded input (see `MAX_ANALYSED_CHARS`).
  * `measureStructure` takes all counts over one split of the text into lines. Speed-ups keep every
  * count equal to the plain pattern's (`test/unit/engine/analysis/structure-equivalence.test.ts`).
  */

@@ -3,8 +3,8 @@ import * as vm from 'node:vm';
 import {
 	analyseComplexity,
 	tierForScore,
-} from '../../../../nodes/AiDispatcher/engine/analysis/complexity';
-import { estimateTokens } from '../../../../nodes/AiDispatcher/engine/analysis/features';
+} from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
+import { estimateTokens } from '../../../../nodes/AiDispatcher/engine/analysis/measure';
 
 const JAVA_TRACE = `Summarize this email and say what the sender needs.
 

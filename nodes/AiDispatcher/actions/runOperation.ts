@@ -22,7 +22,7 @@ import * as status from './status.operation';
  * by model unless Item Order is "As Received" (see `generateGrouped.ts`). Without Continue On Fail, the first item to fail stops
  * the others (their requests are aborted) and its error is thrown.
  */
-export async function router(
+export async function runOperation(
 	this: IExecuteFunctions,
 	state: DispatcherState,
 ): Promise<INodeExecutionData[][]> {

@@ -2,12 +2,12 @@ import {
 	MAX_ROUTING_EXAMPLES,
 	parseRouterOptions,
 	readAnalyser,
-} from '../../../nodes/AiDispatcher/adapters/router';
+} from '../../../nodes/AiDispatcher/adapters/routerOptions';
 import {
 	decide,
 	DEFAULT_TIMEOUTS_MS,
 	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/dispatch';
+} from '../../../nodes/AiDispatcher/engine/decision';
 import { evaluateRules } from '../../../nodes/AiDispatcher/engine/rules/evaluate';
 import { parseRules } from '../../../nodes/AiDispatcher/engine/rules/validate';
 import type { ModelSpec } from '../../../nodes/AiDispatcher/engine/types';

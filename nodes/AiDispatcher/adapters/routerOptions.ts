@@ -6,7 +6,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { prepareExamples, type RoutingExample } from '../engine/analysis/router/examples';
 import { OPERATING_POINTS, type OperatingPointName } from '../engine/analysis/router/model';
-import type { RouterSettings } from '../engine/dispatch';
+import type { RouterSettings } from '../engine/decision';
 import { DispatcherError } from '../engine/errors';
 import type { Tier } from '../engine/types';
 import { TIERS } from '../engine/types';

@@ -2,7 +2,7 @@
  * The item's configuration and the pure decision: analysis, rules and selection (`decide`). The
  * per-item entry points `planItem`/`runPlan` are in `plan.ts`.
  */
-import { analyseComplexity, type TierThresholds } from './analysis/complexity';
+import { analyseComplexity, type TierThresholds } from './analysis/heuristic';
 import type { CostConfig } from './cost/gate';
 import type { PreparedExample } from './analysis/router/examples';
 import type { OperatingPointName } from './analysis/router/model';

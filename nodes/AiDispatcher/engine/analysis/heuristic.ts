@@ -9,14 +9,14 @@ import {
 	REASONING_CUES,
 	SHORT_ANSWER_CUES,
 	SUMMARY_CUES,
-} from './cues';
+} from './heuristicCues';
 import {
 	boundedSample,
 	countCues,
 	countQuestions,
 	estimateTokens,
 	measureStructure,
-} from './features';
+} from './measure';
 
 /** Score boundaries between tiers: below `medium` is low, from `high` on is high. */
 export interface TierThresholds {

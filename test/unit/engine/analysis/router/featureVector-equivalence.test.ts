@@ -2,16 +2,16 @@ import {
 	countGroups,
 	cueIndex,
 	TASK_FAMILIES,
-} from '../../../../../nodes/AiDispatcher/engine/analysis/router/cues';
+} from '../../../../../nodes/AiDispatcher/engine/analysis/router/taskFamilies';
 import {
 	bucketOf,
 	featureName,
 	routerFeatures,
-} from '../../../../../nodes/AiDispatcher/engine/analysis/router/features';
+} from '../../../../../nodes/AiDispatcher/engine/analysis/router/featureVector';
 import {
 	ANALYSIS_CUES,
 	REASONING_CUES,
-} from '../../../../../nodes/AiDispatcher/engine/analysis/cues';
+} from '../../../../../nodes/AiDispatcher/engine/analysis/heuristicCues';
 import { loadRouterCorpus } from '../../../../../scripts/router/corpus';
 import {
 	referenceContentWords,
