@@ -33,6 +33,21 @@ export default tseslint.config(
 		},
 	},
 	{
+		// One n8n-facing layer (adapters/): the chat model shares the readers, session and output shaping
+		// with the AI Dispatcher node there, never through that node's operations.
+		files: ['nodes/LmChatAiDispatcher/**/*.ts'],
+		rules: {
+			'no-restricted-imports': [
+				'error',
+				{
+					patterns: [
+						{ group: ['**/AiDispatcher/actions', '**/AiDispatcher/actions/**'], message: "The chat model does not import the AI Dispatcher node's actions/: what both nodes use lives in adapters/." },
+					],
+				},
+			],
+		},
+	},
+	{
 		files: ['package.json'],
 		languageOptions: { parser: tseslint.parser },
 		plugins: { 'n8n-nodes-base': n8nNodesBase },

@@ -1,7 +1,6 @@
 import { randomUUID } from 'crypto';
 import {
 	NodeConnectionTypes,
-	type IExecuteFunctions,
 	type INodeType,
 	type INodeTypeDescription,
 	type ISupplyDataFunctions,
@@ -9,10 +8,10 @@ import {
 } from 'n8n-workflow';
 import { supplyModel } from '@n8n/ai-node-sdk';
 
-import { openSession } from '../AiDispatcher/actions/session';
 import { METADATA_TIMEOUT_MS } from '../AiDispatcher/engine/installed';
 import { toNodeError } from '../AiDispatcher/adapters/errors';
 import { n8nHttpPort } from '../AiDispatcher/adapters/http';
+import { openSession } from '../AiDispatcher/adapters/session';
 import { processState } from '../AiDispatcher/adapters/state';
 import type { DispatcherState } from '../AiDispatcher/engine/state';
 import { aiDispatcherApiTest } from '../AiDispatcher/methods/credentialTest';
@@ -75,11 +74,10 @@ async function supplyDispatcherModel(
 	state: DispatcherState,
 ): Promise<SupplyData> {
 	try {
-		// The main node's readers take an execution context; a sub-node's context offers the same
-		// calls they use (parameters, credentials, HTTP helper, cancel cancel, logger, input items).
-		const session = await openSession(self as unknown as IExecuteFunctions, state);
+		// The readers both nodes share take the calls a sub-node's context has too (`NodeContext`).
+		const session = await openSession(self, state);
 		const settings = readChatSettings(self, itemIndex);
-		const http = n8nHttpPort(self as unknown as IExecuteFunctions);
+		const http = n8nHttpPort(self);
 		const runtime = {
 			session,
 			itemIndex,

@@ -66,7 +66,7 @@ export const LIMITS = {
 	retryDelayMs: 10,
 } as const;
 
-/** Auto-Discover's /api/tags limit (METADATA_TIMEOUT_MS in actions/session.ts). */
+/** Auto-Discover's /api/tags limit (METADATA_TIMEOUT_MS in engine/installed.ts). */
 export const METADATA_TIMEOUT_MS = 5_000;
 
 export interface Scenario {

@@ -3,9 +3,9 @@ import type { IDataObject } from 'n8n-workflow';
 import { readRequest } from '../adapters/config';
 import { readItem } from '../adapters/rules';
 import { planItem, runPlan, type Plan } from '../engine/plan';
-import { readDispatchConfig } from './itemConfig';
+import { readDispatchConfig } from '../adapters/itemConfig';
 import { generateJson, simplifyOutput } from './output';
-import type { Session } from './session';
+import type { Session } from '../adapters/session';
 
 /** Generate: choose a model for the item and answer it, falling back through the candidates. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {

@@ -10,7 +10,7 @@ import { circuitOpenedSince } from '../engine/batch/stale';
 import type { Plan } from '../engine/plan';
 import { settle, type Settled } from '../engine/result';
 import * as generate from './generate.operation';
-import type { Session } from './session';
+import type { Session } from '../adapters/session';
 
 export interface GroupedRun {
 	/** Items answered at once. */

@@ -2,7 +2,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { readBoolean } from '../adapters/fields';
-import type { Session } from './session';
+import type { Session } from '../adapters/session';
 
 /** Clears the store first when "Clear Reused Answers" is on; then reports it. */
 export function reuseStatus(session: Session): IDataObject {

@@ -13,7 +13,7 @@ import { generateGrouped } from './generateGrouped';
 import { addFallbackHint } from './hints';
 import { progressReporter } from './progress';
 import * as selectModel from './selectModel.operation';
-import { openSession, type Session } from './session';
+import { openSession, type Session } from '../adapters/session';
 import * as status from './status.operation';
 
 /**

@@ -5,15 +5,11 @@ import { readItem } from '../adapters/rules';
 import { planItem } from '../engine/plan';
 import { planStory } from '../engine/story';
 import { thinkingOnHost } from '../engine/thinking/plan';
-import { readDispatchConfig } from './itemConfig';
-import {
-	complexityJson,
-	decisionJson,
-	rulesField,
-	simplifyOutput,
-	withSignalsJson,
-} from './output';
-import type { Session } from './session';
+import { readDispatchConfig } from '../adapters/itemConfig';
+import { complexityJson, decisionJson, rulesField } from '../adapters/output/decision';
+import { withSignalsJson } from '../adapters/output/signals';
+import { simplifyOutput } from './output';
+import type { Session } from '../adapters/session';
 
 /** Select Model: the plan only, so another Ollama node can use {{ $json.model }} and {{ $json.baseUrl }}. */
 export async function execute(session: Session, itemIndex: number): Promise<IDataObject> {

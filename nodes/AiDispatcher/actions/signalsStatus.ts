@@ -4,8 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { readSignalsSettings } from '../adapters/signals';
 import { isDispatcherError } from '../engine/errors';
 import { firstLiveHost } from '../engine/resilience/liveness';
-import { signalsJson } from './output';
-import type { Session } from './session';
+import { signalsJson } from '../adapters/output/signals';
+import type { Session } from '../adapters/session';
 
 /**
  * Current signals as items see them (the same Ollama host as `planItem`: the first not known to be

@@ -6,7 +6,7 @@ import { settle } from '../engine/result';
 import { tierDiscoveredModels } from '../engine/selection/tiers';
 import { METADATA_TIMEOUT_MS } from '../engine/installed';
 import { TIERS } from '../engine/types';
-import type { Session } from './session';
+import type { Session } from '../adapters/session';
 import { signalsStatus, learnedStatus } from './signalsStatus';
 import { reuseStatus } from './reuseStatus';
 

@@ -1,8 +1,9 @@
 /**
  * Node parameters → validated engine inputs. Every error names the field and the bad value.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import type {
 	ChatMessage,
 	DispatchRequest,
@@ -113,7 +114,7 @@ function parseSchema(value: unknown): Record<string, unknown> {
 
 /** Reads one item's request from the node parameters. */
 export function readRequest(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	itemIndex: number,
 	operation: Operation,
 ): DispatchRequest {
@@ -166,7 +167,7 @@ const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._\-/]*(?::[A-Za-z0-9._-]+)?$/;
 
 /** Reads and checks the Model List parameter; rows left without a model name are ignored. */
 export function readModelList(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	itemIndex: number,
 	endpoint?: OpenAiEndpoint,
 ): ModelSpec[] {

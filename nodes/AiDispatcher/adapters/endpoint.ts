@@ -3,8 +3,9 @@
  * in n8n, applied by its request helper), plain http to another machine refused unless allowed,
  * and the model port that sends each call to the backend its host belongs to.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { budgetToPico, toMicrosPerMTok } from '../engine/cost/price';
 import type { CostConfig } from '../engine/cost/gate';
 import type { GenerateCall, HttpPort, OllamaPort } from '../engine/ports';
@@ -69,7 +70,7 @@ export function readEndpoint(credentials: IDataObject, credential: string): Open
 }
 
 /** The endpoint of this execution, or undefined when "Use OpenAI-Compatible Endpoint" is off. */
-export async function openEndpoint(ctx: IExecuteFunctions): Promise<OpenAiEndpoint | undefined> {
+export async function openEndpoint(ctx: NodeContext): Promise<OpenAiEndpoint | undefined> {
 	if (ctx.getNodeParameter('useOpenAiEndpoint', 0, false) !== true) return undefined;
 	const credentials = (await ctx.getCredentials(OPENAI_CREDENTIAL_TYPE)) as IDataObject;
 	const reference = ctx.getNode().credentials?.[OPENAI_CREDENTIAL_TYPE];
@@ -118,13 +119,13 @@ export function withEndpoint(
 }
 
 /** The HttpPort that authenticates with the endpoint credential. */
-export function endpointHttp(ctx: IExecuteFunctions): HttpPort {
+export function endpointHttp(ctx: NodeContext): HttpPort {
 	return n8nHttpPort(ctx, OPENAI_CREDENTIAL_TYPE);
 }
 
 /** Item `itemIndex`'s cost settings (budgets, local first), for an execution with an endpoint. */
 export function readCostConfig(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	itemIndex: number,
 	endpoint: OpenAiEndpoint,
 	executionId: string,

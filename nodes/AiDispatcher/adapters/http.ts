@@ -2,11 +2,12 @@
  * The engine's HttpPort on top of n8n's `httpRequestWithAuthentication`, so n8n's proxy and TLS
  * settings and the credential's auth apply to every request.
  */
-import type { IExecuteFunctions, IHttpRequestOptions, ILoadOptionsFunctions } from 'n8n-workflow';
+import type { IHttpRequestOptions } from 'n8n-workflow';
 
 import type { HttpPort } from '../engine/ports';
 import { settle } from '../engine/result';
 import { beforeDeadline, guardBody, startDeadline } from '../transport/deadline';
+import type { HttpHelper } from './context';
 
 export const CREDENTIAL_TYPE = 'aiDispatcherApi';
 
@@ -20,7 +21,7 @@ type Destroyable = { destroy?: () => void };
 
 /** Builds an HttpPort that streams response bodies through n8n's HTTP helper. */
 export function n8nHttpPort(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
+	context: HttpHelper,
 	credentialType: string = CREDENTIAL_TYPE,
 ): HttpPort {
 	return async (request) => {

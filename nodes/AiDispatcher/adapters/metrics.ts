@@ -4,8 +4,9 @@
  * `MetricsRecorder` observes every `runPlan`). Every workflow of this n8n process adds to the same
  * cumulative counters, as the Pushgateway expects.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { isTransportError } from '../engine/errors';
 import { renderExposition } from '../engine/metrics/exposition';
 import { MetricsRecorder } from '../engine/metrics/recorder';
@@ -37,7 +38,7 @@ function pushTarget(connection: ConnectionSettings): { url: string } | { error: 
 }
 
 /** The instance label: this n8n instance's id and a random per-process suffix (queue-mode workers differ). */
-function instanceLabel(ctx: IExecuteFunctions): string {
+function instanceLabel(ctx: NodeContext): string {
 	const id =
 		typeof ctx.getInstanceId === 'function' ? String(ctx.getInstanceId() ?? '').slice(0, 12) : '';
 	const suffix = Math.floor(Math.random() * 0xffffffff)
@@ -66,7 +67,7 @@ export function instanceFor(configured: string | null, processLabel: string): st
  * if no push did yet; undefined when the state has no recorder and the label depends on it.
  */
 export function ownInstance(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	state: DispatcherState,
 	connection: ConnectionSettings,
 ): string | undefined {
@@ -84,7 +85,7 @@ export function ownInstance(
  * Waits at most one push timeout, at most once per push interval; never throws.
  */
 export async function pushAfterExecution(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	state: DispatcherState,
 	connection: ConnectionSettings,
 	ports: EnginePorts,

@@ -2,8 +2,9 @@
  * The Options collection → per-tier timeouts, resilience overrides and concurrency, read once per
  * item and validated. Errors name the option as the panel shows it (`Options › Max Retries`).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { DEFAULT_TIMEOUTS_MS } from '../engine/decision';
 import type { ResilienceOverrides } from '../engine/resilience/settings';
 import type { Tier } from '../engine/types';
@@ -20,7 +21,7 @@ export interface ItemOptions {
 	resilience: ResilienceOverrides;
 }
 
-function rawOptions(ctx: IExecuteFunctions, itemIndex: number): IDataObject {
+function rawOptions(ctx: NodeContext, itemIndex: number): IDataObject {
 	return ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 }
 
@@ -38,7 +39,7 @@ function option(raw: IDataObject, name: string, rule: NumberRule): number | unde
  * measured (test/bench/example-timings.ts, Gmail example, one slot per model): 1.51× faster with
  * Item Order "As Received", but 1.01× with the default "Grouped by Model", so the default stays 1.
  */
-export function readConcurrency(ctx: IExecuteFunctions): number {
+export function readConcurrency(ctx: NodeContext): number {
 	return (
 		option(rawOptions(ctx, 0), 'concurrency', { min: 1, max: MAX_CONCURRENCY, integer: true }) ?? 1
 	);
@@ -48,7 +49,7 @@ export function readConcurrency(ctx: IExecuteFunctions): number {
 export type ItemOrder = 'grouped' | 'asReceived';
 
 /** Reads "Item Order" (Options, first item): how Generate orders its calls. */
-export function readItemOrder(ctx: IExecuteFunctions): ItemOrder {
+export function readItemOrder(ctx: NodeContext): ItemOrder {
 	const raw = rawOptions(ctx, 0);
 	try {
 		return readChoice(['options', 'itemOrder'], raw.itemOrder ?? 'grouped', [
@@ -61,7 +62,7 @@ export function readItemOrder(ctx: IExecuteFunctions): ItemOrder {
 }
 
 /** Timeouts, retries, breaker and liveness options for item `itemIndex`. */
-export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number): ItemOptions {
+export function readItemOptions(ctx: NodeContext, itemIndex: number): ItemOptions {
 	const raw = rawOptions(ctx, itemIndex);
 	const ms = { unit: ' ms' };
 	const tierTimeout = (name: string, tier: Tier) =>

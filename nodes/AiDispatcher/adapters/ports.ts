@@ -1,14 +1,17 @@
-/** n8n execution context → the engine's ports. */
-import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
-
+/** n8n node context → the engine's ports. */
 import type { EnginePorts } from '../engine/ports';
 import { createOllamaClient } from '../transport/ollama';
 import { createPrometheusClient } from '../transport/prometheus';
+import type { NodeContext } from './context';
 import { n8nHttpPort } from './http';
 import { abortableSleep } from './sleep';
 
-export function enginePorts(ctx: IExecuteFunctions | ILoadOptionsFunctions): EnginePorts {
-	const cancel = 'getExecutionCancelSignal' in ctx ? ctx.getExecutionCancelSignal() : undefined;
+/** The ports of a node's context; a context without a cancel signal (loading options) gives none. */
+export function enginePorts(
+	ctx: Pick<NodeContext, 'helpers' | 'logger'> &
+		Partial<Pick<NodeContext, 'getExecutionCancelSignal'>>,
+): EnginePorts {
+	const cancel = ctx.getExecutionCancelSignal?.();
 	const http = n8nHttpPort(ctx);
 	return {
 		ollama: createOllamaClient(http),

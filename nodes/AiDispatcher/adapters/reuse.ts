@@ -5,8 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { scopeDigest } from '../engine/reuse/key';
 import type { ReuseConfig } from '../engine/reuse/types';
 import { DEFAULT_REUSE_WINDOW_MINUTES } from '../description/reuse';
@@ -24,7 +25,7 @@ export interface ReuseIdentity {
 
 /** The execution's reuse identity, from the node's credential reference and the decrypted credential. */
 export function reuseIdentity(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	credentials: IDataObject,
 	connection: ConnectionSettings,
 ): ReuseIdentity {
@@ -43,7 +44,7 @@ export function reuseIdentity(
 
 /** Item `itemIndex`'s reuse settings: within the execution always; across executions when "Reuse Answers" is on. */
 export function readReuseConfig(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	itemIndex: number,
 	identity: ReuseIdentity,
 ): ReuseConfig {

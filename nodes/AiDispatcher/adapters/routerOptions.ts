@@ -2,8 +2,9 @@
  * Options → the trained router's settings: the Quality ↔ Speed point and the Routing Examples.
  * Every error names the field as the UI shows it and the bad value.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { prepareExamples, type RoutingExample } from '../engine/analysis/router/examples';
 import { OPERATING_POINTS, type OperatingPointName } from '../engine/analysis/router/model';
 import type { RouterSettings } from '../engine/decision';
@@ -57,12 +58,12 @@ export function parseRouterOptions(options: IDataObject): RouterSettings {
 }
 
 /** Reads the router's settings for item `itemIndex`. */
-export function readRouterOptions(ctx: IExecuteFunctions, itemIndex: number): RouterSettings {
+export function readRouterOptions(ctx: NodeContext, itemIndex: number): RouterSettings {
 	return parseRouterOptions(ctx.getNodeParameter('options', itemIndex, {}) as IDataObject);
 }
 
 /** The Complexity Analyser option for item `itemIndex`: the trained router (default) or the heuristic score. */
-export function readAnalyser(ctx: IExecuteFunctions, itemIndex: number): 'router' | 'heuristic' {
+export function readAnalyser(ctx: NodeContext, itemIndex: number): 'router' | 'heuristic' {
 	const options = ctx.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	return readChoice(['options', 'analyser'], options.analyser ?? 'router', [
 		'router',

@@ -3,8 +3,9 @@
  * expressions, resolved by getNodeParameter for each item). The UI builder and the JSON field both
  * produce the JSON shape that `engine/rules/validate.ts` checks, so they behave the same.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { DispatcherError } from '../engine/errors';
 import { parseJson } from '../engine/result';
 import { valueFromText } from '../engine/rules/facts';
@@ -25,7 +26,7 @@ function rulesInvalid(issues: string[], hint: string): DispatcherError {
 
 /** Reads the rules for item `itemIndex`: the UI rules first, then the JSON rules. */
 export function readRules(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	itemIndex: number,
 	cache: RulesCache = new Map(),
 ): Rule[] {
@@ -223,12 +224,12 @@ function builderPath(rule: IDataObject, at: string): FieldPath {
 }
 
 /** The workflow's time zone (Settings → Timezone, else the instance default). */
-export function readTimeZone(ctx: IExecuteFunctions): string {
+export function readTimeZone(ctx: NodeContext): string {
 	const zone = typeof ctx.getTimezone === 'function' ? ctx.getTimezone() : undefined;
 	return typeof zone === 'string' && zone !== '' ? zone : 'UTC';
 }
 
 /** The input item's JSON, for item-field conditions written in JSON rules. */
-export function readItem(ctx: IExecuteFunctions, itemIndex: number): IDataObject | undefined {
+export function readItem(ctx: NodeContext, itemIndex: number): IDataObject | undefined {
 	return ctx.getInputData()[itemIndex]?.json;
 }

@@ -2,8 +2,9 @@
  * Signals parameters → validated SignalsConfig and PolicyConfig. Every error names the field as the
  * panel shows it and the bad value; query rows left empty are ignored.
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { NodeContext } from './context';
 import { DEFAULT_POLICY, GIB, type PolicyConfig } from '../engine/selection/policy';
 import { DEFAULT_EXPORTER_NAMES, DEFAULT_SIGNALS_CONFIG } from '../engine/signals/queries';
 import type { BuiltInSignal, QuerySettings, SignalsConfig } from '../engine/signals/types';
@@ -60,7 +61,7 @@ function matching(
 
 /** Reads the Signals section for one item; undefined when live signals are switched off. */
 export function readSignalsSettings(
-	ctx: IExecuteFunctions,
+	ctx: NodeContext,
 	itemIndex: number,
 ): SignalsSettings | undefined {
 	const enabled =

@@ -6,9 +6,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { readDispatchConfig } from '../../AiDispatcher/actions/itemConfig';
-import { signalsJson } from '../../AiDispatcher/actions/output';
-import type { Session } from '../../AiDispatcher/actions/session';
+import { readDispatchConfig } from '../../AiDispatcher/adapters/itemConfig';
+import { signalsJson } from '../../AiDispatcher/adapters/output/signals';
+import type { Session } from '../../AiDispatcher/adapters/session';
 import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
 import type { DispatchConfig } from '../../AiDispatcher/engine/decision';

@@ -5,8 +5,9 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { costJson, decisionJson, thinkingJson } from '../../AiDispatcher/actions/output';
-import { reusedJson } from '../../AiDispatcher/actions/reuseOutput';
+import { costJson, thinkingJson } from '../../AiDispatcher/adapters/output/answer';
+import { decisionJson } from '../../AiDispatcher/adapters/output/decision';
+import { reusedJson } from '../../AiDispatcher/adapters/output/reused';
 import type { ChatCall, ChatCallResult } from './dispatchCall';
 
 /** The input side of a logged call: the conversation's shape, what was analysed, the tools offered. */

@@ -1,6 +1,7 @@
 /**
- * The dependency rule is enforced by `npm run lint` (eslint.config.mjs): engine/ imports nothing from
- * n8n, transport/, adapters/ or the node's n8n-facing layers. Lints probe texts as if they were files
+ * The dependency rules are enforced by `npm run lint` (eslint.config.mjs): engine/ imports nothing from
+ * n8n, transport/, adapters/ or the node's n8n-facing layers; the chat model imports nothing from the
+ * AI Dispatcher node's actions/ (both nodes share adapters/). Lints probe texts as if they were files
  * at those paths, with the project's own config and ESLint's own CLI (its config loader needs native
  * ES modules, which jest's sandbox does not offer).
  */
@@ -56,5 +57,36 @@ describe('engine/ dependency rule', () => {
 
 	it('applies to engine/ only: the same imports are allowed in adapters/', () => {
 		expect(restrictedImports(CODE, 'nodes/AiDispatcher/adapters/probe.ts')).toEqual([]);
+	});
+});
+
+describe('chat model dependency rule', () => {
+	const CHAT_PROBES: Array<[string, string]> = [
+		["import { openSession } from '../../AiDispatcher/actions/session';", 'adapters/'],
+		["import { generateJson } from '../AiDispatcher/actions/output';", 'adapters/'],
+		["import { openSession } from '../../AiDispatcher/adapters/session';", ''],
+		["import { planItem } from '../../AiDispatcher/engine/plan';", ''],
+	];
+	const chatCode = `${CHAT_PROBES.map(([line]) => line).join('\n')}\nexport const probe = [openSession, generateJson, planItem];\n`;
+
+	it("refuses the AI Dispatcher node's actions/ in the chat model, and allows adapters/ and engine/", () => {
+		const messages = restrictedImports(chatCode, 'nodes/LmChatAiDispatcher/call/probe.ts');
+		const byLine = new Map(messages.map((m) => [m.line, m.message]));
+		CHAT_PROBES.forEach(([line, why], i) => {
+			expect({ line, message: byLine.get(i + 1) }).toEqual({
+				line,
+				message: why ? expect.stringContaining(why) : undefined,
+			});
+		});
+		expect(messages).toHaveLength(2);
+	});
+
+	it('applies to the chat model only: the AI Dispatcher node imports its own actions/', () => {
+		expect(
+			restrictedImports(
+				"import { openSession } from '../adapters/session';\nimport { generateJson } from './output';\nexport const p = [openSession, generateJson];\n",
+				'nodes/AiDispatcher/actions/probe.ts',
+			),
+		).toEqual([]);
 	});
 });

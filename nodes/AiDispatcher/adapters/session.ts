@@ -3,19 +3,15 @@
  * model list discovered from Ollama (fetched at most once per execution; a failure is remembered
  * for `DISCOVERY_FAILURE_MEMORY_MS`, then tried again).
  */
-import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
-import { readConnection, readModelList, type ConnectionSettings } from '../adapters/config';
-import {
-	endpointHttp,
-	openEndpoint,
-	withEndpoint,
-	type OpenAiEndpoint,
-} from '../adapters/endpoint';
-import { CREDENTIAL_TYPE } from '../adapters/http';
-import { enginePorts } from '../adapters/ports';
-import { reuseIdentity, type ReuseIdentity } from '../adapters/reuse';
-import type { RulesCache } from '../adapters/rules';
+import type { NodeContext } from './context';
+import { readConnection, readModelList, type ConnectionSettings } from './config';
+import { endpointHttp, openEndpoint, withEndpoint, type OpenAiEndpoint } from './endpoint';
+import { CREDENTIAL_TYPE } from './http';
+import { enginePorts } from './ports';
+import { reuseIdentity, type ReuseIdentity } from './reuse';
+import type { RulesCache } from './rules';
 import { DispatcherError } from '../engine/errors';
 import { listInstalled } from '../engine/installed';
 import type { EnginePorts, HttpPort } from '../engine/ports';
@@ -41,7 +37,7 @@ interface DiscoveryAttempt {
 }
 
 export interface Session {
-	ctx: IExecuteFunctions;
+	ctx: NodeContext;
 	ports: EnginePorts;
 	/** What the process remembers across executions (breakers, signals, learned stats). */
 	state: DispatcherState;
@@ -85,10 +81,7 @@ export async function discoverEndpointModels(
 	}));
 }
 
-export async function openSession(
-	ctx: IExecuteFunctions,
-	state: DispatcherState,
-): Promise<Session> {
+export async function openSession(ctx: NodeContext, state: DispatcherState): Promise<Session> {
 	const credentials = (await ctx.getCredentials(CREDENTIAL_TYPE)) as IDataObject;
 	const connection = readConnection(credentials);
 	const endpoint = await openEndpoint(ctx);

@@ -1,7 +1,7 @@
 /** What an item says when its answer was reused: the `reused` field and the one-line summary. */
 import type { IDataObject } from 'n8n-workflow';
 
-import type { ReusedFrom } from '../engine/reuse/types';
+import type { ReusedFrom } from '../../engine/reuse/types';
 
 /** The `reused` field: how it was found, from which model and tier, its age and the model time saved. */
 export function reusedJson(r: ReusedFrom): IDataObject {

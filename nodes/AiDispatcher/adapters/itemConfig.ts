@@ -1,11 +1,11 @@
 /** One item's engine configuration, read from the node parameters (shared by Generate and Select Model). */
-import { readCostConfig } from '../adapters/endpoint';
-import { readItemOptions } from '../adapters/options';
-import { readReuseConfig } from '../adapters/reuse';
-import { readAnalyser, readRouterOptions } from '../adapters/routerOptions';
-import { readRules, readTimeZone } from '../adapters/rules';
-import { ownInstance } from '../adapters/metrics';
-import { readSignalsSettings, withSharedHealth } from '../adapters/signals';
+import { readCostConfig } from './endpoint';
+import { readItemOptions } from './options';
+import { readReuseConfig } from './reuse';
+import { readAnalyser, readRouterOptions } from './routerOptions';
+import { readRules, readTimeZone } from './rules';
+import { ownInstance } from './metrics';
+import { readSignalsSettings, withSharedHealth } from './signals';
 import type { DispatchConfig } from '../engine/decision';
 import type { Session } from './session';
 
