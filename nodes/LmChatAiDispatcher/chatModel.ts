@@ -104,16 +104,17 @@ export class DispatcherChatModel extends BaseChatModel {
 		}
 	}
 
+	/** The answer from the engine's result: the answering model's reply, its usage and thinking. */
 	private result(answer: ChatCallResult): GenerateResult {
-		const { outcome, result } = answer;
+		const { reply, usage, thinking } = answer.result;
 		return toGenerateResult(
 			{
-				text: outcome.text,
-				toolCalls: outcome.toolCalls,
-				doneReason: outcome.doneReason,
-				promptTokens: result.usage.prompt_tokens,
-				completionTokens: result.usage.completion_tokens,
-				...(outcome.thinking ? { thinking: outcome.thinking } : {}),
+				text: reply.text,
+				toolCalls: reply.toolCalls,
+				doneReason: reply.doneReason,
+				promptTokens: usage.prompt_tokens,
+				completionTokens: usage.completion_tokens,
+				...(thinking?.text ? { thinking: thinking.text } : {}),
 			},
 			this.newId,
 			{ aiDispatcher: callDecisionJson(answer) },

@@ -10,10 +10,14 @@ import type { FailureKind } from '../../nodes/AiDispatcher/engine/types';
 
 export type Script = Record<
 	string,
-	Array<string | { fail: FailureKind; message?: string } | { text: string }>
+	Array<
+		| string
+		| { fail: FailureKind; message?: string }
+		| ({ text: string } & Pick<GenerateOutcome, 'toolCalls' | 'doneReason' | 'thinking'>)
+	>
 >;
 
-/** An OllamaPort whose replies per model are scripted; the last entry repeats. Records every call. */
+/** An OllamaPort whose replies per model are scripted (text, or a reply with tool calls, done reason, thinking); the last entry repeats. Records every call. */
 export function scriptedOllama(script: Script) {
 	const calls: GenerateCall[] = [];
 	const counts = new Map<string, number>();
@@ -28,9 +32,9 @@ export function scriptedOllama(script: Script) {
 			const step = steps[Math.min(n, steps.length - 1)];
 			if (typeof step === 'object' && 'fail' in step)
 				throw new TransportError(step.fail, step.message ?? step.fail);
-			const text = typeof step === 'string' ? step : step.text;
+			const reply = typeof step === 'string' ? { text: step } : step;
 			return {
-				text,
+				...reply,
 				usage: {
 					prompt_tokens: 10,
 					completion_tokens: 5,

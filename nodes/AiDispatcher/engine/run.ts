@@ -9,7 +9,7 @@ import { isPricedModel } from './cost/localFirst';
 import { DispatcherError, TransportError } from './errors';
 import { failureAdvice, failureDetails, failureHeadline, modelFailures } from './failures';
 import type { Plan } from './plan';
-import type { EnginePorts } from './ports';
+import type { EnginePorts, GenerateOutcome } from './ports';
 import type { ResilienceRegistry } from './resilience/registry';
 import { callModel, type CallLimits, type CallResult } from './resilience/callModel';
 import { parseJson, settle } from './result';
@@ -168,7 +168,7 @@ function cloudReason(
 	return { ...decision, reason: `${decision.reason}; cloud used: ${failed.join(', ')}` };
 }
 
-/** One generation of `model` on `baseUrl`, its reply checked (non-empty, JSON when asked). */
+/** One generation of `model` on `baseUrl`, its reply checked (text or tool calls, JSON when asked). */
 async function callOnce(
 	model: ModelSpec,
 	baseUrl: string,
@@ -203,7 +203,7 @@ async function callOnce(
 		throw called.error;
 	}
 	const outcome = called.value;
-	const checked = interpret(outcome.text, request);
+	const checked = interpret(outcome, request);
 	return checked instanceof TransportError
 		? { ok: false, error: checked }
 		: { ok: true, outcome, response: checked.value };
@@ -218,10 +218,19 @@ function thinkingRecord(
 	return { ...(choice ?? { effort: 'default', reason: 'think not sent' }), text: text ?? '' };
 }
 
-/** Checks a reply is usable: non-empty, and valid JSON when JSON was asked for. */
-function interpret(text: string, request: DispatchRequest): { value: unknown } | TransportError {
-	if (text.trim().length === 0)
+/**
+ * Checks a reply is usable: text, or tool calls (a chat step that only calls tools has no text), and
+ * the text valid JSON when JSON was asked for. A reply with neither text nor tool calls is empty.
+ */
+function interpret(
+	outcome: Pick<GenerateOutcome, 'text' | 'toolCalls'>,
+	request: Pick<DispatchRequest, 'format'>,
+): { value: unknown } | TransportError {
+	const text = outcome.text;
+	if (text.trim().length === 0) {
+		if (outcome.toolCalls?.length) return { value: text };
 		return new TransportError('empty', 'the model returned an empty reply');
+	}
 	if (request.format.type === 'text') return { value: text };
 	const parsed = parseJson(text);
 	if (parsed.ok) return { value: parsed.value };

@@ -294,6 +294,15 @@ export interface ThinkingRecord extends ThinkingChoice {
 	text: string;
 }
 
+/** A model's reply as it came back. */
+export interface ModelReply {
+	text: string;
+	/** The tool calls the reply asked for (chat with tools). */
+	toolCalls?: ToolCall[];
+	/** Ollama's done_reason ("stop", "length", ...), when it sent one. */
+	doneReason?: string;
+}
+
 export interface DispatchResult {
 	response: unknown;
 	/** Present when the answering model thinks (capability `thinking`) or `think` was set. */
@@ -308,8 +317,11 @@ export interface DispatchResult {
 	usage: Usage;
 	/** Whether the model had to be loaded (set by `runPlan` from the residency it keeps). */
 	load?: ModelLoad;
-	/** The answering model's reply as it came back: text (JSON text when JSON was asked for), tool calls, done reason. */
-	reply?: { text: string; toolCalls?: ToolCall[]; doneReason?: string };
+	/**
+	 * The answering model's full reply as it came back (a reused answer: as it was stored): text (JSON
+	 * text when JSON was asked for; '' for a reply that only calls tools), tool calls, done reason.
+	 */
+	reply: ModelReply;
 	/** Present when the answer was reused instead of calling a model (`engine/reuse`): from which model, how old. */
 	reused?: ReusedFrom;
 	/** Tokens and cost of the answering call, when the item has cost settings (an OpenAI-compatible endpoint); absent on a reused answer. */

@@ -6,15 +6,14 @@
  * - the reply's text forwarded as it streams in, when the root node streams;
  * - after the first piece of text has been forwarded, a failure is NOT a failed attempt the engine
  *   may retry or fall back from (the text cannot be taken back): it ends the call with an error
- *   naming the model;
- * - a reply that is only tool calls is reported to the engine with a short summary as its text, so
- *   that the engine's "empty reply" check (right for text answers) lets it through; the caller
- *   builds the answer from the full outcome (`outcomeOf`).
+ *   naming the model.
+ *
+ * The reply goes back to the engine as it came (a reply that only calls tools has no text; the
+ * engine accepts it), and the engine's result carries it (`DispatchResult.reply`).
  */
 import { TransportError } from '../../AiDispatcher/engine/errors';
 import type { GenerateCall, GenerateOutcome, OllamaPort } from '../../AiDispatcher/engine/ports';
 import { settle } from '../../AiDispatcher/engine/result';
-import type { DispatchResult, ToolCall, Usage } from '../../AiDispatcher/engine/types';
 import type { OllamaTool } from '../convert/tools';
 
 /** A model failed after part of its answer had been streamed to the root node. */
@@ -42,33 +41,8 @@ export interface ChatExtras {
 	onDelta?: (text: string) => void;
 }
 
-export interface ChatPort {
-	port: OllamaPort;
-	/** The full outcome of the last successful call of `model` (tool calls included). */
-	outcomeOf(model: string): GenerateOutcome | undefined;
-}
-
-/** The text a reply that is only tool calls is given for the engine's "empty reply" check. */
-export function toolCallsText(calls: readonly ToolCall[]): string {
-	return `(tool calls: ${calls.map((c) => c.function.name).join(', ')})`;
-}
-
-/** A reply as the engine kept it, back to what the model sent: a tool-calls-only reply has no text. */
-export function replyOutcome(
-	reply: NonNullable<DispatchResult['reply']>,
-	usage: Usage,
-): GenerateOutcome {
-	const toolOnly = reply.toolCalls?.length && reply.text === toolCallsText(reply.toolCalls);
-	return {
-		text: toolOnly ? '' : reply.text,
-		usage,
-		toolCalls: reply.toolCalls,
-		doneReason: reply.doneReason,
-	};
-}
-
-export function chatPort(base: OllamaPort, extras: ChatExtras): ChatPort {
-	const outcomes = new Map<string, GenerateOutcome>();
+/** `base` with the call's tools, options and streaming added to every generation. */
+export function chatPort(base: OllamaPort, extras: ChatExtras): OllamaPort {
 	const generate = async (call: GenerateCall): Promise<GenerateOutcome> => {
 		let sentChars = 0;
 		const onDelta = extras.onDelta;
@@ -92,11 +66,7 @@ export function chatPort(base: OllamaPort, extras: ChatExtras): ChatPort {
 				throw new StreamBrokenError(call.model, sentChars, settled.error);
 			throw settled.error;
 		}
-		const outcome = settled.value;
-		outcomes.set(call.model, outcome);
-		if (outcome.toolCalls?.length && outcome.text.trim() === '')
-			return { ...outcome, text: toolCallsText(outcome.toolCalls) };
-		return outcome;
+		return settled.value;
 	};
-	return { port: { ...base, generate }, outcomeOf: (model) => outcomes.get(model) };
+	return { ...base, generate };
 }

@@ -15,12 +15,11 @@ import type { DispatchConfig } from '../../AiDispatcher/engine/decision';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
 import { resultStory } from '../../AiDispatcher/engine/story';
 import { stickToPrevious } from '../../AiDispatcher/engine/selection/sticky';
-import type { GenerateOutcome } from '../../AiDispatcher/engine/ports';
 import { firstLiveHost } from '../../AiDispatcher/engine/resilience/liveness';
 import type { DispatchRequest, DispatchResult } from '../../AiDispatcher/engine/types';
 import type { OllamaConversation } from '../convert/messages';
 import type { OllamaTool } from '../convert/tools';
-import { chatPort, replyOutcome } from './chatPort';
+import { chatPort } from './chatPort';
 import type { ChatSettings } from './settings';
 import type { ToolSupport } from './toolSupport';
 
@@ -46,11 +45,10 @@ export interface ChatCall {
 }
 
 export interface ChatCallResult {
+	/** The engine's result; `result.reply` is the answering model's full reply (text, tool calls, done reason). */
 	result: DispatchResult;
 	/** The call in one plain sentence naming the model that answered (and why the first choice did not). */
 	summary: string;
-	/** The answering model's full reply (text, tool calls, done reason). */
-	outcome: GenerateOutcome;
 	/** Models left out because the call offers tools and they have no tool support. */
 	noTools: string[];
 	/** The live signals used, when Signals are on (the main node's `signals` field). */
@@ -80,7 +78,7 @@ export async function dispatchChatCall(
 				)
 			: new Map<string, string>();
 
-	const chat = chatPort(session.ports.ollama, {
+	const ollama = chatPort(session.ports.ollama, {
 		tools: call.tools,
 		options: call.options,
 		onDelta: call.onDelta,
@@ -90,7 +88,7 @@ export async function dispatchChatCall(
 		call.cancel && executionCancel
 			? AbortSignal.any([call.cancel, executionCancel])
 			: (call.cancel ?? executionCancel);
-	const ports = { ...session.ports, ollama: chat.port, cancel };
+	const ports = { ...session.ports, ollama, cancel };
 
 	// An agent's call is reused only when the whole conversation, its tools and call options are
 	// identical (the node's own options too: one stored answer per key, so they belong in it).
@@ -119,15 +117,10 @@ export async function dispatchChatCall(
 		pushAfterExecution(ctx, state, session.connection, session.ports),
 	);
 	runtime.previousModel = result.model;
-	const reply =
-		result.reused && result.reply
-			? replyOutcome(result.reply, result.usage)
-			: (chat.outcomeOf(result.model) as GenerateOutcome);
 	// A reused answer made no call, so nothing streamed yet: the root node gets its text at once.
-	if (result.reused && reply.text !== '') call.onDelta?.(reply.text);
+	if (result.reused && result.reply.text !== '') call.onDelta?.(result.reply.text);
 	return {
 		result,
-		outcome: reply,
 		noTools: [...noTools.keys()],
 		summary: resultStory(plan, result),
 		...(plan.signals ? { signals: signalsJson(plan.signals) } : {}),

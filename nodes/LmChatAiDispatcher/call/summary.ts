@@ -27,7 +27,7 @@ export function callInputJson(call: ChatCall): IDataObject {
 
 /** The decision for one call, compact: model, tier, reason, complexity, attempts, exclusions. */
 export function callDecisionJson(answer: ChatCallResult): IDataObject {
-	const { result, outcome, noTools } = answer;
+	const { result, noTools } = answer;
 	return {
 		summary: answer.summary,
 		model: result.model,
@@ -42,7 +42,7 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 		},
 		attempts: result.attempts.map((a) => ({ ...a })) as unknown as IDataObject[],
 		skippedForTools: noTools,
-		toolCalls: (outcome.toolCalls ?? []).map((c) => c.function.name),
+		toolCalls: (result.reply.toolCalls ?? []).map((c) => c.function.name),
 		usage: { ...result.usage },
 		// With an endpoint: tokens and exact cost of the call (0, not priced, when a local model answered).
 		...(result.cost ? { cost: costJson(result.cost) } : {}),
@@ -65,7 +65,7 @@ export function callDecisionJson(answer: ChatCallResult): IDataObject {
 export function callOutputJson(answer: ChatCallResult): IDataObject {
 	return {
 		...callDecisionJson(answer),
-		response: answer.outcome.text,
+		response: answer.result.reply.text,
 		...(answer.result.thinking ? { thinking: thinkingJson(answer.result.thinking) } : {}),
 		decision: decisionJson(answer.result.decision),
 		// The shape n8n's logs panel reads for token counts (its own tracing entry is not logged).
