@@ -31,6 +31,7 @@ export type {
 	DispatcherStateOptions,
 	DispatchObserver,
 } from './nodes/AiDispatcher/engine/state';
+export type { MetricsFigures } from './nodes/AiDispatcher/engine/metrics/figures';
 export { planItem, runPlan, dispatch } from './nodes/AiDispatcher/engine/plan';
 export type { Plan } from './nodes/AiDispatcher/engine/plan';
 export { decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/decision';

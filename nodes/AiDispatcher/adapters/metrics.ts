@@ -1,15 +1,16 @@
 /**
  * n8n ⇄ metrics: one push per execution (`pushAfterExecution`) and the Status figures
- * (`metricsStatus`). Items are recorded by the engine itself (the `DispatcherState`'s
- * `MetricsRecorder` observes every `runPlan`). Every workflow of this n8n process adds to the same
- * cumulative counters, as the Pushgateway expects.
+ * (`metricsStatus`). Items are recorded by the engine itself (the `DispatcherState`'s observer, a
+ * `MetricsRecorder` by default, sees every `runPlan`); both read what the observer offers as its
+ * `figures`, whatever observer it is. Every workflow of this n8n process adds to the same cumulative
+ * counters, as the Pushgateway expects.
  */
 import type { IDataObject } from 'n8n-workflow';
 
 import type { NodeContext } from './context';
 import { isTransportError } from '../engine/errors';
 import { renderExposition } from '../engine/metrics/exposition';
-import { MetricsRecorder } from '../engine/metrics/recorder';
+import type { MetricsFigures } from '../engine/metrics/figures';
 import { pushStatus, requestPush, PUSH_TIMEOUT_MS } from '../engine/metrics/pusher';
 import type { MetricsRegistry } from '../engine/metrics/registry';
 import type { EnginePorts } from '../engine/ports';
@@ -21,9 +22,9 @@ import { n8nHttpPort } from './http';
 /** The Pushgateway job every dispatcher process pushes under. */
 export const METRICS_JOB = 'ai_dispatcher';
 
-/** The state's recorder, unless the state was built with another observer. */
-function recorderOf(state: DispatcherState): MetricsRecorder | undefined {
-	return state.metrics instanceof MetricsRecorder ? state.metrics : undefined;
+/** The figures the state's observer keeps; undefined when it keeps none (or there is no observer). */
+function figuresOf(state: DispatcherState): MetricsFigures | undefined {
+	return state.metrics?.figures;
 }
 
 /** A Pushgateway URL the node can push to, or why not. */
@@ -64,17 +65,17 @@ export function instanceFor(configured: string | null, processLabel: string): st
 
 /**
  * The `instance` label this process pushes (or will push) under, drawing its per-process part now
- * if no push did yet; undefined when the state has no recorder and the label depends on it.
+ * if no push did yet; undefined when the state's observer keeps no figures and the label depends on them.
  */
 export function ownInstance(
 	ctx: NodeContext,
 	state: DispatcherState,
 	connection: ConnectionSettings,
 ): string | undefined {
-	const recorder = recorderOf(state);
-	if (recorder) {
-		recorder.instance ??= instanceLabel(ctx);
-		return instanceFor(connection.metricsInstance, recorder.instance);
+	const figures = figuresOf(state);
+	if (figures) {
+		figures.instance ??= instanceLabel(ctx);
+		return instanceFor(connection.metricsInstance, figures.instance);
 	}
 	const configured = connection.metricsInstance;
 	return configured !== null && !configured.includes(PROCESS_PLACEHOLDER) ? configured : undefined;
@@ -90,26 +91,26 @@ export async function pushAfterExecution(
 	connection: ConnectionSettings,
 	ports: EnginePorts,
 ): Promise<void> {
-	const recorder = recorderOf(state);
+	const figures = figuresOf(state);
 	const target = pushTarget(connection);
-	if (!recorder || target === null) return;
+	if (!figures || target === null) return;
 	if ('error' in target) {
-		recorder.push.lastError = target.error;
+		figures.push.lastError = target.error;
 		return;
 	}
-	recorder.instance ??= instanceLabel(ctx);
+	figures.instance ??= instanceLabel(ctx);
 	const url = pushGroupUrl(
 		target.url,
 		METRICS_JOB,
-		instanceFor(connection.metricsInstance, recorder.instance),
+		instanceFor(connection.metricsInstance, figures.instance),
 	);
 	const http = n8nHttpPort(ctx);
 	await requestPush(
-		recorder.push,
+		figures.push,
 		{
 			clock: ports.clock,
 			sleep: ports.sleep,
-			send: () => pushMetrics(http, url, renderExposition(recorder.snapshot()), PUSH_TIMEOUT_MS),
+			send: () => pushMetrics(http, url, renderExposition(figures.snapshot()), PUSH_TIMEOUT_MS),
 			describe: (error) => {
 				const text = withoutUserInfo(
 					isTransportError(error)
@@ -122,7 +123,7 @@ export async function pushAfterExecution(
 				return text;
 			},
 		},
-		recorder.intervalMs,
+		figures.intervalMs,
 	);
 }
 
@@ -136,19 +137,19 @@ export function metricsStatus(
 	connection: ConnectionSettings,
 	nowMs: number,
 ): IDataObject {
-	const recorder = recorderOf(state);
-	if (!recorder) return { enabled: false };
+	const figures = figuresOf(state);
+	if (!figures) return { enabled: false };
 	const target = pushTarget(connection);
-	const status = pushStatus(recorder.push);
+	const status = pushStatus(figures.push);
 	const at = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 	return {
 		enabled: true,
 		pushgatewayUrl: connection.pushgatewayUrl,
 		job: METRICS_JOB,
 		instance:
-			recorder.instance === null
+			figures.instance === null
 				? connection.metricsInstance
-				: instanceFor(connection.metricsInstance, recorder.instance),
+				: instanceFor(connection.metricsInstance, figures.instance),
 		pushing: target !== null && !('error' in target),
 		lastPushAt: at(status.lastPushAtMs),
 		lastPushAgeMs: status.lastPushAtMs === null ? null : Math.max(0, nowMs - status.lastPushAtMs),
@@ -158,7 +159,7 @@ export function metricsStatus(
 		pushes: status.pushes,
 		failures: status.failures,
 		deferred: status.deferred,
-		figures: figuresJson(recorder.snapshot()),
+		figures: figuresJson(figures.snapshot()),
 	};
 }
 

@@ -5,6 +5,7 @@
  * module-level state.
  */
 import { CostLedger } from './cost/ledger';
+import type { MetricsFigures } from './metrics/figures';
 import { MetricsRecorder } from './metrics/recorder';
 import type { Settled } from './result';
 import { MAX_RESIDENCY_HOSTS, ResidencyStore } from './residency/store';
@@ -27,6 +28,8 @@ export interface DispatchObserver {
 	finished?(plan: Plan, outcome: Settled<DispatchResult>, ms: number): void;
 	/** A model was loaded on a host (by an item's call or a preload) in `loadMs`. */
 	loaded?(host: string, model: string, loadMs: number): void;
+	/** The figures it keeps, which the Pushgateway push and the Status operation read; absent when it keeps none. */
+	readonly figures?: MetricsFigures;
 }
 
 export interface DispatcherState {
@@ -42,7 +45,7 @@ export interface DispatcherState {
 	readonly reuse: ReuseStore;
 	/** What each (Ollama URL, model) can do (/api/show capabilities: which models think). */
 	readonly capabilities: CapabilityStore;
-	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given. */
+	/** Metrics: a `MetricsRecorder` (counters, histograms, push state) unless another observer was given; the push and Status read its `figures`. */
 	readonly metrics?: DispatchObserver;
 	/** Spend of priced (cloud) models per credential, day and execution, and the budgets' reservations. */
 	readonly costs: CostLedger;

@@ -11,6 +11,7 @@ import type { SignalsStore } from '../signals/store';
 import type { DispatchObserver } from '../state';
 import type { DispatchResult } from '../types';
 import { METRIC_DEFS, METRICS } from './catalog';
+import type { MetricsFigures } from './figures';
 import { observeCost } from './cost';
 import { observeDecision, observeItem } from './observe';
 import { newPushState, PUSH_INTERVAL_MS, type PushState } from './pusher';
@@ -28,7 +29,7 @@ export interface RecorderSources {
 	reuse?: ReuseStore;
 }
 
-export class MetricsRecorder implements DispatchObserver {
+export class MetricsRecorder implements DispatchObserver, MetricsFigures {
 	readonly registry: MetricsRegistry;
 	readonly push: PushState = newPushState();
 	/** The push group's instance label of this process, chosen at the first push. */
@@ -41,6 +42,11 @@ export class MetricsRecorder implements DispatchObserver {
 		maxSeries?: number,
 	) {
 		this.registry = new MetricsRegistry(METRIC_DEFS, maxSeries);
+	}
+
+	/** The recorder keeps its figures itself: the push and Status read them here. */
+	get figures(): MetricsFigures {
+		return this;
 	}
 
 	/** A selection was made (Generate, Select Model, the chat model): count it by choice and driver. */
