@@ -163,10 +163,13 @@ export async function planItem(
 		circuits.size > 0
 			? unknownPriceLast(
 					localFirst(
-						decide(request, config, nowMs, {
-							...facts,
-							...(thinkingFacts ? { thinking: thinkingFacts } : {}),
-						}).decision,
+						decide(
+							request,
+							config,
+							nowMs,
+							{ ...facts, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) },
+							choice.complexity,
+						).decision,
 						config.models,
 						choice.rules,
 						config.cost?.pricedAsCandidates === true,

@@ -7,15 +7,13 @@
  * attempts that waited for a timeout), and cooldowns pass by moving the engine's clock, not by
  * sleeping: the checks hold however busy the machine is. Wall times are printed.
  */
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { resolveResilience } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
 import {
 	adaptiveTotalMs,
 	DEFAULT_FIRST_TOKEN_TIMEOUTS_MS,
+	DEFAULT_TIMEOUTS_MS,
 } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { ResilienceOverrides } from '../../../../nodes/AiDispatcher/engine/resilience/settings';
