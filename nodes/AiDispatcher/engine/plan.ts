@@ -199,6 +199,8 @@ export async function planItem(
 			models,
 			baseUrl: lookupHost,
 			read: { cachedOnly: !hostAnswers, timeoutMs: settings.connectTimeoutMs },
+			// Read above when the signals host is the one asked: not read again.
+			...(lookupHost === signalsHost ? { known } : {}),
 		},
 		state.capabilities,
 		ports,
