@@ -1,7 +1,11 @@
 /** A small engine setup for tests of `planItem`, `runPlan` and the state: three models on one host. */
 import type { DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import { planItem, type Plan } from '../../nodes/AiDispatcher/engine/plan';
+import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
+import type { DispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import { DEFAULT_TIMEOUTS_MS } from '../../nodes/AiDispatcher/engine/resilience/timeouts';
 import type { DispatchRequest, ModelSpec, Tier } from '../../nodes/AiDispatcher/engine/types';
+import { fakePorts, scriptedOllama } from './fakes';
 
 export const HOST = 'http://ollama:11434';
 
@@ -38,4 +42,22 @@ export function promptItem(extra: Partial<DispatchRequest> = {}): DispatchReques
 		format: { type: 'text' },
 		...extra,
 	};
+}
+
+/** Plans a high-tier item (qwen2.5:7b first) of the three-model setup; nothing is called. */
+export async function planHighItem(
+	state: DispatcherState,
+	ports: EnginePorts = fakePorts(scriptedOllama({}).ollama),
+): Promise<Plan> {
+	return await planItem(promptItem({ complexity: 'high' }), threeModelConfig(), state, ports);
+}
+
+/** Opens `model`'s circuit on the host for a minute of the fake ports' clock. */
+export function openCircuit(state: DispatcherState, model: string): void {
+	const nowMs = fakePorts(scriptedOllama({}).ollama).clock.nowMs();
+	state.resilience.setBreaker(HOST, model, {
+		state: 'open',
+		sinceMs: nowMs,
+		untilMs: nowMs + 60_000,
+	});
 }

@@ -7,7 +7,14 @@ import {
 	type DispatcherState,
 } from '../../../nodes/AiDispatcher/engine/state';
 import type { Tier } from '../../../nodes/AiDispatcher/engine/types';
-import { HOST, promptItem, threeModelConfig, TIER_MODELS } from '../../support/engine-config';
+import {
+	HOST,
+	openCircuit,
+	planHighItem,
+	promptItem,
+	threeModelConfig,
+	TIER_MODELS,
+} from '../../support/engine-config';
 import { fakePorts, scriptedOllama } from '../../support/fakes';
 
 let state: DispatcherState;
@@ -15,16 +22,6 @@ beforeEach(() => {
 	state = createDispatcherState();
 });
 afterEach(() => jest.restoreAllMocks());
-
-/** Opens `model`'s circuit on the host for a minute of the fake clock. */
-function openCircuit(model: string): void {
-	const nowMs = fakePorts(scriptedOllama({}).ollama).clock.nowMs();
-	state.resilience.setBreaker(HOST, model, {
-		state: 'open',
-		sinceMs: nowMs,
-		untilMs: nowMs + 60_000,
-	});
-}
 
 describe('planItem', () => {
 	it.each<Tier>(['low', 'medium', 'high'])(
@@ -64,14 +61,8 @@ describe('planItem', () => {
 	});
 
 	it('skips a model whose circuit is open, names it in the reason and keeps the first choice', async () => {
-		openCircuit('qwen2.5:7b');
-		const { ollama } = scriptedOllama({});
-		const plan = await planItem(
-			promptItem({ complexity: 'high' }),
-			threeModelConfig(),
-			state,
-			fakePorts(ollama),
-		);
+		openCircuit(state, 'qwen2.5:7b');
+		const plan = await planHighItem(state);
 		expect(plan.decision.model).toBe('llama3.2:3b');
 		expect(plan.firstChoice).toBe('qwen2.5:7b');
 		expect(plan.skipped).toEqual([
@@ -88,7 +79,7 @@ describe('planItem', () => {
 	});
 
 	it('analyses the item once, also when a circuit is open (the choice without it reuses the analysis)', async () => {
-		openCircuit('qwen2.5:7b');
+		openCircuit(state, 'qwen2.5:7b');
 		const analysed = jest.spyOn(route, 'routeComplexity');
 		const { ollama } = scriptedOllama({});
 		const plan = await planItem(promptItem(), threeModelConfig(), state, fakePorts(ollama));
@@ -107,12 +98,7 @@ describe('planItem', () => {
 				return ['completion'];
 			},
 		});
-		const plan = await planItem(
-			promptItem({ complexity: 'high' }),
-			threeModelConfig(),
-			state,
-			ports,
-		);
+		const plan = await planHighItem(state, ports);
 		expect(plan.host).toBe(plan.signalsHost);
 		expect(read).toHaveBeenCalledTimes(1);
 		expect(Object.keys(plan.thinking).sort()).toEqual(['llama3.2:3b', 'phi3:mini', 'qwen2.5:7b']);

@@ -1,6 +1,6 @@
 /** `runPlan`: the plan's models in order until one answers, every try recorded, through the fake ports. */
 import { TransportError, DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
-import { planItem, runPlan } from '../../../nodes/AiDispatcher/engine/plan';
+import { runPlan } from '../../../nodes/AiDispatcher/engine/plan';
 import type {
 	EnginePorts,
 	GenerateCall,
@@ -12,7 +12,7 @@ import {
 	type DispatcherState,
 } from '../../../nodes/AiDispatcher/engine/state';
 import type { DispatchResult } from '../../../nodes/AiDispatcher/engine/types';
-import { HOST, promptItem, threeModelConfig } from '../../support/engine-config';
+import { HOST, openCircuit, planHighItem } from '../../support/engine-config';
 import { fakePorts, scriptedOllama, type Script } from '../../support/fakes';
 
 let state: DispatcherState;
@@ -22,8 +22,7 @@ beforeEach(() => {
 
 /** Plans a high-tier item (qwen2.5:7b, then llama3.2:3b, then phi3:mini) and runs the plan. */
 async function run(ports: EnginePorts): Promise<DispatchResult> {
-	const plan = await planItem(promptItem({ complexity: 'high' }), threeModelConfig(), state, ports);
-	return await runPlan(plan, ports, state);
+	return await runPlan(await planHighItem(state, ports), ports, state);
 }
 
 const failure = (promise: Promise<unknown>) =>
@@ -74,12 +73,7 @@ describe('runPlan', () => {
 		const { ollama, calls } = scriptedOllama({ 'qwen2.5:7b': ['never'] });
 		const cancel = new AbortController();
 		const ports = fakePorts(ollama, { cancel: cancel.signal });
-		const plan = await planItem(
-			promptItem({ complexity: 'high' }),
-			threeModelConfig(),
-			state,
-			ports,
-		);
+		const plan = await planHighItem(state, ports);
 		cancel.abort();
 		const error = await failure(runPlan(plan, ports, state));
 		expect(error.code).toBe('ABORTED');
@@ -111,12 +105,7 @@ describe('runPlan', () => {
 	});
 
 	it('throws ALL_CANDIDATES_FAILED listing every attempt, the skipped open circuit first', async () => {
-		const nowMs = fakePorts(scriptedOllama({}).ollama).clock.nowMs();
-		state.resilience.setBreaker(HOST, 'qwen2.5:7b', {
-			state: 'open',
-			sinceMs: nowMs,
-			untilMs: nowMs + 60_000,
-		});
+		openCircuit(state, 'qwen2.5:7b');
 		const script: Script = {
 			'qwen2.5:7b': ['never called'],
 			'llama3.2:3b': [{ fail: 'http_5xx', message: 'HTTP 500: runner stopped' }],

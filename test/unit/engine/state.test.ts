@@ -1,12 +1,12 @@
 /** `createDispatcherState`: what one state remembers, its bounds, and that two states share nothing. */
 import { MetricsRecorder } from '../../../nodes/AiDispatcher/engine/metrics/recorder';
-import { dispatch, planItem } from '../../../nodes/AiDispatcher/engine/plan';
+import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import {
 	createDispatcherState,
 	type DispatcherState,
 	type DispatcherStateOptions,
 } from '../../../nodes/AiDispatcher/engine/state';
-import { HOST, promptItem, threeModelConfig } from '../../support/engine-config';
+import { HOST, planHighItem, promptItem, threeModelConfig } from '../../support/engine-config';
 import { fakePorts, scriptedOllama } from '../../support/fakes';
 
 /** One high-tier item whose first model (qwen2.5:7b) fails and opens its circuit; llama3.2:3b answers. */
@@ -29,14 +29,7 @@ async function failOverOnce(state: DispatcherState): Promise<void> {
 
 /** The model a high-tier item would be planned on now. */
 async function plannedModel(state: DispatcherState): Promise<string | null> {
-	const { ollama } = scriptedOllama({});
-	const plan = await planItem(
-		promptItem({ complexity: 'high' }),
-		threeModelConfig(),
-		state,
-		fakePorts(ollama),
-	);
-	return plan.decision.model;
+	return (await planHighItem(state)).decision.model;
 }
 
 const stateWith = (options: DispatcherStateOptions) => createDispatcherState(options);
