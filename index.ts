@@ -34,7 +34,8 @@ export type {
 export type { MetricsFigures } from './nodes/AiDispatcher/engine/metrics/figures';
 export { planItem, runPlan, dispatch } from './nodes/AiDispatcher/engine/plan';
 export type { Plan } from './nodes/AiDispatcher/engine/plan';
-export { decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/decision';
+export { decide } from './nodes/AiDispatcher/engine/decision';
+export { DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/resilience/timeouts';
 export type {
 	DispatchConfig,
 	DecisionContext,

@@ -3,31 +3,16 @@
  * reason), and a reply that only calls tools is an answer, not an empty reply; a reply with neither
  * text nor tool calls is still a failed attempt.
  */
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/decision';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
 import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';
 import type { DispatchRequest, ToolCall } from '../../../nodes/AiDispatcher/engine/types';
+import { promptItem, threeModelConfig } from '../../support/engine-config';
 import { fakePorts, scriptedOllama } from '../../support/fakes';
 
-const config: DispatchConfig = {
-	baseUrls: ['http://ollama:11434'],
-	models: [
-		{ name: 'phi3:mini', tier: 'low', tasks: [], options: {} },
-		{ name: 'llama3.2:3b', tier: 'medium', tasks: [], options: {} },
-	],
-	timeoutsMs: DEFAULT_TIMEOUTS_MS,
-	resilience: { retry: { maxRetries: 0 } },
-};
-const request = (format: DispatchRequest['format'] = { type: 'text' }): DispatchRequest => ({
-	prompt: 'What is the status of OPS-142?',
-	task: 'auto',
-	complexity: 'low',
-	format,
-});
+const config = threeModelConfig();
+const request = (format: DispatchRequest['format'] = { type: 'text' }): DispatchRequest =>
+	promptItem({ prompt: 'What is the status of OPS-142?', complexity: 'low', format });
 const lookup: ToolCall = { function: { name: 'lookup_ticket', arguments: { key: 'OPS-142' } } };
 
 describe('DispatchResult.reply', () => {
@@ -71,7 +56,11 @@ describe('DispatchResult.reply', () => {
 	});
 
 	it('when every reply is empty, the item fails with every attempt empty', async () => {
-		const { ollama } = scriptedOllama({ 'phi3:mini': [''], 'llama3.2:3b': [''] });
+		const { ollama } = scriptedOllama({
+			'phi3:mini': [''],
+			'llama3.2:3b': [''],
+			'qwen2.5:7b': [''],
+		});
 		const failed = await dispatch(
 			request(),
 			config,
@@ -83,7 +72,11 @@ describe('DispatchResult.reply', () => {
 		);
 		expect(failed).toBeInstanceOf(DispatcherError);
 		expect((failed as DispatcherError).code).toBe('ALL_CANDIDATES_FAILED');
-		expect((failed as DispatcherError).attempts?.map((a) => a.kind)).toEqual(['empty', 'empty']);
+		expect((failed as DispatcherError).attempts?.map((a) => a.kind)).toEqual([
+			'empty',
+			'empty',
+			'empty',
+		]);
 	});
 
 	it('text that is not the JSON asked for still fails, tool calls or not', async () => {

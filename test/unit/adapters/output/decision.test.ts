@@ -4,33 +4,19 @@ import {
 	decisionJson,
 	rulesField,
 } from '../../../../nodes/AiDispatcher/adapters/output/decision';
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
 import { planItem } from '../../../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
-import type { DispatchRequest } from '../../../../nodes/AiDispatcher/engine/types';
 import { readRules } from '../../../../nodes/AiDispatcher/adapters/rules';
+import { promptItem, threeModelConfig } from '../../../support/engine-config';
 import { fakePorts, scriptedOllama } from '../../../support/fakes';
 import { createContext } from '../../../support/n8n-context';
 
-const config = (rules: object[]): DispatchConfig => ({
-	baseUrls: ['http://o:11434'],
-	models: [
-		{ name: 'phi3:mini', tier: 'low', tasks: [], options: {} },
-		{ name: 'qwen2.5:7b', tier: 'high', tasks: [], options: {} },
-	],
-	timeoutsMs: DEFAULT_TIMEOUTS_MS,
-	rules: readRules(createContext({ params: { rulesJson: JSON.stringify(rules) } }).execute, 0),
-	analyser: 'heuristic',
-});
-const request: DispatchRequest = {
-	prompt: 'P1: thank Dana for the notes',
-	task: 'auto',
-	complexity: 'auto',
-	format: { type: 'text' },
-};
+const config = (rules: object[]) =>
+	threeModelConfig({
+		rules: readRules(createContext({ params: { rulesJson: JSON.stringify(rules) } }).execute, 0),
+		analyser: 'heuristic',
+	});
+const request = promptItem({ prompt: 'P1: thank Dana for the notes' });
 const P1 = {
 	name: 'P1 to strong',
 	condition: { fact: 'text', operator: 'matches', value: '^P1:' },
@@ -54,7 +40,9 @@ describe('decisionJson', () => {
 		const { decision } = await plan([P1]);
 		const json = decisionJson(decision);
 		expect(json.reason).toBe(decision.reason);
-		expect(json.alternatives).toEqual(['phi3:mini']);
+		expect(decision.model).toBe('qwen2.5:7b');
+		expect(json.alternatives).toEqual(decision.alternatives);
+		expect(json.alternatives).toContain('phi3:mini');
 		expect((json.candidates as Array<{ model: string }>).map((c) => c.model)).toEqual(
 			decision.candidates.map((c) => c.model),
 		);
