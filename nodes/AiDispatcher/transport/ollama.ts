@@ -269,23 +269,13 @@ export function usageFrom(final: WireFinal): Usage {
 	};
 }
 
-function count(value: unknown): number {
-	return typeof value === 'number' &&
-		Number.isInteger(value) &&
-		value >= 0 &&
-		value <= MAX_TOKEN_COUNT
-		? value
-		: 0;
+/** `value` when it is a number `isKind` accepts, from 0 to `max`; else 0 (a server's figure not trusted). */
+function within(value: unknown, isKind: (n: number) => boolean, max: number): number {
+	return typeof value === 'number' && isKind(value) && value >= 0 && value <= max ? value : 0;
 }
 
-function duration(value: unknown): number {
-	return typeof value === 'number' &&
-		Number.isFinite(value) &&
-		value >= 0 &&
-		value <= MAX_DURATION_NS
-		? value
-		: 0;
-}
+const count = (value: unknown) => within(value, Number.isInteger, MAX_TOKEN_COUNT);
+const duration = (value: unknown) => within(value, Number.isFinite, MAX_DURATION_NS);
 
 /** GET `url` (POST `body` when given) and parse the JSON reply. */
 async function getJson(
