@@ -6,6 +6,7 @@
 import { exampleCredentials, startN8nWithSimulator } from '../support/e2e-run';
 import { nodeOutput, pairedIndex, runError, type N8nInstance } from '../support/n8n-harness';
 import type { FaultSpec, OllamaSimulator } from '../support/simulator';
+import { chain, codeNode, manualTrigger } from '../support/workflow';
 
 const ITEMS = 120;
 const FAULTS: FaultSpec[] = (
@@ -17,30 +18,15 @@ const workflow = {
 	name: 'AI Dispatcher chaos',
 	active: false,
 	settings: { executionOrder: 'v1' },
-	connections: {
-		Start: { main: [[{ node: 'Items', type: 'main', index: 0 }]] },
-		Items: { main: [[{ node: 'AI Dispatcher', type: 'main', index: 0 }]] },
-	},
+	connections: chain('Start', 'Items', 'AI Dispatcher'),
 	nodes: [
-		{
-			id: 'c0000000-0000-4000-8000-000000000001',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
-		{
-			id: 'c0000000-0000-4000-8000-000000000002',
-			name: 'Items',
-			type: 'n8n-nodes-base.code',
-			typeVersion: 2,
-			position: [220, 0],
-			parameters: {
-				mode: 'runOnceForAllItems',
-				jsCode: `const tiers = ['low', 'medium', 'high'];\nreturn Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { n: i, tier: tiers[i % 3], text: '#' + i + ' please summarize the weekly status update' } }));`,
-			},
-		},
+		manualTrigger('c0000000-0000-4000-8000-000000000001'),
+		codeNode(
+			'c0000000-0000-4000-8000-000000000002',
+			'Items',
+			`const tiers = ['low', 'medium', 'high'];\nreturn Array.from({ length: ${ITEMS} }, (_, i) => ({ json: { n: i, tier: tiers[i % 3], text: '#' + i + ' please summarize the weekly status update' } }));`,
+			{ mode: 'runOnceForAllItems' },
+		),
 		{
 			id: 'c0000000-0000-4000-8000-000000000003',
 			name: 'AI Dispatcher',

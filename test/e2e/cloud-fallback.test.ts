@@ -29,6 +29,7 @@ import {
 	type OllamaSimulator,
 	type OpenAiSimulator,
 } from '../support/simulator';
+import { triggeredWorkflow } from '../support/workflow';
 
 const CANARY = 'sk-canary-e2e-5b0f1c2d9a7e-must-not-leak';
 const ITEMS = 30;
@@ -60,57 +61,30 @@ function workflow(
 	cloud: Record<string, unknown> = {},
 	onError?: string,
 ): Record<string, unknown> {
-	return {
+	return triggeredWorkflow({
 		id,
-		name: id,
-		active: false,
-		settings: {},
-		nodes: [
-			{
-				id: `${id}-1`,
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
+		itemsName: 'Notes',
+		jsCode: `return ${JSON.stringify(PROMPTS)}.map((prompt) => ({ json: { prompt } }));`,
+		node: {
+			name: 'AI Dispatcher',
+			type: 'n8n-nodes-ai-dispatcher.aiDispatcher',
+			typeVersion: 1,
+			...(onError ? { onError } : {}),
+			parameters: {
+				operation: 'generate',
+				prompt: '={{ $json.prompt }}',
+				modelSource: 'list',
+				models: MODELS,
+				useOpenAiEndpoint: true,
+				cloud,
+				options: { concurrency: 1, analyser: 'heuristic' },
 			},
-			{
-				id: `${id}-2`,
-				name: 'Notes',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: {
-					jsCode: `return ${JSON.stringify(PROMPTS)}.map((prompt) => ({ json: { prompt } }));`,
-				},
+			credentials: {
+				aiDispatcherApi: { id: ollamaCredential, name: ollamaCredential },
+				aiDispatcherOpenAiApi: { id: 'cloudCred1', name: 'Cloud' },
 			},
-			{
-				id: `${id}-3`,
-				name: 'AI Dispatcher',
-				type: 'n8n-nodes-ai-dispatcher.aiDispatcher',
-				typeVersion: 1,
-				position: [440, 0],
-				...(onError ? { onError } : {}),
-				parameters: {
-					operation: 'generate',
-					prompt: '={{ $json.prompt }}',
-					modelSource: 'list',
-					models: MODELS,
-					useOpenAiEndpoint: true,
-					cloud,
-					options: { concurrency: 1, analyser: 'heuristic' },
-				},
-				credentials: {
-					aiDispatcherApi: { id: ollamaCredential, name: ollamaCredential },
-					aiDispatcherOpenAiApi: { id: 'cloudCred1', name: 'Cloud' },
-				},
-			},
-		],
-		connections: {
-			Start: { main: [[{ node: 'Notes', type: 'main', index: 0 }]] },
-			Notes: { main: [[{ node: 'AI Dispatcher', type: 'main', index: 0 }]] },
 		},
-	};
+	});
 }
 
 /** examples/jira-triage-agent.json with its chat model's local models down and a priced cloud model beside them. */

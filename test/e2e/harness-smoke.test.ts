@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { startN8n, startN8nWithSimulator } from '../support/e2e-run';
 import { nodeOutput, pairedIndex, runError, type N8nInstance } from '../support/n8n-harness';
 import type { OllamaSimulator } from '../support/simulator';
+import { chain, codeNode, manualTrigger } from '../support/workflow';
 
 const NODE_TYPE = 'n8n-nodes-ai-dispatcher.aiDispatcher';
 
@@ -20,25 +21,8 @@ function codeWorkflow(id: string, jsCode: string) {
 		id,
 		name: `harness smoke ${id}`,
 		active: false,
-		nodes: [
-			{
-				id: 'n1',
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: 'n2',
-				name: 'Code',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode },
-			},
-		],
-		connections: { Start: { main: [[{ node: 'Code', type: 'main', index: 0 }]] } },
+		nodes: [manualTrigger('n1'), codeNode('n2', 'Code', jsCode)],
+		connections: chain('Start', 'Code'),
 		settings: {},
 		pinData: {},
 	};
@@ -160,14 +144,7 @@ describe('packed package in n8n', () => {
 			name: 'harness smoke status',
 			active: false,
 			nodes: [
-				{
-					id: 's1',
-					name: 'Start',
-					type: 'n8n-nodes-base.manualTrigger',
-					typeVersion: 1,
-					position: [0, 0],
-					parameters: {},
-				},
+				manualTrigger('s1'),
 				{
 					id: 's2',
 					name: 'AI Dispatcher',

@@ -23,6 +23,7 @@ import { chatCalls } from '../support/chat-calls';
 import { exampleCredentials, startN8nWithSimulator } from '../support/e2e-run';
 import { THINKING_SIM_MODELS, type OllamaSimulator } from '../support/simulator';
 import { heldoutDigest, modelSeconds, shareOf, type DigestItem } from '../support/thinking-digest';
+import { triggeredWorkflow } from '../support/workflow';
 
 const MODEL = THINKING_SIM_MODELS[0]; // qwen3:8b
 const DIGEST = heldoutDigest();
@@ -35,37 +36,14 @@ function workflow(
 	extra: Array<Record<string, unknown>> = [],
 	extraConnections: Record<string, unknown> = {},
 ): Record<string, unknown> {
-	return {
+	return triggeredWorkflow({
 		id,
-		name: id,
-		active: false,
-		settings: {},
-		nodes: [
-			{
-				id: `${id}-1`,
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
-			{
-				id: `${id}-2`,
-				name: 'Digest',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				position: [220, 0],
-				parameters: { jsCode: `return ${JSON.stringify(DIGEST)}.map((json) => ({ json }));` },
-			},
-			{ id: `${id}-3`, name: 'Answer', position: [440, 0], ...node },
-			...extra,
-		],
-		connections: {
-			Start: { main: [[{ node: 'Digest', type: 'main', index: 0 }]] },
-			Digest: { main: [[{ node: 'Answer', type: 'main', index: 0 }]] },
-			...extraConnections,
-		},
-	};
+		itemsName: 'Digest',
+		jsCode: `return ${JSON.stringify(DIGEST)}.map((json) => ({ json }));`,
+		node: { name: 'Answer', ...node },
+		extra,
+		extraConnections,
+	});
 }
 
 const ONE_MODEL = { modelSource: 'list', models: { model: [{ name: MODEL.name, tier: 'high' }] } };
