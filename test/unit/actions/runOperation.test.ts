@@ -10,8 +10,7 @@ import {
 	createDispatcherState,
 	type DispatcherState,
 } from '../../../nodes/AiDispatcher/engine/state';
-import { createContext, type ContextOptions } from '../../support/n8n-context';
-import { MODEL_LIST } from '../../support/node-run';
+import { nodeContext, type NodeContextOptions } from '../../support/action-session';
 import { startOllamaSimulator, type OllamaSimulator } from '../../support/simulator';
 
 let sim: OllamaSimulator;
@@ -24,26 +23,8 @@ afterAll(async () => {
 	await sim.close();
 });
 
-function run(
-	prompts: string[],
-	options: Omit<ContextOptions, 'items'> & { state?: DispatcherState } = {},
-) {
-	const ctx = createContext({
-		credentials: { baseUrl: sim.url },
-		...options,
-		items: prompts.map((prompt) => ({ json: { prompt } })),
-		params: {
-			operation: 'generate',
-			inputMode: 'prompt',
-			prompt: (i: number) => prompts[i],
-			modelSource: 'list',
-			models: MODEL_LIST,
-			options: {},
-			useSignals: false,
-			simplifyOutput: true,
-			...options.params,
-		},
-	});
+function run(prompts: string[], options: NodeContextOptions & { state?: DispatcherState } = {}) {
+	const ctx = nodeContext({ credentials: { baseUrl: sim.url }, ...options, prompts });
 	const state = options.state ?? createDispatcherState();
 	return { ctx, state, result: runOperation.call(ctx.execute, state) };
 }
