@@ -33,7 +33,8 @@ export type {
 } from './nodes/AiDispatcher/engine/state';
 export { planItem, runPlan, dispatch } from './nodes/AiDispatcher/engine/plan';
 export type { Plan } from './nodes/AiDispatcher/engine/plan';
-export { decide, DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/decision';
+export { decide } from './nodes/AiDispatcher/engine/decision';
+export { DEFAULT_TIMEOUTS_MS } from './nodes/AiDispatcher/engine/resilience/timeouts';
 export type {
 	DispatchConfig,
 	DecisionContext,

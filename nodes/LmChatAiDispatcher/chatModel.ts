@@ -11,6 +11,7 @@ import {
 	type StreamChunk,
 } from '@n8n/ai-node-sdk';
 
+import { linkCancel } from '../AiDispatcher/engine/cancel';
 import type { CallLog } from './call/callLog';
 import {
 	dispatchChatCall,
@@ -46,11 +47,11 @@ export class DispatcherChatModel extends BaseChatModel {
 
 	async *stream(messages: Message[], config?: ChatModelConfig): AsyncIterable<StreamChunk> {
 		const channel = createChannel<StreamChunk>();
-		const stop = new AbortController();
-		const cancel = callCancel(config as Record<string, unknown> | undefined);
+		// The call's cancel, or the reader leaving early; `stop.abort()` below also lets go of the call's.
+		const stop = linkCancel([callCancel(config as Record<string, unknown> | undefined)]);
 		const running = this.call(messages, config, {
 			onDelta: (delta) => channel.push({ type: 'text-delta', delta }),
-			cancel: cancel ? AbortSignal.any([cancel, stop.signal]) : stop.signal,
+			cancel: stop.signal,
 		}).then(
 			(answer) => {
 				const result = this.result(answer);

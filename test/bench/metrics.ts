@@ -3,7 +3,8 @@
  * Ollama fake + attempts) with and without `observeItem`, the observation alone, and rendering the
  * exposition text once per push. Medians in µs; printed, never asserted.
  */
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { METRIC_DEFS } from '../../nodes/AiDispatcher/engine/metrics/catalog';
 import { renderExposition } from '../../nodes/AiDispatcher/engine/metrics/exposition';
 import { observeItem } from '../../nodes/AiDispatcher/engine/metrics/observe';

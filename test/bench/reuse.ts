@@ -9,7 +9,8 @@
  *  - the key alone (sha256 over the request), per corpus prompt;
  *  - heap held by 10,000 stored answers (after GC; `--expose-gc`), next to the store's own estimate.
  */
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch, planItem } from '../../nodes/AiDispatcher/engine/plan';
 import { findReusable } from '../../nodes/AiDispatcher/engine/reuse/eligible';
 import { requestKey } from '../../nodes/AiDispatcher/engine/reuse/key';

@@ -23,11 +23,8 @@
  * `--small-box-only` (only 7), `--box-scale=<timeScale>` (default 0.03).
  */
 import { emptySnapshot } from '../../nodes/AiDispatcher/engine/signals/round';
-import {
-	DEFAULT_TIMEOUTS_MS,
-	decide,
-	type DispatchConfig,
-} from '../../nodes/AiDispatcher/engine/decision';
+import { decide, type DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';

@@ -14,7 +14,8 @@
  * unit tests assert the loads and the order.
  */
 import { runBatch } from '../../nodes/AiDispatcher/engine/batch/run';
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch, planItem, runPlan } from '../../nodes/AiDispatcher/engine/plan';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
 import { runPool } from '../../nodes/AiDispatcher/engine/pool';

@@ -10,7 +10,8 @@
  * by the prompt's label (as the replay table). Model time is computed from each reply's token
  * counts at the model's simulated speeds (prefill 110 tokens/s, decode 11 tokens/s); nothing is asserted.
  */
-import { DEFAULT_TIMEOUTS_MS, type DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../nodes/AiDispatcher/engine/resilience/timeouts';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
 import { dispatch } from '../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../nodes/AiDispatcher/engine/state';

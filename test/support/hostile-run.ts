@@ -66,8 +66,8 @@ export const LIMITS = {
 	retryDelayMs: 10,
 } as const;
 
-/** Auto-Discover's /api/tags limit (METADATA_TIMEOUT_MS in actions/session.ts). */
-export const METADATA_TIMEOUT_MS = 5_000;
+/** Auto-Discover's /api/tags limit. */
+export { METADATA_TIMEOUT_MS } from '../../nodes/AiDispatcher/engine/installed';
 
 export interface Scenario {
 	misbehaviour: Misbehaviour;

@@ -5,6 +5,7 @@ import { pushAfterExecution } from '../adapters/metrics';
 import type { Operation } from '../adapters/config';
 import { withLayout } from '../adapters/layout';
 import { readConcurrency, readItemOrder, type ItemOrder } from '../adapters/options';
+import { linkCancel } from '../engine/cancel';
 import { runPool } from '../engine/pool';
 import { settle, type Settled } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
@@ -53,10 +54,9 @@ export async function runOperation(
 	}
 
 	const run = operation === 'selectModel' ? selectModel.execute : generate.execute;
-	const stop = new AbortController();
-	const executionCancel = session.ports.cancel;
-	const cancel = executionCancel ? AbortSignal.any([executionCancel, stop.signal]) : stop.signal;
-	const itemSession: Session = { ...session, ports: { ...session.ports, cancel } };
+	// The items' cancel: the execution's, or this run's own stop after a failure (not Continue On Fail).
+	const stop = linkCancel([session.ports.cancel]);
+	const itemSession: Session = { ...session, ports: { ...session.ports, cancel: stop.signal } };
 	const continueOnFail = this.continueOnFail();
 	let fatal: { index: number; error: unknown } | undefined;
 	const progress = progressReporter(this, session.ports.clock, items.length);
@@ -69,16 +69,17 @@ export async function runOperation(
 		}
 		return settled;
 	};
-	const stopped = () => stop.signal.aborted;
-	const outcomes =
+	const stopped = () => fatal !== undefined;
+	const outcomes = await (
 		order === 'grouped'
-			? await generateGrouped(itemSession, items.length, { concurrency, track, stopped })
-			: await runPool(
+			? generateGrouped(itemSession, items.length, { concurrency, track, stopped })
+			: runPool(
 					items.length,
 					concurrency,
 					async (i) => track(i, await settle(run(itemSession, i))),
 					stopped,
-				);
+				)
+	).finally(stop.dispose);
 	progress.finish();
 	// Answers kept only for this run's duplicates (Reuse Answers off) hold no memory past it.
 	state.reuse.forgetExecution(session.reuse.executionId);

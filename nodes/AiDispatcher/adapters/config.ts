@@ -111,6 +111,28 @@ function parseSchema(value: unknown): Record<string, unknown> {
 	return parsed as Record<string, unknown>;
 }
 
+/** The subset of n8n's context a parameter reader needs (both nodes' contexts have it). */
+export interface ParameterSource {
+	getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown;
+}
+
+/** The item's Task Type and Complexity (forced tier or auto), for both nodes. */
+export function readTaskAndComplexity(
+	ctx: ParameterSource,
+	itemIndex: number,
+): { task: TaskType | 'auto'; complexity: Tier | 'auto' } {
+	return {
+		task: choice('taskType', ctx.getNodeParameter('taskType', itemIndex, 'auto'), [
+			'auto',
+			...TASK_TYPES,
+		]),
+		complexity: choice('complexity', ctx.getNodeParameter('complexity', itemIndex, 'auto'), [
+			'auto',
+			...TIERS,
+		]),
+	};
+}
+
 /** Reads one item's request from the node parameters. */
 export function readRequest(
 	ctx: IExecuteFunctions,
@@ -121,16 +143,7 @@ export function readRequest(
 		'prompt',
 		'messages',
 	]);
-	const task = choice<TaskType | 'auto'>(
-		'taskType',
-		ctx.getNodeParameter('taskType', itemIndex, 'auto'),
-		['auto', ...TASK_TYPES],
-	);
-	const complexity = choice<Tier | 'auto'>(
-		'complexity',
-		ctx.getNodeParameter('complexity', itemIndex, 'auto'),
-		['auto', ...TIERS],
-	);
+	const { task, complexity } = readTaskAndComplexity(ctx, itemIndex);
 
 	let format: OutputFormat = { type: 'text' };
 	let system: string | undefined;

@@ -73,6 +73,9 @@ function children(
 /** Built once when the package loads; read-only afterwards. */
 const NODE_LABELS: LabelIndex = labelIndex(nodeProperties);
 
+/** The hint of an error in the Options collection. */
+export const FIX_UNDER_OPTIONS = 'Fix the value under Options.';
+
 /** A configuration error (a node setting): CONFIG_INVALID. */
 export function configInvalid(message: string, hint?: string): DispatcherError {
 	return new DispatcherError('CONFIG_INVALID', message, { hint });

@@ -4,15 +4,23 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { DEFAULT_TIMEOUTS_MS } from '../engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../engine/resilience/timeouts';
+import { DEFAULT_BACKOFF_OPTIONS } from '../engine/resilience/backoff';
 import type { ResilienceOverrides } from '../engine/resilience/settings';
 import type { Tier } from '../engine/types';
-import { configInvalid, readBoolean, readChoice, readNumber, type NumberRule } from './fields';
+import {
+	configInvalid,
+	FIX_UNDER_OPTIONS,
+	readBoolean,
+	readChoice,
+	readNumber,
+	type NumberRule,
+} from './fields';
 
 /** Items processed at once, at most. */
 export const MAX_CONCURRENCY = 32;
 
-const HINT = 'Fix the value under Options.';
+const HINT = FIX_UNDER_OPTIONS;
 
 export interface ItemOptions {
 	/** Total timeout per attempt, by tier, in milliseconds. */
@@ -77,7 +85,10 @@ export function readItemOptions(ctx: IExecuteFunctions, itemIndex: number): Item
 	if (maxRetries !== undefined) resilience.retry = { maxRetries };
 	const baseDelayMs = option(raw, 'retryDelayMs', { min: 0, max: 60_000, ...ms });
 	if (baseDelayMs !== undefined)
-		resilience.backoff = { baseDelayMs, maxDelayMs: Math.max(baseDelayMs * 16, 4_000) };
+		resilience.backoff = {
+			baseDelayMs,
+			maxDelayMs: Math.max(baseDelayMs * 16, DEFAULT_BACKOFF_OPTIONS.maxDelayMs),
+		};
 	const failureThreshold = option(raw, 'breakerFailures', { min: 1, max: 100, integer: true });
 	const cooldownMs = option(raw, 'breakerCooldownMs', { min: 1, max: 3_600_000, ...ms });
 	resilience.breaker = {

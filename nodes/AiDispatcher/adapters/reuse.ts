@@ -11,7 +11,7 @@ import { scopeDigest } from '../engine/reuse/key';
 import type { ReuseConfig } from '../engine/reuse/types';
 import { DEFAULT_REUSE_WINDOW_MINUTES } from '../description/reuse';
 import type { ConnectionSettings } from './config';
-import { configInvalid, readBoolean, readNumber } from './fields';
+import { configInvalid, FIX_UNDER_OPTIONS, readBoolean, readNumber } from './fields';
 import { CREDENTIAL_TYPE } from './http';
 
 /** What every item of one execution shares for reuse. */
@@ -58,7 +58,7 @@ export function readReuseConfig(
 			unit: ' minutes',
 		});
 	} catch (error) {
-		throw configInvalid((error as Error).message, 'Fix the value under Options.');
+		throw configInvalid((error as Error).message, FIX_UNDER_OPTIONS);
 	}
 	const windowMs = on === true ? (minutes ?? DEFAULT_REUSE_WINDOW_MINUTES) * 60_000 : 0;
 	return { scope: identity.scope, executionId: identity.executionId, windowMs };

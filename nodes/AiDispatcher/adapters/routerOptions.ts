@@ -7,17 +7,12 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { prepareExamples, type RoutingExample } from '../engine/analysis/router/examples';
 import { OPERATING_POINTS, type OperatingPointName } from '../engine/analysis/router/model';
 import type { RouterSettings } from '../engine/decision';
-import { DispatcherError } from '../engine/errors';
 import type { Tier } from '../engine/types';
 import { TIERS } from '../engine/types';
-import { readChoice, show } from './fields';
+import { configInvalid, FIX_UNDER_OPTIONS, readChoice, show } from './fields';
 
 /** More examples than this would slow every item (each prompt is compared with each example). */
 export const MAX_ROUTING_EXAMPLES = 200;
-
-function configInvalid(message: string, hint = 'Fix the value under Options.'): DispatcherError {
-	return new DispatcherError('CONFIG_INVALID', message, { hint });
-}
 
 /** Validates the Quality ↔ Speed option and the Routing Examples list (already read from the UI). */
 export function parseRouterOptions(options: IDataObject): RouterSettings {
@@ -25,6 +20,7 @@ export function parseRouterOptions(options: IDataObject): RouterSettings {
 	if (typeof point !== 'string' || !(OPERATING_POINTS as readonly string[]).includes(point)) {
 		throw configInvalid(
 			`Quality ↔ Speed should be one of ${OPERATING_POINTS.join(', ')}, got ${show(point)}`,
+			FIX_UNDER_OPTIONS,
 		);
 	}
 	const entries = ((options.routingExamples as IDataObject | undefined)?.example ??
@@ -46,6 +42,7 @@ export function parseRouterOptions(options: IDataObject): RouterSettings {
 		if (typeof entry.tier !== 'string' || !(TIERS as readonly string[]).includes(entry.tier)) {
 			throw configInvalid(
 				`${field}.Tier should be one of ${TIERS.join(', ')}, got ${show(entry.tier)}`,
+				FIX_UNDER_OPTIONS,
 			);
 		}
 		return { prompt: entry.prompt, tier: entry.tier as Tier };

@@ -5,12 +5,12 @@
  */
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { DispatcherError } from '../engine/errors';
+import type { DispatcherError } from '../engine/errors';
 import { parseJson } from '../engine/result';
 import { valueFromText } from '../engine/rules/facts';
 import type { FactName, Operator, Rule } from '../engine/rules/types';
 import { parseRules, type IssueLabel } from '../engine/rules/validate';
-import { fieldLabel, type FieldPath } from './fields';
+import { configInvalid, fieldLabel, type FieldPath } from './fields';
 import { thinkSetting } from './modelOptions';
 
 /** Parsed JSON rules by their text, for one execution: the field rarely changes between items. */
@@ -20,7 +20,7 @@ const MAX_CACHED = 32;
 function rulesInvalid(issues: string[], hint: string): DispatcherError {
 	const shown = issues.slice(0, 5).join('; ');
 	const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
-	return new DispatcherError('CONFIG_INVALID', `${shown}${more}`, { hint });
+	return configInvalid(`${shown}${more}`, hint);
 }
 
 /** Reads the rules for item `itemIndex`: the UI rules first, then the JSON rules. */

@@ -6,22 +6,22 @@
  */
 import { sleep, sleepWithAbort } from 'n8n-workflow';
 
+import { linkCancel, unlessCancelled } from '../engine/cancel';
 import type { SleepPort } from '../engine/ports';
-
-function aborted(cancel: AbortSignal): Promise<never> {
-	return new Promise<never>((_, reject) => {
-		const fail = () => reject(Object.assign(new Error('sleep aborted'), { name: 'AbortError' }));
-		if (cancel.aborted) fail();
-		else cancel.addEventListener('abort', fail, { once: true });
-	});
-}
 
 /** Resolves after `ms` milliseconds, or rejects as soon as `cancel` aborts. */
 export const abortableSleep: SleepPort = async (ms, cancel) => {
-	// A short-lived derived AbortSignal: the listeners added below die with it instead of piling up on
-	// the execution's cancel (n8n's sleepWithAbort never removes its listener).
-	const own = cancel ? AbortSignal.any([cancel]) : undefined;
-	if (typeof sleepWithAbort === 'function') return await sleepWithAbort(ms, own);
-	if (!own) return await sleep(ms);
-	await Promise.race([sleep(ms), aborted(own)]);
+	if (!cancel) return await sleep(ms);
+	// A short-lived signal of the sleep's own: the listeners added to it die with it instead of piling
+	// up on the execution's cancel (n8n's sleepWithAbort never removes its listener), and it lets go
+	// of the execution's cancel when the sleep ends.
+	const own = linkCancel([cancel]);
+	try {
+		if (typeof sleepWithAbort === 'function') return await sleepWithAbort(ms, own.signal);
+		await unlessCancelled(sleep(ms), own.signal, () => {
+			throw Object.assign(new Error('sleep aborted'), { name: 'AbortError' });
+		});
+	} finally {
+		own.dispose();
+	}
 };

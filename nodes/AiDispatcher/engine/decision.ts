@@ -19,13 +19,6 @@ import { ruleSignals } from './signals/ruleSignals';
 import type { SignalsConfig } from './signals/types';
 import type { ComplexityResult, Decision, DispatchRequest, ModelSpec, Tier } from './types';
 
-/** Per-attempt total timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
-export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = {
-	low: 15_000,
-	medium: 30_000,
-	high: 60_000,
-};
-
 export interface DispatchConfig {
 	/** Ollama base URLs; each is assumed to serve the same models (a pool). The first is the primary. */
 	baseUrls: string[];
@@ -108,26 +101,34 @@ export function requireText(request: DispatchRequest): string {
 	return text;
 }
 
-/** Analysis and selection only: what the Select Model operation returns. Pure. */
+/** The item's complexity and task, by the configured analyser (the request's forced tier and task kept). Pure. */
+function analyse(text: string, request: DispatchRequest, config: DispatchConfig): ComplexityResult {
+	return config.analyser === 'heuristic'
+		? analyseComplexity(text, {
+				task: request.task,
+				complexity: request.complexity,
+				thresholds: config.thresholds,
+			})
+		: routeComplexity(text, {
+				task: request.task,
+				complexity: request.complexity,
+				...config.router,
+			});
+}
+
+/**
+ * Analysis and selection only: what the Select Model operation returns. Pure. `analysed`: the
+ * item's complexity from an earlier `decide` of the same request and config, not analysed again.
+ */
 export function decide(
 	request: DispatchRequest,
 	config: DispatchConfig,
 	nowMs: number,
 	context: DecisionContext = {},
+	analysed?: ComplexityResult,
 ): Choice {
 	const text = requireText(request);
-	const complexity =
-		config.analyser === 'heuristic'
-			? analyseComplexity(text, {
-					task: request.task,
-					complexity: request.complexity,
-					thresholds: config.thresholds,
-				})
-			: routeComplexity(text, {
-					task: request.task,
-					complexity: request.complexity,
-					...config.router,
-				});
+	const complexity = analysed ?? analyse(text, request, config);
 	const rules =
 		config.rules && config.rules.length > 0
 			? evaluateRules(config.rules, ruleFacts(text, complexity, config, nowMs, context))

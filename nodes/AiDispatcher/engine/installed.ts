@@ -4,7 +4,10 @@ import { causeOf, listWords, MAX_HEADLINE_CHARS } from './failures';
 import type { OllamaPort, OllamaTag } from './ports';
 import { settle } from './result';
 
-/** Timeout for Ollama's metadata endpoints (/api/tags, /api/ps, /api/version), in milliseconds. */
+/**
+ * Timeout for metadata endpoints, in milliseconds: Ollama's /api/tags, /api/ps, /api/version, and an
+ * OpenAI-compatible endpoint's GET /models for the model dropdown.
+ */
 export const METADATA_TIMEOUT_MS = 5_000;
 
 /**

@@ -163,10 +163,13 @@ export async function planItem(
 		circuits.size > 0
 			? unknownPriceLast(
 					localFirst(
-						decide(request, config, nowMs, {
-							...facts,
-							...(thinkingFacts ? { thinking: thinkingFacts } : {}),
-						}).decision,
+						decide(
+							request,
+							config,
+							nowMs,
+							{ ...facts, ...(thinkingFacts ? { thinking: thinkingFacts } : {}) },
+							choice.complexity,
+						).decision,
 						config.models,
 						choice.rules,
 						config.cost?.pricedAsCandidates === true,
@@ -196,6 +199,8 @@ export async function planItem(
 			models,
 			baseUrl: lookupHost,
 			read: { cachedOnly: !hostAnswers, timeoutMs: settings.connectTimeoutMs },
+			// Read above when the signals host is the one asked: not read again.
+			...(lookupHost === signalsHost ? { known } : {}),
 		},
 		state.capabilities,
 		ports,

@@ -6,7 +6,7 @@ import { OPENAI_CREDENTIAL_TYPE, readEndpoint } from '../adapters/endpoint';
 import { CREDENTIAL_TYPE, n8nHttpPort } from '../adapters/http';
 import { enginePorts } from '../adapters/ports';
 import { isDispatcherError } from '../engine/errors';
-import { listInstalled } from '../engine/installed';
+import { listInstalled, METADATA_TIMEOUT_MS } from '../engine/installed';
 import { settle } from '../engine/result';
 import { listModels } from '../transport/openai/models';
 
@@ -44,7 +44,11 @@ async function endpointModels(ctx: ILoadOptionsFunctions): Promise<INodeProperty
 				(await ctx.getCredentials(OPENAI_CREDENTIAL_TYPE)) as IDataObject,
 				String(reference?.id ?? ''),
 			);
-			return await listModels(n8nHttpPort(ctx, OPENAI_CREDENTIAL_TYPE), endpoint.baseUrl, 5_000);
+			return await listModels(
+				n8nHttpPort(ctx, OPENAI_CREDENTIAL_TYPE),
+				endpoint.baseUrl,
+				METADATA_TIMEOUT_MS,
+			);
 		})(),
 	);
 	if (!listed.ok) {

@@ -6,10 +6,12 @@
  * with an `abort` listener attached directly (`startTimer`). Node keeps such a signal alive until it
  * fires or the listener is removed; one reached only through `AbortSignal.any` is held weakly, and
  * Node 20 loses it in a major GC (the deadline then never fires). Every timer here is cancelled as
- * soon as the exchange ends. Each wait listens for the abort only while it lasts (`untilAborted`):
- * nothing is chained onto a promise that lives as long as the request, so chunks already read are
- * never kept reachable until the deadline.
+ * soon as the exchange ends. The caller's signal is joined with `linkCancel` (engine/cancel.ts),
+ * whose listener is removed when the exchange ends. Each wait listens for the abort only while it
+ * lasts (`untilAborted`): nothing is chained onto a promise that lives as long as the request, so
+ * chunks already read are never kept reachable until the deadline.
  */
+import { linkCancel, unlessCancelled, type LinkedCancel } from '../engine/cancel';
 import type { HttpRequest, HttpResponse } from '../engine/ports';
 
 /**
@@ -45,28 +47,16 @@ export interface Watch {
 }
 
 /**
- * A controller that aborts with `reason` when `fire` is called or `caller` aborts, and the means to
- * stop listening. Shared by the deadline and the first-token/stall watch (firstToken.ts).
+ * A signal that aborts with the reason given to its `abort`, or with `abortError()` when `caller`
+ * aborts. Shared by the deadline and the first-token/stall watch (firstToken.ts).
  */
-export function abortScope(caller?: AbortSignal): {
-	signal: AbortSignal;
-	abort: (reason: Error) => void;
-	reason: () => Error | null;
-	detach: () => void;
-} {
-	const controller = new AbortController();
-	let why: Error | null = null;
-	const abort = (reason: Error) => {
-		if (why) return;
-		why = reason;
-		detach();
-		controller.abort(reason);
-	};
-	const onCallerAbort = () => abort(abortError());
-	const detach = () => caller?.removeEventListener('abort', onCallerAbort);
-	if (caller?.aborted) abort(abortError());
-	else caller?.addEventListener('abort', onCallerAbort, { once: true });
-	return { signal: controller.signal, abort, reason: () => why, detach };
+export function abortScope(caller?: AbortSignal): LinkedCancel {
+	return linkCancel([caller], abortError);
+}
+
+/** Why `scope` aborted, or null while it has not. */
+export function abortReason(scope: LinkedCancel): Error | null {
+	return scope.signal.aborted ? (scope.signal.reason as Error) : null;
 }
 
 /** Starts the clock for one request (`request.timeoutMs`, at least 1 ms). */
@@ -75,10 +65,10 @@ export function startDeadline(request: HttpRequest): Watch {
 	const cancel = startTimer(request.timeoutMs, () => scope.abort(timeoutError(request.timeoutMs)));
 	return {
 		signal: scope.signal,
-		reason: scope.reason,
+		reason: () => abortReason(scope),
 		clear: () => {
 			cancel();
-			scope.detach();
+			scope.dispose();
 		},
 	};
 }
@@ -91,25 +81,15 @@ export function untilAborted<T>(
 	watch: Pick<Watch, 'signal' | 'reason'>,
 	promise: Promise<T>,
 ): Promise<T> {
-	const why = () => watch.reason() ?? abortError();
-	if (watch.signal.aborted) {
-		promise.catch(() => undefined);
-		return Promise.reject(why());
-	}
-	return new Promise<T>((resolve, reject) => {
-		const onAbort = () => reject(why());
-		watch.signal.addEventListener('abort', onAbort, { once: true });
-		promise.then(
-			(value) => {
-				watch.signal.removeEventListener('abort', onAbort);
-				resolve(value);
-			},
-			(error: unknown) => {
-				watch.signal.removeEventListener('abort', onAbort);
-				reject(watch.reason() ?? error);
-			},
-		);
-	});
+	return unlessCancelled(
+		promise.catch((error: unknown) => {
+			throw watch.reason() ?? error;
+		}),
+		watch.signal,
+		() => {
+			throw watch.reason() ?? abortError();
+		},
+	);
 }
 
 /** Waits for `promise` within the deadline; the deadline's error wins once it has fired. */

@@ -82,7 +82,7 @@ export function startProgressWatch(
 		},
 		stop: () => {
 			cancel();
-			scope.detach();
+			scope.dispose();
 		},
 		fired: () => timeout,
 	};

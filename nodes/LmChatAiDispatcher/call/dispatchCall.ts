@@ -11,6 +11,7 @@ import { signalsJson } from '../../AiDispatcher/actions/output';
 import type { Session } from '../../AiDispatcher/actions/session';
 import { pushAfterExecution } from '../../AiDispatcher/adapters/metrics';
 import { readItem } from '../../AiDispatcher/adapters/rules';
+import { linkCancel } from '../../AiDispatcher/engine/cancel';
 import type { DispatchConfig } from '../../AiDispatcher/engine/decision';
 import { planItem, runPlan } from '../../AiDispatcher/engine/plan';
 import { resultStory } from '../../AiDispatcher/engine/story';
@@ -61,6 +62,20 @@ export async function dispatchChatCall(
 	runtime: ChatRuntime,
 	call: ChatCall,
 ): Promise<ChatCallResult> {
+	// The call's own cancel and the execution's, let go of when the call ends (the execution's lives on).
+	const cancel = linkCancel([call.cancel, runtime.session.ports.cancel]);
+	try {
+		return await dispatchWithin(runtime, call, cancel.signal);
+	} finally {
+		cancel.dispose();
+	}
+}
+
+async function dispatchWithin(
+	runtime: ChatRuntime,
+	call: ChatCall,
+	cancel: AbortSignal,
+): Promise<ChatCallResult> {
 	const { session, itemIndex, settings } = runtime;
 	const { ctx, state } = session;
 	const config = withModelDefaults(await readDispatchConfig(session, itemIndex), settings);
@@ -85,11 +100,6 @@ export async function dispatchChatCall(
 		options: call.options,
 		onDelta: call.onDelta,
 	});
-	const executionCancel = session.ports.cancel;
-	const cancel =
-		call.cancel && executionCancel
-			? AbortSignal.any([call.cancel, executionCancel])
-			: (call.cancel ?? executionCancel);
 	const ports = { ...session.ports, ollama: chat.port, cancel };
 
 	// An agent's call is reused only when the whole conversation, its tools and call options are

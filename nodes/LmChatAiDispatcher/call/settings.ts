@@ -6,22 +6,11 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
+import { readTaskAndComplexity, type ParameterSource } from '../../AiDispatcher/adapters/config';
 import { readChoice, readKeepAlive, readNumber } from '../../AiDispatcher/adapters/fields';
 import { readOllamaOptions } from '../../AiDispatcher/adapters/modelOptions';
 import { ollamaModelOptions } from '../../AiDispatcher/description/ollamaOptions';
-import {
-	TASK_TYPES,
-	TIERS,
-	type ModelOptions,
-	type OutputFormat,
-	type TaskType,
-	type Tier,
-} from '../../AiDispatcher/engine/types';
-
-/** The subset of n8n's context these readers need (ISupplyDataFunctions has it). */
-export interface ParameterSource {
-	getNodeParameter(name: string, itemIndex: number, fallback?: unknown): unknown;
-}
+import type { ModelOptions, OutputFormat, TaskType, Tier } from '../../AiDispatcher/engine/types';
 
 export interface ChatSettings {
 	task: TaskType | 'auto';
@@ -32,16 +21,7 @@ export interface ChatSettings {
 }
 
 export function readChatSettings(ctx: ParameterSource, itemIndex: number): ChatSettings {
-	const task = readChoice<TaskType | 'auto'>(
-		'Task Type',
-		ctx.getNodeParameter('taskType', itemIndex, 'auto'),
-		['auto', ...TASK_TYPES],
-	);
-	const complexity = readChoice<Tier | 'auto'>(
-		'Complexity',
-		ctx.getNodeParameter('complexity', itemIndex, 'auto'),
-		['auto', ...TIERS],
-	);
+	const { task, complexity } = readTaskAndComplexity(ctx, itemIndex);
 	const options = (ctx.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 	const format = readChoice('Options › Output Format', options.format ?? 'default', [
 		'default',

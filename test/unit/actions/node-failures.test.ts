@@ -242,23 +242,37 @@ describe('several hosts', () => {
 describe("the workflow's Stop", () => {
 	it('aborts in-flight requests at once, even with long timeouts and parallel items', async () => {
 		for (const m of ALL) sim.setFault(m, { kind: 'hang' });
+		sim.resetStats();
 		const controller = new AbortController();
-		const firstTokenTimeoutMs = 30_000;
+		// Limits of an hour: without the Stop reaching the calls in flight, the node would not return
+		// within the test's own time limit.
+		const firstTokenTimeoutMs = 3_600_000;
 		const run = runNode({
 			state,
 			baseUrl: sim.url,
 			prompts: prompts(8),
 			cancelSignal: controller.signal,
-			options: { concurrency: 4, firstTokenTimeoutMs },
+			options: {
+				concurrency: 4,
+				firstTokenTimeoutMs,
+				timeoutLowMs: firstTokenTimeoutMs,
+				timeoutMediumMs: firstTokenTimeoutMs,
+				timeoutHighMs: firstTokenTimeoutMs,
+			},
 		});
-		setTimeout(() => controller.abort(), 150);
+		// Stop once the four items' calls hang in flight.
+		const started = performance.now();
+		while ((sim.stats().generations['phi3:mini'] ?? 0) < 4)
+			await new Promise((resolve) => setTimeout(resolve, 10));
+		const stoppedAfterMs = Math.round(performance.now() - started);
+		controller.abort();
 		const { value: error, ms } = await timed(run.result.catch((e: unknown) => e));
 		expect(error).toBeInstanceOf(NodeOperationError);
 		expect((error as Error).message).toMatch(/cancelled/);
 		console.log(
-			`[stop] 4 hung items in flight, Stop after 150 ms: node returned after ${ms} ms (first-token limit ${firstTokenTimeoutMs} ms)`,
+			`[stop] 4 hung items in flight, Stop after ${stoppedAfterMs} ms: node returned ${ms} ms later (first-token limit ${firstTokenTimeoutMs} ms)`,
 		);
-		// Without the abort the node would return only when the hung calls time out.
-		expect(ms).toBeLessThan(firstTokenTimeoutMs);
+		// The hung calls ended by the Stop: no next model was tried and no fifth item started.
+		expect(sim.stats().generations).toEqual({ 'phi3:mini': 4, 'llama3.2:3b': 0, 'qwen2.5:7b': 0 });
 	});
 });

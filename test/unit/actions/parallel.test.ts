@@ -46,6 +46,7 @@ it(`gives identical outputs with concurrency 4 and 1 on ${ITEMS} items, faster`,
 		`[parallel] ${ITEMS} items: concurrency 1 ${one.ms} ms, concurrency 4 ${four.ms} ms, speedup ×${speedup.toFixed(2)}; ` +
 			`simulator peak in flight ${JSON.stringify(one.peak)} vs ${JSON.stringify(four.peak)}`,
 	);
+	// Faster because the calls overlap at the simulator (the wall-time speedup is printed, not asserted).
+	expect(Math.max(...Object.values(one.peak))).toBe(1);
 	expect(Math.max(...Object.values(four.peak))).toBeGreaterThan(1);
-	expect(speedup).toBeGreaterThan(1); // very loose sanity bound; the figure is printed
 });

@@ -3,11 +3,8 @@ import {
 	parseRouterOptions,
 	readAnalyser,
 } from '../../../nodes/AiDispatcher/adapters/routerOptions';
-import {
-	decide,
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/decision';
+import { decide, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { evaluateRules } from '../../../nodes/AiDispatcher/engine/rules/evaluate';
 import { parseRules } from '../../../nodes/AiDispatcher/engine/rules/validate';
 import type { ModelSpec } from '../../../nodes/AiDispatcher/engine/types';

@@ -1,8 +1,5 @@
-import {
-	DEFAULT_TIMEOUTS_MS,
-	decide,
-	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/decision';
+import { decide, type DispatchConfig } from '../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';

@@ -1,7 +1,5 @@
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { DispatcherError } from '../../../nodes/AiDispatcher/engine/errors';
 import { dispatch } from '../../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../../nodes/AiDispatcher/engine/state';

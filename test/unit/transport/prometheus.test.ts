@@ -199,11 +199,10 @@ describe('instantQuery over HTTP', () => {
 			500,
 		).catch((e: unknown) => e);
 		expect(refused).toMatchObject({ kind: 'connection' });
-		const started = Date.now();
 		const slow = await instantQuery(fetchHttpPort(), `${url}/slow`, 'up', 150).catch(
 			(e: unknown) => e,
 		);
 		expect(slow).toMatchObject({ kind: 'timeout' });
-		expect(Date.now() - started).toBeLessThan(1000);
+		expect((slow as Error).message).toBe('no complete reply within 150 ms (timed out)');
 	});
 });

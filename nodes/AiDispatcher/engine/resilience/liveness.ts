@@ -18,6 +18,7 @@
  * The state lives in the `ResilienceRegistry` passed in (one per `DispatcherState`); the wait is bounded by the HttpPort's own deadline
  * (`AbortSignal.timeout`), and each waiter leaves at once when its execution is stopped.
  */
+import { unlessCancelled } from '../cancel';
 import { TransportError } from '../errors';
 import type { EnginePorts } from '../ports';
 import { settle } from '../result';
@@ -103,7 +104,7 @@ export async function checkHost(
 	ports: EnginePorts,
 ): Promise<LiveCheck> {
 	const { connectTimeoutMs, livenessWindowMs = LIVENESS_WINDOW_MS } = limits;
-	if (ports.cancel?.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
+	if (ports.cancel?.aborted) return cancelled();
 	const nowMs = ports.clock.nowMs();
 	const need = livenessNeed(registry.getLiveness(baseUrl), nowMs, livenessWindowMs);
 	if (need.need === 'none') return { ok: true };
@@ -117,7 +118,12 @@ export async function checkHost(
 	}
 	const shared =
 		registry.pingInFlight(baseUrl) ?? startPing(registry, baseUrl, connectTimeoutMs, ports);
-	return await untilAborted(shared, ports.cancel);
+	// The check goes on for others when this execution stops waiting.
+	return await unlessCancelled(shared, ports.cancel, cancelled);
+}
+
+function cancelled(): LiveCheck {
+	return { ok: false, kind: 'aborted', error: 'request cancelled' };
 }
 
 function startPing(
@@ -174,25 +180,6 @@ function classify(error: unknown, connectTimeoutMs: number): PingOutcome {
 	}
 	const why = error instanceof Error ? error.message : String(error);
 	return { ok: false, kind: 'connection', error: `host did not answer GET / (${why})` };
-}
-
-/** Waits for `shared`, or returns `aborted` as soon as `cancel` aborts (the check goes on for others). */
-async function untilAborted(
-	shared: Promise<PingOutcome>,
-	cancel?: AbortSignal,
-): Promise<LiveCheck> {
-	if (!cancel) return await shared;
-	if (cancel.aborted) return { ok: false, kind: 'aborted', error: 'request cancelled' };
-	let onAbort: () => void = () => undefined;
-	const aborted = new Promise<LiveCheck>((resolve) => {
-		onAbort = () => resolve({ ok: false, kind: 'aborted', error: 'request cancelled' });
-		cancel.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([shared, aborted]);
-	} finally {
-		cancel.removeEventListener('abort', onAbort);
-	}
 }
 
 /**

@@ -7,6 +7,13 @@
  */
 import type { Tier } from '../types';
 
+/** Per-attempt total timeouts by tier, in milliseconds (15 s / 30 s / 60 s). */
+export const DEFAULT_TIMEOUTS_MS: Record<Tier, number> = {
+	low: 15_000,
+	medium: 30_000,
+	high: 60_000,
+};
+
 /** First-token limits by tier, in milliseconds (10 s / 20 s / 30 s): room for a cold model load. */
 export const DEFAULT_FIRST_TOKEN_TIMEOUTS_MS: Record<Tier, number> = {
 	low: 10_000,

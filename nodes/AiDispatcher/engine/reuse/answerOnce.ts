@@ -3,6 +3,7 @@
  * from a stored answer, or share the identical call already in flight, or call the model and keep its
  * answer. Works whatever order items run in, for every caller of `runPlan`.
  */
+import { unlessCancelled } from '../cancel';
 import { DispatcherError } from '../errors';
 import type { Plan } from '../plan';
 import type { EnginePorts } from '../ports';
@@ -33,7 +34,10 @@ export async function answerOnce(
 
 	const pending = store.inFlight(key);
 	if (pending) {
-		const shared = await unlessCancelled(pending, ports.cancel);
+		// A cancelled execution stops waiting at once.
+		const shared = await unlessCancelled(pending, ports.cancel, () => {
+			throw aborted();
+		});
 		if (shared && fitsPlan(shared, acceptedModels(plan), plan))
 			return reusedResult(plan, { answer: shared, kind: 'in flight' }, state, ports.clock.nowMs());
 	}
@@ -121,25 +125,6 @@ function responseOf(text: string, format: OutputFormat): unknown {
 	if (format.type === 'text') return text;
 	const parsed = parseJson(text);
 	return parsed.ok ? parsed.value : text;
-}
-
-/** Waits for the call in flight; a cancelled execution stops waiting at once. */
-async function unlessCancelled<T>(
-	pending: Promise<T>,
-	cancel: AbortSignal | undefined,
-): Promise<T> {
-	if (!cancel) return await pending;
-	if (cancel.aborted) throw aborted();
-	let onAbort: () => void = () => undefined;
-	const stopped = new Promise<never>((_, reject) => {
-		onAbort = () => reject(aborted());
-		cancel.addEventListener('abort', onAbort, { once: true });
-	});
-	try {
-		return await Promise.race([pending, stopped]);
-	} finally {
-		cancel.removeEventListener('abort', onAbort);
-	}
 }
 
 function aborted(): DispatcherError {

@@ -20,6 +20,8 @@ export interface ThinkingInputs {
 	baseUrl: string;
 	/** How they may be asked (only what is remembered, a time limit). */
 	read?: ReadOptions;
+	/** Capabilities already read on `baseUrl` for this item: those models are not asked again. */
+	known?: ReadonlyMap<string, string[] | null>;
 }
 
 /** The thinking choice per model to try (none when the decision has no model). Never rejects. */
@@ -29,10 +31,16 @@ export async function thinkingFor(
 	ports: EnginePorts,
 	nowMs: number,
 ): Promise<Record<string, ThinkingChoice>> {
-	const { decision, complexity, rules, models, baseUrl, read } = inputs;
+	const { decision, complexity, rules, models, baseUrl, read, known } = inputs;
 	if (!decision.model) return {};
 	const names = [decision.model, ...decision.alternatives];
-	const capabilities = await store.read(baseUrl, names, ports.ollama, nowMs, ports.cancel, read);
+	const unread = known ? names.filter((name) => !known.has(name)) : names;
+	const capabilities = new Map([
+		...(known ?? []),
+		...(unread.length > 0
+			? await store.read(baseUrl, unread, ports.ollama, nowMs, ports.cancel, read)
+			: []),
+	]);
 	const tier = ruledTier(complexity.tier, rules);
 	const byName = new Map(models.map((m) => [m.name, m]));
 	const highProbability = routerHighProbability(complexity, rules);

@@ -5,10 +5,8 @@ import {
 	type Price,
 } from '../../../../nodes/AiDispatcher/engine/cost/price';
 import type { CostConfig } from '../../../../nodes/AiDispatcher/engine/cost/gate';
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { GenerateCall, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';

@@ -1,7 +1,5 @@
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { COST_METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/cost';
 import { METRIC_DEFS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';

@@ -9,10 +9,8 @@
  * checks hold however busy the machine is. Wall times are printed.
  */
 
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import type { DispatcherError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';

@@ -1,8 +1,6 @@
 /** The attempt loop with scripted hosts: retries, backoff, failover between hosts, breakers in decisions. */
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { GenerateCall, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';

@@ -1,5 +1,5 @@
 /** The host liveness check behind the connect timeout: its state, the shared ping, and its place in the attempt loop. */
-import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import type { EnginePorts, OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
@@ -13,7 +13,7 @@ import {
 	pingFailed,
 	suspected,
 } from '../../../../nodes/AiDispatcher/engine/resilience/liveness';
-import { type HostLiveness } from '../../../../nodes/AiDispatcher/engine/resilience/registry';
+import type { HostLiveness } from '../../../../nodes/AiDispatcher/engine/resilience/registry';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { FailureKind } from '../../../../nodes/AiDispatcher/engine/types';
 import { fakePorts, scriptedOllama } from '../../../support/fakes';

@@ -3,10 +3,8 @@
  * within the window, never across credentials, only from a model of the same or a higher tier called
  * with the same options, never a failed or cut-off answer; identical calls in flight share one call.
  */
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { DispatcherError, TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { planItem, runPlan, type Plan } from '../../../../nodes/AiDispatcher/engine/plan';
 import type {

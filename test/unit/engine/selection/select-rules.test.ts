@@ -1,9 +1,6 @@
 import { analyseComplexity } from '../../../../nodes/AiDispatcher/engine/analysis/heuristic';
-import {
-	DEFAULT_TIMEOUTS_MS,
-	decide,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import { decide, type DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { dispatch } from '../../../../nodes/AiDispatcher/engine/plan';
 import { createDispatcherState } from '../../../../nodes/AiDispatcher/engine/state';
 import type { RuleOutcome } from '../../../../nodes/AiDispatcher/engine/rules/types';

@@ -5,10 +5,8 @@
  * A's reported time has passed B's breaker lets one probe through, as for its own openings; without
  * Prometheus (down, or sharing off) B decides alone, as before.
  */
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { TransportError } from '../../../../nodes/AiDispatcher/engine/errors';
 import { METRICS } from '../../../../nodes/AiDispatcher/engine/metrics/catalog';
 import { MetricsRecorder } from '../../../../nodes/AiDispatcher/engine/metrics/recorder';

@@ -1,4 +1,5 @@
-import { decide, DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/decision';
+import { decide } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';
 import { emptySnapshot } from '../../../../nodes/AiDispatcher/engine/signals/round';
 import { ruleSignals } from '../../../../nodes/AiDispatcher/engine/signals/ruleSignals';

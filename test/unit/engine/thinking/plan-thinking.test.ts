@@ -1,8 +1,6 @@
 /** planItem/runPlan with thinking models: think sent per item from the tier, recorded with the answer. */
-import {
-	DEFAULT_TIMEOUTS_MS,
-	type DispatchConfig,
-} from '../../../../nodes/AiDispatcher/engine/decision';
+import type { DispatchConfig } from '../../../../nodes/AiDispatcher/engine/decision';
+import { DEFAULT_TIMEOUTS_MS } from '../../../../nodes/AiDispatcher/engine/resilience/timeouts';
 import type { OllamaPort } from '../../../../nodes/AiDispatcher/engine/ports';
 import { dispatch, planItem } from '../../../../nodes/AiDispatcher/engine/plan';
 import { parseRules } from '../../../../nodes/AiDispatcher/engine/rules/validate';

@@ -874,7 +874,6 @@ describe('scheduling', () => {
 
 	it('answers a fast 503 beyond maxQueue while a model loads', async () => {
 		const sim = await start({ timeScale: 0.1, maxQueue: 1 }); // qwen load: 400 ms
-		const t0 = Date.now();
 		const timed = Array.from({ length: 4 }, () =>
 			post(
 				sim,
@@ -882,16 +881,18 @@ describe('scheduling', () => {
 				generateBody('qwen2.5:7b', { stream: false, options: { num_predict: 1 } }),
 			).then((r) => ({
 				...r,
-				ms: Date.now() - t0,
+				// Whether the model had finished loading when this reply arrived.
+				loadedBefore: sim.loadedModels().includes('qwen2.5:7b'),
 			})),
 		);
 		const replies = await Promise.all(timed);
 		const busy = replies.filter((r) => r.status === 503);
 		expect(replies.filter((r) => r.status === 200)).toHaveLength(2);
+		expect(replies.filter((r) => r.status === 200).every((r) => r.loadedBefore)).toBe(true);
 		expect(busy).toHaveLength(2);
 		for (const reply of busy) {
 			expect(reply.text).toBe(BUSY_BODY);
-			expect(reply.ms).toBeLessThan(300);
+			expect(reply.loadedBefore).toBe(false); // answered at once, while the model still loaded
 		}
 		expect(sim.stats().loads['qwen2.5:7b']).toBe(1);
 	});
@@ -978,10 +979,9 @@ describe('scheduling', () => {
 			() => 'failed',
 		);
 		await waitFor(() => sim.stats().generations['phi3:mini'] === 1);
-		const t0 = Date.now();
 		await sim.close();
+		// A hung request never ends by itself: only close() can have ended it.
 		expect(await pending).toBe('failed');
-		expect(Date.now() - t0).toBeLessThan(2000);
 	});
 });
 
