@@ -3,23 +3,20 @@
  * for another node to call the model; no model is called.
  */
 import * as selectModel from '../../../nodes/AiDispatcher/actions/selectModel.operation';
-import type { OllamaPort } from '../../../nodes/AiDispatcher/engine/ports';
 import { actionSession } from '../../support/action-session';
 import { fakePorts, scriptedOllama } from '../../support/fakes';
 
 const PROMPTS = ['Thanks, got it!', 'Why does this deadlock? Walk through the lock order.'];
 
-async function setup(params: Record<string, unknown> = {}, port: Partial<OllamaPort> = {}) {
+/** `thinkingModels` list the `thinking` capability on /api/show; every model lists `completion`. */
+async function setup(params: Record<string, unknown> = {}, thinkingModels: string[] = []) {
 	const { ollama, calls } = scriptedOllama({});
 	const capabilitiesAsked: string[] = [];
-	const ports = fakePorts({
-		...ollama,
-		capabilities: async (_url, model) => {
-			capabilitiesAsked.push(model);
-			return ['completion'];
-		},
-		...port,
-	});
+	const capabilities = async (_url: string, model: string) => {
+		capabilitiesAsked.push(model);
+		return thinkingModels.includes(model) ? ['completion', 'thinking'] : ['completion'];
+	};
+	const ports = fakePorts({ ...ollama, capabilities });
 	const { session } = await actionSession({
 		prompts: PROMPTS,
 		credentials: { baseUrl: 'http://ollama-a:11434' },
@@ -59,15 +56,7 @@ describe('selectModel.execute', () => {
 	});
 
 	it("asks the host whether the chosen model thinks, and gives the think to send for the item's tier", async () => {
-		const { session, capabilitiesAsked } = await setup(
-			{},
-			{
-				capabilities: async (_url, model) => {
-					capabilitiesAsked.push(model);
-					return model === 'qwen2.5:7b' ? ['completion', 'thinking'] : ['completion'];
-				},
-			},
-		);
+		const { session, capabilitiesAsked } = await setup({}, ['qwen2.5:7b']);
 		const high = await selectModel.execute(session, 1);
 		expect(capabilitiesAsked).toContain('qwen2.5:7b');
 		expect(high.thinking).toMatchObject({ think: true });
