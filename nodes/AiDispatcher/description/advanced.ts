@@ -7,6 +7,11 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUTS_MS } from '../engine/resilience/timeouts';
+import type { Tier } from '../engine/types';
+import { TIER_LABELS, TIER_TIMEOUT_FIELDS } from './choices';
+import { numberField } from './fields';
+
 import { inputProperties } from './input';
 import { ruleProperties } from './rules';
 import { EXPORTER_FIELDS, signalProperties, THRESHOLD_FIELDS } from './signals';
@@ -27,14 +32,16 @@ function asOption(
 	return option;
 }
 
-const tierTimeout = (tier: string, name: string, defaultMs: number): INodeProperties => ({
-	displayName: `${tier} Tier (Ms)`,
-	name,
-	type: 'number',
-	default: defaultMs,
-	typeOptions: { minValue: 100 },
-	description: `Longest wait for one try of a ${tier.toLowerCase()}-tier model, in milliseconds; then the next model answers`,
-});
+const tierTimeout = (tier: Tier): INodeProperties =>
+	numberField(
+		`${TIER_LABELS[tier]} Tier (Ms)`,
+		TIER_TIMEOUT_FIELDS[tier],
+		DEFAULT_TIMEOUTS_MS[tier],
+		{
+			typeOptions: { minValue: 100 },
+			description: `Longest wait for one try of a ${tier}-tier model, in milliseconds; then the next model answers`,
+		},
+	);
 
 /** A set of settings added as one Options entry (shown as `valuesLabel`, read as `<name>.values`). */
 function settingsGroup(
@@ -80,11 +87,7 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 	}),
 	settingsGroup('Timeout per Tier', 'tierTimeouts', 'Set Timeouts', 'Timeouts', {
 		description: 'How long one try may take before the next model answers',
-		values: [
-			tierTimeout('Low', 'timeoutLowMs', 15000),
-			tierTimeout('Medium', 'timeoutMediumMs', 30000),
-			tierTimeout('High', 'timeoutHighMs', 60000),
-		],
+		values: [tierTimeout('low'), tierTimeout('medium'), tierTimeout('high')],
 	}),
 	settingsGroup('Live Signal Thresholds', 'liveSignals', 'Set Thresholds', 'Thresholds', {
 		description:

@@ -1,19 +1,27 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUTS_MS } from '../engine/resilience/timeouts';
+import type { Tier } from '../engine/types';
+
 import { booleanField, choiceField, numberField, sortedByLabel } from './fields';
 
 import { ADVANCED_OPTIONS } from './advanced';
-import { TIER_OPTIONS } from './choices';
+import { TIER_LABELS, TIER_OPTIONS, TIER_TIMEOUT_FIELDS } from './choices';
 import { reuseOptions } from './reuse';
 import { V1 } from './versions';
 
 /** Version 1's per-tier timeout; from 1.1 it is under Timeout per Tier, in reading order (`advanced.ts`). */
-const v1TierTimeout = (tier: string, name: string, defaultMs: number): INodeProperties =>
-	numberField(`Timeout ${tier} Tier (Ms)`, name, defaultMs, {
-		typeOptions: { minValue: 100 },
-		description: `Per-attempt limit for ${tier.toLowerCase()}-tier models`,
-		displayOptions: { show: V1 },
-	});
+const v1TierTimeout = (tier: Tier): INodeProperties =>
+	numberField(
+		`Timeout ${TIER_LABELS[tier]} Tier (Ms)`,
+		TIER_TIMEOUT_FIELDS[tier],
+		DEFAULT_TIMEOUTS_MS[tier],
+		{
+			typeOptions: { minValue: 100 },
+			description: `Per-attempt limit for ${tier}-tier models`,
+			displayOptions: { show: V1 },
+		},
+	);
 
 export const optionProperties: INodeProperties[] = [
 	booleanField('Simplify Output', 'simplifyOutput', true, {
@@ -185,9 +193,9 @@ export const optionProperties: INodeProperties[] = [
 				description:
 					'Per-attempt limit for the wait between two streamed tokens once the first has arrived: a model that trickles or stops sending is cut off and the next one answers. Unset: 5 s low, 10 s medium, 15 s high tier.',
 			}),
-			v1TierTimeout('High', 'timeoutHighMs', 60000),
-			v1TierTimeout('Low', 'timeoutLowMs', 15000),
-			v1TierTimeout('Medium', 'timeoutMediumMs', 30000),
+			v1TierTimeout('high'),
+			v1TierTimeout('low'),
+			v1TierTimeout('medium'),
 			...ADVANCED_OPTIONS,
 		]),
 	},
