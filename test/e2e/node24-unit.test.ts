@@ -1,6 +1,6 @@
 /**
  * The engine's and the transport's unit tests under Node 24 too (issue 9): `npm test` runs every
- * unit test under the system Node (20, as n8n 1.x); n8n 2.x runs on Node 24, whose timers, abort
+ * unit test under the system Node (20 on the test machines); n8n 2.x runs on Node 24, whose timers, abort
  * signals and garbage collector behave differently. Runs jest under the Node 24 that
  * scripts/ensure-runtime.sh installs and asserts every test passed.
  */

@@ -9,6 +9,7 @@ import { DEFAULT_TIMEOUTS_MS } from '../engine/resilience/timeouts';
 import { DEFAULT_BACKOFF_OPTIONS } from '../engine/resilience/backoff';
 import type { ResilienceOverrides } from '../engine/resilience/settings';
 import type { Tier } from '../engine/types';
+import { TIER_TIMEOUT_FIELDS } from '../description/choices';
 import {
 	configInvalid,
 	FIX_UNDER_OPTIONS,
@@ -73,12 +74,12 @@ export function readItemOrder(ctx: NodeContext): ItemOrder {
 export function readItemOptions(ctx: NodeContext, itemIndex: number): ItemOptions {
 	const raw = rawOptions(ctx, itemIndex);
 	const ms = { unit: ' ms' };
-	const tierTimeout = (name: string, tier: Tier) =>
-		option(raw, name, { min: 1, ...ms }) ?? DEFAULT_TIMEOUTS_MS[tier];
+	const tierTimeout = (tier: Tier) =>
+		option(raw, TIER_TIMEOUT_FIELDS[tier], { min: 1, ...ms }) ?? DEFAULT_TIMEOUTS_MS[tier];
 	const timeoutsMs = {
-		low: tierTimeout('timeoutLowMs', 'low'),
-		medium: tierTimeout('timeoutMediumMs', 'medium'),
-		high: tierTimeout('timeoutHighMs', 'high'),
+		low: tierTimeout('low'),
+		medium: tierTimeout('medium'),
+		high: tierTimeout('high'),
 	};
 
 	const resilience: ResilienceOverrides = {};

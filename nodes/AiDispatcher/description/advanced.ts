@@ -7,6 +7,11 @@
  */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUTS_MS } from '../engine/resilience/timeouts';
+import type { Tier } from '../engine/types';
+import { TIER_LABELS, TIER_TIMEOUT_FIELDS } from './choices';
+import { numberField } from './fields';
+
 import { inputProperties } from './input';
 import { ruleProperties } from './rules';
 import { EXPORTER_FIELDS, signalProperties, THRESHOLD_FIELDS } from './signals';
@@ -27,14 +32,36 @@ function asOption(
 	return option;
 }
 
-const tierTimeout = (tier: string, name: string, defaultMs: number): INodeProperties => ({
-	displayName: `${tier} Tier (Ms)`,
-	name,
-	type: 'number',
-	default: defaultMs,
-	typeOptions: { minValue: 100 },
-	description: `Longest wait for one try of a ${tier.toLowerCase()}-tier model, in milliseconds; then the next model answers`,
-});
+const tierTimeout = (tier: Tier): INodeProperties =>
+	numberField(
+		`${TIER_LABELS[tier]} Tier (Ms)`,
+		TIER_TIMEOUT_FIELDS[tier],
+		DEFAULT_TIMEOUTS_MS[tier],
+		{
+			typeOptions: { minValue: 100 },
+			description: `Longest wait for one try of a ${tier}-tier model, in milliseconds; then the next model answers`,
+		},
+	);
+
+/** A set of settings added as one Options entry (shown as `valuesLabel`, read as `<name>.values`). */
+function settingsGroup(
+	displayName: string,
+	name: string,
+	placeholder: string,
+	valuesLabel: string,
+	group: { description: string; values: INodeProperties[] },
+): INodeProperties {
+	return {
+		displayName,
+		name,
+		type: 'fixedCollection',
+		placeholder,
+		default: {},
+		description: group.description,
+		displayOptions: { show: V1_1 },
+		options: [{ name: 'values', displayName: valuesLabel, values: group.values }],
+	};
+}
 
 /** The Options entries version 1.1 adds (sorted by the Options collection). */
 export const ADVANCED_OPTIONS: INodeProperties[] = [
@@ -58,48 +85,26 @@ export const ADVANCED_OPTIONS: INodeProperties[] = [
 	asOption(ruleProperties, 'rulesJson', {
 		description: 'Rules as JSON, for copying between workflows; checked after the Rules above',
 	}),
-	{
-		displayName: 'Timeout per Tier',
-		name: 'tierTimeouts',
-		type: 'fixedCollection',
-		placeholder: 'Set Timeouts',
-		default: {},
+	settingsGroup('Timeout per Tier', 'tierTimeouts', 'Set Timeouts', 'Timeouts', {
 		description: 'How long one try may take before the next model answers',
-		displayOptions: { show: V1_1 },
-		options: [
-			{
-				name: 'values',
-				displayName: 'Timeouts',
-				values: [
-					tierTimeout('Low', 'timeoutLowMs', 15000),
-					tierTimeout('Medium', 'timeoutMediumMs', 30000),
-					tierTimeout('High', 'timeoutHighMs', 60000),
-				],
-			},
-		],
-	},
-	{
-		displayName: 'Live Signal Thresholds',
-		name: 'liveSignals',
-		type: 'fixedCollection',
-		placeholder: 'Set Thresholds',
-		default: {},
+		values: [tierTimeout('low'), tierTimeout('medium'), tierTimeout('high')],
+	}),
+	settingsGroup('Live Signal Thresholds', 'liveSignals', 'Set Thresholds', 'Thresholds', {
 		description:
 			'When the host counts as busy (CPU, memory, load, queue), and how long a reading is reused; used when Use Live Signals is on',
-		displayOptions: { show: V1_1 },
-		options: [{ name: 'values', displayName: 'Thresholds', values: THRESHOLD_FIELDS }],
-	},
-	{
-		displayName: 'Prometheus Settings',
-		name: 'prometheusQueries',
-		type: 'fixedCollection',
-		placeholder: 'Set Prometheus Settings',
-		default: {},
-		description:
-			"Only with a Prometheus URL in the credential: the Ollama exporter's metric and label names, selectors when Prometheus watches several hosts, and model health shared across queue-mode workers",
-		displayOptions: { show: V1_1 },
-		options: [{ name: 'values', displayName: 'Prometheus', values: EXPORTER_FIELDS }],
-	},
+		values: THRESHOLD_FIELDS,
+	}),
+	settingsGroup(
+		'Prometheus Settings',
+		'prometheusQueries',
+		'Set Prometheus Settings',
+		'Prometheus',
+		{
+			description:
+				"Only with a Prometheus URL in the credential: the Ollama exporter's metric and label names, selectors when Prometheus watches several hosts, and model health shared across queue-mode workers",
+			values: EXPORTER_FIELDS,
+		},
+	),
 	asOption(signalProperties, 'useSignals', {
 		description:
 			"Whether to choose by the host's live state too: Ollama's loaded models, what the node learned about each model, and Prometheus when the credential has its URL",

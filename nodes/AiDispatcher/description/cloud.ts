@@ -1,18 +1,16 @@
 /** The OpenAI-compatible endpoint switch and its settings: local first, budgets. */
 import type { INodeProperties } from 'n8n-workflow';
 
+import { booleanField, choiceField, numberField } from './fields';
+
 const GENERATE = ['generate', 'selectModel'];
 
 export const cloudProperties: INodeProperties[] = [
-	{
-		displayName: 'Use OpenAI-Compatible Endpoint',
-		name: 'useOpenAiEndpoint',
-		type: 'boolean',
-		default: false,
+	booleanField('Use OpenAI-Compatible Endpoint', 'useOpenAiEndpoint', false, {
 		description:
 			'Whether models of an OpenAI-compatible endpoint (a cloud account, vLLM, LM Studio…) can answer too: set their Backend in the Model List. Status then shows its spend.',
 		displayOptions: { show: { operation: [...GENERATE, 'status'] } },
-	},
+	}),
 	{
 		displayName: 'Cloud',
 		name: 'cloud',
@@ -21,28 +19,17 @@ export const cloudProperties: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { operation: GENERATE, useOpenAiEndpoint: [true] } },
 		options: [
-			{
-				displayName: 'Budget per Day',
-				name: 'budgetPerDay',
-				type: 'number',
-				default: 0,
+			numberField('Budget per Day', 'budgetPerDay', 0, {
 				typeOptions: { minValue: 0, numberPrecision: 6 },
 				description:
 					"Most spent on priced models per UTC day, per credential, in the credential's currency; 0 for no limit. A call that could exceed it is not made.",
-			},
-			{
-				displayName: 'Budget per Execution',
-				name: 'budgetPerExecution',
-				type: 'number',
-				default: 0,
+			}),
+			numberField('Budget per Execution', 'budgetPerExecution', 0, {
 				typeOptions: { minValue: 0, numberPrecision: 6 },
 				description:
 					"Most spent on priced models in one execution, in the credential's currency; 0 for no limit",
-			},
-			{
-				displayName: 'Priced Models',
-				name: 'pricedModels',
-				type: 'options',
+			}),
+			choiceField('Priced Models', 'pricedModels', 'lastResort', {
 				options: [
 					{
 						name: 'Last Resort (Local First)',
@@ -56,18 +43,14 @@ export const cloudProperties: INodeProperties[] = [
 						description: 'Ranked like local models of their tier',
 					},
 				],
-				default: 'lastResort',
-			},
+			}),
 		],
 	},
 ];
 
 /** The Model List row's backend and price fields. */
 export const modelBackendFields: INodeProperties[] = [
-	{
-		displayName: 'Backend',
-		name: 'backend',
-		type: 'options',
+	choiceField('Backend', 'backend', 'ollama', {
 		options: [
 			{
 				name: 'Ollama',
@@ -81,24 +64,15 @@ export const modelBackendFields: INodeProperties[] = [
 					'The OpenAI-Compatible Endpoint credential (turn on Use OpenAI-Compatible Endpoint)',
 			},
 		],
-		default: 'ollama',
-	},
-	{
-		displayName: 'Input Price per Million Tokens',
-		name: 'inputPricePerMTok',
-		type: 'number',
-		default: 0,
+	}),
+	numberField('Input Price per Million Tokens', 'inputPricePerMTok', 0, {
 		typeOptions: { minValue: 0, numberPrecision: 6 },
 		description: "In the endpoint credential's currency; 0 for a free or local server",
 		displayOptions: { show: { backend: ['openai'] } },
-	},
-	{
-		displayName: 'Output Price per Million Tokens',
-		name: 'outputPricePerMTok',
-		type: 'number',
-		default: 0,
+	}),
+	numberField('Output Price per Million Tokens', 'outputPricePerMTok', 0, {
 		typeOptions: { minValue: 0, numberPrecision: 6 },
 		description: "In the endpoint credential's currency; 0 for a free or local server",
 		displayOptions: { show: { backend: ['openai'] } },
-	},
+	}),
 ];

@@ -1,15 +1,14 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { choiceField } from './fields';
+
 import { TASK_OPTIONS } from './choices';
 import { V1 } from './versions';
 
 const promptOperations = { show: { operation: ['generate', 'selectModel'] } };
 
 export const inputProperties: INodeProperties[] = [
-	{
-		displayName: 'Input',
-		name: 'inputMode',
-		type: 'options',
+	choiceField('Input', 'inputMode', 'prompt', {
 		options: [
 			{ name: 'Prompt', value: 'prompt', description: 'One text, sent to /api/generate' },
 			{
@@ -18,9 +17,8 @@ export const inputProperties: INodeProperties[] = [
 				description: 'A conversation, sent to /api/chat',
 			},
 		],
-		default: 'prompt',
 		displayOptions: promptOperations,
-	},
+	}),
 	{
 		displayName: 'Prompt',
 		name: 'prompt',
@@ -51,35 +49,24 @@ export const inputProperties: INodeProperties[] = [
 		description: 'Optional instructions for every model. Not counted in the complexity analysis.',
 		displayOptions: { show: { operation: ['generate'], ...V1 } },
 	},
-	{
-		displayName: 'Task Type',
-		name: 'taskType',
-		type: 'options',
+	choiceField('Task Type', 'taskType', 'auto', {
 		options: [{ name: 'Auto-Detect', value: 'auto' }, ...TASK_OPTIONS].sort((a, b) =>
 			a.name.localeCompare(b.name),
 		),
-		default: 'auto',
 		description: 'What the prompt asks for. Models can be limited to task types in the model list.',
 		displayOptions: { show: { ...promptOperations.show, ...V1 } },
-	},
-	{
-		displayName: 'Complexity',
-		name: 'complexity',
-		type: 'options',
+	}),
+	choiceField('Complexity', 'complexity', 'auto', {
 		options: [
 			{ name: 'Auto (Measure Each Prompt)', value: 'auto' },
 			{ name: 'Force High', value: 'high' },
 			{ name: 'Force Low', value: 'low' },
 			{ name: 'Force Medium', value: 'medium' },
 		],
-		default: 'auto',
 		description: 'Measure each prompt, or force the tier for every item',
 		displayOptions: { show: { ...promptOperations.show, ...V1 } },
-	},
-	{
-		displayName: 'Output Format',
-		name: 'outputFormat',
-		type: 'options',
+	}),
+	choiceField('Output Format', 'outputFormat', 'text', {
 		options: [
 			{ name: 'JSON', value: 'json', description: 'Ask Ollama for a JSON object and parse it' },
 			{
@@ -89,11 +76,10 @@ export const inputProperties: INodeProperties[] = [
 			},
 			{ name: 'Text', value: 'text' },
 		],
-		default: 'text',
 		description:
 			'A reply that is not valid JSON when JSON was asked counts as a failure, and the next model answers',
 		displayOptions: { show: { operation: ['generate'], ...V1 } },
-	},
+	}),
 	{
 		displayName: 'JSON Schema',
 		name: 'jsonSchema',

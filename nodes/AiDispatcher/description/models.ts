@@ -1,19 +1,13 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { choiceField, numberField, sortedByLabel, stringField } from './fields';
+
 import { TASK_OPTIONS, TIER_OPTIONS } from './choices';
 import { modelBackendFields } from './cloud';
 import { ollamaModelOptions, samplingModelOptions } from './ollamaOptions';
 
-/** Collection options in the order the panel lists them: alphabetical by label. */
-function byLabel(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
-}
-
 export const modelProperties: INodeProperties[] = [
-	{
-		displayName: 'Models',
-		name: 'modelSource',
-		type: 'options',
+	choiceField('Models', 'modelSource', 'auto', {
 		options: [
 			{
 				name: 'Auto-Discover',
@@ -27,9 +21,8 @@ export const modelProperties: INodeProperties[] = [
 				description: 'Use the models listed below, with their tiers',
 			},
 		],
-		default: 'auto',
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
-	},
+	}),
 	{
 		displayName: 'Model List',
 		name: 'models',
@@ -59,21 +52,11 @@ export const modelProperties: INodeProperties[] = [
 						description:
 							'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
 					},
-					{
-						displayName: 'Tier',
-						name: 'tier',
-						type: 'options',
-						options: TIER_OPTIONS,
-						default: 'medium',
-					},
-					{
-						displayName: 'Suited Tasks',
-						name: 'tasks',
-						type: 'multiOptions',
+					choiceField('Tier', 'tier', 'medium', { options: TIER_OPTIONS }),
+					choiceField('Suited Tasks', 'tasks', [], {
 						options: TASK_OPTIONS,
-						default: [],
 						description: 'Leave empty for any task. Within a tier, suited models are tried first.',
-					},
+					}),
 					...modelBackendFields,
 					{
 						displayName: 'Model Options',
@@ -81,44 +64,24 @@ export const modelProperties: INodeProperties[] = [
 						type: 'collection',
 						placeholder: 'Add Option',
 						default: {},
-						options: byLabel([
-							{
-								displayName: 'Context Window (Num Ctx)',
-								name: 'num_ctx',
-								type: 'number',
-								default: 4096,
+						options: sortedByLabel([
+							numberField('Context Window (Num Ctx)', 'num_ctx', 4096, {
 								typeOptions: { minValue: 256 },
-							},
-							{
-								displayName: 'Keep Alive',
-								name: 'keep_alive',
-								type: 'string',
-								default: '5m',
+							}),
+							stringField('Keep Alive', 'keep_alive', '5m', {
 								description:
 									'How long Ollama keeps the model loaded after the call, e.g. 5m, 1h, 0, -1',
-							},
-							{
-								displayName: 'Max Tokens (Num Predict)',
-								name: 'num_predict',
-								type: 'number',
-								default: 512,
+							}),
+							numberField('Max Tokens (Num Predict)', 'num_predict', 512, {
 								typeOptions: { minValue: -1 },
-							},
-							{
-								displayName: 'Temperature',
-								name: 'temperature',
-								type: 'number',
-								default: 0.8,
+							}),
+							numberField('Temperature', 'temperature', 0.8, {
 								typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
-							},
-							{
-								displayName: 'Timeout (Ms)',
-								name: 'timeoutMs',
-								type: 'number',
-								default: 30000,
+							}),
+							numberField('Timeout (Ms)', 'timeoutMs', 30000, {
 								typeOptions: { minValue: 100 },
 								description: "Per-attempt limit for this model; overrides the tier's timeout",
-							},
+							}),
 							...ollamaModelOptions,
 							...samplingModelOptions,
 						]),

@@ -1,25 +1,34 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_TIMEOUTS_MS } from '../engine/resilience/timeouts';
+import type { Tier } from '../engine/types';
+
+import { booleanField, choiceField, numberField, sortedByLabel } from './fields';
+
 import { ADVANCED_OPTIONS } from './advanced';
-import { TIER_OPTIONS } from './choices';
+import { TIER_LABELS, TIER_OPTIONS, TIER_TIMEOUT_FIELDS } from './choices';
 import { reuseOptions } from './reuse';
 import { V1 } from './versions';
 
-/** n8n lists a collection's options by name; the lint checks the literal order, so sort the merged list. */
-function sortedByName(options: INodeProperties[]): INodeProperties[] {
-	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
-}
+/** Version 1's per-tier timeout; from 1.1 it is under Timeout per Tier, in reading order (`advanced.ts`). */
+const v1TierTimeout = (tier: Tier): INodeProperties =>
+	numberField(
+		`Timeout ${TIER_LABELS[tier]} Tier (Ms)`,
+		TIER_TIMEOUT_FIELDS[tier],
+		DEFAULT_TIMEOUTS_MS[tier],
+		{
+			typeOptions: { minValue: 100 },
+			description: `Per-attempt limit for ${tier}-tier models`,
+			displayOptions: { show: V1 },
+		},
+	);
 
 export const optionProperties: INodeProperties[] = [
-	{
-		displayName: 'Simplify Output',
-		name: 'simplifyOutput',
-		type: 'boolean',
-		default: true,
+	booleanField('Simplify Output', 'simplifyOutput', true, {
 		description:
 			'Whether to return only the answer, model, tier, a one-line reason and a summary of the attempts, instead of the full decision (complexity features, candidates, rules, every attempt, token usage and live signals)',
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
-	},
+	}),
 	{
 		displayName: 'Options',
 		name: 'options',
@@ -27,36 +36,24 @@ export const optionProperties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { operation: ['generate', 'selectModel'] } },
-		options: sortedByName([
-			{
-				displayName: 'Adaptive Timeout',
-				name: 'adaptiveTimeout',
+		options: sortedByLabel([
+			booleanField('Adaptive Timeout', 'adaptiveTimeout', true, {
 				hint: 'Once a model has answered 20 times, stop waiting for it much longer than it usually takes',
-				type: 'boolean',
-				default: true,
 				description:
 					"Whether to cut a model off sooner once its latency is known: after 20 successful calls, the limit becomes 3 × its p95 latency (at least 10 s, at most the tier's timeout)",
-			},
-			{
-				displayName: 'Circuit Breaker Cooldown (Ms)',
-				name: 'breakerCooldownMs',
+			}),
+			numberField('Circuit Breaker Cooldown (Ms)', 'breakerCooldownMs', 30000, {
 				hint: 'How long a model that keeps failing is skipped, in milliseconds, before one try is let through',
-				type: 'number',
-				default: 30000,
 				typeOptions: { minValue: 1 },
 				description:
 					'How long a model whose circuit opened is skipped before one probe call is let through',
-			},
-			{
-				displayName: 'Circuit Breaker Failures',
-				name: 'breakerFailures',
+			}),
+			numberField('Circuit Breaker Failures', 'breakerFailures', 3, {
 				hint: 'Failures in a row after which a model is skipped for a while',
-				type: 'number',
-				default: 3,
 				typeOptions: { minValue: 1, maxValue: 100 },
 				description:
 					'Consecutive failures of a model on a host that open its circuit, so later items skip it at once (it also opens when half of its last 20 calls failed)',
-			},
+			}),
 			{
 				displayName: 'Complexity Analyser',
 				name: 'analyser',
@@ -78,36 +75,24 @@ export const optionProperties: INodeProperties[] = [
 				],
 				description: 'How each prompt is given its tier when Complexity is Auto',
 			},
-			{
-				displayName: 'Concurrency',
-				name: 'concurrency',
+			numberField('Concurrency', 'concurrency', 1, {
 				hint: 'How many items are answered at the same time',
-				type: 'number',
-				default: 1,
 				typeOptions: { minValue: 1, maxValue: 32 },
 				description:
 					"How many items are answered at once (1 to 32). Output order and pairing are kept. Match it to Ollama's OLLAMA_NUM_PARALLEL times the number of hosts.",
-			},
-			{
-				displayName: 'Connect Timeout (Ms)',
-				name: 'connectTimeoutMs',
+			}),
+			numberField('Connect Timeout (Ms)', 'connectTimeoutMs', 3000, {
 				hint: 'How long to wait for an Ollama host to answer at all, in milliseconds',
-				type: 'number',
-				default: 3000,
 				typeOptions: { minValue: 100 },
 				description:
 					'How long an Ollama host may take to answer its liveness check (GET /) before its models are skipped on it. The check is made only when the host has not answered anything for 10 s or its last call could not connect or timed out.',
-			},
-			{
-				displayName: 'First Token Timeout (Ms)',
-				name: 'firstTokenTimeoutMs',
+			}),
+			numberField('First Token Timeout (Ms)', 'firstTokenTimeoutMs', 20000, {
 				hint: 'How long to wait for the first word of a reply (includes loading the model), in milliseconds',
-				type: 'number',
-				default: 20000,
 				typeOptions: { minValue: 100 },
 				description:
 					'Per-attempt limit for the first streamed token, covering queueing and model load. Unset: 10 s low, 20 s medium, 30 s high tier.',
-			},
+			}),
 			{
 				displayName: 'Item Order',
 				name: 'itemOrder',
@@ -130,16 +115,12 @@ export const optionProperties: INodeProperties[] = [
 				description:
 					'In which order Generate answers the items; the output order is always the input order',
 			},
-			{
-				displayName: 'Max Retries',
-				name: 'maxRetries',
+			numberField('Max Retries', 'maxRetries', 1, {
 				hint: 'Extra tries of the same model after a passing failure, before the next model',
-				type: 'number',
-				default: 1,
 				typeOptions: { minValue: 0, maxValue: 10 },
 				description:
 					'Extra tries of the same model after a transient failure (busy, 429, reset, 5xx, broken stream), with exponential backoff and jitter, before the next model',
-			},
+			}),
 			{
 				displayName: 'Quality ↔ Speed',
 				name: 'qualitySpeed',
@@ -169,16 +150,12 @@ export const optionProperties: INodeProperties[] = [
 				description:
 					"How the trained router trades a complex prompt's risk of a weak model against serving prompts on the faster tiers",
 			},
-			{
-				displayName: 'Retry Delay (Ms)',
-				name: 'retryDelayMs',
+			numberField('Retry Delay (Ms)', 'retryDelayMs', 250, {
 				hint: 'Wait before a retry, in milliseconds (doubles each time, randomised)',
-				type: 'number',
-				default: 250,
 				typeOptions: { minValue: 0 },
 				description:
 					'Base of the exponential backoff: retry n waits a random time up to this × 2^(n-1)',
-			},
+			}),
 			...reuseOptions,
 			{
 				displayName: 'Routing Examples',
@@ -202,58 +179,23 @@ export const optionProperties: INodeProperties[] = [
 								default: '',
 								description: 'A typical prompt, instruction and content as the workflow sends it',
 							},
-							{
-								displayName: 'Tier',
-								name: 'tier',
-								type: 'options',
+							choiceField('Tier', 'tier', 'medium', {
 								options: TIER_OPTIONS,
-								default: 'medium',
 								description: 'The tier prompts like this one should go to',
-							},
+							}),
 						],
 					},
 				],
 			},
-			{
-				displayName: 'Stall Timeout (Ms)',
-				name: 'stallTimeoutMs',
+			numberField('Stall Timeout (Ms)', 'stallTimeoutMs', 10000, {
 				hint: 'Cut off a model that stops sending its reply for this long, in milliseconds',
-				type: 'number',
-				default: 10000,
 				typeOptions: { minValue: 100 },
 				description:
 					'Per-attempt limit for the wait between two streamed tokens once the first has arrived: a model that trickles or stops sending is cut off and the next one answers. Unset: 5 s low, 10 s medium, 15 s high tier.',
-			},
-			{
-				displayName: 'Timeout High Tier (Ms)',
-				name: 'timeoutHighMs',
-				type: 'number',
-				default: 60000,
-				typeOptions: { minValue: 100 },
-				description: 'Per-attempt limit for high-tier models',
-				// From 1.1 under Timeout per Tier, in reading order.
-				displayOptions: { show: V1 },
-			},
-			{
-				displayName: 'Timeout Low Tier (Ms)',
-				name: 'timeoutLowMs',
-				type: 'number',
-				default: 15000,
-				typeOptions: { minValue: 100 },
-				description: 'Per-attempt limit for low-tier models',
-				// From 1.1 under Timeout per Tier, in reading order.
-				displayOptions: { show: V1 },
-			},
-			{
-				displayName: 'Timeout Medium Tier (Ms)',
-				name: 'timeoutMediumMs',
-				type: 'number',
-				default: 30000,
-				typeOptions: { minValue: 100 },
-				description: 'Per-attempt limit for medium-tier models',
-				// From 1.1 under Timeout per Tier, in reading order.
-				displayOptions: { show: V1 },
-			},
+			}),
+			v1TierTimeout('high'),
+			v1TierTimeout('low'),
+			v1TierTimeout('medium'),
 			...ADVANCED_OPTIONS,
 		]),
 	},

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { booleanField, choiceField, numberField, stringField } from './fields';
+
 import { TIER_OPTIONS } from './choices';
 import { THINK_OPTIONS } from './ollamaOptions';
 import { V1, V1_1 } from './versions';
@@ -70,74 +72,41 @@ const OPERATOR_OPTIONS = [
 ];
 
 const conditionFields: INodeProperties[] = [
-	{
-		displayName: 'Fact',
-		name: 'fact',
-		type: 'options',
-		options: FACT_OPTIONS,
-		default: 'promptTokens',
-	},
-	{
-		displayName: 'Signal Name',
-		name: 'signal',
-		type: 'string',
-		default: 'cpu',
+	choiceField('Fact', 'fact', 'promptTokens', { options: FACT_OPTIONS }),
+	stringField('Signal Name', 'signal', 'cpu', {
 		placeholder: 'e.g. cpu, memory, load, queue, gpuFree',
 		description: 'A built-in signal or the name of a custom query',
 		displayOptions: { show: { fact: ['signal'] } },
-	},
-	{
-		displayName: 'Item Value',
-		name: 'itemValue',
-		type: 'string',
-		default: '',
+	}),
+	stringField('Item Value', 'itemValue', '', {
 		placeholder: 'e.g. {{ $json.priority }}',
 		description: 'An expression evaluated for each item; its result is compared with Value',
 		displayOptions: { show: { fact: ['item'] } },
-	},
+	}),
 	// Two versions of one field: a saved rule omits an operator left at its default, so version 1
 	// keeps "Greater Than"; new nodes (1.1) start a condition at "Equals".
-	{
-		displayName: 'Operator',
-		name: 'operator',
-		type: 'options',
+	choiceField('Operator', 'operator', 'greaterThan', {
 		options: OPERATOR_OPTIONS,
-		default: 'greaterThan',
 		displayOptions: { show: V1, hide: { fact: ['time'] } },
-	},
-	{
-		displayName: 'Operator',
-		name: 'operator',
-		type: 'options',
+	}),
+	choiceField('Operator', 'operator', 'equal', {
 		options: OPERATOR_OPTIONS,
-		default: 'equal',
 		displayOptions: { show: V1_1, hide: { fact: ['time'] } },
-	},
-	{
-		displayName: 'Window Operator',
-		name: 'windowOperator',
-		type: 'options',
+	}),
+	choiceField('Window Operator', 'windowOperator', 'within', {
 		options: [
 			{ name: 'Within Window', value: 'within' },
 			{ name: 'Outside Window', value: 'notWithin' },
 		],
-		default: 'within',
 		displayOptions: { show: { fact: ['time'] } },
-	},
-	{
-		displayName: 'Value',
-		name: 'value',
-		type: 'string',
-		default: '',
+	}),
+	stringField('Value', 'value', '', {
 		placeholder: 'e.g. 2000, P1, high, true, ORA-\\d{5}',
 		description:
 			'Numbers, true/false, a tier or task name, a regular expression, or a comma-separated list for "is one of"',
 		displayOptions: { hide: { fact: ['time'] } },
-	},
-	{
-		displayName: 'Days',
-		name: 'days',
-		type: 'multiOptions',
+	}),
+	choiceField('Days', 'days', ['mon', 'tue', 'wed', 'thu', 'fri'], {
 		options: [
 			{ name: 'Friday', value: 'fri' },
 			{ name: 'Monday', value: 'mon' },
@@ -147,35 +116,22 @@ const conditionFields: INodeProperties[] = [
 			{ name: 'Tuesday', value: 'tue' },
 			{ name: 'Wednesday', value: 'wed' },
 		],
-		default: ['mon', 'tue', 'wed', 'thu', 'fri'],
 		displayOptions: { show: { fact: ['time'] } },
-	},
-	{
-		displayName: 'From',
-		name: 'from',
-		type: 'string',
-		default: '09:00',
+	}),
+	stringField('From', 'from', '09:00', {
 		description: 'Start time, HH:MM (24-hour), inclusive',
 		displayOptions: { show: { fact: ['time'] } },
-	},
-	{
-		displayName: 'To',
-		name: 'to',
-		type: 'string',
-		default: '18:00',
+	}),
+	stringField('To', 'to', '18:00', {
 		description:
 			'End time, HH:MM (24-hour), exclusive; before From means the window spans midnight',
 		displayOptions: { show: { fact: ['time'] } },
-	},
-	{
-		displayName: 'Time Zone',
-		name: 'timeZone',
-		type: 'string',
-		default: '',
+	}),
+	stringField('Time Zone', 'timeZone', '', {
 		placeholder: 'e.g. Europe/Berlin',
 		description: "Leave empty for the workflow's time zone",
 		displayOptions: { show: { fact: ['time'] } },
-	},
+	}),
 ];
 
 /**
@@ -184,13 +140,7 @@ const conditionFields: INodeProperties[] = [
  * options are added on demand, so no field shows a stand-in value such as -1 or 0.
  */
 const ruleFields: INodeProperties[] = [
-	{
-		displayName: 'Name',
-		name: 'name',
-		type: 'string',
-		default: '',
-		placeholder: 'e.g. P1 tickets on the strong model',
-	},
+	stringField('Name', 'name', '', { placeholder: 'e.g. P1 tickets on the strong model' }),
 	{
 		displayName: 'Conditions',
 		name: 'conditions',
@@ -200,27 +150,16 @@ const ruleFields: INodeProperties[] = [
 		default: {},
 		options: [{ name: 'condition', displayName: 'Condition', values: conditionFields }],
 	},
-	{
-		displayName: 'Combine Conditions',
-		name: 'combine',
-		type: 'options',
+	choiceField('Combine Conditions', 'combine', 'all', {
 		options: [
 			{ name: 'All Must Match', value: 'all' },
 			{ name: 'Any Can Match', value: 'any' },
 		],
-		default: 'all',
-	},
-	{
-		displayName: 'Negate',
-		name: 'negate',
-		type: 'boolean',
-		default: false,
+	}),
+	booleanField('Negate', 'negate', false, {
 		description: 'Whether the rule applies when the combined conditions do NOT match',
-	},
-	{
-		displayName: 'Action',
-		name: 'actionType',
-		type: 'options',
+	}),
+	choiceField('Action', 'actionType', 'useModel', {
 		options: [
 			{
 				name: 'At Least Tier',
@@ -249,9 +188,8 @@ const ruleFields: INodeProperties[] = [
 				description: 'Answer with a model of the tier chosen below',
 			},
 		],
-		default: 'useModel',
 		description: 'What a match does. Call options apply with any action.',
-	},
+	}),
 	{
 		displayName: 'Model Name or ID',
 		name: 'model',
@@ -272,14 +210,10 @@ const ruleFields: INodeProperties[] = [
 			'Models never used for matching items. Choose from the list, or specify IDs using an <a href="https://docs.n8n.io/code/expressions/">expression</a>.',
 		displayOptions: { show: { actionType: ['excludeModels'] } },
 	},
-	{
-		displayName: 'Tier',
-		name: 'tier',
-		type: 'options',
+	choiceField('Tier', 'tier', 'high', {
 		options: TIER_OPTIONS,
-		default: 'high',
 		displayOptions: { show: { actionType: ['useTier', 'maxTier', 'minTier'] } },
-	},
+	}),
 	{
 		displayName: 'Call Options',
 		name: 'callOptions',
@@ -289,47 +223,27 @@ const ruleFields: INodeProperties[] = [
 		description:
 			"Settings for this item's calls when the rule matches; unset ones stay as they are",
 		options: [
-			{
-				displayName: 'Max Tokens (Num Predict)',
-				name: 'numPredict',
-				type: 'number',
-				default: 512,
+			numberField('Max Tokens (Num Predict)', 'numPredict', 512, {
 				typeOptions: { minValue: 1 },
 				description: 'Token cap for the answer',
-			},
-			{
-				displayName: 'Temperature',
-				name: 'temperature',
-				type: 'number',
-				default: 0.8,
+			}),
+			numberField('Temperature', 'temperature', 0.8, {
 				typeOptions: { minValue: 0, maxValue: 2, numberPrecision: 2 },
 				description: 'Sampling temperature',
-			},
-			{
-				displayName: 'Think',
-				name: 'think',
-				type: 'options',
+			}),
+			choiceField('Think', 'think', 'on', {
 				options: THINK_OPTIONS.filter((o) => o.value !== 'auto'),
-				default: 'on',
 				description: 'Whether a thinking model thinks for this item, over the per-item decision',
-			},
-			{
-				displayName: 'Timeout (Ms)',
-				name: 'timeoutMs',
-				type: 'number',
-				default: 30000,
+			}),
+			numberField('Timeout (Ms)', 'timeoutMs', 30000, {
 				typeOptions: { minValue: 100 },
 				description: 'Per-attempt limit for the calls',
-			},
+			}),
 		],
 	},
-	{
-		displayName: 'Stop After This Rule',
-		name: 'stop',
-		type: 'boolean',
-		default: false,
+	booleanField('Stop After This Rule', 'stop', false, {
 		description: 'Whether to skip the remaining rules when this one matches',
-	},
+	}),
 ];
 
 export const ruleProperties: INodeProperties[] = [

@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { booleanField, choiceField, numberField, stringField } from './fields';
+
 import { V1 } from './versions';
 
 const SIGNAL_OPTIONS = [
@@ -17,159 +19,89 @@ const SIGNAL_OPTIONS = [
 
 /** Thresholds of the load policy and the signals round (Signal Options; from 1.1 Options › Live Signal Thresholds). */
 export const THRESHOLD_FIELDS: INodeProperties[] = [
-	{
-		displayName: 'Cache TTL (Seconds)',
-		name: 'cacheTtlSeconds',
-		type: 'number',
-		default: 15,
+	numberField('Cache TTL (Seconds)', 'cacheTtlSeconds', 15, {
 		typeOptions: { minValue: 0 },
 		description:
 			'How long one round of signals is reused by every item, execution and workflow on this credential',
-	},
-	{
-		displayName: 'CPU Busy Max (%)',
-		name: 'cpuBusyMaxPercent',
-		type: 'number',
-		default: 85,
+	}),
+	numberField('CPU Busy Max (%)', 'cpuBusyMaxPercent', 85, {
 		typeOptions: { minValue: 0 },
 		description:
 			'Above this CPU busy share the host is under pressure and the smallest adequate model is chosen',
-	},
-	{
-		displayName: 'Load per Core Max',
-		name: 'loadPerCoreMax',
-		type: 'number',
-		default: 1,
+	}),
+	numberField('Load per Core Max', 'loadPerCoreMax', 1, {
 		typeOptions: { minValue: 0, numberPrecision: 2 },
 		description: 'Above this 1-minute load average per CPU core the host is under pressure',
-	},
-	{
-		displayName: 'Memory Available Min (%)',
-		name: 'memAvailableMinPercent',
-		type: 'number',
-		default: 10,
+	}),
+	numberField('Memory Available Min (%)', 'memAvailableMinPercent', 10, {
 		typeOptions: { minValue: 0 },
 		description: 'Below this share of memory available the host is under pressure',
-	},
-	{
-		displayName: 'Memory Available Min (GiB)',
-		name: 'memAvailableMinGiB',
-		type: 'number',
-		default: 2,
+	}),
+	numberField('Memory Available Min (GiB)', 'memAvailableMinGiB', 2, {
 		typeOptions: { minValue: 0, numberPrecision: 2 },
 		description: 'Below this much memory available the host is under pressure',
-	},
-	{
-		displayName: 'Query Timeout (Ms)',
-		name: 'timeoutMs',
-		type: 'number',
-		default: 1500,
+	}),
+	numberField('Query Timeout (Ms)', 'timeoutMs', 1500, {
 		typeOptions: { minValue: 50 },
 		description: 'Limit for each query of a round (all run in parallel), and for /api/ps',
-	},
-	{
-		displayName: 'Queue Backlog Max',
-		name: 'queueBacklogMax',
-		type: 'number',
-		default: 3,
+	}),
+	numberField('Queue Backlog Max', 'queueBacklogMax', 3, {
 		typeOptions: { minValue: 0 },
 		description: 'Above this many queued requests, items not marked high go one tier down',
-	},
+	}),
 ];
 
 /** Prometheus-only settings: exporter metric names and selectors, model health shared across workers (Signal Options; from 1.1 Options › Prometheus Settings). */
 export const EXPORTER_FIELDS: INodeProperties[] = [
-	{
-		displayName: 'Exporter Duration Histogram',
-		name: 'durationHistogramMetric',
-		type: 'string',
-		default: 'ollama_request_duration_seconds',
-		description:
-			"Base name (without _bucket) of the Ollama exporter's request duration histogram, in seconds",
-	},
-	{
-		displayName: 'Exporter Error Matcher',
-		name: 'errorMatcher',
-		type: 'string',
-		default: 'status="error"',
+	stringField(
+		'Exporter Duration Histogram',
+		'durationHistogramMetric',
+		'ollama_request_duration_seconds',
+		{
+			description:
+				"Base name (without _bucket) of the Ollama exporter's request duration histogram, in seconds",
+		},
+	),
+	stringField('Exporter Error Matcher', 'errorMatcher', 'status="error"', {
 		description:
 			'Label matcher that selects failed requests in the requests counter, e.g. status_code=~"5.."',
-	},
-	{
-		displayName: 'Exporter In-Flight Metric',
-		name: 'inFlightMetric',
-		type: 'string',
-		default: 'ollama_requests_in_flight',
-	},
-	{
-		displayName: 'Exporter Model Label',
-		name: 'modelLabel',
-		type: 'string',
-		default: 'model',
+	}),
+	stringField('Exporter In-Flight Metric', 'inFlightMetric', 'ollama_requests_in_flight'),
+	stringField('Exporter Model Label', 'modelLabel', 'model', {
 		description:
 			'Name of the label that carries the model name in the exporter metrics, e.g. model_name',
-	},
-	{
-		displayName: 'Exporter Queued Metric',
-		name: 'queuedMetric',
-		type: 'string',
-		default: 'ollama_requests_queued',
-	},
-	{
-		displayName: 'Exporter Requests Counter',
-		name: 'requestsTotalMetric',
-		type: 'string',
-		default: 'ollama_requests_total',
-	},
-	{
-		displayName: 'Exporter Selector',
-		name: 'exporterSelector',
-		type: 'string',
-		default: '',
+	}),
+	stringField('Exporter Queued Metric', 'queuedMetric', 'ollama_requests_queued'),
+	stringField('Exporter Requests Counter', 'requestsTotalMetric', 'ollama_requests_total'),
+	stringField('Exporter Selector', 'exporterSelector', '', {
 		placeholder: 'job="ollama"',
 		description:
 			'Label matchers added to every exporter metric, when Prometheus watches several Ollama hosts',
-	},
-	{
-		displayName: 'Node Selector',
-		name: 'nodeSelector',
-		type: 'string',
-		default: '',
+	}),
+	stringField('Node Selector', 'nodeSelector', '', {
 		placeholder: 'instance="ollama-host:9100"',
 		description:
 			'Label matchers added to node_exporter metrics, when Prometheus watches several hosts',
-	},
-	{
-		displayName: 'Rate Window',
-		name: 'rateWindow',
-		type: 'string',
-		default: '1m',
+	}),
+	stringField('Rate Window', 'rateWindow', '1m', {
 		description: 'Range for rate() and the p95 histogram; at least 4× the scrape interval',
-	},
-	{
-		displayName: 'Share Model Health Across Workers',
-		name: 'shareModelHealth',
-		type: 'boolean',
-		default: true,
+	}),
+	booleanField('Share Model Health Across Workers', 'shareModelHealth', true, {
 		description:
 			"Whether to skip a model whose breaker another n8n process (a queue-mode worker) pushed as open, read back from Prometheus. Needs the credential's Prometheus URL and Pushgateway URL, with Prometheus scraping that Pushgateway.",
-	},
+	}),
 ];
 
 /** Version 1 only: from 1.1 these live under Options (Live Signal Thresholds, Prometheus Settings, Signal Queries). */
 const withSignals = { show: { useSignals: [true], ...V1 } };
 
 export const signalProperties: INodeProperties[] = [
-	{
-		displayName: 'Use Live Signals',
-		name: 'useSignals',
-		type: 'boolean',
-		default: true,
+	// Under Options from version 1.1 (no field depends on it there).
+	booleanField('Use Live Signals', 'useSignals', true, {
 		description:
 			"Whether to choose by the host's live state too: Prometheus (from the credential), Ollama's loaded models and what the node has learned about each model. Without a Prometheus URL only /api/ps and learned stats are used.",
-		// Under Options from version 1.1 (no field depends on it there).
 		displayOptions: { show: V1 },
-	},
+	}),
 	{
 		displayName: 'Signal Options',
 		name: 'signalOptions',
@@ -197,42 +129,24 @@ export const signalProperties: INodeProperties[] = [
 				name: 'custom',
 				displayName: 'Custom Query',
 				values: [
-					{
-						displayName: 'Name',
-						name: 'name',
-						type: 'string',
-						default: '',
+					stringField('Name', 'name', '', {
 						placeholder: 'diskFreeBytes',
 						description: 'Letters, digits and underscores',
-					},
-					{
-						displayName: 'PromQL',
-						name: 'promql',
-						type: 'string',
-						default: '',
+					}),
+					stringField('PromQL', 'promql', '', {
 						placeholder: 'min(node_filesystem_avail_bytes{mountpoint="/"})',
 						description: 'Must return one number (a scalar or a one-series vector)',
-					},
+					}),
 				],
 			},
 			{
 				name: 'override',
 				displayName: 'Override Built-In Query',
 				values: [
-					{
-						displayName: 'Signal',
-						name: 'signal',
-						type: 'options',
-						options: SIGNAL_OPTIONS,
-						default: 'memAvailableBytes',
-					},
-					{
-						displayName: 'PromQL',
-						name: 'promql',
-						type: 'string',
-						default: '',
+					choiceField('Signal', 'signal', 'memAvailableBytes', { options: SIGNAL_OPTIONS }),
+					stringField('PromQL', 'promql', '', {
 						description: 'Per-model signals must keep the model label in the result',
-					},
+					}),
 				],
 			},
 		],

@@ -228,6 +228,20 @@ export interface RankedCandidate {
 	excluded?: string;
 }
 
+/** The figures the ranking used for one candidate (`selection/expectedTime.ts`). */
+export interface ExpectedTime {
+	model: string;
+	/** Expected seconds for the item: prefill, reply and thinking tokens. */
+	seconds: number;
+	/** The effort the item would get on this model. */
+	effort: ThinkingChoice['effort'];
+	/** Thinking tokens assumed at that effort. */
+	thinkTokens: number;
+	/** Decode tokens/s used, and where it came from. */
+	tokensPerS: number;
+	speedFrom: 'learned' | 'parameter size';
+}
+
 export interface Decision {
 	/** First model to try, or null when every candidate was excluded. */
 	model: string | null;
@@ -240,14 +254,7 @@ export interface Decision {
 	 * Expected times of the usable candidates at or above the item's tier, fastest first, when they
 	 * were ranked by it (thinking models among them, a low or medium item; `selection/expectedTime.ts`).
 	 */
-	expectedTimes?: Array<{
-		model: string;
-		seconds: number;
-		effort: ThinkingChoice['effort'];
-		thinkTokens: number;
-		tokensPerS: number;
-		speedFrom: 'learned' | 'parameter size';
-	}>;
+	expectedTimes?: ExpectedTime[];
 	/** The workflow rules that matched, with what each condition saw (absent when no rules are set). */
 	rules?: RuleMatchRecord[];
 }

@@ -18,7 +18,7 @@ import { parseParameterBillions } from './parameterSize';
 import { joinUrl } from './url';
 import { excerpt, MAX_ERROR_BODY_CHARS, readAll, readLines, readText, sizeLabel } from './body';
 import { networkError, statusError } from './errors';
-import { startProgressWatch, withinProgress } from './firstToken';
+import { streamGeneration } from './stream';
 
 /** The final NDJSON chunk's metrics (all durations in nanoseconds), as sent: checked in `usageFrom`. */
 interface WireFinal {
@@ -67,30 +67,13 @@ export function createOllamaClient(http: HttpPort): OllamaPort {
  */
 export async function generate(http: HttpPort, call: GenerateCall): Promise<GenerateOutcome> {
 	const { path, body } = wireRequest(call);
-	const watch = startProgressWatch(
-		{ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs },
-		call.cancel,
-	);
-	const outcome = await settle(
-		withinProgress(
-			watch,
-			(async () => {
-				const url = joinUrl(call.baseUrl, path);
-				const response = await http({
-					method: 'POST',
-					url,
-					body,
-					timeoutMs: call.timeoutMs,
-					abort: watch.signal,
-				});
-				if (response.status >= 300)
-					throw statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS));
-				return await readStream(response.body, watch.progressed, call.onDelta);
-			})(),
-		),
-	);
-	if (!outcome.ok) throw networkError(outcome.error, call.cancel?.aborted === true);
-	return outcome.value;
+	return await streamGeneration(http, call, {
+		url: joinUrl(call.baseUrl, path),
+		body,
+		statusError: async (response) =>
+			statusError(response.status, await readText(response.body, MAX_ERROR_BODY_CHARS)),
+		read: readStream,
+	});
 }
 
 function wireRequest(call: GenerateCall): { path: string; body: Record<string, unknown> } {
@@ -269,23 +252,13 @@ export function usageFrom(final: WireFinal): Usage {
 	};
 }
 
-function count(value: unknown): number {
-	return typeof value === 'number' &&
-		Number.isInteger(value) &&
-		value >= 0 &&
-		value <= MAX_TOKEN_COUNT
-		? value
-		: 0;
+/** `value` when it is a number `isKind` accepts, from 0 to `max`; else 0 (a server's figure not trusted). */
+function within(value: unknown, isKind: (n: number) => boolean, max: number): number {
+	return typeof value === 'number' && isKind(value) && value >= 0 && value <= max ? value : 0;
 }
 
-function duration(value: unknown): number {
-	return typeof value === 'number' &&
-		Number.isFinite(value) &&
-		value >= 0 &&
-		value <= MAX_DURATION_NS
-		? value
-		: 0;
-}
+const count = (value: unknown) => within(value, Number.isInteger, MAX_TOKEN_COUNT);
+const duration = (value: unknown) => within(value, Number.isFinite, MAX_DURATION_NS);
 
 /** GET `url` (POST `body` when given) and parse the JSON reply. */
 async function getJson(

@@ -126,10 +126,15 @@ export function countStackFrames(text: string): number {
 	return stackFramesIn(boundedLines(text));
 }
 
+/** Number of `lines` that `isCounted` accepts. */
+function linesWhere(lines: readonly string[], isCounted: (line: string) => boolean): number {
+	let count = 0;
+	for (const line of lines) if (isCounted(line)) count++;
+	return count;
+}
+
 function stackFramesIn(lines: readonly string[]): number {
-	let frames = 0;
-	for (const line of lines) if (STACK_LINE.test(line)) frames++;
-	return frames;
+	return linesWhere(lines, (line) => STACK_LINE.test(line));
 }
 
 const LOG_LINE =
@@ -142,9 +147,7 @@ export function countLogLines(text: string): number {
 }
 
 function logLinesIn(lines: readonly string[]): number {
-	let count = 0;
-	for (const line of lines) if (LOG_LINE.test(line) || LEVEL_LINE.test(line)) count++;
-	return count;
+	return linesWhere(lines, (line) => LOG_LINE.test(line) || LEVEL_LINE.test(line));
 }
 
 /** Question marks, counting ¿ and the full-width ？ too. */
@@ -160,9 +163,7 @@ export function countListItems(text: string): number {
 }
 
 function listItemsIn(lines: readonly string[]): number {
-	let items = 0;
-	for (const line of lines) if (LIST_ITEM.test(line)) items++;
-	return items;
+	return linesWhere(lines, (line) => LIST_ITEM.test(line));
 }
 
 const JSONISH = /[{[]\s*"[^"\n]{1,60}"\s*:/g;

@@ -23,12 +23,9 @@ export function localFirst(
 	rules: RuleOutcome | undefined,
 	pricedAsCandidates: boolean,
 ): Decision {
-	if (!decision.model) return decision;
-	const byName = new Map(models.map((m) => [m.name, m]));
-	const order = [decision.model, ...decision.alternatives];
-	const cloud = order.filter((name) => isPricedModel(byName.get(name)));
-	if (cloud.length === 0) return decision;
-	const local = order.filter((name) => !isPricedModel(byName.get(name)));
+	const split = splitOrder(decision, models, isPricedModel);
+	if (!split) return decision;
+	const { byName, order, matching: cloud, others: local } = split;
 	const forced = rules?.forcedModel;
 	if (pricedAsCandidates)
 		return reordered(
@@ -71,12 +68,9 @@ export function isPriceUnknown(model: ModelSpec | undefined): boolean {
  * Pure; applied after `localFirst`.
  */
 export function unknownPriceLast(decision: Decision, models: readonly ModelSpec[]): Decision {
-	if (!decision.model) return decision;
-	const byName = new Map(models.map((m) => [m.name, m]));
-	const order = [decision.model, ...decision.alternatives];
-	const unknown = order.filter((name) => isPriceUnknown(byName.get(name)));
-	if (unknown.length === 0) return decision;
-	const known = order.filter((name) => !isPriceUnknown(byName.get(name)));
+	const split = splitOrder(decision, models, isPriceUnknown);
+	if (!split) return decision;
+	const { byName, matching: unknown, others: known } = split;
 	if (known.length === 0)
 		return reordered(
 			decision,
@@ -90,6 +84,26 @@ export function unknownPriceLast(decision: Decision, models: readonly ModelSpec[
 		byName,
 		`endpoint models of unknown price last: ${unknown.join(', ')} only if every other model fails`,
 	);
+}
+
+/**
+ * The decision's model order split into the models `matches` picks and the others, each in order;
+ * undefined when there is no model or none matches (the decision then stays as it is).
+ */
+function splitOrder(
+	decision: Decision,
+	models: readonly ModelSpec[],
+	matches: (model: ModelSpec | undefined) => boolean,
+):
+	| { byName: Map<string, ModelSpec>; order: string[]; matching: string[]; others: string[] }
+	| undefined {
+	if (!decision.model) return undefined;
+	const byName = new Map(models.map((m) => [m.name, m]));
+	const order = [decision.model, ...decision.alternatives];
+	const matching = order.filter((name) => matches(byName.get(name)));
+	if (matching.length === 0) return undefined;
+	const others = order.filter((name) => !matches(byName.get(name)));
+	return { byName, order, matching, others };
 }
 
 function reordered(

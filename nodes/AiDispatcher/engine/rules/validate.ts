@@ -230,6 +230,11 @@ function parseLeaf(
 		: null;
 }
 
+/** True for a non-empty array whose every entry is one of `allowed`. */
+function isNonEmptyListOf(v: unknown, allowed: readonly string[]): boolean {
+	return Array.isArray(v) && v.length > 0 && v.every((x) => allowed.includes(x));
+}
+
 function checkValue(
 	leaf: LeafCondition,
 	kind: ValueKind,
@@ -257,19 +262,9 @@ function checkValue(
 		case 'task':
 			return (TASK_TYPES as readonly unknown[]).includes(v) || fail(oneOf(TASK_TYPES));
 		case 'tiers':
-			return (
-				(Array.isArray(v) &&
-					v.length > 0 &&
-					v.every((x) => (TIERS as readonly unknown[]).includes(x))) ||
-				fail(`a non-empty array of ${oneOf(TIERS)}`)
-			);
+			return isNonEmptyListOf(v, TIERS) || fail(`a non-empty array of ${oneOf(TIERS)}`);
 		case 'tasks':
-			return (
-				(Array.isArray(v) &&
-					v.length > 0 &&
-					v.every((x) => (TASK_TYPES as readonly unknown[]).includes(x))) ||
-				fail(`a non-empty array of ${oneOf(TASK_TYPES)}`)
-			);
+			return isNonEmptyListOf(v, TASK_TYPES) || fail(`a non-empty array of ${oneOf(TASK_TYPES)}`);
 		case 'list':
 			return (
 				(Array.isArray(v) && v.length > 0 && v.length <= 1000 && v.every(isScalar)) ||

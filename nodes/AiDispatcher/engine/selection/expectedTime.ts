@@ -11,21 +11,9 @@
  */
 import type { LearnedModelStats } from '../signals/learned';
 import { decideThinking } from '../thinking/decide';
-import type { ModelSpec, ThinkingChoice, Tier } from '../types';
+import type { ExpectedTime, ModelSpec, ThinkingChoice, Tier } from '../types';
 
-/** The figures the ranking used for one candidate. */
-export interface ExpectedTime {
-	model: string;
-	/** Expected seconds for the item: prefill, reply and thinking tokens. */
-	seconds: number;
-	/** The effort the item would get on this model. */
-	effort: ThinkingChoice['effort'];
-	/** Thinking tokens assumed at that effort. */
-	thinkTokens: number;
-	/** Decode tokens/s used, and where it came from. */
-	tokensPerS: number;
-	speedFrom: 'learned' | 'parameter size';
-}
+export type { ExpectedTime };
 
 export interface ExpectedTimeAssumptions {
 	/** Reply tokens expected per item tier (thinking excluded). */

@@ -6,11 +6,10 @@
  */
 import { TransportError } from '../../engine/errors';
 import type { GenerateCall, GenerateOutcome, HttpPort } from '../../engine/ports';
-import { parseJson, settle } from '../../engine/result';
+import { parseJson } from '../../engine/result';
 import type { ToolCall, Usage } from '../../engine/types';
 import { MAX_ERROR_BODY_CHARS, readLines, readText, sizeLabel } from '../body';
-import { networkError } from '../errors';
-import { startProgressWatch, withinProgress } from '../firstToken';
+import { streamGeneration } from '../stream';
 import { MAX_REPLY_CHARS } from '../ollama';
 import { joinUrl } from '../url';
 import { openAiStatusError, parseRetryAfterMs, streamError, wireError } from './errors';
@@ -24,36 +23,16 @@ export async function chatCompletion(
 	call: GenerateCall,
 	nowMs: () => number = Date.now,
 ): Promise<GenerateOutcome> {
-	const watch = startProgressWatch(
-		{ firstTokenMs: call.firstTokenTimeoutMs, stallMs: call.stallTimeoutMs },
-		call.cancel,
-	);
-	const outcome = await settle(
-		withinProgress(
-			watch,
-			(async () => {
-				const url = joinUrl(call.baseUrl, '/chat/completions');
-				const response = await http({
-					method: 'POST',
-					url,
-					body: chatBody(call),
-					timeoutMs: call.timeoutMs,
-					abort: watch.signal,
-				});
-				if (response.status >= 300) {
-					const text = await readText(response.body, MAX_ERROR_BODY_CHARS);
-					throw openAiStatusError(
-						response.status,
-						text,
-						parseRetryAfterMs(response.headers?.['retry-after'], nowMs()),
-					);
-				}
-				return await readSseStream(response.body, watch.progressed, call.onDelta);
-			})(),
-		),
-	);
-	if (!outcome.ok) throw networkError(outcome.error, call.cancel?.aborted === true);
-	return outcome.value;
+	return await streamGeneration(http, call, {
+		url: joinUrl(call.baseUrl, '/chat/completions'),
+		body: chatBody(call),
+		statusError: async (response) => {
+			const text = await readText(response.body, MAX_ERROR_BODY_CHARS);
+			const retryAfterMs = parseRetryAfterMs(response.headers?.['retry-after'], nowMs());
+			return openAiStatusError(response.status, text, retryAfterMs);
+		},
+		read: readSseStream,
+	});
 }
 
 /** A tool call being assembled from its streamed pieces (OpenAI sends arguments in fragments). */

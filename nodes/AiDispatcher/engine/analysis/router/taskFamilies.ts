@@ -1,5 +1,5 @@
 /**
- * Task families of the labelling rule (`tier-labeling.md`): what an instruction can ask of its
+ * Task families of the labelling rule (`docs/tier-labelling.md`): what an instruction can ask of its
  * content, as lowercase word-start stems in English, German, French, Spanish, Italian, Portuguese
  * and Dutch. They are features, not verdicts: the trained weights decide how far each family moves
  * the tier, and only when it occurs in the instruction (see `featureVector.ts`). Written from the rule's
