@@ -6,7 +6,7 @@
  */
 import type { INodeExecutionData } from 'n8n-workflow';
 
-import { openSession, type Session } from '../../nodes/AiDispatcher/actions/session';
+import { openSession, type Session } from '../../nodes/AiDispatcher/adapters/session';
 import type { EnginePorts } from '../../nodes/AiDispatcher/engine/ports';
 import { createDispatcherState, type DispatcherState } from '../../nodes/AiDispatcher/engine/state';
 import { createContext, type ContextOptions } from './n8n-context';
