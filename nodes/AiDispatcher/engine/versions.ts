@@ -2,7 +2,8 @@
  * The Ollama versions the request features need, and the explanation added to an item's failure
  * when the Ollama that failed it is older: thinking (`think`, the separate `thinking` text) came in
  * 0.9.0, effort levels (gpt-oss) in 0.11.0, JSON-schema output (`format` as a schema) in 0.5.0,
- * tool calling in 0.3.0 (Ollama's release notes).
+ * tool calling in 0.3.0 (the first tag of Ollama's source with each request field; tools, accepted
+ * from the 0.2.6 tag, were announced with 0.3.0). The table: docs/ollama-versions.md.
  */
 import { DispatcherError } from './errors';
 import { MAX_HEADLINE_CHARS } from './failures';
