@@ -9,11 +9,12 @@ import type { NodeContext } from './context';
 import { readConnection, readModelList, type ConnectionSettings } from './config';
 import { endpointHttp, openEndpoint, withEndpoint, type OpenAiEndpoint } from './endpoint';
 import { CREDENTIAL_TYPE } from './http';
+import { configInvalid, show } from './fields';
 import { enginePorts } from './ports';
 import { reuseIdentity, type ReuseIdentity } from './reuse';
 import type { RulesCache } from './rules';
 import { DispatcherError } from '../engine/errors';
-import { listInstalled } from '../engine/installed';
+import { listInstalled, METADATA_TIMEOUT_MS } from '../engine/installed';
 import type { EnginePorts, HttpPort } from '../engine/ports';
 import { settle } from '../engine/result';
 import type { DispatcherState } from '../engine/state';
@@ -26,9 +27,6 @@ import { listModels } from '../transport/openai/models';
  * the same error at once instead of each paying for /api/tags again (a hanging host costs 5 s each).
  */
 export const DISCOVERY_FAILURE_MEMORY_MS = 5_000;
-
-/** How long Auto-Discover waits for the endpoint's GET /models, in milliseconds. */
-export const DISCOVERY_TIMEOUT_MS = 5_000;
 
 /** One Auto-Discover in flight or done; `failedAtMs` once it failed (clock time). */
 interface DiscoveryAttempt {
@@ -63,7 +61,7 @@ export async function discoverEndpointModels(
 	ports: EnginePorts,
 ): Promise<ModelSpec[]> {
 	const listed = await settle(
-		listModels(http, endpoint.baseUrl, DISCOVERY_TIMEOUT_MS, ports.cancel),
+		listModels(http, endpoint.baseUrl, METADATA_TIMEOUT_MS, ports.cancel),
 	);
 	if (!listed.ok) {
 		ports.log.warn(
@@ -128,9 +126,9 @@ export async function openSession(ctx: NodeContext, state: DispatcherState): Pro
 			const source = ctx.getNodeParameter('modelSource', itemIndex, 'auto');
 			if (source === 'list') return readModelList(ctx, itemIndex, endpoint);
 			if (source !== 'auto') {
-				throw new DispatcherError(
-					'CONFIG_INVALID',
-					`modelSource should be auto or list, got ${JSON.stringify(source)}`,
+				throw configInvalid(
+					`Models should be Auto-Discover or Model List, got ${show(source)}`,
+					'Pick one of the two in the Models field.',
 				);
 			}
 			const nowMs = ports.clock.nowMs();

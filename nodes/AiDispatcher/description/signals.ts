@@ -1,5 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_POLICY, GIB } from '../engine/selection/policy';
+import { DEFAULT_SIGNALS_CONFIG } from '../engine/signals/queries';
 import { booleanField, choiceField, numberField, stringField } from './fields';
 
 import { V1 } from './versions';
@@ -17,35 +19,48 @@ const SIGNAL_OPTIONS = [
 	{ name: 'Queue Depth per Model', value: 'queueDepth' },
 ];
 
+/** The engine's defaults, shown as the fields' defaults. */
+const PRESSURE = DEFAULT_POLICY.thresholds;
+
 /** Thresholds of the load policy and the signals round (Signal Options; from 1.1 Options › Live Signal Thresholds). */
 export const THRESHOLD_FIELDS: INodeProperties[] = [
-	numberField('Cache TTL (Seconds)', 'cacheTtlSeconds', 15, {
+	numberField('Cache TTL (Seconds)', 'cacheTtlSeconds', DEFAULT_SIGNALS_CONFIG.ttlMs / 1000, {
 		typeOptions: { minValue: 0 },
 		description:
 			'How long one round of signals is reused by every item, execution and workflow on this credential',
 	}),
-	numberField('CPU Busy Max (%)', 'cpuBusyMaxPercent', 85, {
+	numberField('CPU Busy Max (%)', 'cpuBusyMaxPercent', PRESSURE.cpuBusyMaxPercent, {
 		typeOptions: { minValue: 0 },
 		description:
 			'Above this CPU busy share the host is under pressure and the smallest adequate model is chosen',
 	}),
-	numberField('Load per Core Max', 'loadPerCoreMax', 1, {
+	numberField('Load per Core Max', 'loadPerCoreMax', PRESSURE.loadPerCoreMax, {
 		typeOptions: { minValue: 0, numberPrecision: 2 },
 		description: 'Above this 1-minute load average per CPU core the host is under pressure',
 	}),
-	numberField('Memory Available Min (%)', 'memAvailableMinPercent', 10, {
-		typeOptions: { minValue: 0 },
-		description: 'Below this share of memory available the host is under pressure',
-	}),
-	numberField('Memory Available Min (GiB)', 'memAvailableMinGiB', 2, {
-		typeOptions: { minValue: 0, numberPrecision: 2 },
-		description: 'Below this much memory available the host is under pressure',
-	}),
-	numberField('Query Timeout (Ms)', 'timeoutMs', 1500, {
+	numberField(
+		'Memory Available Min (%)',
+		'memAvailableMinPercent',
+		PRESSURE.memAvailableMinPercent,
+		{
+			typeOptions: { minValue: 0 },
+			description: 'Below this share of memory available the host is under pressure',
+		},
+	),
+	numberField(
+		'Memory Available Min (GiB)',
+		'memAvailableMinGiB',
+		PRESSURE.memAvailableMinBytes / GIB,
+		{
+			typeOptions: { minValue: 0, numberPrecision: 2 },
+			description: 'Below this much memory available the host is under pressure',
+		},
+	),
+	numberField('Query Timeout (Ms)', 'timeoutMs', DEFAULT_SIGNALS_CONFIG.timeoutMs, {
 		typeOptions: { minValue: 50 },
 		description: 'Limit for each query of a round (all run in parallel), and for /api/ps',
 	}),
-	numberField('Queue Backlog Max', 'queueBacklogMax', 3, {
+	numberField('Queue Backlog Max', 'queueBacklogMax', PRESSURE.queueBacklogMax, {
 		typeOptions: { minValue: 0 },
 		description: 'Above this many queued requests, items not marked high go one tier down',
 	}),

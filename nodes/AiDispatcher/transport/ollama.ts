@@ -307,58 +307,57 @@ function modelList(reply: unknown, url: string): Array<Record<string, unknown>> 
 	);
 }
 
-/** GET /api/tags: the installed models. */
-export async function tags(
+/** A metadata GET of one Ollama host, bounded by `timeoutMs` and stopped by `cancel`. */
+export type MetadataGet<T> = (
 	http: HttpPort,
 	baseUrl: string,
 	timeoutMs: number,
 	cancel?: AbortSignal,
-): Promise<OllamaTag[]> {
-	const url = joinUrl(baseUrl, '/api/tags');
-	return modelList(await getJson(http, url, timeoutMs, cancel), url).map((m) => {
-		const details = (m.details ?? {}) as Record<string, unknown>;
-		const parameterSize = typeof details.parameter_size === 'string' ? details.parameter_size : '';
-		return {
-			name: m.name as string,
-			sizeBytes: num(m.size),
-			parameterSize,
-			parameterBillions: parseParameterBillions(parameterSize),
-			family: typeof details.family === 'string' ? details.family : '',
-			quantization:
-				typeof details.quantization_level === 'string' ? details.quantization_level : '',
-		};
-	});
+) => Promise<T>;
+
+/** GET `path` and read its JSON reply with `read` (which throws `garbage` when a field is missing). */
+function metadataGet<T>(path: string, read: (reply: unknown, url: string) => T): MetadataGet<T> {
+	return async (http, baseUrl, timeoutMs, cancel) => {
+		const url = joinUrl(baseUrl, path);
+		return read(await getJson(http, url, timeoutMs, cancel), url);
+	};
 }
 
-/** GET /api/ps: the models loaded in memory now. */
-export async function ps(
-	http: HttpPort,
-	baseUrl: string,
-	timeoutMs: number,
-	cancel?: AbortSignal,
-): Promise<OllamaLoaded[]> {
-	const url = joinUrl(baseUrl, '/api/ps');
-	return modelList(await getJson(http, url, timeoutMs, cancel), url).map((m) => ({
+function tagOf(m: Record<string, unknown>): OllamaTag {
+	const details = (m.details ?? {}) as Record<string, unknown>;
+	const parameterSize = typeof details.parameter_size === 'string' ? details.parameter_size : '';
+	return {
+		name: m.name as string,
+		sizeBytes: num(m.size),
+		parameterSize,
+		parameterBillions: parseParameterBillions(parameterSize),
+		family: typeof details.family === 'string' ? details.family : '',
+		quantization: typeof details.quantization_level === 'string' ? details.quantization_level : '',
+	};
+}
+
+function loadedOf(m: Record<string, unknown>): OllamaLoaded {
+	return {
 		name: m.name as string,
 		sizeBytes: num(m.size),
 		sizeVramBytes: num(m.size_vram),
 		expiresAt: typeof m.expires_at === 'string' ? m.expires_at : '',
-	}));
+	};
 }
 
+/** GET /api/tags: the installed models. */
+export const tags = metadataGet('/api/tags', (reply, url) => modelList(reply, url).map(tagOf));
+
+/** GET /api/ps: the models loaded in memory now. */
+export const ps = metadataGet('/api/ps', (reply, url) => modelList(reply, url).map(loadedOf));
+
 /** GET /api/version. */
-export async function version(
-	http: HttpPort,
-	baseUrl: string,
-	timeoutMs: number,
-	cancel?: AbortSignal,
-): Promise<string> {
-	const url = joinUrl(baseUrl, '/api/version');
-	const reply = (await getJson(http, url, timeoutMs, cancel)) as { version?: unknown } | null;
-	if (typeof reply?.version !== 'string')
+export const version = metadataGet('/api/version', (reply, url) => {
+	const found = (reply as { version?: unknown } | null)?.version;
+	if (typeof found !== 'string')
 		throw new TransportError('garbage', `${url} returned no "version"`);
-	return reply.version;
-}
+	return found;
+});
 
 /** POST /api/show: what the model can do (`completion`, `tools`, `vision`, `thinking`, ...). */
 export async function capabilities(

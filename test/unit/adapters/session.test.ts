@@ -53,6 +53,16 @@ describe('openSession', () => {
 		expect(requests).toEqual([]);
 	});
 
+	it('an unknown Models value: CONFIG_INVALID naming the field as the panel shows it and the value', async () => {
+		const { ctx, requests } = context({ modelSource: 'bogus' });
+		const session = await openSession(ctx, createDispatcherState());
+		await expect(session.models(0)).rejects.toMatchObject({
+			code: 'CONFIG_INVALID',
+			message: 'Models should be Auto-Discover or Model List, got "bogus"',
+		});
+		expect(requests).toEqual([]);
+	});
+
 	it('Auto-Discover: the installed models, tiered, asked of Ollama once for all items', async () => {
 		const { ctx, requests } = context({ modelSource: 'auto' });
 		const session = await openSession(ctx, createDispatcherState());

@@ -1,20 +1,14 @@
 /** GET `<baseUrl>/models`: the model ids an OpenAI-compatible endpoint serves (the credential test and the model list). */
 import { TransportError } from '../../engine/errors';
-import type { HttpPort } from '../../engine/ports';
 import { parseJson, settle } from '../../engine/result';
 import { excerpt, MAX_ERROR_BODY_CHARS, readAll, readText } from '../body';
 import { networkError } from '../errors';
-import { MAX_METADATA_CHARS } from '../ollama';
+import { MAX_METADATA_CHARS, type MetadataGet } from '../ollama';
 import { joinUrl } from '../url';
 import { openAiStatusError } from './errors';
 
 /** The ids of `data[]`, in the endpoint's order. */
-export async function listModels(
-	http: HttpPort,
-	baseUrl: string,
-	timeoutMs: number,
-	cancel?: AbortSignal,
-): Promise<string[]> {
+export const listModels: MetadataGet<string[]> = async (http, baseUrl, timeoutMs, cancel) => {
 	const url = joinUrl(baseUrl, '/models');
 	const fetched = await settle(
 		(async () => {
@@ -38,4 +32,4 @@ export async function listModels(
 	return data
 		.map((m) => (m as { id?: unknown } | null)?.id)
 		.filter((id): id is string => typeof id === 'string' && id !== '');
-}
+};
