@@ -19,7 +19,7 @@
  * Workers run with --concurrency=2 so that 4 simultaneous calls cannot all land on one worker.
  * Needs `npm run build` first (the package is packed from dist).
  */
-import { packPackage } from '../support/n8n-harness';
+import { withPackedPackage } from '../support/n8n-harness';
 import {
 	startPrometheus,
 	startPushgateway,
@@ -64,46 +64,47 @@ describe('queue mode: n8n main + 2 workers, Redis, Postgres, a shared Prometheus
 
 	beforeAll(async () => {
 		const runtime = await ensureQueueRuntime();
-		const tgz = await packPackage();
 		sim = await startOllamaSimulator({ timeScale: 0.05, numParallel: 4 });
 		pgw = await startPushgateway();
 		prom = await startPrometheus({
 			withNodeExporter: false,
 			targets: [{ job: 'pushgateway', address: pgw.address, honorLabels: true }],
 		});
-		cluster = await startQueueCluster({
-			runtime,
-			tgz,
-			workers: 2,
-			workerConcurrency: 2,
-			credentials: [
-				{
-					...CREDENTIAL,
-					type: 'aiDispatcherApi',
-					// {process}: one group per process under a name of ours (workers share the credential).
-					data: {
-						baseUrl: sim.url,
-						prometheusUrl: prom.url,
-						prometheusAuth: 'none',
-						pushgatewayUrl: pgw.url,
-						metricsInstance: 'queue-{process}',
+		cluster = await withPackedPackage((tgz) =>
+			startQueueCluster({
+				runtime,
+				tgz,
+				workers: 2,
+				workerConcurrency: 2,
+				credentials: [
+					{
+						...CREDENTIAL,
+						type: 'aiDispatcherApi',
+						// {process}: one group per process under a name of ours (workers share the credential).
+						data: {
+							baseUrl: sim.url,
+							prometheusUrl: prom.url,
+							prometheusAuth: 'none',
+							pushgatewayUrl: pgw.url,
+							metricsInstance: 'queue-{process}',
+						},
 					},
-				},
-			],
-			workflows: [
-				dispatcherWorkflow(DIGEST, 'queue-digest'),
-				chainWorkflow(CHAIN, 'queue-chain'),
-				// Forced high: qwen2.5:7b is every item's first choice; no retries, the breaker opens after 2 failures.
-				// Signals every second, in a cache entry of its own (the key is the credential's URLs and the queries).
-				dispatcherWorkflow(
-					FAILING,
-					'queue-failing',
-					{ maxRetries: 0, breakerFailures: 2, breakerCooldownMs: 120_000 },
-					{ complexity: 'high', signalOptions: { cacheTtlSeconds: 1, rateWindow: '30s' } },
-				),
-			],
-			publish: [DIGEST, CHAIN, FAILING],
-		});
+				],
+				workflows: [
+					dispatcherWorkflow(DIGEST, 'queue-digest'),
+					chainWorkflow(CHAIN, 'queue-chain'),
+					// Forced high: qwen2.5:7b is every item's first choice; no retries, the breaker opens after 2 failures.
+					// Signals every second, in a cache entry of its own (the key is the credential's URLs and the queries).
+					dispatcherWorkflow(
+						FAILING,
+						'queue-failing',
+						{ maxRetries: 0, breakerFailures: 2, breakerCooldownMs: 120_000 },
+						{ complexity: 'high', signalOptions: { cacheTtlSeconds: 1, rateWindow: '30s' } },
+					),
+				],
+				publish: [DIGEST, CHAIN, FAILING],
+			}),
+		);
 		figures.push(
 			`start: ${Object.entries(cluster.timings)
 				.map(([k, s]) => `${k} ${s} s`)

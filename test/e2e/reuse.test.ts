@@ -19,7 +19,7 @@ import {
 	createN8nInstance,
 	ensureN8nRuntime,
 	nodeOutput,
-	packPackage,
+	withPackedPackage,
 	runError,
 	type N8nInstance,
 	type N8nItem,
@@ -254,11 +254,13 @@ describe('answer reuse in a real n8n: the same digest twice in one process', () 
 		const runtime = await ensureN8nRuntime();
 		// Sub-workflows run from their published version; without the publication service the CLI's
 		// publish:workflow makes it so.
-		n8n = await createN8nInstance({
-			runtime,
-			tgz: await packPackage(),
-			env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' },
-		});
+		n8n = await withPackedPackage((tgz) =>
+			createN8nInstance({
+				runtime,
+				tgz,
+				env: { N8N_USE_WORKFLOW_PUBLICATION_SERVICE: 'false' },
+			}),
+		);
 		sim = await startOllamaSimulator({ timeScale: 0.02, numParallel: 2 });
 		const [credential] = exampleCredentials(sim.url);
 		await n8n.importCredentials([credential]);

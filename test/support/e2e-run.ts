@@ -11,7 +11,7 @@ import {
 	REPO_ROOT,
 	createN8nInstance,
 	ensureN8nRuntime,
-	packPackage,
+	withPackedPackage,
 	type N8nCredential,
 	type N8nInstance,
 } from './n8n-harness';
@@ -27,8 +27,8 @@ export interface StartN8nOptions {
 /** A real n8n (the runtime checked, the package packed and installed unless `withPackage: false`). */
 export async function startN8n(options: StartN8nOptions = {}): Promise<N8nInstance> {
 	const runtime = await ensureN8nRuntime({ prometheus: options.prometheus });
-	const tgz = options.withPackage === false ? undefined : await packPackage();
-	return await createN8nInstance({ runtime, tgz });
+	if (options.withPackage === false) return await createN8nInstance({ runtime });
+	return await withPackedPackage((tgz) => createN8nInstance({ runtime, tgz }));
 }
 
 export interface N8nWithSimulator {

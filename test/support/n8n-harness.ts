@@ -231,6 +231,19 @@ export async function packPackage(repoDir: string = REPO_ROOT): Promise<string> 
 }
 
 /**
+ * Packs the package ({@link packPackage}), hands the tarball to `use` (which installs it, e.g. by
+ * creating n8n instances), then removes the tarball's temp folder: nothing stays in /tmp.
+ */
+export async function withPackedPackage<T>(use: (tgz: string) => Promise<T>): Promise<T> {
+	const tgz = await packPackage();
+	try {
+		return await use(tgz);
+	} finally {
+		fs.rmSync(path.dirname(tgz), { recursive: true, force: true });
+	}
+}
+
+/**
  * Unpacks a package tarball into `<userFolder>/.n8n/nodes/node_modules/<name>`: the layout n8n's
  * community-package installer produces, without running npm (our package has no runtime
  * dependencies, and its `n8n-workflow` peer must resolve to n8n's own copy, so nothing else belongs
